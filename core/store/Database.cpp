@@ -1,0 +1,183 @@
+#include "store/Database.h"
+
+#include "util/Error.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace lb {
+
+namespace {
+constexpr int kBusyTimeoutMs = 10000;
+}
+
+Database::Database(const QString& path) : path_(path) {
+    const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &db_,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK) {
+        const QString why = db_ ? QString::fromUtf8(sqlite3_errmsg(db_)) : QStringLiteral("out of memory");
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw Error(QStringLiteral("Cannot open the workspace store %1: %2. Check that the folder "
+                                   "exists and is writable.")
+                        .arg(path, why));
+    }
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    sqlite3_extended_result_codes(db_, 1);
+    try {
+        // journal_mode=WAL needs a write lock the first time; the busy timeout covers a
+        // concurrent opener.
+        exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA synchronous=NORMAL");
+        exec("PRAGMA foreign_keys=ON");
+    } catch (...) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw;
+    }
+}
+
+Database::~Database() {
+    if (db_)
+        sqlite3_close_v2(db_);
+}
+
+void Database::fail(const char* operation, int code) const {
+    QString hint;
+    const int primary = code & 0xff;
+    if (primary == SQLITE_FULL)
+        hint = QStringLiteral(" The disk is full: free some space; nothing already stored is lost.");
+    else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        hint = QStringLiteral(" Another Labbench process held the store for too long; retry.");
+    else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || primary == SQLITE_CANTOPEN)
+        hint = QStringLiteral(" Check the permissions of the workspace folder.");
+    else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        hint = QStringLiteral(" The file is not a valid Labbench store; restore it from a backup.");
+    throw Error(QStringLiteral("Store %1: %2 failed: %3.%4")
+                    .arg(path_, QString::fromUtf8(operation),
+                         QString::fromUtf8(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code)), hint));
+}
+
+void Database::exec(std::string_view sql) {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(message);
+        fail(text.substr(0, 60).c_str(), rc);
+    }
+}
+
+std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+int Database::changes() const { return sqlite3_changes(db_); }
+
+int Database::userVersion() {
+    Statement s(*this, "PRAGMA user_version");
+    s.step();
+    return static_cast<int>(s.int64(0));
+}
+
+void Database::setUserVersion(int version) {
+    exec("PRAGMA user_version=" + std::to_string(version));
+}
+
+Statement::Statement(Database& db, std::string_view sql) : db_(db) {
+    const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK)
+        db.fail(std::string(sql.substr(0, 60)).c_str(), rc);
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK)
+        db_.fail("bind", rc);
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    if (int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK)
+        db_.fail("bind", rc);
+    return *this;
+}
+
+Statement& Statement::bind(int index, const QString& value) {
+    return bind(index, std::string_view(value.toStdString()));
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+    if (int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                                   SQLITE_TRANSIENT);
+        rc != SQLITE_OK)
+        db_.fail("bind", rc);
+    return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+    if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK)
+        db_.fail("bind", rc);
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    const char* sql = sqlite3_sql(stmt_);
+    db_.fail(sql ? std::string(sql).substr(0, 60).c_str() : "statement", rc);
+}
+
+void Statement::exec() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+QString Statement::text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? QString::fromUtf8(p, sqlite3_column_bytes(stmt_, column)) : QString();
+}
+
+std::string Statement::utf8(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+}
+
+std::optional<std::int64_t> Statement::optionalInt64(int column) const {
+    if (isNull(column))
+        return std::nullopt;
+    return int64(column);
+}
+
+std::optional<QString> Statement::optionalText(int column) const {
+    if (isNull(column))
+        return std::nullopt;
+    return text(column);
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!done_)
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+} // namespace lb

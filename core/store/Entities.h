@@ -1,0 +1,84 @@
+#pragma once
+// Small value types for what the store holds. Metric histories live apart from run summaries
+// (MetricPoint vs RunRecord) so listing runs stays fast however long the histories grow.
+
+#include "store/RunStatus.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QString>
+
+#include <cstdint>
+#include <optional>
+
+namespace lb {
+
+// An experiment: a named group of runs.
+struct Experiment {
+    std::int64_t id = 0;
+    QString name;
+    QDateTime created;
+    int runCount = 0;
+};
+
+// A compute target as recorded in the workspace; `config` is the target kind's own JSON.
+struct ComputeTargetRecord {
+    QString name;
+    QString kind; // "local", "ssh", "slurm"
+    QString config;
+    QDateTime created;
+};
+
+// One run's summary (its metric history lives in MetricPoint rows).
+struct RunRecord {
+    QString id;
+    QString experiment;
+    int number = 0; // 1, 2, … within its experiment
+    QString computeTarget;
+    RunStatus status = RunStatus::Queued;
+    QDateTime created;
+    QDateTime started; // entered Running (null until then)
+    QDateTime ended;   // reached a final state (null until then)
+    std::optional<int> exitCode;
+    QString reason;       // why it failed or was canceled
+    QString runDir;       // absolute path of runs/<id>
+    QString estimatorJson;
+    QString parentId;     // a sweep's children point at the sweep
+};
+
+// One entry of a run's state history.
+struct StateChange {
+    RunStatus status;
+    QDateTime time;
+    QString reason;
+};
+
+// A metric point: (name, value, step, time in Unix seconds).
+struct MetricPoint {
+    QString name;
+    double value = 0;
+    std::int64_t step = 0;
+    double time = 0;
+};
+
+// A file a run left in outputs/ or logs/, with its size.
+struct RunFile {
+    QString path; // relative to the run's snapshot folder: "outputs/model.npz"
+    std::int64_t size = 0;
+};
+
+// One registered version of a model.
+struct ModelVersion {
+    QString name;
+    int version = 0;
+    QString runId;
+    QString path;    // inside the workspace's model store
+    QString sourcePath; // the run-relative path it was registered from
+    std::int64_t size = 0;
+    QString description;
+    QDateTime created;
+    QMap<QString, QString> tags;
+    QMap<QString, QString> properties;
+};
+
+} // namespace lb

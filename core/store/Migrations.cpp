@@ -1,0 +1,125 @@
+#include "store/Migrations.h"
+
+#include "store/Database.h"
+#include "util/Error.h"
+
+#include <array>
+
+namespace lb {
+
+namespace {
+
+// Never edit a migration that has shipped; append a new one.
+constexpr std::array<const char*, 2> kMigrations = {
+    // 1: experiments, compute targets, runs and their state history.
+    R"sql(
+    CREATE TABLE experiments (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL);
+    CREATE TABLE compute_targets (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        config TEXT NOT NULL,
+        created TEXT NOT NULL);
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+        number INTEGER NOT NULL,
+        compute_target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created TEXT NOT NULL,
+        started TEXT,
+        ended TEXT,
+        exit_code INTEGER,
+        reason TEXT NOT NULL DEFAULT '',
+        run_dir TEXT NOT NULL,
+        estimator TEXT NOT NULL DEFAULT '{}',
+        parent_id TEXT);
+    CREATE INDEX runs_by_experiment ON runs(experiment_id, created);
+    CREATE INDEX runs_by_status ON runs(status, compute_target);
+    CREATE TABLE run_states (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        time TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '');
+    CREATE INDEX run_states_by_run ON run_states(run_id);
+    )sql",
+    // 2: metric histories (kept apart from run summaries), ingest offsets, run files, models.
+    R"sql(
+    CREATE TABLE metric_series (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        points INTEGER NOT NULL DEFAULT 0,
+        last_step INTEGER NOT NULL DEFAULT -1,
+        UNIQUE(run_id, name));
+    -- One B-tree keyed by (series, sequence): a series reads as one range scan, in order.
+    CREATE TABLE metrics (
+        series_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        value REAL NOT NULL,
+        time REAL NOT NULL,
+        PRIMARY KEY(series_id, seq)) WITHOUT ROWID;
+    -- How far the ingester has read each of a run's files (driver.log, metrics.jsonl, …).
+    CREATE TABLE ingest_offsets (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        file TEXT NOT NULL,
+        offset INTEGER NOT NULL,
+        lines INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY(run_id, file));
+    CREATE TABLE run_files (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY(run_id, path));
+    CREATE TABLE models (
+        name TEXT PRIMARY KEY,
+        created TEXT NOT NULL);
+    CREATE TABLE model_versions (
+        name TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        run_id TEXT,
+        path TEXT NOT NULL,
+        source_path TEXT NOT NULL DEFAULT '',
+        size INTEGER NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        PRIMARY KEY(name, version));
+    CREATE TABLE model_labels (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK(kind IN ('tag', 'property')),
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY(name, version, kind, key),
+        FOREIGN KEY(name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE);
+    )sql",
+};
+
+} // namespace
+
+int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void migrate(Database& db, int target) {
+    if (target < 0)
+        target = latestSchemaVersion();
+    if (db.userVersion() == target)
+        return; // the common case, without taking the write lock
+    Transaction tx(db);
+    const int current = db.userVersion(); // re-read under the lock: another process may have won
+    if (current > latestSchemaVersion())
+        throw Error(QStringLiteral("The store %1 has schema version %2, newer than this Labbench "
+                                   "understands (%3). Upgrade Labbench to open it.")
+                        .arg(db.path())
+                        .arg(current)
+                        .arg(latestSchemaVersion()));
+    for (int v = current; v < target; ++v)
+        db.exec(kMigrations[static_cast<size_t>(v)]);
+    if (current < target)
+        db.setUserVersion(target);
+    tx.commit();
+}
+
+} // namespace lb

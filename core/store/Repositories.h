@@ -1,0 +1,109 @@
+#pragma once
+// Repository classes: the only code that knows the store's SQL. Each takes the Database it
+// works on; Store bundles them for one workspace.
+
+#include "store/Entities.h"
+
+#include <QList>
+#include <QStringList>
+
+#include <vector>
+
+namespace lb {
+
+class Database;
+
+class ExperimentRepository {
+public:
+    explicit ExperimentRepository(Database& db) : db_(db) {}
+    // The experiment's id, creating it on first use.
+    std::int64_t ensure(const QString& name);
+    std::optional<Experiment> find(const QString& name);
+    QList<Experiment> list(); // by name, with run counts
+
+private:
+    Database& db_;
+};
+
+class ComputeTargetRepository {
+public:
+    explicit ComputeTargetRepository(Database& db) : db_(db) {}
+    void add(const ComputeTargetRecord& target); // throws if the name is taken
+    void update(const ComputeTargetRecord& target);
+    std::optional<ComputeTargetRecord> find(const QString& name);
+    QList<ComputeTargetRecord> list();
+    bool remove(const QString& name);
+
+private:
+    Database& db_;
+};
+
+class RunRepository {
+public:
+    explicit RunRepository(Database& db) : db_(db) {}
+    // Records a new run as Queued (its first state-history entry) and returns it with its
+    // number within the experiment filled in.
+    RunRecord create(RunRecord run);
+    std::optional<RunRecord> find(const QString& id);
+    // Newest first; an empty experiment lists all.
+    QList<RunRecord> list(const QString& experiment = {}, int limit = -1);
+    QList<RunRecord> listByStatus(const QList<RunStatus>& statuses, const QString& computeTarget = {});
+    // Moves the run to `to` if the life cycle allows it from its current state (checked under
+    // the write lock); returns false when the move is not allowed (e.g. already final).
+    bool transition(const QString& id, RunStatus to, const QString& reason = {},
+                    const QDateTime& time = QDateTime::currentDateTimeUtc());
+    void setExitCode(const QString& id, int exitCode);
+    QList<StateChange> history(const QString& id);
+
+    // How far the ingester has read one of the run's files.
+    struct Offset {
+        std::int64_t bytes = 0;
+        std::int64_t lines = 0;
+    };
+    Offset ingestOffset(const QString& id, const QString& file);
+    void setIngestOffset(const QString& id, const QString& file, Offset offset);
+
+    void setFiles(const QString& id, const QList<RunFile>& files);
+    QList<RunFile> files(const QString& id);
+
+private:
+    Database& db_;
+};
+
+class MetricRepository {
+public:
+    explicit MetricRepository(Database& db) : db_(db) {}
+    // Appends points in one transaction (fast path for ingest: prepared statements, a
+    // series-id cache). Optionally records an ingest offset in the same transaction, so the
+    // offset and the points it covers are stored together or not at all.
+    void append(const QString& runId, const std::vector<MetricPoint>& points,
+                const QString& offsetFile = {}, std::int64_t offsetBytes = -1, std::int64_t offsetLines = 0);
+    QStringList names(const QString& runId);
+    std::vector<MetricPoint> series(const QString& runId, const QString& name);
+    std::vector<MetricPoint> all(const QString& runId); // by name, then in logged order
+    std::optional<MetricPoint> last(const QString& runId, const QString& name);
+    std::int64_t count(const QString& runId);
+
+private:
+    std::int64_t seriesId(const QString& runId, const QString& name);
+    Database& db_;
+};
+
+class ModelRepository {
+public:
+    explicit ModelRepository(Database& db) : db_(db) {}
+    // The next version number for `name` (1 for a new name); call inside a Transaction.
+    int nextVersion(const QString& name);
+    void add(const ModelVersion& model);
+    std::optional<ModelVersion> find(const QString& name, int version = -1); // -1: latest
+    QList<ModelVersion> list(const QString& name = {});
+    void setLabel(const QString& name, int version, const QString& kind, const QString& key,
+                  const QString& value);
+    bool remove(const QString& name, int version);
+
+private:
+    void loadLabels(ModelVersion& model);
+    Database& db_;
+};
+
+} // namespace lb

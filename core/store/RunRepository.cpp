@@ -1,0 +1,171 @@
+#include "store/Database.h"
+#include "store/Repositories.h"
+#include "util/Error.h"
+#include "util/Time.h"
+
+namespace lb {
+
+namespace {
+
+constexpr const char* kRunColumns =
+    "SELECT r.id, e.name, r.number, r.compute_target, r.status, r.created, r.started, r.ended, "
+    "r.exit_code, r.reason, r.run_dir, r.estimator, r.parent_id FROM runs r "
+    "JOIN experiments e ON e.id = r.experiment_id ";
+
+RunRecord readRun(const Statement& s) {
+    RunRecord r;
+    r.id = s.text(0);
+    r.experiment = s.text(1);
+    r.number = static_cast<int>(s.int64(2));
+    r.computeTarget = s.text(3);
+    r.status = runStatusFromString(s.text(4)).value_or(RunStatus::Failed);
+    r.created = parseIsoTime(s.text(5));
+    r.started = parseIsoTime(s.text(6));
+    r.ended = parseIsoTime(s.text(7));
+    if (auto code = s.optionalInt64(8))
+        r.exitCode = static_cast<int>(*code);
+    r.reason = s.text(9);
+    r.runDir = s.text(10);
+    r.estimatorJson = s.text(11);
+    r.parentId = s.text(12);
+    return r;
+}
+
+} // namespace
+
+RunRecord RunRepository::create(RunRecord run) {
+    Transaction tx(db_);
+    const std::int64_t experimentId = ExperimentRepository(db_).ensure(run.experiment);
+    Statement number(db_, "SELECT coalesce(max(number), 0) + 1 FROM runs WHERE experiment_id = ?");
+    number.bind(1, experimentId);
+    number.step();
+    run.number = static_cast<int>(number.int64(0));
+    run.status = RunStatus::Queued;
+    if (!run.created.isValid())
+        run.created = QDateTime::currentDateTimeUtc();
+    Statement insert(db_, "INSERT INTO runs(id, experiment_id, number, compute_target, status, "
+                          "created, run_dir, estimator, parent_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, run.id).bind(2, experimentId).bind(3, run.number).bind(4, run.computeTarget);
+    insert.bind(5, toString(run.status)).bind(6, isoTime(run.created)).bind(7, run.runDir);
+    insert.bind(8, run.estimatorJson.isEmpty() ? QStringLiteral("{}") : run.estimatorJson);
+    if (run.parentId.isEmpty())
+        insert.bindNull(9);
+    else
+        insert.bind(9, run.parentId);
+    insert.exec();
+    Statement state(db_, "INSERT INTO run_states(run_id, status, time) VALUES(?, ?, ?)");
+    state.bind(1, run.id).bind(2, toString(run.status)).bind(3, isoTime(run.created)).exec();
+    tx.commit();
+    return run;
+}
+
+std::optional<RunRecord> RunRepository::find(const QString& id) {
+    Statement s(db_, std::string(kRunColumns) + "WHERE r.id = ?");
+    s.bind(1, id);
+    if (!s.step())
+        return std::nullopt;
+    return readRun(s);
+}
+
+QList<RunRecord> RunRepository::list(const QString& experiment, int limit) {
+    std::string sql = kRunColumns;
+    if (!experiment.isEmpty())
+        sql += "WHERE e.name = ?1 ";
+    sql += "ORDER BY r.created DESC, r.rowid DESC LIMIT ?2";
+    Statement s(db_, sql);
+    if (!experiment.isEmpty())
+        s.bind(1, experiment);
+    s.bind(2, static_cast<std::int64_t>(limit));
+    QList<RunRecord> result;
+    while (s.step())
+        result.append(readRun(s));
+    return result;
+}
+
+QList<RunRecord> RunRepository::listByStatus(const QList<RunStatus>& statuses, const QString& computeTarget) {
+    QList<RunRecord> result;
+    for (RunStatus status : statuses) {
+        std::string sql = std::string(kRunColumns) + "WHERE r.status = ?1 ";
+        if (!computeTarget.isEmpty())
+            sql += "AND r.compute_target = ?2 ";
+        sql += "ORDER BY r.created, r.rowid";
+        Statement s(db_, sql);
+        s.bind(1, toString(status));
+        if (!computeTarget.isEmpty())
+            s.bind(2, computeTarget);
+        while (s.step())
+            result.append(readRun(s));
+    }
+    return result;
+}
+
+bool RunRepository::transition(const QString& id, RunStatus to, const QString& reason, const QDateTime& time) {
+    Transaction tx(db_);
+    Statement current(db_, "SELECT status FROM runs WHERE id = ?");
+    current.bind(1, id);
+    if (!current.step())
+        throw NotFoundError(QStringLiteral("There is no run '%1' in this workspace.").arg(id));
+    const auto from = runStatusFromString(current.text(0));
+    if (!from || !canTransition(*from, to))
+        return false;
+    const QString when = isoTime(time);
+    Statement update(db_, "UPDATE runs SET status = ?1, "
+                          "started = CASE WHEN ?1 = 'Running' AND started IS NULL THEN ?2 ELSE started END, "
+                          "ended = CASE WHEN ?4 THEN ?2 ELSE ended END, "
+                          "reason = CASE WHEN ?3 <> '' THEN ?3 ELSE reason END WHERE id = ?5");
+    update.bind(1, toString(to)).bind(2, when).bind(3, reason).bind(4, isTerminal(to) ? 1 : 0).bind(5, id);
+    update.exec();
+    Statement state(db_, "INSERT INTO run_states(run_id, status, time, reason) VALUES(?, ?, ?, ?)");
+    state.bind(1, id).bind(2, toString(to)).bind(3, when).bind(4, reason).exec();
+    tx.commit();
+    return true;
+}
+
+void RunRepository::setExitCode(const QString& id, int exitCode) {
+    Statement s(db_, "UPDATE runs SET exit_code = ? WHERE id = ?");
+    s.bind(1, exitCode).bind(2, id).exec();
+}
+
+QList<StateChange> RunRepository::history(const QString& id) {
+    Statement s(db_, "SELECT status, time, reason FROM run_states WHERE run_id = ? ORDER BY rowid");
+    s.bind(1, id);
+    QList<StateChange> result;
+    while (s.step())
+        result.append({runStatusFromString(s.text(0)).value_or(RunStatus::Failed), parseIsoTime(s.text(1)), s.text(2)});
+    return result;
+}
+
+RunRepository::Offset RunRepository::ingestOffset(const QString& id, const QString& file) {
+    Statement s(db_, "SELECT offset, lines FROM ingest_offsets WHERE run_id = ? AND file = ?");
+    s.bind(1, id).bind(2, file);
+    if (!s.step())
+        return {};
+    return {s.int64(0), s.int64(1)};
+}
+
+void RunRepository::setIngestOffset(const QString& id, const QString& file, Offset offset) {
+    Statement s(db_, "INSERT INTO ingest_offsets(run_id, file, offset, lines) VALUES(?1, ?2, ?3, ?4) "
+                     "ON CONFLICT(run_id, file) DO UPDATE SET offset = ?3, lines = ?4");
+    s.bind(1, id).bind(2, file).bind(3, offset.bytes).bind(4, offset.lines).exec();
+}
+
+void RunRepository::setFiles(const QString& id, const QList<RunFile>& files) {
+    Transaction tx(db_);
+    Statement clear(db_, "DELETE FROM run_files WHERE run_id = ?");
+    clear.bind(1, id).exec();
+    Statement insert(db_, "INSERT INTO run_files(run_id, path, size) VALUES(?, ?, ?)");
+    for (const auto& f : files)
+        insert.bind(1, id).bind(2, f.path).bind(3, f.size).exec();
+    tx.commit();
+}
+
+QList<RunFile> RunRepository::files(const QString& id) {
+    Statement s(db_, "SELECT path, size FROM run_files WHERE run_id = ? ORDER BY path");
+    s.bind(1, id);
+    QList<RunFile> result;
+    while (s.step())
+        result.append({s.text(0), s.int64(1)});
+    return result;
+}
+
+} // namespace lb

@@ -1,0 +1,32 @@
+#include "util/AtomicFile.h"
+
+#include "util/Error.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace lb {
+
+void writeFileAtomically(const QString& path, const QByteArray& data) {
+    // QSaveFile writes to a temporary file beside the target, fsyncs and renames on commit().
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));
+    if (file.write(data) != data.size() || !file.commit())
+        throw Error(QStringLiteral("Cannot write %1: %2. The previous version of the file is "
+                                   "unchanged; free some space or fix the permissions and retry.")
+                        .arg(path, file.errorString()));
+}
+
+QByteArray readWholeFile(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (!QFileInfo::exists(path))
+            throw NotFoundError(QStringLiteral("%1 does not exist.").arg(path));
+        throw Error(QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
+    }
+    return file.readAll();
+}
+
+} // namespace lb

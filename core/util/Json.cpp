@@ -1,0 +1,49 @@
+#include "util/Json.h"
+
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+namespace lb {
+
+TextPosition positionOfOffset(const QByteArray& text, qsizetype offset) {
+    TextPosition pos;
+    offset = std::clamp<qsizetype>(offset, 0, text.size());
+    for (qsizetype i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++pos.line;
+            pos.column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++pos.column; // count characters, not UTF-8 continuation bytes
+        }
+    }
+    return pos;
+}
+
+Json parseJson(const QByteArray& text, const QString& fileName) {
+    try {
+        return Json::parse(text.begin(), text.end());
+    } catch (const Json::parse_error& e) {
+        // nlohmann reports the byte just past the offending token (1-based); point at the token.
+        const qsizetype offset = e.byte > 0 ? static_cast<qsizetype>(e.byte) - 1 : 0;
+        const TextPosition pos = positionOfOffset(text, offset);
+        QString what = QString::fromStdString(e.what());
+        // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..."
+        const qsizetype colon = what.indexOf(QStringLiteral(": "), what.indexOf(QStringLiteral("parse error")));
+        if (colon >= 0)
+            what = what.mid(colon + 2);
+        throw Error(QStringLiteral("%1:%2:%3: invalid JSON: %4. Fix the syntax at that position "
+                                   "(a missing comma, quote or bracket is the usual cause).")
+                        .arg(fileName)
+                        .arg(pos.line)
+                        .arg(pos.column)
+                        .arg(what.trimmed()));
+    }
+}
+
+Json readJsonFile(const QString& path) { return parseJson(readWholeFile(path), path); }
+
+void writeJsonFile(const QString& path, const Json& value) {
+    writeFileAtomically(path, QByteArray::fromStdString(value.dump(2)) + '\n');
+}
+
+} // namespace lb

@@ -1,0 +1,21 @@
+#pragma once
+// Finding the workspace a command works on, like Azure ML's Workspace.from_config().
+
+#include "workspace/Workspace.h"
+
+#include <optional>
+
+namespace lb {
+
+// In order: `explicitDir` (--workspace), else $LABBENCH_WORKSPACE, else a workspace
+// config.json (or .labbench/config.json) in `startDir` (default: the current folder) or any
+// parent, else the user's default workspace (created on first use).
+Workspace discoverWorkspace(const std::optional<QString>& explicitDir, const QString& startDir = {});
+
+// The folder discovery would use, without opening it; empty means "the default workspace".
+QString findWorkspaceRoot(const QString& startDir);
+
+// $XDG_DATA_HOME/labbench/default (or ~/.local/share/labbench/default).
+QString defaultWorkspaceDir();
+
+} // namespace lb

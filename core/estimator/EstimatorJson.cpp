@@ -1,0 +1,329 @@
+// Estimator <-> JSON: strict parsing with messages that name the field and the fix.
+
+#include "estimator/Estimator.h"
+
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <climits>
+
+namespace lb {
+
+namespace {
+
+const char* typeName(const Json& v) {
+    switch (v.type()) {
+    case Json::value_t::string: return "a string";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "an integer";
+    case Json::value_t::number_float: return "a number";
+    case Json::value_t::boolean: return "true/false";
+    case Json::value_t::array: return "a list";
+    case Json::value_t::object: return "an object";
+    case Json::value_t::null: return "null";
+    default: return "an unknown value";
+    }
+}
+
+// Where a key first appears in the text, so field errors point at a line like syntax errors.
+std::optional<TextPosition> positionOfKey(const QByteArray* text, const std::string& key) {
+    if (!text)
+        return std::nullopt;
+    const QByteArray needle = '"' + QByteArray::fromStdString(key) + '"';
+    qsizetype at = 0;
+    while ((at = text->indexOf(needle, at)) >= 0) {
+        qsizetype after = at + needle.size();
+        while (after < text->size() && QChar::isSpace(text->at(after)))
+            ++after;
+        if (after < text->size() && text->at(after) == ':')
+            return positionOfOffset(*text, at);
+        at = after;
+    }
+    return std::nullopt;
+}
+
+// Reads fields out of the JSON object, failing with "ORIGIN[:LINE:COL]: problem fix".
+struct Reader {
+    const Json& doc;
+    const QString& origin;
+    const QByteArray* text; // the file's text when parsing a file, for line:column
+
+    [[noreturn]] void fail(const std::string& key, const QString& problem, const QString& fix) const {
+        QString where = origin;
+        if (const auto pos = positionOfKey(text, key))
+            where += QStringLiteral(":%1:%2").arg(pos->line).arg(pos->column);
+        throw Error(QStringLiteral("%1: %2 %3").arg(where, problem, fix));
+    }
+
+    [[noreturn]] void wrongType(const std::string& key, const Json& v, const char* expected,
+                                const QString& example) const {
+        fail(key,
+             QStringLiteral("\"%1\" must be %2, not %3.")
+                 .arg(fromStd(key), QString::fromLatin1(expected), QString::fromLatin1(typeName(v))),
+             QStringLiteral("Write it like %1.").arg(example));
+    }
+
+    bool has(const char* key) const { return doc.contains(key); }
+
+    QString string(const char* key, const char* example) const {
+        const Json& v = doc[key];
+        if (!v.is_string())
+            wrongType(key, v, "a string", QString::fromUtf8(example));
+        return fromStd(v.get<std::string>());
+    }
+
+    bool boolean(const char* key) const {
+        const Json& v = doc[key];
+        if (!v.is_boolean())
+            wrongType(key, v, "true or false", QStringLiteral("\"%1\": true").arg(QLatin1String(key)));
+        return v.get<bool>();
+    }
+
+    int integer(const char* key, const char* example) const {
+        const Json& v = doc[key];
+        if (!v.is_number_integer())
+            wrongType(key, v, "a whole number", QString::fromUtf8(example));
+        const auto n = v.get<long long>();
+        if (n < INT_MIN || n > INT_MAX)
+            fail(key, QStringLiteral("\"%1\" is out of range.").arg(QLatin1String(key)),
+                 QStringLiteral("Write it like %1.").arg(QString::fromUtf8(example)));
+        return static_cast<int>(n);
+    }
+
+    QStringList stringList(const char* key, const char* example) const {
+        const Json& v = doc[key];
+        if (!v.is_array())
+            wrongType(key, v, "a list of strings", QString::fromUtf8(example));
+        QStringList out;
+        for (const Json& item : v) {
+            if (!item.is_string())
+                wrongType(key, item, "a list of strings", QString::fromUtf8(example));
+            out.append(fromStd(item.get<std::string>()));
+        }
+        return out;
+    }
+
+    // A string or a number, as the text a program would see ("0.01", "32").
+    static std::optional<QString> scalarText(const Json& v) {
+        if (v.is_string())
+            return fromStd(v.get<std::string>());
+        if (v.is_number())
+            return fromStd(v.dump()); // shortest round-trip form: 0.01 -> "0.01", 1.0 -> "1.0"
+        return std::nullopt;
+    }
+
+    QMap<QString, QString> stringMap(const char* key, const char* example) const {
+        const Json& v = doc[key];
+        if (!v.is_object())
+            wrongType(key, v, "an object of names to strings", QString::fromUtf8(example));
+        QMap<QString, QString> out;
+        for (const auto& [name, value] : v.items()) {
+            const auto text = scalarText(value);
+            if (!text)
+                fail(key,
+                     QStringLiteral("\"%1\" entry \"%2\" must be a string or a number, not %3.")
+                         .arg(QLatin1String(key), fromStd(name), QString::fromLatin1(typeName(value))),
+                     QStringLiteral("Write it like %1.").arg(QString::fromUtf8(example)));
+            out.insert(fromStd(name), *text);
+        }
+        return out;
+    }
+
+    // script_params: a list of words, or Azure ML's dict form {"--lr": 0.01, "--flag": ""}.
+    QStringList scriptParams() const {
+        static const char* example = "\"script_params\": [\"--lr\", \"0.01\", \"--epochs\", \"5\"]";
+        const Json& v = doc["script_params"];
+        QStringList out;
+        if (v.is_array()) {
+            for (const Json& item : v) {
+                const auto text = scalarText(item);
+                if (!text)
+                    wrongType("script_params", item, "a list of strings or numbers",
+                              QString::fromLatin1(example));
+                out.append(*text);
+            }
+            return out;
+        }
+        if (!v.is_object())
+            wrongType("script_params", v, "a list of arguments (or an object of option: value)",
+                      QString::fromLatin1(example));
+        for (const auto& [flag, value] : v.items()) {
+            const QString name = fromStd(flag);
+            if (value.is_null() || (value.is_boolean() && value.get<bool>()) ||
+                (value.is_string() && value.get<std::string>().empty())) {
+                out.append(name); // a bare flag
+            } else if (value.is_boolean()) {
+                // false: the flag is simply not given (argparse store_true semantics)
+            } else if (value.is_array()) {
+                out.append(name);
+                for (const Json& item : value) {
+                    const auto text = scalarText(item);
+                    if (!text)
+                        fail("script_params",
+                             QStringLiteral("\"script_params\" option \"%1\" has a list holding "
+                                            "%2; only strings and numbers can be arguments.")
+                                 .arg(name, QString::fromLatin1(typeName(item))),
+                             QStringLiteral("Write it like \"%1\": [1, 2].").arg(name));
+                    out.append(*text);
+                }
+            } else if (const auto text = scalarText(value)) {
+                out.append(name);
+                out.append(*text);
+            } else {
+                fail("script_params",
+                     QStringLiteral("\"script_params\" option \"%1\" is %2, which is not an "
+                                    "argument value.")
+                         .arg(name, QString::fromLatin1(typeName(value))),
+                     QStringLiteral("Give a string, a number, true for a bare flag, or a list."));
+            }
+        }
+        return out;
+    }
+};
+
+const std::vector<std::string>& knownKeys() {
+    static const std::vector<std::string> keys = {
+        "source_directory", "entry_script",  "script_params",       "compute_target",
+        "framework",        "pip_packages",  "conda_packages",      "custom_docker_image",
+        "use_gpu",          "node_count",    "process_count_per_node", "distributed_backend",
+        "worker_count",     "parameter_server_count", "environment_variables",
+        "max_run_duration_seconds", "tags",  "python",              "experiment"};
+    return keys;
+}
+
+Estimator parse(const Json& doc, const QString& origin, const QByteArray* text) {
+    if (!doc.is_object())
+        throw Error(QStringLiteral("%1: an estimator must be a JSON object like {\"source_directory\": "
+                                   "\".\", \"entry_script\": \"train.py\"}, not %2.")
+                        .arg(origin, QString::fromLatin1(typeName(doc))));
+    const Reader r{doc, origin, text};
+    for (const auto& [key, value] : doc.items()) {
+        const auto& keys = knownKeys();
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+            QStringList names;
+            for (const auto& k : keys)
+                names.append(fromStd(k));
+            r.fail(key, QStringLiteral("unknown estimator field \"%1\".").arg(fromStd(key)),
+                   QStringLiteral("Remove it or fix its spelling; the fields are: %1.")
+                       .arg(names.join(QStringLiteral(", "))));
+        }
+    }
+
+    Estimator e;
+    e.origin = origin;
+    if (r.has("source_directory"))
+        e.sourceDirectory = r.string("source_directory", "\"source_directory\": \"./src\"");
+    if (r.has("entry_script"))
+        e.entryScript = r.string("entry_script", "\"entry_script\": \"train.py\"");
+    if (r.has("script_params"))
+        e.scriptParams = r.scriptParams();
+    if (r.has("compute_target"))
+        e.computeTarget = r.string("compute_target", "\"compute_target\": \"local\"");
+    if (r.has("framework"))
+        e.framework = r.string("framework", "\"framework\": \"pytorch\"");
+    if (r.has("pip_packages"))
+        e.pipPackages = r.stringList("pip_packages", "\"pip_packages\": [\"numpy\", \"torch==2.1\"]");
+    if (r.has("conda_packages"))
+        e.condaPackages = r.stringList("conda_packages", "\"conda_packages\": [\"scikit-learn\"]");
+    if (r.has("custom_docker_image"))
+        e.customDockerImage =
+            r.string("custom_docker_image", "\"custom_docker_image\": \"pytorch/pytorch:latest\"");
+    if (r.has("use_gpu"))
+        e.useGpu = r.boolean("use_gpu");
+    if (r.has("node_count"))
+        e.nodeCount = r.integer("node_count", "\"node_count\": 2");
+    if (r.has("process_count_per_node"))
+        e.processCountPerNode = r.integer("process_count_per_node", "\"process_count_per_node\": 4");
+    if (r.has("distributed_backend"))
+        e.distributedBackend = r.string("distributed_backend", "\"distributed_backend\": \"mpi\"");
+    if (r.has("worker_count"))
+        e.workerCount = r.integer("worker_count", "\"worker_count\": 2");
+    if (r.has("parameter_server_count"))
+        e.parameterServerCount = r.integer("parameter_server_count", "\"parameter_server_count\": 1");
+    if (r.has("environment_variables"))
+        e.environmentVariables = r.stringMap("environment_variables",
+                                             "\"environment_variables\": {\"OMP_NUM_THREADS\": \"2\"}");
+    if (r.has("max_run_duration_seconds") && !doc["max_run_duration_seconds"].is_null())
+        e.maxRunDurationSeconds =
+            r.integer("max_run_duration_seconds", "\"max_run_duration_seconds\": 3600");
+    if (r.has("tags"))
+        e.tags = r.stringMap("tags", "\"tags\": {\"team\": \"vision\"}");
+    if (r.has("python"))
+        e.python = r.string("python", "\"python\": \"/usr/bin/python3\"");
+    if (r.has("experiment"))
+        e.experiment = r.string("experiment", "\"experiment\": \"mnist\"");
+    return e;
+}
+
+Json mapToJson(const QMap<QString, QString>& map) {
+    Json out = Json::object();
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        out[toStd(it.key())] = toStd(it.value());
+    return out;
+}
+
+Json listToJson(const QStringList& list) {
+    Json out = Json::array();
+    for (const QString& s : list)
+        out.push_back(toStd(s));
+    return out;
+}
+
+} // namespace
+
+Estimator Estimator::fromJson(const Json& json, const QString& origin) {
+    return parse(json, origin, nullptr);
+}
+
+Estimator Estimator::load(const QString& path) {
+    const QByteArray text = readWholeFile(path);
+    Estimator e = parse(parseJson(text, path), path, &text);
+    if (!e.sourceDirectory.isEmpty() && QDir::isRelativePath(e.sourceDirectory))
+        e.sourceDirectory = QDir::cleanPath(QFileInfo(path).absoluteDir().filePath(e.sourceDirectory));
+    return e;
+}
+
+Json Estimator::toJson() const {
+    Json doc = Json::object();
+    doc["source_directory"] = toStd(sourceDirectory);
+    doc["entry_script"] = toStd(entryScript);
+    doc["script_params"] = listToJson(scriptParams);
+    doc["compute_target"] = toStd(computeTarget);
+    doc["framework"] = toStd(framework);
+    doc["pip_packages"] = listToJson(pipPackages);
+    doc["conda_packages"] = listToJson(condaPackages);
+    doc["custom_docker_image"] = toStd(customDockerImage);
+    doc["use_gpu"] = useGpu;
+    doc["node_count"] = nodeCount;
+    doc["process_count_per_node"] = processCountPerNode;
+    doc["distributed_backend"] = toStd(distributedBackend);
+    doc["worker_count"] = workerCount;
+    doc["parameter_server_count"] = parameterServerCount;
+    doc["environment_variables"] = mapToJson(environmentVariables);
+    doc["max_run_duration_seconds"] =
+        maxRunDurationSeconds ? Json(*maxRunDurationSeconds) : Json(nullptr);
+    doc["tags"] = mapToJson(tags);
+    doc["python"] = toStd(python);
+    doc["experiment"] = toStd(experiment);
+    return doc;
+}
+
+bool Estimator::operator==(const Estimator& o) const {
+    return sourceDirectory == o.sourceDirectory && entryScript == o.entryScript &&
+           scriptParams == o.scriptParams && computeTarget == o.computeTarget &&
+           framework == o.framework && pipPackages == o.pipPackages &&
+           condaPackages == o.condaPackages && customDockerImage == o.customDockerImage &&
+           useGpu == o.useGpu && nodeCount == o.nodeCount &&
+           processCountPerNode == o.processCountPerNode &&
+           distributedBackend == o.distributedBackend && workerCount == o.workerCount &&
+           parameterServerCount == o.parameterServerCount &&
+           environmentVariables == o.environmentVariables &&
+           maxRunDurationSeconds == o.maxRunDurationSeconds && tags == o.tags &&
+           python == o.python && experiment == o.experiment;
+}
+
+} // namespace lb

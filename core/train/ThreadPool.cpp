@@ -10,9 +10,9 @@
 namespace lb::train {
 
 namespace {
-// About 20-50 us of spinning: long enough to catch the next job of a training step, short
+// About 50-200 us of spinning: long enough to catch the next job of a training step, short
 // enough not to steal a shared core for long when training pauses (evaluation, I/O).
-constexpr int kSpinIterations = 20000;
+constexpr int kSpinIterations = 4000;
 } // namespace
 
 ThreadPool::ThreadPool(int threads) : threads_(threads < 1 ? 1 : threads) {
@@ -30,8 +30,8 @@ void ThreadPool::runTasks(std::uint32_t generation) {
     std::uint64_t word = claim_.load(std::memory_order_acquire);
     for (;;) {
         if (static_cast<std::uint32_t>(word >> 32) != generation) return;
-        const int t = static_cast<int>(word & 0xffffffffu);
-        const int tasks = jobTasks_.load(std::memory_order_acquire);
+        const int t = static_cast<int>(word & 0xffffu);
+        const int tasks = static_cast<int>((word >> 16) & 0xffffu);
         if (t >= tasks) return;
         if (!claim_.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel)) continue;
         // The claim succeeded for this generation, so the job is still running and job_ is its.
@@ -43,15 +43,16 @@ void ThreadPool::runTasks(std::uint32_t generation) {
 
 void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     if (tasks <= 0) return;
-    if (workers_.empty() || tasks == 1) {
+    if (workers_.empty() || tasks == 1 || tasks > 0xffff) {
         for (int t = 0; t < tasks; ++t) fn(t);
         return;
     }
     const std::uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
     job_.store(&fn, std::memory_order_release);
-    jobTasks_.store(tasks, std::memory_order_release);
     pending_.store(tasks, std::memory_order_release);
-    claim_.store(static_cast<std::uint64_t>(generation) << 32, std::memory_order_release);
+    claim_.store((static_cast<std::uint64_t>(generation) << 32) |
+                     (static_cast<std::uint64_t>(tasks) << 16),
+                 std::memory_order_release);
     generation_.store(generation, std::memory_order_release);
     generation_.notify_all();
     runTasks(generation);

@@ -21,7 +21,7 @@ public:
     ThreadPool& operator=(const ThreadPool&) = delete;
 
     int threads() const { return threads_; }
-    // fn must not throw. Not reentrant: call from one thread at a time.
+    // fn must not throw; tasks <= 65535. Not reentrant: call from one thread at a time.
     void run(int tasks, const std::function<void(int)>& fn);
 
 private:
@@ -31,9 +31,9 @@ private:
     int threads_;
     std::vector<std::thread> workers_;
     std::atomic<const std::function<void(int)>*> job_{nullptr};
-    std::atomic<int> jobTasks_{0};
-    // (generation << 32) | next task index. Claiming a task is a CAS on this word, so a worker
-    // that wakes late for an old job can never claim a task of the next one.
+    // (generation << 32) | (task count << 16) | next task index. Claiming a task is a CAS on
+    // this one word, so a worker that wakes late for an old job can never claim a task of the
+    // next one, and it always sees the task count of the job it claims from.
     std::atomic<std::uint64_t> claim_{0};
     std::atomic<int> pending_{0};              // tasks of the current job not yet finished
     std::atomic<std::uint32_t> generation_{0}; // bumped per job; idle workers wait on it

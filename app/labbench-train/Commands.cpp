@@ -1,0 +1,221 @@
+#include "Commands.h"
+
+#include "Progress.h"
+
+#include "train/Dataset.h"
+#include "train/Download.h"
+#include "train/Error.h"
+#include "train/Idx.h"
+#include "train/Image.h"
+#include "train/Metrics.h"
+#include "train/ModelFile.h"
+#include "train/Trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace lb::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string format(const char* fmt, auto... args) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    return buf;
+}
+
+// Where the data comes from: --data DIR, or a named dataset (downloaded first if asked).
+std::pair<DatasetFiles, std::string> resolveData(const Options& o) {
+    if (!o.dataDir.empty()) return {findDatasetFiles(o.dataDir), o.dataDir};
+    const std::string name = o.dataset.empty() ? "mnist" : o.dataset;
+    if (o.download) {
+        if (name != "mnist") throw UsageError("--download fetches mnist only, not " + name);
+        const fs::path dir = datasetCacheDir(name);
+        downloadMnist(dir, [](const std::string& line) { std::printf("%s\n", line.c_str()); });
+        return {findDatasetFiles(dir), name + " at " + dir.string()};
+    }
+    const fs::path dir = locateDataset(name);
+    return {findDatasetFiles(dir), name + " at " + dir.string()};
+}
+
+// Backend from the flags. Chainer's --gpu_id -1 means CPU; auto tries CUDA otherwise.
+std::unique_ptr<Backend> chooseBackend(const Options& o) {
+    BackendKind kind = o.backend;
+    if (kind == BackendKind::Auto && o.gpuIdGiven && o.gpuId < 0) kind = BackendKind::Cpu;
+    BackendOptions bo;
+    bo.threads = o.threads;
+    bo.deviceId = o.gpuId;
+    std::string notice;
+    auto backend = makeBackend(kind, bo, &notice);
+    if (!notice.empty()) std::fprintf(stderr, "labbench-train: %s\n", notice.c_str());
+    return backend;
+}
+
+std::string metricsPath() {
+    const char* env = std::getenv("LABBENCH_METRICS_FILE");
+    return env ? env : "";
+}
+
+} // namespace
+
+int runTraining(const Options& o) {
+    MetricsSink metrics(metricsPath());
+    auto [files, where] = resolveData(o);
+    const Dataset data = loadDataset(files, where);
+    auto backend = chooseBackend(o);
+
+    TrainConfig config;
+    config.arch = parseArchitecture(o.hidden, data.rows * data.cols, data.classes);
+    config.batchSize = o.batchSize;
+    config.optimizer = o.optimizer;
+    config.lr = o.lr;
+    config.momentum = o.momentum;
+    config.weightDecay = o.weightDecay;
+    config.seed = o.seed;
+    Trainer trainer(*backend, data, config);
+
+    std::printf("labbench-train: %s, %d train / %d test images from %s\n",
+                config.arch.toString().c_str(), data.train.count, data.test.count, where.c_str());
+    std::printf("labbench-train: %s, batch %d, lr %g%s, seed %llu, on %s\n",
+                o.optimizer == OptimizerKind::Sgd ? "momentum SGD" : "Adam", o.batchSize,
+                double(o.lr),
+                o.optimizer == OptimizerKind::Sgd ? format(" momentum %g", double(o.momentum)).c_str() : "",
+                o.seed, backend->describe().c_str());
+    std::fflush(stdout);
+
+    metrics.log("Batch size", o.batchSize, 0);
+    metrics.log("Epochs", o.epochs, 0);
+    metrics.flush();
+    Progress progress(!metrics.enabled() && stdoutIsTerminal());
+    const fs::path outDir = o.outputDir;
+    std::error_code ec;
+    fs::create_directories(outDir, ec);
+    if (ec) throw TrainError(outDir.string() + ": cannot create the output folder (" + ec.message() + ")");
+
+    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+        const EpochStats e = trainer.trainEpoch(
+            [&](int step, int steps) { progress.step(epoch, o.epochs, step, steps); },
+            [&](long step, double loss) { metrics.log("batch_loss", loss, step); }, o.logInterval);
+        const Evaluation test = trainer.evaluateTest();
+        if (!std::isfinite(e.loss)) {
+            throw TrainError(format("the training loss became %g in epoch %d; lower --lr (now %g)",
+                                    e.loss, epoch, double(o.lr)));
+        }
+        metrics.log("loss", e.loss, epoch);
+        metrics.log("train_accuracy", e.trainAccuracy, epoch);
+        metrics.log("Accuracy", test.accuracy, epoch);
+        metrics.log("epoch_time", e.seconds, epoch);
+        metrics.log("images_per_sec", e.imagesPerSecond, epoch);
+        metrics.flush();
+        progress.line(format("epoch %d/%d  loss %.4f  train_accuracy %.4f  Accuracy %.4f  "
+                             "epoch_time %.3f s  %.0f images/s",
+                             epoch, o.epochs, e.loss, e.trainAccuracy, test.accuracy, e.seconds,
+                             e.imagesPerSecond));
+    }
+
+    SavedModel saved;
+    saved.arch = config.arch;
+    saved.rows = data.rows;
+    saved.cols = data.cols;
+    saved.scale = kPixelScale;
+    saved.offset = kPixelOffset;
+    saved.parameters = trainer.parameters();
+    const fs::path modelPath = outDir / "model.npz";
+    saveModel(modelPath, saved);
+    std::printf("labbench-train: saved %s\n", modelPath.string().c_str());
+    return 0;
+}
+
+int runEvaluation(const Options& o) {
+    const SavedModel saved = loadModel(o.evaluateModel);
+    auto [files, where] = resolveData(o);
+    int rows = 0, cols = 0;
+    Split test = loadSplit(files.testImages, files.testLabels, &rows, &cols);
+    if (rows != saved.rows || cols != saved.cols) {
+        throw TrainError(format("%s expects %dx%d images but %s has %dx%d", o.evaluateModel.c_str(),
+                                saved.rows, saved.cols, files.testImages.string().c_str(), rows, cols));
+    }
+    // The model records its normalisation; re-apply it if it differs from ours.
+    if (saved.scale != kPixelScale || saved.offset != kPixelOffset) {
+        for (float& x : test.images) x = (x - kPixelOffset) / kPixelScale * saved.scale + saved.offset;
+    }
+    auto backend = chooseBackend(o);
+    Mlp model(*backend, saved.arch, std::min(1000, test.count));
+    model.uploadParameters(saved.parameters);
+    DeviceBuffer<float> images(*backend, test.images.size());
+    DeviceBuffer<std::int32_t> labels(*backend, test.labels.size());
+    images.upload(test.images.data(), test.images.size());
+    labels.upload(test.labels.data(), test.labels.size());
+    const Evaluation e = evaluate(*backend, model, images.data(), labels.data(), test.count);
+    std::printf("test accuracy %.4f  loss %.4f  (%d images from %s, %.0f images/s)\n", e.accuracy,
+                e.loss, e.images, where.c_str(), e.images / std::max(e.seconds, 1e-9));
+    MetricsSink metrics(metricsPath());
+    metrics.log("Accuracy", e.accuracy, 0);
+    metrics.flush();
+    return 0;
+}
+
+int runPrediction(const Options& o) {
+    const SavedModel saved = loadModel(o.modelPath);
+    const int features = saved.arch.inputs();
+    // Every image of every file, normalised, with a name to print.
+    std::vector<float> pixels;
+    std::vector<std::string> names;
+    for (const auto& file : o.predictFiles) {
+        std::FILE* f = std::fopen(file.c_str(), "rb");
+        if (!f) throw TrainError(file + ": cannot open");
+        unsigned char head[4] = {0xff, 0xff, 0xff, 0xff};
+        const std::size_t got = std::fread(head, 1, 4, f);
+        std::fclose(f);
+        std::vector<std::uint8_t> bytes;
+        const bool idx = got == 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08;
+        if (idx || (got >= 2 && head[0] == 0x1f && head[1] == 0x8b)) {
+            const IdxImages images = readIdxImages(file);
+            if (images.rows != saved.rows || images.cols != saved.cols) {
+                throw TrainError(format("%s holds %dx%d images; the model takes %dx%d",
+                                        file.c_str(), images.rows, images.cols, saved.rows, saved.cols));
+            }
+            bytes = images.pixels;
+            for (int i = 0; i < images.count; ++i) names.push_back(file + "[" + std::to_string(i) + "]");
+        } else {
+            const GreyImage image = readGreyImage(file);
+            if (image.width != saved.cols || image.height != saved.rows) {
+                throw TrainError(format("%s is %dx%d; the model takes %dx%d greyscale images "
+                                        "(white digit on black, like MNIST)",
+                                        file.c_str(), image.width, image.height, saved.cols, saved.rows));
+            }
+            bytes = image.pixels;
+            names.push_back(file);
+        }
+        for (std::uint8_t p : bytes) pixels.push_back(float(p) * saved.scale + saved.offset);
+    }
+    const int count = int(names.size());
+    auto backend = chooseBackend(o);
+    const int chunk = std::max(1, std::min(1000, count));
+    Mlp model(*backend, saved.arch, chunk);
+    model.uploadParameters(saved.parameters);
+    DeviceBuffer<float> x(*backend, std::size_t(chunk) * features);
+    const int classes = saved.arch.classes();
+    std::vector<float> logits(std::size_t(chunk) * classes);
+    for (int first = 0; first < count; first += chunk) {
+        const int rows = std::min(chunk, count - first);
+        x.upload(pixels.data() + std::size_t(first) * features, std::size_t(rows) * features);
+        const float* out = model.forward(x.data(), rows);
+        backend->copyToHost(logits.data(), out, std::size_t(rows) * classes * sizeof(float));
+        for (int r = 0; r < rows; ++r) {
+            const float* z = logits.data() + std::size_t(r) * classes; // (classes)
+            const int best = int(std::max_element(z, z + classes) - z);
+            double sum = 0;
+            for (int c = 0; c < classes; ++c) sum += std::exp(double(z[c]) - z[best]);
+            std::printf("%s: %d (p=%.4f)\n", names[first + r].c_str(), best, 1.0 / sum);
+        }
+    }
+    return 0;
+}
+
+} // namespace lb::train

@@ -1,0 +1,186 @@
+#include "train/CpuBackend.h"
+
+#include "train/Error.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <thread>
+
+// OpenBLAS's own thread control (declared in its cblas.h on Debian, repeated for other builds).
+extern "C" void openblas_set_num_threads(int);
+
+namespace lb::train {
+
+namespace {
+int resolveThreads(int threads) {
+    if (threads > 0) return threads;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+// Below this many multiply-adds a gemm runs on one thread: splitting a tiny product costs more
+// in dispatch than it saves (the 100x10 output layer is ~0.1 us of arithmetic per thread).
+constexpr double kGemmSplitFlops = 200'000;
+// Element-wise loops below this size stay on the caller for the same reason.
+constexpr std::size_t kElementwiseSplit = 32'768;
+} // namespace
+
+CpuBackend::CpuBackend(int threads) : pool_(resolveThreads(threads)) {
+    // Our pool splits the work; OpenBLAS threads inside each call would only fight it.
+    openblas_set_num_threads(1);
+}
+
+std::string CpuBackend::describe() const {
+    return "cpu (OpenBLAS sgemm, " + std::to_string(pool_.threads()) + " thread" +
+           (pool_.threads() == 1 ? "" : "s") + ")";
+}
+
+void* CpuBackend::allocate(std::size_t bytes) {
+    // 64-byte alignment: whole cache lines and AVX-512 loads for every buffer.
+    const std::size_t rounded = ((bytes + 63) / 64) * 64;
+    void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+    if (!p) throw TrainError("out of memory allocating " + std::to_string(bytes) + " bytes");
+    return p;
+}
+
+void CpuBackend::release(void* p) noexcept { std::free(p); }
+
+void CpuBackend::copyToDevice(void* dst, const void* src, std::size_t bytes) {
+    std::memcpy(dst, src, bytes);
+}
+
+void CpuBackend::copyToHost(void* dst, const void* src, std::size_t bytes) {
+    std::memcpy(dst, src, bytes);
+}
+
+void CpuBackend::fillZero(void* dst, std::size_t bytes) { std::memset(dst, 0, bytes); }
+
+template <typename Fn>
+void CpuBackend::parallelRange(std::size_t n, std::size_t minChunk, std::size_t align, Fn&& fn) {
+    const std::size_t threads = static_cast<std::size_t>(pool_.threads());
+    std::size_t chunks = std::min(threads, std::max<std::size_t>(1, n / std::max<std::size_t>(1, minChunk)));
+    if (chunks <= 1) {
+        fn(std::size_t{0}, n);
+        return;
+    }
+    std::size_t per = (n + chunks - 1) / chunks;
+    per = ((per + align - 1) / align) * align;
+    chunks = (n + per - 1) / per;
+    pool_.run(static_cast<int>(chunks), [&](int t) {
+        const std::size_t begin = static_cast<std::size_t>(t) * per;
+        fn(begin, std::min(n, begin + per));
+    });
+}
+
+void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,
+                      int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+    const CBLAS_TRANSPOSE opA = ta == Trans::Yes ? CblasTrans : CblasNoTrans;
+    const CBLAS_TRANSPOSE opB = tb == Trans::Yes ? CblasTrans : CblasNoTrans;
+    const double flops = double(m) * n * k;
+    const int threads = pool_.threads();
+    if (threads == 1 || flops < kGemmSplitFlops || m < 2 * 8) {
+        cblas_sgemm(CblasRowMajor, opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    // Split C's rows: rows [r0, r1) of C need rows [r0, r1) of op(A): A + r0 * lda when A is
+    // not transposed, column r0 of the stored A (A + r0) when it is. Chunks are multiples of 16
+    // rows so each thread's sgemm keeps whole register tiles.
+    const std::size_t per = ((std::size_t(m) + threads - 1) / threads + 15) / 16 * 16;
+    const int chunks = static_cast<int>((std::size_t(m) + per - 1) / per);
+    pool_.run(chunks, [&](int t) {
+        const int r0 = static_cast<int>(t * per);
+        const int rows = std::min<int>(m - r0, static_cast<int>(per));
+        const float* aPart = ta == Trans::Yes ? a + r0 : a + std::size_t(r0) * lda;
+        cblas_sgemm(CblasRowMajor, opA, opB, rows, n, k, alpha, aPart, lda, b, ldb, beta,
+                    c + std::size_t(r0) * ldc, ldc);
+    });
+}
+
+void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols,
+                                Activation act) {
+    const std::size_t minRows = std::max<std::size_t>(1, kElementwiseSplit / std::max(1, cols));
+    parallelRange(std::size_t(rows), minRows, 1, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t r = r0; r < r1; ++r) {
+            float* row = y + r * cols; // row is (cols)
+            if (act == Activation::Relu) {
+                for (int c = 0; c < cols; ++c) row[c] = kernels::biasRelu(row[c], bias[c]);
+            } else {
+                for (int c = 0; c < cols; ++c) row[c] += bias[c];
+            }
+        }
+    });
+}
+
+void CpuBackend::reluBackward(float* dy, const float* y, std::size_t n) {
+    parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) dy[i] = kernels::reluBackward(dy[i], y[i]);
+    });
+}
+
+void CpuBackend::softmaxCrossEntropy(const float* logits, const std::int32_t* labels, int rows,
+                                     int classes, float gradScale, float* dlogits,
+                                     double* stats) {
+    // Serial: rows * classes is ~1000 values per step, and a fixed summation order keeps the
+    // loss bit-identical whatever the thread count.
+    double lossSum = 0.0;
+    long correct = 0;
+    for (int r = 0; r < rows; ++r) {
+        const auto row = kernels::softmaxCrossEntropyRow<float>(
+            logits + std::size_t(r) * classes, classes, labels[r], gradScale,
+            dlogits ? dlogits + std::size_t(r) * classes : nullptr);
+        lossSum += row.loss;
+        correct += row.correct;
+    }
+    stats[0] += lossSum;
+    stats[1] += double(correct);
+}
+
+void CpuBackend::gatherRows(const float* src, const std::int32_t* srcLabels, int cols,
+                            const std::int32_t* idx, int rows, float* dst,
+                            std::int32_t* dstLabels) {
+    for (int r = 0; r < rows; ++r) {
+        const std::size_t s = static_cast<std::size_t>(idx[r]);
+        std::memcpy(dst + std::size_t(r) * cols, src + s * cols, sizeof(float) * cols);
+        dstLabels[r] = srcLabels[s];
+    }
+}
+
+void CpuBackend::columnSum(const float* x, int rows, int cols, float* out) {
+    // Split by columns so each output is summed by one thread in row order (deterministic).
+    const std::size_t minCols = std::max<std::size_t>(16, kElementwiseSplit / std::max(1, rows));
+    parallelRange(std::size_t(cols), minCols, 16, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; ++c) out[c] = 0.0f;
+        for (int r = 0; r < rows; ++r) {
+            const float* row = x + std::size_t(r) * cols;
+            for (std::size_t c = c0; c < c1; ++c) out[c] += row[c];
+        }
+    });
+}
+
+void CpuBackend::optimizerStep(const OptimizerStep& step, float* params, const float* grads,
+                               float* state1, float* state2, std::size_t n) {
+    if (step.kind == OptimizerKind::Sgd) {
+        const kernels::SgdParams p = step.sgd;
+        parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; ++i)
+                kernels::sgdMomentumUpdate(params[i], grads[i], state1[i], p);
+        });
+    } else {
+        const kernels::AdamParams p = step.adam;
+        parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; ++i)
+                kernels::adamUpdate(params[i], grads[i], state1[i], state2[i], p);
+        });
+    }
+}
+
+void CpuBackend::allReduceSum(float*, std::size_t) {
+    // One process holds the whole batch: nothing to sum with. Data-parallel CPU training across
+    // ranks would sum here with MPI_Allreduce.
+}
+
+} // namespace lb::train

@@ -1,0 +1,51 @@
+#pragma once
+// The CPU backend: OpenBLAS sgemm for the matrix products, the shared Kernels.h maths in plain
+// loops for the rest, all cores through one ThreadPool. Each gemm is split by rows of its
+// output into one single-threaded sgemm per thread (OpenBLAS's own threads are turned off), so
+// a training step has no second thread pool spinning against ours and the split, hence every
+// rounding, depends only on the thread count: same seed + same threads = same bits.
+
+#include "train/Backend.h"
+#include "train/ThreadPool.h"
+
+#include <memory>
+
+namespace lb::train {
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(int threads); // 0 = every core
+    std::string describe() const override;
+    int threads() const { return pool_.threads(); }
+
+    void* allocate(std::size_t bytes) override;
+    void release(void* p) noexcept override;
+    void copyToDevice(void* dst, const void* src, std::size_t bytes) override;
+    void copyToHost(void* dst, const void* src, std::size_t bytes) override;
+    void fillZero(void* dst, std::size_t bytes) override;
+
+    void gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a, int lda,
+              const float* b, int ldb, float beta, float* c, int ldc) override;
+    void biasActivation(float* y, const float* bias, int rows, int cols, Activation act) override;
+    void reluBackward(float* dy, const float* y, std::size_t n) override;
+    void softmaxCrossEntropy(const float* logits, const std::int32_t* labels, int rows,
+                             int classes, float gradScale, float* dlogits,
+                             double* stats) override;
+    void gatherRows(const float* src, const std::int32_t* srcLabels, int cols,
+                    const std::int32_t* idx, int rows, float* dst,
+                    std::int32_t* dstLabels) override;
+    void columnSum(const float* x, int rows, int cols, float* out) override;
+    void optimizerStep(const OptimizerStep& step, float* params, const float* grads,
+                       float* state1, float* state2, std::size_t n) override;
+    void allReduceSum(float* x, std::size_t n) override;
+
+private:
+    // Splits [0, n) into at most threads() chunks of at least minChunk, aligned to `align`,
+    // and runs fn(begin, end) on each; small n runs inline on the caller.
+    template <typename Fn>
+    void parallelRange(std::size_t n, std::size_t minChunk, std::size_t align, Fn&& fn);
+
+    ThreadPool pool_;
+};
+
+} // namespace lb::train

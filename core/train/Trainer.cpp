@@ -1,0 +1,161 @@
+#include "train/Trainer.h"
+
+#include "train/Error.h"
+#include "train/Rng.h"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace lb::train {
+
+namespace {
+double now() {
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+// Evaluation rows per forward call: large enough that the gemms run at full speed.
+constexpr int kEvalBatch = 1000;
+} // namespace
+
+Evaluation evaluate(Backend& backend, Mlp& model, const float* images, const std::int32_t* labels,
+                    int count) {
+    const double start = now();
+    const int features = model.architecture().inputs();
+    const int classes = model.architecture().classes();
+    DeviceBuffer<double> stats(backend, 2);
+    stats.zero();
+    for (int first = 0; first < count; first += model.maxBatch()) {
+        const int rows = std::min(model.maxBatch(), count - first);
+        const float* logits = model.forward(images + std::size_t(first) * features, rows);
+        backend.softmaxCrossEntropy(logits, labels + first, rows, classes, 0.0f, nullptr,
+                                    stats.data());
+    }
+    double host[2];
+    stats.download(host, 2);
+    backend.synchronize();
+    Evaluation e;
+    e.images = count;
+    e.loss = count ? host[0] / count : 0.0;
+    e.accuracy = count ? host[1] / count : 0.0;
+    e.seconds = now() - start;
+    return e;
+}
+
+Trainer::Trainer(Backend& backend, const Dataset& data, TrainConfig config)
+    : backend_(backend)
+    , config_(std::move(config))
+    , trainCount_(data.train.count)
+    , testCount_(data.test.count)
+    , features_(data.train.features)
+    , model_(backend, config_.arch, std::max(config_.batchSize, kEvalBatch))
+    , trainImages_(backend, data.train.images.size())
+    , testImages_(backend, data.test.images.size())
+    , trainLabels_(backend, data.train.labels.size())
+    , testLabels_(backend, data.test.labels.size())
+    , permutation_(backend, std::size_t(trainCount_))
+    , batchImages_(backend, std::size_t(config_.batchSize) * features_)
+    , dlogits_(backend, std::size_t(config_.batchSize) * config_.arch.classes())
+    , batchLabels_(backend, std::size_t(config_.batchSize))
+    , state1_(backend, model_.parameterCount())
+    , state2_(backend, config_.optimizer == OptimizerKind::Adam ? model_.parameterCount() : 1)
+    , stats_(backend, 2)
+    , hostPermutation_(std::size_t(trainCount_))
+    , shuffleState_(config_.seed) {
+    if (config_.arch.inputs() != features_) {
+        throw TrainError("the model takes " + std::to_string(config_.arch.inputs()) +
+                         " inputs but the images have " + std::to_string(features_) + " pixels");
+    }
+    if (config_.batchSize < 1) throw UsageError("--batchsize must be at least 1");
+    trainImages_.upload(data.train.images.data(), data.train.images.size());
+    testImages_.upload(data.test.images.data(), data.test.images.size());
+    trainLabels_.upload(data.train.labels.data(), data.train.labels.size());
+    testLabels_.upload(data.test.labels.data(), data.test.labels.size());
+    state1_.zero();
+    state2_.zero();
+    model_.uploadParameters(heInitialParameters(config_.arch, config_.seed));
+    std::iota(hostPermutation_.begin(), hostPermutation_.end(), 0);
+}
+
+int Trainer::stepsPerEpoch() const {
+    return (trainCount_ + config_.batchSize - 1) / config_.batchSize;
+}
+
+void Trainer::step(const std::int32_t* idx, int rows) {
+    const int classes = config_.arch.classes();
+    // x (rows, features), y (rows): this batch, gathered on the device.
+    backend_.gatherRows(trainImages_.data(), trainLabels_.data(), features_, idx, rows,
+                        batchImages_.data(), batchLabels_.data());
+    const float* logits = model_.forward(batchImages_.data(), rows); // (rows, classes)
+    // dlogits = (softmax - onehot) / rows: the gradient of the batch-mean loss.
+    backend_.softmaxCrossEntropy(logits, batchLabels_.data(), rows, classes, 1.0f / float(rows),
+                                 dlogits_.data(), stats_.data());
+    model_.backward(batchImages_.data(), dlogits_.data(), rows);
+    backend_.allReduceSum(model_.gradients(), model_.parameterCount());
+
+    ++globalStep_;
+    OptimizerStep opt;
+    opt.kind = config_.optimizer;
+    if (opt.kind == OptimizerKind::Sgd) {
+        opt.sgd = {config_.lr, config_.momentum, config_.weightDecay};
+    } else {
+        const double t = double(globalStep_);
+        opt.adam = {config_.lr,
+                    config_.beta1,
+                    config_.beta2,
+                    config_.eps,
+                    config_.weightDecay,
+                    float(1.0 - std::pow(double(config_.beta1), t)),
+                    float(1.0 - std::pow(double(config_.beta2), t))};
+    }
+    backend_.optimizerStep(opt, model_.parameters(), model_.gradients(), state1_.data(),
+                           state2_.data(), model_.parameterCount());
+}
+
+EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& batchLoss,
+                               int interval) {
+    const double start = now();
+    ++epoch_;
+    // The order of this epoch: one seeded stream across epochs, so epoch k's order depends only
+    // on the seed (the stream is offset from the initialisation's by a constant).
+    Rng rng(shuffleState_ ^ 0x9e3779b97f4a7c15ull);
+    rng.shuffle(hostPermutation_.data(), hostPermutation_.size());
+    shuffleState_ = rng.next();
+    permutation_.upload(hostPermutation_.data(), hostPermutation_.size());
+    stats_.zero();
+
+    const int steps = stepsPerEpoch();
+    double lastLoss = 0.0;
+    long rowsSinceLog = 0;
+    for (int s = 0; s < steps; ++s) {
+        const int first = s * config_.batchSize;
+        const int rows = std::min(config_.batchSize, trainCount_ - first);
+        step(permutation_.data() + first, rows);
+        rowsSinceLog += rows;
+        if (batchLoss && interval > 0 && (s + 1) % interval == 0) {
+            // The only device-to-host read inside the epoch: every `interval` steps.
+            double host[2];
+            stats_.download(host, 2);
+            batchLoss(globalStep_, (host[0] - lastLoss) / double(rowsSinceLog));
+            lastLoss = host[0];
+            rowsSinceLog = 0;
+        }
+        if (progress) progress(s + 1, steps);
+    }
+    double host[2];
+    stats_.download(host, 2);
+    backend_.synchronize();
+    EpochStats e;
+    e.epoch = epoch_;
+    e.seconds = now() - start;
+    e.loss = host[0] / trainCount_;
+    e.trainAccuracy = host[1] / trainCount_;
+    e.imagesPerSecond = trainCount_ / e.seconds;
+    return e;
+}
+
+Evaluation Trainer::evaluateTest() {
+    return evaluate(backend_, model_, testImages_.data(), testLabels_.data(), testCount_);
+}
+
+} // namespace lb::train

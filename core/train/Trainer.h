@@ -1,0 +1,86 @@
+#pragma once
+// One training run over a Dataset on a Backend: the epoch loop (shuffle, gather, forward, loss,
+// backward, all-reduce, optimizer) and the test-set evaluation. Everything the step loop
+// touches is allocated in the constructor; the loop itself allocates nothing.
+
+#include "train/Backend.h"
+#include "train/Dataset.h"
+#include "train/Mlp.h"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace lb::train {
+
+struct TrainConfig {
+    Architecture arch;
+    int batchSize = 100;
+    OptimizerKind optimizer = OptimizerKind::Sgd;
+    float lr = 0.01f;
+    float momentum = 0.9f;
+    float weightDecay = 0.0f;
+    float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f; // Adam
+    std::uint64_t seed = 0;
+};
+
+struct EpochStats {
+    int epoch = 0;             // 1-based
+    double loss = 0;           // mean training loss over the epoch
+    double trainAccuracy = 0;  // fraction of training images classified right while training
+    double seconds = 0;        // training time, evaluation excluded
+    double imagesPerSecond = 0;
+};
+
+struct Evaluation {
+    double loss = 0;
+    double accuracy = 0;
+    int images = 0;
+    double seconds = 0;
+};
+
+// Evaluates an Mlp on a split that is resident on the backend (images (count, features) and
+// labels), in chunks of model.maxBatch() rows.
+Evaluation evaluate(Backend& backend, Mlp& model, const float* images, const std::int32_t* labels,
+                    int count);
+
+class Trainer {
+public:
+    // The dataset is copied to the backend once here.
+    Trainer(Backend& backend, const Dataset& data, TrainConfig config);
+
+    // Called every `interval` steps with (global step, mean loss of those steps).
+    using BatchLossFn = std::function<void(long step, double loss)>;
+    // Called after each step with (step in epoch, steps per epoch), for progress bars.
+    using ProgressFn = std::function<void(int step, int steps)>;
+
+    EpochStats trainEpoch(const ProgressFn& progress = {}, const BatchLossFn& batchLoss = {},
+                          int interval = 100);
+    Evaluation evaluateTest();
+
+    int stepsPerEpoch() const;
+    long globalStep() const { return globalStep_; }
+    Mlp& model() { return model_; }
+    std::vector<float> parameters() const { return model_.downloadParameters(); }
+
+private:
+    void step(const std::int32_t* idx, int rows);
+
+    Backend& backend_;
+    TrainConfig config_;
+    int trainCount_, testCount_, features_;
+    Mlp model_;
+    DeviceBuffer<float> trainImages_, testImages_;
+    DeviceBuffer<std::int32_t> trainLabels_, testLabels_;
+    DeviceBuffer<std::int32_t> permutation_; // (trainCount) this epoch's order
+    DeviceBuffer<float> batchImages_, dlogits_; // (B, features), (B, classes)
+    DeviceBuffer<std::int32_t> batchLabels_;    // (B)
+    DeviceBuffer<float> state1_, state2_;       // optimizer state, like the parameters
+    DeviceBuffer<double> stats_;                // (2) loss sum, correct count this epoch
+    std::vector<std::int32_t> hostPermutation_;
+    std::uint64_t shuffleState_;
+    long globalStep_ = 0;
+    int epoch_ = 0;
+};
+
+} // namespace lb::train

@@ -3,6 +3,8 @@
 #include "util/Error.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QThread>
 #include <QFileInfo>
 
 namespace lb {
@@ -26,15 +28,29 @@ Database::Database(const QString& path) : path_(path) {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     sqlite3_extended_result_codes(db_, 1);
     try {
-        // journal_mode=WAL needs a write lock the first time; the busy timeout covers a
-        // concurrent opener.
-        exec("PRAGMA journal_mode=WAL");
+        enableWal();
         exec("PRAGMA synchronous=NORMAL");
         exec("PRAGMA foreign_keys=ON");
     } catch (...) {
         sqlite3_close(db_);
         db_ = nullptr;
         throw;
+    }
+}
+
+void Database::enableWal() {
+    // Switching a new database to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY
+    // at once (without the busy handler) when another process is opening the same new file;
+    // retry for as long as the busy timeout would have waited.
+    QElapsedTimer clock;
+    clock.start();
+    while (true) {
+        const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK)
+            return;
+        if ((rc & 0xff) != SQLITE_BUSY || clock.elapsed() > kBusyTimeoutMs)
+            fail("PRAGMA journal_mode=WAL", rc);
+        QThread::msleep(5);
     }
 }
 

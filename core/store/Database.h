@@ -73,6 +73,7 @@ public:
     [[noreturn]] void fail(const char* operation, int code) const;
 
 private:
+    void enableWal();
     QString path_;
     sqlite3* db_ = nullptr;
 };

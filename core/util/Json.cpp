@@ -3,6 +3,8 @@
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
+#include <cctype>
+
 namespace lb {
 
 TextPosition positionOfOffset(const QByteArray& text, qsizetype offset) {
@@ -19,12 +21,32 @@ TextPosition positionOfOffset(const QByteArray& text, qsizetype offset) {
     return pos;
 }
 
+namespace {
+// nlohmann reports where it stopped reading: the last byte of the offending token. Point at the
+// token's first byte instead, which is where a person looks.
+qsizetype tokenStart(const QByteArray& text, qsizetype last) {
+    if (last <= 0 || last >= text.size())
+        return std::clamp<qsizetype>(last, 0, text.size());
+    if (text[last] == '"') {
+        for (qsizetype i = last - 1; i >= 0; --i)
+            if (text[i] == '"' && (i == 0 || text[i - 1] != '\\'))
+                return i;
+        return last;
+    }
+    qsizetype i = last;
+    while (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '.' ||
+                     text[i - 1] == '-' || text[i - 1] == '+'))
+        --i;
+    return i;
+}
+} // namespace
+
 Json parseJson(const QByteArray& text, const QString& fileName) {
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {
         // nlohmann reports the byte just past the offending token (1-based); point at the token.
-        const qsizetype offset = e.byte > 0 ? static_cast<qsizetype>(e.byte) - 1 : 0;
+        const qsizetype offset = tokenStart(text, e.byte > 0 ? static_cast<qsizetype>(e.byte) - 1 : 0);
         const TextPosition pos = positionOfOffset(text, offset);
         QString what = QString::fromStdString(e.what());
         // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..."

@@ -1,5 +1,6 @@
 #include "workspace/WorkspaceDiscovery.h"
 
+#include "util/Error.h"
 #include "util/Json.h"
 
 #include <QDir>
@@ -56,8 +57,15 @@ Workspace discoverWorkspace(const std::optional<QString>& explicitDir, const QSt
     if (!found.isEmpty())
         return Workspace::open(found);
     const QString fallback = defaultWorkspaceDir();
-    if (Workspace::rootIn(fallback).isEmpty())
-        return Workspace::create(fallback, QStringLiteral("default"));
+    if (Workspace::rootIn(fallback).isEmpty()) {
+        try {
+            return Workspace::create(fallback, QStringLiteral("default"));
+        } catch (const Error&) {
+            // Two processes started on a fresh machine at once: the other one created it.
+            if (Workspace::rootIn(fallback).isEmpty())
+                throw;
+        }
+    }
     return Workspace::open(fallback);
 }
 

@@ -79,6 +79,17 @@ public:
     virtual void allReduceSum(float* x, std::size_t n) = 0;
     virtual int worldSize() const { return 1; }
     virtual int rank() const { return 0; }
+
+    // --- step graphs (optional; the CPU backend has none) ---
+    // A backend that can record one training step and replay it (CUDA graphs) returns true.
+    // The Trainer then calls beginStepCapture(), issues one full step's operations (recorded,
+    // not executed: exactly one gatherRows and one optimizerStep among them),
+    // endStepCapture(), and from then on replayStep() once per full batch with that batch's
+    // index and optimizer hyper-parameters. Sizes and every other pointer stay as recorded.
+    virtual bool supportsStepCapture() const { return false; }
+    virtual void beginStepCapture() {}
+    virtual void endStepCapture() {}
+    virtual void replayStep(const std::int32_t* /*idx*/, const OptimizerStep& /*step*/) {}
 };
 
 // A typed device buffer owned by a backend (RAII; move-only). Sizes are in elements.

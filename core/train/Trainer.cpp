@@ -82,6 +82,41 @@ int Trainer::stepsPerEpoch() const {
 }
 
 void Trainer::step(const std::int32_t* idx, int rows) {
+    ++globalStep_;
+    const OptimizerStep opt = optimizerStepAt(globalStep_);
+    // A backend with step graphs (CUDA) records the first full step once and replays it; the
+    // last, partial batch of an epoch and backends without graphs issue the operations.
+    if (rows == config_.batchSize && backend_.supportsStepCapture()) {
+        if (!stepCaptured_) {
+            backend_.beginStepCapture();
+            issueStep(idx, rows, opt);
+            backend_.endStepCapture();
+            stepCaptured_ = true;
+        }
+        backend_.replayStep(idx, opt);
+        return;
+    }
+    issueStep(idx, rows, opt);
+}
+
+OptimizerStep Trainer::optimizerStepAt(long t) const {
+    OptimizerStep opt;
+    opt.kind = config_.optimizer;
+    if (opt.kind == OptimizerKind::Sgd) {
+        opt.sgd = {config_.lr, config_.momentum, config_.weightDecay};
+    } else {
+        opt.adam = {config_.lr,
+                    config_.beta1,
+                    config_.beta2,
+                    config_.eps,
+                    config_.weightDecay,
+                    float(1.0 - std::pow(double(config_.beta1), double(t))),
+                    float(1.0 - std::pow(double(config_.beta2), double(t)))};
+    }
+    return opt;
+}
+
+void Trainer::issueStep(const std::int32_t* idx, int rows, const OptimizerStep& opt) {
     const int classes = config_.arch.classes();
     // x (rows, features), y (rows): this batch, gathered on the device.
     backend_.gatherRows(trainImages_.data(), trainLabels_.data(), features_, idx, rows,
@@ -92,22 +127,6 @@ void Trainer::step(const std::int32_t* idx, int rows) {
                                  dlogits_.data(), stats_.data());
     model_.backward(batchImages_.data(), dlogits_.data(), rows);
     backend_.allReduceSum(model_.gradients(), model_.parameterCount());
-
-    ++globalStep_;
-    OptimizerStep opt;
-    opt.kind = config_.optimizer;
-    if (opt.kind == OptimizerKind::Sgd) {
-        opt.sgd = {config_.lr, config_.momentum, config_.weightDecay};
-    } else {
-        const double t = double(globalStep_);
-        opt.adam = {config_.lr,
-                    config_.beta1,
-                    config_.beta2,
-                    config_.eps,
-                    config_.weightDecay,
-                    float(1.0 - std::pow(double(config_.beta1), t)),
-                    float(1.0 - std::pow(double(config_.beta2), t))};
-    }
     backend_.optimizerStep(opt, model_.parameters(), model_.gradients(), state1_.data(),
                            state2_.data(), model_.parameterCount());
 }

@@ -65,6 +65,9 @@ public:
 
 private:
     void step(const std::int32_t* idx, int rows);
+    // The operations of one step (recorded instead when the backend is capturing a graph).
+    void issueStep(const std::int32_t* idx, int rows, const OptimizerStep& opt);
+    OptimizerStep optimizerStepAt(long t) const; // hyper-parameters of step t (from 1)
 
     Backend& backend_;
     TrainConfig config_;
@@ -80,6 +83,7 @@ private:
     std::vector<std::int32_t> hostPermutation_;
     std::uint64_t shuffleState_;
     long globalStep_ = 0;
+    bool stepCaptured_ = false; // the backend holds a recorded step (supportsStepCapture)
     int epoch_ = 0;
 };
 

@@ -1,0 +1,92 @@
+#include "Comm.h"
+
+#include "CudaCheck.h"
+
+#include <nccl.h>
+
+#if LB_HAVE_MPI
+#include <mpi.h>
+#endif
+
+#include <cstdlib>
+#include <string>
+
+namespace lb::train::cuda {
+
+namespace {
+int envInt(const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    const long value = std::strtol(v, &end, 10);
+    return (*end == '\0' && value >= 0 && value < 1'000'000) ? int(value) : fallback;
+}
+} // namespace
+
+World detectWorld() {
+    World w;
+    const struct {
+        const char *rank, *size, *local;
+    } launchers[] = {
+        {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK"},
+        {"PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID"},
+        {"SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID"},
+    };
+    for (const auto& l : launchers) {
+        const int size = envInt(l.size, 0);
+        if (size < 1) continue;
+        w.size = size;
+        w.rank = envInt(l.rank, 0);
+        w.localRank = envInt(l.local, w.rank);
+        break;
+    }
+    return w;
+}
+
+struct NcclCommunicator::Impl {
+    ncclComm_t comm = nullptr;
+    bool weInitialisedMpi = false;
+};
+
+NcclCommunicator::NcclCommunicator(const World& world) : impl_(std::make_unique<Impl>()) {
+#if LB_HAVE_MPI
+    int initialised = 0;
+    LB_MPI_CHECK(MPI_Initialized(&initialised));
+    if (!initialised) {
+        LB_MPI_CHECK(MPI_Init(nullptr, nullptr));
+        impl_->weInitialisedMpi = true;
+    }
+    LB_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank_));
+    LB_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &size_));
+    if (size_ != world.size) {
+        throw TrainError("the launcher says " + std::to_string(world.size) +
+                         " processes but MPI sees " + std::to_string(size_) +
+                         "; start labbench-train with mpirun or srun --mpi=pmix");
+    }
+    ncclUniqueId id{};
+    if (rank_ == 0) LB_NCCL_CHECK(ncclGetUniqueId(&id));
+    LB_MPI_CHECK(MPI_Bcast(&id, int(sizeof id), MPI_BYTE, 0, MPI_COMM_WORLD));
+    LB_NCCL_CHECK(ncclCommInitRank(&impl_->comm, size_, id, rank_));
+#else
+    throw TrainError("this CUDA backend was built without MPI, so it cannot join a job of " +
+                     std::to_string(world.size) +
+                     " processes; rebuild with libopenmpi-dev installed");
+#endif
+}
+
+NcclCommunicator::~NcclCommunicator() {
+    if (impl_->comm) ncclCommDestroy(impl_->comm);
+#if LB_HAVE_MPI
+    if (impl_->weInitialisedMpi) {
+        int finalised = 0;
+        MPI_Finalized(&finalised);
+        if (!finalised) MPI_Finalize();
+    }
+#endif
+}
+
+void NcclCommunicator::allReduceSum(float* x, std::size_t n, cudaStream_t stream) {
+    LB_NCCL_CHECK(ncclAllReduce(x, x, n, ncclFloat32, ncclSum, impl_->comm, stream));
+}
+
+} // namespace lb::train::cuda

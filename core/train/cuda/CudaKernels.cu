@@ -1,0 +1,165 @@
+// The CUDA backend's kernels. Every kernel body is a loop around a function of Kernels.h, the
+// code the CPU backend runs and the CPU tests check; what is CUDA-specific here is only the
+// indexing and, for the loss, a fixed-order block reduction (the same bits on every run).
+
+#include "CudaKernels.h"
+
+#include "CudaCheck.h"
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+
+namespace lb::train::cuda {
+
+namespace {
+
+constexpr int kThreads = 256;
+// Grid-stride loops: enough blocks to fill an H100 (132 SMs x 16 blocks), never more than needed.
+constexpr std::size_t kMaxBlocks = 132 * 16;
+
+unsigned blocksFor(std::size_t n) {
+    const std::size_t blocks = (n + kThreads - 1) / kThreads;
+    return unsigned(std::clamp<std::size_t>(blocks, 1, kMaxBlocks));
+}
+
+__device__ std::size_t globalIndex() { return std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; }
+__device__ std::size_t globalStride() { return std::size_t(gridDim.x) * blockDim.x; }
+
+__global__ void biasActivationKernel(BiasActivationArgs a) {
+    const std::size_t n = std::size_t(a.rows) * a.cols;
+    for (std::size_t i = globalIndex(); i < n; i += globalStride()) {
+        const float b = a.bias[i % a.cols];
+        a.y[i] = a.relu ? kernels::biasRelu(a.y[i], b) : a.y[i] + b;
+    }
+}
+
+__global__ void reluBackwardKernel(ReluBackwardArgs a) {
+    for (std::size_t i = globalIndex(); i < a.n; i += globalStride())
+        a.dy[i] = kernels::reluBackward(a.dy[i], a.y[i]);
+}
+
+// One block: thread t takes rows t, t + 256, ...; the per-thread sums are then added in a
+// fixed tree order, so the loss sum is deterministic (no floating-point atomics).
+__global__ void softmaxCrossEntropyKernel(SoftmaxCrossEntropyArgs a) {
+    __shared__ double lossShared[kThreads];
+    __shared__ double correctShared[kThreads];
+    double loss = 0.0, correct = 0.0;
+    for (int r = threadIdx.x; r < a.rows; r += blockDim.x) {
+        const std::size_t offset = std::size_t(r) * a.classes;
+        const auto row = kernels::softmaxCrossEntropyRow<float>(
+            a.logits + offset, a.classes, a.labels[r], a.gradScale,
+            a.dlogits ? a.dlogits + offset : nullptr);
+        loss += row.loss;
+        correct += row.correct;
+    }
+    lossShared[threadIdx.x] = loss;
+    correctShared[threadIdx.x] = correct;
+    __syncthreads();
+    for (int half = blockDim.x / 2; half > 0; half /= 2) {
+        if (int(threadIdx.x) < half) {
+            lossShared[threadIdx.x] += lossShared[threadIdx.x + half];
+            correctShared[threadIdx.x] += correctShared[threadIdx.x + half];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        a.stats[0] += lossShared[0];
+        a.stats[1] += correctShared[0];
+    }
+}
+
+// One block per gathered row: the row's pixels are contiguous, so the copy is coalesced.
+__global__ void gatherKernel(GatherArgs a) {
+    const int r = blockIdx.x;
+    const std::size_t s = std::size_t(a.idx[r]);
+    const float* from = a.src + s * a.cols;
+    float* to = a.dst + std::size_t(r) * a.cols;
+    for (int c = threadIdx.x; c < a.cols; c += blockDim.x) to[c] = from[c];
+    if (threadIdx.x == 0) a.dstLabels[r] = a.srcLabels[s];
+}
+
+// One thread per column, rows summed in order (as the CPU backend does): deterministic, and
+// neighbouring threads read neighbouring columns (coalesced).
+__global__ void columnSumKernel(ColumnSumArgs a) {
+    const int c = blockIdx.x * blockDim.x + threadIdx.x;
+    if (c >= a.cols) return;
+    float sum = 0.0f;
+    for (int r = 0; r < a.rows; ++r) sum += a.x[std::size_t(r) * a.cols + c];
+    a.out[c] = sum;
+}
+
+__global__ void sgdKernel(SgdArgs a) {
+    for (std::size_t i = globalIndex(); i < a.n; i += globalStride())
+        kernels::sgdMomentumUpdate(a.w[i], a.g[i], a.v[i], a.p);
+}
+
+__global__ void adamKernel(AdamArgs a) {
+    for (std::size_t i = globalIndex(); i < a.n; i += globalStride())
+        kernels::adamUpdate(a.w[i], a.g[i], a.m[i], a.v[i], a.p);
+}
+
+template <typename Args>
+void updateNode(cudaGraphExec_t exec, cudaGraphNode_t node, const void* kernel, const Args& a) {
+    cudaKernelNodeParams params{};
+    LB_CUDA_CHECK(cudaGraphKernelNodeGetParams(node, &params));
+    if (params.func != kernel) {
+        throw TrainError("internal error: a captured CUDA graph node is not the expected kernel");
+    }
+    Args copy = a;
+    void* args[] = {&copy};
+    params.kernelParams = args;
+    params.extra = nullptr;
+    LB_CUDA_CHECK(cudaGraphExecKernelNodeSetParams(exec, node, &params));
+}
+
+} // namespace
+
+void launchBiasActivation(cudaStream_t stream, const BiasActivationArgs& a) {
+    biasActivationKernel<<<blocksFor(std::size_t(a.rows) * a.cols), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchReluBackward(cudaStream_t stream, const ReluBackwardArgs& a) {
+    reluBackwardKernel<<<blocksFor(a.n), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchSoftmaxCrossEntropy(cudaStream_t stream, const SoftmaxCrossEntropyArgs& a) {
+    softmaxCrossEntropyKernel<<<1, kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchGather(cudaStream_t stream, const GatherArgs& a) {
+    if (a.rows <= 0) return;
+    gatherKernel<<<unsigned(a.rows), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchColumnSum(cudaStream_t stream, const ColumnSumArgs& a) {
+    if (a.cols <= 0) return;
+    columnSumKernel<<<unsigned((a.cols + kThreads - 1) / kThreads), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchSgd(cudaStream_t stream, const SgdArgs& a) {
+    sgdKernel<<<blocksFor(a.n), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchAdam(cudaStream_t stream, const AdamArgs& a) {
+    adamKernel<<<blocksFor(a.n), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void updateKernelNode(cudaGraphExec_t exec, cudaGraphNode_t node, const GatherArgs& a) {
+    updateNode(exec, node, reinterpret_cast<const void*>(&gatherKernel), a);
+}
+void updateKernelNode(cudaGraphExec_t exec, cudaGraphNode_t node, const SgdArgs& a) {
+    updateNode(exec, node, reinterpret_cast<const void*>(&sgdKernel), a);
+}
+void updateKernelNode(cudaGraphExec_t exec, cudaGraphNode_t node, const AdamArgs& a) {
+    updateNode(exec, node, reinterpret_cast<const void*>(&adamKernel), a);
+}
+
+} // namespace lb::train::cuda

@@ -39,6 +39,24 @@ QByteArray realPath(const QByteArray& path) {
     return ::realpath(path.constData(), buffer) ? QByteArray(buffer) : QByteArray();
 }
 
+// The canonical form of a path that may not exist yet: its deepest existing ancestor resolved,
+// then the missing rest appended.
+QByteArray resolvedPath(const QString& path) {
+    QString existing = QDir::cleanPath(QDir::current().absoluteFilePath(path));
+    QStringList missing;
+    QByteArray real;
+    while ((real = realPath(QFile::encodeName(existing))).isEmpty()) {
+        const qsizetype slash = existing.lastIndexOf(u'/');
+        if (slash < 0)
+            break;
+        missing.prepend(existing.mid(slash + 1));
+        existing = slash == 0 ? QStringLiteral("/") : existing.left(slash);
+    }
+    for (const QString& part : missing)
+        real += (real.endsWith('/') ? "" : "/") + QFile::encodeName(part);
+    return real;
+}
+
 bool isInside(const QByteArray& path, const QByteArray& root) {
     return path == root || (path.startsWith(root) && path.size() > root.size() &&
                             (root.endsWith('/') || path.at(root.size()) == '/'));
@@ -242,11 +260,7 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
         throw Error(QStringLiteral("The source folder %1 does not exist or is not a folder. Fix "
                                    "source_directory (or --source).")
                         .arg(source));
-    if (!QDir().mkpath(destination))
-        throw Error(QStringLiteral("Cannot create the snapshot folder %1. Check that its parent "
-                                   "is writable.")
-                        .arg(destination));
-    const QByteArray target = realPath(QFile::encodeName(destination));
+    const QByteArray target = resolvedPath(destination);
     if (isInside(root, target))
         throw Error(QStringLiteral("The snapshot folder %1 contains the source folder %2. Choose "
                                    "a snapshot folder outside the source.")
@@ -265,6 +279,11 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
     if (options.sizeLimitBytes > 0 && scanner.totalBytes > options.sizeLimitBytes)
         tooBig(source, scanner.entries, scanner.totalBytes, options.sizeLimitBytes);
 
+    // Only now, with the tree checked, is anything written.
+    if (!QDir().mkpath(destination) || realPath(QFile::encodeName(destination)) != target)
+        throw Error(QStringLiteral("Cannot create the snapshot folder %1. Check that its parent "
+                                   "is writable.")
+                        .arg(destination));
     for (const Entry& e : scanner.entries) {
         const QByteArray from = root + '/' + e.relative;
         const QByteArray to = target + '/' + e.relative;

@@ -226,6 +226,8 @@ int CommandLine::run(const QStringList& args, QTextStream& out, QTextStream& err
 void registerAllCommands(CommandLine& cli) {
     registerWorkspaceCommands(cli);
     registerExperimentCommands(cli);
+    registerRunCommands(cli);
+    registerComputeCommands(cli);
 }
 
 } // namespace lb::cli

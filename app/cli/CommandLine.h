@@ -98,6 +98,8 @@ private:
 void registerAllCommands(CommandLine& cli);
 void registerWorkspaceCommands(CommandLine& cli);
 void registerExperimentCommands(CommandLine& cli);
+void registerRunCommands(CommandLine& cli);
+void registerComputeCommands(CommandLine& cli);
 
 // The one option every list/show command takes.
 OptionSpec jsonOption();

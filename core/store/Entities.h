@@ -44,6 +44,7 @@ struct RunRecord {
     QString runDir;       // absolute path of runs/<id>
     QString estimatorJson;
     QString parentId;     // a sweep's children point at the sweep
+    QString devices;      // what the run holds on its target while active (local GPUs: "0,1")
 };
 
 // One entry of a run's state history.

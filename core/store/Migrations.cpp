@@ -10,7 +10,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -95,6 +95,15 @@ constexpr std::array<const char*, 2> kMigrations = {
         value TEXT NOT NULL,
         PRIMARY KEY(name, version, kind, key),
         FOREIGN KEY(name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE);
+    )sql",
+    // 3: the devices a run holds on its target (local GPUs, "0,1"), and a run's tags.
+    R"sql(
+    ALTER TABLE runs ADD COLUMN devices TEXT NOT NULL DEFAULT '';
+    CREATE TABLE run_tags (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY(run_id, key));
     )sql",
 };
 

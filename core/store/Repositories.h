@@ -7,6 +7,7 @@
 #include <QList>
 #include <QStringList>
 
+#include <functional>
 #include <vector>
 
 namespace lb {
@@ -52,7 +53,20 @@ public:
     // the write lock); returns false when the move is not allowed (e.g. already final).
     bool transition(const QString& id, RunStatus to, const QString& reason = {},
                     const QDateTime& time = QDateTime::currentDateTimeUtc());
+    // Like transition(), but only when the run is in `expected` now: the store arbitrates races
+    // such as "cancel a queued run" against "the scheduler just started it".
+    bool transitionIf(const QString& id, RunStatus expected, RunStatus to, const QString& reason = {},
+                      const QDateTime& time = QDateTime::currentDateTimeUtc());
+    // One scheduling decision for a compute target, in one write transaction: walks its Queued
+    // runs oldest first and asks `admit` (which sees the runs already active there: Preparing,
+    // Running, Finalizing) whether each may start; admitted runs move to Preparing with the
+    // `devices` admit filled in. Stops at the first refusal (FIFO). Returns the admitted runs.
+    QList<RunRecord> claimQueued(
+        const QString& computeTarget,
+        const std::function<bool(RunRecord& queued, const QList<RunRecord>& active)>& admit);
     void setExitCode(const QString& id, int exitCode);
+    void setTag(const QString& id, const QString& key, const QString& value);
+    QMap<QString, QString> tags(const QString& id);
     QList<StateChange> history(const QString& id);
 
     // How far the ingester has read one of the run's files.

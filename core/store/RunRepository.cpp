@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kRunColumns =
     "SELECT r.id, e.name, r.number, r.compute_target, r.status, r.created, r.started, r.ended, "
-    "r.exit_code, r.reason, r.run_dir, r.estimator, r.parent_id FROM runs r "
+    "r.exit_code, r.reason, r.run_dir, r.estimator, r.parent_id, r.devices FROM runs r "
     "JOIN experiments e ON e.id = r.experiment_id ";
 
 RunRecord readRun(const Statement& s) {
@@ -28,7 +28,31 @@ RunRecord readRun(const Statement& s) {
     r.runDir = s.text(10);
     r.estimatorJson = s.text(11);
     r.parentId = s.text(12);
+    r.devices = s.text(13);
     return r;
+}
+
+// Applies one life-cycle move inside the caller's transaction; false when the life cycle (or
+// `expected`, when given) does not allow it.
+bool applyTransition(Database& db, const QString& id, RunStatus to, const QString& reason,
+                     const QDateTime& time, std::optional<RunStatus> expected) {
+    Statement current(db, "SELECT status FROM runs WHERE id = ?");
+    current.bind(1, id);
+    if (!current.step())
+        throw NotFoundError(QStringLiteral("There is no run '%1' in this workspace.").arg(id));
+    const auto from = runStatusFromString(current.text(0));
+    if (!from || !canTransition(*from, to) || (expected && *from != *expected))
+        return false;
+    const QString when = isoTime(time);
+    Statement update(db, "UPDATE runs SET status = ?1, "
+                         "started = CASE WHEN ?1 = 'Running' AND started IS NULL THEN ?2 ELSE started END, "
+                         "ended = CASE WHEN ?4 THEN ?2 ELSE ended END, "
+                         "reason = CASE WHEN ?3 <> '' THEN ?3 ELSE reason END WHERE id = ?5");
+    update.bind(1, toString(to)).bind(2, when).bind(3, reason).bind(4, isTerminal(to) ? 1 : 0).bind(5, id);
+    update.exec();
+    Statement state(db, "INSERT INTO run_states(run_id, status, time, reason) VALUES(?, ?, ?, ?)");
+    state.bind(1, id).bind(2, toString(to)).bind(3, when).bind(4, reason).exec();
+    return true;
 }
 
 } // namespace
@@ -101,29 +125,61 @@ QList<RunRecord> RunRepository::listByStatus(const QList<RunStatus>& statuses, c
 
 bool RunRepository::transition(const QString& id, RunStatus to, const QString& reason, const QDateTime& time) {
     Transaction tx(db_);
-    Statement current(db_, "SELECT status FROM runs WHERE id = ?");
-    current.bind(1, id);
-    if (!current.step())
-        throw NotFoundError(QStringLiteral("There is no run '%1' in this workspace.").arg(id));
-    const auto from = runStatusFromString(current.text(0));
-    if (!from || !canTransition(*from, to))
+    if (!applyTransition(db_, id, to, reason, time, std::nullopt))
         return false;
-    const QString when = isoTime(time);
-    Statement update(db_, "UPDATE runs SET status = ?1, "
-                          "started = CASE WHEN ?1 = 'Running' AND started IS NULL THEN ?2 ELSE started END, "
-                          "ended = CASE WHEN ?4 THEN ?2 ELSE ended END, "
-                          "reason = CASE WHEN ?3 <> '' THEN ?3 ELSE reason END WHERE id = ?5");
-    update.bind(1, toString(to)).bind(2, when).bind(3, reason).bind(4, isTerminal(to) ? 1 : 0).bind(5, id);
-    update.exec();
-    Statement state(db_, "INSERT INTO run_states(run_id, status, time, reason) VALUES(?, ?, ?, ?)");
-    state.bind(1, id).bind(2, toString(to)).bind(3, when).bind(4, reason).exec();
     tx.commit();
     return true;
+}
+
+bool RunRepository::transitionIf(const QString& id, RunStatus expected, RunStatus to,
+                                 const QString& reason, const QDateTime& time) {
+    Transaction tx(db_);
+    if (!applyTransition(db_, id, to, reason, time, expected))
+        return false;
+    tx.commit();
+    return true;
+}
+
+QList<RunRecord> RunRepository::claimQueued(
+    const QString& computeTarget,
+    const std::function<bool(RunRecord& queued, const QList<RunRecord>& active)>& admit) {
+    Transaction tx(db_);
+    QList<RunRecord> active =
+        listByStatus({RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, computeTarget);
+    QList<RunRecord> claimed;
+    Statement devices(db_, "UPDATE runs SET devices = ? WHERE id = ?");
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (RunRecord run : listByStatus({RunStatus::Queued}, computeTarget)) {
+        if (!admit(run, active))
+            break;
+        applyTransition(db_, run.id, RunStatus::Preparing, {}, now, RunStatus::Queued);
+        devices.bind(1, run.devices).bind(2, run.id).exec();
+        run.status = RunStatus::Preparing;
+        active.append(run);
+        claimed.append(run);
+    }
+    tx.commit();
+    return claimed;
 }
 
 void RunRepository::setExitCode(const QString& id, int exitCode) {
     Statement s(db_, "UPDATE runs SET exit_code = ? WHERE id = ?");
     s.bind(1, exitCode).bind(2, id).exec();
+}
+
+void RunRepository::setTag(const QString& id, const QString& key, const QString& value) {
+    Statement s(db_, "INSERT INTO run_tags(run_id, key, value) VALUES(?1, ?2, ?3) "
+                     "ON CONFLICT(run_id, key) DO UPDATE SET value = ?3");
+    s.bind(1, id).bind(2, key).bind(3, value).exec();
+}
+
+QMap<QString, QString> RunRepository::tags(const QString& id) {
+    Statement s(db_, "SELECT key, value FROM run_tags WHERE run_id = ? ORDER BY key");
+    s.bind(1, id);
+    QMap<QString, QString> result;
+    while (s.step())
+        result.insert(s.text(0), s.text(1));
+    return result;
 }
 
 QList<StateChange> RunRepository::history(const QString& id) {

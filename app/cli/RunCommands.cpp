@@ -1,0 +1,310 @@
+// labbench submit | runs list | runs show | wait | cancel
+#include "RunCommands.h"
+
+#include "JsonOutput.h"
+
+#include "estimator/Estimator.h"
+#include "runs/RunControl.h"
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
+#include "runs/Submit.h"
+#include "store/Store.h"
+#include "util/Error.h"
+#include "util/Time.h"
+#include "workspace/Workspace.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cstdio>
+
+namespace lb::cli {
+
+Json runSummaryJson(const RunRecord& run) {
+    Json j;
+    j["id"] = toStd(run.id);
+    j["experiment"] = toStd(run.experiment);
+    j["number"] = run.number;
+    j["status"] = toStd(toString(run.status));
+    j["compute_target"] = toStd(run.computeTarget);
+    j["created"] = toStd(isoTime(run.created));
+    j["started"] = run.started.isValid() ? Json(toStd(isoTime(run.started))) : Json(nullptr);
+    j["ended"] = run.ended.isValid() ? Json(toStd(isoTime(run.ended))) : Json(nullptr);
+    const QDateTime end = run.ended.isValid() ? run.ended : QDateTime::currentDateTimeUtc();
+    j["duration_seconds"] = run.started.isValid() ? Json(run.started.msecsTo(end) / 1000.0) : Json(nullptr);
+    j["exit_code"] = run.exitCode ? Json(*run.exitCode) : Json(nullptr);
+    j["reason"] = toStd(run.reason);
+    j["devices"] = toStd(run.devices);
+    j["run_dir"] = toStd(run.runDir);
+    return j;
+}
+
+qint64 streamFileFrom(const QString& path, qint64 offset) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() <= offset || !file.seek(offset))
+        return offset;
+    for (;;) {
+        const QByteArray chunk = file.read(1 << 20);
+        if (chunk.isEmpty())
+            break;
+        std::fwrite(chunk.constData(), 1, static_cast<size_t>(chunk.size()), stdout);
+        offset += chunk.size();
+    }
+    std::fflush(stdout);
+    return offset;
+}
+
+int exitStatusOf(const RunRecord& run) {
+    if (run.exitCode)
+        return *run.exitCode;
+    return run.status == RunStatus::Completed ? 0 : 1;
+}
+
+namespace {
+
+QString opt(const char* name) { return QString::fromLatin1(name); }
+
+// The estimator from --estimator FILE (if any) with the command line's options on top.
+Estimator estimatorFrom(Invocation& inv) {
+    Estimator e;
+    const auto file = inv.value(opt("estimator"));
+    if (file)
+        e = Estimator::load(*file);
+    else
+        e.origin = QStringLiteral("command line");
+    if (auto source = inv.value(opt("source")))
+        e.sourceDirectory = QDir(*source).absolutePath();
+    else if (e.sourceDirectory.isEmpty())
+        e.sourceDirectory = QDir::currentPath();
+    if (auto entry = inv.value(opt("entry"))) {
+        e.entryScript = *entry;
+        // "--source proj --entry proj/train.py" names the file from here: make it source-relative.
+        const QFileInfo here(*entry);
+        const QString rel = QDir(e.sourceDirectory).relativeFilePath(here.absoluteFilePath());
+        if (!QFileInfo::exists(QDir(e.sourceDirectory).filePath(*entry)) && here.isFile() &&
+            !rel.startsWith(QLatin1String("../")))
+            e.entryScript = rel;
+    }
+    if (auto v = inv.value(opt("compute")))
+        e.computeTarget = *v;
+    if (auto v = inv.value(opt("framework")))
+        e.framework = *v;
+    e.pipPackages += inv.values(opt("pip"));
+    e.condaPackages += inv.values(opt("conda"));
+    if (auto v = inv.value(opt("image")))
+        e.customDockerImage = *v;
+    if (inv.flag(opt("gpu")))
+        e.useGpu = true;
+    if (auto v = inv.intValue(opt("nodes")))
+        e.nodeCount = static_cast<int>(*v);
+    if (auto v = inv.intValue(opt("processes-per-node")))
+        e.processCountPerNode = static_cast<int>(*v);
+    if (auto v = inv.value(opt("backend")))
+        e.distributedBackend = *v;
+    for (const QString& kv : inv.values(opt("env"))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            throw UsageError(QStringLiteral("--env needs KEY=VALUE, not '%1'.").arg(kv));
+        e.environmentVariables.insert(kv.left(eq), kv.mid(eq + 1));
+    }
+    if (auto v = inv.value(opt("python")))
+        e.python = *v;
+    if (auto v = inv.intValue(opt("max-duration"))) {
+        if (*v <= 0)
+            throw UsageError(QStringLiteral("--max-duration needs a number of seconds above 0."));
+        e.maxRunDurationSeconds = static_cast<int>(*v);
+    }
+    if (!inv.scriptArgs().isEmpty() || !file)
+        e.scriptParams = inv.scriptArgs();
+    if (e.entryScript.isEmpty() && e.framework != QLatin1String("builtin-mnist"))
+        throw UsageError(QStringLiteral("labbench submit needs --entry FILE (the script to run, "
+                                        "relative to --source) or --estimator FILE.json."));
+    return e;
+}
+
+// Streams driver.log until the run is final; returns the script's exit code.
+int follow(Invocation& inv, Workspace& ws, const RunRecord& run) {
+    const QString log = RunFolder(run.runDir).driverLog();
+    qint64 offset = 0;
+    const RunRecord done = waitForRun(ws, run.id, [&] { offset = streamFileFrom(log, offset); });
+    offset = streamFileFrom(log, offset);
+    inv.err << "labbench: run " << done.id << " " << toString(done.status);
+    if (!done.reason.isEmpty())
+        inv.err << ": " << done.reason;
+    inv.err << '\n';
+    inv.err.flush();
+    return exitStatusOf(done);
+}
+
+int submit(Invocation& inv) {
+    Estimator e = estimatorFrom(inv);
+    Workspace& ws = inv.workspace();
+    SubmitOptions options;
+    options.experiment = inv.valueOr(opt("experiment"), QString());
+    const RunRecord run = submitRun(ws, e, options);
+    inv.out << run.id << '\n';
+    inv.out.flush();
+    if (!inv.flag(opt("wait")))
+        return 0;
+    return follow(inv, ws, run);
+}
+
+int list(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    reconcileRuns(ws);
+    const auto runs = ws.store().runs().list(inv.valueOr(opt("experiment"), QString()));
+    if (inv.flag(opt("json"))) {
+        Json j = Json::array();
+        for (const RunRecord& r : runs)
+            j.push_back(runSummaryJson(r));
+        printJson(inv.out, j);
+        return 0;
+    }
+    if (runs.isEmpty()) {
+        inv.out << "No runs yet; 'labbench submit --entry train.py' starts one.\n";
+        return 0;
+    }
+    inv.out << QStringLiteral("ID").leftJustified(44) << QStringLiteral("EXPERIMENT").leftJustified(18)
+            << QStringLiteral("STATUS").leftJustified(11) << QStringLiteral("TARGET").leftJustified(10)
+            << "CREATED\n";
+    for (const RunRecord& r : runs)
+        inv.out << r.id.leftJustified(43) << ' ' << r.experiment.leftJustified(17) << ' '
+                << toString(r.status).leftJustified(10) << ' ' << r.computeTarget.leftJustified(9) << ' '
+                << isoTime(r.created) << '\n';
+    return 0;
+}
+
+int show(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    auto runs = ws.store().runs();
+    Json j = runSummaryJson(run);
+    j["history"] = Json::array();
+    for (const StateChange& s : runs.history(run.id))
+        j["history"].push_back({{"status", toStd(toString(s.status))},
+                                {"time", toStd(isoTime(s.time))},
+                                {"reason", toStd(s.reason)}});
+    j["tags"] = Json::object();
+    const auto tags = runs.tags(run.id);
+    for (auto it = tags.begin(); it != tags.end(); ++it)
+        j["tags"][toStd(it.key())] = toStd(it.value());
+    j["log_lines"] = runs.ingestOffset(run.id, RunFolder::driverLogName()).lines;
+    j["metric_points"] = ws.store().metrics().count(run.id);
+    const Json estimator = Json::parse(run.estimatorJson.toStdString(), nullptr, false);
+    j["estimator"] = estimator.is_discarded() ? Json::object() : estimator;
+    if (inv.flag(opt("json"))) {
+        printJson(inv.out, j);
+        return 0;
+    }
+    inv.out << "Run:        " << run.id << '\n'
+            << "Experiment: " << run.experiment << " (#" << run.number << ")\n"
+            << "Status:     " << toString(run.status) << '\n'
+            << "Target:     " << run.computeTarget
+            << (run.devices.isEmpty() ? QString() : QStringLiteral(" (GPU %1)").arg(run.devices)) << '\n'
+            << "Created:    " << isoTime(run.created) << '\n';
+    if (run.exitCode)
+        inv.out << "Exit code:  " << *run.exitCode << '\n';
+    if (!run.reason.isEmpty())
+        inv.out << "Reason:     " << run.reason << '\n';
+    inv.out << "Folder:     " << run.runDir << '\n'
+            << "Log lines:  " << j["log_lines"].get<qint64>() << '\n'
+            << "Metrics:    " << j["metric_points"].get<qint64>() << " points\n"
+            << "History:\n";
+    for (const StateChange& s : runs.history(run.id))
+        inv.out << "  " << isoTime(s.time) << "  " << toString(s.status).leftJustified(10)
+                << (s.reason.isEmpty() ? QString() : QStringLiteral("  ") + s.reason) << '\n';
+    return 0;
+}
+
+int wait(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    const RunRecord run = findRun(ws, inv.positional(0));
+    const RunRecord done = waitForRun(ws, run.id);
+    inv.out << done.id << ' ' << toString(done.status) << '\n';
+    if (!done.reason.isEmpty())
+        inv.err << "labbench: " << done.reason << '\n';
+    return exitStatusOf(done);
+}
+
+int cancel(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    if (isTerminal(run.status)) {
+        inv.out << run.id << ' ' << toString(run.status) << " (already finished)\n";
+        return 0;
+    }
+    requestCancel(ws, run);
+    const RunRecord done = waitForRun(ws, run.id, {}, 20, 15000);
+    inv.out << done.id << ' ' << toString(done.status) << '\n';
+    if (!isTerminal(done.status)) {
+        inv.err << "labbench: the run has not stopped yet; it will be canceled as soon as its "
+                   "supervisor notices.\n";
+        return 1;
+    }
+    return 0;
+}
+
+OptionSpec valueOption(const char* name, const char* value, const char* help, bool repeatable = false) {
+    return {QString::fromLatin1(name), {}, QString::fromLatin1(value), QString::fromLatin1(help), repeatable};
+}
+
+OptionSpec flagOption(const char* name, const char* help) {
+    return {QString::fromLatin1(name), {}, {}, QString::fromLatin1(help)};
+}
+
+PositionalSpec runArg() { return {QStringLiteral("RUN"), QStringLiteral("a run id (or a unique prefix of one)")}; }
+
+} // namespace
+
+void registerRunCommands(CommandLine& cli) {
+    cli.add({{QStringLiteral("submit")},
+             QStringLiteral("Submit a script as a run; prints the run id first."),
+             {valueOption("experiment", "NAME", "the experiment (default: 'default')"),
+              valueOption("source", "DIR", "the folder to snapshot (default: the current folder)"),
+              valueOption("entry", "FILE", "the entry script, relative to --source"),
+              valueOption("compute", "NAME", "the compute target (default: the workspace's)"),
+              valueOption("framework", "F", "generic, pytorch, tensorflow, chainer or builtin-mnist"),
+              valueOption("pip", "PKG", "a pip package to install", true),
+              valueOption("conda", "PKG", "a conda package to install", true),
+              valueOption("image", "IMG", "a container image to run in"),
+              flagOption("gpu", "run on a GPU of the target"),
+              valueOption("nodes", "N", "node count"),
+              valueOption("processes-per-node", "M", "processes per node"),
+              valueOption("backend", "B", "none, mpi, pytorch or parameter_server"),
+              valueOption("env", "K=V", "an environment variable for the script", true),
+              valueOption("python", "EXE", "the interpreter for .py scripts (default: python3)"),
+              valueOption("max-duration", "S", "stop the run after S seconds"),
+              valueOption("estimator", "FILE", "an estimator JSON file; options given here win"),
+              flagOption("wait", "stream the driver log and exit with the script's exit code")},
+             {},
+             true,
+             submit});
+    cli.add({{QStringLiteral("runs"), QStringLiteral("list")},
+             QStringLiteral("List runs, newest first."),
+             {valueOption("experiment", "E", "only this experiment's runs"), jsonOption()},
+             {},
+             false,
+             list});
+    cli.add({{QStringLiteral("runs"), QStringLiteral("show")},
+             QStringLiteral("Show a run: status, exit code, state history."),
+             {jsonOption()},
+             {runArg()},
+             false,
+             show});
+    cli.add({{QStringLiteral("wait")},
+             QStringLiteral("Wait until a run ends; exits with the script's exit code."),
+             {},
+             {runArg()},
+             false,
+             wait});
+    cli.add({{QStringLiteral("cancel")},
+             QStringLiteral("Cancel a run (its script and children are stopped)."),
+             {},
+             {runArg()},
+             false,
+             cancel});
+    registerRunOutputCommands(cli);
+}
+
+} // namespace lb::cli

@@ -1,0 +1,222 @@
+// labbench logs | metrics | files | download
+#include "RunCommands.h"
+
+#include "JsonOutput.h"
+
+#include "runs/RunControl.h"
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
+#include "store/Store.h"
+#include "util/Error.h"
+#include "workspace/Workspace.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cmath>
+
+namespace lb::cli {
+
+namespace {
+
+QString opt(const char* name) { return QString::fromLatin1(name); }
+
+int logs(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    const QString log = RunFolder(run.runDir).driverLog();
+    inv.out.flush();
+    qint64 offset = streamFileFrom(log, 0);
+    if (inv.flag(opt("follow")) && !isTerminal(run.status)) {
+        waitForRun(ws, run.id, [&] { offset = streamFileFrom(log, offset); });
+        streamFileFrom(log, offset);
+    }
+    return 0;
+}
+
+QString number(double v) {
+    if (std::isnan(v))
+        return QStringLiteral("nan");
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(v, 'g', 17);
+}
+
+int metrics(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    auto store = ws.store().metrics();
+    if (inv.flag(opt("json")) && inv.flag(opt("csv")))
+        throw UsageError(QStringLiteral("Choose one of --json and --csv."));
+    const auto points = store.all(run.id);
+    if (inv.flag(opt("json"))) {
+        Json j = Json::array();
+        for (const MetricPoint& p : points)
+            j.push_back({{"name", toStd(p.name)}, {"step", p.step}, {"value", p.value}, {"time", p.time}});
+        printJson(inv.out, j);
+        return 0;
+    }
+    if (inv.flag(opt("csv"))) {
+        inv.out << "name,step,value,time\n";
+        for (const MetricPoint& p : points) {
+            QString name = p.name;
+            if (name.contains(QLatin1Char(',')) || name.contains(QLatin1Char('"')))
+                name = QLatin1Char('"') + name.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+            inv.out << name << ',' << p.step << ',' << number(p.value) << ',' << QString::number(p.time, 'f', 3) << '\n';
+        }
+        return 0;
+    }
+    const QStringList names = store.names(run.id);
+    if (names.isEmpty()) {
+        inv.out << "No metrics logged (yet).\n";
+        return 0;
+    }
+    inv.out << QStringLiteral("NAME").leftJustified(32) << QStringLiteral("POINTS").rightJustified(9)
+            << QStringLiteral("LAST STEP").rightJustified(11) << "  LAST VALUE\n";
+    for (const QString& name : names) {
+        qint64 count = 0;
+        MetricPoint last;
+        for (const MetricPoint& p : points)
+            if (p.name == name) {
+                ++count;
+                last = p;
+            }
+        inv.out << name.leftJustified(31) << ' ' << QString::number(count).rightJustified(9)
+                << QString::number(last.step).rightJustified(11) << "  " << number(last.value) << '\n';
+    }
+    return 0;
+}
+
+QList<RunFile> filesOf(Workspace& ws, const RunRecord& run) {
+    // The folder is the truth while the run is going; the store has the list once it ended.
+    if (isTerminal(run.status)) {
+        const auto stored = ws.store().runs().files(run.id);
+        if (!stored.isEmpty())
+            return stored;
+    }
+    return listKeptFiles(RunFolder(run.runDir));
+}
+
+int files(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    const auto list = filesOf(ws, run);
+    if (inv.flag(opt("json"))) {
+        Json j = Json::array();
+        for (const RunFile& f : list)
+            j.push_back({{"path", toStd(f.path)}, {"size", f.size}});
+        printJson(inv.out, j);
+        return 0;
+    }
+    if (list.isEmpty()) {
+        inv.out << "The run has no files in outputs/ or logs/.\n";
+        return 0;
+    }
+    for (const RunFile& f : list)
+        inv.out << QString::number(f.size).rightJustified(12) << "  " << f.path << '\n';
+    return 0;
+}
+
+// A run-relative name is safe when it is relative and never climbs: no "..", no leading "/".
+bool isSafeRelativeName(const QString& name) {
+    if (name.isEmpty() || name.startsWith(QLatin1Char('/')) || QDir::isAbsolutePath(name) ||
+        name.contains(QChar(0)))
+        return false;
+    for (const QString& part : name.split(QLatin1Char('/')))
+        if (part == QLatin1String(".."))
+            return false;
+    return true;
+}
+
+int download(Invocation& inv) {
+    const QString prefix = inv.valueOr(opt("prefix"), QString());
+    if (!prefix.isEmpty() && !isSafeRelativeName(prefix))
+        throw Error(QStringLiteral("The prefix '%1' is absolute or contains '..'; give a path inside "
+                                   "the run, like outputs/.")
+                        .arg(prefix));
+    const QString to = inv.valueOr(opt("to"), QString());
+    if (to.isEmpty())
+        throw UsageError(QStringLiteral("labbench download needs --to DIR."));
+    Workspace& ws = inv.workspace();
+    const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    const QString snapshot = QFileInfo(RunFolder(run.runDir).snapshotDir()).canonicalFilePath();
+    QList<RunFile> chosen;
+    for (const RunFile& f : listKeptFiles(RunFolder(run.runDir))) {
+        if (!f.path.startsWith(prefix))
+            continue;
+        if (!isSafeRelativeName(f.path))
+            throw Error(QStringLiteral("The run holds a file named '%1', which would land outside "
+                                       "%2; nothing was downloaded.")
+                            .arg(f.path, to));
+        chosen.append(f);
+    }
+    if (chosen.isEmpty()) {
+        inv.err << "labbench: no files of run " << run.id << " match the prefix '" << prefix << "'.\n";
+        return 1;
+    }
+    const QString target = QDir(to).absolutePath();
+    if (!QDir().mkpath(target))
+        throw Error(QStringLiteral("Cannot create %1; check the permissions of its parent.").arg(target));
+    const QString root = QFileInfo(target).canonicalFilePath();
+    qint64 bytes = 0;
+    for (const RunFile& f : chosen) {
+        const QString source = QDir(snapshot).filePath(f.path);
+        // The source must really be inside the snapshot (no link leads out of it).
+        const QString real = QFileInfo(source).canonicalFilePath();
+        if (real.isEmpty() || !real.startsWith(snapshot + QLatin1Char('/')))
+            continue;
+        const QString dest = QDir::cleanPath(root + QLatin1Char('/') + f.path);
+        if (!dest.startsWith(root + QLatin1Char('/')))
+            throw Error(QStringLiteral("'%1' would land outside %2; nothing more was downloaded.").arg(f.path, root));
+        QDir().mkpath(QFileInfo(dest).absolutePath());
+        const QString destParent = QFileInfo(QFileInfo(dest).absolutePath()).canonicalFilePath();
+        if (destParent != root && !destParent.startsWith(root + QLatin1Char('/')))
+            throw Error(QStringLiteral("'%1' would land outside %2 (through a link there); nothing "
+                                       "more was downloaded.")
+                            .arg(f.path, root));
+        if (QFileInfo(dest).isSymLink() || QFileInfo::exists(dest))
+            QFile::remove(dest);
+        if (!QFile::copy(real, dest))
+            throw Error(QStringLiteral("Cannot copy %1 to %2; check the free space and permissions.").arg(f.path, dest));
+        bytes += f.size;
+        inv.out << dest << '\n';
+    }
+    inv.err << "labbench: downloaded " << chosen.size() << " file(s), " << bytes << " bytes, to " << root << '\n';
+    return 0;
+}
+
+PositionalSpec runArg() { return {QStringLiteral("RUN"), QStringLiteral("a run id (or a unique prefix of one)")}; }
+
+} // namespace
+
+void registerRunOutputCommands(CommandLine& cli) {
+    cli.add({{QStringLiteral("logs")},
+             QStringLiteral("Print a run's driver log (stdout and stderr of the script)."),
+             {{QStringLiteral("follow"), QStringLiteral("f"), {}, QStringLiteral("keep printing until the run ends")}},
+             {runArg()},
+             false,
+             logs});
+    cli.add({{QStringLiteral("metrics")},
+             QStringLiteral("Print a run's metrics (a summary, or every point with --json/--csv)."),
+             {jsonOption(), {QStringLiteral("csv"), {}, {}, QStringLiteral("print every point as CSV")}},
+             {runArg()},
+             false,
+             metrics});
+    cli.add({{QStringLiteral("files")},
+             QStringLiteral("List the files a run keeps (outputs/ and logs/) with their sizes."),
+             {jsonOption()},
+             {runArg()},
+             false,
+             files});
+    cli.add({{QStringLiteral("download")},
+             QStringLiteral("Copy a run's files (outputs/, logs/) into a folder."),
+             {{QStringLiteral("to"), {}, QStringLiteral("DIR"), QStringLiteral("the folder to copy into")},
+              {QStringLiteral("prefix"), {}, QStringLiteral("PREFIX"),
+               QStringLiteral("only files whose path starts with it, e.g. outputs/")}},
+             {runArg()},
+             false,
+             download});
+}
+
+} // namespace lb::cli

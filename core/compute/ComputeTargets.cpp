@@ -1,0 +1,43 @@
+// The one place that maps a target kind to its class; a new kind adds one line here.
+#include "compute/ComputeTarget.h"
+#include "compute/LocalTarget.h"
+
+#include "util/Error.h"
+#include "util/Time.h"
+#include "workspace/Workspace.h"
+
+namespace lb {
+
+Json ComputeTarget::describe() const {
+    Json j;
+    j["name"] = toStd(record_.name);
+    j["kind"] = toStd(record_.kind);
+    j["created"] = toStd(isoTime(record_.created));
+    const Json config = Json::parse(record_.config.toStdString(), nullptr, false);
+    j["config"] = config.is_discarded() ? Json::object() : config;
+    return j;
+}
+
+std::unique_ptr<ComputeTarget> makeComputeTarget(const ComputeTargetRecord& record) {
+    if (record.kind == QLatin1String("local"))
+        return std::make_unique<LocalTarget>(record);
+    throw Error(QStringLiteral("The compute target '%1' is of kind '%2', which this version of "
+                               "Labbench cannot run; upgrade Labbench or use another target.")
+                    .arg(record.name, record.kind));
+}
+
+std::unique_ptr<ComputeTarget> openComputeTarget(Workspace& workspace, const QString& name) {
+    auto record = workspace.store().computeTargets().find(name);
+    if (!record) {
+        QStringList names;
+        for (const auto& t : workspace.store().computeTargets().list())
+            names.append(t.name);
+        throw NotFoundError(QStringLiteral("There is no compute target '%1' in this workspace (it "
+                                           "has: %2); create it with 'labbench compute create local "
+                                           "%1' or pick one with --compute.")
+                                .arg(name, names.join(QStringLiteral(", "))));
+    }
+    return makeComputeTarget(*record);
+}
+
+} // namespace lb

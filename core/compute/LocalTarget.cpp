@@ -1,0 +1,231 @@
+#include "compute/LocalTarget.h"
+
+#include "estimator/Estimator.h"
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
+#include "runs/RunLock.h"
+#include "runs/Spawn.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+#include "workspace/Workspace.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+
+#include <fcntl.h>
+#include <map>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lb {
+
+namespace {
+
+bool usesGpu(const RunRecord& run) {
+    const Json j = Json::parse(run.estimatorJson.toStdString(), nullptr, false);
+    return j.is_object() && j.contains("use_gpu") && j["use_gpu"].is_boolean() && j["use_gpu"].get<bool>();
+}
+
+// Starts labbench-supervisor for a claimed run in its own session, handing it the descriptor
+// that already holds the run's lock (so no other process can ever see the run unsupervised).
+void spawnSupervisor(Workspace& ws, const RunRecord& run, RunLock& lock) {
+    const RunFolder folder(run.runDir);
+    int lockFd = lock.fd();
+    int extra = -1;
+    if (lockFd == 3) { // dup2(3, 3) would keep close-on-exec set
+        extra = ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10);
+        lockFd = extra;
+    }
+    const int logFd = ::open(QFile::encodeName(folder.supervisorLog()).constData(),
+                             O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    SpawnSpec spec;
+    spec.program = findLabbenchProgram(QStringLiteral("labbench-supervisor"));
+    spec.arguments = {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--run"), run.id,
+                      QStringLiteral("--lock-fd"), QStringLiteral("3")};
+    spec.environment = currentEnvironment();
+    spec.stderrFd = logFd;
+    spec.inheritFds = {{lockFd, 3}};
+    spec.newSession = true;
+    pid_t pid = -1;
+    try {
+        pid = spawnProcess(spec);
+    } catch (...) {
+        if (logFd >= 0)
+            ::close(logFd);
+        if (extra >= 0)
+            ::close(extra);
+        throw;
+    }
+    if (logFd >= 0)
+        ::close(logFd);
+    if (extra >= 0)
+        ::close(extra);
+    // The supervisor forks once and its first process exits at once: reap it, so no zombie is
+    // left in a long-lived caller (the GUI).
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+} // namespace
+
+QList<int> parseGpuList(const QString& text) {
+    QList<int> gpus;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int id = part.trimmed().toInt(&ok);
+        if (!ok || id < 0)
+            throw UsageError(QStringLiteral("'%1' in the GPU list is not a GPU number; give numbers "
+                                            "like --gpus 0,1.")
+                                 .arg(part));
+        if (!gpus.contains(id))
+            gpus.append(id);
+    }
+    return gpus;
+}
+
+LocalTargetConfig LocalTargetConfig::parse(const QString& json, const QString& targetName) {
+    const Json j = Json::parse(json.toStdString(), nullptr, false);
+    auto bad = [&](const QString& what) {
+        return Error(QStringLiteral("The settings of compute target '%1' are invalid: %2; recreate "
+                                    "it with 'labbench compute create local %1'.")
+                         .arg(targetName, what));
+    };
+    if (!j.is_object())
+        throw bad(QStringLiteral("they are not a JSON object"));
+    LocalTargetConfig c;
+    if (j.contains("max_concurrent_runs")) {
+        if (!j["max_concurrent_runs"].is_number_integer() || j["max_concurrent_runs"].get<int>() < 1)
+            throw bad(QStringLiteral("max_concurrent_runs must be a whole number of at least 1"));
+        c.maxConcurrentRuns = j["max_concurrent_runs"].get<int>();
+    }
+    if (j.contains("gpus")) {
+        if (!j["gpus"].is_array())
+            throw bad(QStringLiteral("gpus must be a list of GPU numbers"));
+        for (const Json& g : j["gpus"]) {
+            if (!g.is_number_integer() || g.get<int>() < 0)
+                throw bad(QStringLiteral("gpus must be a list of GPU numbers"));
+            c.gpus.append(g.get<int>());
+        }
+    }
+    if (j.contains("python") && j["python"].is_string())
+        c.python = fromStd(j["python"].get<std::string>());
+    return c;
+}
+
+Json LocalTargetConfig::toJson() const {
+    Json j;
+    j["max_concurrent_runs"] = maxConcurrentRuns;
+    j["gpus"] = Json::array();
+    for (int g : gpus)
+        j["gpus"].push_back(g);
+    if (!python.isEmpty())
+        j["python"] = toStd(python);
+    return j;
+}
+
+LocalTarget::LocalTarget(ComputeTargetRecord record)
+    : ComputeTarget(std::move(record)), config_(LocalTargetConfig::parse(this->record().config, name())) {}
+
+ComputeTargetRecord LocalTarget::makeRecord(const QString& name, const LocalTargetConfig& config) {
+    return {name, QStringLiteral("local"), fromStd(config.toJson().dump()), {}};
+}
+
+Json LocalTarget::describe() const {
+    Json j = ComputeTarget::describe();
+    j["config"] = config_.toJson();
+    return j;
+}
+
+void LocalTarget::checkCanRun(const Estimator& e) const {
+    if (e.useGpu && config_.gpus.isEmpty())
+        throw Error(QStringLiteral("The run asks for a GPU but compute target '%1' has none; create "
+                                   "a target with GPUs ('labbench compute create local NAME --gpus "
+                                   "0') or drop --gpu.")
+                        .arg(name()));
+    if (e.nodeCount > 1)
+        throw Error(QStringLiteral("node_count is %1 but compute target '%2' is this one machine; "
+                                   "use node_count 1 or a Slurm target.")
+                        .arg(e.nodeCount)
+                        .arg(name()));
+    if (e.processCountPerNode > 1)
+        throw Error(QStringLiteral("process_count_per_node %1 is not supported on local targets yet "
+                                   "(multi-process launch comes with distributed launch); use 1.")
+                        .arg(e.processCountPerNode));
+}
+
+QList<RunRecord> LocalTarget::dispatch(Workspace& ws) {
+    std::map<QString, RunLock> locks;
+    QStringList missing;
+    const QList<RunRecord> claimed = ws.store().runs().claimQueued(
+        name(), [&](RunRecord& run, const QList<RunRecord>& active) {
+            if (active.size() >= config_.maxConcurrentRuns)
+                return false;
+            if (usesGpu(run)) {
+                QSet<int> used;
+                for (const RunRecord& a : active)
+                    for (const QString& d : a.devices.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                        used.insert(d.toInt());
+                run.devices.clear();
+                for (int g : config_.gpus)
+                    if (!used.contains(g)) {
+                        run.devices = QString::number(g);
+                        break;
+                    }
+                if (run.devices.isEmpty())
+                    return false; // every GPU is busy: the queue waits (FIFO)
+            }
+            if (!QFileInfo(run.runDir).isDir()) {
+                missing.append(run.id);
+                return true;
+            }
+            auto lock = RunLock::tryAcquire(RunFolder(run.runDir).lockFile());
+            if (!lock)
+                return false;
+            locks.emplace(run.id, std::move(*lock));
+            return true;
+        });
+    QList<RunRecord> started;
+    for (const RunRecord& run : claimed) {
+        auto it = locks.find(run.id);
+        if (it == locks.end()) {
+            ws.store().runs().transition(run.id, RunStatus::Failed,
+                                         QStringLiteral("The run folder %1 was deleted.").arg(run.runDir));
+            continue;
+        }
+        try {
+            spawnSupervisor(ws, run, it->second);
+            started.append(run);
+        } catch (const Error& e) {
+            ws.store().runs().transition(run.id, RunStatus::Failed, e.message());
+        }
+        it->second.release();
+    }
+    return started;
+}
+
+void LocalTarget::requestCancel(Workspace& ws, const RunRecord& run) {
+    const RunFolder folder(run.runDir);
+    if (QFileInfo(folder.dir()).isDir())
+        writeFileAtomically(folder.cancelRequest(), QByteArrayLiteral("canceled by user\n"));
+    // A queued run has no supervisor yet: the store decides whether it is still queued.
+    ws.store().runs().transitionIf(run.id, RunStatus::Queued, RunStatus::Canceled,
+                                   QStringLiteral("Canceled by the user before it started."));
+}
+
+bool LocalTarget::reconcile(Workspace& ws, const RunRecord& run) {
+    if (!QFileInfo(run.runDir).isDir())
+        return ws.store().runs().transition(
+            run.id, RunStatus::Failed, QStringLiteral("The run folder %1 was deleted.").arg(run.runDir));
+    auto lock = RunLock::tryAcquire(RunFolder(run.runDir).lockFile());
+    if (!lock)
+        return false; // its supervisor (or the dispatcher starting one) is alive
+    const auto fresh = ws.store().runs().find(run.id);
+    if (!fresh || isTerminal(fresh->status))
+        return false;
+    finishAbandonedRun(ws.store(), *fresh);
+    return true;
+}
+
+} // namespace lb

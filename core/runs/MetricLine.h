@@ -1,0 +1,32 @@
+#pragma once
+// Parsing one line of a run's metric stream (metrics.jsonl). The common shape
+//   {"name": "loss", "value": 0.25, "step": 3, "time": 1700000000.5}
+// takes a hand-written path with no allocation beyond the name; anything else (escapes, other
+// keys, "type" records) falls back to a full JSON parse.
+
+#include <QString>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lb {
+
+struct MetricLine {
+    enum class Kind { Metric, Tag, Ignored, Invalid };
+    Kind kind = Kind::Invalid;
+    std::string name;     // metric name, or tag key
+    double value = 0;     // metric value
+    std::int64_t step = -1; // -1: not given (the store assigns the next step)
+    double time = 0;      // 0: not given
+    QString tagValue;
+    QString error;        // why an Invalid line was rejected
+};
+
+// Parses `line` (without its newline) into `out`. Never throws.
+void parseMetricLine(std::string_view line, MetricLine& out);
+
+// The fast path alone: true when `line` has exactly the common shape; exposed for tests.
+bool parseMetricLineFast(std::string_view line, MetricLine& out);
+
+} // namespace lb

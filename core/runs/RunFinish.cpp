@@ -1,0 +1,152 @@
+#include "runs/RunFinish.h"
+
+#include "runs/RunIngester.h"
+#include "runs/Spawn.h"
+#include "store/Store.h"
+#include "util/Error.h"
+#include "util/Json.h"
+#include "util/Time.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace lb {
+
+QList<RunFile> listKeptFiles(const RunFolder& folder) {
+    QList<RunFile> files;
+    const QDir snapshot(folder.snapshotDir());
+    for (const QString& kept : RunFolder::keptFolders()) {
+        const QString root = snapshot.filePath(kept);
+        const QFileInfo rootInfo(root);
+        if (!rootInfo.isDir() || rootInfo.isSymLink())
+            continue;
+        QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            const QFileInfo info = it.fileInfo();
+            if (info.isSymLink() || !info.isFile())
+                continue;
+            files.append({snapshot.relativeFilePath(info.filePath()), info.size()});
+        }
+    }
+    std::sort(files.begin(), files.end(), [](const RunFile& a, const RunFile& b) { return a.path < b.path; });
+    return files;
+}
+
+QString lastLines(const QString& path, int count, int maxChars) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const qint64 size = file.size();
+    const qint64 from = std::max<qint64>(0, size - 16 * 1024);
+    file.seek(from);
+    QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (from > 0 && !lines.isEmpty())
+        lines.removeFirst(); // probably cut in the middle
+    lines = lines.mid(std::max<qsizetype>(0, lines.size() - count));
+    QString text = lines.join(QStringLiteral(" | ")).trimmed();
+    if (text.size() > maxChars)
+        text = QStringLiteral("…") + text.right(maxChars);
+    return text;
+}
+
+void appendToDriverLog(const RunFolder& folder, const QString& line) {
+    const int fd = ::open(QFile::encodeName(folder.driverLog()).constData(),
+                          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    const QByteArray bytes = line.toUtf8() + '\n';
+    [[maybe_unused]] const ssize_t n = ::write(fd, bytes.constData(), static_cast<size_t>(bytes.size()));
+    ::close(fd);
+}
+
+void writeRunJson(Store& store, const QString& runId) {
+    const auto run = store.runs().find(runId);
+    if (!run)
+        return;
+    Json j;
+    j["id"] = toStd(run->id);
+    j["experiment"] = toStd(run->experiment);
+    j["number"] = run->number;
+    j["compute_target"] = toStd(run->computeTarget);
+    j["status"] = toStd(toString(run->status));
+    j["created"] = toStd(isoTime(run->created));
+    j["exit_code"] = run->exitCode ? Json(*run->exitCode) : Json(nullptr);
+    j["reason"] = toStd(run->reason);
+    const Json estimator = Json::parse(run->estimatorJson.toStdString(), nullptr, false);
+    j["estimator"] = estimator.is_discarded() ? Json::object() : estimator;
+    j["history"] = Json::array();
+    for (const StateChange& s : store.runs().history(runId))
+        j["history"].push_back({{"status", toStd(toString(s.status))},
+                                {"time", toStd(isoTime(s.time))},
+                                {"reason", toStd(s.reason)}});
+    try {
+        writeJsonFile(RunFolder(run->runDir).runJson(), j);
+    } catch (const Error&) {
+        // run.json mirrors the store; a failure to refresh it loses nothing.
+    }
+}
+
+void finalizeRun(Store& store, const RunRecord& run, const ExitRecord& exit, RunIngester& ingester) {
+    auto runs = store.runs();
+    const bool started = exit.exitCode.has_value();
+    if (started)
+        runs.transition(run.id, RunStatus::Finalizing);
+    ingester.ingest(/*final=*/true);
+    runs.setFiles(run.id, listKeptFiles(RunFolder(run.runDir)));
+    if (exit.exitCode)
+        runs.setExitCode(run.id, *exit.exitCode);
+    const QDateTime end = exit.endTime.isValid() ? exit.endTime : QDateTime::currentDateTimeUtc();
+    if (exit.canceled) {
+        runs.transition(run.id, RunStatus::Canceled, QStringLiteral("Canceled by the user."), end);
+    } else if (!exit.reason.isEmpty()) {
+        runs.transition(run.id, RunStatus::Failed, exit.reason, end);
+    } else if (exit.exitCode && *exit.exitCode == 0) {
+        runs.transition(run.id, RunStatus::Completed, {}, end);
+    } else {
+        QString why = exit.signal ? QStringLiteral("The script was killed by signal %1.").arg(*exit.signal)
+                                  : QStringLiteral("The script exited with code %1.").arg(exit.exitCode.value_or(-1));
+        const QString tail = lastLines(RunFolder(run.runDir).driverLog(), 5);
+        if (!tail.isEmpty())
+            why += QStringLiteral(" Last lines of driver.log: ") + tail;
+        runs.transition(run.id, RunStatus::Failed, why, end);
+    }
+    writeRunJson(store, run.id);
+}
+
+void finishAbandonedRun(Store& store, const RunRecord& run) {
+    const RunFolder folder(run.runDir);
+    RunIngester ingester(store, run.id, run.runDir,
+                         [&](const QString& line) { appendToDriverLog(folder, line); });
+    if (const auto exit = ExitRecord::read(folder.exitJson())) {
+        finalizeRun(store, run, *exit, ingester);
+        return;
+    }
+    // No exit record: the supervisor died with its script possibly still running. Stop the
+    // script's group if it is still the very process the supervisor started.
+    QString stopped;
+    try {
+        const Json p = readJsonFile(folder.processJson());
+        const pid_t pid = p.value("pid", 0);
+        const std::uint64_t ticks = p.value("start_ticks", std::uint64_t{0});
+        if (pid > 0 && ticks != 0 && processStartTicks(pid) == ticks) {
+            ::kill(-pid, SIGKILL);
+            stopped = QStringLiteral(" Its script (process %1) was stopped.").arg(pid);
+        }
+    } catch (const std::exception&) {
+    }
+    ingester.ingest(/*final=*/true);
+    store.runs().setFiles(run.id, listKeptFiles(folder));
+    store.runs().transition(run.id, RunStatus::Failed,
+                            QStringLiteral("The supervisor vanished (it was killed or the machine "
+                                           "restarted) before the run ended.") + stopped);
+    writeRunJson(store, run.id);
+}
+
+} // namespace lb

@@ -1,0 +1,164 @@
+#include "runs/RunIngester.h"
+
+#include "runs/MetricLine.h"
+#include "runs/RunFolder.h"
+#include "store/Store.h"
+#include "util/Time.h"
+
+#include <QFile>
+#include <QHash>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace lb {
+
+RunIngester::RunIngester(Store& store, QString runId, QString runDir,
+                         std::function<void(const QString&)> warn)
+    : store_(store), runId_(std::move(runId)), warn_(std::move(warn)) {
+    const RunFolder folder(runDir);
+    driverLog_ = folder.driverLog();
+    metricsFile_ = folder.metricsFile();
+    const auto log = store_.runs().ingestOffset(runId_, RunFolder::driverLogName());
+    logBytes_ = log.bytes;
+    logLines_ = log.lines;
+    const auto metrics = store_.runs().ingestOffset(runId_, RunFolder::metricsName());
+    metricBytes_ = metrics.bytes;
+    metricLines_ = metrics.lines;
+}
+
+RunIngester::~RunIngester() = default;
+
+bool RunIngester::ingest(bool final) {
+    const bool log = ingestLog(final);
+    const bool metrics = ingestMetrics(final);
+    return log || metrics;
+}
+
+bool RunIngester::ingestLog(bool final) {
+    QFile file(driverLog_);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const std::int64_t size = file.size();
+    if (size <= logBytes_)
+        return false;
+    // Count lines without holding the whole log: the store keeps offsets, the log stays a file.
+    if (!file.seek(logBytes_))
+        return false;
+    std::int64_t pos = logBytes_, lastNewlineEnd = logBytes_, lines = logLines_;
+    QByteArray buffer;
+    while (pos < size) {
+        buffer = file.read(std::min<std::int64_t>(size - pos, 1 << 20));
+        if (buffer.isEmpty())
+            break;
+        const char* data = buffer.constData();
+        const char* end = data + buffer.size();
+        for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p) {
+            ++lines;
+            lastNewlineEnd = pos + (p - data) + 1;
+        }
+        pos += buffer.size();
+    }
+    std::int64_t newBytes = lastNewlineEnd;
+    if (final && pos > lastNewlineEnd) {
+        ++lines; // the last line had no newline; its writer is gone
+        newBytes = pos;
+    }
+    if (newBytes == logBytes_)
+        return false;
+    store_.runs().setIngestOffset(runId_, RunFolder::driverLogName(), {newBytes, lines});
+    logBytes_ = newBytes;
+    logLines_ = lines;
+    return true;
+}
+
+bool RunIngester::ingestMetrics(bool final) {
+    bool any = false, more = true;
+    while (more) {
+        more = false;
+        any = ingestMetricChunk(final, &more) || any;
+    }
+    return any;
+}
+
+bool RunIngester::ingestMetricChunk(bool final, bool* more) {
+    QFile file(metricsFile_);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const std::int64_t size = file.size();
+    if (size <= metricBytes_ || !file.seek(metricBytes_))
+        return false;
+    const std::int64_t want = std::min<std::int64_t>(size - metricBytes_, chunkBytes_);
+    const QByteArray chunk = file.read(want);
+    if (chunk.isEmpty())
+        return false;
+    const bool atEnd = metricBytes_ + chunk.size() >= size;
+
+    const char* data = chunk.constData();
+    const char* end = data + chunk.size();
+    std::vector<MetricPoint> points;
+    points.reserve(static_cast<size_t>(chunk.size() / 48));
+    QHash<QByteArray, QString> names; // names repeat: one QString per distinct name
+    std::vector<std::pair<QString, QString>> tags;
+    MetricLine parsed;
+    std::int64_t consumed = 0, lines = metricLines_;
+    const double now = nowUnixSeconds();
+    const char* line = data;
+    while (line < end) {
+        const char* nl = static_cast<const char*>(std::memchr(line, '\n', end - line));
+        const char* lineEnd = nl ? nl : end;
+        if (!nl && !(final && atEnd))
+            break; // a partial last line: wait for the rest
+        ++lines;
+        std::string_view text(line, static_cast<size_t>(lineEnd - line));
+        while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
+            text.remove_suffix(1);
+        if (!text.empty()) {
+            parseMetricLine(text, parsed);
+            switch (parsed.kind) {
+            case MetricLine::Kind::Metric: {
+                const QByteArray key = QByteArray::fromRawData(parsed.name.data(),
+                                                               static_cast<qsizetype>(parsed.name.size()));
+                auto it = names.find(key);
+                if (it == names.end())
+                    it = names.insert(QByteArray(key), QString::fromStdString(parsed.name));
+                points.push_back({*it, parsed.value, parsed.step, parsed.time > 0 ? parsed.time : now});
+                break;
+            }
+            case MetricLine::Kind::Tag:
+                tags.emplace_back(QString::fromStdString(parsed.name), parsed.tagValue);
+                break;
+            case MetricLine::Kind::Ignored:
+                break;
+            case MetricLine::Kind::Invalid:
+                if (warn_)
+                    warn_(QStringLiteral("labbench: skipped line %1 of metrics.jsonl (%2): %3")
+                              .arg(lines)
+                              .arg(parsed.error, QString::fromUtf8(text.data(),
+                                                                   static_cast<qsizetype>(std::min<size_t>(text.size(), 120)))));
+                break;
+            }
+        }
+        consumed = (nl ? nl + 1 : lineEnd) - data;
+        line = nl ? nl + 1 : end;
+    }
+    if (consumed == 0) {
+        // One line longer than a chunk: read it whole next time rather than stall forever.
+        if (!atEnd && chunk.size() >= chunkBytes_) {
+            chunkBytes_ *= 2;
+            *more = true;
+        }
+        return false;
+    }
+    for (const auto& [key, value] : tags)
+        store_.runs().setTag(runId_, key, value);
+    store_.metrics().append(runId_, points, RunFolder::metricsName(), metricBytes_ + consumed, lines);
+    metricBytes_ += consumed;
+    metricLines_ = lines;
+    pointsStored_ += static_cast<std::int64_t>(points.size());
+    *more = metricBytes_ < size;
+    return true;
+}
+
+} // namespace lb

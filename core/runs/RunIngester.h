@@ -1,0 +1,54 @@
+#pragma once
+// Incremental ingest of one run's driver.log and metrics.jsonl into the store, by byte offset.
+// The offset of a file and what it covers are stored in one transaction, so a crash at any
+// moment neither loses nor repeats a line; a partial last line waits for its newline (or for
+// the final ingest, after the process is gone).
+
+#include "store/Entities.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace lb {
+
+class Store;
+
+class RunIngester {
+public:
+    // `warn` receives one sentence per skipped metrics line (the supervisor appends it to
+    // driver.log); may be empty.
+    RunIngester(Store& store, QString runId, QString runDir,
+                std::function<void(const QString&)> warn = {});
+    ~RunIngester();
+    RunIngester(const RunIngester&) = delete;
+    RunIngester& operator=(const RunIngester&) = delete;
+
+    // Reads what is new since the stored offsets. With `final`, a last line without a newline
+    // is taken too (the writer is gone). Returns true when anything was stored.
+    bool ingest(bool final = false);
+
+    // Reads at most this many bytes of metrics per transaction (bounded memory).
+    void setChunkBytes(std::int64_t bytes) { chunkBytes_ = bytes; }
+
+    std::int64_t metricPointsStored() const { return pointsStored_; }
+    std::int64_t logLines() const { return logLines_; }
+
+private:
+    bool ingestLog(bool final);
+    bool ingestMetrics(bool final);
+    bool ingestMetricChunk(bool final, bool* more);
+
+    Store& store_;
+    QString runId_;
+    QString driverLog_, metricsFile_;
+    std::function<void(const QString&)> warn_;
+    std::int64_t logBytes_ = 0, logLines_ = 0;
+    std::int64_t metricBytes_ = 0, metricLines_ = 0;
+    std::int64_t pointsStored_ = 0;
+    std::int64_t chunkBytes_ = 8 << 20;
+};
+
+} // namespace lb

@@ -1,0 +1,68 @@
+#include "runs/RunLaunch.h"
+
+#include "estimator/Estimator.h"
+#include "runs/RunFolder.h"
+#include "util/Error.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace lb {
+
+QString pythonHelperDir(const QString& binDir) {
+    return QDir::cleanPath(binDir + QStringLiteral("/../share/labbench/python"));
+}
+
+SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchContext& context,
+                      const PreparedEnvironment& prepared) {
+    SpawnSpec spec;
+    spec.workingDirectory = folder.snapshotDir();
+    const QString python = !prepared.python.isEmpty()   ? prepared.python
+                           : !e.python.isEmpty()        ? e.python
+                           : !context.targetPython.isEmpty() ? context.targetPython
+                                                         : QStringLiteral("python3");
+    if (e.runsBuiltinTrainer()) {
+        spec.program = context.binDir + QStringLiteral("/labbench-train");
+        spec.arguments = e.scriptParams;
+    } else if (e.entryScript.endsWith(QLatin1String(".py"), Qt::CaseInsensitive)) {
+        spec.program = python;
+        spec.arguments = QStringList{QStringLiteral("-u"), e.entryScript} + e.scriptParams;
+    } else {
+        const QFileInfo entry(QDir(folder.snapshotDir()).filePath(e.entryScript));
+        if (!entry.isFile() || !entry.isExecutable())
+            throw Error(QStringLiteral("The entry script %1 is neither a .py file nor executable; "
+                                       "make it executable (chmod +x) or use a Python script.")
+                            .arg(e.entryScript));
+        spec.program = entry.absoluteFilePath();
+        spec.arguments = e.scriptParams;
+    }
+
+    QStringList env = context.baseEnvironment;
+    const QString helper = pythonHelperDir(context.binDir);
+    const QString oldPythonPath = environmentValue(env, QStringLiteral("PYTHONPATH"));
+    setEnvironmentVariable(env, QStringLiteral("PYTHONPATH"),
+                           oldPythonPath.isEmpty() ? helper : helper + QLatin1Char(':') + oldPythonPath);
+    setEnvironmentVariable(env, QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1"));
+    if (!prepared.pathPrepend.isEmpty()) {
+        const QString path = environmentValue(env, QStringLiteral("PATH"));
+        setEnvironmentVariable(env, QStringLiteral("PATH"),
+                               prepared.pathPrepend.join(QLatin1Char(':')) + QLatin1Char(':') + path);
+    }
+    if (!context.devices.isEmpty())
+        setEnvironmentVariable(env, QStringLiteral("CUDA_VISIBLE_DEVICES"), context.devices);
+    else if (context.targetHasGpus)
+        setEnvironmentVariable(env, QStringLiteral("CUDA_VISIBLE_DEVICES"), QString()); // CPU run: hands off the GPUs
+    for (auto it = prepared.variables.begin(); it != prepared.variables.end(); ++it)
+        setEnvironmentVariable(env, it.key(), it.value());
+    for (auto it = e.environmentVariables.begin(); it != e.environmentVariables.end(); ++it)
+        setEnvironmentVariable(env, it.key(), it.value());
+    // Last, so that nothing overrides what the helpers rely on.
+    setEnvironmentVariable(env, QStringLiteral("LABBENCH_RUN_ID"), context.runId);
+    setEnvironmentVariable(env, QStringLiteral("LABBENCH_RUN_DIR"), folder.dir());
+    setEnvironmentVariable(env, QStringLiteral("LABBENCH_METRICS_FILE"), folder.metricsFile());
+    setEnvironmentVariable(env, QStringLiteral("LABBENCH_EXPERIMENT"), context.experiment);
+    spec.environment = env;
+    return spec;
+}
+
+} // namespace lb

@@ -1,0 +1,31 @@
+#pragma once
+// How a run's script is started: the program and argv, the working directory (the snapshot),
+// and the environment (LABBENCH_*, PYTHONPATH with the helper package, the estimator's
+// variables, CUDA_VISIBLE_DEVICES).
+
+#include "runs/EnvironmentStep.h"
+#include "runs/Spawn.h"
+
+namespace lb {
+
+struct Estimator;
+class RunFolder;
+
+struct LaunchContext {
+    QString runId;
+    QString experiment;
+    QString targetPython;    // the target's interpreter setting (may be empty)
+    QString devices;         // GPUs the run holds ("0"), empty for none
+    bool targetHasGpus = false;
+    QString binDir;          // where labbench-train lives
+    QStringList baseEnvironment; // the environment to start from
+};
+
+// Throws lb::Error when the entry script cannot be run (not .py and not executable).
+SpawnSpec buildLaunch(const Estimator& estimator, const RunFolder& folder, const LaunchContext& context,
+                      const PreparedEnvironment& prepared);
+
+// <binDir>/../share/labbench/python: the labbench and azureml.core.run helper packages.
+QString pythonHelperDir(const QString& binDir);
+
+} // namespace lb

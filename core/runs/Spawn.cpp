@@ -1,0 +1,145 @@
+#include "runs/Spawn.h"
+
+#include "util/Error.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace lb {
+
+namespace {
+
+// Owns the byte strings an argv/envp array points into.
+struct CStrings {
+    std::vector<QByteArray> storage;
+    std::vector<char*> pointers;
+    explicit CStrings(const QStringList& list) {
+        storage.reserve(static_cast<size_t>(list.size()));
+        for (const QString& s : list)
+            storage.push_back(s.toLocal8Bit());
+        for (QByteArray& b : storage)
+            pointers.push_back(b.data());
+        pointers.push_back(nullptr);
+    }
+    char** data() { return pointers.data(); }
+};
+
+} // namespace
+
+pid_t spawnProcess(const SpawnSpec& spec) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (spec.stdoutFd >= 0)
+        posix_spawn_file_actions_adddup2(&actions, spec.stdoutFd, 1);
+    else
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (spec.stderrFd >= 0)
+        posix_spawn_file_actions_adddup2(&actions, spec.stderrFd, 2);
+    else
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    for (const auto& [from, to] : spec.inheritFds)
+        posix_spawn_file_actions_adddup2(&actions, from, to);
+    QByteArray cwd = QFile::encodeName(spec.workingDirectory);
+    if (!spec.workingDirectory.isEmpty())
+        posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
+
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (spec.newSession)
+        flags |= POSIX_SPAWN_SETSID;
+    else if (spec.newProcessGroup)
+        flags |= POSIX_SPAWN_SETPGROUP;
+    posix_spawnattr_setflags(&attr, flags);
+    posix_spawnattr_setpgroup(&attr, 0);
+    sigset_t empty, defaults;
+    sigemptyset(&empty);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    // Signals this process ignores or handles start at their defaults in the child.
+    sigemptyset(&defaults);
+    for (int s : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2})
+        sigaddset(&defaults, s);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+
+    QStringList argvList = spec.arguments;
+    argvList.prepend(spec.program);
+    CStrings argv(argvList);
+    CStrings envp(spec.environment);
+    const QByteArray program = QFile::encodeName(spec.program);
+    pid_t pid = -1;
+    const int rc = spec.program.contains(QLatin1Char('/'))
+                       ? posix_spawn(&pid, program.constData(), &actions, &attr, argv.data(), envp.data())
+                       : posix_spawnp(&pid, program.constData(), &actions, &attr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0)
+        throw Error(QStringLiteral("Cannot start %1: %2. Check that the program exists and is "
+                                   "executable (or set the interpreter with --python).")
+                        .arg(spec.program, QString::fromLocal8Bit(std::strerror(rc))));
+    return pid;
+}
+
+QStringList currentEnvironment() {
+    QStringList env;
+    for (char** e = environ; e && *e; ++e)
+        env.append(QString::fromLocal8Bit(*e));
+    return env;
+}
+
+void setEnvironmentVariable(QStringList& env, const QString& key, const QString& value) {
+    const QString prefix = key + QLatin1Char('=');
+    env.removeIf([&](const QString& e) { return e.startsWith(prefix); });
+    env.append(prefix + value);
+}
+
+QString environmentValue(const QStringList& env, const QString& key) {
+    const QString prefix = key + QLatin1Char('=');
+    for (const QString& e : env)
+        if (e.startsWith(prefix))
+            return e.mid(prefix.size());
+    return {};
+}
+
+std::uint64_t processStartTicks(pid_t pid) {
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = stat.readAll();
+    // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
+    const qsizetype close = text.lastIndexOf(')');
+    if (close < 0)
+        return 0;
+    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    // fields[0] is field 3 (state); the start time is field 22.
+    return fields.size() > 19 ? fields[19].toULongLong() : 0;
+}
+
+QString executableDir() {
+    return QFileInfo(QFile::symLinkTarget(QStringLiteral("/proc/self/exe"))).absolutePath();
+}
+
+QString findLabbenchProgram(const QString& name) {
+    const QString dir = executableDir();
+    for (const QString& candidate : {dir + QLatin1Char('/') + name, dir + QStringLiteral("/../bin/") + name}) {
+        if (QFileInfo(candidate).isExecutable())
+            return QDir::cleanPath(candidate);
+    }
+    const QString onPath = QStandardPaths::findExecutable(name);
+    return onPath.isEmpty() ? name : onPath;
+}
+
+} // namespace lb

@@ -1,0 +1,48 @@
+#pragma once
+// Starting processes from an argv list with posix_spawn: no shell ever sees a user string.
+
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <sys/types.h>
+
+namespace lb {
+
+struct SpawnSpec {
+    QString program;          // a path, or a bare name looked up on PATH
+    QStringList arguments;    // argv[1..]
+    QString workingDirectory; // empty: inherit
+    QStringList environment;  // complete "K=V" list
+    int stdoutFd = -1;        // -1: /dev/null
+    int stderrFd = -1;        // -1: /dev/null
+    QList<QPair<int, int>> inheritFds; // (fd here, fd in the child)
+    bool newSession = false;      // setsid(): detached from our terminal and session
+    bool newProcessGroup = false; // its own group, so the group can be signalled as a whole
+};
+
+// Starts the process; throws lb::Error naming the program and the system's reason (e.g. "No such
+// file or directory") when it cannot be started.
+pid_t spawnProcess(const SpawnSpec& spec);
+
+// This process's environment as "K=V" entries.
+QStringList currentEnvironment();
+
+// Sets K=V in an environment list (replacing an existing K).
+void setEnvironmentVariable(QStringList& env, const QString& key, const QString& value);
+QString environmentValue(const QStringList& env, const QString& key);
+
+// The kernel's start time of `pid` (clock ticks since boot, /proc/PID/stat field 22), or 0 when
+// there is no such process. With the pid it identifies a process even after pid reuse.
+std::uint64_t processStartTicks(pid_t pid);
+
+// The folder of the running executable (from /proc/self/exe).
+QString executableDir();
+
+// A Labbench program: beside this executable, else in ../bin (tests run from build/tests),
+// else on PATH.
+QString findLabbenchProgram(const QString& name);
+
+} // namespace lb

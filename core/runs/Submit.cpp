@@ -1,0 +1,69 @@
+#include "runs/Submit.h"
+
+#include "compute/ComputeTarget.h"
+#include "estimator/Estimator.h"
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
+#include "util/Error.h"
+#include "workspace/Workspace.h"
+
+#include <QDir>
+#include <QRandomGenerator>
+
+namespace lb {
+
+QString newRunId(const QString& experiment) {
+    QString safe;
+    for (const QChar c : experiment.left(40))
+        safe.append(c.isLetterOrNumber() && c.unicode() < 128 ? c : QLatin1Char('_'));
+    if (safe.isEmpty())
+        safe = QStringLiteral("run");
+    const QString time = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss"));
+    const quint32 random = QRandomGenerator::system()->generate();
+    return QStringLiteral("%1_%2_%3").arg(safe, time).arg(random, 8, 16, QLatin1Char('0'));
+}
+
+RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
+    const QString experiment = !options.experiment.isEmpty() ? options.experiment
+                               : !e.experiment.isEmpty()     ? e.experiment
+                                                             : QStringLiteral("default");
+    if (experiment.size() > 256 || experiment.contains(QChar(0)))
+        throw Error(QStringLiteral("The experiment name is too long or holds a NUL character; use a "
+                                   "short name like 'mnist'."));
+    e.experiment = experiment;
+    e.applyFrameworkDefaults();
+    e.validate();
+    e.sourceDirectory = QDir(e.sourceDirectory).absolutePath();
+    const QString targetName = e.computeTarget.isEmpty() ? ws.config().defaultComputeTarget : e.computeTarget;
+    const auto target = openComputeTarget(ws, targetName);
+    target->checkCanRun(e);
+    e.computeTarget = targetName;
+
+    RunRecord run;
+    run.id = newRunId(experiment);
+    run.experiment = experiment;
+    run.computeTarget = targetName;
+    run.runDir = QDir(ws.runsDir()).filePath(run.id);
+    run.estimatorJson = QString::fromStdString(e.toJson().dump());
+    const RunFolder folder(run.runDir);
+    if (!QDir().mkpath(run.runDir))
+        throw Error(QStringLiteral("Cannot create the run folder %1; check the permissions of %2.")
+                        .arg(run.runDir, ws.runsDir()));
+    try {
+        SnapshotOptions snapshot;
+        snapshot.sizeLimitBytes = options.snapshotLimitBytes;
+        snapshot.excludedFolders = {ws.root()};
+        takeSnapshot(e.sourceDirectory, folder.snapshotDir(), snapshot);
+        run = ws.store().runs().create(run);
+        for (auto it = e.tags.begin(); it != e.tags.end(); ++it)
+            ws.store().runs().setTag(run.id, it.key(), it.value());
+    } catch (...) {
+        QDir(run.runDir).removeRecursively();
+        throw;
+    }
+    writeRunJson(ws.store(), run.id);
+    target->dispatch(ws);
+    return ws.store().runs().find(run.id).value_or(run);
+}
+
+} // namespace lb

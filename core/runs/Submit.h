@@ -1,0 +1,26 @@
+#pragma once
+// Submitting a run: validate, snapshot the source into runs/<id>/snapshot, record it as Queued,
+// hand it to its compute target.
+
+#include "runs/Snapshot.h"
+#include "store/Entities.h"
+
+namespace lb {
+
+struct Estimator;
+class Workspace;
+
+struct SubmitOptions {
+    QString experiment; // wins over the estimator's; default "default"
+    qint64 snapshotLimitBytes = kDefaultSnapshotLimit;
+};
+
+// Everything that can be checked is checked before anything is written (estimator, compute
+// target, snapshot size); a failure leaves no run folder and no record behind. Returns the run
+// as recorded (Queued, or already further along when the target started it at once).
+RunRecord submitRun(Workspace& workspace, Estimator estimator, const SubmitOptions& options = {});
+
+// "<experiment>_<yyyyMMddThhmmss>_<8 hex>": unique, sortable, safe as a folder name.
+QString newRunId(const QString& experiment);
+
+} // namespace lb

@@ -1,0 +1,260 @@
+#include "runs/Supervisor.h"
+
+#include "compute/ComputeTarget.h"
+#include "compute/LocalTarget.h"
+#include "estimator/Estimator.h"
+#include "runs/EnvironmentStep.h"
+#include "runs/ExitRecord.h"
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
+#include "runs/RunIngester.h"
+#include "runs/RunLaunch.h"
+#include "runs/RunLock.h"
+#include "util/Error.h"
+#include "util/Json.h"
+#include "util/Time.h"
+#include "workspace/Workspace.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace lb {
+
+namespace {
+
+volatile sig_atomic_t g_stopRequested = 0;
+void onStopSignal(int) { g_stopRequested = 1; }
+
+void installSignalHandlers() {
+    struct sigaction sa {};
+    sa.sa_handler = onStopSignal;
+    sigemptyset(&sa.sa_mask);
+    for (int s : {SIGTERM, SIGINT, SIGHUP})
+        sigaction(s, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+void sleepMs(int ms) {
+    timespec ts{ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, nullptr);
+}
+
+void note(const QString& text) {
+    std::fprintf(stderr, "%s labbench-supervisor: %s\n", qPrintable(isoTime(QDateTime::currentDateTimeUtc())),
+                 qPrintable(text));
+    std::fflush(stderr);
+}
+
+// Starts whatever the target can run next; errors must not hide the run's own outcome.
+void dispatchNext(Workspace& ws, const QString& target) {
+    try {
+        openComputeTarget(ws, target)->dispatch(ws);
+    } catch (const std::exception& e) {
+        note(QStringLiteral("could not start the next queued run: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+enum class Stop { None, Cancel, Timeout };
+
+struct Launched {
+    pid_t pid = -1;
+    QString failure; // why it could not start
+};
+
+Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& folder, Estimator& est) {
+    Launched result;
+    try {
+        est = Estimator::fromJson(parseJson(run.estimatorJson.toUtf8(), folder.runJson()),
+                                  QStringLiteral("run %1").arg(run.id));
+        const auto target = openComputeTarget(ws, run.computeTarget);
+        const auto* local = dynamic_cast<const LocalTarget*>(target.get());
+        const PreparedEnvironment prepared = makeEnvironmentStep(ws.root())->prepare(est, folder);
+        LaunchContext context;
+        context.runId = run.id;
+        context.experiment = run.experiment;
+        context.targetPython = target->python();
+        context.devices = run.devices;
+        context.targetHasGpus = local && !local->config().gpus.isEmpty();
+        context.binDir = executableDir();
+        context.baseEnvironment = currentEnvironment();
+        SpawnSpec spec = buildLaunch(est, folder, context, prepared);
+
+        const int logFd = ::open(QFile::encodeName(folder.driverLog()).constData(),
+                                 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (logFd < 0)
+            throw Error(QStringLiteral("Cannot create %1; check the permissions of the run folder.")
+                            .arg(folder.driverLog()));
+        // The metric stream exists from the start, so followers can open it at once.
+        const int metricsFd = ::open(QFile::encodeName(folder.metricsFile()).constData(),
+                                     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (metricsFd >= 0)
+            ::close(metricsFd);
+        // The store decides: a cancel that won the race leaves the run Canceled, never started.
+        if (!ws.store().runs().transitionIf(run.id, RunStatus::Preparing, RunStatus::Running)) {
+            ::close(logFd);
+            return result;
+        }
+        spec.stdoutFd = logFd;
+        spec.stderrFd = logFd;
+        spec.newProcessGroup = true;
+        try {
+            result.pid = spawnProcess(spec);
+        } catch (const Error& e) {
+            ::close(logFd);
+            appendToDriverLog(folder, QStringLiteral("labbench: ") + e.message());
+            result.failure = e.message();
+            return result;
+        }
+        ::close(logFd);
+        Json p;
+        p["pid"] = result.pid;
+        p["start_ticks"] = processStartTicks(result.pid);
+        writeJsonFile(folder.processJson(), p);
+    } catch (const Error& e) {
+        result.failure = e.message();
+    }
+    return result;
+}
+
+// Waits for the script while ingesting; returns its wait status and why it was stopped.
+int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, const Estimator& est,
+          const SupervisorOptions& options, Stop& stop) {
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 deadlineMs = est.maxRunDurationSeconds ? qint64(*est.maxRunDurationSeconds) * 1000 : -1;
+    const QByteArray cancelPath = QFile::encodeName(folder.cancelRequest());
+    qint64 killAtMs = -1;
+    int status = 0;
+    for (;;) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid || (r < 0 && errno == ECHILD))
+            break;
+        const qint64 now = clock.elapsed();
+        if (stop == Stop::None) {
+            if (g_stopRequested || ::access(cancelPath.constData(), F_OK) == 0)
+                stop = Stop::Cancel;
+            else if (deadlineMs >= 0 && now >= deadlineMs)
+                stop = Stop::Timeout;
+            if (stop != Stop::None) {
+                ::kill(-pid, SIGTERM);
+                killAtMs = now + options.graceMs;
+            }
+        } else if (killAtMs >= 0 && now >= killAtMs) {
+            ::kill(-pid, SIGKILL);
+            killAtMs = -1;
+        }
+        try {
+            ingester.ingest(false);
+        } catch (const std::exception& e) {
+            note(QStringLiteral("ingest failed, will retry: %1").arg(QString::fromUtf8(e.what())));
+        }
+        sleepMs(options.pollMs);
+    }
+    if (stop != Stop::None)
+        ::kill(-pid, SIGKILL); // whatever of the group ignored SIGTERM
+    return status;
+}
+
+} // namespace
+
+int superviseRun(const SupervisorOptions& options) {
+    installSignalHandlers();
+    std::optional<Workspace> ws;
+    std::optional<RunRecord> run;
+    try {
+        ws.emplace(Workspace::open(options.workspaceRoot));
+        run = ws->store().runs().find(options.runId);
+        if (!run)
+            throw NotFoundError(QStringLiteral("There is no run '%1' in %2.").arg(options.runId, ws->root()));
+    } catch (const std::exception& e) {
+        note(QString::fromUtf8(e.what()));
+        return 1;
+    }
+    const RunFolder folder(run->runDir);
+    std::optional<RunLock> lock;
+    if (options.lockFd >= 0)
+        lock.emplace(RunLock::adopt(options.lockFd));
+    else if (auto taken = RunLock::tryAcquire(folder.lockFile()))
+        lock.emplace(std::move(*taken));
+    else {
+        note(QStringLiteral("run %1 already has a supervisor").arg(run->id));
+        return 1;
+    }
+    auto runs = ws->store().runs();
+    if (run->status == RunStatus::Queued) // started by hand, not by a dispatcher
+        runs.transitionIf(run->id, RunStatus::Queued, RunStatus::Preparing);
+    run = runs.find(run->id);
+    if (!run || run->status != RunStatus::Preparing) {
+        lock->release();
+        dispatchNext(*ws, run ? run->computeTarget : QString());
+        return 0;
+    }
+    if (QFileInfo::exists(folder.cancelRequest()) || g_stopRequested) {
+        runs.transitionIf(run->id, RunStatus::Preparing, RunStatus::Canceled,
+                          QStringLiteral("Canceled by the user before it started."));
+        writeRunJson(ws->store(), run->id);
+        lock->release();
+        dispatchNext(*ws, run->computeTarget);
+        return 0;
+    }
+
+    Estimator est;
+    const Launched launched = prepareAndLaunch(*ws, *run, folder, est);
+    RunIngester ingester(ws->store(), run->id, run->runDir,
+                         [&](const QString& line) { appendToDriverLog(folder, line); });
+    ExitRecord exit;
+    if (launched.pid > 0) {
+        Stop stop = Stop::None;
+        const int status = watch(launched.pid, folder, ingester, est, options, stop);
+        if (WIFEXITED(status)) {
+            exit.exitCode = WEXITSTATUS(status);
+        } else if (WIFSIGNALED(status)) {
+            exit.signal = WTERMSIG(status);
+            exit.exitCode = 128 + WTERMSIG(status);
+        }
+        exit.canceled = stop == Stop::Cancel;
+        exit.timedOut = stop == Stop::Timeout;
+        if (exit.timedOut)
+            exit.reason = QStringLiteral("The run exceeded its maximum duration of %1 s and was "
+                                         "stopped; raise max_run_duration_seconds if it needs longer.")
+                              .arg(est.maxRunDurationSeconds.value_or(0));
+    } else if (!launched.failure.isEmpty()) {
+        exit.reason = launched.failure;
+    } else {
+        // Canceled between Preparing and Running: the store already says so.
+        writeRunJson(ws->store(), run->id);
+        lock->release();
+        dispatchNext(*ws, run->computeTarget);
+        return 0;
+    }
+    exit.endTime = QDateTime::currentDateTimeUtc();
+    try {
+        exit.write(folder.exitJson());
+    } catch (const Error& e) {
+        note(e.message());
+    }
+    for (int attempt = 0;; ++attempt) {
+        try {
+            finalizeRun(ws->store(), *run, exit, ingester);
+            break;
+        } catch (const std::exception& e) {
+            note(QStringLiteral("finalizing failed: %1").arg(QString::fromUtf8(e.what())));
+            if (attempt >= 5)
+                break; // the lock goes with us; any later CLI finishes the run from exit.json
+            sleepMs(500);
+        }
+    }
+    lock->release();
+    dispatchNext(*ws, run->computeTarget);
+    return 0;
+}
+
+} // namespace lb

@@ -16,7 +16,9 @@ constexpr int kSpinIterations = 4000;
 } // namespace
 
 ThreadPool::ThreadPool(int threads) : threads_(threads < 1 ? 1 : threads) {
-    for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { workerLoop(); });
+    // Workers start from generation 0, not from whatever they read when they first run: a pool
+    // destroyed before a worker got scheduled must still wake it.
+    for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { workerLoop(0); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -62,8 +64,7 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     }
 }
 
-void ThreadPool::workerLoop() {
-    std::uint32_t seen = generation_.load(std::memory_order_acquire);
+void ThreadPool::workerLoop(std::uint32_t seen) {
     for (;;) {
         std::uint32_t now = generation_.load(std::memory_order_acquire);
         for (int spin = 0; now == seen && spin < kSpinIterations; ++spin) {

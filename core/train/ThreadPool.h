@@ -25,7 +25,7 @@ public:
     void run(int tasks, const std::function<void(int)>& fn);
 
 private:
-    void workerLoop();
+    void workerLoop(std::uint32_t seen);
     void runTasks(std::uint32_t generation);
 
     int threads_;

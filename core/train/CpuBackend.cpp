@@ -1,6 +1,7 @@
 #include "train/CpuBackend.h"
 
 #include "train/Error.h"
+#include "train/GemmAvx512.h"
 
 #include <cblas.h>
 
@@ -27,16 +28,65 @@ int resolveThreads(int threads) {
 constexpr double kGemmSplitFlops = 200'000;
 // Element-wise loops below this size stay on the caller for the same reason.
 constexpr std::size_t kElementwiseSplit = 32'768;
+
+// The loops over the shared kernels. __restrict tells the compiler the arrays do not overlap so
+// it vectorises them; target_clones builds AVX-512, AVX2 and baseline versions and picks one at
+// load time, so one binary runs everywhere and uses the widest vectors the CPU has.
+#define LB_VECTOR_LOOP __attribute__((target_clones("avx512f", "avx2", "default")))
+
+LB_VECTOR_LOOP void biasReluRows(float* __restrict y, const float* __restrict bias, int rows,
+                                 int cols) {
+    for (int r = 0; r < rows; ++r) {
+        float* __restrict row = y + std::size_t(r) * cols; // (cols)
+        for (int c = 0; c < cols; ++c) row[c] = kernels::biasRelu(row[c], bias[c]);
+    }
+}
+
+LB_VECTOR_LOOP void biasRows(float* __restrict y, const float* __restrict bias, int rows, int cols) {
+    for (int r = 0; r < rows; ++r) {
+        float* __restrict row = y + std::size_t(r) * cols;
+        for (int c = 0; c < cols; ++c) row[c] += bias[c];
+    }
+}
+
+LB_VECTOR_LOOP void reluBackwardRange(float* __restrict dy, const float* __restrict y,
+                                      std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) dy[i] = kernels::reluBackward(dy[i], y[i]);
+}
+
+LB_VECTOR_LOOP void sgdRange(float* __restrict w, const float* __restrict g, float* __restrict v,
+                             std::size_t n, kernels::SgdParams p) {
+    for (std::size_t i = 0; i < n; ++i) kernels::sgdMomentumUpdate(w[i], g[i], v[i], p);
+}
+
+LB_VECTOR_LOOP void adamRange(float* __restrict w, const float* __restrict g, float* __restrict m,
+                              float* __restrict v, std::size_t n, kernels::AdamParams p) {
+    for (std::size_t i = 0; i < n; ++i) kernels::adamUpdate(w[i], g[i], m[i], v[i], p);
+}
+
+LB_VECTOR_LOOP void columnSumRange(const float* __restrict x, int rows, int cols, std::size_t c0,
+                                   std::size_t c1, float* __restrict out) {
+    for (std::size_t c = c0; c < c1; ++c) out[c] = 0.0f;
+    for (int r = 0; r < rows; ++r) {
+        const float* __restrict row = x + std::size_t(r) * cols;
+        for (std::size_t c = c0; c < c1; ++c) out[c] += row[c];
+    }
+}
 } // namespace
 
 CpuBackend::CpuBackend(int threads) : pool_(resolveThreads(threads)) {
     // Our pool splits the work; OpenBLAS threads inside each call would only fight it.
     openblas_set_num_threads(1);
+    // LABBENCH_TRAIN_GEMM=openblas turns our AVX-512 kernel off (benchmarks compare both).
+    const char* choice = std::getenv("LABBENCH_TRAIN_GEMM");
+    const bool forceBlas = choice && std::string(choice) == "openblas";
+    useAvx512_ = !forceBlas && avx512Available();
 }
 
 std::string CpuBackend::describe() const {
-    return "cpu (OpenBLAS sgemm, " + std::to_string(pool_.threads()) + " thread" +
-           (pool_.threads() == 1 ? "" : "s") + ")";
+    return std::string("cpu (") + (useAvx512_ ? "AVX-512 gemm" : "OpenBLAS sgemm") +
+           ", " + std::to_string(pool_.threads()) + " thread" + (pool_.threads() == 1 ? "" : "s") +
+           ")";
 }
 
 void* CpuBackend::allocate(std::size_t bytes) {
@@ -78,25 +128,34 @@ void CpuBackend::parallelRange(std::size_t n, std::size_t minChunk, std::size_t 
 
 void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,
                       int lda, const float* b, int ldb, float beta, float* c, int ldc) {
-    const CBLAS_TRANSPOSE opA = ta == Trans::Yes ? CblasTrans : CblasNoTrans;
-    const CBLAS_TRANSPOSE opB = tb == Trans::Yes ? CblasTrans : CblasNoTrans;
+    // Our AVX-512 kernel where the CPU has it, OpenBLAS otherwise.
+    const bool own = useAvx512_;
+    auto product = [&](int rows, const float* aPart, float* cPart) {
+        if (own) {
+            sgemmAvx512(ta == Trans::Yes, tb == Trans::Yes, rows, n, k, alpha, aPart, lda, b, ldb,
+                        beta, cPart, ldc);
+        } else {
+            cblas_sgemm(CblasRowMajor, ta == Trans::Yes ? CblasTrans : CblasNoTrans,
+                        tb == Trans::Yes ? CblasTrans : CblasNoTrans, rows, n, k, alpha, aPart,
+                        lda, b, ldb, beta, cPart, ldc);
+        }
+    };
     const double flops = double(m) * n * k;
     const int threads = pool_.threads();
-    if (threads == 1 || flops < kGemmSplitFlops || m < 2 * 8) {
-        cblas_sgemm(CblasRowMajor, opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (threads == 1 || flops < kGemmSplitFlops || m < 16) {
+        product(m, a, c);
         return;
     }
     // Split C's rows: rows [r0, r1) of C need rows [r0, r1) of op(A): A + r0 * lda when A is
-    // not transposed, column r0 of the stored A (A + r0) when it is. Chunks are multiples of 16
-    // rows so each thread's sgemm keeps whole register tiles.
-    const std::size_t per = ((std::size_t(m) + threads - 1) / threads + 15) / 16 * 16;
+    // not transposed, column r0 of the stored A (A + r0) when it is. Chunks are whole 8-row
+    // register tiles so no thread computes a partial tile it could have shared.
+    const std::size_t per = ((std::size_t(m) + threads - 1) / threads + 7) / 8 * 8;
     const int chunks = static_cast<int>((std::size_t(m) + per - 1) / per);
     pool_.run(chunks, [&](int t) {
         const int r0 = static_cast<int>(t * per);
         const int rows = std::min<int>(m - r0, static_cast<int>(per));
-        const float* aPart = ta == Trans::Yes ? a + r0 : a + std::size_t(r0) * lda;
-        cblas_sgemm(CblasRowMajor, opA, opB, rows, n, k, alpha, aPart, lda, b, ldb, beta,
-                    c + std::size_t(r0) * ldc, ldc);
+        product(rows, ta == Trans::Yes ? a + r0 : a + std::size_t(r0) * lda,
+                c + std::size_t(r0) * ldc);
     });
 }
 
@@ -104,20 +163,14 @@ void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols,
                                 Activation act) {
     const std::size_t minRows = std::max<std::size_t>(1, kElementwiseSplit / std::max(1, cols));
     parallelRange(std::size_t(rows), minRows, 1, [&](std::size_t r0, std::size_t r1) {
-        for (std::size_t r = r0; r < r1; ++r) {
-            float* row = y + r * cols; // row is (cols)
-            if (act == Activation::Relu) {
-                for (int c = 0; c < cols; ++c) row[c] = kernels::biasRelu(row[c], bias[c]);
-            } else {
-                for (int c = 0; c < cols; ++c) row[c] += bias[c];
-            }
-        }
+        if (act == Activation::Relu) biasReluRows(y + r0 * cols, bias, int(r1 - r0), cols);
+        else biasRows(y + r0 * cols, bias, int(r1 - r0), cols);
     });
 }
 
 void CpuBackend::reluBackward(float* dy, const float* y, std::size_t n) {
     parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i) dy[i] = kernels::reluBackward(dy[i], y[i]);
+        reluBackwardRange(dy + i0, y + i0, i1 - i0);
     });
 }
 
@@ -153,11 +206,7 @@ void CpuBackend::columnSum(const float* x, int rows, int cols, float* out) {
     // Split by columns so each output is summed by one thread in row order (deterministic).
     const std::size_t minCols = std::max<std::size_t>(16, kElementwiseSplit / std::max(1, rows));
     parallelRange(std::size_t(cols), minCols, 16, [&](std::size_t c0, std::size_t c1) {
-        for (std::size_t c = c0; c < c1; ++c) out[c] = 0.0f;
-        for (int r = 0; r < rows; ++r) {
-            const float* row = x + std::size_t(r) * cols;
-            for (std::size_t c = c0; c < c1; ++c) out[c] += row[c];
-        }
+        columnSumRange(x, rows, cols, c0, c1, out);
     });
 }
 
@@ -166,14 +215,12 @@ void CpuBackend::optimizerStep(const OptimizerStep& step, float* params, const f
     if (step.kind == OptimizerKind::Sgd) {
         const kernels::SgdParams p = step.sgd;
         parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i)
-                kernels::sgdMomentumUpdate(params[i], grads[i], state1[i], p);
+            sgdRange(params + i0, grads + i0, state1 + i0, i1 - i0, p);
         });
     } else {
         const kernels::AdamParams p = step.adam;
         parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i)
-                kernels::adamUpdate(params[i], grads[i], state1[i], state2[i], p);
+            adamRange(params + i0, grads + i0, state1 + i0, state2 + i0, i1 - i0, p);
         });
     }
 }

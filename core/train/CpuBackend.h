@@ -1,7 +1,7 @@
 #pragma once
-// The CPU backend: OpenBLAS sgemm for the matrix products, the shared Kernels.h maths in plain
+// The CPU backend: our AVX-512 kernel (GemmAvx512.h) or OpenBLAS sgemm for the matrix products, the shared Kernels.h maths in plain
 // loops for the rest, all cores through one ThreadPool. Each gemm is split by rows of its
-// output into one single-threaded sgemm per thread (OpenBLAS's own threads are turned off), so
+// output into one single-threaded product per thread (OpenBLAS's own threads are turned off), so
 // a training step has no second thread pool spinning against ours and the split, hence every
 // rounding, depends only on the thread count: same seed + same threads = same bits.
 
@@ -46,6 +46,7 @@ private:
     void parallelRange(std::size_t n, std::size_t minChunk, std::size_t align, Fn&& fn);
 
     ThreadPool pool_;
+    bool useAvx512_ = false; // GemmAvx512 instead of OpenBLAS for every product
 };
 
 } // namespace lb::train

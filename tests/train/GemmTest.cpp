@@ -1,0 +1,135 @@
+// The AVX-512 GEMM and the CPU backend's gemm (row split over threads) against a naive double
+// product: every transpose combination, tails in every dimension (m not a multiple of 8, n not
+// of 16 or 32, k across the 256-row chunks), alpha/beta, leading dimensions wider than the
+// matrix, and beta = 0 ignoring NaN already in C.
+
+#include "train/CpuBackend.h"
+#include "train/GemmAvx512.h"
+#include "train/Rng.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+using namespace lb::train;
+
+namespace {
+
+struct Case {
+    bool ta, tb;
+    int m, n, k;
+    float alpha, beta;
+};
+
+// Fills A, B, C (with padding columns) and returns the max error relative to sum |a||b|.
+template <typename Gemm>
+double maxError(const Case& t, Gemm&& gemm) {
+    Rng rng(std::uint64_t(t.m * 131 + t.n * 7 + t.k));
+    const int aRows = t.ta ? t.k : t.m, aCols = t.ta ? t.m : t.k;
+    const int bRows = t.tb ? t.n : t.k, bCols = t.tb ? t.k : t.n;
+    const int lda = aCols + 3, ldb = bCols + 5, ldc = t.n + 2;
+    std::vector<float> a(std::size_t(aRows) * lda), b(std::size_t(bRows) * ldb), c(std::size_t(t.m) * ldc);
+    for (auto& x : a) x = float(rng.normal());
+    for (auto& x : b) x = float(rng.normal());
+    for (auto& x : c) x = t.beta == 0.0f ? std::numeric_limits<float>::quiet_NaN() : float(rng.normal());
+    const std::vector<float> c0 = c;
+    gemm(t, a.data(), lda, b.data(), ldb, c.data(), ldc);
+    double worst = 0;
+    for (int i = 0; i < t.m; ++i) {
+        for (int j = 0; j < t.n; ++j) {
+            double s = 0, mag = 0;
+            for (int p = 0; p < t.k; ++p) {
+                const double av = t.ta ? a[std::size_t(p) * lda + i] : a[std::size_t(i) * lda + p];
+                const double bv = t.tb ? b[std::size_t(j) * ldb + p] : b[std::size_t(p) * ldb + j];
+                s += av * bv;
+                mag += std::abs(av * bv);
+            }
+            double want = t.alpha * s;
+            if (t.beta != 0.0f) want += t.beta * double(c0[std::size_t(i) * ldc + j]);
+            const double got = c[std::size_t(i) * ldc + j];
+            if (!std::isfinite(got)) return 1e30;
+            worst = std::max(worst, std::abs(got - want) / (std::abs(t.alpha) * mag + 1.0));
+        }
+        // The padding between rows of C is never written.
+        for (int j = t.n; j < ldc; ++j) {
+            const float before = c0[std::size_t(i) * ldc + j], after = c[std::size_t(i) * ldc + j];
+            if (!(before == after || (std::isnan(before) && std::isnan(after)))) return 1e30;
+        }
+    }
+    return worst;
+}
+
+void addCases() {
+    QTest::addColumn<bool>("ta");
+    QTest::addColumn<bool>("tb");
+    QTest::addColumn<int>("m");
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<float>("alpha");
+    QTest::addColumn<float>("beta");
+    const int shapes[][3] = {{1, 1, 1},     {8, 32, 16},   {7, 5, 3},     {100, 100, 784},
+                             {61, 10, 100}, {33, 47, 300}, {17, 16, 513}, {9, 33, 256}};
+    for (const auto& s : shapes)
+        for (int ta = 0; ta < 2; ++ta)
+            for (int tb = 0; tb < 2; ++tb)
+                for (float beta : {0.0f, 0.5f}) {
+                    const QByteArray name = QString("%1x%2x%3 %4%5 beta=%6")
+                                                .arg(s[0]).arg(s[1]).arg(s[2])
+                                                .arg(ta ? "T" : "N").arg(tb ? "T" : "N")
+                                                .arg(beta).toUtf8();
+                    QTest::newRow(name.constData())
+                        << bool(ta) << bool(tb) << s[0] << s[1] << s[2] << (beta == 0 ? 1.0f : -0.75f) << beta;
+                }
+}
+
+} // namespace
+
+class GemmTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void avx512Kernel_data() { addCases(); }
+    void avx512Kernel() {
+        if (!avx512Available()) QSKIP("this CPU has no AVX-512; the backend uses OpenBLAS");
+        QFETCH(bool, ta);
+        QFETCH(bool, tb);
+        QFETCH(int, m);
+        QFETCH(int, n);
+        QFETCH(int, k);
+        QFETCH(float, alpha);
+        QFETCH(float, beta);
+        const double err = maxError({ta, tb, m, n, k, alpha, beta},
+                                    [](const Case& t, const float* a, int lda, const float* b,
+                                       int ldb, float* c, int ldc) {
+                                        sgemmAvx512(t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b,
+                                                    ldb, t.beta, c, ldc);
+                                    });
+        QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+    }
+
+    // Through the backend: two threads, so products big enough are split by rows.
+    void cpuBackendGemm_data() { addCases(); }
+    void cpuBackendGemm() {
+        QFETCH(bool, ta);
+        QFETCH(bool, tb);
+        QFETCH(int, m);
+        QFETCH(int, n);
+        QFETCH(int, k);
+        QFETCH(float, alpha);
+        QFETCH(float, beta);
+        CpuBackend backend(2);
+        const double err = maxError({ta, tb, m, n, k, alpha, beta},
+                                    [&](const Case& t, const float* a, int lda, const float* b,
+                                        int ldb, float* c, int ldc) {
+                                        backend.gemm(t.ta ? Trans::Yes : Trans::No,
+                                                     t.tb ? Trans::Yes : Trans::No, t.m, t.n, t.k,
+                                                     t.alpha, a, lda, b, ldb, t.beta, c, ldc);
+                                    });
+        QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+    }
+};
+
+QTEST_GUILESS_MAIN(GemmTest)
+#include "GemmTest.moc"

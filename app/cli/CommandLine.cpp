@@ -228,6 +228,7 @@ void registerAllCommands(CommandLine& cli) {
     registerExperimentCommands(cli);
     registerRunCommands(cli);
     registerComputeCommands(cli);
+    registerEnvironmentCommands(cli);
 }
 
 } // namespace lb::cli

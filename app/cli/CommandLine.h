@@ -100,6 +100,7 @@ void registerWorkspaceCommands(CommandLine& cli);
 void registerExperimentCommands(CommandLine& cli);
 void registerRunCommands(CommandLine& cli);
 void registerComputeCommands(CommandLine& cli);
+void registerEnvironmentCommands(CommandLine& cli);
 
 // The one option every list/show command takes.
 OptionSpec jsonOption();

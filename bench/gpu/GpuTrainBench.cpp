@@ -1,0 +1,170 @@
+// bench_gpu_train: epoch time and images/s of the CUDA backend for the two reference models,
+// with and without CUDA graphs, against the device's GEMM bound. Run on a GPU machine:
+//   build/bin/bench_gpu_train --data ../shared/data/mnist [--epochs 5]
+// The GEMM bound of an epoch is its matrix-product FLOPs at the SGEMM rate this device reaches
+// on a large square product (measured here, FP32); "gemm-only" is the epoch's actual cuBLAS
+// calls, same shapes, timed alone (eager launches). Ratios are bound / measured epoch time.
+
+#include "train/Backend.h"
+#include "train/Dataset.h"
+#include "train/Error.h"
+#include "train/Trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace lb::train;
+
+namespace {
+
+double now() {
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+std::unique_ptr<Backend> cuda(bool graphs, bool tf32) {
+    setenv("LABBENCH_CUDA_GRAPHS", graphs ? "1" : "0", 1);
+    BackendOptions o;
+    o.allowTf32 = tf32;
+    return makeBackend(BackendKind::Cuda, o);
+}
+
+// FP32 SGEMM rate (FLOP/s) on an n x n x n product: the device's practical GEMM peak.
+double sgemmPeak(bool tf32) {
+    auto b = cuda(false, tf32);
+    const int n = 8192;
+    DeviceBuffer<float> A(*b, std::size_t(n) * n), B(*b, std::size_t(n) * n),
+        C(*b, std::size_t(n) * n);
+    A.zero(), B.zero(), C.zero();
+    const auto run = [&] {
+        b->gemm(Trans::No, Trans::No, n, n, n, 1.0f, A.data(), n, B.data(), n, 0.0f, C.data(), n);
+    };
+    run();
+    b->synchronize();
+    const int reps = 5;
+    const double start = now();
+    for (int i = 0; i < reps; ++i) run();
+    b->synchronize();
+    return 2.0 * n * n * double(n) * reps / (now() - start);
+}
+
+// The matrix products of one epoch: (m, n, k) of every gemm, in the order the Mlp issues them.
+struct Gemm {
+    Trans ta, tb;
+    int m, n, k;
+};
+std::vector<Gemm> epochGemms(const Architecture& arch, int count, int batch, double* flops) {
+    std::vector<Gemm> g;
+    *flops = 0;
+    for (int first = 0; first < count; first += batch) {
+        const int B = std::min(batch, count - first);
+        for (int l = 0; l < arch.layers(); ++l)
+            g.push_back({Trans::No, Trans::No, B, arch.sizes[l + 1], arch.sizes[l]});
+        for (int l = arch.layers() - 1; l >= 0; --l) {
+            g.push_back({Trans::Yes, Trans::No, arch.sizes[l], arch.sizes[l + 1], B});
+            if (l > 0) g.push_back({Trans::No, Trans::Yes, B, arch.sizes[l], arch.sizes[l + 1]});
+        }
+    }
+    for (const Gemm& x : g) *flops += 2.0 * x.m * x.n * double(x.k);
+    return g;
+}
+
+// Seconds for the epoch's gemms alone, on buffers as large as the largest operand.
+double gemmOnlySeconds(const std::vector<Gemm>& gemms, bool tf32) {
+    auto b = cuda(false, tf32);
+    std::size_t biggest = 0;
+    for (const Gemm& x : gemms)
+        biggest = std::max({biggest, std::size_t(x.m) * x.k, std::size_t(x.k) * x.n,
+                            std::size_t(x.m) * x.n});
+    DeviceBuffer<float> A(*b, biggest), B(*b, biggest), C(*b, biggest);
+    A.zero(), B.zero(), C.zero();
+    const auto run = [&] {
+        for (const Gemm& x : gemms) {
+            const int lda = x.ta == Trans::No ? x.k : x.m;
+            const int ldb = x.tb == Trans::No ? x.n : x.k;
+            b->gemm(x.ta, x.tb, x.m, x.n, x.k, 1.0f, A.data(), lda, B.data(), ldb, 0.0f,
+                    C.data(), x.n);
+        }
+        b->synchronize();
+    };
+    run();
+    std::vector<double> times;
+    for (int i = 0; i < 3; ++i) {
+        const double start = now();
+        run();
+        times.push_back(now() - start);
+    }
+    return median(times);
+}
+
+struct Row {
+    std::string model;
+    int batch;
+    bool graphs, tf32;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string dataDir = std::string(LABBENCH_SOURCE_DIR) + "/../shared/data/mnist";
+    int epochs = 5;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--data")) dataDir = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--epochs")) epochs = std::max(1, std::atoi(argv[i + 1]));
+    }
+    try {
+        const Dataset data = loadDataset(findDatasetFiles(dataDir), dataDir);
+        {
+            auto probe = cuda(true, false);
+            std::printf("device: %s\n", probe->describe().c_str());
+        }
+        const double peak = sgemmPeak(false), peakTf32 = sgemmPeak(true);
+        std::printf("SGEMM 8192^3: %.1f TFLOP/s FP32, %.1f TFLOP/s TF32\n", peak / 1e12,
+                    peakTf32 / 1e12);
+        std::printf("%-18s %5s %6s %5s %10s %12s %10s %8s %10s %8s %9s\n", "model", "batch",
+                    "graphs", "tf32", "epoch ms", "images/s", "bound ms", "ratio", "gemm ms",
+                    "ratio", "accuracy");
+        const std::vector<Row> rows = {
+            {"100,100", 100, true, false},    {"100,100", 100, false, false},
+            {"1000,1000", 128, true, false},  {"1000,1000", 128, false, false},
+            {"1000,1000", 128, true, true},
+        };
+        for (const Row& r : rows) {
+            TrainConfig c;
+            c.arch = parseArchitecture(r.model, 784, 10);
+            c.batchSize = r.batch;
+            c.seed = 1;
+            auto backend = cuda(r.graphs, r.tf32);
+            Trainer trainer(*backend, data, c);
+            trainer.trainEpoch(); // warm-up: graph capture, cuBLAS heuristics, clocks
+            std::vector<double> times;
+            for (int e = 0; e < epochs; ++e) times.push_back(trainer.trainEpoch().seconds);
+            const double epoch = median(times);
+            const Evaluation test = trainer.evaluateTest();
+            double flops = 0;
+            const auto gemms = epochGemms(c.arch, data.train.count, r.batch, &flops);
+            const double bound = flops / (r.tf32 ? peakTf32 : peak);
+            const double gemmOnly = gemmOnlySeconds(gemms, r.tf32);
+            std::printf("%-18s %5d %6s %5s %10.2f %12.0f %10.2f %8.3f %10.2f %8.3f %9.4f\n",
+                        c.arch.toString().c_str(), r.batch, r.graphs ? "yes" : "no",
+                        r.tf32 ? "yes" : "no", epoch * 1e3, data.train.count / epoch,
+                        bound * 1e3, bound / epoch, gemmOnly * 1e3, gemmOnly / epoch,
+                        test.accuracy);
+            std::fflush(stdout);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_gpu_train: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

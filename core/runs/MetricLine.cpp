@@ -42,6 +42,90 @@ struct Cursor {
         ++p;
         return true;
     }
+    static void appendUtf8(std::string& out, std::uint32_t cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    bool hex4(std::uint32_t& out) {
+        if (end - p < 4)
+            return false;
+        auto [ptr, ec] = std::from_chars(p, p + 4, out, 16);
+        if (ec != std::errc() || ptr != p + 4)
+            return false;
+        p += 4;
+        return true;
+    }
+    // A string value with JSON escapes decoded (metric names such as 'val "top-1"').
+    bool string(std::string& out) {
+        std::string_view plain;
+        const char* start = p;
+        if (simpleString(plain)) {
+            out.assign(plain);
+            return true;
+        }
+        p = start;
+        if (!expect('"'))
+            return false;
+        out.clear();
+        while (p < end && *p != '"') {
+            const char c = *p++;
+            if (static_cast<unsigned char>(c) < 0x20)
+                return false;
+            if (c != '\\') {
+                out += c;
+                continue;
+            }
+            if (p >= end)
+                return false;
+            switch (*p++) {
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '/': out += '/'; break;
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'u': {
+                std::uint32_t cp = 0;
+                if (!hex4(cp))
+                    return false;
+                if (cp >= 0xD800 && cp < 0xDC00) { // a surrogate pair
+                    std::uint32_t low = 0;
+                    if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+                        return false;
+                    p += 2;
+                    if (!hex4(low) || low < 0xDC00 || low >= 0xE000)
+                        return false;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                } else if (cp >= 0xDC00 && cp < 0xE000) {
+                    return false;
+                }
+                appendUtf8(out, cp);
+                break;
+            }
+            default:
+                return false;
+            }
+        }
+        if (p >= end)
+            return false;
+        ++p;
+        return true;
+    }
     bool isNull() {
         skipSpace();
         if (end - p >= 4 && std::string_view(p, 4) == "null") {
@@ -80,8 +164,45 @@ void invalid(MetricLine& out, const QString& why) {
     out.error = why;
 }
 
+// Python's json module writes NaN, Infinity and -Infinity, which JSON does not have: outside
+// strings they become null, so records such as table rows holding them still parse.
+std::string withoutNonFiniteTokens(std::string_view line) {
+    std::string out;
+    out.reserve(line.size());
+    bool inString = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (inString) {
+            out += c;
+            if (c == '\\' && i + 1 < line.size())
+                out += line[++i];
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        const std::string_view rest = line.substr(i);
+        size_t skip = 0;
+        for (std::string_view token : {std::string_view("-Infinity"), std::string_view("Infinity"), std::string_view("NaN")})
+            if (!skip && rest.substr(0, token.size()) == token)
+                skip = token.size();
+        if (skip) {
+            out += "null";
+            i += skip - 1;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 void parseFull(std::string_view line, MetricLine& out) {
-    const Json j = Json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+    Json j = Json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() && (line.find("NaN") != line.npos || line.find("Infinity") != line.npos)) {
+        const std::string fixed = withoutNonFiniteTokens(line);
+        j = Json::parse(fixed.begin(), fixed.end(), nullptr, /*allow_exceptions=*/false);
+    }
     if (j.is_discarded()) {
         invalid(out, QStringLiteral("not valid JSON"));
         return;
@@ -157,10 +278,8 @@ bool parseMetricLineFast(std::string_view line, MetricLine& out) {
         if (!c.simpleString(key) || !c.expect(':'))
             return false;
         if (key == "name") {
-            std::string_view name;
-            if (!c.simpleString(name) || name.empty())
+            if (!c.string(out.name) || out.name.empty())
                 return false;
-            out.name.assign(name);
             haveName = true;
         } else if (key == "value") {
             if (!c.number(out.value))

@@ -39,6 +39,9 @@ RunRecord reconcileRun(Workspace& ws, const RunRecord& run) {
         // Its target was removed: nothing can be supervising it any more.
         ws.store().runs().transition(run.id, RunStatus::Failed,
                                      QStringLiteral("Its compute target '%1' was removed.").arg(run.computeTarget));
+    } catch (const std::exception&) {
+        // Best effort: reading runs must not fail because one run cannot be finished now (a
+        // busy store, an unreadable folder); the next reader tries again.
     }
     return ws.store().runs().find(run.id).value_or(run);
 }

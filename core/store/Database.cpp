@@ -114,6 +114,13 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, double value) {
+    // SQLite stores a NaN double as NULL; a metric may well be NaN (a diverged loss), so NaN is
+    // stored as the text 'NaN', which real() reads back (infinities are native REALs).
+    if (std::isnan(value)) {
+        if (int rc = sqlite3_bind_text(stmt_, index, "NaN", 3, SQLITE_STATIC); rc != SQLITE_OK)
+            db_.fail("bind", rc);
+        return *this;
+    }
     if (int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK)
         db_.fail("bind", rc);
     return *this;
@@ -160,7 +167,14 @@ void Statement::reset() {
 
 bool Statement::isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::real(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_TEXT) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        if (p && std::strcmp(p, "NaN") == 0)
+            return std::numeric_limits<double>::quiet_NaN();
+    }
+    return sqlite3_column_double(stmt_, column);
+}
 
 QString Statement::text(int column) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));

@@ -229,6 +229,8 @@ void registerAllCommands(CommandLine& cli) {
     registerRunCommands(cli);
     registerComputeCommands(cli);
     registerEnvironmentCommands(cli);
+    registerDatastoreCommands(cli);
+    registerModelCommands(cli);
 }
 
 } // namespace lb::cli

@@ -101,6 +101,8 @@ void registerExperimentCommands(CommandLine& cli);
 void registerRunCommands(CommandLine& cli);
 void registerComputeCommands(CommandLine& cli);
 void registerEnvironmentCommands(CommandLine& cli);
+void registerDatastoreCommands(CommandLine& cli);
+void registerModelCommands(CommandLine& cli);
 
 // The one option every list/show command takes.
 OptionSpec jsonOption();

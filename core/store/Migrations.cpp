@@ -10,7 +10,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -104,6 +104,14 @@ constexpr std::array<const char*, 3> kMigrations = {
         key TEXT NOT NULL,
         value TEXT NOT NULL,
         PRIMARY KEY(run_id, key));
+    )sql",
+    // 4: datastores: named data folders that script arguments refer to as datastore://NAME/path.
+    R"sql(
+    CREATE TABLE datastores (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'local',
+        path TEXT NOT NULL,
+        created TEXT NOT NULL);
     )sql",
 };
 

@@ -3,6 +3,7 @@
 // repositories. Each process (GUI, CLI, supervisor) opens its own Store on the same file.
 
 #include "store/Database.h"
+#include "store/DatastoreRepository.h"
 #include "store/Repositories.h"
 
 #include <QString>
@@ -20,6 +21,7 @@ public:
     RunRepository runs() { return RunRepository(db_); }
     MetricRepository metrics() { return MetricRepository(db_); }
     ModelRepository models() { return ModelRepository(db_); }
+    DatastoreRepository datastores() { return DatastoreRepository(db_); }
 
     // Changes whenever another connection commits (PRAGMA data_version), so views can poll
     // cheaply for "anything new?".

@@ -1,7 +1,8 @@
 // The sgemm-only bound of one training epoch: the matrix products of every step (forward,
 // weight gradients, input gradients) for an MLP and batch size, and nothing else, timed two
 // ways: plain cblas_sgemm calls with OpenBLAS's own threads (what a framework does), and
-// through CpuBackend::gemm (our row split over our pool). Prints seconds per epoch.
+// through CpuBackend::gemm (our row split over our pool; our AVX-512 kernel where the CPU has
+// it, unless LABBENCH_TRAIN_GEMM=openblas). Prints seconds per epoch as one JSON line.
 //   labbench-train-sgemm-bound 784,100,100,10 100 [threads] [epochs]
 
 #include "train/CpuBackend.h"
@@ -104,7 +105,7 @@ int main(int argc, char** argv) {
     });
     const double epochFlops = flops * steps;
     std::printf("{\"sizes\": \"%s\", \"batch\": %d, \"threads\": %d, \"gflop_per_epoch\": %.3f, "
-                "\"sgemm_openblas_s\": %.4f, \"sgemm_split_s\": %.4f}\n",
-                argv[1], s.batch, threads, epochFlops / 1e9, plain, split);
+                "\"sgemm_openblas_s\": %.4f, \"backend_gemm_s\": %.4f, \"backend\": \"%s\"}\n",
+                argv[1], s.batch, threads, epochFlops / 1e9, plain, split, backend.describe().c_str());
     return 0;
 }

@@ -1,6 +1,6 @@
 // bench_gpu_train: epoch time and images/s of the CUDA backend for the two reference models,
 // with and without CUDA graphs, against the device's GEMM bound. Run on a GPU machine:
-//   build/bin/bench_gpu_train --data ../shared/data/mnist [--epochs 5]
+//   build/bin/bench_gpu_train --data ../shared/data/mnist [--epochs 5] [--only 1000,1000]
 // The GEMM bound of an epoch is its matrix-product FLOPs at the SGEMM rate this device reaches
 // on a large square product (measured here, FP32); "gemm-only" is the epoch's actual cuBLAS
 // calls, same shapes, timed alone (eager launches). Ratios are bound / measured epoch time.
@@ -32,8 +32,9 @@ double median(std::vector<double> v) {
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-std::unique_ptr<Backend> cuda(bool graphs, bool tf32) {
+std::unique_ptr<Backend> cuda(bool graphs, bool tf32, bool splitK = true) {
     setenv("LABBENCH_CUDA_GRAPHS", graphs ? "1" : "0", 1);
+    setenv("LABBENCH_CUDA_SPLITK", splitK ? "1" : "0", 1);
     BackendOptions o;
     o.allowTf32 = tf32;
     return makeBackend(BackendKind::Cuda, o);
@@ -80,8 +81,8 @@ std::vector<Gemm> epochGemms(const Architecture& arch, int count, int batch, dou
 }
 
 // Seconds for the epoch's gemms alone, on buffers as large as the largest operand.
-double gemmOnlySeconds(const std::vector<Gemm>& gemms, bool tf32) {
-    auto b = cuda(false, tf32);
+double gemmOnlySeconds(const std::vector<Gemm>& gemms, bool tf32, bool splitK) {
+    auto b = cuda(false, tf32, splitK);
     std::size_t biggest = 0;
     for (const Gemm& x : gemms)
         biggest = std::max({biggest, std::size_t(x.m) * x.k, std::size_t(x.k) * x.n,
@@ -110,7 +111,7 @@ double gemmOnlySeconds(const std::vector<Gemm>& gemms, bool tf32) {
 struct Row {
     std::string model;
     int batch;
-    bool graphs, tf32;
+    bool graphs, tf32, splitK;
 };
 
 } // namespace
@@ -118,8 +119,10 @@ struct Row {
 int main(int argc, char** argv) {
     std::string dataDir = std::string(LABBENCH_SOURCE_DIR) + "/../shared/data/mnist";
     int epochs = 5;
+    std::string only; // "100,100" or "1000,1000": one model (for profiling)
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--data")) dataDir = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
         else if (!std::strcmp(argv[i], "--epochs")) epochs = std::max(1, std::atoi(argv[i + 1]));
     }
     try {
@@ -131,20 +134,22 @@ int main(int argc, char** argv) {
         const double peak = sgemmPeak(false), peakTf32 = sgemmPeak(true);
         std::printf("SGEMM 8192^3: %.1f TFLOP/s FP32, %.1f TFLOP/s TF32\n", peak / 1e12,
                     peakTf32 / 1e12);
-        std::printf("%-18s %5s %6s %5s %10s %12s %10s %8s %10s %8s %9s\n", "model", "batch",
-                    "graphs", "tf32", "epoch ms", "images/s", "bound ms", "ratio", "gemm ms",
+        std::printf("%-18s %5s %6s %5s %6s %10s %12s %10s %8s %10s %8s %9s\n", "model", "batch",
+                    "graphs", "tf32", "splitK", "epoch ms", "images/s", "bound ms", "ratio", "gemm ms",
                     "ratio", "accuracy");
         const std::vector<Row> rows = {
-            {"100,100", 100, true, false},    {"100,100", 100, false, false},
-            {"1000,1000", 128, true, false},  {"1000,1000", 128, false, false},
-            {"1000,1000", 128, true, true},
+            {"100,100", 100, true, false, true},     {"100,100", 100, false, false, true},
+            {"100,100", 100, true, false, false},    {"1000,1000", 128, true, false, true},
+            {"1000,1000", 128, false, false, true},  {"1000,1000", 128, true, false, false},
+            {"1000,1000", 128, true, true, true},
         };
         for (const Row& r : rows) {
+            if (!only.empty() && r.model != only) continue;
             TrainConfig c;
             c.arch = parseArchitecture(r.model, 784, 10);
             c.batchSize = r.batch;
             c.seed = 1;
-            auto backend = cuda(r.graphs, r.tf32);
+            auto backend = cuda(r.graphs, r.tf32, r.splitK);
             Trainer trainer(*backend, data, c);
             trainer.trainEpoch(); // warm-up: graph capture, cuBLAS heuristics, clocks
             std::vector<double> times;
@@ -154,10 +159,10 @@ int main(int argc, char** argv) {
             double flops = 0;
             const auto gemms = epochGemms(c.arch, data.train.count, r.batch, &flops);
             const double bound = flops / (r.tf32 ? peakTf32 : peak);
-            const double gemmOnly = gemmOnlySeconds(gemms, r.tf32);
-            std::printf("%-18s %5d %6s %5s %10.2f %12.0f %10.2f %8.3f %10.2f %8.3f %9.4f\n",
+            const double gemmOnly = gemmOnlySeconds(gemms, r.tf32, r.splitK);
+            std::printf("%-18s %5d %6s %5s %6s %10.2f %12.0f %10.2f %8.3f %10.2f %8.3f %9.4f\n",
                         c.arch.toString().c_str(), r.batch, r.graphs ? "yes" : "no",
-                        r.tf32 ? "yes" : "no", epoch * 1e3, data.train.count / epoch,
+                        r.tf32 ? "yes" : "no", r.splitK ? "yes" : "no", epoch * 1e3, data.train.count / epoch,
                         bound * 1e3, bound / epoch, gemmOnly * 1e3, gemmOnly / epoch,
                         test.accuracy);
             std::fflush(stdout);

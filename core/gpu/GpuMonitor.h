@@ -14,7 +14,7 @@ namespace lb {
 
 // One reading of one GPU. A field NVML cannot give for this device is -1.
 struct GpuSample {
-    int index = 0;                  // NVML's index (PCI order, all GPUs, CUDA_VISIBLE_DEVICES ignored)
+    int index = 0;                  // NVML's index: PCI order, CUDA_VISIBLE_DEVICES ignored
     QString name;                   // "NVIDIA H100 80GB HBM3"
     QString uuid;                   // "GPU-…": stable across reboots, unlike the index
     double utilization = -1;        // % of the last sample period a kernel was running

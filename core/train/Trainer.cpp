@@ -78,6 +78,10 @@ Trainer::Trainer(Backend& backend, const Dataset& data, TrainConfig config)
 }
 
 int Trainer::stepsPerEpoch() const {
+    // Data-parallel jobs (one process per GPU) take full global batches only, so every rank
+    // issues the same number of steps and the all-reduces pair up.
+    const int world = backend_.worldSize();
+    if (world > 1) return trainCount_ / (config_.batchSize * world);
     return (trainCount_ + config_.batchSize - 1) / config_.batchSize;
 }
 
@@ -123,7 +127,9 @@ void Trainer::issueStep(const std::int32_t* idx, int rows, const OptimizerStep& 
                         batchImages_.data(), batchLabels_.data());
     const float* logits = model_.forward(batchImages_.data(), rows); // (rows, classes)
     // dlogits = (softmax - onehot) / rows: the gradient of the batch-mean loss.
-    backend_.softmaxCrossEntropy(logits, batchLabels_.data(), rows, classes, 1.0f / float(rows),
+    // With several ranks the all-reduce sums their gradients: scale by the global batch.
+    const float gradScale = 1.0f / float(rows * backend_.worldSize());
+    backend_.softmaxCrossEntropy(logits, batchLabels_.data(), rows, classes, gradScale,
                                  dlogits_.data(), stats_.data());
     model_.backward(batchImages_.data(), dlogits_.data(), rows);
     backend_.allReduceSum(model_.gradients(), model_.parameterCount());
@@ -144,13 +150,23 @@ EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& ba
     stats_.zero();
 
     const int steps = stepsPerEpoch();
+    const int world = backend_.worldSize(), rank = backend_.rank();
+    if (steps == 0) {
+        throw TrainError(std::to_string(trainCount_) +
+                         " training images cannot fill one batch of " +
+                         std::to_string(config_.batchSize) + " on each of " +
+                         std::to_string(world) + " processes; lower --batchsize");
+    }
     double lastLoss = 0.0;
-    long rowsSinceLog = 0;
+    long rowsSinceLog = 0, rowsSeen = 0;
     for (int s = 0; s < steps; ++s) {
-        const int first = s * config_.batchSize;
+        // Global batch s is `world` consecutive slices of the shared permutation; this rank
+        // takes slice `rank` (one process: first = s * batchSize).
+        const int first = (s * world + rank) * config_.batchSize;
         const int rows = std::min(config_.batchSize, trainCount_ - first);
         step(permutation_.data() + first, rows);
         rowsSinceLog += rows;
+        rowsSeen += rows;
         if (batchLoss && interval > 0 && (s + 1) % interval == 0) {
             // The only device-to-host read inside the epoch: every `interval` steps.
             double host[2];
@@ -167,9 +183,10 @@ EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& ba
     EpochStats e;
     e.epoch = epoch_;
     e.seconds = now() - start;
-    e.loss = host[0] / trainCount_;
-    e.trainAccuracy = host[1] / trainCount_;
-    e.imagesPerSecond = trainCount_ / e.seconds;
+    // This rank's images (all of them with one process); throughput counts every rank's.
+    e.loss = host[0] / double(rowsSeen);
+    e.trainAccuracy = host[1] / double(rowsSeen);
+    e.imagesPerSecond = double(rowsSeen) * world / e.seconds;
     return e;
 }
 

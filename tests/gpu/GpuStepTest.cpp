@@ -55,13 +55,15 @@ std::vector<float> minus(const std::vector<float>& a, const std::vector<float>& 
 }
 
 struct Variant {
-    const char* graphs; // LABBENCH_CUDA_GRAPHS
-    const char* cudnn;  // LABBENCH_CUDA_CUDNN
+    const char* graphs;        // LABBENCH_CUDA_GRAPHS
+    const char* cudnn;         // LABBENCH_CUDA_CUDNN
+    const char* splitK = "1";  // LABBENCH_CUDA_SPLITK
 };
 
 std::unique_ptr<Backend> cudaBackend(const Variant& v) {
     setenv("LABBENCH_CUDA_GRAPHS", v.graphs, 1);
     setenv("LABBENCH_CUDA_CUDNN", v.cudnn, 1);
+    setenv("LABBENCH_CUDA_SPLITK", v.splitK, 1);
     return makeBackend(BackendKind::Cuda, BackendOptions{});
 }
 
@@ -125,6 +127,50 @@ void epochsMatch(const Variant& v, OptimizerKind optimizer) {
     CHECK_MSG(err <= 1e-3, std::to_string(err));
 }
 
+// The gemm alone, every transpose combination, on a shape that the backend splits along K
+// (small output, K = 1024) and one it does not, with beta = 0 and beta != 0.
+void gemmMatchesCpu() {
+    auto cpu = makeBackend(BackendKind::Cpu, BackendOptions{1, -1, false});
+    auto gpu = cudaBackend({"0", "0"});
+    std::mt19937 rng(21);
+    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+    struct Shape {
+        int m, n, k;
+    };
+    for (const Shape s : {Shape{100, 50, 1024}, Shape{300, 200, 64}}) {
+        for (Trans ta : {Trans::No, Trans::Yes}) {
+            for (Trans tb : {Trans::No, Trans::Yes}) {
+                for (float beta : {0.0f, 0.5f}) {
+                    const int lda = ta == Trans::No ? s.k : s.m;
+                    const int ldb = tb == Trans::No ? s.n : s.k;
+                    std::vector<float> A(std::size_t(s.m) * s.k), B(std::size_t(s.k) * s.n),
+                        C(std::size_t(s.m) * s.n);
+                    for (auto* v : {&A, &B, &C})
+                        for (auto& x : *v) x = value(rng);
+                    std::vector<float> expected = C, got(C.size());
+                    cpu->gemm(ta, tb, s.m, s.n, s.k, 0.7f, A.data(), lda, B.data(), ldb, beta,
+                              expected.data(), s.n);
+                    DeviceBuffer<float> dA(*gpu, A.size()), dB(*gpu, B.size()),
+                        dC(*gpu, C.size());
+                    dA.upload(A.data(), A.size());
+                    dB.upload(B.data(), B.size());
+                    dC.upload(C.data(), C.size());
+                    gpu->gemm(ta, tb, s.m, s.n, s.k, 0.7f, dA.data(), lda, dB.data(), ldb, beta,
+                              dC.data(), s.n);
+                    dC.download(got.data(), got.size());
+                    const double err = relativeError(got, expected);
+                    CHECK_MSG(err <= 1e-5, std::to_string(s.m) + "x" + std::to_string(s.n) +
+                                               "x" + std::to_string(s.k) + " ta " +
+                                               std::to_string(int(ta)) + " tb " +
+                                               std::to_string(int(tb)) + " beta " +
+                                               std::to_string(beta) + ": " +
+                                               std::to_string(err));
+                }
+            }
+        }
+    }
+}
+
 // Same seed, same device: the GPU path is deterministic too (fixed-order reductions).
 void gpuRunsAreReproducible() {
     const Dataset data = syntheticData(2 * 100 + 13, 100, 9);
@@ -151,11 +197,14 @@ int main() {
         std::printf("SKIP: no usable CUDA device: %s\n", e.what());
         return lbtest::kSkip;
     }
-    const Variant graphs{"1", "0"}, eager{"0", "0"}, cudnn{"1", "1"};
+    const Variant graphs{"1", "0"}, eager{"0", "0"}, cudnn{"1", "1"}, noSplit{"1", "0", "0"};
     return lbtest::runAll({
+        {"gemm_matches_cpu_every_transpose_split_or_not", gemmMatchesCpu},
         {"one_sgd_step_matches_cpu_graphs", [&] { oneStepMatches(graphs, OptimizerKind::Sgd); }},
         {"one_sgd_step_matches_cpu_eager", [&] { oneStepMatches(eager, OptimizerKind::Sgd); }},
         {"one_sgd_step_matches_cpu_cudnn", [&] { oneStepMatches(cudnn, OptimizerKind::Sgd); }},
+        {"one_sgd_step_matches_cpu_no_split_k",
+         [&] { oneStepMatches(noSplit, OptimizerKind::Sgd); }},
         {"one_adam_step_matches_cpu_graphs", [&] { oneStepMatches(graphs, OptimizerKind::Adam); }},
         {"sgd_epochs_match_cpu_graphs", [&] { epochsMatch(graphs, OptimizerKind::Sgd); }},
         {"adam_epochs_match_cpu_graphs", [&] { epochsMatch(graphs, OptimizerKind::Adam); }},

@@ -7,6 +7,7 @@
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +17,8 @@ namespace lb::train::cuda {
 namespace {
 // cuBLAS's recommended workspace on Hopper; set once so no call allocates while capturing.
 constexpr std::size_t kCublasWorkspace = 32u << 20;
+// Room for the partial products of split-K gemms (16 x 128 x 1000 floats and more).
+constexpr std::size_t kSplitWorkspace = 32u << 20;
 
 cublasOperation_t op(Trans t) { return t == Trans::Yes ? CUBLAS_OP_T : CUBLAS_OP_N; }
 
@@ -29,6 +32,7 @@ CudaBackend::CudaBackend(const CudaBackendConfig& config) : config_(config) {
     cudaDeviceProp prop{};
     LB_CUDA_CHECK(cudaGetDeviceProperties(&prop, config_.deviceId));
     deviceName_ = prop.name;
+    multiprocessors_ = prop.multiProcessorCount;
     // Non-blocking: nothing else (the legacy default stream) serialises with our work, and a
     // non-default stream is what graph capture needs.
     LB_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
@@ -36,6 +40,10 @@ CudaBackend::CudaBackend(const CudaBackendConfig& config) : config_(config) {
     LB_CUBLAS_CHECK(cublasSetStream(cublas_, stream_));
     LB_CUDA_CHECK(cudaMalloc(&cublasWorkspace_, kCublasWorkspace));
     LB_CUBLAS_CHECK(cublasSetWorkspace(cublas_, cublasWorkspace_, kCublasWorkspace));
+    if (config_.splitK) {
+        splitCapacity_ = kSplitWorkspace / sizeof(float);
+        LB_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&splitWorkspace_), kSplitWorkspace));
+    }
     LB_CUBLAS_CHECK(cublasSetMathMode(
         cublas_, config_.allowTf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
     if (config_.cudnnActivations) {
@@ -68,6 +76,7 @@ CudaBackend::~CudaBackend() {
     if (cudnn_) cudnnDestroy(cudnn_);
     if (cublas_) cublasDestroy(cublas_);
     if (cublasWorkspace_) cudaFree(cublasWorkspace_);
+    if (splitWorkspace_) cudaFree(splitWorkspace_);
     if (stream_) cudaStreamDestroy(stream_);
 }
 
@@ -77,7 +86,8 @@ std::string CudaBackend::describe() const {
     std::string s = "cuda (" + deviceName_ + ", device " + std::to_string(config_.deviceId) +
                     ", cuBLAS " + libraryVersion(cublasVersion, 10000, 100) +
                     (config_.allowTf32 ? ", TF32" : ", FP32") +
-                    (config_.graphs ? ", CUDA graphs" : ", no graphs");
+                    (config_.graphs ? ", CUDA graphs" : ", no graphs") +
+                    (config_.splitK ? "" : ", no split-K");
     if (config_.cudnnActivations)
         s += ", cuDNN " + libraryVersion(int(cudnnGetVersion()), 10000, 100) + " activations";
     if (config_.worldSize > 1)
@@ -116,11 +126,47 @@ void CudaBackend::synchronize() { LB_CUDA_CHECK(cudaStreamSynchronize(stream_));
 void CudaBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,
                        int lda, const float* b, int ldb, float beta, float* c, int ldc) {
     if (m <= 0 || n <= 0) return;
+    if (const int splits = splitCount(m, n, k); splits > 1) {
+        gemmSplitK(ta, tb, m, n, k, splits, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
     // cuBLAS is column-major. A row-major (m, n) matrix with leading dimension ldc is the
     // column-major (n, m) matrix C^T with the same ld, and C^T = op(B)^T op(A)^T: swap the
     // operands (and m with n), keep each one's transpose flag.
     LB_CUBLAS_CHECK(cublasSgemm(cublas_, op(tb), op(ta), n, m, k, &alpha, b, ldb, a, lda, &beta,
                                 c, ldc));
+}
+
+// The MLP's products have small outputs and long K: a 128 x 1000 output is ~8 output tiles,
+// so cuBLAS runs 8 thread blocks on a 132-SM H100, each looping over all of K (784, 1000). On
+// such shapes the K range is cut into `splits` chunks, computed as one strided-batched gemm
+// into a workspace and summed by a small kernel in a fixed order. Chunks divide K exactly and
+// stay 16-byte aligned; otherwise (and for short K, big outputs) the plain gemm runs.
+int CudaBackend::splitCount(int m, int n, int k) const {
+    if (!splitWorkspace_ || k < 256) return 1;
+    const long tiles = long((m + 127) / 128) * ((n + 127) / 128);
+    if (tiles * 4 > multiprocessors_) return 1; // enough blocks already
+    int target = int(std::min<long>({16, k / 64, multiprocessors_ / tiles}));
+    for (int s = target; s >= 2; --s) {
+        if (k % s == 0 && (k / s) % 4 == 0 && std::size_t(s) * m * n <= splitCapacity_) return s;
+    }
+    return 1;
+}
+
+void CudaBackend::gemmSplitK(Trans ta, Trans tb, int m, int n, int k, int splits, float alpha,
+                             const float* a, int lda, const float* b, int ldb, float beta,
+                             float* c, int ldc) {
+    const int kc = k / splits;
+    // Chunk j of op(A) is columns [j kc, (j+1) kc): stored A (m, k) starts at column j kc;
+    // stored A^T (k, m) at row j kc. Likewise op(B)'s rows [j kc, (j+1) kc).
+    const long long strideA = ta == Trans::No ? kc : (long long)kc * lda;
+    const long long strideB = tb == Trans::No ? (long long)kc * ldb : kc;
+    const float zero = 0.0f;
+    // Partial j is a compact row-major (m, n) product: column-major (n, m) with ld n.
+    LB_CUBLAS_CHECK(cublasSgemmStridedBatched(cublas_, op(tb), op(ta), n, m, kc, &alpha, b, ldb,
+                                              strideB, a, lda, strideA, &zero, splitWorkspace_,
+                                              n, (long long)m * n, splits));
+    launchSplitKReduce(stream_, {splitWorkspace_, splits, m, n, beta, c, ldc});
 }
 
 void CudaBackend::biasActivation(float* y, const float* bias, int rows, int cols,
@@ -338,6 +384,7 @@ labbench_train_create_cuda_backend(const LbTrainBackendConfig* config, void** ba
         c.allowTf32 = config->allowTf32 != 0;
         c.graphs = envFlag("LABBENCH_CUDA_GRAPHS", true);
         c.cudnnActivations = envFlag("LABBENCH_CUDA_CUDNN", false);
+        c.splitK = envFlag("LABBENCH_CUDA_SPLITK", true);
         c.worldRank = world.rank;
         c.worldSize = world.size;
         c.localRank = world.localRank;

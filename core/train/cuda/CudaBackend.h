@@ -23,7 +23,10 @@ struct CudaBackendConfig {
     int deviceId = 0;      // ordinal after CUDA_VISIBLE_DEVICES
     bool allowTf32 = false; // TF32 tensor-core SGEMM
     bool graphs = true;     // record the step as a CUDA graph (LABBENCH_CUDA_GRAPHS=0 turns off)
-    bool cudnnActivations = false; // bias+ReLU and ReLU backward through cuDNN (LABBENCH_CUDA_CUDNN=1)
+    // Bias+ReLU and ReLU backward through cuDNN instead of the fused kernels
+    // (LABBENCH_CUDA_CUDNN=1): a comparison path, two passes where the kernel makes one.
+    bool cudnnActivations = false;
+    bool splitK = true; // split long-K products of small outputs (LABBENCH_CUDA_SPLITK=0: off)
     int worldRank = 0, worldSize = 1, localRank = 0;
 };
 
@@ -66,6 +69,10 @@ public:
     void replayStep(const std::int32_t* idx, const OptimizerStep& step) override;
 
 private:
+    int splitCount(int m, int n, int k) const;
+    void gemmSplitK(Trans ta, Trans tb, int m, int n, int k, int splits, float alpha,
+                    const float* a, int lda, const float* b, int ldb, float beta, float* c,
+                    int ldc);
     // The kernel node the stream has just recorded (valid only while capturing).
     cudaGraphNode_t lastCapturedNode() const;
     void destroyGraph() noexcept;
@@ -75,6 +82,9 @@ private:
     cudaStream_t stream_ = nullptr;
     cublasHandle_t cublas_ = nullptr;
     void* cublasWorkspace_ = nullptr; // fixed, so cuBLAS allocates nothing while capturing
+    int multiprocessors_ = 1;
+    float* splitWorkspace_ = nullptr; // partial products of split-K gemms
+    std::size_t splitCapacity_ = 0;   // in floats
     cudnnHandle_t cudnn_ = nullptr;   // only with cudnnActivations
     cudnnActivationDescriptor_t relu_ = nullptr;
     cudnnTensorDescriptor_t tensorA_ = nullptr, tensorB_ = nullptr;

@@ -102,6 +102,17 @@ __global__ void columnSumKernel(ColumnSumArgs a) {
     }
 }
 
+// The partial products added in chunk order (deterministic). beta == 0 never reads c, as BLAS.
+__global__ void splitKReduceKernel(SplitKReduceArgs a) {
+    const std::size_t n = std::size_t(a.m) * a.n, stride = n;
+    for (std::size_t i = globalIndex(); i < n; i += globalStride()) {
+        float sum = a.partials[i];
+        for (int s = 1; s < a.splits; ++s) sum += a.partials[i + s * stride];
+        float* out = a.c + (i / a.n) * a.ldc + i % a.n;
+        *out = a.beta == 0.0f ? sum : sum + a.beta * *out;
+    }
+}
+
 __global__ void sgdKernel(SgdArgs a) {
     for (std::size_t i = globalIndex(); i < a.n; i += globalStride())
         kernels::sgdMomentumUpdate(a.w[i], a.g[i], a.v[i], a.p);
@@ -153,6 +164,11 @@ void launchColumnSum(cudaStream_t stream, const ColumnSumArgs& a) {
     if (a.cols <= 0) return;
     const dim3 block(kSumCols, kSumRowGroups);
     columnSumKernel<<<unsigned((a.cols + kSumCols - 1) / kSumCols), block, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchSplitKReduce(cudaStream_t stream, const SplitKReduceArgs& a) {
+    splitKReduceKernel<<<blocksFor(std::size_t(a.m) * a.n), kThreads, 0, stream>>>(a);
     LB_CUDA_CHECK_LAUNCH();
 }
 

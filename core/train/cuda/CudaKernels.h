@@ -52,6 +52,14 @@ struct ColumnSumArgs {
     float* out; // (cols)
 };
 
+struct SplitKReduceArgs {
+    const float* partials; // (splits, m, n) compact row-major products of the K chunks
+    int splits, m, n;
+    float beta;
+    float* c; // (m, n) with leading dimension ldc: c = sum of partials + beta * c
+    int ldc;
+};
+
 struct SgdArgs {
     kernels::SgdParams p;
     float* w;
@@ -75,6 +83,7 @@ void launchReluBackward(cudaStream_t stream, const ReluBackwardArgs& a);
 void launchSoftmaxCrossEntropy(cudaStream_t stream, const SoftmaxCrossEntropyArgs& a);
 void launchGather(cudaStream_t stream, const GatherArgs& a);
 void launchColumnSum(cudaStream_t stream, const ColumnSumArgs& a);
+void launchSplitKReduce(cudaStream_t stream, const SplitKReduceArgs& a);
 void launchSgd(cudaStream_t stream, const SgdArgs& a);
 void launchAdam(cudaStream_t stream, const AdamArgs& a);
 

@@ -1,7 +1,6 @@
 #include "Commands.h"
 
 #include "Progress.h"
-
 #include "train/Dataset.h"
 #include "train/Download.h"
 #include "train/Error.h"
@@ -81,11 +80,11 @@ int runTraining(const Options& o) {
 
     std::printf("labbench-train: %s, %d train / %d test images from %s\n",
                 config.arch.toString().c_str(), data.train.count, data.test.count, where.c_str());
-    std::printf("labbench-train: %s, batch %d, lr %g%s, seed %llu, on %s\n",
-                o.optimizer == OptimizerKind::Sgd ? "momentum SGD" : "Adam", o.batchSize,
-                double(o.lr),
-                o.optimizer == OptimizerKind::Sgd ? format(" momentum %g", double(o.momentum)).c_str() : "",
-                o.seed, backend->describe().c_str());
+    std::printf(
+        "labbench-train: %s, batch %d, lr %g%s, seed %llu, on %s\n",
+        o.optimizer == OptimizerKind::Sgd ? "momentum SGD" : "Adam", o.batchSize, double(o.lr),
+        o.optimizer == OptimizerKind::Sgd ? format(" momentum %g", double(o.momentum)).c_str() : "",
+        o.seed, backend->describe().c_str());
     std::fflush(stdout);
 
     metrics.log("Batch size", o.batchSize, 0);
@@ -95,7 +94,9 @@ int runTraining(const Options& o) {
     const fs::path outDir = o.outputDir;
     std::error_code ec;
     fs::create_directories(outDir, ec);
-    if (ec) throw TrainError(outDir.string() + ": cannot create the output folder (" + ec.message() + ")");
+    if (ec)
+        throw TrainError(outDir.string() + ": cannot create the output folder (" + ec.message() +
+                         ")");
 
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         const EpochStats e = trainer.trainEpoch(
@@ -138,11 +139,13 @@ int runEvaluation(const Options& o) {
     Split test = loadSplit(files.testImages, files.testLabels, &rows, &cols);
     if (rows != saved.rows || cols != saved.cols) {
         throw TrainError(format("%s expects %dx%d images but %s has %dx%d", o.evaluateModel.c_str(),
-                                saved.rows, saved.cols, files.testImages.string().c_str(), rows, cols));
+                                saved.rows, saved.cols, files.testImages.string().c_str(), rows,
+                                cols));
     }
     // The model records its normalisation; re-apply it if it differs from ours.
     if (saved.scale != kPixelScale || saved.offset != kPixelOffset) {
-        for (float& x : test.images) x = (x - kPixelOffset) / kPixelScale * saved.scale + saved.offset;
+        for (float& x : test.images)
+            x = (x - kPixelOffset) / kPixelScale * saved.scale + saved.offset;
     }
     auto backend = chooseBackend(o);
     Mlp model(*backend, saved.arch, std::min(1000, test.count));
@@ -178,21 +181,25 @@ int runPrediction(const Options& o) {
             const IdxImages images = readIdxImages(file);
             if (images.rows != saved.rows || images.cols != saved.cols) {
                 throw TrainError(format("%s holds %dx%d images; the model takes %dx%d",
-                                        file.c_str(), images.rows, images.cols, saved.rows, saved.cols));
+                                        file.c_str(), images.rows, images.cols, saved.rows,
+                                        saved.cols));
             }
             bytes = images.pixels;
-            for (int i = 0; i < images.count; ++i) names.push_back(file + "[" + std::to_string(i) + "]");
+            for (int i = 0; i < images.count; ++i)
+                names.push_back(file + "[" + std::to_string(i) + "]");
         } else {
             const GreyImage image = readGreyImage(file);
             if (image.width != saved.cols || image.height != saved.rows) {
                 throw TrainError(format("%s is %dx%d; the model takes %dx%d greyscale images "
                                         "(white digit on black, like MNIST)",
-                                        file.c_str(), image.width, image.height, saved.cols, saved.rows));
+                                        file.c_str(), image.width, image.height, saved.cols,
+                                        saved.rows));
             }
             bytes = image.pixels;
             names.push_back(file);
         }
-        for (std::uint8_t p : bytes) pixels.push_back(float(p) * saved.scale + saved.offset);
+        for (std::uint8_t p : bytes)
+            pixels.push_back(float(p) * saved.scale + saved.offset);
     }
     const int count = int(names.size());
     auto backend = chooseBackend(o);
@@ -211,7 +218,8 @@ int runPrediction(const Options& o) {
             const float* z = logits.data() + std::size_t(r) * classes; // (classes)
             const int best = int(std::max_element(z, z + classes) - z);
             double sum = 0;
-            for (int c = 0; c < classes; ++c) sum += std::exp(double(z[c]) - z[best]);
+            for (int c = 0; c < classes; ++c)
+                sum += std::exp(double(z[c]) - z[best]);
             std::printf("%s: %d (p=%.4f)\n", names[first + r].c_str(), best, 1.0 / sum);
         }
     }

@@ -1,14 +1,16 @@
 #include "Progress.h"
 
-#include <unistd.h>
-
 #include <cstdio>
+#include <unistd.h>
 
 namespace lb::train {
 
-bool stdoutIsTerminal() { return isatty(STDOUT_FILENO) == 1; }
+bool stdoutIsTerminal() {
+    return isatty(STDOUT_FILENO) == 1;
+}
 
-Progress::Progress(bool bar) : bar_(bar) {}
+Progress::Progress(bool bar)
+    : bar_(bar) {}
 
 void Progress::step(int epoch, int epochs, int step, int steps) {
     if (!bar_) return;
@@ -17,7 +19,8 @@ void Progress::step(int epoch, int epochs, int step, int steps) {
     lastPercent_ = percent;
     constexpr int kWidth = 40;
     char bar[kWidth + 1];
-    for (int i = 0; i < kWidth; ++i) bar[i] = i < percent * kWidth / 100 ? '#' : '.';
+    for (int i = 0; i < kWidth; ++i)
+        bar[i] = i < percent * kWidth / 100 ? '#' : '.';
     bar[kWidth] = '\0';
     std::printf("\repoch %d/%d [%s] %3d%%", epoch, epochs, bar, percent);
     std::fflush(stdout);

@@ -1,7 +1,6 @@
 // labbench-train: trains, evaluates and applies the MNIST MLP natively (see core/train).
 
 #include "Commands.h"
-
 #include "train/Error.h"
 
 #include <cstdio>

@@ -7,9 +7,8 @@
 
 #include "train/CpuBackend.h"
 
-#include <cblas.h>
-
 #include <algorithm>
+#include <cblas.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -71,9 +70,11 @@ int main(int argc, char** argv) {
     const int steps = (60000 + s.batch - 1) / s.batch;
     const int widest = *std::max_element(s.sizes.begin(), s.sizes.end());
     std::vector<std::vector<float>> bufs;
-    for (int l = 0; l <= L; ++l) bufs.emplace_back(std::size_t(s.batch) * s.sizes[l], 0.01f);
+    for (int l = 0; l <= L; ++l)
+        bufs.emplace_back(std::size_t(s.batch) * s.sizes[l], 0.01f);
     for (int r = 0; r < 2; ++r)
-        for (int l = 0; l < L; ++l) bufs.emplace_back(std::size_t(s.sizes[l]) * s.sizes[l + 1], 0.01f);
+        for (int l = 0; l < L; ++l)
+            bufs.emplace_back(std::size_t(s.sizes[l]) * s.sizes[l + 1], 0.01f);
     bufs.emplace_back(std::size_t(s.batch) * widest, 0.0f);
 
     double flops = 0;
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
         std::vector<double> times;
         for (int e = 0; e < epochs; ++e) {
             const double t0 = now();
-            for (int i = 0; i < steps; ++i) stepGemms(s, bufs, gemm);
+            for (int i = 0; i < steps; ++i)
+                stepGemms(s, bufs, gemm);
             times.push_back(now() - t0);
         }
         std::sort(times.begin(), times.end());
@@ -106,6 +108,7 @@ int main(int argc, char** argv) {
     const double epochFlops = flops * steps;
     std::printf("{\"sizes\": \"%s\", \"batch\": %d, \"threads\": %d, \"gflop_per_epoch\": %.3f, "
                 "\"sgemm_openblas_s\": %.4f, \"backend_gemm_s\": %.4f, \"backend\": \"%s\"}\n",
-                argv[1], s.batch, threads, epochFlops / 1e9, plain, split, backend.describe().c_str());
+                argv[1], s.batch, threads, epochFlops / 1e9, plain, split,
+                backend.describe().c_str());
     return 0;
 }

@@ -93,8 +93,7 @@ public:
 };
 
 // A typed device buffer owned by a backend (RAII; move-only). Sizes are in elements.
-template <typename T>
-class DeviceBuffer {
+template <typename T> class DeviceBuffer {
 public:
     DeviceBuffer() = default;
     DeviceBuffer(Backend& backend, std::size_t count)
@@ -114,7 +113,9 @@ public:
     }
     T* data() const { return data_; }
     std::size_t size() const { return count_; }
-    void upload(const T* host, std::size_t n) { backend_->copyToDevice(data_, host, n * sizeof(T)); }
+    void upload(const T* host, std::size_t n) {
+        backend_->copyToDevice(data_, host, n * sizeof(T));
+    }
     void download(T* host, std::size_t n) const {
         backend_->copyToHost(host, data_, n * sizeof(T));
     }
@@ -134,8 +135,8 @@ private:
 enum class BackendKind { Auto, Cpu, Cuda };
 
 struct BackendOptions {
-    int threads = 0;       // CPU threads; 0 = every core
-    int deviceId = -1;     // GPU ordinal for CUDA; -1 = let auto decide (device 0)
+    int threads = 0;        // CPU threads; 0 = every core
+    int deviceId = -1;      // GPU ordinal for CUDA; -1 = let auto decide (device 0)
     bool allowTf32 = false; // CUDA: TF32 tensor-core GEMMs (an opt-in)
 };
 

@@ -5,11 +5,10 @@
 #include "train/CudaPlugin.h"
 #include "train/Error.h"
 
-#include <dlfcn.h>
-#include <unistd.h>
-
 #include <cstdlib>
+#include <dlfcn.h>
 #include <filesystem>
+#include <unistd.h>
 
 namespace lb::train {
 
@@ -49,8 +48,8 @@ std::unique_ptr<Backend> loadCudaBackend(const BackendOptions& options) {
                          (why ? why : "unknown dlopen error") +
                          " (are the CUDA libraries installed?)");
     }
-    auto create = reinterpret_cast<LbTrainCreateBackendFn>(
-        dlsym(handle, LB_TRAIN_CUDA_CREATE_SYMBOL));
+    auto create =
+        reinterpret_cast<LbTrainCreateBackendFn>(dlsym(handle, LB_TRAIN_CUDA_CREATE_SYMBOL));
     if (!create) {
         throw TrainError(path.string() + " is not a labbench-train CUDA backend (no symbol " +
                          LB_TRAIN_CUDA_CREATE_SYMBOL + ")");

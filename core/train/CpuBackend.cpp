@@ -3,9 +3,8 @@
 #include "train/Error.h"
 #include "train/GemmAvx512.h"
 
-#include <cblas.h>
-
 #include <algorithm>
+#include <cblas.h>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -38,43 +37,52 @@ LB_VECTOR_LOOP void biasReluRows(float* __restrict y, const float* __restrict bi
                                  int cols) {
     for (int r = 0; r < rows; ++r) {
         float* __restrict row = y + std::size_t(r) * cols; // (cols)
-        for (int c = 0; c < cols; ++c) row[c] = kernels::biasRelu(row[c], bias[c]);
+        for (int c = 0; c < cols; ++c)
+            row[c] = kernels::biasRelu(row[c], bias[c]);
     }
 }
 
-LB_VECTOR_LOOP void biasRows(float* __restrict y, const float* __restrict bias, int rows, int cols) {
+LB_VECTOR_LOOP void biasRows(float* __restrict y, const float* __restrict bias, int rows,
+                             int cols) {
     for (int r = 0; r < rows; ++r) {
         float* __restrict row = y + std::size_t(r) * cols;
-        for (int c = 0; c < cols; ++c) row[c] += bias[c];
+        for (int c = 0; c < cols; ++c)
+            row[c] += bias[c];
     }
 }
 
 LB_VECTOR_LOOP void reluBackwardRange(float* __restrict dy, const float* __restrict y,
                                       std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) dy[i] = kernels::reluBackward(dy[i], y[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        dy[i] = kernels::reluBackward(dy[i], y[i]);
 }
 
 LB_VECTOR_LOOP void sgdRange(float* __restrict w, const float* __restrict g, float* __restrict v,
                              std::size_t n, kernels::SgdParams p) {
-    for (std::size_t i = 0; i < n; ++i) kernels::sgdMomentumUpdate(w[i], g[i], v[i], p);
+    for (std::size_t i = 0; i < n; ++i)
+        kernels::sgdMomentumUpdate(w[i], g[i], v[i], p);
 }
 
 LB_VECTOR_LOOP void adamRange(float* __restrict w, const float* __restrict g, float* __restrict m,
                               float* __restrict v, std::size_t n, kernels::AdamParams p) {
-    for (std::size_t i = 0; i < n; ++i) kernels::adamUpdate(w[i], g[i], m[i], v[i], p);
+    for (std::size_t i = 0; i < n; ++i)
+        kernels::adamUpdate(w[i], g[i], m[i], v[i], p);
 }
 
 LB_VECTOR_LOOP void columnSumRange(const float* __restrict x, int rows, int cols, std::size_t c0,
                                    std::size_t c1, float* __restrict out) {
-    for (std::size_t c = c0; c < c1; ++c) out[c] = 0.0f;
+    for (std::size_t c = c0; c < c1; ++c)
+        out[c] = 0.0f;
     for (int r = 0; r < rows; ++r) {
         const float* __restrict row = x + std::size_t(r) * cols;
-        for (std::size_t c = c0; c < c1; ++c) out[c] += row[c];
+        for (std::size_t c = c0; c < c1; ++c)
+            out[c] += row[c];
     }
 }
 } // namespace
 
-CpuBackend::CpuBackend(int threads) : pool_(resolveThreads(threads)) {
+CpuBackend::CpuBackend(int threads)
+    : pool_(resolveThreads(threads)) {
     // Our pool splits the work; OpenBLAS threads inside each call would only fight it.
     openblas_set_num_threads(1);
     // LABBENCH_TRAIN_GEMM=openblas turns our AVX-512 kernel off (benchmarks compare both).
@@ -84,9 +92,8 @@ CpuBackend::CpuBackend(int threads) : pool_(resolveThreads(threads)) {
 }
 
 std::string CpuBackend::describe() const {
-    return std::string("cpu (") + (useAvx512_ ? "AVX-512 gemm" : "OpenBLAS sgemm") +
-           ", " + std::to_string(pool_.threads()) + " thread" + (pool_.threads() == 1 ? "" : "s") +
-           ")";
+    return std::string("cpu (") + (useAvx512_ ? "AVX-512 gemm" : "OpenBLAS sgemm") + ", " +
+           std::to_string(pool_.threads()) + " thread" + (pool_.threads() == 1 ? "" : "s") + ")";
 }
 
 void* CpuBackend::allocate(std::size_t bytes) {
@@ -97,7 +104,9 @@ void* CpuBackend::allocate(std::size_t bytes) {
     return p;
 }
 
-void CpuBackend::release(void* p) noexcept { std::free(p); }
+void CpuBackend::release(void* p) noexcept {
+    std::free(p);
+}
 
 void CpuBackend::copyToDevice(void* dst, const void* src, std::size_t bytes) {
     std::memcpy(dst, src, bytes);
@@ -107,12 +116,15 @@ void CpuBackend::copyToHost(void* dst, const void* src, std::size_t bytes) {
     std::memcpy(dst, src, bytes);
 }
 
-void CpuBackend::fillZero(void* dst, std::size_t bytes) { std::memset(dst, 0, bytes); }
+void CpuBackend::fillZero(void* dst, std::size_t bytes) {
+    std::memset(dst, 0, bytes);
+}
 
 template <typename Fn>
 void CpuBackend::parallelRange(std::size_t n, std::size_t minChunk, std::size_t align, Fn&& fn) {
     const std::size_t threads = static_cast<std::size_t>(pool_.threads());
-    std::size_t chunks = std::min(threads, std::max<std::size_t>(1, n / std::max<std::size_t>(1, minChunk)));
+    std::size_t chunks =
+        std::min(threads, std::max<std::size_t>(1, n / std::max<std::size_t>(1, minChunk)));
     if (chunks <= 1) {
         fn(std::size_t{0}, n);
         return;
@@ -126,8 +138,8 @@ void CpuBackend::parallelRange(std::size_t n, std::size_t minChunk, std::size_t 
     });
 }
 
-void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,
-                      int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a, int lda,
+                      const float* b, int ldb, float beta, float* c, int ldc) {
     // Our AVX-512 kernel where the CPU has it, OpenBLAS otherwise.
     const bool own = useAvx512_;
     auto product = [&](int rows, const float* aPart, float* cPart) {
@@ -136,8 +148,8 @@ void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, cons
                         beta, cPart, ldc);
         } else {
             cblas_sgemm(CblasRowMajor, ta == Trans::Yes ? CblasTrans : CblasNoTrans,
-                        tb == Trans::Yes ? CblasTrans : CblasNoTrans, rows, n, k, alpha, aPart,
-                        lda, b, ldb, beta, cPart, ldc);
+                        tb == Trans::Yes ? CblasTrans : CblasNoTrans, rows, n, k, alpha, aPart, lda,
+                        b, ldb, beta, cPart, ldc);
         }
     };
     const double flops = double(m) * n * k;
@@ -159,12 +171,13 @@ void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, cons
     });
 }
 
-void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols,
-                                Activation act) {
+void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols, Activation act) {
     const std::size_t minRows = std::max<std::size_t>(1, kElementwiseSplit / std::max(1, cols));
     parallelRange(std::size_t(rows), minRows, 1, [&](std::size_t r0, std::size_t r1) {
-        if (act == Activation::Relu) biasReluRows(y + r0 * cols, bias, int(r1 - r0), cols);
-        else biasRows(y + r0 * cols, bias, int(r1 - r0), cols);
+        if (act == Activation::Relu)
+            biasReluRows(y + r0 * cols, bias, int(r1 - r0), cols);
+        else
+            biasRows(y + r0 * cols, bias, int(r1 - r0), cols);
     });
 }
 
@@ -175,8 +188,7 @@ void CpuBackend::reluBackward(float* dy, const float* y, std::size_t n) {
 }
 
 void CpuBackend::softmaxCrossEntropy(const float* logits, const std::int32_t* labels, int rows,
-                                     int classes, float gradScale, float* dlogits,
-                                     double* stats) {
+                                     int classes, float gradScale, float* dlogits, double* stats) {
     // Serial: rows * classes is ~1000 values per step, and a fixed summation order keeps the
     // loss bit-identical whatever the thread count.
     double lossSum = 0.0;
@@ -203,13 +215,15 @@ void CpuBackend::gatherRows(const float* src, const std::int32_t* srcLabels, int
     parallelRange(std::size_t(rows), 16, 1, [&](std::size_t r0, std::size_t r1) {
         for (std::size_t r = r0; r < std::min(r1, r0 + kAhead); ++r) {
             const char* p = reinterpret_cast<const char*>(src + std::size_t(idx[r]) * cols);
-            for (std::size_t b = 0; b < rowBytes; b += 64) __builtin_prefetch(p + b);
+            for (std::size_t b = 0; b < rowBytes; b += 64)
+                __builtin_prefetch(p + b);
         }
         for (std::size_t r = r0; r < r1; ++r) {
             if (r + kAhead < r1) {
                 const char* p =
                     reinterpret_cast<const char*>(src + std::size_t(idx[r + kAhead]) * cols);
-                for (std::size_t b = 0; b < rowBytes; b += 64) __builtin_prefetch(p + b);
+                for (std::size_t b = 0; b < rowBytes; b += 64)
+                    __builtin_prefetch(p + b);
             }
             const std::size_t s = static_cast<std::size_t>(idx[r]);
             std::memcpy(dst + r * cols, src + s * cols, rowBytes);

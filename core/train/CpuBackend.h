@@ -1,9 +1,10 @@
 #pragma once
-// The CPU backend: our AVX-512 kernel (GemmAvx512.h) or OpenBLAS sgemm for the matrix products, the shared Kernels.h maths in plain
-// loops for the rest, all cores through one ThreadPool. Each gemm is split by rows of its
-// output into one single-threaded product per thread (OpenBLAS's own threads are turned off), so
-// a training step has no second thread pool spinning against ours and the split, hence every
-// rounding, depends only on the thread count: same seed + same threads = same bits.
+// The CPU backend: our AVX-512 kernel (GemmAvx512.h) or OpenBLAS sgemm for the matrix products, the
+// shared Kernels.h maths in plain loops for the rest, all cores through one ThreadPool. Each gemm
+// is split by rows of its output into one single-threaded product per thread (OpenBLAS's own
+// threads are turned off), so a training step has no second thread pool spinning against ours and
+// the split, hence every rounding, depends only on the thread count: same seed + same threads =
+// same bits.
 
 #include "train/Backend.h"
 #include "train/ThreadPool.h"
@@ -28,15 +29,14 @@ public:
               const float* b, int ldb, float beta, float* c, int ldc) override;
     void biasActivation(float* y, const float* bias, int rows, int cols, Activation act) override;
     void reluBackward(float* dy, const float* y, std::size_t n) override;
-    void softmaxCrossEntropy(const float* logits, const std::int32_t* labels, int rows,
-                             int classes, float gradScale, float* dlogits,
-                             double* stats) override;
+    void softmaxCrossEntropy(const float* logits, const std::int32_t* labels, int rows, int classes,
+                             float gradScale, float* dlogits, double* stats) override;
     void gatherRows(const float* src, const std::int32_t* srcLabels, int cols,
                     const std::int32_t* idx, int rows, float* dst,
                     std::int32_t* dstLabels) override;
     void columnSum(const float* x, int rows, int cols, float* out) override;
-    void optimizerStep(const OptimizerStep& step, float* params, const float* grads,
-                       float* state1, float* state2, std::size_t n) override;
+    void optimizerStep(const OptimizerStep& step, float* params, const float* grads, float* state1,
+                       float* state2, std::size_t n) override;
     void allReduceSum(float* x, std::size_t n) override;
 
 private:

@@ -38,9 +38,12 @@ DatasetFiles findDatasetFiles(const fs::path& dir) {
 
 fs::path datasetCacheDir(const std::string& name) {
     fs::path base;
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) base = xdg;
-    else if (const char* home = std::getenv("HOME"); home && *home) base = fs::path(home) / ".cache";
-    else base = fs::temp_directory_path();
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = fs::path(home) / ".cache";
+    else
+        base = fs::temp_directory_path();
     return base / "labbench" / "datasets" / name;
 }
 

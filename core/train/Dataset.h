@@ -20,8 +20,8 @@ struct DatasetFiles {
 
 struct Split {
     int count = 0;
-    int features = 0;              // rows * cols of one image
-    std::vector<float> images;     // (count, features), normalised
+    int features = 0;                 // rows * cols of one image
+    std::vector<float> images;        // (count, features), normalised
     std::vector<std::int32_t> labels; // (count)
 };
 
@@ -49,8 +49,8 @@ std::filesystem::path datasetCacheDir(const std::string& name);
 std::filesystem::path locateDataset(const std::string& name);
 
 // Images from one IDX file converted to normalised floats.
-Split loadSplit(const std::filesystem::path& images, const std::filesystem::path& labels,
-                int* rows, int* cols);
+Split loadSplit(const std::filesystem::path& images, const std::filesystem::path& labels, int* rows,
+                int* cols);
 
 // Loads all four files and checks that the splits agree with each other.
 Dataset loadDataset(const DatasetFiles& files, const std::string& description);

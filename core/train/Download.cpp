@@ -3,11 +3,9 @@
 #include "train/Error.h"
 #include "train/Sha256.h"
 
+#include <cerrno>
 #include <spawn.h>
 #include <sys/wait.h>
-
-#include <cerrno>
-
 #include <vector>
 
 extern char** environ;
@@ -24,10 +22,14 @@ struct MnistFile {
 };
 
 constexpr MnistFile kFiles[] = {
-    {"train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"},
-    {"train-labels-idx1-ubyte.gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"},
-    {"t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"},
-    {"t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"},
+    {"train-images-idx3-ubyte.gz",
+     "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"},
+    {"train-labels-idx1-ubyte.gz",
+     "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"},
+    {"t10k-images-idx3-ubyte.gz",
+     "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"},
+    {"t10k-labels-idx1-ubyte.gz",
+     "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"},
 };
 
 // The mirrors torchvision uses, then the original site.
@@ -42,14 +44,16 @@ bool fetch(const std::string& url, const fs::path& to) {
                     "--connect-timeout", "20", "--output", to.string(), url}) == 0) {
         return true;
     }
-    return runProgram({"wget", "--quiet", "--tries=2", "--timeout=20", "-O", to.string(), url}) == 0;
+    return runProgram({"wget", "--quiet", "--tries=2", "--timeout=20", "-O", to.string(), url}) ==
+           0;
 }
 
 } // namespace
 
 int runProgram(const std::vector<std::string>& argv) {
     std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = 0;
     if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return 127;
@@ -87,7 +91,9 @@ fs::path downloadMnist(const fs::path& dir, const std::function<void(const std::
                 continue;
             }
             fs::rename(part, target, ec);
-            if (ec) throw TrainError(target.string() + ": cannot move into place (" + ec.message() + ")");
+            if (ec)
+                throw TrainError(target.string() + ": cannot move into place (" + ec.message() +
+                                 ")");
             ok = true;
             break;
         }

@@ -9,7 +9,8 @@ namespace lb::train {
 
 class TrainError : public std::runtime_error {
 public:
-    explicit TrainError(const std::string& message) : std::runtime_error(message) {}
+    explicit TrainError(const std::string& message)
+        : std::runtime_error(message) {}
 };
 
 // A wrong command line (unknown flag, bad value); labbench-train exits 2.

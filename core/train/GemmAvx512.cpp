@@ -1,10 +1,9 @@
 #include "train/GemmAvx512.h"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
+#include <immintrin.h>
 #include <memory>
 #include <new>
 
@@ -12,17 +11,16 @@ namespace lb::train {
 
 namespace {
 
-constexpr int kRows = 8;     // MR: rows of C per register tile
-constexpr int kCols = 32;    // NR: two 16-float vectors
-constexpr int kChunk = 256;  // KC: B rows per pass; 256 x 32 floats = 32 KiB stays in L1
+constexpr int kRows = 8;    // MR: rows of C per register tile
+constexpr int kCols = 32;   // NR: two 16-float vectors
+constexpr int kChunk = 256; // KC: B rows per pass; 256 x 32 floats = 32 KiB stays in L1
 
 // One tile: rows (<= 8) x NV*16 columns (masked by m0/m1) of C, over kc values of k.
 // ap[r] points at element (row r, k = 0) of op(A); element k is ap[r][k * ks].
 template <bool TransA, int NV>
-__attribute__((target("avx512f"))) inline void tile(int rows, const float* const* ap, long lda,
-                                                    const float* b, long ldb, int kc, float alpha,
-                                                    float beta, float* c, long ldc, __mmask16 m0,
-                                                    __mmask16 m1) {
+__attribute__((target("avx512f"))) inline void
+tile(int rows, const float* const* ap, long lda, const float* b, long ldb, int kc, float alpha,
+     float beta, float* c, long ldc, __mmask16 m0, __mmask16 m1) {
     __m512 acc[kRows][NV];
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; ++r) {
@@ -43,14 +41,15 @@ __attribute__((target("avx512f"))) inline void tile(int rows, const float* const
         bv[0] = _mm512_load_ps(bp); // packed: aligned, zero past n
         if constexpr (NV == 2) bv[1] = _mm512_load_ps(bp + 16);
         const long off = TransA ? p * lda : p;
-#define LB_ROW(r, ptr)                                                                            \
+#define LB_ROW(r, ptr)                                                                             \
     {                                                                                              \
         const __m512 av = _mm512_set1_ps(ptr[off]);                                                \
         acc[r][0] = _mm512_fmadd_ps(av, bv[0], acc[r][0]);                                         \
         if constexpr (NV == 2) acc[r][1] = _mm512_fmadd_ps(av, bv[1], acc[r][1]);                  \
     }
-        LB_ROW(0, a0) LB_ROW(1, a1) LB_ROW(2, a2) LB_ROW(3, a3)
-        LB_ROW(4, a4) LB_ROW(5, a5) LB_ROW(6, a6) LB_ROW(7, a7)
+        LB_ROW(0, a0)
+        LB_ROW(1, a1) LB_ROW(2, a2) LB_ROW(3, a3) LB_ROW(4, a4) LB_ROW(5, a5) LB_ROW(6, a6)
+            LB_ROW(7, a7)
 #undef LB_ROW
     }
     const __m512 va = _mm512_set1_ps(alpha);
@@ -77,8 +76,8 @@ __attribute__((target("avx512f"))) inline void tile(int rows, const float* const
 // maps to the same L1 sets) become one sequential stream, read once per tile row.
 // With transB, op(B) = B^T: element (p, j) of op(B) is b[j * ldb + p]; the panel is written
 // transposed (reads run along B's rows, writes stay inside one 32 KiB panel).
-__attribute__((target("avx512f"))) void packB(bool transB, const float* b, long ldb, int kc,
-                                              int n, float* out) {
+__attribute__((target("avx512f"))) void packB(bool transB, const float* b, long ldb, int kc, int n,
+                                              float* out) {
     if (transB) {
         for (int j0 = 0, panel = 0; j0 < n; j0 += kCols, ++panel) {
             const int cols = std::min(kCols, n - j0);
@@ -86,9 +85,11 @@ __attribute__((target("avx512f"))) void packB(bool transB, const float* b, long 
             for (int jj = 0; jj < kCols; ++jj) {
                 if (jj < cols) {
                     const float* src = b + long(j0 + jj) * ldb;
-                    for (int p = 0; p < kc; ++p) dst[p * kCols + jj] = src[p];
+                    for (int p = 0; p < kc; ++p)
+                        dst[p * kCols + jj] = src[p];
                 } else {
-                    for (int p = 0; p < kc; ++p) dst[p * kCols + jj] = 0.0f;
+                    for (int p = 0; p < kc; ++p)
+                        dst[p * kCols + jj] = 0.0f;
                 }
             }
         }
@@ -97,7 +98,7 @@ __attribute__((target("avx512f"))) void packB(bool transB, const float* b, long 
     for (int j0 = 0, panel = 0; j0 < n; j0 += kCols, ++panel) {
         const int cols = std::min(kCols, n - j0);
         const __mmask16 m0 = cols >= 16 ? __mmask16(0xffff) : __mmask16((1u << cols) - 1);
-        const __mmask16 m1 = cols >= 32   ? __mmask16(0xffff)
+        const __mmask16 m1 = cols >= 32  ? __mmask16(0xffff)
                              : cols > 16 ? __mmask16((1u << (cols - 16)) - 1)
                                          : __mmask16(0);
         float* dst = out + std::size_t(panel) * kChunk * kCols;
@@ -150,13 +151,17 @@ __attribute__((target("avx512f"))) void gemm(bool transB, int m, int n, int k, f
             for (int j0 = 0, panel = 0; j0 < n; j0 += kCols, ++panel) {
                 const int cols = std::min(kCols, n - j0);
                 const __mmask16 m0 = cols >= 16 ? __mmask16(0xffff) : __mmask16((1u << cols) - 1);
-                const __mmask16 m1 = cols >= 32   ? __mmask16(0xffff)
+                const __mmask16 m1 = cols >= 32  ? __mmask16(0xffff)
                                      : cols > 16 ? __mmask16((1u << (cols - 16)) - 1)
                                                  : __mmask16(0);
                 const float* bp = packed + std::size_t(panel) * kChunk * kCols;
                 float* ct = c + long(i0) * ldc + j0;
-                if (cols > 16) tile<TransA, 2>(rows, ap, lda, bp, kCols, kc, alpha, chunkBeta, ct, ldc, m0, m1);
-                else tile<TransA, 1>(rows, ap, lda, bp, kCols, kc, alpha, chunkBeta, ct, ldc, m0, m1);
+                if (cols > 16)
+                    tile<TransA, 2>(rows, ap, lda, bp, kCols, kc, alpha, chunkBeta, ct, ldc, m0,
+                                    m1);
+                else
+                    tile<TransA, 1>(rows, ap, lda, bp, kCols, kc, alpha, chunkBeta, ct, ldc, m0,
+                                    m1);
             }
         }
     }
@@ -174,11 +179,14 @@ void sgemmAvx512(bool transA, bool transB, int m, int n, int k, float alpha, con
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {
         for (int i = 0; i < m; ++i)
-            for (int j = 0; j < n; ++j) c[long(i) * ldc + j] = beta == 0.0f ? 0.0f : beta * c[long(i) * ldc + j];
+            for (int j = 0; j < n; ++j)
+                c[long(i) * ldc + j] = beta == 0.0f ? 0.0f : beta * c[long(i) * ldc + j];
         return;
     }
-    if (transA) gemm<true>(transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    else gemm<false>(transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (transA)
+        gemm<true>(transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    else
+        gemm<false>(transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 } // namespace lb::train

@@ -2,12 +2,11 @@
 
 #include "train/Error.h"
 
-#include <zlib.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <zlib.h>
 
 namespace lb::train {
 
@@ -47,8 +46,8 @@ std::vector<std::uint32_t> parseHeader(const std::filesystem::path& path,
     }
     const std::size_t headerBytes = 4 + 4 * std::size_t(dims);
     if (bytes.size() < headerBytes) {
-        throw TrainError(name + ": truncated IDX header (" + std::to_string(bytes.size()) +
-                         " of " + std::to_string(headerBytes) + " bytes)");
+        throw TrainError(name + ": truncated IDX header (" + std::to_string(bytes.size()) + " of " +
+                         std::to_string(headerBytes) + " bytes)");
     }
     std::vector<std::uint32_t> sizes;
     std::uint64_t total = 1;

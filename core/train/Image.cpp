@@ -2,8 +2,6 @@
 
 #include "train/Error.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -11,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <zlib.h>
 
 namespace lb::train {
 
@@ -29,7 +28,8 @@ std::uint32_t be32(const std::uint8_t* p) {
 }
 
 void putBe32(std::vector<std::uint8_t>& b, std::uint32_t v) {
-    for (int s = 24; s >= 0; s -= 8) b.push_back(std::uint8_t(v >> s));
+    for (int s = 24; s >= 0; s -= 8)
+        b.push_back(std::uint8_t(v >> s));
 }
 
 const std::uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -50,15 +50,18 @@ GreyImage readPgm(const fs::path& path) {
     // Header tokens: magic, width, height, maxval, separated by whitespace and # comments.
     auto token = [&]() {
         for (;;) {
-            while (i < bytes.size() && std::isspace(bytes[i])) ++i;
+            while (i < bytes.size() && std::isspace(bytes[i]))
+                ++i;
             if (i < bytes.size() && bytes[i] == '#') {
-                while (i < bytes.size() && bytes[i] != '\n') ++i;
+                while (i < bytes.size() && bytes[i] != '\n')
+                    ++i;
                 continue;
             }
             break;
         }
         std::string t;
-        while (i < bytes.size() && !std::isspace(bytes[i]) && bytes[i] != '#') t += char(bytes[i++]);
+        while (i < bytes.size() && !std::isspace(bytes[i]) && bytes[i] != '#')
+            t += char(bytes[i++]);
         return t;
     };
     const std::string magic = token();
@@ -149,26 +152,39 @@ GreyImage readPng(const fs::path& path) {
             const int c = x >= std::size_t(channels) ? up[x - channels] : 0;
             int v = in[x];
             switch (filter) {
-            case 0: break;
-            case 1: v += a; break;
-            case 2: v += b; break;
-            case 3: v += (a + b) / 2; break;
-            case 4: v += paeth(a, b, c); break;
-            default: throw TrainError(file + ": PNG row " + std::to_string(y) + " has unknown filter " + std::to_string(filter));
+            case 0:
+                break;
+            case 1:
+                v += a;
+                break;
+            case 2:
+                v += b;
+                break;
+            case 3:
+                v += (a + b) / 2;
+                break;
+            case 4:
+                v += paeth(a, b, c);
+                break;
+            default:
+                throw TrainError(file + ": PNG row " + std::to_string(y) + " has unknown filter " +
+                                 std::to_string(filter));
             }
             row[x] = std::uint8_t(v);
         }
     }
     GreyImage img{width, height, {}};
     img.pixels.resize(std::size_t(width) * height);
-    for (std::size_t k = 0; k < img.pixels.size(); ++k) img.pixels[k] = out[k * channels];
+    for (std::size_t k = 0; k < img.pixels.size(); ++k)
+        img.pixels[k] = out[k * channels];
     return img;
 }
 
 GreyImage readGreyImage(const fs::path& path) {
     const auto head = readAll(path);
     if (head.size() >= 8 && std::memcmp(head.data(), kPngSignature, 8) == 0) return readPng(path);
-    if (head.size() >= 2 && head[0] == 'P' && (head[1] == '5' || head[1] == '2')) return readPgm(path);
+    if (head.size() >= 2 && head[0] == 'P' && (head[1] == '5' || head[1] == '2'))
+        return readPgm(path);
     throw TrainError(path.string() + ": not a PNG or PGM image (28x28 greyscale expected)");
 }
 

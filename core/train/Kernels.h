@@ -11,46 +11,37 @@
 namespace lb::train::kernels {
 
 // Forward of one hidden unit: z + b, then ReLU (max(0, .)); the output layer skips the ReLU.
-template <typename T>
-LB_HOST_DEVICE inline T biasRelu(T z, T b) {
+template <typename T> LB_HOST_DEVICE inline T biasRelu(T z, T b) {
     const T v = z + b;
     return v > T(0) ? v : T(0);
 }
 
 // Backward of ReLU given its output y (y > 0 exactly where the input was > 0).
-template <typename T>
-LB_HOST_DEVICE inline T reluBackward(T dy, T y) {
+template <typename T> LB_HOST_DEVICE inline T reluBackward(T dy, T y) {
     return y > T(0) ? dy : T(0);
 }
 
-template <typename T>
-LB_HOST_DEVICE inline T expScalar(T x) {
+template <typename T> LB_HOST_DEVICE inline T expScalar(T x) {
     return exp(x);
 }
-template <>
-LB_HOST_DEVICE inline float expScalar<float>(float x) {
+template <> LB_HOST_DEVICE inline float expScalar<float>(float x) {
     return expf(x);
 }
-template <typename T>
-LB_HOST_DEVICE inline T logScalar(T x) {
+template <typename T> LB_HOST_DEVICE inline T logScalar(T x) {
     return log(x);
 }
-template <>
-LB_HOST_DEVICE inline float logScalar<float>(float x) {
+template <> LB_HOST_DEVICE inline float logScalar<float>(float x) {
     return logf(x);
 }
-template <typename T>
-LB_HOST_DEVICE inline T sqrtScalar(T x) {
+template <typename T> LB_HOST_DEVICE inline T sqrtScalar(T x) {
     return sqrt(x);
 }
-template <>
-LB_HOST_DEVICE inline float sqrtScalar<float>(float x) {
+template <> LB_HOST_DEVICE inline float sqrtScalar<float>(float x) {
     return sqrtf(x);
 }
 
 // Result of one row of softmax cross-entropy.
-template <typename T>
-struct RowLoss {
+template <typename T> struct RowLoss {
     T loss;      // -log softmax(z)[label]
     int correct; // 1 when argmax(z) == label (first maximum wins ties)
 };
@@ -71,7 +62,8 @@ LB_HOST_DEVICE inline RowLoss<T> softmaxCrossEntropyRow(const T* z, int C, int l
         }
     }
     T sum = T(0);
-    for (int c = 0; c < C; ++c) sum += expScalar(z[c] - zmax);
+    for (int c = 0; c < C; ++c)
+        sum += expScalar(z[c] - zmax);
     const T logSum = logScalar(sum);
     if (dz) {
         const T inv = T(1) / sum;

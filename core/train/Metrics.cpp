@@ -37,8 +37,10 @@ std::string MetricsSink::formatLine(const std::string& name, double value, long 
         escaped += c;
     }
     char number[64];
-    if (std::isfinite(value)) std::snprintf(number, sizeof number, "%.9g", value);
-    else std::snprintf(number, sizeof number, "null");
+    if (std::isfinite(value))
+        std::snprintf(number, sizeof number, "%.9g", value);
+    else
+        std::snprintf(number, sizeof number, "null");
     char tail[96];
     std::snprintf(tail, sizeof tail, ", \"step\": %ld, \"time\": %.6f}\n", step, time);
     return "{\"name\": \"" + escaped + "\", \"value\": " + number + tail;

@@ -11,7 +11,9 @@ namespace lb::train {
 namespace {
 constexpr std::size_t kAlignFloats = 16; // 64 bytes
 
-std::size_t alignUp(std::size_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
+std::size_t alignUp(std::size_t n) {
+    return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
+}
 } // namespace
 
 std::size_t Architecture::weightOffset(int layer) const {
@@ -26,11 +28,14 @@ std::size_t Architecture::biasOffset(int layer) const {
     return weightOffset(layer) + alignUp(std::size_t(sizes[layer]) * sizes[layer + 1]);
 }
 
-std::size_t Architecture::parameterCount() const { return weightOffset(layers()); }
+std::size_t Architecture::parameterCount() const {
+    return weightOffset(layers());
+}
 
 std::string Architecture::toString() const {
     std::string s;
-    for (std::size_t i = 0; i < sizes.size(); ++i) s += (i ? "-" : "") + std::to_string(sizes[i]);
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+        s += (i ? "-" : "") + std::to_string(sizes[i]);
     return s;
 }
 
@@ -44,8 +49,8 @@ Architecture parseArchitecture(const std::string& hidden, int inputs, int classe
         char* rest = nullptr;
         const long width = std::strtol(item.c_str(), &rest, 10);
         if (item.empty() || *rest != '\0' || width < 1 || width > 1'000'000) {
-            throw UsageError("--hidden takes widths separated by commas such as 100,100; '" +
-                             item + "' is not a width");
+            throw UsageError("--hidden takes widths separated by commas such as 100,100; '" + item +
+                             "' is not a width");
         }
         arch.sizes.push_back(int(width));
         start = end + 1;
@@ -61,7 +66,8 @@ std::vector<float> heInitialParameters(const Architecture& arch, std::uint64_t s
         const int in = arch.sizes[l], out = arch.sizes[l + 1];
         const double stddev = std::sqrt(2.0 / in);
         float* w = params.data() + arch.weightOffset(l); // (in, out)
-        for (std::size_t i = 0; i < std::size_t(in) * out; ++i) w[i] = float(rng.normal() * stddev);
+        for (std::size_t i = 0; i < std::size_t(in) * out; ++i)
+            w[i] = float(rng.normal() * stddev);
     }
     return params;
 }
@@ -79,7 +85,8 @@ Mlp::Mlp(Backend& backend, Architecture arch, int maxBatch)
         activations_.emplace_back(backend, std::size_t(maxBatch) * arch_.sizes[l + 1]);
         if (l > 0) widestHidden = std::max(widestHidden, arch_.sizes[l]);
     }
-    for (auto& s : scratch_) s = DeviceBuffer<float>(backend, std::size_t(maxBatch) * widestHidden);
+    for (auto& s : scratch_)
+        s = DeviceBuffer<float>(backend, std::size_t(maxBatch) * widestHidden);
 }
 
 void Mlp::uploadParameters(const std::vector<float>& host) {
@@ -116,9 +123,9 @@ void Mlp::backward(const float* x, float* dlogits, int B) {
     for (int l = arch_.layers() - 1; l >= 0; --l) {
         const int nIn = arch_.sizes[l], nOut = arch_.sizes[l + 1];
         const float* in = l == 0 ? x : activations_[l - 1].data(); // (B, nIn)
-        const float* W = params_.data() + arch_.weightOffset(l);    // (nIn, nOut)
-        float* dW = grads_.data() + arch_.weightOffset(l);          // (nIn, nOut)
-        float* db = grads_.data() + arch_.biasOffset(l);            // (nOut)
+        const float* W = params_.data() + arch_.weightOffset(l);   // (nIn, nOut)
+        float* dW = grads_.data() + arch_.weightOffset(l);         // (nIn, nOut)
+        float* db = grads_.data() + arch_.biasOffset(l);           // (nOut)
         // dW = in^T (nIn, B) * delta (B, nOut)
         backend_.gemm(Trans::Yes, Trans::No, nIn, nOut, B, 1.0f, in, nIn, delta, nOut, 0.0f, dW,
                       nOut);

@@ -13,11 +13,13 @@ void saveModel(const std::filesystem::path& path, const SavedModel& model) {
     for (int l = 0; l < arch.layers(); ++l) {
         const std::size_t in = arch.sizes[l], out = arch.sizes[l + 1];
         const std::string n = std::to_string(l + 1);
-        arrays.push_back(makeFloatArray("W" + n, {in, out},
-                                        model.parameters.data() + arch.weightOffset(l)));
-        arrays.push_back(makeFloatArray("b" + n, {out}, model.parameters.data() + arch.biasOffset(l)));
+        arrays.push_back(
+            makeFloatArray("W" + n, {in, out}, model.parameters.data() + arch.weightOffset(l)));
+        arrays.push_back(
+            makeFloatArray("b" + n, {out}, model.parameters.data() + arch.biasOffset(l)));
     }
-    arrays.push_back(makeIntArray("layers", std::vector<std::int32_t>(arch.sizes.begin(), arch.sizes.end())));
+    arrays.push_back(
+        makeIntArray("layers", std::vector<std::int32_t>(arch.sizes.begin(), arch.sizes.end())));
     arrays.push_back(makeIntArray("input_shape", {model.rows, model.cols}));
     const float norm[2] = {model.scale, model.offset};
     arrays.push_back(makeFloatArray("normalization", {2}, norm));
@@ -28,7 +30,8 @@ void saveModel(const std::filesystem::path& path, const SavedModel& model) {
 SavedModel loadModel(const std::filesystem::path& path) {
     const std::string file = path.string();
     std::map<std::string, NpyArray> byName;
-    for (auto& a : readNpz(path)) byName[a.name] = std::move(a);
+    for (auto& a : readNpz(path))
+        byName[a.name] = std::move(a);
     auto need = [&](const std::string& name) -> const NpyArray& {
         auto it = byName.find(name);
         if (it == byName.end()) {
@@ -38,7 +41,8 @@ SavedModel loadModel(const std::filesystem::path& path) {
     };
     SavedModel model;
     for (std::int64_t s : need("layers").toInts()) {
-        if (s < 1 || s > 1'000'000) throw TrainError(file + ": bad layer size " + std::to_string(s));
+        if (s < 1 || s > 1'000'000)
+            throw TrainError(file + ": bad layer size " + std::to_string(s));
         model.arch.sizes.push_back(int(s));
     }
     if (model.arch.sizes.size() < 2) throw TrainError(file + ": 'layers' needs two sizes or more");
@@ -64,7 +68,8 @@ SavedModel loadModel(const std::filesystem::path& path) {
         const std::string n = std::to_string(l + 1);
         const NpyArray& W = need("W" + n);
         const NpyArray& b = need("b" + n);
-        if (W.shape != std::vector<std::size_t>{in, out} || b.shape != std::vector<std::size_t>{out}) {
+        if (W.shape != std::vector<std::size_t>{in, out} ||
+            b.shape != std::vector<std::size_t>{out}) {
             throw TrainError(file + ": W" + n + "/b" + n + " do not have the shapes (" +
                              std::to_string(in) + ", " + std::to_string(out) + ")/(" +
                              std::to_string(out) + ",) that 'layers' implies");

@@ -2,13 +2,12 @@
 
 #include "train/Error.h"
 
-#include <zlib.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <zlib.h>
 
 namespace lb::train {
 
@@ -30,22 +29,29 @@ void put32(std::vector<std::uint8_t>& b, std::uint32_t v) {
     put16(b, v & 0xffff);
     put16(b, v >> 16);
 }
-std::uint32_t get16(const std::uint8_t* p) { return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8; }
-std::uint32_t get32(const std::uint8_t* p) { return get16(p) | get16(p + 2) << 16; }
+std::uint32_t get16(const std::uint8_t* p) {
+    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8;
+}
+std::uint32_t get32(const std::uint8_t* p) {
+    return get16(p) | get16(p + 2) << 16;
+}
 
 std::string shapeText(const std::vector<std::size_t>& shape) {
     std::string s = "(";
-    for (std::size_t d : shape) s += std::to_string(d) + ",";
+    for (std::size_t d : shape)
+        s += std::to_string(d) + ",";
     if (shape.size() > 1) s.pop_back(); // (3,) for 1-d, (3, 4) style otherwise
     return s + ")";
 }
 
 // Value of 'key': in a numpy header dict, up to the next ',' at depth 0 or the closing '}'.
-std::string headerField(const std::string& header, const std::string& key, const std::string& where) {
+std::string headerField(const std::string& header, const std::string& key,
+                        const std::string& where) {
     const std::size_t k = header.find("'" + key + "'");
     if (k == std::string::npos) throw TrainError(where + ": .npy header lacks '" + key + "'");
     std::size_t i = header.find(':', k) + 1;
-    while (i < header.size() && header[i] == ' ') ++i;
+    while (i < header.size() && header[i] == ' ')
+        ++i;
     int depth = 0;
     std::size_t j = i;
     for (; j < header.size(); ++j) {
@@ -61,7 +67,8 @@ std::string headerField(const std::string& header, const std::string& key, const
 
 std::size_t NpyArray::elements() const {
     std::size_t n = 1;
-    for (std::size_t d : shape) n *= d;
+    for (std::size_t d : shape)
+        n *= d;
     return n;
 }
 
@@ -113,13 +120,14 @@ NpyArray makeIntArray(std::string name, const std::vector<std::int32_t>& values)
 
 NpyArray makeStringArray(std::string name, const std::string& ascii) {
     NpyArray a{std::move(name), "<U" + std::to_string(ascii.size()), {}, {}};
-    for (char c : ascii) put32(a.data, std::uint8_t(c));
+    for (char c : ascii)
+        put32(a.data, std::uint8_t(c));
     return a;
 }
 
 std::vector<std::uint8_t> encodeNpy(const NpyArray& array) {
-    std::string header = "{'descr': '" + array.descr + "', 'fortran_order': False, 'shape': " +
-                         shapeText(array.shape) + ", }";
+    std::string header = "{'descr': '" + array.descr +
+                         "', 'fortran_order': False, 'shape': " + shapeText(array.shape) + ", }";
     // Magic (6) + version (2) + length (2) + header + '\n' is padded to a multiple of 64.
     const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
     header.append(total - 10 - header.size() - 1, ' ');
@@ -191,27 +199,48 @@ void writeNpz(const fs::path& path, const std::vector<NpyArray>& arrays) {
         const std::uint32_t offset = std::uint32_t(zip.size());
         // Local file header: version 2.0, no flags, method 0 (stored), DOS time 1980-01-01.
         put32(zip, 0x04034b50);
-        put16(zip, 20); put16(zip, 0); put16(zip, 0); put16(zip, 0); put16(zip, 0x21);
-        put32(zip, crc); put32(zip, std::uint32_t(npy.size())); put32(zip, std::uint32_t(npy.size()));
-        put16(zip, std::uint32_t(name.size())); put16(zip, 0);
+        put16(zip, 20);
+        put16(zip, 0);
+        put16(zip, 0);
+        put16(zip, 0);
+        put16(zip, 0x21);
+        put32(zip, crc);
+        put32(zip, std::uint32_t(npy.size()));
+        put32(zip, std::uint32_t(npy.size()));
+        put16(zip, std::uint32_t(name.size()));
+        put16(zip, 0);
         zip.insert(zip.end(), name.begin(), name.end());
         zip.insert(zip.end(), npy.begin(), npy.end());
         // Central directory entry for the same file.
         put32(central, 0x02014b50);
-        put16(central, 20); put16(central, 20); put16(central, 0); put16(central, 0);
-        put16(central, 0); put16(central, 0x21);
-        put32(central, crc); put32(central, std::uint32_t(npy.size()));
+        put16(central, 20);
+        put16(central, 20);
+        put16(central, 0);
+        put16(central, 0);
+        put16(central, 0);
+        put16(central, 0x21);
+        put32(central, crc);
         put32(central, std::uint32_t(npy.size()));
-        put16(central, std::uint32_t(name.size())); put16(central, 0); put16(central, 0);
-        put16(central, 0); put16(central, 0); put32(central, 0); put32(central, offset);
+        put32(central, std::uint32_t(npy.size()));
+        put16(central, std::uint32_t(name.size()));
+        put16(central, 0);
+        put16(central, 0);
+        put16(central, 0);
+        put16(central, 0);
+        put32(central, 0);
+        put32(central, offset);
         central.insert(central.end(), name.begin(), name.end());
     }
     const std::uint32_t centralOffset = std::uint32_t(zip.size());
     zip.insert(zip.end(), central.begin(), central.end());
     put32(zip, 0x06054b50); // end of central directory
-    put16(zip, 0); put16(zip, 0);
-    put16(zip, std::uint32_t(arrays.size())); put16(zip, std::uint32_t(arrays.size()));
-    put32(zip, std::uint32_t(central.size())); put32(zip, centralOffset); put16(zip, 0);
+    put16(zip, 0);
+    put16(zip, 0);
+    put16(zip, std::uint32_t(arrays.size()));
+    put16(zip, std::uint32_t(arrays.size()));
+    put32(zip, std::uint32_t(central.size()));
+    put32(zip, centralOffset);
+    put16(zip, 0);
 
     fs::path tmp = path;
     tmp += ".tmp";

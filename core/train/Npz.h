@@ -17,7 +17,7 @@ struct NpyArray {
     std::vector<std::uint8_t> data; // raw little-endian elements
 
     std::size_t elements() const;
-    std::vector<float> toFloats() const; // "<f4" or "<f8"; throws TrainError otherwise
+    std::vector<float> toFloats() const;      // "<f4" or "<f8"; throws TrainError otherwise
     std::vector<std::int64_t> toInts() const; // "<i4" or "<i8"
 };
 

@@ -28,7 +28,8 @@ float parseFloat(const std::string& flag, const std::string& text, double min) {
     errno = 0;
     const double v = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(v) || v < min) {
-        throw UsageError(flag + " takes a number >= " + std::to_string(min) + ", not '" + text + "'");
+        throw UsageError(flag + " takes a number >= " + std::to_string(min) + ", not '" + text +
+                         "'");
     }
     return float(v);
 }
@@ -76,26 +77,42 @@ Options parseOptions(const std::vector<std::string>& args) {
         Setter set;
     };
     const std::map<std::string, Flag> flags = {
-        {"--epochs", {true, [&](auto& f, auto& v) { o.epochs = int(parseInt(f, v, 1, 1'000'000)); }}},
-        {"--batchsize", {true, [&](auto& f, auto& v) { o.batchSize = int(parseInt(f, v, 1, 1'000'000)); }}},
+        {"--epochs",
+         {true, [&](auto& f, auto& v) { o.epochs = int(parseInt(f, v, 1, 1'000'000)); }}},
+        {"--batchsize",
+         {true, [&](auto& f, auto& v) { o.batchSize = int(parseInt(f, v, 1, 1'000'000)); }}},
         {"--output_dir", {true, [&](auto&, auto& v) { o.outputDir = v; }}},
-        {"--gpu_id", {true, [&](auto& f, auto& v) {
-             o.gpuId = int(parseInt(f, v, -1, 1024));
-             o.gpuIdGiven = true;
-         }}},
+        {"--gpu_id",
+         {true,
+          [&](auto& f, auto& v) {
+              o.gpuId = int(parseInt(f, v, -1, 1024));
+              o.gpuIdGiven = true;
+          }}},
         {"--hidden", {true, [&](auto&, auto& v) { o.hidden = v; }}},
-        {"--optimizer", {true, [&](auto& f, auto& v) {
-             if (v == "sgd") o.optimizer = OptimizerKind::Sgd;
-             else if (v == "adam") o.optimizer = OptimizerKind::Adam;
-             else throw UsageError(f + " must be sgd or adam, not '" + v + "'");
-         }}},
-        {"--lr", {true, [&](auto& f, auto& v) {
-             o.lr = parseFloat(f, v, 0.0);
-             o.lrGiven = true;
-         }}},
+        {"--optimizer",
+         {true,
+          [&](auto& f, auto& v) {
+              if (v == "sgd")
+                  o.optimizer = OptimizerKind::Sgd;
+              else if (v == "adam")
+                  o.optimizer = OptimizerKind::Adam;
+              else
+                  throw UsageError(f + " must be sgd or adam, not '" + v + "'");
+          }}},
+        {"--lr",
+         {true,
+          [&](auto& f, auto& v) {
+              o.lr = parseFloat(f, v, 0.0);
+              o.lrGiven = true;
+          }}},
         {"--momentum", {true, [&](auto& f, auto& v) { o.momentum = parseFloat(f, v, 0.0); }}},
-        {"--weight_decay", {true, [&](auto& f, auto& v) { o.weightDecay = parseFloat(f, v, 0.0); }}},
-        {"--seed", {true, [&](auto& f, auto& v) { o.seed = (unsigned long long)parseInt(f, v, 0, 0x7fffffffffffffffL); }}},
+        {"--weight_decay",
+         {true, [&](auto& f, auto& v) { o.weightDecay = parseFloat(f, v, 0.0); }}},
+        {"--seed",
+         {true,
+          [&](auto& f, auto& v) {
+              o.seed = (unsigned long long)parseInt(f, v, 0, 0x7fffffffffffffffL);
+          }}},
         {"--threads", {true, [&](auto& f, auto& v) { o.threads = int(parseInt(f, v, 0, 4096)); }}},
         {"--backend", {true, [&](auto&, auto& v) { o.backend = parseBackendKind(v); }}},
         {"--data", {true, [&](auto&, auto& v) { o.dataDir = v; }}},
@@ -104,12 +121,15 @@ Options parseOptions(const std::vector<std::string>& args) {
         {"--evaluate", {true, [&](auto&, auto& v) { o.evaluateModel = v; }}},
         {"--predict", {true, [&](auto&, auto& v) { o.predictFiles.push_back(v); }}},
         {"--model", {true, [&](auto&, auto& v) { o.modelPath = v; }}},
-        {"--log_interval", {true, [&](auto& f, auto& v) { o.logInterval = int(parseInt(f, v, 1, 1'000'000'000)); }}},
+        {"--log_interval",
+         {true, [&](auto& f, auto& v) { o.logInterval = int(parseInt(f, v, 1, 1'000'000'000)); }}},
         {"--help", {false, [&](auto&, auto&) { o.mode = Options::Mode::Help; }}},
     };
-    const std::map<std::string, std::string> shortNames = {
-        {"-e", "--epochs"}, {"-b", "--batchsize"}, {"-o", "--output_dir"}, {"-g", "--gpu_id"},
-        {"-h", "--help"}};
+    const std::map<std::string, std::string> shortNames = {{"-e", "--epochs"},
+                                                           {"-b", "--batchsize"},
+                                                           {"-o", "--output_dir"},
+                                                           {"-g", "--gpu_id"},
+                                                           {"-h", "--help"}};
 
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string name = args[i], value;
@@ -150,7 +170,8 @@ Options parseOptions(const std::vector<std::string>& args) {
         throw UsageError("--data and --dataset cannot be used together");
     }
     if (o.download && !o.dataDir.empty()) {
-        throw UsageError("--download fetches into the dataset cache; it cannot be combined with --data");
+        throw UsageError(
+            "--download fetches into the dataset cache; it cannot be combined with --data");
     }
     if (!o.lrGiven && o.optimizer == OptimizerKind::Adam) o.lr = 0.001f;
     if (o.modelPath.empty()) o.modelPath = o.outputDir + "/model.npz";

@@ -40,9 +40,9 @@ struct Options {
     bool download = false;
 
     // other modes
-    std::string evaluateModel;              // --evaluate MODEL.npz
-    std::vector<std::string> predictFiles;  // --predict FILE (repeatable)
-    std::string modelPath;                  // --model for --predict; default output_dir/model.npz
+    std::string evaluateModel;             // --evaluate MODEL.npz
+    std::vector<std::string> predictFiles; // --predict FILE (repeatable)
+    std::string modelPath;                 // --model for --predict; default output_dir/model.npz
 
     int logInterval = 100; // steps between batch_loss metrics
 };

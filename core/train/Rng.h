@@ -13,7 +13,8 @@ namespace lb::train {
 
 class Rng {
 public:
-    explicit Rng(std::uint64_t seed) : gen_(seed) {}
+    explicit Rng(std::uint64_t seed)
+        : gen_(seed) {}
 
     std::uint64_t next() { return gen_(); }
 
@@ -32,15 +33,16 @@ public:
     // Standard normal (Box-Muller; the second value is dropped to keep the stream simple).
     double normal() {
         double u1 = uniform();
-        while (u1 <= 0.0) u1 = uniform();
+        while (u1 <= 0.0)
+            u1 = uniform();
         const double u2 = uniform();
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
     }
 
     // Fisher-Yates shuffle of a whole array.
-    template <typename T>
-    void shuffle(T* data, std::size_t n) {
-        for (std::size_t i = n; i > 1; --i) std::swap(data[i - 1], data[below(i)]);
+    template <typename T> void shuffle(T* data, std::size_t n) {
+        for (std::size_t i = n; i > 1; --i)
+            std::swap(data[i - 1], data[below(i)]);
     }
 
 private:

@@ -15,17 +15,20 @@ namespace {
 constexpr int kSpinIterations = 4000;
 } // namespace
 
-ThreadPool::ThreadPool(int threads) : threads_(threads < 1 ? 1 : threads) {
+ThreadPool::ThreadPool(int threads)
+    : threads_(threads < 1 ? 1 : threads) {
     // Workers start from generation 0, not from whatever they read when they first run: a pool
     // destroyed before a worker got scheduled must still wake it.
-    for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { workerLoop(0); });
+    for (int i = 1; i < threads_; ++i)
+        workers_.emplace_back([this] { workerLoop(0); });
 }
 
 ThreadPool::~ThreadPool() {
     stop_.store(true, std::memory_order_release);
     generation_.fetch_add(1, std::memory_order_acq_rel);
     generation_.notify_all();
-    for (auto& t : workers_) t.join();
+    for (auto& t : workers_)
+        t.join();
 }
 
 void ThreadPool::runTasks(std::uint32_t generation) {
@@ -46,7 +49,8 @@ void ThreadPool::runTasks(std::uint32_t generation) {
 void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     if (tasks <= 0) return;
     if (workers_.empty() || tasks == 1 || tasks > 0xffff) {
-        for (int t = 0; t < tasks; ++t) fn(t);
+        for (int t = 0; t < tasks; ++t)
+            fn(t);
         return;
     }
     const std::uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
@@ -59,8 +63,10 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     generation_.notify_all();
     runTasks(generation);
     for (int spin = 0; pending_.load(std::memory_order_acquire) != 0; ++spin) {
-        if (spin < kSpinIterations) LB_CPU_RELAX();
-        else std::this_thread::yield();
+        if (spin < kSpinIterations)
+            LB_CPU_RELAX();
+        else
+            std::this_thread::yield();
     }
 }
 

@@ -8,11 +8,9 @@
 #include "train/Sha256.h"
 
 #include <QtTest>
-
-#include <zlib.h>
-
 #include <cstdlib>
 #include <fstream>
+#include <zlib.h>
 
 using namespace lb::train;
 namespace fs = std::filesystem;
@@ -24,14 +22,16 @@ IdxImages someImages(int count, int rows = 28, int cols = 28) {
     im.count = count;
     im.rows = rows;
     im.cols = cols;
-    for (int i = 0; i < count * rows * cols; ++i) im.pixels.push_back(std::uint8_t(i * 7));
+    for (int i = 0; i < count * rows * cols; ++i)
+        im.pixels.push_back(std::uint8_t(i * 7));
     return im;
 }
 
 IdxLabels someLabels(int count) {
     IdxLabels l;
     l.count = count;
-    for (int i = 0; i < count; ++i) l.labels.push_back(std::uint8_t(i % 10));
+    for (int i = 0; i < count; ++i)
+        l.labels.push_back(std::uint8_t(i % 10));
     return l;
 }
 
@@ -53,8 +53,7 @@ void gzipFile(const fs::path& from, const fs::path& to) {
 }
 
 // Runs fn and returns the TrainError message, failing when nothing is thrown.
-template <typename Fn>
-QString errorOf(Fn&& fn) {
+template <typename Fn> QString errorOf(Fn&& fn) {
     try {
         fn();
     } catch (const TrainError& e) {
@@ -137,7 +136,8 @@ private slots:
         bytes.push_back(1);
         writeBytes(p, bytes);
         const QString msg = errorOf([&] { readIdxLabels(p); });
-        QVERIFY2(msg.contains("long-labels") && msg.contains("1 unexpected bytes"), qPrintable(msg));
+        QVERIFY2(msg.contains("long-labels") && msg.contains("1 unexpected bytes"),
+                 qPrintable(msg));
     }
 
     void labelOutOfRangeIsReported() {
@@ -145,14 +145,16 @@ private slots:
         l.labels[4] = 12;
         writeIdxLabels(dir() / "bad-labels", l);
         const QString msg = errorOf([&] { readIdxLabels(dir() / "bad-labels"); });
-        QVERIFY2(msg.contains("bad-labels") && msg.contains("label 12 at index 4"), qPrintable(msg));
+        QVERIFY2(msg.contains("bad-labels") && msg.contains("label 12 at index 4"),
+                 qPrintable(msg));
     }
 
     void mismatchedImagesAndLabelsAreReported() {
         writeIdxImages(dir() / "m-images", someImages(5));
         writeIdxLabels(dir() / "m-labels", someLabels(4));
         int rows = 0, cols = 0;
-        QString msg = errorOf([&] { loadSplit(dir() / "m-images", dir() / "m-labels", &rows, &cols); });
+        QString msg =
+            errorOf([&] { loadSplit(dir() / "m-images", dir() / "m-labels", &rows, &cols); });
         QVERIFY2(msg.contains("m-images") && msg.contains("5 images") && msg.contains("m-labels") &&
                      msg.contains("4 labels"),
                  qPrintable(msg));
@@ -182,8 +184,8 @@ private slots:
         fs::create_directories(d);
         writeIdxLabels(d / "train-labels-idx1-ubyte", someLabels(2));
         const QString msg = errorOf([&] { findDatasetFiles(d); });
-        QVERIFY2(msg.contains("train-images-idx3-ubyte") && msg.contains("t10k-labels-idx1-ubyte") &&
-                     !msg.contains("train-labels"),
+        QVERIFY2(msg.contains("train-images-idx3-ubyte") &&
+                     msg.contains("t10k-labels-idx1-ubyte") && !msg.contains("train-labels"),
                  qPrintable(msg));
     }
 
@@ -232,7 +234,8 @@ private slots:
         std::string sum, name;
         int checked = 0;
         while (sums >> sum >> name) {
-            if (name != "t10k-labels-idx1-ubyte.gz" && name != "train-labels-idx1-ubyte.gz") continue;
+            if (name != "t10k-labels-idx1-ubyte.gz" && name != "train-labels-idx1-ubyte.gz")
+                continue;
             QCOMPARE(QString::fromStdString(sha256File(fs::path(LABBENCH_MNIST_DIR) / name)),
                      QString::fromStdString(sum));
             ++checked;
@@ -241,8 +244,9 @@ private slots:
     }
 
     void chainerFlagsParse() {
-        const Options o = parseOptions({"-e", "3", "--batchsize=64", "-o", "out", "--gpu_id", "-1",
-                                        "--hidden", "300,100", "--optimizer", "adam", "--seed", "9"});
+        const Options o =
+            parseOptions({"-e", "3", "--batchsize=64", "-o", "out", "--gpu_id", "-1", "--hidden",
+                          "300,100", "--optimizer", "adam", "--seed", "9"});
         QCOMPARE(o.epochs, 3);
         QCOMPARE(o.batchSize, 64);
         QCOMPARE(QString::fromStdString(o.outputDir), QString("out"));

@@ -8,19 +8,16 @@
 #include "train/Rng.h"
 
 #include <QtTest>
-
-#include <zlib.h>
-
 #include <cstdlib>
 #include <fstream>
+#include <zlib.h>
 
 using namespace lb::train;
 namespace fs = std::filesystem;
 
 namespace {
 
-template <typename Fn>
-QString errorOf(Fn&& fn) {
+template <typename Fn> QString errorOf(Fn&& fn) {
     try {
         fn();
     } catch (const TrainError& e) {
@@ -30,7 +27,8 @@ QString errorOf(Fn&& fn) {
 }
 
 void putBe32(std::vector<std::uint8_t>& b, std::uint32_t v) {
-    for (int s = 24; s >= 0; s -= 8) b.push_back(std::uint8_t(v >> s));
+    for (int s = 24; s >= 0; s -= 8)
+        b.push_back(std::uint8_t(v >> s));
 }
 
 // A PNG whose row y uses filter y % 5 (none, sub, up, average, paeth), encoded here
@@ -41,7 +39,8 @@ std::vector<std::uint8_t> makePng(int w, int h, const std::vector<std::uint8_t>&
     const int stride = w * channels;
     std::vector<std::uint8_t> img(std::size_t(stride) * h);
     for (int i = 0; i < w * h; ++i)
-        for (int c = 0; c < channels; ++c) img[i * channels + c] = c == 0 ? grey[i] : std::uint8_t(200);
+        for (int c = 0; c < channels; ++c)
+            img[i * channels + c] = c == 0 ? grey[i] : std::uint8_t(200);
     std::vector<std::uint8_t> raw;
     for (int y = 0; y < h; ++y) {
         const int f = y % 5;
@@ -56,7 +55,8 @@ std::vector<std::uint8_t> makePng(int w, int h, const std::vector<std::uint8_t>&
             if (f == 2) pred = b;
             if (f == 3) pred = (a + b) / 2;
             if (f == 4) {
-                const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+                const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b),
+                          pc = std::abs(p - c);
                 pred = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
             }
             raw.push_back(std::uint8_t(cur - pred));
@@ -99,7 +99,8 @@ SavedModel smallModel() {
     m.cols = 3;
     m.parameters = heInitialParameters(m.arch, 5);
     for (int l = 0; l < m.arch.layers(); ++l)
-        for (int o = 0; o < m.arch.sizes[l + 1]; ++o) m.parameters[m.arch.biasOffset(l) + o] = 0.01f * (o + 1);
+        for (int o = 0; o < m.arch.sizes[l + 1]; ++o)
+            m.parameters[m.arch.biasOffset(l) + o] = 0.01f * (o + 1);
     return m;
 }
 
@@ -169,7 +170,8 @@ private slots:
             std::vector<double> z(out);
             for (int o = 0; o < out; ++o) {
                 double s = m.parameters[m.arch.biasOffset(l) + o];
-                for (int i = 0; i < in; ++i) s += a[i] * m.parameters[m.arch.weightOffset(l) + i * out + o];
+                for (int i = 0; i < in; ++i)
+                    s += a[i] * m.parameters[m.arch.weightOffset(l) + i * out + o];
                 z[o] = l < m.arch.layers() - 1 ? std::max(0.0, s) : s;
             }
             a = z;
@@ -191,11 +193,14 @@ print(' '.join('%.9f' % v for v in x))
         py.start("/usr/bin/python3", {"-c", script, QString::fromStdString(p.string())});
         QVERIFY(py.waitForFinished(60000));
         const QString err = QString::fromUtf8(py.readAllStandardError());
-        if (err.contains("No module named 'numpy'")) QSKIP("numpy is not installed for /usr/bin/python3");
+        if (err.contains("No module named 'numpy'"))
+            QSKIP("numpy is not installed for /usr/bin/python3");
         QVERIFY2(py.exitCode() == 0, qPrintable(err));
-        const QStringList values = QString::fromUtf8(py.readAllStandardOutput()).split(' ', Qt::SkipEmptyParts);
+        const QStringList values =
+            QString::fromUtf8(py.readAllStandardOutput()).split(' ', Qt::SkipEmptyParts);
         QCOMPARE(values.size(), 3);
-        for (int i = 0; i < 3; ++i) QVERIFY(std::abs(values[i].toDouble() - a[i]) < 1e-5);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(std::abs(values[i].toDouble() - a[i]) < 1e-5);
     }
 
     void pngEveryFilterDecodes_data() {
@@ -207,7 +212,8 @@ print(' '.join('%.9f' % v for v in x))
         QFETCH(int, colourType);
         std::vector<std::uint8_t> grey(28 * 28);
         Rng rng(1);
-        for (auto& g : grey) g = std::uint8_t(rng.below(256));
+        for (auto& g : grey)
+            g = std::uint8_t(rng.below(256));
         writeBytes(dir() / "f.png", makePng(28, 28, grey, colourType));
         const GreyImage img = readGreyImage(dir() / "f.png");
         QCOMPARE(img.width, 28);
@@ -241,10 +247,13 @@ print(' '.join('%.9f' % v for v in x))
     }
 
     void pgmBinaryAndAscii() {
-        std::vector<std::uint8_t> p5{'P', '5', '\n', '#', ' ', 'c', '\n', '3', ' ', '2', '\n', '2', '5', '5', '\n'};
-        for (int i = 0; i < 6; ++i) p5.push_back(std::uint8_t(i * 40));
+        std::vector<std::uint8_t> p5{'P', '5', '\n', '#', ' ', 'c', '\n', '3',
+                                     ' ', '2', '\n', '2', '5', '5', '\n'};
+        for (int i = 0; i < 6; ++i)
+            p5.push_back(std::uint8_t(i * 40));
         writeBytes(dir() / "a.pgm", p5);
-        QCOMPARE(readGreyImage(dir() / "a.pgm").pixels, (std::vector<std::uint8_t>{0, 40, 80, 120, 160, 200}));
+        QCOMPARE(readGreyImage(dir() / "a.pgm").pixels,
+                 (std::vector<std::uint8_t>{0, 40, 80, 120, 160, 200}));
         const std::string p2 = "P2\n2 1\n255\n7 255\n";
         writeBytes(dir() / "b.pgm", std::vector<std::uint8_t>(p2.begin(), p2.end()));
         QCOMPARE(readGreyImage(dir() / "b.pgm").pixels, (std::vector<std::uint8_t>{7, 255}));

@@ -8,7 +8,6 @@
 #include "train/Rng.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -24,16 +23,19 @@ struct Case {
 };
 
 // Fills A, B, C (with padding columns) and returns the max error relative to sum |a||b|.
-template <typename Gemm>
-double maxError(const Case& t, Gemm&& gemm) {
+template <typename Gemm> double maxError(const Case& t, Gemm&& gemm) {
     Rng rng(std::uint64_t(t.m * 131 + t.n * 7 + t.k));
     const int aRows = t.ta ? t.k : t.m, aCols = t.ta ? t.m : t.k;
     const int bRows = t.tb ? t.n : t.k, bCols = t.tb ? t.k : t.n;
     const int lda = aCols + 3, ldb = bCols + 5, ldc = t.n + 2;
-    std::vector<float> a(std::size_t(aRows) * lda), b(std::size_t(bRows) * ldb), c(std::size_t(t.m) * ldc);
-    for (auto& x : a) x = float(rng.normal());
-    for (auto& x : b) x = float(rng.normal());
-    for (auto& x : c) x = t.beta == 0.0f ? std::numeric_limits<float>::quiet_NaN() : float(rng.normal());
+    std::vector<float> a(std::size_t(aRows) * lda), b(std::size_t(bRows) * ldb),
+        c(std::size_t(t.m) * ldc);
+    for (auto& x : a)
+        x = float(rng.normal());
+    for (auto& x : b)
+        x = float(rng.normal());
+    for (auto& x : c)
+        x = t.beta == 0.0f ? std::numeric_limits<float>::quiet_NaN() : float(rng.normal());
     const std::vector<float> c0 = c;
     gemm(t, a.data(), lda, b.data(), ldb, c.data(), ldc);
     double worst = 0;
@@ -76,11 +78,15 @@ void addCases() {
             for (int tb = 0; tb < 2; ++tb)
                 for (float beta : {0.0f, 0.5f}) {
                     const QByteArray name = QString("%1x%2x%3 %4%5 beta=%6")
-                                                .arg(s[0]).arg(s[1]).arg(s[2])
-                                                .arg(ta ? "T" : "N").arg(tb ? "T" : "N")
-                                                .arg(beta).toUtf8();
-                    QTest::newRow(name.constData())
-                        << bool(ta) << bool(tb) << s[0] << s[1] << s[2] << (beta == 0 ? 1.0f : -0.75f) << beta;
+                                                .arg(s[0])
+                                                .arg(s[1])
+                                                .arg(s[2])
+                                                .arg(ta ? "T" : "N")
+                                                .arg(tb ? "T" : "N")
+                                                .arg(beta)
+                                                .toUtf8();
+                    QTest::newRow(name.constData()) << bool(ta) << bool(tb) << s[0] << s[1] << s[2]
+                                                    << (beta == 0 ? 1.0f : -0.75f) << beta;
                 }
 }
 
@@ -100,12 +106,11 @@ private slots:
         QFETCH(int, k);
         QFETCH(float, alpha);
         QFETCH(float, beta);
-        const double err = maxError({ta, tb, m, n, k, alpha, beta},
-                                    [](const Case& t, const float* a, int lda, const float* b,
-                                       int ldb, float* c, int ldc) {
-                                        sgemmAvx512(t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b,
-                                                    ldb, t.beta, c, ldc);
-                                    });
+        const double err = maxError(
+            {ta, tb, m, n, k, alpha, beta},
+            [](const Case& t, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+                sgemmAvx512(t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
+            });
         QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
     }
 
@@ -120,13 +125,12 @@ private slots:
         QFETCH(float, alpha);
         QFETCH(float, beta);
         CpuBackend backend(2);
-        const double err = maxError({ta, tb, m, n, k, alpha, beta},
-                                    [&](const Case& t, const float* a, int lda, const float* b,
-                                        int ldb, float* c, int ldc) {
-                                        backend.gemm(t.ta ? Trans::Yes : Trans::No,
-                                                     t.tb ? Trans::Yes : Trans::No, t.m, t.n, t.k,
-                                                     t.alpha, a, lda, b, ldb, t.beta, c, ldc);
-                                    });
+        const double err = maxError(
+            {ta, tb, m, n, k, alpha, beta}, [&](const Case& t, const float* a, int lda,
+                                                const float* b, int ldb, float* c, int ldc) {
+                backend.gemm(t.ta ? Trans::Yes : Trans::No, t.tb ? Trans::Yes : Trans::No, t.m, t.n,
+                             t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
+            });
         QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
     }
 };

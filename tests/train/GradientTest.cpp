@@ -9,7 +9,6 @@
 #include "train/ThreadPool.h"
 
 #include <QtTest>
-
 #include <atomic>
 #include <cmath>
 #include <vector>
@@ -36,7 +35,8 @@ struct RefMlp {
             for (int r = 0; r < B; ++r)
                 for (int o = 0; o < out; ++o) {
                     double s = 0;
-                    for (int i = 0; i < in; ++i) s += acts[l][r * in + i] * W[l][i * out + o];
+                    for (int i = 0; i < in; ++i)
+                        s += acts[l][r * in + i] * W[l][i * out + o];
                     z[r * out + o] = l < layers() - 1 ? kernels::biasRelu(s, b[l][o]) : s + b[l][o];
                 }
             acts.push_back(std::move(z));
@@ -69,7 +69,8 @@ struct RefMlp {
                 for (int r = 0; r < B; ++r)
                     for (int i = 0; i < in; ++i) {
                         double s = 0;
-                        for (int o = 0; o < out; ++o) s += delta[r * out + o] * W[l][i * out + o];
+                        for (int o = 0; o < out; ++o)
+                            s += delta[r * out + o] * W[l][i * out + o];
                         prev[r * in + i] = kernels::reluBackward(s, acts[l][r * in + i]);
                     }
                 delta = std::move(prev);
@@ -91,21 +92,26 @@ Problem makeProblem(std::vector<int> sizes, int B, std::uint64_t seed) {
     Rng rng(seed);
     for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
         std::vector<double> w(std::size_t(sizes[l]) * sizes[l + 1]);
-        for (auto& v : w) v = rng.normal() * std::sqrt(2.0 / sizes[l]);
+        for (auto& v : w)
+            v = rng.normal() * std::sqrt(2.0 / sizes[l]);
         std::vector<double> bias(sizes[l + 1]);
-        for (auto& v : bias) v = 0.1 * rng.normal();
+        for (auto& v : bias)
+            v = 0.1 * rng.normal();
         p.net.W.push_back(w);
         p.net.b.push_back(bias);
     }
     p.x.resize(std::size_t(B) * sizes[0]);
-    for (auto& v : p.x) v = rng.uniform();
-    for (int r = 0; r < B; ++r) p.y.push_back(int(rng.below(std::uint64_t(sizes.back()))));
+    for (auto& v : p.x)
+        v = rng.uniform();
+    for (int r = 0; r < B; ++r)
+        p.y.push_back(int(rng.below(std::uint64_t(sizes.back()))));
     return p;
 }
 
 double maxAbs(const std::vector<double>& v) {
     double m = 0;
-    for (double x : v) m = std::max(m, std::abs(x));
+    for (double x : v)
+        m = std::max(m, std::abs(x));
     return m;
 }
 
@@ -139,8 +145,11 @@ private slots:
                                        std::max(1e-6, std::abs(numeric) + std::abs(grads[i]));
                     if (err > 1e-5) {
                         QFAIL(qPrintable(QString("layer %1 %2[%3]: analytic %4 numeric %5")
-                                             .arg(l + 1).arg(which ? "b" : "W").arg(i)
-                                             .arg(grads[i], 0, 'g', 10).arg(numeric, 0, 'g', 10)));
+                                             .arg(l + 1)
+                                             .arg(which ? "b" : "W")
+                                             .arg(i)
+                                             .arg(grads[i], 0, 'g', 10)
+                                             .arg(numeric, 0, 'g', 10)));
                     }
                 }
             }
@@ -219,8 +228,11 @@ private slots:
                 for (std::size_t i = 0; i < ref.size(); ++i) {
                     if (std::abs(grads[off + i] - ref[i]) > 1e-4 * scale + 1e-7) {
                         QFAIL(qPrintable(QString("layer %1 %2[%3]: cpu %4 reference %5")
-                                             .arg(l + 1).arg(which ? "b" : "W").arg(i)
-                                             .arg(grads[off + i]).arg(ref[i])));
+                                             .arg(l + 1)
+                                             .arg(which ? "b" : "W")
+                                             .arg(i)
+                                             .arg(grads[off + i])
+                                             .arg(ref[i])));
                     }
                 }
             }
@@ -264,7 +276,8 @@ private slots:
         step.kind = OptimizerKind::Adam;
         step.adam = {0.001f, 0.9f, 0.999f, 1e-8f, 1e-4f, 0.1f, 0.001f};
         backend.optimizerStep(step, w.data(), g.data(), s1.data(), s2.data(), n);
-        for (std::size_t i = 0; i < n; ++i) kernels::adamUpdate(wRef[i], g[i], s1Ref[i], s2Ref[i], step.adam);
+        for (std::size_t i = 0; i < n; ++i)
+            kernels::adamUpdate(wRef[i], g[i], s1Ref[i], s2Ref[i], step.adam);
         QVERIFY(w == wRef && s1 == s1Ref && s2 == s2Ref);
     }
 
@@ -274,7 +287,8 @@ private slots:
         const std::vector<std::int32_t> labels{5, 6, 7}, idx{2, 0};
         std::vector<float> dst(4);
         std::vector<std::int32_t> dstLabels(2);
-        backend.gatherRows(src.data(), labels.data(), 2, idx.data(), 2, dst.data(), dstLabels.data());
+        backend.gatherRows(src.data(), labels.data(), 2, idx.data(), 2, dst.data(),
+                           dstLabels.data());
         QCOMPARE(dst, (std::vector<float>{20, 21, 0, 1}));
         QCOMPARE(dstLabels, (std::vector<std::int32_t>{7, 5}));
     }
@@ -288,7 +302,8 @@ private slots:
             pool.run(tasks, [&](int t) { hits[t].fetch_add(1); });
             for (int t = 0; t < 64; ++t) {
                 const int want = t < tasks ? 1 : 0;
-                if (hits[t].exchange(0) != want) QFAIL(qPrintable(QString("job %1 task %2").arg(job).arg(t)));
+                if (hits[t].exchange(0) != want)
+                    QFAIL(qPrintable(QString("job %1 task %2").arg(job).arg(t)));
             }
         }
     }
@@ -300,10 +315,14 @@ private slots:
         QVERIFY(a == b);
         QVERIFY(a != c);
         double sum2 = 0;
-        for (std::size_t i = 0; i < 784 * 100; ++i) { const double w = a[arch.weightOffset(0) + i]; sum2 += w * w; }
+        for (std::size_t i = 0; i < 784 * 100; ++i) {
+            const double w = a[arch.weightOffset(0) + i];
+            sum2 += w * w;
+        }
         const double var = sum2 / (784 * 100);
         QVERIFY2(std::abs(var - 2.0 / 784) < 0.1 * 2.0 / 784, qPrintable(QString::number(var)));
-        for (int o = 0; o < 100; ++o) QCOMPARE(a[arch.biasOffset(0) + o], 0.0f);
+        for (int o = 0; o < 100; ++o)
+            QCOMPARE(a[arch.biasOffset(0) + o], 0.0f);
     }
 };
 

@@ -7,7 +7,6 @@
 #include "train/Image.h"
 
 #include <QtTest>
-
 #include <map>
 
 namespace fs = std::filesystem;
@@ -32,7 +31,8 @@ Result run(const QStringList& args, const QString& metricsFile = {}, const QStri
     p.start(kProgram, args);
     if (!p.waitForFinished(240000)) return {};
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 
 struct Metric {
@@ -85,8 +85,8 @@ private slots:
         metrics_ = path("metrics.jsonl");
         QElapsedTimer timer;
         timer.start();
-        const Result r = run({"--data", kMnist, "-e", "10", "--seed", "1", "--threads", "2", "-o", out_},
-                             metrics_);
+        const Result r = run(
+            {"--data", kMnist, "-e", "10", "--seed", "1", "--threads", "2", "-o", out_}, metrics_);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         qInfo("10 epochs in %.1f s", timer.elapsed() / 1000.0);
         const auto metrics = readMetrics(metrics_);
@@ -119,12 +119,14 @@ private slots:
         QFile f(metrics_);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray first = f.readLine();
-        QVERIFY2(first.startsWith("{\"name\": \"Batch size\", \"value\": 100, \"step\": 0, \"time\": "),
-                 first.constData());
+        QVERIFY2(
+            first.startsWith("{\"name\": \"Batch size\", \"value\": 100, \"step\": 0, \"time\": "),
+            first.constData());
     }
 
     void evaluateGivesTheSameAccuracy() {
-        const Result r = run({"--evaluate", out_ + "/model.npz", "--data", kMnist, "--threads", "2"});
+        const Result r =
+            run({"--evaluate", out_ + "/model.npz", "--data", kMnist, "--threads", "2"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QRegularExpressionMatch m =
             QRegularExpression("test accuracy ([0-9.]+)").match(r.out);
@@ -153,7 +155,8 @@ print((x.argmax(1) == y).mean())
         py.start("/usr/bin/python3", {"-c", script, out_ + "/model.npz", kMnist});
         QVERIFY(py.waitForFinished(120000));
         const QString err = QString::fromUtf8(py.readAllStandardError());
-        if (err.contains("No module named 'numpy'")) QSKIP("numpy is not installed for /usr/bin/python3");
+        if (err.contains("No module named 'numpy'"))
+            QSKIP("numpy is not installed for /usr/bin/python3");
         QVERIFY2(py.exitCode() == 0, qPrintable(err));
         const double acc = QString::fromUtf8(py.readAllStandardOutput()).trimmed().toDouble();
         QVERIFY2(std::abs(acc - finalAccuracy_) <= 0.0005, qPrintable(QString::number(acc)));
@@ -162,14 +165,17 @@ print((x.argmax(1) == y).mean())
     // The first test images as PNG files and as one IDX file: same digits from both, and the
     // right digit for (nearly) all.
     void predictClassifiesPngAndIdx() {
-        const auto images = lb::train::readIdxImages((kMnist + "/t10k-images-idx3-ubyte.gz").toStdString());
-        const auto labels = lb::train::readIdxLabels((kMnist + "/t10k-labels-idx1-ubyte.gz").toStdString());
+        const auto images =
+            lb::train::readIdxImages((kMnist + "/t10k-images-idx3-ubyte.gz").toStdString());
+        const auto labels =
+            lb::train::readIdxLabels((kMnist + "/t10k-labels-idx1-ubyte.gz").toStdString());
         constexpr int kCount = 8;
         QStringList args{"--model", out_ + "/model.npz"};
         lb::train::IdxImages some{kCount, 28, 28, {}};
         for (int i = 0; i < kCount; ++i) {
             lb::train::GreyImage img{28, 28, {}};
-            img.pixels.assign(images.pixels.begin() + i * 784, images.pixels.begin() + (i + 1) * 784);
+            img.pixels.assign(images.pixels.begin() + i * 784,
+                              images.pixels.begin() + (i + 1) * 784);
             some.pixels.insert(some.pixels.end(), img.pixels.begin(), img.pixels.end());
             const QString png = path(QString("digit%1.png").arg(i));
             lb::train::writePng(png.toStdString(), img);
@@ -178,16 +184,20 @@ print((x.argmax(1) == y).mean())
         lb::train::writeIdxImages(path("some-idx3-ubyte").toStdString(), some);
         const Result r = run(args);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const Result ri = run({"--model", out_ + "/model.npz", "--predict", path("some-idx3-ubyte")});
+        const Result ri =
+            run({"--model", out_ + "/model.npz", "--predict", path("some-idx3-ubyte")});
         QVERIFY2(ri.exitCode == 0, qPrintable(ri.err));
         const QRegularExpression line(": ([0-9]) \\(p=([0-9.]+)\\)");
         QList<int> fromPng, fromIdx;
-        for (auto it = line.globalMatch(r.out); it.hasNext();) fromPng << it.next().captured(1).toInt();
-        for (auto it = line.globalMatch(ri.out); it.hasNext();) fromIdx << it.next().captured(1).toInt();
+        for (auto it = line.globalMatch(r.out); it.hasNext();)
+            fromPng << it.next().captured(1).toInt();
+        for (auto it = line.globalMatch(ri.out); it.hasNext();)
+            fromIdx << it.next().captured(1).toInt();
         QCOMPARE(fromPng.size(), kCount);
         QCOMPARE(fromPng, fromIdx);
         int right = 0;
-        for (int i = 0; i < kCount; ++i) right += fromPng[i] == labels.labels[i];
+        for (int i = 0; i < kCount; ++i)
+            right += fromPng[i] == labels.labels[i];
         QVERIFY2(right >= kCount - 1, qPrintable(r.out));
     }
 
@@ -196,7 +206,8 @@ print((x.argmax(1) == y).mean())
         auto curve = [&](const QString& tag, const QString& seed) {
             const QString m = path("repro-" + tag + ".jsonl");
             const Result r = run({"--data", kMnist, "-e", "2", "--seed", seed, "--threads", "2",
-                                  "--log_interval", "50", "-o", path("repro-" + tag)}, m);
+                                  "--log_interval", "50", "-o", path("repro-" + tag)},
+                                 m);
             QStringList lines;
             for (const auto& x : readMetrics(m))
                 if (x.name == "loss" || x.name == "batch_loss" || x.name == "Accuracy")

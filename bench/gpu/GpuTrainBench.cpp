@@ -1,6 +1,7 @@
 // bench_gpu_train: epoch time and images/s of the CUDA backend for the two reference models,
 // with and without CUDA graphs, against the device's GEMM bound. Run on a GPU machine:
 //   build/bin/bench_gpu_train --data ../shared/data/mnist [--epochs 5] [--only 1000,1000]
+//   build/bin/bench_gpu_train --breakdown      (GPU time of each operation of one step)
 // The GEMM bound of an epoch is its matrix-product FLOPs at the SGEMM rate this device reaches
 // on a large square product (measured here, FP32); "gemm-only" is the epoch's actual cuBLAS
 // calls, same shapes, timed alone (eager launches). Ratios are bound / measured epoch time.
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -108,6 +110,131 @@ double gemmOnlySeconds(const std::vector<Gemm>& gemms, bool tf32, bool splitK) {
     return median(times);
 }
 
+// GPU time per operation of one training step, each op recorded `reps` times in one CUDA graph
+// and replayed: what the op costs inside the step's graph, node-to-node latency included.
+double perOpInGraph(Backend& b, const std::function<void()>& op, int reps) {
+    b.beginStepCapture();
+    for (int i = 0; i < reps; ++i) op();
+    b.endStepCapture();
+    const OptimizerStep same{};
+    b.replayStep(nullptr, same);
+    b.synchronize();
+    const int launches = 20;
+    const double start = now();
+    for (int i = 0; i < launches; ++i) b.replayStep(nullptr, same);
+    b.synchronize();
+    return (now() - start) / (launches * reps);
+}
+
+// The step of an MLP taken apart: every Backend call of Trainer::issueStep with its shape.
+void breakdown(const Architecture& arch, int B) {
+    auto b = cuda(true, false);
+    const int L = arch.layers(), classes = arch.classes(), features = arch.inputs();
+    int widest = 1;
+    for (int s : arch.sizes) widest = std::max(widest, s);
+    const std::size_t big = std::size_t(B) * widest;
+    DeviceBuffer<float> src(*b, std::size_t(1000) * features), x(*b, big), y(*b, big),
+        d(*b, big), w(*b, std::size_t(widest) * widest), bias(*b, widest);
+    DeviceBuffer<std::int32_t> srcLabels(*b, 1000), idx(*b, B), labels(*b, B);
+    DeviceBuffer<float> params(*b, arch.parameterCount()), grads(*b, arch.parameterCount()),
+        mom(*b, arch.parameterCount());
+    DeviceBuffer<double> stats(*b, 2);
+    for (auto* buf : {&src, &x, &y, &d, &w, &bias, &params, &grads, &mom}) buf->zero();
+    srcLabels.zero(), idx.zero(), labels.zero(), stats.zero();
+    struct Op {
+        std::string name;
+        std::function<void()> run;
+    };
+    std::vector<Op> ops;
+    const auto shape = [](int m, int n, int k) {
+        return std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+    };
+    for (int l = 0; l < L; ++l) {
+        const int in = arch.sizes[l], out = arch.sizes[l + 1];
+        ops.push_back({"gemm fwd " + shape(B, out, in), [=, &b, &x, &w, &y] {
+                           b->gemm(Trans::No, Trans::No, B, out, in, 1.0f, x.data(), in,
+                                   w.data(), out, 0.0f, y.data(), out);
+                       }});
+        ops.push_back({"bias+act " + shape(B, out, 1), [=, &b, &y, &bias] {
+                           b->biasActivation(y.data(), bias.data(), B, out,
+                                             l + 1 < L ? Activation::Relu : Activation::None);
+                       }});
+    }
+    ops.push_back({"softmax+xent " + shape(B, classes, 1), [=, &b, &y, &labels, &d, &stats] {
+                       b->softmaxCrossEntropy(y.data(), labels.data(), B, classes, 1.0f / B,
+                                              d.data(), stats.data());
+                   }});
+    for (int l = L - 1; l >= 0; --l) {
+        const int in = arch.sizes[l], out = arch.sizes[l + 1];
+        ops.push_back({"gemm dW " + shape(in, out, B), [=, &b, &x, &d, &w] {
+                           b->gemm(Trans::Yes, Trans::No, in, out, B, 1.0f, x.data(), in,
+                                   d.data(), out, 0.0f, w.data(), out);
+                       }});
+        ops.push_back({"column sum " + shape(B, out, 1), [=, &b, &d, &bias] {
+                           b->columnSum(d.data(), B, out, bias.data());
+                       }});
+        if (l == 0) break;
+        ops.push_back({"gemm dIn " + shape(B, in, out), [=, &b, &d, &w, &y] {
+                           b->gemm(Trans::No, Trans::Yes, B, in, out, 1.0f, d.data(), out,
+                                   w.data(), out, 0.0f, y.data(), in);
+                       }});
+        ops.push_back({"relu backward " + shape(B, in, 1), [=, &b, &y, &x] {
+                           b->reluBackward(y.data(), x.data(), std::size_t(B) * in);
+                       }});
+    }
+    double total = 0;
+    std::printf("step of %s, batch %d, one op type per graph (100 copies):\n",
+                arch.toString().c_str(), B);
+    for (const Op& op : ops) {
+        const double t = perOpInGraph(*b, op.run, 100);
+        total += t;
+        std::printf("  %-28s %7.2f us\n", op.name.c_str(), t * 1e6);
+    }
+    // The gather and the update are the nodes replayStep rewrites: one of each per graph.
+    OptimizerStep sgd;
+    sgd.sgd = {0.01f, 0.9f, 0.0f};
+    const std::size_t n = arch.parameterCount();
+    b->beginStepCapture();
+    b->gatherRows(src.data(), srcLabels.data(), features, idx.data(), B, x.data(), labels.data());
+    b->optimizerStep(sgd, params.data(), grads.data(), mom.data(), nullptr, n);
+    b->endStepCapture();
+    b->replayStep(idx.data(), sgd);
+    b->synchronize();
+    const int launches = 200;
+    const double start = now();
+    for (int i = 0; i < launches; ++i) b->replayStep(idx.data(), sgd);
+    b->synchronize();
+    const double t = (now() - start) / launches;
+    total += t;
+    std::printf("  %-28s %7.2f us  (one 2-node graph per launch)\n",
+                ("gather + sgd " + std::to_string(n)).c_str(), t * 1e6);
+    std::printf("  %-28s %7.2f us  = %.1f ms per epoch of %d steps\n", "sum", total * 1e6,
+                total * 1e3 * ((60000 + B - 1) / B), (60000 + B - 1) / B);
+
+    // The whole step as one graph, replayed back to back: with the same batch index (no node
+    // rewrite) and with a new one each time (the gather node rewritten, as in training).
+    b->beginStepCapture();
+    b->gatherRows(src.data(), srcLabels.data(), features, idx.data(), B, x.data(), labels.data());
+    for (const Op& op : ops) op.run();
+    b->optimizerStep(sgd, params.data(), grads.data(), mom.data(), nullptr, n);
+    b->endStepCapture();
+    DeviceBuffer<std::int32_t> idx2(*b, B);
+    idx2.zero();
+    for (int rewrite = 0; rewrite < 2; ++rewrite) {
+        b->replayStep(idx.data(), sgd);
+        b->synchronize();
+        const double t0 = now();
+        for (int i = 0; i < launches; ++i)
+            b->replayStep(rewrite && i % 2 ? idx2.data() : idx.data(), sgd);
+        const double issued = now() - t0;
+        b->synchronize();
+        const double t = (now() - t0) / launches;
+        std::printf("  %-28s %7.2f us per step (host issue %.2f us)\n",
+                    rewrite ? "whole step, index rewritten" : "whole step, same index", t * 1e6,
+                    issued / launches * 1e6);
+    }
+}
+
 struct Row {
     std::string model;
     int batch;
@@ -120,12 +247,25 @@ int main(int argc, char** argv) {
     std::string dataDir = std::string(LABBENCH_SOURCE_DIR) + "/../shared/data/mnist";
     int epochs = 5;
     std::string only; // "100,100" or "1000,1000": one model (for profiling)
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--data")) dataDir = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--epochs")) epochs = std::max(1, std::atoi(argv[i + 1]));
+    bool breakdownOnly = false;
+    for (int i = 1; i < argc; ++i) {
+        const bool hasValue = i + 1 < argc;
+        if (!std::strcmp(argv[i], "--breakdown")) breakdownOnly = true;
+        else if (!std::strcmp(argv[i], "--data") && hasValue) dataDir = argv[++i];
+        else if (!std::strcmp(argv[i], "--only") && hasValue) only = argv[++i];
+        else if (!std::strcmp(argv[i], "--epochs") && hasValue)
+            epochs = std::max(1, std::atoi(argv[++i]));
+        else {
+            std::fprintf(stderr, "bench_gpu_train: unknown argument %s\n", argv[i]);
+            return 2;
+        }
     }
     try {
+        if (breakdownOnly) {
+            breakdown(parseArchitecture("100,100", 784, 10), 100);
+            breakdown(parseArchitecture("1000,1000", 784, 10), 128);
+            return 0;
+        }
         const Dataset data = loadDataset(findDatasetFiles(dataDir), dataDir);
         {
             auto probe = cuda(true, false);

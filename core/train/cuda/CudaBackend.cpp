@@ -281,8 +281,10 @@ void CudaBackend::beginStepCapture() {
 void CudaBackend::endStepCapture() {
     capturing_ = false;
     LB_CUDA_CHECK(cudaStreamEndCapture(stream_, &graph_));
-    if (gathersCaptured_ != 1 || updatesCaptured_ != 1) {
-        throw TrainError("internal error: a recorded step must hold exactly one batch gather and "
+    // The Trainer records exactly one of each; a recording without them (the GPU bench's
+    // single-operation graphs) replays unchanged. Two would leave one of them stale.
+    if (gathersCaptured_ > 1 || updatesCaptured_ > 1) {
+        throw TrainError("internal error: a recorded step may hold at most one batch gather and "
                          "one optimizer update");
     }
     LB_CUDA_CHECK(cudaGraphInstantiate(&graphExec_, graph_, 0));
@@ -291,15 +293,17 @@ void CudaBackend::endStepCapture() {
 
 void CudaBackend::replayStep(const std::int32_t* idx, const OptimizerStep& step) {
     if (!graphExec_) throw TrainError("internal error: replayStep() before a step was recorded");
-    if (step.kind != capturedKind_) {
+    if (updatesCaptured_ > 0 && step.kind != capturedKind_) {
         throw TrainError("internal error: the optimizer changed after the step was recorded");
     }
     // Only what differs from the recorded step is rewritten: the node API costs ~1 us each.
-    if (gatherArgs_.idx != idx) {
+    if (gatherNode_ && gatherArgs_.idx != idx) {
         gatherArgs_.idx = idx;
         updateKernelNode(graphExec_, gatherNode_, gatherArgs_);
     }
-    if (step.kind == OptimizerKind::Sgd) {
+    if (!optimizerNode_) {
+        // nothing to rewrite
+    } else if (step.kind == OptimizerKind::Sgd) {
         if (std::memcmp(&sgdArgs_.p, &step.sgd, sizeof step.sgd) != 0) {
             sgdArgs_.p = step.sgd;
             updateKernelNode(graphExec_, optimizerNode_, sgdArgs_);

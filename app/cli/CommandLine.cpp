@@ -228,6 +228,7 @@ void registerAllCommands(CommandLine& cli) {
     registerExperimentCommands(cli);
     registerRunCommands(cli);
     registerComputeCommands(cli);
+    registerRemoteCommands(cli);
     registerEnvironmentCommands(cli);
     registerDatastoreCommands(cli);
     registerModelCommands(cli);

@@ -100,6 +100,7 @@ void registerWorkspaceCommands(CommandLine& cli);
 void registerExperimentCommands(CommandLine& cli);
 void registerRunCommands(CommandLine& cli);
 void registerComputeCommands(CommandLine& cli);
+void registerRemoteCommands(CommandLine& cli);
 void registerEnvironmentCommands(CommandLine& cli);
 void registerDatastoreCommands(CommandLine& cli);
 void registerModelCommands(CommandLine& cli);

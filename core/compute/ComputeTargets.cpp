@@ -1,6 +1,8 @@
 // The one place that maps a target kind to its class; a new kind adds one line here.
 #include "compute/ComputeTarget.h"
 #include "compute/LocalTarget.h"
+#include "compute/slurm/SlurmTarget.h"
+#include "compute/ssh/SshTarget.h"
 
 #include "util/Error.h"
 #include "util/Time.h"
@@ -21,6 +23,10 @@ Json ComputeTarget::describe() const {
 std::unique_ptr<ComputeTarget> makeComputeTarget(const ComputeTargetRecord& record) {
     if (record.kind == QLatin1String("local"))
         return std::make_unique<LocalTarget>(record);
+    if (record.kind == QLatin1String("ssh"))
+        return std::make_unique<SshTarget>(record);
+    if (record.kind == QLatin1String("slurm"))
+        return std::make_unique<SlurmTarget>(record);
     throw Error(QStringLiteral("The compute target '%1' is of kind '%2', which this version of "
                                "Labbench cannot run; upgrade Labbench or use another target.")
                     .arg(record.name, record.kind));

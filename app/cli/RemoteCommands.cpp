@@ -1,0 +1,196 @@
+// labbench compute create ssh | compute create slurm | compute test | compute remove, and the
+// internal `remote follow` that a remote target starts for each run (core/compute/ssh).
+#include "CommandLine.h"
+#include "JsonOutput.h"
+
+#include "compute/ComputeTarget.h"
+#include "compute/slurm/SlurmTarget.h"
+#include "compute/ssh/SshTarget.h"
+#include "store/Store.h"
+#include "util/Error.h"
+#include "workspace/Workspace.h"
+
+#include <QDir>
+#include <QRegularExpression>
+
+#include <unistd.h>
+
+namespace lb::cli {
+
+namespace {
+
+void checkTargetName(const QString& name) {
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"));
+    if (!valid.match(name).hasMatch())
+        throw UsageError(QStringLiteral("'%1' is not a valid compute target name: use 1-64 letters, "
+                                        "digits, '-', '_' or '.', starting with a letter or digit.")
+                             .arg(name));
+}
+
+QString absoluteFile(const QString& path) { return path.isEmpty() ? path : QDir(path).absolutePath(); }
+
+SshEndpoint endpointFrom(Invocation& inv) {
+    SshEndpoint e;
+    e.host = inv.valueOr(QStringLiteral("host"), QString());
+    if (auto port = inv.intValue(QStringLiteral("port")))
+        e.port = static_cast<int>(*port);
+    e.user = inv.valueOr(QStringLiteral("user"), QString());
+    e.identity = absoluteFile(inv.valueOr(QStringLiteral("identity"), QString()));
+    e.knownHosts = absoluteFile(inv.valueOr(QStringLiteral("known-hosts"), QString()));
+    e.hostKeyPolicy = inv.valueOr(QStringLiteral("host-key-policy"), QStringLiteral("strict"));
+    return e;
+}
+
+QString requireRemoteDir(Invocation& inv) {
+    const auto dir = inv.value(QStringLiteral("remote-dir"));
+    if (!dir)
+        throw UsageError(QStringLiteral("A remote target needs --remote-dir DIR: the folder on the target "
+                                        "where runs are kept."));
+    return *dir;
+}
+
+int printCreated(Invocation& inv, const QString& name) {
+    const auto target = openComputeTarget(inv.workspace(), name);
+    if (inv.flag(QStringLiteral("json")))
+        printJson(inv.out, target->describe());
+    else
+        inv.out << "Created " << target->record().kind << " compute target '" << name
+                << "' (check it with 'labbench compute test " << name << "')\n";
+    return 0;
+}
+
+int createSsh(Invocation& inv) {
+    const QString name = inv.positional(0);
+    checkTargetName(name);
+    SshTargetConfig config;
+    config.endpoint = endpointFrom(inv);
+    config.remoteDir = requireRemoteDir(inv);
+    config.python = inv.valueOr(QStringLiteral("python"), QString());
+    inv.workspace().store().computeTargets().add(SshTarget::makeRecord(name, config));
+    return printCreated(inv, name);
+}
+
+int createSlurm(Invocation& inv) {
+    const QString name = inv.positional(0);
+    checkTargetName(name);
+    SlurmTargetConfig config;
+    config.endpoint = endpointFrom(inv);
+    config.remoteDir = requireRemoteDir(inv);
+    config.python = inv.valueOr(QStringLiteral("python"), QString());
+    config.partition = inv.valueOr(QStringLiteral("partition"), QString());
+    config.account = inv.valueOr(QStringLiteral("account"), QString());
+    if (auto t = inv.intValue(QStringLiteral("time-limit")))
+        config.timeLimitMinutes = static_cast<int>(*t);
+    if (auto g = inv.intValue(QStringLiteral("gpus-per-node")))
+        config.gpusPerNode = static_cast<int>(*g);
+    inv.workspace().store().computeTargets().add(SlurmTarget::makeRecord(name, config));
+    return printCreated(inv, name);
+}
+
+int testTarget(Invocation& inv) {
+    const auto target = openComputeTarget(inv.workspace(), inv.positional(0));
+    const auto* remote = dynamic_cast<const RemoteTarget*>(target.get());
+    QStringList found;
+    if (remote)
+        found = remote->selfTest();
+    else
+        found << QStringLiteral("'%1' runs on this machine; nothing to connect to").arg(target->name());
+    if (inv.flag(QStringLiteral("json"))) {
+        Json j = Json::array();
+        for (const QString& line : found)
+            j.push_back(toStd(line));
+        printJson(inv.out, {{"name", toStd(target->name())}, {"ok", true}, {"found", j}});
+        return 0;
+    }
+    for (const QString& line : found)
+        inv.out << line << '\n';
+    inv.out << "OK\n";
+    return 0;
+}
+
+int removeTarget(Invocation& inv) {
+    Workspace& ws = inv.workspace();
+    const QString name = inv.positional(0);
+    openComputeTarget(ws, name); // a clear error for an unknown name
+    if (name == ws.config().defaultComputeTarget)
+        throw Error(QStringLiteral("'%1' is the workspace's default compute target; pick another default "
+                                   "before removing it.")
+                        .arg(name));
+    const auto active = ws.store().runs().listByStatus(
+        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name);
+    for (const RunRecord& r : active)
+        if (r.computeTarget == name)
+            throw Error(QStringLiteral("Compute target '%1' still has run %2 (%3); cancel it or wait for it "
+                                       "before removing the target.")
+                            .arg(name, r.id, toString(r.status)));
+    ws.store().computeTargets().remove(name);
+    inv.out << "Removed compute target '" << name << "'\n";
+    return 0;
+}
+
+int follow(Invocation& inv) {
+    FollowOptions options;
+    options.workspaceRoot = inv.workspace().root();
+    options.runId = inv.positional(0);
+    if (auto fd = inv.intValue(QStringLiteral("lock-fd")))
+        options.lockFd = static_cast<int>(*fd);
+    if (auto ms = inv.intValue(QStringLiteral("poll-ms")))
+        options.pollMs = static_cast<int>(*ms);
+    if (!inv.flag(QStringLiteral("foreground"))) {
+        // Whoever started us reaps this first process at once; the follower goes on alone.
+        const pid_t pid = ::fork();
+        if (pid < 0)
+            throw Error(QStringLiteral("Cannot start the follower (fork failed)."));
+        if (pid > 0)
+            ::_exit(0);
+        ::setsid();
+    }
+    return followRemoteRun(options);
+}
+
+QList<OptionSpec> sshOptions() {
+    return {{QStringLiteral("host"), {}, QStringLiteral("HOST"), QStringLiteral("the machine's name or address")},
+            {QStringLiteral("port"), {}, QStringLiteral("P"), QStringLiteral("sshd's port (default 22)")},
+            {QStringLiteral("user"), {}, QStringLiteral("USER"), QStringLiteral("the account there")},
+            {QStringLiteral("identity"), {}, QStringLiteral("KEY"), QStringLiteral("private key file (keys only)")},
+            {QStringLiteral("known-hosts"), {}, QStringLiteral("FILE"), QStringLiteral("known_hosts file to check the host key against")},
+            {QStringLiteral("host-key-policy"), {}, QStringLiteral("POLICY"),
+             QStringLiteral("strict (default: the key must be known) or accept-new")},
+            {QStringLiteral("remote-dir"), {}, QStringLiteral("DIR"), QStringLiteral("folder there for runs (absolute)")},
+            {QStringLiteral("python"), {}, QStringLiteral("EXE"), QStringLiteral("the interpreter there for .py scripts")},
+            jsonOption()};
+}
+
+} // namespace
+
+void registerRemoteCommands(CommandLine& cli) {
+    const QList<PositionalSpec> nameArg{{QStringLiteral("NAME"), QStringLiteral("the target's name")}};
+    cli.add({{QStringLiteral("compute"), QStringLiteral("create"), QStringLiteral("ssh")},
+             QStringLiteral("Create a compute target on a remote machine reached with ssh."),
+             sshOptions(), nameArg, false, createSsh});
+    QList<OptionSpec> slurm = sshOptions();
+    slurm[0].help = QStringLiteral("the login node (default: Slurm on this machine)");
+    slurm << OptionSpec{QStringLiteral("partition"), {}, QStringLiteral("P"), QStringLiteral("Slurm partition")}
+          << OptionSpec{QStringLiteral("account"), {}, QStringLiteral("A"), QStringLiteral("Slurm account")}
+          << OptionSpec{QStringLiteral("time-limit"), {}, QStringLiteral("MIN"),
+                        QStringLiteral("time limit in minutes when the run sets none")}
+          << OptionSpec{QStringLiteral("gpus-per-node"), {}, QStringLiteral("G"),
+                        QStringLiteral("GPUs per node for runs with use_gpu (default 1)")};
+    cli.add({{QStringLiteral("compute"), QStringLiteral("create"), QStringLiteral("slurm")},
+             QStringLiteral("Create a compute target on a Slurm cluster (through ssh, or on this machine)."),
+             slurm, nameArg, false, createSlurm});
+    cli.add({{QStringLiteral("compute"), QStringLiteral("test")},
+             QStringLiteral("Check that a compute target can be reached and print what was found."),
+             {jsonOption()}, nameArg, false, testTarget});
+    cli.add({{QStringLiteral("compute"), QStringLiteral("remove")},
+             QStringLiteral("Remove a compute target that has no unfinished runs."),
+             {}, nameArg, false, removeTarget});
+    cli.add({{QStringLiteral("remote"), QStringLiteral("follow")},
+             QStringLiteral("(internal) Follow a run on a remote target to its end."),
+             {{QStringLiteral("lock-fd"), {}, QStringLiteral("FD"), QStringLiteral("descriptor holding the run's lock")},
+              {QStringLiteral("poll-ms"), {}, QStringLiteral("MS"), QStringLiteral("poll interval (default 200)")},
+              {QStringLiteral("foreground"), {}, {}, QStringLiteral("do not detach")}},
+             {{QStringLiteral("RUN"), QStringLiteral("the run id")}}, false, follow});
+}
+
+} // namespace lb::cli

@@ -1,0 +1,52 @@
+#include "compute/slurm/SbatchScript.h"
+
+#include "compute/launch/DistributedLaunch.h"
+#include "compute/slurm/SlurmTarget.h"
+#include "compute/ssh/RemoteTarget.h"
+#include "estimator/Estimator.h"
+#include "remote/ShellQuote.h"
+
+namespace lb {
+
+int slurmMinutes(int seconds) { return seconds <= 0 ? 0 : (seconds + 59) / 60; }
+
+SbatchJob makeSbatchJob(const Estimator& e, const SlurmTargetConfig& config, const RunRecord& run,
+                        const RemoteLayout& layout) {
+    const QString runDir = layout.runDir(run.id);
+    SbatchJob job;
+    QStringList& a = job.arguments;
+    a << QStringLiteral("--parsable") << QStringLiteral("--job-name=lb-") + run.id.left(100)
+      << QStringLiteral("--output=") + runDir + QStringLiteral("/driver.log")
+      << QStringLiteral("--open-mode=append") << QStringLiteral("--chdir=") + runDir + QStringLiteral("/snapshot")
+      << QStringLiteral("--nodes=%1").arg(e.nodeCount);
+    if (e.distributedBackend == QLatin1String("parameter_server"))
+        a << QStringLiteral("--ntasks=%1").arg(taskCount(e));
+    else
+        a << QStringLiteral("--ntasks-per-node=%1").arg(e.processCountPerNode);
+    if (e.useGpu)
+        a << QStringLiteral("--gpus-per-node=%1").arg(config.gpusPerNode > 0 ? config.gpusPerNode : 1);
+    const int minutes = e.maxRunDurationSeconds ? slurmMinutes(*e.maxRunDurationSeconds) : config.timeLimitMinutes;
+    if (minutes > 0)
+        a << QStringLiteral("--time=%1").arg(minutes);
+    if (!config.partition.isEmpty())
+        a << QStringLiteral("--partition=") + config.partition;
+    if (!config.account.isEmpty())
+        a << QStringLiteral("--account=") + config.account;
+
+    QByteArray& s = job.script;
+    s += "#!/bin/sh\n";
+    s += "# Labbench run " + run.id.toUtf8() + ", generated from its estimator.\n";
+    s += ": >> " + shellQuote(runDir + QStringLiteral("/metrics.jsonl")).toUtf8() + "\n";
+    if (isDistributed(e)) {
+        // The nodes' addresses in allocation order, for MASTER_ADDR and TF_CONFIG.
+        s += "LABBENCH_NODE_HOSTS=$(for n in $(scontrol show hostnames \"$SLURM_JOB_NODELIST\"); do\n"
+             "    a=$(scontrol show node -o \"$n\" | sed -n 's/.* NodeAddr=\\([^ ]*\\).*/\\1/p')\n"
+             "    echo \"${a:-$n}\"\n"
+             "done)\n"
+             "export LABBENCH_NODE_HOSTS\n";
+    }
+    s += "exec " + shellCommand(remoteProgram(e, layout, run, config.python, Launcher::Srun)).toUtf8() + "\n";
+    return job;
+}
+
+} // namespace lb

@@ -1,0 +1,182 @@
+#include "compute/slurm/SlurmTarget.h"
+
+#include "compute/slurm/SbatchScript.h"
+#include "compute/slurm/SlurmState.h"
+#include "compute/ssh/SshTarget.h"
+#include "estimator/Estimator.h"
+#include "runs/RunFinish.h"
+#include "util/Error.h"
+
+#include <QRegularExpression>
+
+namespace lb {
+
+namespace {
+
+class SlurmJob : public RemoteJob {
+public:
+    explicit SlurmJob(SlurmTargetConfig config) : config_(std::move(config)) {}
+
+    QString submit(RemoteShell& shell, const RunRecord& run, const Estimator& e, const RemoteLayout& layout) override {
+        const SbatchJob job = makeSbatchJob(e, config_, run, layout);
+        const QByteArray out = shell.check(QStringList{QStringLiteral("sbatch")} + job.arguments,
+                                           QStringLiteral("submit the job with sbatch"), job.script);
+        // --parsable prints "ID" or "ID;CLUSTER".
+        const QString id = QString::fromUtf8(out).trimmed().section(QLatin1Char(';'), 0, 0);
+        bool ok = false;
+        id.toLongLong(&ok);
+        if (!ok)
+            throw Error(QStringLiteral("sbatch answered '%1' instead of a job id; check the Slurm "
+                                       "installation on %2.")
+                            .arg(QString::fromUtf8(out).trimmed(), shell.display()));
+        return id;
+    }
+
+    std::optional<RemoteStatus> status(RemoteShell& shell, const RemoteRunState& state, const RemotePoll&) override {
+        const CommandResult r = shell.run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"),
+                                           QStringLiteral("-o"), state.jobId});
+        if (shell.isConnectionFailure(r))
+            return std::nullopt;
+        std::optional<SlurmJobInfo> info = r.ok() ? parseScontrolJob(r.out) : std::nullopt;
+        if (!info) {
+            // Slurm forgot the job (MinJobAge): its record is in the job-completion file.
+            info = fromCompletionFile(shell, state.jobId);
+            if (!info)
+                return r.err.contains("Invalid job id") ? vanished(state.jobId) : std::nullopt;
+        }
+        const SlurmStateMapping m = mapSlurmState(info->state);
+        RemoteStatus s;
+        s.status = m.status;
+        s.ended = m.final;
+        if (m.final) {
+            s.exit.exitCode = info->signal ? 128 + info->signal : info->exitCode;
+            if (info->signal)
+                s.exit.signal = info->signal;
+            s.exit.canceled = m.status == RunStatus::Canceled;
+            s.exit.timedOut = info->state == QLatin1String("TIMEOUT");
+            s.exit.reason = slurmFailureReason(*info, state.jobId);
+            if (m.status == RunStatus::Completed)
+                s.exit.exitCode = 0;
+        }
+        return s;
+    }
+
+    bool cancel(RemoteShell& shell, const RemoteRunState& state, const RemoteLayout&) override {
+        return shell.run({QStringLiteral("scancel"), state.jobId}).ok();
+    }
+
+    RunStatus submittedStatus() const override { return RunStatus::Queued; }
+
+private:
+    std::optional<SlurmJobInfo> fromCompletionFile(RemoteShell& shell, const QString& jobId) {
+        if (completionFile_.isEmpty()) {
+            const CommandResult c = shell.run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("config")});
+            for (const QByteArray& line : c.out.split('\n'))
+                if (line.startsWith("JobCompLoc"))
+                    completionFile_ = QString::fromUtf8(line.mid(line.indexOf('=') + 1)).trimmed();
+        }
+        if (completionFile_.isEmpty())
+            return std::nullopt;
+        const CommandResult g = shell.run({QStringLiteral("grep"), QStringLiteral("^JobId=%1 ").arg(jobId), completionFile_});
+        return g.ok() ? parseJobCompletion(g.out, jobId) : std::nullopt;
+    }
+
+    std::optional<RemoteStatus> vanished(const QString& jobId) {
+        // Give Slurm a moment (the completion record is written as the job leaves).
+        if (++misses_ < 20)
+            return std::nullopt;
+        RemoteStatus s;
+        s.status = RunStatus::Failed;
+        s.ended = true;
+        s.exit.reason = QStringLiteral("Slurm no longer knows job %1 and has no completion record of it; "
+                                       "check the cluster's JobCompLoc and MinJobAge.")
+                            .arg(jobId);
+        return s;
+    }
+
+    SlurmTargetConfig config_;
+    QString completionFile_;
+    int misses_ = 0;
+};
+
+} // namespace
+
+SlurmTargetConfig SlurmTargetConfig::parse(const QString& json, const QString& targetName) {
+    const Json j = Json::parse(json.toStdString(), nullptr, false);
+    if (!j.is_object())
+        throw Error(QStringLiteral("The settings of compute target '%1' are invalid; recreate it with "
+                                   "'labbench compute create slurm %1 …'.")
+                        .arg(targetName));
+    SlurmTargetConfig c;
+    c.endpoint = SshEndpoint::fromJson(j.value("ssh", Json::object()));
+    c.remoteDir = fromStd(j.value("remote_dir", std::string()));
+    c.partition = fromStd(j.value("partition", std::string()));
+    c.account = fromStd(j.value("account", std::string()));
+    c.python = fromStd(j.value("python", std::string()));
+    c.timeLimitMinutes = j.value("time_limit_minutes", 0);
+    c.gpusPerNode = j.value("gpus_per_node", 1);
+    return c;
+}
+
+Json SlurmTargetConfig::toJson() const {
+    Json j;
+    if (!endpoint.isLocal())
+        j["ssh"] = endpoint.toJson();
+    j["remote_dir"] = toStd(remoteDir);
+    j["partition"] = toStd(partition);
+    j["account"] = toStd(account);
+    j["time_limit_minutes"] = timeLimitMinutes;
+    j["gpus_per_node"] = gpusPerNode;
+    if (!python.isEmpty())
+        j["python"] = toStd(python);
+    return j;
+}
+
+void SlurmTargetConfig::validate() const {
+    endpoint.validate();
+    checkRemoteDir(remoteDir);
+    static const QRegularExpression word(QStringLiteral("^[A-Za-z0-9_.,-]*$"));
+    if (!word.match(partition).hasMatch() || !word.match(account).hasMatch())
+        throw UsageError(QStringLiteral("Partition and account names are letters, digits, '_', '.', ',' and "
+                                        "'-'; check --partition and --account."));
+    if (timeLimitMinutes < 0 || gpusPerNode < 0)
+        throw UsageError(QStringLiteral("--time-limit and --gpus-per-node must not be negative."));
+}
+
+SlurmTarget::SlurmTarget(ComputeTargetRecord record)
+    : RemoteTarget(std::move(record)), config_(SlurmTargetConfig::parse(this->record().config, name())) {}
+
+ComputeTargetRecord SlurmTarget::makeRecord(const QString& name, const SlurmTargetConfig& config) {
+    config.validate();
+    return {name, QStringLiteral("slurm"), fromStd(config.toJson().dump()), {}};
+}
+
+Json SlurmTarget::describe() const {
+    Json j = ComputeTarget::describe();
+    j["config"] = config_.toJson();
+    return j;
+}
+
+void SlurmTarget::checkCanRun(const Estimator& e) const {
+    if (!e.pipPackages.isEmpty() || !e.condaPackages.isEmpty() || !e.customDockerImage.isEmpty())
+        throw Error(QStringLiteral("Compute target '%1' cannot prepare pip/conda packages or images yet; "
+                                   "install them on the cluster and drop them from the estimator.")
+                        .arg(name()));
+}
+
+QStringList SlurmTarget::selfTest() const {
+    QStringList found = RemoteTarget::selfTest();
+    auto shell = openShell();
+    const QByteArray out = shell->check({QStringLiteral("sinfo"), QStringLiteral("-h"), QStringLiteral("-o"),
+                                         QStringLiteral("%P %a %D %T %G")},
+                                        QStringLiteral("ask Slurm for its partitions (sinfo)"));
+    for (const QByteArray& line : out.trimmed().split('\n'))
+        found << QStringLiteral("sinfo: ") + QString::fromUtf8(line).trimmed();
+    return found;
+}
+
+std::unique_ptr<RemoteShell> SlurmTarget::openShell() const { return openRemoteShell(config_.endpoint); }
+
+std::unique_ptr<RemoteJob> SlurmTarget::makeJob() const { return std::make_unique<SlurmJob>(config_); }
+
+} // namespace lb

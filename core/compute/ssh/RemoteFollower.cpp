@@ -1,0 +1,284 @@
+// The follower of one remote run (see RemoteTarget.h): upload, start, tail by offset, reconnect
+// with backoff, bring outputs home, finalize.
+#include "compute/ssh/RemoteTarget.h"
+
+#include "estimator/Estimator.h"
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
+#include "runs/RunIngester.h"
+#include "runs/RunLock.h"
+#include "runs/Spawn.h"
+#include "util/Error.h"
+#include "util/Json.h"
+#include "util/Time.h"
+#include "workspace/Workspace.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+
+#include <csignal>
+#include <cstdio>
+#include <time.h>
+
+namespace lb {
+
+namespace {
+
+constexpr qint64 kChunkBytes = 4 << 20;
+
+void sleepMs(int ms) {
+    timespec ts{ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, nullptr);
+}
+
+void note(const QString& text) {
+    std::fprintf(stderr, "%s labbench remote follow: %s\n", qPrintable(isoTime(QDateTime::currentDateTimeUtc())),
+                 qPrintable(text));
+    std::fflush(stderr);
+}
+
+// Waits a little longer after each failure, up to 5 s; reset after a success.
+class Backoff {
+public:
+    void wait() {
+        sleepMs(delayMs_);
+        delayMs_ = std::min(delayMs_ * 2, 5000);
+    }
+    void reset() { delayMs_ = 200; }
+
+private:
+    int delayMs_ = 200;
+};
+
+qint64 localSize(const QString& path) { return QFileInfo(path).size(); }
+
+void appendBytes(const QString& path, const QByteArray& bytes) {
+    if (bytes.isEmpty())
+        return;
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Append) || f.write(bytes) != bytes.size())
+        throw Error(QStringLiteral("Cannot append to %1; check the disk space and permissions of the run "
+                                   "folder.")
+                        .arg(path));
+}
+
+class Follower {
+public:
+    Follower(Workspace& ws, RunRecord run, RemoteTarget& target)
+        : ws_(ws), run_(std::move(run)), target_(target), folder_(run_.runDir),
+          statePath_(run_.runDir + QStringLiteral("/remote.json")), layout_(target.layout()),
+          shell_(target.openShell()), job_(target.makeJob()),
+          ingester_(ws.store(), run_.id, run_.runDir, [this](const QString& l) { appendToDriverLog(folder_, l); }) {
+        state_ = RemoteRunState::read(statePath_);
+    }
+
+    void follow() {
+        if (!state_.submitted && !submit())
+            return;
+        watch();
+    }
+
+private:
+    bool cancelAsked() const { return QFileInfo::exists(folder_.cancelRequest()); }
+
+    // Uploads and starts the run; false when it ended here (canceled or failed to start).
+    bool submit() {
+        Backoff backoff;
+        for (int attempt = 1;; ++attempt) {
+            if (cancelAsked()) {
+                ws_.store().runs().transition(run_.id, RunStatus::Canceled,
+                                              QStringLiteral("Canceled by the user before it started."));
+                writeRunJson(ws_.store(), run_.id);
+                return false;
+            }
+            try {
+                est_ = Estimator::fromJson(parseJson(run_.estimatorJson.toUtf8(), folder_.runJson()),
+                                           QStringLiteral("run %1").arg(run_.id));
+                if (job_->submittedStatus() != RunStatus::Queued)
+                    ws_.store().runs().transitionIf(run_.id, RunStatus::Queued, RunStatus::Preparing);
+                const QString share = QDir(executableDir()).filePath(QStringLiteral("../share/labbench"));
+                shell_->upload(share + QStringLiteral("/remote"), layout_.shareDir() + QStringLiteral("/remote"), false);
+                shell_->upload(share + QStringLiteral("/python"), layout_.shareDir() + QStringLiteral("/python"), false);
+                shell_->upload(folder_.snapshotDir(), layout_.runDir(run_.id) + QStringLiteral("/snapshot"));
+                if (cancelAsked())
+                    continue;
+                state_.jobId = job_->submit(*shell_, run_, est_, layout_);
+                state_.submitted = true;
+                state_.remoteDir = layout_.runDir(run_.id);
+                state_.write(statePath_);
+                const RunStatus next = job_->submittedStatus();
+                if (next != RunStatus::Queued)
+                    ws_.store().runs().transition(run_.id, next);
+                writeRunJson(ws_.store(), run_.id);
+                return true;
+            } catch (const Error& e) {
+                // Connection trouble is worth a few more tries; anything else will not heal.
+                const bool transient = e.message().contains(QLatin1String("SSH connection")) ||
+                                       e.message().contains(QLatin1String("refused the connection")) ||
+                                       e.message().contains(QLatin1String("cannot be reached"));
+                note(e.message());
+                if (!transient || attempt >= 8) {
+                    appendToDriverLog(folder_, QStringLiteral("labbench: ") + e.message());
+                    ws_.store().runs().transition(run_.id, RunStatus::Failed, e.message());
+                    writeRunJson(ws_.store(), run_.id);
+                    return false;
+                }
+                backoff.wait();
+            }
+        }
+    }
+
+    void passOnCancel() {
+        if (state_.cancelSent || !cancelAsked())
+            return;
+        if (job_->cancel(*shell_, state_, layout_)) {
+            state_.cancelSent = true;
+            state_.write(statePath_);
+        }
+    }
+
+    void applyStatus(RunStatus s) {
+        if (isTerminal(s) || s == lastStatus_)
+            return;
+        lastStatus_ = s;
+        if (ws_.store().runs().transition(run_.id, s))
+            writeRunJson(ws_.store(), run_.id);
+    }
+
+    void watch() {
+        Backoff backoff;
+        bool disconnected = false;
+        for (;;) {
+            passOnCancel();
+            const qint64 logOffset = localSize(folder_.driverLog());
+            const qint64 metricsOffset = localSize(folder_.metricsFile());
+            const CommandResult r = shell_->run({QStringLiteral("sh"), layout_.helper(), QStringLiteral("poll"),
+                                                 state_.remoteDir, QString::number(logOffset),
+                                                 QString::number(metricsOffset), QString::number(kChunkBytes)},
+                                                {}, 30000);
+            if (!r.ok()) {
+                if (!disconnected)
+                    note(QStringLiteral("lost the connection, retrying with backoff: %1")
+                             .arg(shell_->explain(r, QStringLiteral("poll the run"))));
+                disconnected = true;
+                backoff.wait();
+                continue;
+            }
+            if (disconnected)
+                note(QStringLiteral("connection is back"));
+            disconnected = false;
+            backoff.reset();
+            const RemotePoll poll = RemotePoll::parse(r.out);
+            appendBytes(folder_.driverLog(), poll.log);
+            appendBytes(folder_.metricsFile(), poll.metrics);
+            try {
+                ingester_.ingest(false);
+            } catch (const std::exception& e) {
+                note(QStringLiteral("ingest failed, will retry: %1").arg(QString::fromUtf8(e.what())));
+            }
+            const auto status = job_->status(*shell_, state_, poll);
+            const bool drained = poll.drained(logOffset, metricsOffset);
+            if (status && status->ended && drained) {
+                finish(status->exit);
+                return;
+            }
+            if (status)
+                applyStatus(status->status);
+            if (drained)
+                sleepMs(pollMs);
+        }
+    }
+
+    void finish(ExitRecord exit) {
+        // outputs/ and logs/ come home into the local snapshot, where the local target keeps them.
+        Backoff backoff;
+        for (int attempt = 1;; ++attempt) {
+            try {
+                for (const QString& kept : RunFolder::keptFolders())
+                    shell_->download(state_.remoteDir + QStringLiteral("/snapshot/") + kept,
+                                     folder_.snapshotDir() + QLatin1Char('/') + kept);
+                break;
+            } catch (const Error& e) {
+                note(e.message());
+                if (attempt >= 10) {
+                    appendToDriverLog(folder_, QStringLiteral("labbench: could not bring outputs home: ") + e.message());
+                    break;
+                }
+                backoff.wait();
+            }
+        }
+        if (!exit.endTime.isValid())
+            exit.endTime = QDateTime::currentDateTimeUtc();
+        try {
+            exit.write(folder_.exitJson());
+        } catch (const Error& e) {
+            note(e.message());
+        }
+        finalizeRun(ws_.store(), run_, exit, ingester_);
+    }
+
+public:
+    int pollMs = 200;
+
+private:
+    Workspace& ws_;
+    RunRecord run_;
+    RemoteTarget& target_;
+    RunFolder folder_;
+    QString statePath_;
+    RemoteLayout layout_;
+    std::unique_ptr<RemoteShell> shell_;
+    std::unique_ptr<RemoteJob> job_;
+    RunIngester ingester_;
+    RemoteRunState state_;
+    Estimator est_;
+    RunStatus lastStatus_ = RunStatus::Queued;
+};
+
+} // namespace
+
+int followRemoteRun(const FollowOptions& options) {
+    signal(SIGPIPE, SIG_IGN);
+    std::optional<Workspace> ws;
+    std::optional<RunRecord> run;
+    try {
+        ws.emplace(Workspace::open(options.workspaceRoot));
+        run = ws->store().runs().find(options.runId);
+        if (!run)
+            throw NotFoundError(QStringLiteral("There is no run '%1' in %2.").arg(options.runId, ws->root()));
+    } catch (const std::exception& e) {
+        note(QString::fromUtf8(e.what()));
+        return 1;
+    }
+    std::optional<RunLock> lock;
+    if (options.lockFd >= 0)
+        lock.emplace(RunLock::adopt(options.lockFd));
+    else if (auto taken = RunLock::tryAcquire(RunFolder(run->runDir).lockFile()))
+        lock.emplace(std::move(*taken));
+    else {
+        note(QStringLiteral("run %1 already has a follower").arg(run->id));
+        return 0;
+    }
+    run = ws->store().runs().find(run->id); // as it is now that we hold the lock
+    if (!run || isTerminal(run->status))
+        return 0;
+    try {
+        auto target = openComputeTarget(*ws, run->computeTarget);
+        auto* remote = dynamic_cast<RemoteTarget*>(target.get());
+        if (!remote)
+            throw Error(QStringLiteral("The compute target '%1' is not a remote target.").arg(run->computeTarget));
+        Follower follower(*ws, *run, *remote);
+        follower.pollMs = options.pollMs;
+        follower.follow();
+    } catch (const std::exception& e) {
+        note(QString::fromUtf8(e.what()));
+        ws->store().runs().transition(run->id, RunStatus::Failed, QString::fromUtf8(e.what()));
+        writeRunJson(ws->store(), run->id);
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace lb

@@ -1,0 +1,77 @@
+#include "compute/ssh/RemotePoll.h"
+
+#include "util/Error.h"
+
+#include <QList>
+
+namespace lb {
+
+namespace {
+
+class Reader {
+public:
+    explicit Reader(const QByteArray& text) : text_(text) {}
+    QList<QByteArray> line() {
+        const qsizetype end = text_.indexOf('\n', pos_);
+        if (end < 0)
+            fail();
+        const QByteArray l = text_.mid(pos_, end - pos_);
+        pos_ = end + 1;
+        return l.split(' ');
+    }
+    QByteArray bytes(qint64 n) {
+        if (n < 0 || pos_ + n > text_.size())
+            fail();
+        const QByteArray b = text_.mid(pos_, n);
+        pos_ += n;
+        return b;
+    }
+    bool atEnd() const { return pos_ >= text_.size(); }
+    [[noreturn]] static void fail() {
+        throw Error(QStringLiteral("The remote helper answered in an unexpected format; remove the "
+                                   "target's .labbench folder on the remote machine so that a matching "
+                                   "helper is copied there."));
+    }
+
+private:
+    const QByteArray& text_;
+    qsizetype pos_ = 0;
+};
+
+qint64 number(const QByteArray& word) {
+    bool ok = false;
+    const qint64 v = word.toLongLong(&ok);
+    if (!ok || v < 0)
+        Reader::fail();
+    return v;
+}
+
+} // namespace
+
+RemotePoll RemotePoll::parse(const QByteArray& text) {
+    Reader r(text);
+    RemotePoll p;
+    auto head = r.line();
+    if (head.size() != 2 || head[0] != "state")
+        Reader::fail();
+    p.state = QString::fromLatin1(head[1]);
+    head = r.line();
+    if (head.size() != 3 || head[0] != "driver.log")
+        Reader::fail();
+    p.log = r.bytes(number(head[1]));
+    p.logSize = number(head[2]);
+    head = r.line();
+    if (head.size() != 3 || head[0] != "metrics.jsonl")
+        Reader::fail();
+    p.metrics = r.bytes(number(head[1]));
+    p.metricsSize = number(head[2]);
+    if (!r.atEnd()) {
+        head = r.line();
+        if (head.size() != 3 || head[0] != "exit")
+            Reader::fail();
+        p.exitJson = r.bytes(number(head[1]));
+    }
+    return p;
+}
+
+} // namespace lb

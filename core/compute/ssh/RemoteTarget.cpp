@@ -1,0 +1,198 @@
+#include "compute/ssh/RemoteTarget.h"
+
+#include "estimator/Estimator.h"
+#include "runs/RunFolder.h"
+#include "runs/RunLock.h"
+#include "runs/Spawn.h"
+#include "util/AtomicFile.h"
+#include "util/Error.h"
+#include "util/Json.h"
+#include "workspace/Workspace.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lb {
+
+namespace {
+
+QString remoteStatePath(const RunRecord& run) { return run.runDir + QStringLiteral("/remote.json"); }
+
+// Starts `labbench remote follow` for the run in its own session, handing it the descriptor
+// that holds the run's lock, as the local target hands one to its supervisor.
+void spawnFollower(Workspace& ws, const RunRecord& run, RunLock& lock) {
+    int lockFd = lock.fd();
+    int extra = -1;
+    if (lockFd == 3) { // dup2(3, 3) would keep close-on-exec set
+        extra = ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10);
+        lockFd = extra;
+    }
+    const int logFd = ::open(QFile::encodeName(RunFolder(run.runDir).supervisorLog()).constData(),
+                             O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    SpawnSpec spec;
+    spec.program = findLabbenchProgram(QStringLiteral("labbench"));
+    spec.arguments = {QStringLiteral("--workspace"), ws.root(), QStringLiteral("remote"), QStringLiteral("follow"),
+                      run.id, QStringLiteral("--lock-fd"), QStringLiteral("3")};
+    spec.environment = currentEnvironment();
+    spec.stdoutFd = logFd;
+    spec.stderrFd = logFd;
+    spec.inheritFds = {{lockFd, 3}};
+    spec.newSession = true;
+    pid_t pid = -1;
+    try {
+        pid = spawnProcess(spec);
+    } catch (...) {
+        if (logFd >= 0)
+            ::close(logFd);
+        if (extra >= 0)
+            ::close(extra);
+        throw;
+    }
+    if (logFd >= 0)
+        ::close(logFd);
+    if (extra >= 0)
+        ::close(extra);
+    // The follower forks once and its first process exits at once: reap it.
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+} // namespace
+
+void RemoteRunState::write(const QString& path) const {
+    Json j;
+    j["submitted"] = submitted;
+    j["job_id"] = toStd(jobId);
+    j["remote_dir"] = toStd(remoteDir);
+    j["cancel_sent"] = cancelSent;
+    writeJsonFile(path, j);
+}
+
+RemoteRunState RemoteRunState::read(const QString& path) {
+    RemoteRunState s;
+    if (!QFileInfo::exists(path))
+        return s;
+    try {
+        const Json j = readJsonFile(path);
+        s.submitted = j.value("submitted", false);
+        s.jobId = fromStd(j.value("job_id", std::string()));
+        s.remoteDir = fromStd(j.value("remote_dir", std::string()));
+        s.cancelSent = j.value("cancel_sent", false);
+    } catch (const std::exception&) {
+    }
+    return s;
+}
+
+QList<RunRecord> RemoteTarget::dispatch(Workspace& ws) {
+    QList<RunRecord> started;
+    const auto runs = ws.store().runs().listByStatus(
+        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name());
+    for (const RunRecord& run : runs) {
+        if (run.computeTarget != name())
+            continue;
+        if (!QFileInfo(run.runDir).isDir()) {
+            ws.store().runs().transition(run.id, RunStatus::Failed,
+                                         QStringLiteral("The run folder %1 was deleted.").arg(run.runDir));
+            continue;
+        }
+        auto lock = RunLock::tryAcquire(RunFolder(run.runDir).lockFile());
+        if (!lock)
+            continue; // its follower is alive
+        try {
+            spawnFollower(ws, run, *lock);
+            started.append(run);
+        } catch (const Error& e) {
+            ws.store().runs().transition(run.id, RunStatus::Failed, e.message());
+        }
+        lock->release();
+    }
+    return started;
+}
+
+void RemoteTarget::requestCancel(Workspace& ws, const RunRecord& run) {
+    const RunFolder folder(run.runDir);
+    if (!QFileInfo(folder.dir()).isDir())
+        return;
+    writeFileAtomically(folder.cancelRequest(), QByteArrayLiteral("canceled by user\n"));
+    auto lock = RunLock::tryAcquire(folder.lockFile());
+    if (!lock)
+        return; // the follower sees the request
+    if (!RemoteRunState::read(remoteStatePath(run)).submitted) {
+        ws.store().runs().transitionIf(run.id, RunStatus::Queued, RunStatus::Canceled,
+                                       QStringLiteral("Canceled by the user before it started."));
+        return;
+    }
+    spawnFollower(ws, run, *lock); // it passes the request on and follows the run to its end
+}
+
+bool RemoteTarget::reconcile(Workspace& ws, const RunRecord& run) {
+    if (!QFileInfo(run.runDir).isDir())
+        return ws.store().runs().transition(
+            run.id, RunStatus::Failed, QStringLiteral("The run folder %1 was deleted.").arg(run.runDir));
+    auto lock = RunLock::tryAcquire(RunFolder(run.runDir).lockFile());
+    if (!lock)
+        return false;
+    spawnFollower(ws, run, *lock);
+    return true;
+}
+
+QStringList RemoteTarget::selfTest() const {
+    QStringList found;
+    auto shell = openShell();
+    QElapsedTimer clock;
+    clock.start();
+    const QByteArray uname = shell->check({QStringLiteral("uname"), QStringLiteral("-srm")}, QStringLiteral("connect"));
+    found << QStringLiteral("Connected to %1 in %2 ms: %3")
+                 .arg(shell->display())
+                 .arg(clock.elapsed())
+                 .arg(QString::fromUtf8(uname).trimmed());
+    const QString dir = layout().root;
+    shell->check({QStringLiteral("mkdir"), QStringLiteral("-p"), dir + QStringLiteral("/runs")},
+                 QStringLiteral("create the remote folder %1").arg(dir));
+    shell->check({QStringLiteral("test"), QStringLiteral("-w"), dir + QStringLiteral("/runs")},
+                 QStringLiteral("write to the remote folder %1").arg(dir));
+    found << QStringLiteral("Remote folder %1 is writable").arg(dir);
+    const QString py = python().isEmpty() ? QStringLiteral("python3") : python();
+    const CommandResult v = shell->run({py, QStringLiteral("--version")});
+    found << (v.ok() ? QStringLiteral("%1: %2").arg(py, QString::fromUtf8(v.out + v.err).trimmed())
+                     : QStringLiteral("%1 was not found there (only needed for Python scripts)").arg(py));
+    return found;
+}
+
+QStringList remoteProgram(const Estimator& e, const RemoteLayout& layout, const RunRecord& run,
+                          const QString& targetPython, Launcher launcher) {
+    const QString runDir = layout.runDir(run.id);
+    QStringList argv{QStringLiteral("env")};
+    auto set = [&](const QString& k, const QString& v) { argv << k + QLatin1Char('=') + v; };
+    set(QStringLiteral("PYTHONPATH"), layout.pythonDir());
+    set(QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1"));
+    const auto launchEnv = distributedEnvironment(e);
+    for (auto it = launchEnv.begin(); it != launchEnv.end(); ++it)
+        set(it.key(), it.value());
+    for (auto it = e.environmentVariables.begin(); it != e.environmentVariables.end(); ++it)
+        set(it.key(), it.value());
+    // Last, so that nothing overrides what the helpers rely on.
+    set(QStringLiteral("LABBENCH_RUN_ID"), run.id);
+    set(QStringLiteral("LABBENCH_RUN_DIR"), runDir);
+    set(QStringLiteral("LABBENCH_METRICS_FILE"), runDir + QStringLiteral("/metrics.jsonl"));
+    set(QStringLiteral("LABBENCH_EXPERIMENT"), run.experiment);
+    argv << distributedPrefix(e, launcher, {layout.helper(), runDir, basePortFor(run.id)});
+    if (e.runsBuiltinTrainer()) {
+        argv << QStringLiteral("labbench-train");
+    } else if (e.entryScript.endsWith(QLatin1String(".py"), Qt::CaseInsensitive)) {
+        argv << (!e.python.isEmpty() ? e.python : !targetPython.isEmpty() ? targetPython : QStringLiteral("python3"))
+             << QStringLiteral("-u") << e.entryScript;
+    } else {
+        argv << QStringLiteral("./") + e.entryScript;
+    }
+    argv << e.scriptParams;
+    return argv;
+}
+
+} // namespace lb

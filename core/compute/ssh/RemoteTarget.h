@@ -1,0 +1,94 @@
+#pragma once
+// What SSH and Slurm targets share: a machine reached through a RemoteShell, a folder there
+// (RemoteLayout), and one follower process per run (`labbench remote follow`) that uploads the
+// snapshot, starts the run there through a RemoteJob, tails driver.log and metrics.jsonl by
+// offset into the local run folder (so the runs engineer's RunIngester and `labbench logs`
+// work unchanged), survives dropped connections, and finalizes the run. The remote run does
+// not depend on the follower: a follower that dies is simply started again (reconcile).
+
+#include "compute/ComputeTarget.h"
+#include "compute/launch/DistributedLaunch.h"
+#include "compute/ssh/RemoteLayout.h"
+#include "compute/ssh/RemotePoll.h"
+#include "remote/RemoteShell.h"
+#include "runs/ExitRecord.h"
+
+#include <optional>
+
+namespace lb {
+
+class RunLock;
+
+// remote.json in the local run folder: what the follower has done so far.
+struct RemoteRunState {
+    bool submitted = false;
+    QString jobId;      // Slurm job id; empty on SSH targets
+    QString remoteDir;  // the run folder there
+    bool cancelSent = false;
+
+    void write(const QString& path) const;
+    static RemoteRunState read(const QString& path); // default when missing
+};
+
+// What the remote side says about a run.
+struct RemoteStatus {
+    RunStatus status = RunStatus::Running;
+    bool ended = false;
+    ExitRecord exit; // when ended
+};
+
+// How one kind of target starts, watches and stops a run there.
+class RemoteJob {
+public:
+    virtual ~RemoteJob() = default;
+    // Starts the run whose snapshot is already there; returns the job id ("" when none).
+    // Throws lb::Error.
+    virtual QString submit(RemoteShell& shell, const RunRecord& run, const Estimator& estimator,
+                           const RemoteLayout& layout) = 0;
+    // The run's state; nullopt when it cannot be told now (connection trouble: ask again).
+    virtual std::optional<RemoteStatus> status(RemoteShell& shell, const RemoteRunState& state,
+                                               const RemotePoll& poll) = 0;
+    // Asks the remote side to stop the run; false when it could not be reached.
+    virtual bool cancel(RemoteShell& shell, const RemoteRunState& state, const RemoteLayout& layout) = 0;
+    // The state the run is in right after submit().
+    virtual RunStatus submittedStatus() const = 0;
+};
+
+class RemoteTarget : public ComputeTarget {
+public:
+    using ComputeTarget::ComputeTarget;
+
+    virtual std::unique_ptr<RemoteShell> openShell() const = 0;
+    virtual RemoteLayout layout() const = 0;
+    virtual std::unique_ptr<RemoteJob> makeJob() const = 0;
+    // How ranks are started there.
+    virtual Launcher launcher() const = 0;
+
+    // `compute test`: connects, checks the remote folder (and the scheduler); returns what it
+    // found, one line each; throws lb::Error with the first problem.
+    virtual QStringList selfTest() const;
+
+    // Starts a follower for every queued run (and any active run whose follower is gone).
+    QList<RunRecord> dispatch(Workspace& workspace) override;
+    void requestCancel(Workspace& workspace, const RunRecord& run) override;
+    // A run whose follower is gone gets a new one: the remote run went on without it.
+    bool reconcile(Workspace& workspace, const RunRecord& run) override;
+};
+
+// The program argv of a run there: `env` with the run's variables, the distributed launcher's
+// words, then the interpreter and script (or the executable entry, or labbench-train) with
+// the script parameters, each word kept as one word.
+QStringList remoteProgram(const Estimator& estimator, const RemoteLayout& layout, const RunRecord& run,
+                          const QString& targetPython, Launcher launcher);
+
+// `labbench remote follow`: follows one run to its end (see above). Returns 0, or 1 when it
+// could not begin.
+struct FollowOptions {
+    QString workspaceRoot;
+    QString runId;
+    int lockFd = -1;
+    int pollMs = 200;
+};
+int followRemoteRun(const FollowOptions& options);
+
+} // namespace lb

@@ -1,0 +1,131 @@
+#include "compute/ssh/SshTarget.h"
+
+#include "estimator/Estimator.h"
+#include "util/Error.h"
+#include "util/Time.h"
+
+#include <QDir>
+
+namespace lb {
+
+namespace {
+
+// The run under labbench-remote.sh's detached supervisor; state from the poll itself.
+class SshJob : public RemoteJob {
+public:
+    explicit SshJob(QString python) : python_(std::move(python)) {}
+
+    QString submit(RemoteShell& shell, const RunRecord& run, const Estimator& e, const RemoteLayout& layout) override {
+        QStringList argv{QStringLiteral("sh"), layout.helper(), QStringLiteral("start"), layout.runDir(run.id),
+                         QString::number(e.maxRunDurationSeconds.value_or(0)), QStringLiteral("3"),
+                         QStringLiteral("--")};
+        argv << remoteProgram(e, layout, run, python_, Launcher::Mpirun);
+        shell.check(argv, QStringLiteral("start the run"));
+        return {};
+    }
+
+    std::optional<RemoteStatus> status(RemoteShell&, const RemoteRunState&, const RemotePoll& poll) override {
+        RemoteStatus s;
+        if (poll.state == QLatin1String("ended")) {
+            s.ended = true;
+            const Json j = Json::parse(poll.exitJson.value_or(QByteArray()).toStdString(), nullptr, false);
+            if (j.is_object()) {
+                if (j.contains("exit_code") && j["exit_code"].is_number_integer())
+                    s.exit.exitCode = j["exit_code"].get<int>();
+                if (j.contains("signal") && j["signal"].is_number_integer())
+                    s.exit.signal = j["signal"].get<int>();
+                s.exit.endTime = parseIsoTime(fromStd(j.value("end_time", std::string())));
+                s.exit.canceled = j.value("canceled", false);
+                s.exit.timedOut = j.value("timed_out", false);
+                s.exit.reason = fromStd(j.value("reason", std::string()));
+            } else {
+                s.exit.reason = QStringLiteral("The remote exit.json could not be read.");
+            }
+        } else if (poll.state == QLatin1String("gone")) {
+            s.ended = true;
+            s.exit.reason = QStringLiteral("The remote supervisor vanished (it was killed or the machine "
+                                           "restarted) before the run ended.");
+        }
+        return s;
+    }
+
+    bool cancel(RemoteShell& shell, const RemoteRunState& state, const RemoteLayout& layout) override {
+        return shell.run({QStringLiteral("sh"), layout.helper(), QStringLiteral("cancel"), state.remoteDir}).ok();
+    }
+
+    RunStatus submittedStatus() const override { return RunStatus::Running; }
+
+private:
+    QString python_;
+};
+
+} // namespace
+
+void checkRemoteDir(const QString& dir) {
+    if (dir.isEmpty() || !dir.startsWith(QLatin1Char('/')) || dir.contains(QChar(0)) ||
+        dir.split(QLatin1Char('/')).contains(QStringLiteral("..")))
+        throw UsageError(QStringLiteral("The remote folder '%1' must be an absolute path without '..'; "
+                                        "give one like --remote-dir /scratch/labbench.")
+                             .arg(dir));
+}
+
+SshTargetConfig SshTargetConfig::parse(const QString& json, const QString& targetName) {
+    const Json j = Json::parse(json.toStdString(), nullptr, false);
+    if (!j.is_object() || !j.contains("ssh") || !j["ssh"].is_object())
+        throw Error(QStringLiteral("The settings of compute target '%1' are invalid (no ssh settings); "
+                                   "recreate it with 'labbench compute create ssh %1 …'.")
+                        .arg(targetName));
+    SshTargetConfig c;
+    c.endpoint = SshEndpoint::fromJson(j["ssh"]);
+    c.remoteDir = fromStd(j.value("remote_dir", std::string()));
+    c.python = fromStd(j.value("python", std::string()));
+    return c;
+}
+
+Json SshTargetConfig::toJson() const {
+    Json j;
+    j["ssh"] = endpoint.toJson();
+    j["remote_dir"] = toStd(remoteDir);
+    if (!python.isEmpty())
+        j["python"] = toStd(python);
+    return j;
+}
+
+void SshTargetConfig::validate() const {
+    if (endpoint.host.isEmpty())
+        throw UsageError(QStringLiteral("An SSH target needs a host; give it with --host."));
+    endpoint.validate();
+    checkRemoteDir(remoteDir);
+}
+
+SshTarget::SshTarget(ComputeTargetRecord record)
+    : RemoteTarget(std::move(record)), config_(SshTargetConfig::parse(this->record().config, name())) {}
+
+ComputeTargetRecord SshTarget::makeRecord(const QString& name, const SshTargetConfig& config) {
+    config.validate();
+    return {name, QStringLiteral("ssh"), fromStd(config.toJson().dump()), {}};
+}
+
+Json SshTarget::describe() const {
+    Json j = ComputeTarget::describe();
+    j["config"] = config_.toJson();
+    return j;
+}
+
+void SshTarget::checkCanRun(const Estimator& e) const {
+    if (e.nodeCount > 1)
+        throw Error(QStringLiteral("node_count is %1 but compute target '%2' is one machine; use node_count "
+                                   "1 (several processes per node are fine) or a Slurm target.")
+                        .arg(e.nodeCount)
+                        .arg(name()));
+    if (!e.pipPackages.isEmpty() || !e.condaPackages.isEmpty() || !e.customDockerImage.isEmpty())
+        throw Error(QStringLiteral("Compute target '%1' cannot prepare pip/conda packages or images yet; "
+                                   "install them on the remote machine and drop them from the estimator.")
+                        .arg(name()));
+}
+
+std::unique_ptr<RemoteShell> SshTarget::openShell() const { return openRemoteShell(config_.endpoint); }
+
+std::unique_ptr<RemoteJob> SshTarget::makeJob() const { return std::make_unique<SshJob>(config_.python); }
+
+} // namespace lb

@@ -1,0 +1,18 @@
+#pragma once
+// POSIX shell quoting for the command lines Labbench sends to a remote shell (ssh runs its
+// command through the login shell there). Every word is quoted, always, so that no user string
+// is ever interpreted: `; rm -rf ~` and `$(id)` arrive as the same bytes.
+
+#include <QString>
+#include <QStringList>
+
+namespace lb {
+
+// 'word' with each ' written as '\'' ; the empty word becomes ''.
+QString shellQuote(const QString& word);
+
+// The words quoted and joined by spaces: one command line that a POSIX shell splits back into
+// exactly `argv`.
+QString shellCommand(const QStringList& argv);
+
+} // namespace lb

@@ -1,0 +1,34 @@
+#pragma once
+// Where and how to reach a remote machine over SSH: host, port, user, key, known_hosts and the
+// host-key policy. Keys only; no password is ever asked for or stored.
+
+#include "util/Json.h"
+
+#include <QString>
+
+namespace lb {
+
+struct SshEndpoint {
+    QString host;            // empty: no SSH (the commands run on this machine)
+    int port = 22;
+    QString user;            // empty: ssh's default (the local user name / ~/.ssh/config)
+    QString identity;        // private key file; empty: ssh's defaults
+    QString knownHosts;      // known_hosts file; empty: ~/.ssh/known_hosts
+    QString hostKeyPolicy = QStringLiteral("strict"); // strict | accept-new
+
+    bool isLocal() const { return host.isEmpty(); }
+    // "user@host" or "host".
+    QString destination() const;
+    // "user@host:port" for messages.
+    QString display() const;
+
+    // Throws lb::UsageError naming the field: a host starting with '-' (it would read as an ssh
+    // option), a port outside 1-65535, an unknown policy, a missing key or known_hosts file.
+    void validate() const;
+
+    // The "ssh" object of a target's settings; fromJson ignores a missing object (local).
+    Json toJson() const;
+    static SshEndpoint fromJson(const Json& json);
+};
+
+} // namespace lb

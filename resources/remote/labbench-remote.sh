@@ -1,0 +1,202 @@
+#!/bin/sh
+# labbench-remote.sh: the remote side of a Labbench run on an SSH or Slurm target. POSIX sh and
+# coreutils only. It keeps the same run-folder protocol as the local supervisor (DESIGN.md):
+# RUN/driver.log, RUN/metrics.jsonl, RUN/exit.json (written to a temporary file, then renamed),
+# RUN/pid, RUN/cancel.request, with RUN/snapshot as the working directory.
+#
+#   start RUN MAX_SECONDS GRACE_SECONDS -- PROGRAM ARGS...
+#       starts `supervise` detached (its own session, stdin/stdout closed) and returns at once;
+#       a second start of the same run does nothing (prints "already started").
+#   supervise RUN MAX_SECONDS GRACE_SECONDS -- PROGRAM ARGS...
+#       runs PROGRAM in its own process group with its output appended to driver.log; on
+#       RUN/cancel.request or after MAX_SECONDS (0: no limit) sends TERM to the group, KILL
+#       after GRACE_SECONDS; then writes exit.json.
+#   poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES
+#       prints "state S", then for driver.log and metrics.jsonl "NAME N SIZE\n" followed by
+#       the N bytes after the offset, then "exit N\n" and exit.json when the run has ended.
+#       S is "running", "ended" (exit.json exists) or "gone" (no supervisor and no exit.json).
+#   cancel RUN            asks the run to stop.
+#   rank-exec RUN BACKEND PROCESSES_PER_NODE WORKERS PARAMETER_SERVERS PORT -- PROGRAM ARGS...
+#       run by mpirun/srun once per rank: sets the variables the backend expects (pytorch:
+#       MASTER_ADDR MASTER_PORT RANK WORLD_SIZE LOCAL_RANK NODE_RANK; parameter_server:
+#       TF_CONFIG), sends metrics of ranks other than 0 to RUN/metrics.rankN.jsonl (unless
+#       LABBENCH_METRICS_ALL_RANKS=1), and prefixes every output line with "[rank N] ".
+set -u
+
+die() { echo "labbench-remote.sh: $*" >&2; exit 2; }
+
+now_iso() { # milliseconds where date knows %N (GNU), else whole seconds
+    t=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+    case "$t" in *N*) date -u +%Y-%m-%dT%H:%M:%S.000Z ;; *) echo "$t" ;; esac
+}
+
+write_exit() { # write_exit RUN CODE SIGNAL CANCELED TIMED_OUT REASON
+    printf '{"exit_code": %s, "signal": %s, "end_time": "%s", "canceled": %s, "timed_out": %s, "reason": "%s"}\n' \
+        "$2" "$3" "$(now_iso)" "$4" "$5" "$6" > "$1/exit.json.tmp" && mv -f "$1/exit.json.tmp" "$1/exit.json"
+}
+
+# Stops the run's process group when asked to or when its time is up.
+watch() { # watch RUN PID MAX GRACE
+    started=$(date +%s)
+    while :; do
+        sleep 0.2
+        why=""
+        if [ -e "$1/cancel.request" ]; then
+            why=cancel
+        elif [ "$3" -gt 0 ] && [ $(( $(date +%s) - started )) -ge "$3" ]; then
+            why=timeout
+        fi
+        if [ -n "$why" ]; then
+            echo "$why" > "$1/stop.reason"
+            kill -s TERM -- "-$2" 2>/dev/null
+            i=0
+            while [ "$i" -lt $(( $4 * 5 )) ] && kill -0 -- "-$2" 2>/dev/null; do
+                sleep 0.2
+                i=$((i + 1))
+            done
+            kill -s KILL -- "-$2" 2>/dev/null
+            return 0
+        fi
+    done
+}
+
+supervise() {
+    run=$1 max=$2 grace=$3
+    shift 4
+    echo $$ > "$run/supervisor.pid"
+    : >> "$run/driver.log"
+    : >> "$run/metrics.jsonl"
+    if ! cd "$run/snapshot" 2>/dev/null; then
+        write_exit "$run" null null false false "The snapshot folder $run/snapshot is missing on the remote machine."
+        return 0
+    fi
+    # A background job of a shell without job control is not a group leader, so setsid execs
+    # in place: $! is the script's pid, and its process group id.
+    setsid "$@" < /dev/null >> "$run/driver.log" 2>&1 &
+    pid=$!
+    echo "$pid" > "$run/pid"
+    watch "$run" "$pid" "$max" "$grace" &
+    watcher=$!
+    wait "$pid"
+    code=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    sig=null
+    [ "$code" -gt 128 ] && sig=$((code - 128))
+    canceled=false timed=false reason=""
+    case "$(cat "$run/stop.reason" 2>/dev/null)" in
+        cancel) canceled=true ;;
+        timeout)
+            timed=true
+            reason="The run exceeded its maximum duration of $max s and was stopped; raise max_run_duration_seconds if it needs longer."
+            ;;
+    esac
+    write_exit "$run" "$code" "$sig" "$canceled" "$timed" "$reason"
+}
+
+start() {
+    run=$1
+    mkdir -p "$run" || die "cannot create $run"
+    if ! mkdir "$run/.started" 2>/dev/null; then
+        echo "already started"
+        return 0
+    fi
+    setsid nohup sh "$0" supervise "$@" < /dev/null >> "$run/supervisor.log" 2>&1 &
+    echo "started"
+}
+
+alive() { # alive PIDFILE: the process is running (a zombie is not)
+    [ -s "$1" ] || return 1
+    st=$(ps -o stat= -p "$(cat "$1")" 2>/dev/null) || return 1
+    case "$st" in "" | Z*) return 1 ;; esac
+    return 0
+}
+
+emit() { # emit NAME FILE OFFSET MAX
+    size=0
+    [ -f "$2" ] && size=$(wc -c < "$2" | tr -d ' ')
+    n=$((size - $3))
+    [ "$n" -lt 0 ] && n=0
+    [ "$n" -gt "$4" ] && n=$4
+    printf '%s %s %s\n' "$1" "$n" "$size"
+    [ "$n" -gt 0 ] && tail -c +$(($3 + 1)) "$2" | head -c "$n"
+    return 0
+}
+
+poll() {
+    run=$1
+    # Look for exit.json before measuring the logs: once it exists, they are complete.
+    state=running
+    if [ -f "$run/exit.json" ]; then
+        state=ended
+    elif [ -e "$run/supervisor.pid" ] && ! alive "$run/supervisor.pid" && [ ! -f "$run/exit.json" ]; then
+        state=gone
+    fi
+    printf 'state %s\n' "$state"
+    emit driver.log "$run/driver.log" "$2" "$4"
+    emit metrics.jsonl "$run/metrics.jsonl" "$3" "$4"
+    if [ "$state" = ended ]; then
+        emit exit "$run/exit.json" 0 65536
+    fi
+}
+
+rank_exec() {
+    run=$1 backend=$2 ppn=$3 workers=$4 ps=$5 port=$6
+    shift 7
+    rank=${OMPI_COMM_WORLD_RANK:-${PMIX_RANK:-${SLURM_PROCID:-0}}}
+    size=${OMPI_COMM_WORLD_SIZE:-${SLURM_NTASKS:-1}}
+    local_rank=${OMPI_COMM_WORLD_LOCAL_RANK:-${SLURM_LOCALID:-0}}
+    node_rank=$((rank / ppn))
+    if [ "$rank" -ne 0 ] && [ "${LABBENCH_METRICS_ALL_RANKS:-0}" != 1 ]; then
+        LABBENCH_METRICS_FILE="$run/metrics.rank$rank.jsonl"
+        export LABBENCH_METRICS_FILE
+    fi
+    # The hosts of the ranks, in rank order (block distribution: ppn ranks per node).
+    hosts=${LABBENCH_NODE_HOSTS:-127.0.0.1}
+    host_of() { # host_of RANK
+        i=0
+        for h in $hosts; do
+            if [ "$i" -eq $(($1 / ppn)) ]; then echo "$h"; return; fi
+            i=$((i + 1))
+        done
+        echo "$h"
+    }
+    case "$backend" in
+        pytorch)
+            MASTER_ADDR=$(host_of 0) MASTER_PORT=$port RANK=$rank WORLD_SIZE=$size
+            LOCAL_RANK=$local_rank NODE_RANK=$node_rank
+            export MASTER_ADDR MASTER_PORT RANK WORLD_SIZE LOCAL_RANK NODE_RANK
+            ;;
+        parameter_server)
+            # Ranks 0..workers-1 are the workers (worker 0, the chief, is rank 0), then the
+            # parameter servers; task i listens on PORT + i.
+            w="" p="" i=0
+            while [ "$i" -lt $((workers + ps)) ]; do
+                entry="\"$(host_of "$i"):$((port + i))\""
+                if [ "$i" -lt "$workers" ]; then w="$w${w:+, }$entry"; else p="$p${p:+, }$entry"; fi
+                i=$((i + 1))
+            done
+            if [ "$rank" -lt "$workers" ]; then type=worker index=$rank; else type=ps index=$((rank - workers)); fi
+            TF_CONFIG="{\"cluster\": {\"ps\": [$p], \"worker\": [$w]}, \"task\": {\"type\": \"$type\", \"index\": $index}, \"environment\": \"cloud\"}"
+            export TF_CONFIG
+            ;;
+    esac
+    status="$run/.rank$rank.status"
+    { "$@" 2>&1; echo $? > "$status"; } | while IFS= read -r line || [ -n "$line" ]; do
+        printf '[rank %s] %s\n' "$rank" "$line"
+    done
+    code=$(cat "$status" 2>/dev/null || echo 1)
+    rm -f "$status"
+    exit "$code"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    start) [ $# -ge 4 ] && [ "$4" = "--" ] || die "usage: start RUN MAX GRACE -- PROGRAM ARGS..."; start "$@" ;;
+    supervise) [ $# -ge 5 ] && [ "$4" = "--" ] || die "usage: supervise RUN MAX GRACE -- PROGRAM ARGS..."; supervise "$@" ;;
+    poll) [ $# -eq 4 ] || die "usage: poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES"; poll "$@" ;;
+    cancel) [ $# -eq 1 ] || die "usage: cancel RUN"; echo "canceled by user" > "$1/cancel.request" ;;
+    rank-exec) [ $# -ge 8 ] && [ "$7" = "--" ] || die "usage: rank-exec RUN BACKEND PPN WORKERS PS PORT -- PROGRAM ARGS..."; rank_exec "$@" ;;
+    *) die "unknown command '$cmd' (start, supervise, poll, cancel, rank-exec)" ;;
+esac

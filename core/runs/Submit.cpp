@@ -43,6 +43,7 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
     run.id = newRunId(experiment);
     run.experiment = experiment;
     run.computeTarget = targetName;
+    run.parentId = options.parentId;
     run.runDir = QDir(ws.runsDir()).filePath(run.id);
     run.estimatorJson = QString::fromStdString(e.toJson().dump());
     const RunFolder folder(run.runDir);

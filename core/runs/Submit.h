@@ -13,6 +13,7 @@ class Workspace;
 struct SubmitOptions {
     QString experiment; // wins over the estimator's; default "default"
     qint64 snapshotLimitBytes = kDefaultSnapshotLimit;
+    QString parentId;   // a sweep's child points at its sweep (recorded with the run)
 };
 
 // Everything that can be checked is checked before anything is written (estimator, compute

@@ -68,6 +68,13 @@ public:
     void setTag(const QString& id, const QString& key, const QString& value);
     QMap<QString, QString> tags(const QString& id);
     QList<StateChange> history(const QString& id);
+    // A sweep's child runs, oldest first.
+    QList<RunRecord> children(const QString& parentId);
+    // Moves a child run under another parent (a resumed sweep adopts the old sweep's children).
+    void setParent(const QString& id, const QString& parentId);
+    // Replaces the reason of a final run and of its last state-history entry (a sweep's early
+    // termination policy explains the cancel it asked for).
+    void setReason(const QString& id, const QString& reason);
 
     // How far the ingester has read one of the run's files.
     struct Offset {

@@ -146,10 +146,21 @@ QList<RunRecord> RunRepository::claimQueued(
     Transaction tx(db_);
     QList<RunRecord> active =
         listByStatus({RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, computeTarget);
+    // A sweep's parent run only drives its children (core/sweep): it holds no room on the
+    // target and is never started by it.
+    Statement sweepTag(db_, "SELECT 1 FROM run_tags WHERE run_id = ? AND key = 'labbench.sweep'");
+    const auto isSweepParent = [&](const RunRecord& r) {
+        sweepTag.reset();
+        sweepTag.bind(1, r.id);
+        return sweepTag.step();
+    };
+    active.removeIf(isSweepParent);
     QList<RunRecord> claimed;
     Statement devices(db_, "UPDATE runs SET devices = ? WHERE id = ?");
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (RunRecord run : listByStatus({RunStatus::Queued}, computeTarget)) {
+        if (isSweepParent(run))
+            continue;
         if (!admit(run, active))
             break;
         applyTransition(db_, run.id, RunStatus::Preparing, {}, now, RunStatus::Queued);
@@ -189,6 +200,30 @@ QList<StateChange> RunRepository::history(const QString& id) {
     while (s.step())
         result.append({runStatusFromString(s.text(0)).value_or(RunStatus::Failed), parseIsoTime(s.text(1)), s.text(2)});
     return result;
+}
+
+QList<RunRecord> RunRepository::children(const QString& parentId) {
+    Statement s(db_, std::string(kRunColumns) + "WHERE r.parent_id = ? ORDER BY r.created, r.rowid");
+    s.bind(1, parentId);
+    QList<RunRecord> result;
+    while (s.step())
+        result.append(readRun(s));
+    return result;
+}
+
+void RunRepository::setParent(const QString& id, const QString& parentId) {
+    Statement s(db_, "UPDATE runs SET parent_id = ? WHERE id = ?");
+    s.bind(1, parentId).bind(2, id).exec();
+}
+
+void RunRepository::setReason(const QString& id, const QString& reason) {
+    Transaction tx(db_);
+    Statement run(db_, "UPDATE runs SET reason = ? WHERE id = ?");
+    run.bind(1, reason).bind(2, id).exec();
+    Statement state(db_, "UPDATE run_states SET reason = ? WHERE rowid = "
+                         "(SELECT max(rowid) FROM run_states WHERE run_id = ?)");
+    state.bind(1, reason).bind(2, id).exec();
+    tx.commit();
 }
 
 RunRepository::Offset RunRepository::ingestOffset(const QString& id, const QString& file) {

@@ -1,0 +1,65 @@
+#pragma once
+// The sweep driver: the detached process (labbench-sweep-driver) that drives one sweep until it
+// ends — submits children through the ordinary submit path while max_concurrent_runs and
+// max_total_runs allow, applies the early termination policy as the children's supervisors ingest
+// metrics, records the best child, cancels on request or at max_duration_minutes, and finishes
+// the parent. It holds the parent's supervisor lock, so reconcile sees a dead driver as a
+// vanished supervisor. Everything it knows it re-reads from the store, so a new driver (resume)
+// carries on where the last one stopped.
+
+#include "store/Entities.h"
+#include "sweep/EarlyTermination.h"
+#include "sweep/Sampler.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QSet>
+
+#include <memory>
+
+namespace lb {
+class Workspace;
+}
+
+namespace lb::sweep {
+
+struct SweepDriverOptions {
+    QString workspaceRoot;
+    QString sweepId;
+    int lockFd = -1; // the parent's lock, handed over by whoever started the driver
+    int pollMs = 100;
+};
+
+// The driver's main loop; returns the process exit code.
+int driveSweep(const SweepDriverOptions& options);
+
+class SweepDriver {
+public:
+    SweepDriver(Workspace& workspace, const RunRecord& parent);
+    // One pass over the sweep; true once the parent is final.
+    bool step();
+
+private:
+    void log(const QString& line);
+    bool submitChild(const Json& params);
+    void finish(RunStatus status, const QString& reason, const QList<RunRecord>& children);
+    void recordBest(const QList<RunRecord>& children);
+    std::vector<double> primaryValues(const RunRecord& child);
+    Json paramsOf(const QString& childId);
+
+    Workspace& ws_;
+    QString id_;
+    QString runDir_;
+    SweepSpec spec_;
+    std::unique_ptr<Sampler> sampler_;
+    EarlyTermination early_;
+    QHash<QString, Json> params_;                       // per child, immutable
+    QHash<QString, std::vector<double>> finalValues_;   // final children's series, read once
+    QSet<QString> stopAsked_;                           // children asked to stop (cancel/duration)
+    QHash<QString, QString> stopReasons_;               // children stopped by the policy
+    QString best_;
+    bool exhausted_ = false;
+    QElapsedTimer sinceReconcile_;
+};
+
+} // namespace lb::sweep

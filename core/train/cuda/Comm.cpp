@@ -8,6 +8,8 @@
 #include <mpi.h>
 #endif
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <string>
 
@@ -50,6 +52,12 @@ struct NcclCommunicator::Impl {
 
 NcclCommunicator::NcclCommunicator(const World& world) : impl_(std::make_unique<Impl>()) {
 #if LB_HAVE_MPI
+    // This plugin, and libmpi with it, was loaded RTLD_LOCAL; Open MPI's own components
+    // (dlopened by MPI_Init) look for libmpi's symbols globally. Promote the loaded libmpi to
+    // global first, as Python's mpi4py does (RTLD_NOLOAD: only if it is the one in use).
+    for (const char* soname : {"libmpi.so.40", "libmpi.so.12", "libmpi.so"}) {
+        if (dlopen(soname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD)) break;
+    }
     int initialised = 0;
     LB_MPI_CHECK(MPI_Initialized(&initialised));
     if (!initialised) {

@@ -25,7 +25,11 @@ using namespace lb;
 
 namespace {
 
-const QString kLabbench = QStringLiteral(LABBENCH_BIN_DIR "/labbench");
+// LABBENCH_BIN_DIR in the environment points the benchmark at another build (a copied one).
+const QString kLabbench = (qEnvironmentVariableIsEmpty("LABBENCH_BIN_DIR")
+                               ? QStringLiteral(LABBENCH_BIN_DIR)
+                               : qEnvironmentVariable("LABBENCH_BIN_DIR")) +
+                          QStringLiteral("/labbench");
 
 double cpuSeconds() {
     rusage u{};

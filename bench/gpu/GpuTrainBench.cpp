@@ -34,9 +34,10 @@ double median(std::vector<double> v) {
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-std::unique_ptr<Backend> cuda(bool graphs, bool tf32, bool splitK = true) {
+std::unique_ptr<Backend> cuda(bool graphs, bool tf32, bool splitK = true, bool small = true) {
     setenv("LABBENCH_CUDA_GRAPHS", graphs ? "1" : "0", 1);
     setenv("LABBENCH_CUDA_SPLITK", splitK ? "1" : "0", 1);
+    setenv("LABBENCH_CUDA_SMALL_GEMM", small ? "1" : "0", 1);
     BackendOptions o;
     o.allowTf32 = tf32;
     return makeBackend(BackendKind::Cuda, o);
@@ -83,8 +84,8 @@ std::vector<Gemm> epochGemms(const Architecture& arch, int count, int batch, dou
 }
 
 // Seconds for the epoch's gemms alone, on buffers as large as the largest operand.
-double gemmOnlySeconds(const std::vector<Gemm>& gemms, bool tf32, bool splitK) {
-    auto b = cuda(false, tf32, splitK);
+double gemmOnlySeconds(const std::vector<Gemm>& gemms, bool tf32, bool splitK, bool small) {
+    auto b = cuda(false, tf32, splitK, small);
     std::size_t biggest = 0;
     for (const Gemm& x : gemms)
         biggest = std::max({biggest, std::size_t(x.m) * x.k, std::size_t(x.k) * x.n,
@@ -238,7 +239,7 @@ void breakdown(const Architecture& arch, int B) {
 struct Row {
     std::string model;
     int batch;
-    bool graphs, tf32, splitK;
+    bool graphs, tf32, splitK, small;
 };
 
 } // namespace
@@ -274,14 +275,20 @@ int main(int argc, char** argv) {
         const double peak = sgemmPeak(false), peakTf32 = sgemmPeak(true);
         std::printf("SGEMM 8192^3: %.1f TFLOP/s FP32, %.1f TFLOP/s TF32\n", peak / 1e12,
                     peakTf32 / 1e12);
-        std::printf("%-18s %5s %6s %5s %6s %10s %12s %10s %8s %10s %8s %9s\n", "model", "batch",
-                    "graphs", "tf32", "splitK", "epoch ms", "images/s", "bound ms", "ratio", "gemm ms",
+        std::printf("%-18s %5s %6s %5s %6s %5s %10s %12s %10s %8s %10s %8s %9s\n", "model",
+                    "batch", "graphs", "tf32", "splitK", "small", "epoch ms", "images/s",
+                    "bound ms", "ratio", "gemm ms",
                     "ratio", "accuracy");
         const std::vector<Row> rows = {
-            {"100,100", 100, true, false, true},     {"100,100", 100, false, false, true},
-            {"100,100", 100, true, false, false},    {"1000,1000", 128, true, false, true},
-            {"1000,1000", 128, false, false, true},  {"1000,1000", 128, true, false, false},
-            {"1000,1000", 128, true, true, true},
+            {"100,100", 100, true, false, true, true},
+            {"100,100", 100, false, false, true, true},
+            {"100,100", 100, true, false, false, true},
+            {"100,100", 100, true, false, true, false},
+            {"1000,1000", 128, true, false, true, true},
+            {"1000,1000", 128, false, false, true, true},
+            {"1000,1000", 128, true, false, false, true},
+            {"1000,1000", 128, true, false, true, false},
+            {"1000,1000", 128, true, true, true, true},
         };
         for (const Row& r : rows) {
             if (!only.empty() && r.model != only) continue;
@@ -289,7 +296,7 @@ int main(int argc, char** argv) {
             c.arch = parseArchitecture(r.model, 784, 10);
             c.batchSize = r.batch;
             c.seed = 1;
-            auto backend = cuda(r.graphs, r.tf32, r.splitK);
+            auto backend = cuda(r.graphs, r.tf32, r.splitK, r.small);
             Trainer trainer(*backend, data, c);
             trainer.trainEpoch(); // warm-up: graph capture, cuBLAS heuristics, clocks
             std::vector<double> times;
@@ -299,12 +306,13 @@ int main(int argc, char** argv) {
             double flops = 0;
             const auto gemms = epochGemms(c.arch, data.train.count, r.batch, &flops);
             const double bound = flops / (r.tf32 ? peakTf32 : peak);
-            const double gemmOnly = gemmOnlySeconds(gemms, r.tf32, r.splitK);
-            std::printf("%-18s %5d %6s %5s %6s %10.2f %12.0f %10.2f %8.3f %10.2f %8.3f %9.4f\n",
-                        c.arch.toString().c_str(), r.batch, r.graphs ? "yes" : "no",
-                        r.tf32 ? "yes" : "no", r.splitK ? "yes" : "no", epoch * 1e3, data.train.count / epoch,
-                        bound * 1e3, bound / epoch, gemmOnly * 1e3, gemmOnly / epoch,
-                        test.accuracy);
+            const double gemmOnly = gemmOnlySeconds(gemms, r.tf32, r.splitK, r.small);
+            std::printf(
+                "%-18s %5d %6s %5s %6s %5s %10.2f %12.0f %10.2f %8.3f %10.2f %8.3f %9.4f\n",
+                c.arch.toString().c_str(), r.batch, r.graphs ? "yes" : "no", r.tf32 ? "yes" : "no",
+                r.splitK ? "yes" : "no", r.small ? "yes" : "no", epoch * 1e3,
+                data.train.count / epoch, bound * 1e3, bound / epoch, gemmOnly * 1e3,
+                gemmOnly / epoch, test.accuracy);
             std::fflush(stdout);
         }
     } catch (const std::exception& e) {

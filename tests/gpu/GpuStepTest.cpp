@@ -58,12 +58,14 @@ struct Variant {
     const char* graphs;        // LABBENCH_CUDA_GRAPHS
     const char* cudnn;         // LABBENCH_CUDA_CUDNN
     const char* splitK = "1";  // LABBENCH_CUDA_SPLITK
+    const char* smallGemm = "1"; // LABBENCH_CUDA_SMALL_GEMM
 };
 
 std::unique_ptr<Backend> cudaBackend(const Variant& v) {
     setenv("LABBENCH_CUDA_GRAPHS", v.graphs, 1);
     setenv("LABBENCH_CUDA_CUDNN", v.cudnn, 1);
     setenv("LABBENCH_CUDA_SPLITK", v.splitK, 1);
+    setenv("LABBENCH_CUDA_SMALL_GEMM", v.smallGemm, 1);
     return makeBackend(BackendKind::Cuda, BackendOptions{});
 }
 
@@ -137,7 +139,10 @@ void gemmMatchesCpu() {
     struct Shape {
         int m, n, k;
     };
-    for (const Shape s : {Shape{100, 50, 1024}, Shape{300, 200, 64}}) {
+    // Split along K; plain cuBLAS; own kernels: row-reduce (n = 10, long K), direct (K = 10),
+    // direct (n = 10, K = 128).
+    for (const Shape s : {Shape{100, 50, 1024}, Shape{300, 200, 64}, Shape{128, 10, 1000},
+                          Shape{128, 1000, 10}, Shape{1000, 10, 128}, Shape{7, 3, 5}}) {
         for (Trans ta : {Trans::No, Trans::Yes}) {
             for (Trans tb : {Trans::No, Trans::Yes}) {
                 for (float beta : {0.0f, 0.5f}) {
@@ -197,7 +202,8 @@ int main() {
         std::printf("SKIP: no usable CUDA device: %s\n", e.what());
         return lbtest::kSkip;
     }
-    const Variant graphs{"1", "0"}, eager{"0", "0"}, cudnn{"1", "1"}, noSplit{"1", "0", "0"};
+    const Variant graphs{"1", "0"}, eager{"0", "0"}, cudnn{"1", "1"}, noSplit{"1", "0", "0"},
+        cublasOnly{"1", "0", "0", "0"};
     return lbtest::runAll({
         {"gemm_matches_cpu_every_transpose_split_or_not", gemmMatchesCpu},
         {"one_sgd_step_matches_cpu_graphs", [&] { oneStepMatches(graphs, OptimizerKind::Sgd); }},
@@ -205,6 +211,8 @@ int main() {
         {"one_sgd_step_matches_cpu_cudnn", [&] { oneStepMatches(cudnn, OptimizerKind::Sgd); }},
         {"one_sgd_step_matches_cpu_no_split_k",
          [&] { oneStepMatches(noSplit, OptimizerKind::Sgd); }},
+        {"one_sgd_step_matches_cpu_cublas_only",
+         [&] { oneStepMatches(cublasOnly, OptimizerKind::Sgd); }},
         {"one_adam_step_matches_cpu_graphs", [&] { oneStepMatches(graphs, OptimizerKind::Adam); }},
         {"sgd_epochs_match_cpu_graphs", [&] { epochsMatch(graphs, OptimizerKind::Sgd); }},
         {"adam_epochs_match_cpu_graphs", [&] { epochsMatch(graphs, OptimizerKind::Adam); }},

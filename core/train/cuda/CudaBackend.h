@@ -27,6 +27,8 @@ struct CudaBackendConfig {
     // (LABBENCH_CUDA_CUDNN=1): a comparison path, two passes where the kernel makes one.
     bool cudnnActivations = false;
     bool splitK = true; // split long-K products of small outputs (LABBENCH_CUDA_SPLITK=0: off)
+    bool smallGemm = true; // own kernels for products with a dimension <= 16
+                           // (LABBENCH_CUDA_SMALL_GEMM=0: cuBLAS for everything)
     int worldRank = 0, worldSize = 1, localRank = 0;
 };
 

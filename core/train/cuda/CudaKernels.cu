@@ -113,6 +113,57 @@ __global__ void splitKReduceKernel(SplitKReduceArgs a) {
     }
 }
 
+__device__ float smallA(const SmallGemmArgs& g, int r, int kk) {
+    return g.transA ? g.a[std::size_t(kk) * g.lda + r] : g.a[std::size_t(r) * g.lda + kk];
+}
+__device__ float smallB(const SmallGemmArgs& g, int kk, int c) {
+    return g.transB ? g.b[std::size_t(c) * g.ldb + kk] : g.b[std::size_t(kk) * g.ldb + c];
+}
+__device__ void smallStore(const SmallGemmArgs& g, int r, int c, float sum) {
+    float* out = g.c + std::size_t(r) * g.ldc + c;
+    *out = g.beta == 0.0f ? g.alpha * sum : g.alpha * sum + g.beta * *out;
+}
+
+__global__ void smallGemmDirectKernel(SmallGemmArgs g) {
+    const std::size_t total = std::size_t(g.m) * g.n;
+    for (std::size_t i = globalIndex(); i < total; i += globalStride()) {
+        const int r = int(i / g.n), c = int(i % g.n);
+        float sum = 0.0f;
+        for (int kk = 0; kk < g.k; ++kk) sum += smallA(g, r, kk) * smallB(g, kk, c);
+        smallStore(g, r, c, sum);
+    }
+}
+
+// Thread t sums k = t, t + 256, ... for all n columns of row blockIdx.x; warps reduce with
+// shuffles, then the 8 warp sums are added in order (deterministic).
+__global__ void smallGemmRowsKernel(SmallGemmArgs g) {
+    const int r = blockIdx.x;
+    float acc[kSmallGemmMaxN];
+#pragma unroll
+    for (int c = 0; c < kSmallGemmMaxN; ++c) acc[c] = 0.0f;
+    for (int kk = threadIdx.x; kk < g.k; kk += blockDim.x) {
+        const float av = smallA(g, r, kk);
+#pragma unroll
+        for (int c = 0; c < kSmallGemmMaxN; ++c)
+            if (c < g.n) acc[c] += av * smallB(g, kk, c);
+    }
+    __shared__ float warpSums[kSmallGemmMaxN][kThreads / 32];
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+#pragma unroll
+    for (int c = 0; c < kSmallGemmMaxN; ++c) {
+        float v = acc[c];
+        for (int offset = 16; offset > 0; offset /= 2)
+            v += __shfl_down_sync(0xffffffffu, v, offset);
+        if (lane == 0) warpSums[c][warp] = v;
+    }
+    __syncthreads();
+    if (int(threadIdx.x) < g.n) {
+        float sum = 0.0f;
+        for (int w = 0; w < int(blockDim.x / 32); ++w) sum += warpSums[threadIdx.x][w];
+        smallStore(g, r, threadIdx.x, sum);
+    }
+}
+
 __global__ void sgdKernel(SgdArgs a) {
     for (std::size_t i = globalIndex(); i < a.n; i += globalStride())
         kernels::sgdMomentumUpdate(a.w[i], a.g[i], a.v[i], a.p);
@@ -169,6 +220,17 @@ void launchColumnSum(cudaStream_t stream, const ColumnSumArgs& a) {
 
 void launchSplitKReduce(cudaStream_t stream, const SplitKReduceArgs& a) {
     splitKReduceKernel<<<blocksFor(std::size_t(a.m) * a.n), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchSmallGemmDirect(cudaStream_t stream, const SmallGemmArgs& a) {
+    smallGemmDirectKernel<<<blocksFor(std::size_t(a.m) * a.n), kThreads, 0, stream>>>(a);
+    LB_CUDA_CHECK_LAUNCH();
+}
+
+void launchSmallGemmRows(cudaStream_t stream, const SmallGemmArgs& a) {
+    if (a.n > kSmallGemmMaxN) throw TrainError("internal error: small-gemm row kernel with n > 16");
+    smallGemmRowsKernel<<<unsigned(a.m), kThreads, 0, stream>>>(a);
     LB_CUDA_CHECK_LAUNCH();
 }
 

@@ -52,6 +52,23 @@ struct ColumnSumArgs {
     float* out; // (cols)
 };
 
+// C(m, n) = alpha op(A) op(B) + beta C, row-major as Backend::gemm, for products with a tiny
+// dimension (the 10-class layer), which cuBLAS runs at a few percent of the device.
+struct SmallGemmArgs {
+    int transA, transB;
+    int m, n, k;
+    float alpha;
+    const float* a;
+    int lda;
+    const float* b;
+    int ldb;
+    float beta;
+    float* c;
+    int ldc;
+};
+// The largest n the row kernel takes (its per-thread accumulators).
+constexpr int kSmallGemmMaxN = 16;
+
 struct SplitKReduceArgs {
     const float* partials; // (splits, m, n) compact row-major products of the K chunks
     int splits, m, n;
@@ -84,6 +101,10 @@ void launchSoftmaxCrossEntropy(cudaStream_t stream, const SoftmaxCrossEntropyArg
 void launchGather(cudaStream_t stream, const GatherArgs& a);
 void launchColumnSum(cudaStream_t stream, const ColumnSumArgs& a);
 void launchSplitKReduce(cudaStream_t stream, const SplitKReduceArgs& a);
+// One thread per output, K looped: for short K.
+void launchSmallGemmDirect(cudaStream_t stream, const SmallGemmArgs& a);
+// One block per output row, K split across the block: n <= kSmallGemmMaxN and long K.
+void launchSmallGemmRows(cudaStream_t stream, const SmallGemmArgs& a);
 void launchSgd(cudaStream_t stream, const SgdArgs& a);
 void launchAdam(cudaStream_t stream, const AdamArgs& a);
 

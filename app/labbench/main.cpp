@@ -1,11 +1,74 @@
 // labbench: with a subcommand, the headless command line (QtCore only, no display needed);
-// without one, the desktop workbench.
+// without one, the desktop workbench: `labbench [--workspace DIR] [SCRIPT.py | FOLDER |
+// ESTIMATOR.json]…` opens the window, and each path opens an estimator form as a drop would.
 #include "CommandLine.h"
+#include "common/AppStyle.h"
+#include "live/RecentWorkspaces.h"
+#include "main/MainWindow.h"
+#include "workspace/WorkspaceDiscovery.h"
 
+#include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <cstdio>
+
+namespace {
+
+// The workspace the window starts on: --workspace, $LABBENCH_WORKSPACE, a workspace around the
+// current folder, the last one opened, else the default workspace (created on first use).
+QString startWorkspace(const QString& explicitDir, bool* createDefault) {
+    *createDefault = false;
+    if (!explicitDir.isEmpty())
+        return explicitDir;
+    const QString env = qEnvironmentVariable("LABBENCH_WORKSPACE");
+    if (!env.isEmpty())
+        return env;
+    const QString around = lb::findWorkspaceRoot(QDir::currentPath());
+    if (!around.isEmpty())
+        return around;
+    for (const QString& recent : lb::RecentWorkspaces::list()) {
+        if (QFileInfo::exists(recent + QStringLiteral("/config.json")))
+            return recent;
+    }
+    *createDefault = true;
+    return lb::defaultWorkspaceDir();
+}
+
+int runWorkbench(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("labbench"));
+    QCoreApplication::setOrganizationName(QStringLiteral("labbench"));
+    lb::ui::applyAppStyle(app);
+    // Qt has taken its own options (-platform, …) out of arguments() by now.
+    const QStringList args = app.arguments().mid(1);
+    QString workspace;
+    QStringList paths;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--workspace") && i + 1 < args.size()) {
+            workspace = args[++i];
+        } else if (args[i].startsWith(QLatin1String("--workspace="))) {
+            workspace = args[i].mid(12);
+        } else if (args[i] == QLatin1String("--")) {
+            paths += args.mid(i + 1);
+            break;
+        } else {
+            paths.append(QFileInfo(args[i]).absoluteFilePath());
+        }
+    }
+    lb::ui::MainWindow window;
+    bool createDefault = false;
+    const QString dir = startWorkspace(workspace, &createDefault);
+    window.openWorkspace(dir, createDefault ? QStringLiteral("default") : QString());
+    window.show();
+    if (!paths.isEmpty())
+        window.openPaths(paths);
+    return app.exec();
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     QStringList args;
@@ -14,11 +77,12 @@ int main(int argc, char** argv) {
 
     lb::cli::CommandLine cli;
     lb::cli::registerAllCommands(cli);
+    if (!cli.namesCommand(args))
+        return runWorkbench(argc, argv);
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("labbench"));
     QTextStream out(stdout);
     QTextStream err(stderr);
-    // Until the desktop workbench lands (issue 6), no subcommand prints the overview.
     return cli.run(args, out, err);
 }

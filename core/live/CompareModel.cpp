@@ -1,0 +1,130 @@
+#include "live/CompareModel.h"
+
+#include "estimator/Estimator.h"
+#include "workspace/Workspace.h"
+
+namespace lb {
+
+QList<QPair<QString, QString>> CompareData::pairParams(const QStringList& words) {
+    QList<QPair<QString, QString>> pairs;
+    int bare = 0;
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        const QString& w = words[i];
+        if (w.startsWith(QLatin1Char('-')) && w.size() > 1) {
+            const qsizetype eq = w.indexOf(QLatin1Char('='));
+            if (eq > 0) {
+                pairs.append({w.left(eq), w.mid(eq + 1)});
+            } else if (i + 1 < words.size() && !(words[i + 1].startsWith(QLatin1Char('-')) &&
+                                                 words[i + 1].size() > 1 &&
+                                                 !words[i + 1].at(1).isDigit())) {
+                pairs.append({w, words[i + 1]});
+                ++i;
+            } else {
+                pairs.append({w, QString()});
+            }
+        } else {
+            pairs.append({QStringLiteral("#%1").arg(++bare), w});
+        }
+    }
+    return pairs;
+}
+
+CompareData CompareData::load(Workspace& workspace, const QStringList& runIds) {
+    CompareData d;
+    Store& store = workspace.store();
+    for (const QString& id : runIds) {
+        auto run = store.runs().find(id);
+        if (!run)
+            continue;
+        CompareRow row;
+        row.run = *run;
+        try {
+            const Estimator e = Estimator::fromJson(Json::parse(run->estimatorJson.toStdString()),
+                                                    QStringLiteral("run %1").arg(id));
+            row.params = pairParams(e.scriptParams);
+        } catch (const std::exception&) {
+            // A run recorded without a readable estimator compares on metrics only.
+        }
+        for (const QString& name : store.metrics().names(id)) {
+            if (auto last = store.metrics().last(id, name))
+                row.finalMetrics.insert(name, last->value);
+        }
+        d.rows.append(row);
+    }
+    return d;
+}
+
+CompareModel::CompareModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void CompareModel::setData(CompareDataPtr data) {
+    beginResetModel();
+    data_ = std::move(data);
+    params_.clear();
+    metrics_.clear();
+    if (data_) {
+        for (const CompareRow& r : data_->rows) {
+            for (const auto& [k, v] : r.params)
+                if (!params_.contains(k))
+                    params_.append(k);
+            for (auto it = r.finalMetrics.begin(); it != r.finalMetrics.end(); ++it)
+                if (!metrics_.contains(it.key()))
+                    metrics_.append(it.key());
+        }
+    }
+    endResetModel();
+}
+
+int CompareModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() || !data_ ? 0 : static_cast<int>(data_->rows.size());
+}
+
+int CompareModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : kFixed + static_cast<int>(params_.size() + metrics_.size());
+}
+
+QVariant CompareModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const CompareRow& row = data_->rows[index.row()];
+    const int c = index.column();
+    if (role == RunIdRole)
+        return row.run.id;
+    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
+        return {};
+    if (c == 0)
+        return role == SortRole ? QVariant(row.run.created) : QVariant(row.run.id);
+    if (c == 1)
+        return toString(row.run.status);
+    if (c < kFixed + params_.size()) {
+        const QString& key = params_[c - kFixed];
+        for (const auto& [k, v] : row.params) {
+            if (k != key)
+                continue;
+            bool ok = false;
+            const double number = v.toDouble(&ok);
+            return role == SortRole && ok ? QVariant(number) : QVariant(v);
+        }
+        return {};
+    }
+    const QString& metric = metrics_[c - kFixed - params_.size()];
+    auto it = row.finalMetrics.find(metric);
+    if (it == row.finalMetrics.end())
+        return {};
+    return role == SortRole ? QVariant(*it) : QVariant(QString::number(*it, 'g', 6));
+}
+
+QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section == 0)
+        return tr("Run");
+    if (section == 1)
+        return tr("Status");
+    if (section < kFixed + params_.size())
+        return params_[section - kFixed];
+    if (section < columnCount())
+        return tr("final %1").arg(metrics_[section - kFixed - params_.size()]);
+    return {};
+}
+
+} // namespace lb

@@ -1,0 +1,201 @@
+#include "live/LogIndex.h"
+
+#include <QFileInfo>
+
+#include <cstring>
+
+namespace lb {
+
+namespace {
+
+QString decode(const char* data, qsizetype size) {
+    if (size > 0 && data[size - 1] == '\r')
+        --size;
+    const bool cut = size > LogIndex::kMaxLineChars;
+    QString line = QString::fromUtf8(data, cut ? LogIndex::kMaxLineChars : size);
+    if (cut)
+        line += QStringLiteral(" …");
+    return line;
+}
+
+// Reads lines sequentially from an offset, in large chunks.
+class LineScanner {
+public:
+    LineScanner(QFile& file, std::int64_t offset, std::int64_t end)
+        : file_(file), pos_(offset), end_(end) {}
+
+    // The next line (without newline); false at `end`.
+    bool next(QByteArray& line) {
+        line.clear();
+        for (;;) {
+            if (at_ >= buffer_.size()) {
+                if (pos_ >= end_)
+                    return !line.isEmpty();
+                const qint64 want = std::min<qint64>(1 << 20, end_ - pos_);
+                if (!file_.seek(pos_))
+                    return false;
+                buffer_ = file_.read(want);
+                at_ = 0;
+                if (buffer_.isEmpty())
+                    return !line.isEmpty();
+                pos_ += buffer_.size();
+            }
+            const char* start = buffer_.constData() + at_;
+            const qsizetype left = buffer_.size() - at_;
+            const void* nl = std::memchr(start, '\n', static_cast<std::size_t>(left));
+            if (nl) {
+                const qsizetype n = static_cast<const char*>(nl) - start;
+                if (line.size() < 2 * LogIndex::kMaxLineChars)
+                    line.append(start, std::min<qsizetype>(n, 2 * LogIndex::kMaxLineChars));
+                at_ += n + 1;
+                return true;
+            }
+            if (line.size() < 2 * LogIndex::kMaxLineChars)
+                line.append(start, std::min<qsizetype>(left, 2 * LogIndex::kMaxLineChars));
+            at_ = buffer_.size();
+        }
+    }
+
+private:
+    QFile& file_;
+    std::int64_t pos_;
+    std::int64_t end_;
+    QByteArray buffer_;
+    qsizetype at_ = 0;
+};
+
+} // namespace
+
+LogIndex::LogIndex(QString path) : path_(std::move(path)), file_(path_) {}
+
+bool LogIndex::update(std::int64_t maxBytes) {
+    std::lock_guard lock(mutex_);
+    const qint64 size = QFileInfo(path_).size(); // 0 when missing
+    if (size < bytes_) {
+        // Truncated or replaced: start over.
+        offsets_.assign(1, 0);
+        bytes_ = completeLines_ = 0;
+        open_ = false;
+        ++resets_;
+        file_.close();
+        if (size == 0)
+            return true;
+    }
+    if (size == bytes_) {
+        behind_ = false;
+        return false;
+    }
+    if (!file_.isOpen() && !file_.open(QIODevice::ReadOnly))
+        return false;
+    const std::int64_t before = completeLines_;
+    const bool wasOpen = open_;
+    const std::int64_t end = std::min<std::int64_t>(size, bytes_ + maxBytes);
+    behind_ = end < size;
+    if (!file_.seek(bytes_))
+        return false;
+    while (bytes_ < end) {
+        const QByteArray chunk = file_.read(std::min<std::int64_t>(4 << 20, end - bytes_));
+        if (chunk.isEmpty())
+            break;
+        const char* p = chunk.constData();
+        const char* stop = p + chunk.size();
+        while (p < stop) {
+            const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(stop - p));
+            if (!nl) {
+                p = stop;
+                break;
+            }
+            p = static_cast<const char*>(nl) + 1;
+            ++completeLines_;
+            if (completeLines_ % kBlock == 0)
+                offsets_.push_back(bytes_ + (p - chunk.constData()));
+        }
+        bytes_ += chunk.size();
+        open_ = chunk.back() != '\n'; // bytes after the last newline form an open line
+    }
+    return completeLines_ != before || open_ != wasOpen || open_;
+}
+
+bool LogIndex::behind() const {
+    std::lock_guard lock(mutex_);
+    return behind_;
+}
+
+std::int64_t LogIndex::lineCount() const {
+    std::lock_guard lock(mutex_);
+    return completeLines_ + (open_ ? 1 : 0);
+}
+
+std::int64_t LogIndex::indexedBytes() const {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+}
+
+bool LogIndex::lastLineOpen() const {
+    std::lock_guard lock(mutex_);
+    return open_;
+}
+
+QStringList LogIndex::lines(std::int64_t first, std::int64_t count) const {
+    std::lock_guard lock(mutex_);
+    QStringList result;
+    const std::int64_t total = completeLines_ + (open_ ? 1 : 0);
+    if (first < 0 || first >= total || count <= 0)
+        return result;
+    count = std::min(count, total - first);
+    if (!file_.isOpen() && !file_.open(QIODevice::ReadOnly))
+        return result;
+    LineScanner scanner(file_, blockOffset(first), bytes_);
+    QByteArray line;
+    for (std::int64_t i = first - first % kBlock; i < first + count && scanner.next(line); ++i) {
+        if (i >= first)
+            result.append(decode(line.constData(), line.size()));
+    }
+    return result;
+}
+
+std::int64_t LogIndex::find(const QString& text, std::int64_t from, bool forward,
+                            const std::atomic<bool>* cancel) const {
+    if (text.isEmpty())
+        return -1;
+    const std::int64_t total = lineCount();
+    if (total == 0)
+        return -1;
+    from = std::clamp<std::int64_t>(from, 0, total - 1);
+    if (forward) {
+        std::int64_t end = 0;
+        std::int64_t offset = 0;
+        {
+            std::lock_guard lock(mutex_);
+            end = bytes_;
+            offset = blockOffset(from);
+        }
+        // A private handle: a scan of a big file must not hold the lock readers need.
+        QFile file(path_);
+        if (!file.open(QIODevice::ReadOnly))
+            return -1;
+        LineScanner scanner(file, offset, end);
+        const QByteArray needle = text.toUtf8().toLower();
+        QByteArray line;
+        for (std::int64_t i = from - from % kBlock; scanner.next(line); ++i) {
+            if (cancel && (i & 4095) == 0 && cancel->load())
+                return -1;
+            if (i >= from && line.toLower().contains(needle))
+                return i;
+        }
+        return -1;
+    }
+    for (std::int64_t block = from / kBlock; block >= 0; --block) {
+        if (cancel && cancel->load())
+            return -1;
+        const QStringList chunk = lines(block * kBlock, kBlock);
+        for (std::int64_t j = static_cast<std::int64_t>(chunk.size()) - 1; j >= 0; --j) {
+            const std::int64_t i = block * kBlock + j;
+            if (i <= from && chunk[static_cast<qsizetype>(j)].contains(text, Qt::CaseInsensitive))
+                return i;
+        }
+    }
+    return -1;
+}
+
+} // namespace lb

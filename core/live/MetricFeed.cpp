@@ -1,0 +1,113 @@
+#include "live/MetricFeed.h"
+
+#include "store/MetricStream.h"
+#include "store/Store.h"
+
+namespace lb {
+
+struct MetricFeed::State {
+    std::unique_ptr<Store> store;
+    std::int64_t lastVersion = -1;
+    bool pending = true; // a batch limit left points unread: poll again without waiting
+    QString lastError;
+};
+
+void MetricBuffers::setView(MetricSeriesBuffer::XAxis axis, double smoothing) {
+    for (auto& [key, entry] : series)
+        entry.buffer.setView(axis, smoothing);
+    ++version;
+}
+
+std::size_t MetricBuffers::memoryBytes() const {
+    std::size_t bytes = 0;
+    for (const auto& [key, entry] : series)
+        bytes += entry.buffer.memoryBytes();
+    return bytes;
+}
+
+std::size_t MetricBuffers::pointCount() const {
+    std::size_t n = 0;
+    for (const auto& [key, entry] : series)
+        n += entry.buffer.size();
+    return n;
+}
+
+MetricFeed::MetricFeed(QString storePath, QStringList runIds, QObject* parent)
+    : QObject(parent), storePath_(std::move(storePath)), runIds_(std::move(runIds)),
+      state_(std::make_unique<State>()) {}
+
+MetricFeed::~MetricFeed() { thread_.stop(); }
+
+void MetricFeed::start(int intervalMs) {
+    thread_.start([this] { poll(); }, std::chrono::milliseconds(intervalMs));
+}
+
+void MetricFeed::poll() {
+    State& st = *state_;
+    try {
+        if (!st.store)
+            st.store = std::make_unique<Store>(storePath_);
+        bool more = true;
+        while (more) {
+            const std::int64_t version = st.store->dataVersion();
+            if (version == st.lastVersion && !st.pending)
+                return;
+            st.lastVersion = version;
+            st.pending = false;
+            more = false;
+            bool changed = false;
+            MetricStreamReader reader(st.store->database());
+            std::vector<MetricPoint> points;
+            for (const QString& runId : runIds_) {
+                for (const MetricSeriesInfo& info : reader.seriesOf(runId)) {
+                    std::int64_t have = 0;
+                    {
+                        std::lock_guard lock(buffers_->mutex);
+                        auto it = buffers_->series.find({runId, info.name});
+                        have = it == buffers_->series.end()
+                                   ? 0
+                                   : static_cast<std::int64_t>(it->second.buffer.size());
+                    }
+                    if (info.points <= have)
+                        continue;
+                    points.clear();
+                    // Read outside the lock: the UI may decimate meanwhile.
+                    reader.readFrom(info.seriesId, have, batchLimit_, points);
+                    if (static_cast<std::int64_t>(points.size()) == batchLimit_)
+                        more = st.pending = true;
+                    std::lock_guard lock(buffers_->mutex);
+                    auto& entry = buffers_->series[{runId, info.name}];
+                    if (entry.seriesId == 0) {
+                        entry.seriesId = info.seriesId;
+                        if (!buffers_->metricNames.contains(info.name))
+                            buffers_->metricNames.append(info.name);
+                        // A new series follows the view the others show.
+                        for (const auto& [k, e] : buffers_->series) {
+                            if (&e != &entry) {
+                                entry.buffer.setView(e.buffer.axis(), e.buffer.smoothing());
+                                break;
+                            }
+                        }
+                    }
+                    for (const MetricPoint& p : points)
+                        entry.buffer.append(p.step, p.value, p.time);
+                    ++buffers_->version;
+                    changed = true;
+                }
+            }
+            if (changed)
+                emit dataArrived();
+        }
+        st.lastError.clear();
+    } catch (const std::exception& e) {
+        st.store.reset();
+        st.lastVersion = -1;
+        st.pending = true;
+        const QString message = QString::fromStdString(e.what());
+        if (message != st.lastError)
+            emit failed(message);
+        st.lastError = message;
+    }
+}
+
+} // namespace lb

@@ -1,0 +1,73 @@
+#pragma once
+// Live metric histories of one or more runs: a background thread reads new points from the
+// store (only past what it already holds) into MetricSeriesBuffers under a lock and emits one
+// signal; charts coalesce redraws on their own timer and decimate under the same lock.
+
+#include "live/MetricSeriesBuffer.h"
+#include "live/PollThread.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace lb {
+
+// The buffers of every (run, metric) a feed follows. Lock `mutex` around every access.
+struct MetricBuffers {
+    struct Key {
+        QString runId;
+        QString name;
+        bool operator<(const Key& o) const {
+            return runId != o.runId ? runId < o.runId : name < o.name;
+        }
+    };
+    struct Entry {
+        MetricSeriesBuffer buffer;
+        std::int64_t seriesId = 0;
+    };
+    mutable std::mutex mutex;
+    std::map<Key, Entry> series;
+    QStringList metricNames; // every metric name seen, in order of first appearance
+    std::uint64_t version = 0; // bumped on every change
+
+    // Applies one view setting to every series (under the lock).
+    void setView(MetricSeriesBuffer::XAxis axis, double smoothing);
+    std::size_t memoryBytes() const;
+    std::size_t pointCount() const;
+};
+
+class MetricFeed : public QObject {
+    Q_OBJECT
+public:
+    MetricFeed(QString storePath, QStringList runIds, QObject* parent = nullptr);
+    ~MetricFeed() override;
+
+    const std::shared_ptr<MetricBuffers>& buffers() const { return buffers_; }
+    const QStringList& runIds() const { return runIds_; }
+    // Starts polling every `intervalMs` (the first read at once).
+    void start(int intervalMs = 250);
+    void stop() { thread_.stop(); }
+    // Most points read per series per poll: keeps one poll short and memory use bounded.
+    void setBatchLimit(std::int64_t points) { batchLimit_ = points; }
+
+signals:
+    // New points or series arrived (emitted from the feed's thread; queued to receivers).
+    void dataArrived();
+    void failed(const QString& message);
+
+private:
+    void poll();
+    QString storePath_;
+    QStringList runIds_;
+    std::shared_ptr<MetricBuffers> buffers_ = std::make_shared<MetricBuffers>();
+    std::int64_t batchLimit_ = 500000;
+    PollThread thread_;
+    // Owned by the thread.
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+} // namespace lb

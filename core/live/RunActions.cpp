@@ -1,0 +1,59 @@
+#include "live/RunActions.h"
+
+#include "runs/RunControl.h"
+#include "runs/Submit.h"
+#include "workspace/Workspace.h"
+
+#include <algorithm>
+
+namespace lb {
+
+RunActions::RunActions(QString workspaceRoot, QObject* parent)
+    : QObject(parent), root_(std::move(workspaceRoot)) {}
+
+RunActions::~RunActions() {
+    for (QThread* t : threads_) {
+        t->wait();
+        delete t;
+    }
+}
+
+void RunActions::launch(std::function<void()> work) {
+    QThread* thread = QThread::create(std::move(work));
+    threads_.push_back(thread);
+    connect(thread, &QThread::finished, this, [this, thread] {
+        threads_.erase(std::remove(threads_.begin(), threads_.end(), thread), threads_.end());
+        thread->deleteLater();
+    });
+    thread->start();
+}
+
+quint64 RunActions::submit(const Estimator& estimator, const QString& experiment) {
+    const quint64 request = nextRequest_++;
+    launch([this, estimator, experiment, request] {
+        try {
+            Workspace workspace = Workspace::open(root_);
+            SubmitOptions options;
+            options.experiment = experiment;
+            const RunRecord run = submitRun(workspace, estimator, options);
+            emit submitted(request, run.id);
+        } catch (const std::exception& e) {
+            emit submitFailed(request, QString::fromStdString(e.what()));
+        }
+    });
+    return request;
+}
+
+void RunActions::cancel(const QString& runId) {
+    launch([this, runId] {
+        try {
+            Workspace workspace = Workspace::open(root_);
+            requestCancel(workspace, findRun(workspace, runId));
+            emit cancelRequested(runId);
+        } catch (const std::exception& e) {
+            emit cancelFailed(runId, QString::fromStdString(e.what()));
+        }
+    });
+}
+
+} // namespace lb

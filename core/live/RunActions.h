@@ -1,0 +1,39 @@
+#pragma once
+// Submit and cancel for the workbench, on background threads (a submit snapshots the source
+// folder; neither may freeze a window). Uses the runs API (core/runs: submitRun, requestCancel)
+// with a workspace opened on that thread.
+
+#include "estimator/Estimator.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <vector>
+
+namespace lb {
+
+class RunActions : public QObject {
+    Q_OBJECT
+public:
+    explicit RunActions(QString workspaceRoot, QObject* parent = nullptr);
+    ~RunActions() override; // waits for actions still running
+
+    const QString& workspaceRoot() const { return root_; }
+    // Returns a request number that the submitted/submitFailed signals carry.
+    quint64 submit(const Estimator& estimator, const QString& experiment);
+    void cancel(const QString& runId);
+
+signals:
+    void submitted(quint64 request, const QString& runId);
+    void submitFailed(quint64 request, const QString& message);
+    void cancelRequested(const QString& runId);
+    void cancelFailed(const QString& runId, const QString& message);
+
+private:
+    void launch(std::function<void()> work);
+    QString root_;
+    std::vector<QThread*> threads_;
+    quint64 nextRequest_ = 1;
+};
+
+} // namespace lb

@@ -1,0 +1,30 @@
+#pragma once
+// What a run dashboard shows besides metrics and the log: the run record, its state history,
+// its kept files with sizes and its tags, read together on a background thread.
+
+#include "store/Entities.h"
+
+#include <QMetaType>
+
+#include <memory>
+
+namespace lb {
+
+class Workspace;
+
+struct RunDetail {
+    RunRecord run;
+    QList<StateChange> history;
+    QList<RunFile> files;
+    QMap<QString, QString> tags;
+    QString snapshotDir;
+
+    // Throws lb::NotFoundError when the run is not in the store.
+    static RunDetail load(Workspace& workspace, const QString& runId);
+};
+
+using RunDetailPtr = std::shared_ptr<const RunDetail>;
+
+} // namespace lb
+
+Q_DECLARE_METATYPE(lb::RunDetailPtr)

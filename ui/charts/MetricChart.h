@@ -1,0 +1,69 @@
+#pragma once
+// One metric as a Qt Charts line chart, with a line per run. It holds no history: on each
+// redraw it decimates the core's buffers to ≤ 2 points per pixel column of the visible range
+// and calls replace() once per series. Axes grow in steps, zoom by rubber band (right click or
+// double click resets), hover shows the nearest values.
+
+#include "live/MetricFeed.h"
+
+#include <QChartView>
+#include <QLineSeries>
+#include <QPointer>
+
+namespace lb::ui {
+
+class MetricChart : public QChartView {
+    Q_OBJECT
+public:
+    MetricChart(QString metric, std::shared_ptr<MetricBuffers> buffers, QWidget* parent = nullptr);
+
+    const QString& metric() const { return metric_; }
+    // The runs drawn, with their legend labels (a legend shows when there are several).
+    void setRuns(const QStringList& runIds, const QStringList& labels);
+    void setLogScale(bool on);
+    void setTimeAxis(bool on);
+    // Back to the full, auto-ranged view (after a zoom or a view change).
+    void resetZoom();
+    // Re-decimates and replaces every series; call from a coalescing timer.
+    void redraw();
+    // Points each series holds after the last redraw (tests, the state hook).
+    QList<int> seriesPointCounts() const;
+    // The last point drawn for each run (x, y), or nothing.
+    QList<QPointF> lastPoints() const;
+    // Points drawn in total by the last redraw (≤ about 2 per column per series).
+    int drawnPoints() const { return drawn_; }
+
+    // CSV of the full history (run, step, time, value) as the buffers hold it.
+    QByteArray toCsv() const;
+
+protected:
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void rebuildAxes();
+    void showReadout(const QPointF& valuePoint, const QPoint& widgetPos);
+    QString metric_;
+    std::shared_ptr<MetricBuffers> buffers_;
+    QStringList runIds_;
+    QList<QLineSeries*> series_;
+    QAbstractAxis* xAxis_ = nullptr;
+    QAbstractAxis* yAxis_ = nullptr;
+    bool logScale_ = false;
+    bool timeAxis_ = false;
+    bool zoomed_ = false;
+    bool settingRange_ = false;
+    double xMax_ = 0, yMin_ = 0, yMax_ = 0;
+    double t0_ = 0; // time axis origin: the first point's wall time
+    int drawn_ = 0;
+    std::vector<QPointF> scratch_;
+    QList<QPointF> last_;
+    QGraphicsSimpleTextItem* readout_ = nullptr;
+    QGraphicsRectItem* readoutBox_ = nullptr;
+    QGraphicsLineItem* cursor_ = nullptr;
+};
+
+} // namespace lb::ui

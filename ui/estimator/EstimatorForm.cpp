@@ -1,0 +1,555 @@
+#include "estimator/EstimatorForm.h"
+
+#include "argparse/ArgparseReader.h"
+#include "estimator/ScriptParamsTable.h"
+#include "live/DropPlan.h"
+#include "live/RunActions.h"
+#include "util/Error.h"
+#include "util/Json.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QStyle>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+
+namespace {
+
+struct Preset {
+    const char* key;
+    const char* label;
+};
+const Preset kPresets[] = {{"generic", "Generic"},
+                           {"pytorch", "PyTorch"},
+                           {"tensorflow", "TensorFlow"},
+                           {"chainer", "Chainer"},
+                           {"builtin-mnist", "Built-in MNIST DNN"}};
+
+QStringList splitList(const QString& text) {
+    return text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+EstimatorForm::EstimatorForm(RunActions* actions, QWidget* parent)
+    : QWidget(parent), actions_(actions) {
+    reader_ = new ArgparseReader(this);
+    connect(reader_, &ArgparseReader::finished, this, &EstimatorForm::onArguments);
+    connect(reader_, &ArgparseReader::failed, this, [this](const QString&, const QString& m) {
+        argumentsRead_ = true;
+        paramsStatus_->setText(m);
+        paramsStatus_->setObjectName(QStringLiteral("errorBanner"));
+        paramsStatus_->style()->polish(paramsStatus_);
+    });
+    validateTimer_.setSingleShot(true);
+    validateTimer_.setInterval(120);
+    connect(&validateTimer_, &QTimer::timeout, this, &EstimatorForm::validateNow);
+    build();
+    RunActions* initial = actions_;
+    actions_ = nullptr;
+    setActions(initial);
+    validateNow();
+}
+
+void EstimatorForm::setActions(RunActions* actions) {
+    if (actions_)
+        disconnect(actions_, nullptr, this, nullptr);
+    actions_ = actions;
+    submitting_ = false;
+    if (actions_) {
+        connect(actions_, &RunActions::submitted, this, [this](quint64 request, const QString& runId) {
+            if (!submitting_ || request != request_)
+                return;
+            submitting_ = false;
+            submit_->setText(tr("Submit"));
+            validateNow();
+            emit message(tr("Submitted run %1").arg(runId));
+            emit submitted(runId);
+        });
+        connect(actions_, &RunActions::submitFailed, this, [this](quint64 request, const QString& m) {
+            if (!submitting_ || request != request_)
+                return;
+            submitting_ = false;
+            submit_->setText(tr("Submit"));
+            validateNow();
+            errorLabel_->setText(m);
+            errorLabel_->show();
+        });
+    }
+    validateNow();
+}
+
+void EstimatorForm::build() {
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(16, 12, 16, 12);
+    layout->setSpacing(10);
+
+    // Script.
+    auto* script = new QGroupBox(tr("Script"));
+    auto* sf = new QFormLayout(script);
+    framework_ = new QComboBox;
+    for (const Preset& p : kPresets)
+        framework_->addItem(tr(p.label), QString::fromLatin1(p.key));
+    sf->addRow(tr("Framework"), framework_);
+    auto* sourceRow = new QHBoxLayout;
+    source_ = new QLineEdit;
+    source_->setPlaceholderText(tr("the folder snapshotted for the run"));
+    auto* browseSource = new QPushButton(tr("Browse…"));
+    sourceRow->addWidget(source_, 1);
+    sourceRow->addWidget(browseSource);
+    sf->addRow(tr("Source folder"), sourceRow);
+    auto* entryRow = new QHBoxLayout;
+    entry_ = new QComboBox;
+    entry_->setEditable(true);
+    entry_->setInsertPolicy(QComboBox::NoInsert);
+    entry_->setMinimumContentsLength(24);
+    auto* browseEntry = new QPushButton(tr("Browse…"));
+    entryRow->addWidget(entry_, 1);
+    entryRow->addWidget(browseEntry);
+    sf->addRow(tr("Entry script"), entryRow);
+    python_ = new QLineEdit;
+    python_->setPlaceholderText(tr("python3 on PATH (or the compute target's)"));
+    sf->addRow(tr("Interpreter"), python_);
+    layout->addWidget(script);
+
+    // Parameters.
+    auto* paramsBox = new QGroupBox(tr("Script parameters"));
+    auto* pv = new QVBoxLayout(paramsBox);
+    auto* statusRow = new QHBoxLayout;
+    paramsStatus_ = new QLabel(tr("Choose an entry script to read its arguments."));
+    paramsStatus_->setObjectName(QStringLiteral("muted"));
+    paramsStatus_->setWordWrap(true);
+    auto* reread = new QPushButton(tr("Read from script"));
+    statusRow->addWidget(paramsStatus_, 1);
+    statusRow->addWidget(reread);
+    pv->addLayout(statusRow);
+    params_ = new ScriptParamsTable;
+    pv->addWidget(params_);
+    layout->addWidget(paramsBox);
+
+    // Environment and distribution side by side.
+    auto* row = new QHBoxLayout;
+    auto* envBox = new QGroupBox(tr("Environment"));
+    auto* ef = new QFormLayout(envBox);
+    pip_ = new QLineEdit;
+    pip_->setPlaceholderText(tr("numpy torch==2.1 …"));
+    ef->addRow(tr("pip packages"), pip_);
+    conda_ = new QLineEdit;
+    ef->addRow(tr("conda packages"), conda_);
+    image_ = new QLineEdit;
+    image_->setPlaceholderText(tr("none (run on the host)"));
+    ef->addRow(tr("Container image"), image_);
+    gpu_ = new QCheckBox(tr("Use GPU"));
+    ef->addRow(QString(), gpu_);
+    env_ = new QTableWidget(0, 2);
+    env_->setHorizontalHeaderLabels({tr("Variable"), tr("Value")});
+    env_->horizontalHeader()->setStretchLastSection(true);
+    env_->verticalHeader()->setVisible(false);
+    env_->setMaximumHeight(110);
+    auto* envButtons = new QHBoxLayout;
+    auto* addEnv = new QPushButton(tr("Add variable"));
+    auto* removeEnv = new QPushButton(tr("Remove"));
+    envButtons->addWidget(addEnv);
+    envButtons->addWidget(removeEnv);
+    envButtons->addStretch();
+    auto* envCol = new QVBoxLayout;
+    envCol->addWidget(env_);
+    envCol->addLayout(envButtons);
+    ef->addRow(tr("Variables"), envCol);
+    row->addWidget(envBox, 1);
+
+    auto* distBox = new QGroupBox(tr("Distribution"));
+    auto* df = new QFormLayout(distBox);
+    nodes_ = new QSpinBox;
+    nodes_->setRange(1, 4096);
+    processes_ = new QSpinBox;
+    processes_->setRange(1, 1024);
+    auto* np = new QHBoxLayout;
+    np->addWidget(nodes_);
+    np->addWidget(new QLabel(QStringLiteral("×")));
+    np->addWidget(processes_);
+    np->addStretch();
+    df->addRow(tr("Nodes × processes"), np);
+    backend_ = new QComboBox;
+    backend_->addItems(knownDistributedBackends());
+    df->addRow(tr("Backend"), backend_);
+    workers_ = new QSpinBox;
+    workers_->setRange(1, 4096);
+    parameterServers_ = new QSpinBox;
+    parameterServers_->setRange(0, 1024);
+    df->addRow(tr("Workers"), workers_);
+    df->addRow(tr("Parameter servers"), parameterServers_);
+    row->addWidget(distBox, 1);
+    layout->addLayout(row);
+
+    // Run.
+    auto* runBox = new QGroupBox(tr("Run"));
+    auto* rf = new QFormLayout(runBox);
+    experiment_ = new QLineEdit;
+    experiment_->setPlaceholderText(QStringLiteral("default"));
+    rf->addRow(tr("Experiment"), experiment_);
+    target_ = new QComboBox;
+    target_->setEditable(true);
+    target_->addItem(QStringLiteral("local"));
+    rf->addRow(tr("Compute target"), target_);
+    maxDuration_ = new QSpinBox;
+    maxDuration_->setRange(0, 30 * 86400);
+    maxDuration_->setSpecialValueText(tr("no limit"));
+    maxDuration_->setSuffix(tr(" s"));
+    rf->addRow(tr("Maximum duration"), maxDuration_);
+    layout->addWidget(runBox);
+    layout->addStretch();
+    scroll->setWidget(page);
+    outer->addWidget(scroll, 1);
+
+    // Footer: the reason the estimator is invalid, and the actions.
+    auto* footer = new QWidget;
+    footer->setAutoFillBackground(true);
+    auto* fl = new QHBoxLayout(footer);
+    fl->setContentsMargins(16, 8, 16, 10);
+    errorLabel_ = new QLabel;
+    errorLabel_->setObjectName(QStringLiteral("errorBanner"));
+    errorLabel_->setWordWrap(true);
+    fl->addWidget(errorLabel_, 1);
+    auto* load = new QPushButton(tr("Load JSON…"));
+    auto* save = new QPushButton(tr("Save as JSON…"));
+    submit_ = new QPushButton(tr("Submit"));
+    submit_->setObjectName(QStringLiteral("primary"));
+    submit_->setDefault(true);
+    fl->addWidget(load);
+    fl->addWidget(save);
+    fl->addWidget(submit_);
+    outer->addWidget(footer);
+
+    // Wiring.
+    connect(framework_, &QComboBox::currentIndexChanged, this, [this] {
+        applyPreset(framework_->currentData().toString());
+        scheduleValidation();
+    });
+    connect(browseSource, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Source folder"),
+                                                              source_->text());
+        if (!dir.isEmpty())
+            source_->setText(dir);
+    });
+    connect(browseEntry, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Entry script"), source_->text(),
+                                                          tr("Scripts (*.py *.sh);;All files (*)"));
+        if (file.isEmpty())
+            return;
+        const QFileInfo info(file);
+        if (source_->text().isEmpty() ||
+            !QDir(source_->text()).relativeFilePath(file).startsWith(QLatin1String(".."))) {
+            if (source_->text().isEmpty())
+                source_->setText(info.absolutePath());
+            entry_->setEditText(QDir(source_->text()).relativeFilePath(file));
+        } else {
+            source_->setText(info.absolutePath());
+            entry_->setEditText(info.fileName());
+        }
+        readArguments();
+    });
+    connect(source_, &QLineEdit::editingFinished, this, &EstimatorForm::refreshEntryChoices);
+    connect(entry_, &QComboBox::textActivated, this, [this] { readArguments(); });
+    connect(reread, &QPushButton::clicked, this, &EstimatorForm::readArguments);
+    connect(addEnv, &QPushButton::clicked, this, [this] {
+        env_->insertRow(env_->rowCount());
+        env_->setItem(env_->rowCount() - 1, 0, new QTableWidgetItem);
+        env_->setItem(env_->rowCount() - 1, 1, new QTableWidgetItem);
+        env_->editItem(env_->item(env_->rowCount() - 1, 0));
+    });
+    connect(removeEnv, &QPushButton::clicked, this, [this] {
+        if (env_->currentRow() >= 0)
+            env_->removeRow(env_->currentRow());
+        scheduleValidation();
+    });
+    for (QLineEdit* e : {source_, python_, pip_, conda_, image_, experiment_})
+        connect(e, &QLineEdit::textChanged, this, &EstimatorForm::scheduleValidation);
+    connect(entry_, &QComboBox::editTextChanged, this, [this] {
+        emit titleChanged(title());
+        scheduleValidation();
+    });
+    connect(target_, &QComboBox::editTextChanged, this, &EstimatorForm::scheduleValidation);
+    for (QSpinBox* s : {nodes_, processes_, workers_, parameterServers_, maxDuration_})
+        connect(s, &QSpinBox::valueChanged, this, &EstimatorForm::scheduleValidation);
+    connect(backend_, &QComboBox::currentIndexChanged, this, &EstimatorForm::scheduleValidation);
+    connect(gpu_, &QCheckBox::toggled, this, &EstimatorForm::scheduleValidation);
+    connect(env_, &QTableWidget::itemChanged, this, &EstimatorForm::scheduleValidation);
+    connect(params_, &ScriptParamsTable::changed, this, &EstimatorForm::scheduleValidation);
+    connect(submit_, &QPushButton::clicked, this, &EstimatorForm::submit);
+    connect(load, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Load estimator"), source_->text(),
+                                                          tr("Estimator JSON (*.json)"));
+        if (!file.isEmpty())
+            loadJson(file);
+    });
+    connect(save, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(
+            this, tr("Save estimator"),
+            QDir(source_->text()).filePath(QStringLiteral("estimator.json")),
+            tr("Estimator JSON (*.json)"));
+        if (!file.isEmpty())
+            saveJson(file);
+    });
+}
+
+void EstimatorForm::applyPreset(const QString& framework) {
+    if (framework == QLatin1String("builtin-mnist")) {
+        if (entry_->currentText().isEmpty())
+            entry_->setEditText(Estimator::kBuiltinTrainer);
+    } else if (framework == QLatin1String("pytorch") || framework == QLatin1String("chainer") ||
+               framework == QLatin1String("tensorflow")) {
+        // The preset's backend applies when more than one process is asked for.
+        Estimator e = estimator();
+        e.distributedBackend = QStringLiteral("none");
+        e.applyFrameworkDefaults();
+        backend_->setCurrentText(e.distributedBackend);
+        workers_->setValue(e.workerCount);
+        parameterServers_->setValue(e.parameterServerCount);
+    }
+}
+
+QString EstimatorForm::title() const {
+    const QString entry = entry_->currentText();
+    return entry.isEmpty() ? tr("New estimator") : QFileInfo(entry).fileName();
+}
+
+void EstimatorForm::setComputeTargets(const QStringList& names) {
+    const QString current = target_->currentText();
+    const QSignalBlocker block(target_);
+    target_->clear();
+    target_->addItems(names);
+    target_->setEditText(current.isEmpty() && !names.isEmpty() ? names.front() : current);
+}
+
+void EstimatorForm::setEstimator(const Estimator& e, bool readArgs) {
+    const int f = framework_->findData(e.framework);
+    {
+        const QSignalBlocker block(framework_);
+        framework_->setCurrentIndex(f >= 0 ? f : 0);
+    }
+    source_->setText(e.sourceDirectory);
+    refreshEntryChoices();
+    entry_->setEditText(e.entryScript);
+    python_->setText(e.python);
+    params_->setWords(e.scriptParams);
+    pip_->setText(e.pipPackages.join(QLatin1Char(' ')));
+    conda_->setText(e.condaPackages.join(QLatin1Char(' ')));
+    image_->setText(e.customDockerImage);
+    gpu_->setChecked(e.useGpu);
+    nodes_->setValue(e.nodeCount);
+    processes_->setValue(e.processCountPerNode);
+    backend_->setCurrentText(e.distributedBackend);
+    workers_->setValue(e.workerCount);
+    parameterServers_->setValue(e.parameterServerCount);
+    env_->setRowCount(0);
+    for (auto it = e.environmentVariables.begin(); it != e.environmentVariables.end(); ++it) {
+        env_->insertRow(env_->rowCount());
+        env_->setItem(env_->rowCount() - 1, 0, new QTableWidgetItem(it.key()));
+        env_->setItem(env_->rowCount() - 1, 1, new QTableWidgetItem(it.value()));
+    }
+    experiment_->setText(e.experiment);
+    if (!e.computeTarget.isEmpty())
+        target_->setEditText(e.computeTarget);
+    maxDuration_->setValue(e.maxRunDurationSeconds.value_or(0));
+    emit titleChanged(title());
+    if (readArgs)
+        readArguments();
+    else
+        paramsStatus_->setText(tr("Parameters from the estimator."));
+    validateNow();
+}
+
+Estimator EstimatorForm::estimator() const {
+    Estimator e;
+    e.origin = tr("the form");
+    e.framework = framework_->currentData().toString();
+    e.sourceDirectory = source_->text().trimmed();
+    e.entryScript = entry_->currentText().trimmed();
+    e.python = python_->text().trimmed();
+    e.scriptParams = params_->words();
+    e.pipPackages = splitList(pip_->text());
+    e.condaPackages = splitList(conda_->text());
+    e.customDockerImage = image_->text().trimmed();
+    e.useGpu = gpu_->isChecked();
+    e.nodeCount = nodes_->value();
+    e.processCountPerNode = processes_->value();
+    e.distributedBackend = backend_->currentText();
+    e.workerCount = workers_->value();
+    e.parameterServerCount = parameterServers_->value();
+    for (int r = 0; r < env_->rowCount(); ++r) {
+        const QString key = env_->item(r, 0) ? env_->item(r, 0)->text().trimmed() : QString();
+        if (!key.isEmpty())
+            e.environmentVariables.insert(key, env_->item(r, 1) ? env_->item(r, 1)->text()
+                                                                 : QString());
+    }
+    e.experiment = experiment_->text().trimmed();
+    e.computeTarget = target_->currentText().trimmed();
+    if (maxDuration_->value() > 0)
+        e.maxRunDurationSeconds = maxDuration_->value();
+    return e;
+}
+
+void EstimatorForm::refreshEntryChoices() {
+    const QString current = entry_->currentText();
+    const QSignalBlocker block(entry_);
+    entry_->clear();
+    // A short listing of one folder's names; validation stats the same folder anyway.
+    entry_->addItems(listScripts(source_->text()));
+    entry_->setEditText(current);
+}
+
+void EstimatorForm::readArguments() {
+    const Estimator e = estimator();
+    if (e.sourceDirectory.isEmpty() || e.entryScript.isEmpty() ||
+        !e.entryScript.endsWith(QLatin1String(".py"))) {
+        argumentsRead_ = true;
+        return;
+    }
+    argumentsRead_ = false;
+    paramsStatus_->setObjectName(QStringLiteral("muted"));
+    paramsStatus_->style()->polish(paramsStatus_);
+    paramsStatus_->setText(tr("Reading the arguments of %1…").arg(e.entryScript));
+    if (!e.python.isEmpty())
+        reader_->setPython(e.python);
+    reader_->start(QDir(e.sourceDirectory).filePath(e.entryScript));
+}
+
+void EstimatorForm::onArguments(const QString& script, const ScriptArguments& arguments) {
+    argumentsRead_ = true;
+    params_->setArguments(arguments);
+    QString text = tr("%n argument(s) read from %1 (the script was parsed, not run).", nullptr,
+                      static_cast<int>(arguments.arguments.size()))
+                       .arg(QFileInfo(script).fileName());
+    if (!arguments.subcommands.isEmpty())
+        text += tr(" Subcommands: %1.").arg(arguments.subcommands.join(QStringLiteral(", ")));
+    paramsStatus_->setText(text);
+    validateNow();
+}
+
+QString EstimatorForm::argumentsStatus() const { return paramsStatus_->text(); }
+
+void EstimatorForm::scheduleValidation() { validateTimer_.start(); }
+
+void EstimatorForm::markInvalid(QWidget* field, const QString& reason) {
+    field->setProperty("invalid", true);
+    field->setToolTip(reason);
+    field->style()->unpolish(field);
+    field->style()->polish(field);
+    marked_.append(field);
+}
+
+void EstimatorForm::validateNow() {
+    for (QWidget* w : marked_) {
+        w->setProperty("invalid", false);
+        w->setToolTip(QString());
+        w->style()->unpolish(w);
+        w->style()->polish(w);
+    }
+    marked_.clear();
+    error_.clear();
+    Estimator e = estimator();
+    try {
+        e.applyFrameworkDefaults();
+        e.validate();
+        const QString missing = params_->missingRequired();
+        if (!missing.isEmpty())
+            throw Error(tr("script_params: the script requires %1; tick it and give it a value.")
+                            .arg(missing));
+    } catch (const Error& err) {
+        error_ = err.message();
+    }
+    if (!error_.isEmpty()) {
+        // The core names the field; mark the widget that holds it.
+        const QList<QPair<const char*, QWidget*>> fields = {
+            {"source_directory", source_},
+            {"entry_script", entry_},
+            {"script_params", params_->table()},
+            {"pip_packages", pip_},
+            {"conda_packages", conda_},
+            {"custom_docker_image", image_},
+            {"process_count_per_node", processes_},
+            {"node_count", nodes_},
+            {"distributed_backend", backend_},
+            {"worker_count", workers_},
+            {"parameter_server_count", parameterServers_},
+            {"environment_variables", env_},
+            {"max_run_duration_seconds", maxDuration_},
+            {"compute_target", target_},
+            {"python", python_},
+            {"experiment", experiment_},
+            {"framework", framework_},
+        };
+        for (const auto& [key, widget] : fields) {
+            if (error_.contains(QLatin1String(key))) {
+                markInvalid(widget, error_);
+                break;
+            }
+        }
+    }
+    if (!actions_ && error_.isEmpty())
+        errorLabel_->setText(tr("Open a workspace to submit runs."));
+    else
+        errorLabel_->setText(error_);
+    errorLabel_->setVisible(!errorLabel_->text().isEmpty());
+    submit_->setEnabled(canSubmit());
+    submit_->setToolTip(error_.isEmpty() ? tr("Submit this estimator as a run") : error_);
+}
+
+bool EstimatorForm::canSubmit() const { return error_.isEmpty() && actions_ && !submitting_; }
+
+void EstimatorForm::submit() {
+    validateNow();
+    if (!canSubmit())
+        return;
+    Estimator e = estimator();
+    e.applyFrameworkDefaults();
+    submitting_ = true;
+    submit_->setEnabled(false);
+    submit_->setText(tr("Submitting…"));
+    request_ = actions_->submit(e, e.experiment);
+}
+
+void EstimatorForm::loadJson(const QString& path) {
+    try {
+        setEstimator(Estimator::load(path));
+        emit message(tr("Loaded %1").arg(QFileInfo(path).fileName()));
+    } catch (const Error& e) {
+        errorLabel_->setText(e.message());
+        errorLabel_->show();
+    }
+}
+
+void EstimatorForm::saveJson(const QString& path) {
+    try {
+        writeJsonFile(path, estimator().toJson());
+        emit message(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    } catch (const Error& e) {
+        errorLabel_->setText(e.message());
+        errorLabel_->show();
+    }
+}
+
+} // namespace lb::ui

@@ -1,0 +1,106 @@
+#pragma once
+// The estimator form: every field of an Estimator, prefilled from a script's argparse flags,
+// validated as you type (the invalid field is marked with the reason; Submit waits until the
+// estimator is valid), saved and loaded as JSON, submitted through RunActions.
+
+#include "estimator/Estimator.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace lb {
+class ArgparseReader;
+class RunActions;
+struct ScriptArguments;
+} // namespace lb
+
+namespace lb::ui {
+
+class ScriptParamsTable;
+
+class EstimatorForm : public QWidget {
+    Q_OBJECT
+public:
+    // `actions` may be null (no workspace yet): Submit then stays disabled with a reason.
+    explicit EstimatorForm(RunActions* actions, QWidget* parent = nullptr);
+
+    // Fills every field; reads the script's arguments unless `readArguments` is false (an
+    // estimator loaded or cloned keeps its own script_params).
+    void setEstimator(const Estimator& estimator, bool readArguments = false);
+    // The form's estimator (framework defaults not applied).
+    Estimator estimator() const;
+    void setComputeTargets(const QStringList& names);
+    // Where Submit goes (the window's current workspace); null disables Submit.
+    void setActions(RunActions* actions);
+
+    // Empty when valid, else the reason shown on the form.
+    QString validationError() const { return error_; }
+    bool canSubmit() const;
+    QPushButton* submitButton() const { return submit_; }
+    ScriptParamsTable* paramsTable() const { return params_; }
+    // A short title for the form's tab ("train.py").
+    QString title() const;
+    // True once the argparse read for the current script finished (or failed).
+    bool argumentsRead() const { return argumentsRead_; }
+    QString argumentsStatus() const;
+
+    void loadJson(const QString& path);
+    void saveJson(const QString& path);
+    void submit();
+
+signals:
+    void titleChanged(const QString& title);
+    void submitted(const QString& runId);
+    void message(const QString& text); // for the status bar
+
+private:
+    void build();
+    void scheduleValidation();
+    void validateNow();
+    void markInvalid(QWidget* field, const QString& reason);
+    void refreshEntryChoices();
+    void readArguments();
+    void onArguments(const QString& script, const ScriptArguments& arguments);
+    void applyPreset(const QString& framework);
+
+    RunActions* actions_ = nullptr;
+    ArgparseReader* reader_ = nullptr;
+    QTimer validateTimer_;
+    QString error_;
+    bool argumentsRead_ = false;
+    bool submitting_ = false;
+    quint64 request_ = 0;
+
+    QComboBox* framework_ = nullptr;
+    QLineEdit* source_ = nullptr;
+    QComboBox* entry_ = nullptr;
+    QLineEdit* python_ = nullptr;
+    ScriptParamsTable* params_ = nullptr;
+    QLabel* paramsStatus_ = nullptr;
+    QLineEdit* pip_ = nullptr;
+    QLineEdit* conda_ = nullptr;
+    QLineEdit* image_ = nullptr;
+    QCheckBox* gpu_ = nullptr;
+    QSpinBox* nodes_ = nullptr;
+    QSpinBox* processes_ = nullptr;
+    QComboBox* backend_ = nullptr;
+    QSpinBox* workers_ = nullptr;
+    QSpinBox* parameterServers_ = nullptr;
+    QTableWidget* env_ = nullptr;
+    QLineEdit* experiment_ = nullptr;
+    QComboBox* target_ = nullptr;
+    QSpinBox* maxDuration_ = nullptr;
+    QLabel* errorLabel_ = nullptr;
+    QPushButton* submit_ = nullptr;
+    QList<QWidget*> marked_;
+};
+
+} // namespace lb::ui

@@ -1,0 +1,52 @@
+#include "main/StartupProbe.h"
+
+#include "browser/WorkspaceBrowser.h"
+#include "main/MainWindow.h"
+#include "util/AtomicFile.h"
+#include "util/Json.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QEvent>
+#include <QTimer>
+#include <QTreeView>
+
+namespace lb::ui {
+
+void StartupProbe::installIfRequested(MainWindow* window) {
+    if (!qEnvironmentVariableIsEmpty("LABBENCH_UI_STARTUP_FILE"))
+        new StartupProbe(window);
+}
+
+StartupProbe::StartupProbe(MainWindow* window)
+    : QObject(window), window_(window), path_(qEnvironmentVariable("LABBENCH_UI_STARTUP_FILE")) {
+    window->installEventFilter(this);
+    window->browser()->view()->viewport()->installEventFilter(this);
+}
+
+bool StartupProbe::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() != QEvent::Paint)
+        return false;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!firstPaint_)
+        firstPaint_ = now;
+    if (!treePaint_ && watched == window_->browser()->view()->viewport() && window_->snapshot()) {
+        treePaint_ = now;
+        for (const auto& e : window_->snapshot()->experiments)
+            runs_ += static_cast<int>(e.runs.size());
+        QTimer::singleShot(0, this, &StartupProbe::write);
+    }
+    return false;
+}
+
+void StartupProbe::write() {
+    Json j;
+    j["first_paint_ms"] = firstPaint_;
+    j["tree_paint_ms"] = treePaint_;
+    j["runs"] = runs_;
+    writeFileAtomically(path_, QByteArray::fromStdString(j.dump()));
+    if (qEnvironmentVariableIntValue("LABBENCH_UI_QUIT_AFTER_STARTUP") == 1)
+        QCoreApplication::quit();
+}
+
+} // namespace lb::ui

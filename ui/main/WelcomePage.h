@@ -1,0 +1,20 @@
+#pragma once
+// The start tab: what the workbench does and the one gesture to begin (drop a script).
+
+#include <QWidget>
+
+namespace lb::ui {
+
+class WelcomePage : public QWidget {
+    Q_OBJECT
+public:
+    explicit WelcomePage(QWidget* parent = nullptr);
+
+signals:
+    void newEstimatorRequested();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+};
+
+} // namespace lb::ui

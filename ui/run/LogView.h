@@ -1,0 +1,42 @@
+#pragma once
+// The live driver log: a list view over LogModel (lines read on demand, never the whole file),
+// following the tail while it is at the bottom, with search that runs on the tail's thread.
+
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+
+namespace lb {
+class LogModel;
+class LogTail;
+} // namespace lb
+
+namespace lb::ui {
+
+class LogView : public QWidget {
+    Q_OBJECT
+public:
+    explicit LogView(const QString& logPath, QWidget* parent = nullptr);
+    ~LogView() override;
+
+    LogModel* model() const { return model_; }
+    QListView* view() const { return view_; }
+    // The last `count` lines the model holds (tests, the state hook).
+    QStringList tailLines(int count) const;
+    void setFollow(bool on);
+    void find(bool forward);
+
+private:
+    void onGrew(qint64 lines);
+    LogTail* tail_ = nullptr;
+    LogModel* model_ = nullptr;
+    QListView* view_ = nullptr;
+    QLineEdit* search_ = nullptr;
+    QCheckBox* follow_ = nullptr;
+    QLabel* status_ = nullptr;
+};
+
+} // namespace lb::ui

@@ -1,0 +1,222 @@
+#include "run/RunDashboard.h"
+
+#include "charts/MetricChartsPanel.h"
+#include "common/StatusIcons.h"
+#include "estimator/Estimator.h"
+#include "live/RunActions.h"
+#include "live/RunFilesModel.h"
+#include "live/StoreWatcher.h"
+#include "live/WorkspaceModel.h"
+#include "run/LogView.h"
+#include "run/StateTimeline.h"
+#include "util/Error.h"
+
+#include <QDesktopServices>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTreeView>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+
+RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePath,
+                           const QString& runId, RunActions* actions, QWidget* parent)
+    : QWidget(parent), workspaceRoot_(workspaceRoot), runId_(runId), actions_(actions) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    auto* header = new QWidget;
+    header->setObjectName(QStringLiteral("runHeader"));
+    header->setStyleSheet(QStringLiteral("#runHeader { background: white; "
+                                         "border-bottom: 1px solid #d0d7de; }"));
+    auto* hl = new QHBoxLayout(header);
+    hl->setContentsMargins(16, 10, 16, 10);
+    auto* left = new QVBoxLayout;
+    auto* titleRow = new QHBoxLayout;
+    title_ = new QLabel(runId);
+    title_->setObjectName(QStringLiteral("runTitle"));
+    title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status_ = new QLabel;
+    status_->setObjectName(QStringLiteral("pill"));
+    titleRow->addWidget(title_);
+    titleRow->addSpacing(8);
+    titleRow->addWidget(status_);
+    titleRow->addStretch();
+    left->addLayout(titleRow);
+    facts_ = new QLabel;
+    facts_->setObjectName(QStringLiteral("muted"));
+    facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    left->addWidget(facts_);
+    hl->addLayout(left, 1);
+    cancel_ = new QPushButton(tr("Cancel"));
+    clone_ = new QPushButton(tr("Clone"));
+    register_ = new QPushButton(tr("Register model"));
+    outputs_ = new QPushButton(tr("Open outputs folder"));
+    // The model registry is a later issue: say so instead of pretending.
+    register_->setEnabled(false);
+    register_->setToolTip(tr("Registering models from the workbench comes with the model "
+                             "registry; until then use the run's outputs folder."));
+    for (QPushButton* b : {cancel_, clone_, register_, outputs_})
+        hl->addWidget(b);
+    layout->addWidget(header);
+
+    error_ = new QLabel;
+    error_->setObjectName(QStringLiteral("errorBanner"));
+    error_->setWordWrap(true);
+    error_->hide();
+    auto* errorWrap = new QVBoxLayout;
+    errorWrap->setContentsMargins(12, 8, 12, 0);
+    errorWrap->addWidget(error_);
+    layout->addLayout(errorWrap);
+
+    tabs_ = new QTabWidget;
+    tabs_->setDocumentMode(true);
+    charts_ = new MetricChartsPanel(storePath, {runId}, {runId});
+    tabs_->addTab(charts_, tr("Metrics"));
+    log_ = new LogView(QString()); // replaced once the run's folder is known
+    tabs_->addTab(log_, tr("Log"));
+    timeline_ = new StateTimeline;
+    tabs_->addTab(timeline_, tr("Timeline"));
+    estimator_ = new QPlainTextEdit;
+    estimator_->setReadOnly(true);
+    estimator_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    tabs_->addTab(estimator_, tr("Estimator"));
+    files_ = new RunFilesModel(this);
+    filesView_ = new QTreeView;
+    filesView_->setModel(files_);
+    filesView_->header()->setStretchLastSection(false);
+    filesView_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    filesView_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    filesView_->setAlternatingRowColors(true);
+    tabs_->addTab(filesView_, tr("Outputs"));
+    layout->addWidget(tabs_, 1);
+
+    connect(cancel_, &QPushButton::clicked, this, [this] {
+        if (!actions_)
+            return;
+        cancel_->setEnabled(false);
+        cancel_->setText(tr("Canceling…"));
+        actions_->cancel(runId_);
+    });
+    if (actions_) {
+        connect(actions_, &RunActions::cancelFailed, this,
+                [this](const QString& id, const QString& m) {
+                    if (id != runId_)
+                        return;
+                    cancel_->setText(tr("Cancel"));
+                    cancel_->setEnabled(true);
+                    showError(m);
+                });
+    }
+    connect(clone_, &QPushButton::clicked, this, [this] {
+        if (!detail_)
+            return;
+        try {
+            emit cloneRequested(Estimator::fromJson(
+                Json::parse(detail_->run.estimatorJson.toStdString()),
+                tr("run %1").arg(runId_)));
+        } catch (const std::exception& e) {
+            showError(tr("This run's estimator cannot be read (%1).").arg(e.what()));
+        }
+    });
+    connect(outputs_, &QPushButton::clicked, this, [this] {
+        if (detail_)
+            QDesktopServices::openUrl(
+                QUrl::fromLocalFile(detail_->snapshotDir + QStringLiteral("/outputs")));
+    });
+    connect(filesView_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (detail_ && !index.data(RunFilesModel::IsFolderRole).toBool())
+            QDesktopServices::openUrl(QUrl::fromLocalFile(
+                detail_->snapshotDir + QLatin1Char('/') +
+                index.data(RunFilesModel::PathRole).toString()));
+    });
+
+    const QString id = runId;
+    watcher_ = new StoreWatcher(
+        workspaceRoot,
+        [id](Workspace& w) {
+            return QVariant::fromValue(RunDetailPtr(std::make_shared<RunDetail>(RunDetail::load(w, id))));
+        },
+        300, this);
+    connect(watcher_, &StoreWatcher::loaded, this,
+            [this](const QVariant& v) { onDetail(v.value<RunDetailPtr>()); });
+    connect(watcher_, &StoreWatcher::failed, this, &RunDashboard::showError);
+    watcher_->start();
+    clock_.setInterval(1000);
+    connect(&clock_, &QTimer::timeout, this, &RunDashboard::tick);
+    clock_.start();
+}
+
+RunDashboard::~RunDashboard() = default;
+
+QString RunDashboard::title() const {
+    if (!detail_)
+        return runId_;
+    return tr("%1 · run %2").arg(detail_->run.experiment).arg(detail_->run.number);
+}
+
+void RunDashboard::showError(const QString& message) {
+    error_->setText(message);
+    error_->show();
+}
+
+void RunDashboard::onDetail(const RunDetailPtr& detail) {
+    if (!detail)
+        return;
+    const bool first = !detail_;
+    detail_ = detail;
+    error_->hide();
+    const RunRecord& run = detail->run;
+    if (first) {
+        // The log view follows driver.log in the run's folder, now that it is known.
+        const int index = tabs_->indexOf(log_);
+        auto* log = new LogView(run.runDir + QStringLiteral("/driver.log"));
+        tabs_->removeTab(index);
+        delete log_;
+        log_ = log;
+        tabs_->insertTab(index, log_, tr("Log"));
+        estimator_->setPlainText(QString::fromStdString(
+            Json::parse(run.estimatorJson.toStdString(), nullptr, false).dump(2)));
+        emit titleChanged(title());
+    }
+    title_->setText(title());
+    const QString status = toString(run.status);
+    status_->setText(status);
+    status_->setStyleSheet(QStringLiteral("background: %1;").arg(statusColor(status).name()));
+    const bool final = isTerminal(run.status);
+    cancel_->setEnabled(!final && actions_);
+    if (final)
+        cancel_->setText(tr("Cancel"));
+    cancel_->setToolTip(final ? tr("The run has ended.") : tr("Stop the run (SIGTERM, then SIGKILL)"));
+    timeline_->setHistory(detail->history, final);
+    files_->setFiles(detail->files);
+    tick();
+}
+
+void RunDashboard::tick() {
+    if (!detail_)
+        return;
+    const RunRecord& run = detail_->run;
+    QStringList facts;
+    facts << tr("id %1").arg(run.id);
+    facts << tr("target %1").arg(run.computeTarget);
+    const qint64 seconds = WorkspaceModel::runSeconds(run, QDateTime::currentDateTimeUtc());
+    facts << (seconds >= 0 ? tr("duration %1").arg(WorkspaceModel::formatDuration(seconds))
+                           : tr("not started"));
+    facts << (run.exitCode ? tr("exit code %1").arg(*run.exitCode) : tr("exit code —"));
+    if (!run.reason.isEmpty())
+        facts << run.reason.section(QLatin1Char('\n'), 0, 0).left(160);
+    facts_->setText(facts.join(QStringLiteral("   ·   ")));
+    if (!isTerminal(run.status))
+        timeline_->setHistory(detail_->history, false);
+}
+
+} // namespace lb::ui

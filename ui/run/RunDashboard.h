@@ -1,0 +1,77 @@
+#pragma once
+// One run, live: a header (status, duration, target, exit code; Cancel, Clone, Register model,
+// Open outputs folder) over tabs for metrics, the driver log, the state timeline, the estimator
+// and the outputs. Every piece is fed by a core producer on its own thread; an unreadable run
+// (deleted folder, broken store) shows the reason in the panel.
+
+#include "live/RunDetail.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
+class QTreeView;
+
+namespace lb {
+class RunActions;
+class RunFilesModel;
+class StoreWatcher;
+struct Estimator;
+} // namespace lb
+
+namespace lb::ui {
+
+class LogView;
+class MetricChartsPanel;
+class StateTimeline;
+
+class RunDashboard : public QWidget {
+    Q_OBJECT
+public:
+    RunDashboard(const QString& workspaceRoot, const QString& storePath, const QString& runId,
+                 RunActions* actions, QWidget* parent = nullptr);
+    ~RunDashboard() override;
+
+    const QString& runId() const { return runId_; }
+    MetricChartsPanel* charts() const { return charts_; }
+    LogView* log() const { return log_; }
+    RunFilesModel* files() const { return files_; }
+    const RunDetailPtr& detail() const { return detail_; }
+    QString title() const;
+
+signals:
+    void cloneRequested(const lb::Estimator& estimator);
+    void titleChanged(const QString& title);
+    void message(const QString& text);
+
+private:
+    void onDetail(const RunDetailPtr& detail);
+    void showError(const QString& message);
+    void tick();
+    QString workspaceRoot_;
+    QString runId_;
+    RunActions* actions_ = nullptr;
+    StoreWatcher* watcher_ = nullptr;
+    RunDetailPtr detail_;
+    QTimer clock_;
+    QLabel* title_ = nullptr;
+    QLabel* status_ = nullptr;
+    QLabel* facts_ = nullptr;
+    QLabel* error_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QPushButton* clone_ = nullptr;
+    QPushButton* register_ = nullptr;
+    QPushButton* outputs_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    MetricChartsPanel* charts_ = nullptr;
+    LogView* log_ = nullptr;
+    StateTimeline* timeline_ = nullptr;
+    QPlainTextEdit* estimator_ = nullptr;
+    RunFilesModel* files_ = nullptr;
+    QTreeView* filesView_ = nullptr;
+};
+
+} // namespace lb::ui

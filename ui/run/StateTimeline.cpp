@@ -1,0 +1,91 @@
+#include "run/StateTimeline.h"
+
+#include "common/StatusIcons.h"
+#include "live/WorkspaceModel.h"
+
+#include <QHeaderView>
+#include <QPainter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+
+class StateTimeline::Band : public QWidget {
+public:
+    QList<StateChange> history;
+    bool final = false;
+    QSize sizeHint() const override { return {600, 46}; }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        p.setRenderHint(QPainter::Antialiasing);
+        const QRectF r = QRectF(rect()).adjusted(1, 8, -1, -14);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0xea, 0xee, 0xf2));
+        p.drawRoundedRect(r, 4, 4);
+        if (history.isEmpty())
+            return;
+        const QDateTime start = history.front().time;
+        const QDateTime end = final ? history.back().time : QDateTime::currentDateTimeUtc();
+        const double total = std::max<qint64>(1, start.msecsTo(end));
+        // Every state gets at least a sliver so short ones stay visible.
+        const double minWidth = 6;
+        double x = r.left();
+        QFont f = font();
+        f.setPointSizeF(std::max(7.0, f.pointSizeF() - 1.5));
+        p.setFont(f);
+        for (qsizetype i = 0; i < history.size(); ++i) {
+            const QDateTime from = history[i].time;
+            const QDateTime to = i + 1 < history.size() ? history[i + 1].time : end;
+            double w = r.width() * from.msecsTo(to) / total;
+            if (i + 1 == history.size() && final)
+                w = minWidth;
+            w = std::max(w, minWidth);
+            w = std::min(w, r.right() - x);
+            const QColor c = statusColor(toString(history[i].status));
+            p.setPen(Qt::NoPen);
+            p.setBrush(c);
+            p.drawRect(QRectF(x, r.top(), w, r.height()));
+            p.setPen(QColor(0x57, 0x60, 0x6a));
+            p.drawText(QPointF(x + 1, r.bottom() + 12), toString(history[i].status));
+            x += w;
+            if (x >= r.right())
+                break;
+        }
+    }
+};
+
+StateTimeline::StateTimeline(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    band_ = new Band;
+    band_->setMinimumHeight(46);
+    layout->addWidget(band_);
+    list_ = new QTreeWidget;
+    list_->setHeaderLabels({tr("State"), tr("Time"), tr("Spent"), tr("Reason")});
+    list_->setRootIsDecorated(false);
+    list_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    layout->addWidget(list_, 1);
+}
+
+void StateTimeline::setHistory(const QList<StateChange>& history, bool final) {
+    band_->history = history;
+    band_->final = final;
+    band_->update();
+    list_->clear();
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const StateChange& s = history[i];
+        const QDateTime next = i + 1 < history.size() ? history[i + 1].time
+                                                      : (final ? QDateTime()
+                                                               : QDateTime::currentDateTimeUtc());
+        auto* item = new QTreeWidgetItem(
+            {toString(s.status), s.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")),
+             next.isValid() ? WorkspaceModel::formatDuration(s.time.secsTo(next)) : QString(),
+             s.reason});
+        item->setIcon(0, statusIcon(toString(s.status)));
+        list_->addTopLevelItem(item);
+    }
+}
+
+} // namespace lb::ui

@@ -131,14 +131,15 @@ void CudaBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, con
         // Products with K or n of at most 16 (the 10-class layer): own kernels, as cuBLAS
         // spends 4-7 us on each of these ~2.5 MFLOP products inside a graph (measured on an
         // H100: 128x1000x10 7.4 -> 2.8 us, 128x10x1000 6.1 -> 3.6 us). A thread per output
-        // only pays off for short K; the row kernel splits K across a block.
+        // only pays off for short K; the row kernel splits K across a block and wants A's rows
+        // contiguous (for A^T, the n = 10 dW product, cuBLAS was faster: 4.4 against 5.8 us).
         const SmallGemmArgs g{ta == Trans::Yes, tb == Trans::Yes, m, n, k, alpha, a, lda,
                               b, ldb, beta, c, ldc};
         if (k <= 16) {
             launchSmallGemmDirect(stream_, g);
             return;
         }
-        if (n <= kSmallGemmMaxN) {
+        if (n <= kSmallGemmMaxN && ta == Trans::No) {
             launchSmallGemmRows(stream_, g);
             return;
         }

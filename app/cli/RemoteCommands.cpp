@@ -129,13 +129,7 @@ int removeTarget(Invocation& inv) {
 }
 
 int follow(Invocation& inv) {
-    FollowOptions options;
-    options.workspaceRoot = inv.workspace().root();
-    options.runId = inv.positional(0);
-    if (auto fd = inv.intValue(QStringLiteral("lock-fd")))
-        options.lockFd = static_cast<int>(*fd);
-    if (auto ms = inv.intValue(QStringLiteral("poll-ms")))
-        options.pollMs = static_cast<int>(*ms);
+    // Fork before the workspace is opened: an SQLite connection must never cross a fork.
     if (!inv.flag(QStringLiteral("foreground"))) {
         // Whoever started us reaps this first process at once; the follower goes on alone.
         const pid_t pid = ::fork();
@@ -145,6 +139,13 @@ int follow(Invocation& inv) {
             ::_exit(0);
         ::setsid();
     }
+    FollowOptions options;
+    options.workspaceRoot = inv.workspace().root();
+    options.runId = inv.positional(0);
+    if (auto fd = inv.intValue(QStringLiteral("lock-fd")))
+        options.lockFd = static_cast<int>(*fd);
+    if (auto ms = inv.intValue(QStringLiteral("poll-ms")))
+        options.pollMs = static_cast<int>(*ms);
     return followRemoteRun(options);
 }
 

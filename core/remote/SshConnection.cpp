@@ -3,6 +3,7 @@
 #include "remote/ShellQuote.h"
 #include "util/Error.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 
@@ -12,6 +13,10 @@
 namespace lb {
 
 namespace {
+
+QByteArray settingsKey(const SshEndpoint& e) {
+    return (e.identity + QLatin1Char('\n') + e.knownHosts + QLatin1Char('\n') + e.hostKeyPolicy).toUtf8();
+}
 
 bool has(const QByteArray& text, const char* needle) { return text.contains(needle); }
 
@@ -98,7 +103,12 @@ QStringList SshConnection::sshOptions() const {
     const QString dir = controlDir();
     if (!dir.isEmpty()) {
         opt(QStringLiteral("ControlMaster=auto"));
-        opt(QStringLiteral("ControlPath=") + dir + QStringLiteral("/%C"));
+        // One master per destination *and* settings: a master authenticated under one key or
+        // known_hosts file must not serve a target configured with another.
+        const QByteArray settings = settingsKey(endpoint_);
+        opt(QStringLiteral("ControlPath=") + dir + QLatin1Char('/') +
+            QString::fromLatin1(QCryptographicHash::hash(settings, QCryptographicHash::Sha1).toHex().left(8)) +
+            QStringLiteral("-%C"));
         opt(QStringLiteral("ControlPersist=120"));
     }
     return o;

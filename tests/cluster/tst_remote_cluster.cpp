@@ -197,23 +197,8 @@ private slots:
 
     void mpiTwoNodesTimesTwoProcessesOnSlurm() {
         const QString dir = tmp_.filePath(QStringLiteral("mpi"));
-        writeFile(dir + QStringLiteral("/allreduce.c"), R"(#include <mpi.h>
-#include <stdio.h>
-#include <stdlib.h>
-int main(int argc, char** argv) {
-    MPI_Init(&argc, &argv);
-    int rank, size, sum = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    printf("rank %d of %d sum %d node %s\n", rank, size, sum, getenv("SLURM_NODEID"));
-    const char* m = getenv("LABBENCH_METRICS_FILE");
-    FILE* f = m ? fopen(m, "a") : NULL;
-    if (f) { fprintf(f, "{\"name\": \"sum\", \"value\": %d, \"step\": %d}\n", sum, rank); fclose(f); }
-    MPI_Finalize();
-    return 0;
-}
-)");
+        QDir().mkpath(dir);
+        QFile::copy(QStringLiteral(LABBENCH_SOURCE_DIR "/tests/cluster/mpi_allreduce.c"), dir + QStringLiteral("/allreduce.c"));
         Ran cc = runProgram(QStringLiteral("mpicc"), {dir + QStringLiteral("/allreduce.c"), QStringLiteral("-o"),
                                                       dir + QStringLiteral("/allreduce")});
         QVERIFY2(cc.exitCode == 0, cc.out.constData());

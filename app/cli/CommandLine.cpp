@@ -232,6 +232,7 @@ void registerAllCommands(CommandLine& cli) {
     registerEnvironmentCommands(cli);
     registerDatastoreCommands(cli);
     registerModelCommands(cli);
+    registerSweepCommands(cli);
 }
 
 } // namespace lb::cli

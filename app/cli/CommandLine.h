@@ -104,6 +104,7 @@ void registerRemoteCommands(CommandLine& cli);
 void registerEnvironmentCommands(CommandLine& cli);
 void registerDatastoreCommands(CommandLine& cli);
 void registerModelCommands(CommandLine& cli);
+void registerSweepCommands(CommandLine& cli);
 
 // The one option every list/show command takes.
 OptionSpec jsonOption();

@@ -99,12 +99,12 @@ private slots:
 
         lb::Workspace w = lb::Workspace::open(ws);
         auto runs = w.store().runs();
-        QCOMPARE(runs.find(id)->status, lb::RunStatus::Completed);
+        QCOMPARE(lb::toString(runs.find(id)->status), lb::toString(lb::RunStatus::Completed));
         const QList<lb::RunRecord> children = runs.children(id);
         QCOMPARE(children.size(), 12);
         QList<QPair<qint64, qint64>> submitted, running;
         for (const lb::RunRecord& c : children) {
-            QCOMPARE(c.status, lb::RunStatus::Completed);
+            QCOMPARE(lb::toString(c.status), lb::toString(lb::RunStatus::Completed));
             QCOMPARE(c.parentId, id);
             submitted.append({c.created.toMSecsSinceEpoch(), c.ended.toMSecsSinceEpoch()});
             running.append({c.started.toMSecsSinceEpoch(), c.ended.toMSecsSinceEpoch()});
@@ -162,11 +162,11 @@ private slots:
             60000));
         r = runCli(ws, {QStringLiteral("sweep"), QStringLiteral("cancel"), id}, 60000);
         QVERIFY2(r.code == 0, (r.out + r.err).constData());
-        QCOMPARE(runs.find(id)->status, lb::RunStatus::Canceled);
+        QCOMPARE(lb::toString(runs.find(id)->status), lb::toString(lb::RunStatus::Canceled));
         const QList<lb::RunRecord> children = runs.children(id);
         QCOMPARE(children.size(), 2);
         for (const lb::RunRecord& c : children)
-            QCOMPARE(c.status, lb::RunStatus::Canceled);
+            QCOMPARE(lb::toString(c.status), lb::toString(lb::RunStatus::Canceled));
         QVERIFY(waitFor([&] { return driverPids(id).isEmpty(); }, 10000));
     }
 
@@ -205,7 +205,7 @@ private slots:
         const QString resumed = r.firstLine();
         QVERIFY(resumed != id);
         QVERIFY(waitFor([&] { return lb::isTerminal(runs.find(resumed)->status); }, 120000, 100));
-        QCOMPARE(runs.find(resumed)->status, lb::RunStatus::Completed);
+        QCOMPARE(lb::toString(runs.find(resumed)->status), lb::toString(lb::RunStatus::Completed));
         const lb::Json j = show(resumed);
         QCOMPARE(j["children"].size(), size_t(4)); // adopted + new: every grid point once
         QSet<int> xs;

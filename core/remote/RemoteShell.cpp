@@ -19,10 +19,10 @@ public:
             return {};
         return runLocal(argv.first(), argv.mid(1), input, timeoutMs);
     }
-    void upload(const QString& localDir, const QString& remoteDir, bool mirror) override {
+    void upload(const QString& localDir, const QString& remoteDir, bool mirror, const QStringList& only) override {
         if (QFileInfo(localDir).canonicalFilePath() == QFileInfo(remoteDir).canonicalFilePath())
             return;
-        copy(localDir, remoteDir, mirror);
+        copy(localDir, remoteDir, mirror, only);
     }
     void download(const QString& remoteDir, const QString& localDir) override {
         if (!QFileInfo(remoteDir).isDir() ||
@@ -35,10 +35,11 @@ public:
     bool isLocal() const override { return true; }
 
 private:
-    void copy(const QString& from, const QString& to, bool mirror) {
+    void copy(const QString& from, const QString& to, bool mirror, const QStringList& only = {}) {
         QStringList args{QStringLiteral("-a"), QStringLiteral("--mkpath")};
         if (mirror)
             args << QStringLiteral("--delete");
+        args << rsyncOnly(only);
         args << QDir::cleanPath(from) + QLatin1Char('/') << QDir::cleanPath(to) + QLatin1Char('/');
         const CommandResult r = runLocal(QStringLiteral("rsync"), args, {}, 600000);
         if (!r.ok())
@@ -75,6 +76,15 @@ QString RemoteShell::explain(const CommandResult& r, const QString& what) const 
         .arg(what, display())
         .arg(r.exitCode)
         .arg(detail.isEmpty() ? QStringLiteral("no message.") : detail);
+}
+
+QStringList rsyncOnly(const QStringList& only) {
+    QStringList args;
+    for (const QString& pattern : only)
+        args << QStringLiteral("--include=") + pattern;
+    if (!only.isEmpty())
+        args << QStringLiteral("--exclude=*");
+    return args;
 }
 
 CommandResult runLocal(const QString& program, const QStringList& args, const QByteArray& input, int timeoutMs) {

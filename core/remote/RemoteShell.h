@@ -33,8 +33,10 @@ public:
                      int timeoutMs = 60000);
 
     // Copies the contents of localDir into remoteDir (created with its parents), deleting
-    // what is no longer there when `mirror`. Throws lb::Error.
-    virtual void upload(const QString& localDir, const QString& remoteDir, bool mirror = true) = 0;
+    // what is no longer there when `mirror`; with `only`, just the paths matching those rsync
+    // patterns ("python/***"). Throws lb::Error.
+    virtual void upload(const QString& localDir, const QString& remoteDir, bool mirror = true,
+                        const QStringList& only = {}) = 0;
     // Copies the contents of remoteDir into localDir (created). A missing remoteDir copies
     // nothing. Throws lb::Error.
     virtual void download(const QString& remoteDir, const QString& localDir) = 0;
@@ -55,6 +57,9 @@ std::unique_ptr<RemoteShell> openRemoteShell(const SshEndpoint& endpoint);
 
 // Runs a local program from an argv list (no shell); used by both shells and by Slurm on this
 // machine.
+// rsync's filter arguments for `only` (empty: everything).
+QStringList rsyncOnly(const QStringList& only);
+
 CommandResult runLocal(const QString& program, const QStringList& args, const QByteArray& input = {},
                        int timeoutMs = 60000);
 

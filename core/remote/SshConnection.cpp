@@ -142,13 +142,14 @@ QString SshConnection::explain(const CommandResult& r, const QString& what) cons
 
 QString SshConnection::display() const { return endpoint_.display(); }
 
-void SshConnection::upload(const QString& localDir, const QString& remoteDir, bool mirror) {
+void SshConnection::upload(const QString& localDir, const QString& remoteDir, bool mirror, const QStringList& only) {
     // rsync splits -e itself (honouring quotes): quote every word; -s keeps the remote path
     // away from the remote shell.
     QStringList args{QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("--mkpath"),
                      QStringLiteral("-e"), shellCommand(QStringList{QStringLiteral("ssh")} + sshOptions())};
     if (mirror)
         args << QStringLiteral("--delete");
+    args << rsyncOnly(only);
     args << QDir::cleanPath(localDir) + QLatin1Char('/')
          << endpoint_.host + QLatin1Char(':') + QDir::cleanPath(remoteDir) + QLatin1Char('/');
     if (!endpoint_.user.isEmpty())

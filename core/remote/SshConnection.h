@@ -12,7 +12,8 @@ public:
     explicit SshConnection(SshEndpoint endpoint);
 
     CommandResult run(const QStringList& argv, const QByteArray& input = {}, int timeoutMs = 60000) override;
-    void upload(const QString& localDir, const QString& remoteDir, bool mirror = true) override;
+    void upload(const QString& localDir, const QString& remoteDir, bool mirror = true,
+                const QStringList& only = {}) override;
     void download(const QString& remoteDir, const QString& localDir) override;
     bool isConnectionFailure(const CommandResult& result) const override;
     QString explain(const CommandResult& result, const QString& what) const override;

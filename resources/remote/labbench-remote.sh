@@ -11,8 +11,9 @@
 #       runs PROGRAM in its own process group with its output appended to driver.log; on
 #       RUN/cancel.request or after MAX_SECONDS (0: no limit) sends TERM to the group, KILL
 #       after GRACE_SECONDS; then writes exit.json.
-#   poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES
-#       prints "state S", then for driver.log and metrics.jsonl "NAME N SIZE\n" followed by
+#   poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [SLURM_JOB_ID]
+#       prints "state S", with a job id "sched N" and N bytes of `scontrol show job -o ID`
+#       (asked first, so that a finished job's log is complete when measured), then for driver.log and metrics.jsonl "NAME N SIZE\n" followed by
 #       the N bytes after the offset, then "exit N\n" and exit.json when the run has ended.
 #       S is "running", "ended" (exit.json exists) or "gone" (no supervisor and no exit.json).
 #   cancel RUN            asks the run to stop.
@@ -133,6 +134,10 @@ poll() {
         state=gone
     fi
     printf 'state %s\n' "$state"
+    if [ $# -ge 5 ]; then
+        sched=$(scontrol show job -o "$5" 2>&1)
+        printf 'sched %s\n%s' "$(printf '%s' "$sched" | wc -c | tr -d ' ')" "$sched"
+    fi
     emit driver.log "$run/driver.log" "$2" "$4"
     emit metrics.jsonl "$run/metrics.jsonl" "$3" "$4"
     if [ "$state" = ended ]; then
@@ -195,7 +200,7 @@ cmd=${1:-}
 case "$cmd" in
     start) [ $# -ge 4 ] && [ "$4" = "--" ] || die "usage: start RUN MAX GRACE -- PROGRAM ARGS..."; start "$@" ;;
     supervise) [ $# -ge 5 ] && [ "$4" = "--" ] || die "usage: supervise RUN MAX GRACE -- PROGRAM ARGS..."; supervise "$@" ;;
-    poll) [ $# -eq 4 ] || die "usage: poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES"; poll "$@" ;;
+    poll) [ $# -eq 4 ] || [ $# -eq 5 ] || die "usage: poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [JOB_ID]"; poll "$@" ;;
     cancel) [ $# -eq 1 ] || die "usage: cancel RUN"; echo "canceled by user" > "$1/cancel.request" ;;
     rank-exec) [ $# -ge 8 ] && [ "$7" = "--" ] || die "usage: rank-exec RUN BACKEND PPN WORKERS PS PORT -- PROGRAM ARGS..."; rank_exec "$@" ;;
     *) die "unknown command '$cmd' (start, supervise, poll, cancel, rank-exec)" ;;

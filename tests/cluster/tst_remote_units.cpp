@@ -87,6 +87,8 @@ private slots:
         QVERIFY(p.drained(4, 0));
         QCOMPARE(*p.exitJson, QByteArray("{}\n\n"));
         QVERIFY_THROWS_EXCEPTION(Error, RemotePoll::parse("state running\ndriver.log 99 99\nshort"));
+        const RemotePoll withJob = RemotePoll::parse("state running\nsched 9\nJobId=1 \ndriver.log 0 0\nmetrics.jsonl 0 0\n");
+        QCOMPARE(*withJob.scheduler, QByteArray("JobId=1 \n"));
     }
 
     void pollReadsByOffsetThroughTheHelper() {

@@ -32,17 +32,23 @@ public:
         return id;
     }
 
-    std::optional<RemoteStatus> status(RemoteShell& shell, const RemoteRunState& state, const RemotePoll&) override {
-        const CommandResult r = shell.run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"),
-                                           QStringLiteral("-o"), state.jobId});
-        if (shell.isConnectionFailure(r))
-            return std::nullopt;
-        std::optional<SlurmJobInfo> info = r.ok() ? parseScontrolJob(r.out) : std::nullopt;
+    std::optional<RemoteStatus> status(RemoteShell& shell, const RemoteRunState& state, const RemotePoll& poll) override {
+        QByteArray answer;
+        if (poll.scheduler) {
+            answer = *poll.scheduler;
+        } else {
+            const CommandResult r = shell.run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"),
+                                               QStringLiteral("-o"), state.jobId});
+            if (shell.isConnectionFailure(r))
+                return std::nullopt;
+            answer = r.out + r.err;
+        }
+        std::optional<SlurmJobInfo> info = parseScontrolJob(answer);
         if (!info) {
             // Slurm forgot the job (MinJobAge): its record is in the job-completion file.
             info = fromCompletionFile(shell, state.jobId);
             if (!info)
-                return r.err.contains("Invalid job id") ? vanished(state.jobId) : std::nullopt;
+                return answer.contains("Invalid job id") ? vanished(state.jobId) : std::nullopt;
         }
         const SlurmStateMapping m = mapSlurmState(info->state);
         RemoteStatus s;

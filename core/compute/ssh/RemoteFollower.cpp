@@ -99,8 +99,8 @@ private:
                 if (job_->submittedStatus() != RunStatus::Queued)
                     ws_.store().runs().transitionIf(run_.id, RunStatus::Queued, RunStatus::Preparing);
                 const QString share = QDir(executableDir()).filePath(QStringLiteral("../share/labbench"));
-                shell_->upload(share + QStringLiteral("/remote"), layout_.shareDir() + QStringLiteral("/remote"), false);
-                shell_->upload(share + QStringLiteral("/python"), layout_.shareDir() + QStringLiteral("/python"), false);
+                shell_->upload(share, layout_.shareDir(), false,
+                               {QStringLiteral("remote/***"), QStringLiteral("python/***")});
                 shell_->upload(folder_.snapshotDir(), layout_.runDir(run_.id) + QStringLiteral("/snapshot"));
                 if (cancelAsked())
                     continue;
@@ -154,10 +154,11 @@ private:
             passOnCancel();
             const qint64 logOffset = localSize(folder_.driverLog());
             const qint64 metricsOffset = localSize(folder_.metricsFile());
-            const CommandResult r = shell_->run({QStringLiteral("sh"), layout_.helper(), QStringLiteral("poll"),
-                                                 state_.remoteDir, QString::number(logOffset),
-                                                 QString::number(metricsOffset), QString::number(kChunkBytes)},
-                                                {}, 30000);
+            QStringList poll{QStringLiteral("sh"), layout_.helper(), QStringLiteral("poll"), state_.remoteDir,
+                             QString::number(logOffset), QString::number(metricsOffset), QString::number(kChunkBytes)};
+            if (!state_.jobId.isEmpty())
+                poll << state_.jobId; // the scheduler's view in the same round trip
+            const CommandResult r = shell_->run(poll, {}, 30000);
             if (!r.ok()) {
                 if (!disconnected)
                     note(QStringLiteral("lost the connection, retrying with backoff: %1")
@@ -170,16 +171,16 @@ private:
                 note(QStringLiteral("connection is back"));
             disconnected = false;
             backoff.reset();
-            const RemotePoll poll = RemotePoll::parse(r.out);
-            appendBytes(folder_.driverLog(), poll.log);
-            appendBytes(folder_.metricsFile(), poll.metrics);
+            const RemotePoll remote = RemotePoll::parse(r.out);
+            appendBytes(folder_.driverLog(), remote.log);
+            appendBytes(folder_.metricsFile(), remote.metrics);
             try {
                 ingester_.ingest(false);
             } catch (const std::exception& e) {
                 note(QStringLiteral("ingest failed, will retry: %1").arg(QString::fromUtf8(e.what())));
             }
-            const auto status = job_->status(*shell_, state_, poll);
-            const bool drained = poll.drained(logOffset, metricsOffset);
+            const auto status = job_->status(*shell_, state_, remote);
+            const bool drained = remote.drained(logOffset, metricsOffset);
             if (status && status->ended && drained) {
                 finish(status->exit);
                 return;

@@ -56,6 +56,10 @@ RemotePoll RemotePoll::parse(const QByteArray& text) {
         Reader::fail();
     p.state = QString::fromLatin1(head[1]);
     head = r.line();
+    if (head.size() == 2 && head[0] == "sched") {
+        p.scheduler = r.bytes(number(head[1]));
+        head = r.line();
+    }
     if (head.size() != 3 || head[0] != "driver.log")
         Reader::fail();
     p.log = r.bytes(number(head[1]));

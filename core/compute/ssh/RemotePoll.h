@@ -11,6 +11,7 @@ namespace lb {
 
 struct RemotePoll {
     QString state;        // running | ended | gone
+    std::optional<QByteArray> scheduler; // `scontrol show job -o` output when a job id was given
     QByteArray log;       // driver.log bytes after the offset asked for
     qint64 logSize = 0;   // driver.log's size there
     QByteArray metrics;

@@ -1,7 +1,12 @@
 #include "runs/EnvironmentStep.h"
 
+#include "environment/EnvironmentCache.h"
 #include "estimator/Estimator.h"
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
 #include "util/Error.h"
+
+#include <QFileInfo>
 
 namespace lb {
 
@@ -21,8 +26,23 @@ PreparedEnvironment SystemEnvironmentStep::prepare(const Estimator& e, const Run
     return {};
 }
 
-std::unique_ptr<EnvironmentStep> makeEnvironmentStep(const QString&) {
-    return std::make_unique<SystemEnvironmentStep>();
+PreparedEnvironment CachedEnvironmentStep::prepare(const Estimator& e, const RunFolder& folder) {
+    EnvironmentCache cache(root_ + QStringLiteral("/environments"));
+    const ResolvedEnvironment env =
+        cache.prepare(e, [&folder](const QString& line) { appendToDriverLog(folder, line); });
+    PreparedEnvironment prepared;
+    if (!env.hash.isEmpty() || env.container) // the system environment keeps the launch's own choice
+        prepared.python = env.python;
+    prepared.pathPrepend = env.pathPrepend;
+    prepared.variables = env.variables;
+    prepared.container = env.container;
+    if (prepared.container) // a name to find (and stop) the container by
+        prepared.container->name = QStringLiteral("labbench-") + QFileInfo(folder.dir()).fileName();
+    return prepared;
+}
+
+std::unique_ptr<EnvironmentStep> makeEnvironmentStep(const QString& workspaceRoot) {
+    return std::make_unique<CachedEnvironmentStep>(workspaceRoot);
 }
 
 } // namespace lb

@@ -1,14 +1,15 @@
 #pragma once
 // The Preparing step of a run: make the environment the estimator asks for (pip and conda
-// packages, a container image) and say how to launch inside it. The next issue implements real
-// preparation; until then the system environment is used, and a run that asks for packages or
-// an image fails in Preparing with a clear reason.
+// packages, a container image) and say how to launch inside it.
+
+#include "environment/ContainerLaunch.h"
 
 #include <QMap>
 #include <QString>
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace lb {
 
@@ -20,6 +21,7 @@ struct PreparedEnvironment {
     QString python;                     // overrides the interpreter when not empty
     QStringList pathPrepend;            // folders put first on PATH (a venv's bin/)
     QMap<QString, QString> variables;   // extra environment variables
+    std::optional<ContainerLaunch> container; // custom_docker_image: run the command in it
 };
 
 class EnvironmentStep {
@@ -33,6 +35,18 @@ public:
 class SystemEnvironmentStep : public EnvironmentStep {
 public:
     PreparedEnvironment prepare(const Estimator& estimator, const RunFolder& folder) override;
+};
+
+// The workspace's environment cache (core/environment, issue 4): a venv or conda environment per
+// package list, built once and reused; a container image pulled when missing. pip's output goes
+// to driver.log, and a failed install fails the run in Preparing with pip's error.
+class CachedEnvironmentStep : public EnvironmentStep {
+public:
+    explicit CachedEnvironmentStep(QString workspaceRoot) : root_(std::move(workspaceRoot)) {}
+    PreparedEnvironment prepare(const Estimator& estimator, const RunFolder& folder) override;
+
+private:
+    QString root_;
 };
 
 // The step runs of `workspaceRoot` use (the place later issues plug real preparation in).

@@ -3,6 +3,7 @@
 #include "runs/MetricLine.h"
 #include "runs/RunFolder.h"
 #include "store/Store.h"
+#include "tensorboard/TensorBoardTailer.h"
 #include "util/Time.h"
 
 #include <QFile>
@@ -26,6 +27,8 @@ RunIngester::RunIngester(Store& store, QString runId, QString runDir,
     const auto metrics = store_.runs().ingestOffset(runId_, RunFolder::metricsName());
     metricBytes_ = metrics.bytes;
     metricLines_ = metrics.lines;
+    tensorBoard_ = std::make_unique<TensorBoardTailer>(
+        makeTensorBoardTailer(store_, runId_, folder.snapshotDir()));
 }
 
 RunIngester::~RunIngester() = default;
@@ -33,7 +36,8 @@ RunIngester::~RunIngester() = default;
 bool RunIngester::ingest(bool final) {
     const bool log = ingestLog(final);
     const bool metrics = ingestMetrics(final);
-    return log || metrics;
+    const bool tensorBoard = ingestTensorBoard(store_, runId_, *tensorBoard_, warn_, final) > 0;
+    return log || metrics || tensorBoard;
 }
 
 bool RunIngester::ingestLog(bool final) {

@@ -15,6 +15,7 @@
 namespace lb {
 
 class Store;
+class TensorBoardTailer;
 
 class RunIngester {
 public:
@@ -49,6 +50,8 @@ private:
     std::int64_t metricBytes_ = 0, metricLines_ = 0;
     std::int64_t pointsStored_ = 0;
     std::int64_t chunkBytes_ = 8 << 20;
+    // TensorBoard event files under snapshot/logs, ingested as metrics (issue 4).
+    std::unique_ptr<TensorBoardTailer> tensorBoard_;
 };
 
 } // namespace lb

@@ -62,6 +62,21 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_METRICS_FILE"), folder.metricsFile());
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_EXPERIMENT"), context.experiment);
     spec.environment = env;
+    if (prepared.container) {
+        // custom_docker_image: the same command inside the image, with the run folder and the
+        // helper mounted at their own paths, and every variable set above passed by name.
+        QStringList names{QStringLiteral("PYTHONPATH"), QStringLiteral("PYTHONUNBUFFERED"),
+                          QStringLiteral("CUDA_VISIBLE_DEVICES"), QStringLiteral("LABBENCH_RUN_ID"),
+                          QStringLiteral("LABBENCH_RUN_DIR"), QStringLiteral("LABBENCH_METRICS_FILE"),
+                          QStringLiteral("LABBENCH_EXPERIMENT")};
+        names += prepared.variables.keys();
+        names += e.environmentVariables.keys();
+        const QStringList argv = containerCommand(*prepared.container, spec.workingDirectory,
+                                                  {folder.dir(), helper}, names,
+                                                  QStringList{spec.program} + spec.arguments);
+        spec.program = argv.first();
+        spec.arguments = argv.mid(1);
+    }
     return spec;
 }
 

@@ -2,6 +2,7 @@
 
 #include "compute/ComputeTarget.h"
 #include "compute/LocalTarget.h"
+#include "datastore/Datastores.h"
 #include "estimator/Estimator.h"
 #include "runs/EnvironmentStep.h"
 #include "runs/ExitRecord.h"
@@ -74,6 +75,8 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
     try {
         est = Estimator::fromJson(parseJson(run.estimatorJson.toUtf8(), folder.runJson()),
                                   QStringLiteral("run %1").arg(run.id));
+        // datastore://NAME/path arguments become the data's path on this machine (issue 4).
+        est.scriptParams = resolveDatastoreArgs(est.scriptParams, ws.store());
         const auto target = openComputeTarget(ws, run.computeTarget);
         const auto* local = dynamic_cast<const LocalTarget*>(target.get());
         const PreparedEnvironment prepared = makeEnvironmentStep(ws.root())->prepare(est, folder);

@@ -136,7 +136,6 @@ bool SweepDriver::step() {
     if (!parent || isTerminal(parent->status))
         return true;
     QList<RunRecord> children = runs.children(id_);
-
     // Children whose supervisor vanished are finished here; queued ones get started when the
     // target has room (a supervisor normally does both).
     if (sinceReconcile_.elapsed() >= 1000) {
@@ -150,43 +149,63 @@ bool SweepDriver::step() {
         }
         sinceReconcile_.restart();
     }
-
     int active = 0;
     for (const RunRecord& c : children)
         if (!isTerminal(c.status))
             ++active;
 
-    // Cancel and max_duration_minutes: stop every child, then end the parent.
     const bool canceled = QFileInfo::exists(RunFolder(runDir_).cancelRequest());
     const bool expired = spec_.maxDurationMinutes && parent->started.isValid() &&
                          parent->started.msecsTo(QDateTime::currentDateTimeUtc()) >
                              qint64(*spec_.maxDurationMinutes * 60000.0);
-    if (canceled || expired) {
-        const QString why = canceled ? QStringLiteral("Canceled by the user.")
-                                     : QStringLiteral("The sweep reached max_duration_minutes (%1).")
-                                           .arg(*spec_.maxDurationMinutes);
-        for (const RunRecord& c : children)
-            if (!isTerminal(c.status) && !stopAsked_.contains(c.id)) {
-                if (!canceled)
-                    runs.setTag(c.id, kStopTag, why);
-                if (!canceled)
-                    stopReasons_.insert(c.id, why);
-                requestCancel(ws_, c);
-                stopAsked_.insert(c.id);
-            }
-        if (active > 0)
-            return false;
-        finish(canceled ? RunStatus::Canceled : RunStatus::Completed, why, children);
+    if (canceled || expired)
+        return stopEverything(canceled, children, active);
+    applyPolicy(children);
+    recordBest(children);
+    if (!submitMore(children, active))
         return true;
-    }
+    if (active > 0 || (!exhausted_ && int(children.size()) < spec_.maxTotalRuns))
+        return false;
+    children = runs.children(id_);
+    bool anyOk = children.isEmpty();
+    for (const RunRecord& c : children)
+        anyOk = anyOk || c.status != RunStatus::Failed;
+    if (anyOk)
+        finish(RunStatus::Completed, {}, children);
+    else
+        finish(RunStatus::Failed, QStringLiteral("Every child run failed; 'labbench logs RUN' shows why."), children);
+    return true;
+}
 
-    // Early termination over every child's primary-metric reports so far.
+bool SweepDriver::stopEverything(bool canceled, const QList<RunRecord>& children, int active) {
+    auto runs = ws_.store().runs();
+    const QString why = canceled ? QStringLiteral("Canceled by the user.")
+                                 : QStringLiteral("The sweep reached max_duration_minutes (%1).")
+                                       .arg(*spec_.maxDurationMinutes);
+    for (const RunRecord& c : children)
+        if (!isTerminal(c.status) && !stopAsked_.contains(c.id)) {
+            if (!canceled) {
+                runs.setTag(c.id, kStopTag, why);
+                stopReasons_.insert(c.id, why);
+            }
+            requestCancel(ws_, c);
+            stopAsked_.insert(c.id);
+        }
+    fixStopReasons(children);
+    if (active > 0)
+        return false;
+    finish(canceled ? RunStatus::Canceled : RunStatus::Completed, why, children);
+    return true;
+}
+
+void SweepDriver::applyPolicy(const QList<RunRecord>& children) {
+    auto runs = ws_.store().runs();
     std::vector<ChildSeries> series;
     for (const RunRecord& c : children) {
         paramsOf(c.id);
         series.push_back({c.id, primaryValues(c), !isTerminal(c.status) && !stopAsked_.contains(c.id)});
     }
-    for (const EarlyTermination::Stop& stop : early_.apply(series)) {
+    for (const EarlyTermination::Stop& stop : early_.apply(series))
         for (const RunRecord& c : children)
             if (c.id == stop.id && !isTerminal(c.status)) {
                 runs.setTag(c.id, kStopTag, stop.reason);
@@ -195,15 +214,19 @@ bool SweepDriver::step() {
                 stopAsked_.insert(c.id);
                 log(QStringLiteral("child %1 stopped: %2").arg(c.id, stop.reason));
             }
-    }
+    fixStopReasons(children);
+}
+
+void SweepDriver::fixStopReasons(const QList<RunRecord>& children) {
     // A child stopped by the sweep ends Canceled "by the user"; say who and why instead.
     for (const RunRecord& c : children)
         if (c.status == RunStatus::Canceled && stopReasons_.contains(c.id) && c.reason != stopReasons_.value(c.id))
-            runs.setReason(c.id, stopReasons_.value(c.id));
-    recordBest(children);
+            ws_.store().runs().setReason(c.id, stopReasons_.value(c.id));
+}
 
-    // Submit while the limits allow. A child counts against max_concurrent_runs from submit
-    // until it is final, so the limit holds however fast children come and go.
+bool SweepDriver::submitMore(const QList<RunRecord>& children, int& active) {
+    // A child counts against max_concurrent_runs from submit until it is final, so the limit
+    // holds however fast children come and go.
     int total = int(children.size());
     std::vector<Trial> trials;
     for (const RunRecord& c : children) {
@@ -229,7 +252,7 @@ bool SweepDriver::step() {
                     requestCancel(ws_, c);
             finish(RunStatus::Failed, QStringLiteral("A child run could not be submitted: %1").arg(e.message()),
                    children);
-            return true;
+            return false;
         }
         Trial t;
         t.params = *params;
@@ -237,19 +260,7 @@ bool SweepDriver::step() {
         ++active;
         ++total;
     }
-    if (active == 0 && (exhausted_ || total >= spec_.maxTotalRuns)) {
-        children = runs.children(id_);
-        bool anyOk = children.isEmpty();
-        for (const RunRecord& c : children)
-            anyOk = anyOk || c.status != RunStatus::Failed;
-        if (anyOk)
-            finish(RunStatus::Completed, {}, children);
-        else
-            finish(RunStatus::Failed, QStringLiteral("Every child run failed; 'labbench logs RUN' shows why."),
-                   children);
-        return true;
-    }
-    return false;
+    return true;
 }
 
 int driveSweep(const SweepDriverOptions& options) {

@@ -42,6 +42,13 @@ public:
 private:
     void log(const QString& line);
     bool submitChild(const Json& params);
+    // Cancel or max_duration_minutes: stops every child, then ends the parent; true once final.
+    bool stopEverything(bool canceled, const QList<RunRecord>& children, int active);
+    // Early termination over every child's primary-metric reports so far.
+    void applyPolicy(const QList<RunRecord>& children);
+    void fixStopReasons(const QList<RunRecord>& children);
+    // Submits while the limits allow; false when the sweep failed doing so (it is final then).
+    bool submitMore(const QList<RunRecord>& children, int& active);
     void finish(RunStatus status, const QString& reason, const QList<RunRecord>& children);
     void recordBest(const QList<RunRecord>& children);
     std::vector<double> primaryValues(const RunRecord& child);

@@ -70,37 +70,31 @@ void WorkspaceModel::setSnapshot(WorkspaceSnapshotPtr snapshot) {
     Node* root = nullptr;
     build(*snapshot, nodes, root);
     const bool sameShape = snapshot_ && shapeOf(root) == shapeOf(root_);
-    if (!sameShape)
+    if (sameShape) {
+        // Same rows: keep the nodes (views hold plain QModelIndexes whose internal pointers
+        // must stay valid) and point them at the new snapshot's records.
+        std::vector<std::pair<Node*, const Node*>> pairs{{root_, root}};
+        while (!pairs.empty()) {
+            auto [mine, theirs] = pairs.back();
+            pairs.pop_back();
+            mine->payload = theirs->payload;
+            mine->title = theirs->title;
+            for (std::size_t i = 0; i < mine->children.size(); ++i)
+                pairs.emplace_back(mine->children[i], theirs->children[i]);
+        }
+        snapshot_ = std::move(snapshot);
+    } else {
         beginResetModel();
-    snapshot_ = std::move(snapshot);
-    nodes_.swap(nodes);
-    root_ = root;
-    runNodes_.clear();
-    for (Node& n : nodes_) {
-        if (n.kind == NodeKind::Run)
-            runNodes_.insert(n.key, &n);
-    }
-    if (!sameShape) {
+        snapshot_ = std::move(snapshot);
+        nodes_.swap(nodes);
+        root_ = root;
+        runNodes_.clear();
+        for (Node& n : nodes_) {
+            if (n.kind == NodeKind::Run)
+                runNodes_.insert(n.key, &n);
+        }
         endResetModel();
         return;
-    }
-    // Same shape: node addresses changed but rows did not. Persistent indexes hold internal
-    // pointers, so move them to the new nodes before telling views the cells changed.
-    const QModelIndexList persistent = persistentIndexList();
-    if (!persistent.isEmpty()) {
-        QModelIndexList to;
-        for (const QModelIndex& old : persistent) {
-            // Walk the old nodes (still alive in `nodes`) up to their root for the row path.
-            QList<int> rows;
-            for (const Node* n = static_cast<const Node*>(old.internalPointer()); n && n->parent;
-                 n = n->parent)
-                rows.prepend(n->row);
-            QModelIndex fresh;
-            for (int r : rows)
-                fresh = index(r, 0, fresh);
-            to.append(index(fresh.row(), old.column(), fresh.parent()));
-        }
-        changePersistentIndexList(persistent, to);
     }
     std::vector<const Node*> stack{root_};
     while (!stack.empty()) {
@@ -244,10 +238,13 @@ QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
         if (column == NameColumn)
             return n->title;
         if (column == StatusColumn) {
-            if (n->kind == NodeKind::Experiment || n->kind == NodeKind::Category ||
-                n->kind == NodeKind::Model)
-                return n->children.empty() ? QVariant() : QVariant(tr("%n item(s)", nullptr,
-                                                          static_cast<int>(n->children.size())));
+            const auto count = static_cast<int>(n->children.size());
+            if (n->kind == NodeKind::Experiment)
+                return count == 1 ? tr("1 run") : tr("%1 runs").arg(count);
+            if (n->kind == NodeKind::Model)
+                return count == 1 ? tr("1 version") : tr("%1 versions").arg(count);
+            if (n->kind == NodeKind::Category)
+                return count ? QVariant(QString::number(count)) : QVariant();
             if (n->kind == NodeKind::ComputeTarget)
                 return static_cast<const ComputeTargetRecord*>(n->payload)->kind;
             if (n->kind == NodeKind::ModelVersion)

@@ -82,6 +82,7 @@ WorkspaceBrowser::WorkspaceBrowser(WorkspaceModel* model, QWidget* parent)
     view_->header()->setStretchLastSection(false);
     view_->setContextMenuPolicy(Qt::CustomContextMenu);
     view_->setFrameShape(QFrame::NoFrame);
+    setMinimumWidth(280);
     layout->addWidget(view_, 1);
     auto* compare = new QPushButton(tr("Compare selected runs"));
     compare->setEnabled(false);

@@ -134,13 +134,6 @@ void MetricChart::rebuildAxes() {
         s->attachAxis(xAxis_);
         s->attachAxis(yAxis_);
     }
-    // A zoom (rubber band) changes the range: decimate again over what is now visible.
-    connect(x, &QValueAxis::rangeChanged, this, [this] {
-        if (settingRange_)
-            return;
-        zoomed_ = true;
-        redraw();
-    });
     xMax_ = yMin_ = yMax_ = 0;
     zoomed_ = false;
 }
@@ -164,6 +157,14 @@ void MetricChart::setTimeAxis(bool on) {
 void MetricChart::resetZoom() {
     zoomed_ = false;
     xMax_ = yMin_ = yMax_ = 0;
+    redraw();
+}
+
+void MetricChart::zoomTo(double x0, double x1) {
+    settingRange_ = true;
+    static_cast<QValueAxis*>(xAxis_)->setRange(x0, x1);
+    settingRange_ = false;
+    zoomed_ = true;
     redraw();
 }
 
@@ -218,6 +219,8 @@ void MetricChart::redraw() {
                 last_.append(QPointF(v.lastX() - t0_, v.y(v.size() - 1)));
         }
         drawn_ += static_cast<int>(points.size());
+        // A few points are dots as well as a line: one point alone would draw nothing.
+        series_[i]->setPointsVisible(points.size() < 40);
         series_[i]->replace(points);
     }
     if (!any || zoomed_)
@@ -337,7 +340,15 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
         resetZoom();
         return;
     }
+    // A rubber-band zoom changes the x range: decimate again over what is now visible. (Qt
+    // Charts also changes ranges itself when axes are attached, so only a user's gesture counts.)
+    auto* x = static_cast<QValueAxis*>(xAxis_);
+    const double min = x->min(), max = x->max();
     QChartView::mouseReleaseEvent(event);
+    if (x->min() != min || x->max() != max) {
+        zoomed_ = true;
+        redraw();
+    }
 }
 
 void MetricChart::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -352,8 +363,17 @@ void MetricChart::leaveEvent(QEvent* event) {
     QChartView::leaveEvent(event);
 }
 
+void MetricChart::setCornerWidget(QWidget* widget) {
+    corner_ = widget;
+    widget->setParent(this);
+    widget->adjustSize();
+    widget->move(width() - widget->width() - 10, 8);
+}
+
 void MetricChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
+    if (corner_)
+        corner_->move(width() - corner_->width() - 10, 8);
     redraw(); // the number of pixel columns changed
 }
 

@@ -24,6 +24,8 @@ public:
     void setTimeAxis(bool on);
     // Back to the full, auto-ranged view (after a zoom or a view change).
     void resetZoom();
+    // Shows [x0, x1] only (as a rubber-band zoom does), decimated again for that range.
+    void zoomTo(double x0, double x1);
     // Re-decimates and replaces every series; call from a coalescing timer.
     void redraw();
     // Points each series holds after the last redraw (tests, the state hook).
@@ -32,6 +34,9 @@ public:
     QList<QPointF> lastPoints() const;
     // Points drawn in total by the last redraw (≤ about 2 per column per series).
     int drawnPoints() const { return drawn_; }
+
+    // A small widget kept in the chart's top-right corner (the Export button).
+    void setCornerWidget(QWidget* widget);
 
     // CSV of the full history (run, step, time, value) as the buffers hold it.
     QByteArray toCsv() const;
@@ -64,6 +69,7 @@ private:
     QGraphicsSimpleTextItem* readout_ = nullptr;
     QGraphicsRectItem* readoutBox_ = nullptr;
     QGraphicsLineItem* cursor_ = nullptr;
+    QPointer<QWidget> corner_;
 };
 
 } // namespace lb::ui

@@ -66,6 +66,8 @@ MetricChartsPanel::MetricChartsPanel(const QString& storePath, const QStringList
     empty_->setMinimumHeight(120);
     grid_->addWidget(empty_, 0, 0, 1, 2);
     grid_->setRowStretch(100, 1);
+    grid_->setColumnStretch(0, 1);
+    grid_->setColumnStretch(1, 1);
     scroll->setWidget(content);
     layout->addWidget(scroll, 1);
 
@@ -111,7 +113,7 @@ void MetricChartsPanel::addMissingCharts() {
         chart->setTimeAxis(xAxis_->currentIndex() == 1);
         chart->setLogScale(logScale_->isChecked());
         // Export lives in a small tool button on each chart's corner.
-        auto* exportButton = new QToolButton(chart);
+        auto* exportButton = new QToolButton;
         exportButton->setText(tr("Export"));
         exportButton->setPopupMode(QToolButton::InstantPopup);
         exportButton->setAutoRaise(true);
@@ -119,7 +121,7 @@ void MetricChartsPanel::addMissingCharts() {
         menu->addAction(tr("Save as PNG…"), this, [this, chart] { exportChart(chart, false); });
         menu->addAction(tr("Save as CSV…"), this, [this, chart] { exportChart(chart, true); });
         exportButton->setMenu(menu);
-        exportButton->move(8, 6);
+        chart->setCornerWidget(exportButton);
         const int index = static_cast<int>(charts_.size());
         grid_->addWidget(chart, index / 2, index % 2);
         charts_.append(chart);

@@ -51,7 +51,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     split->addWidget(tabs_);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
-    split->setSizes({320, 960});
+    split->setSizes({340, 940});
     split->setChildrenCollapsible(false);
     setCentralWidget(split);
 

@@ -11,6 +11,7 @@
 #include "util/AtomicFile.h"
 #include "util/Json.h"
 
+#include <QDir>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -29,6 +30,8 @@ StateHook::StateHook(MainWindow* window) : QObject(window), window_(window) {
     stateFile_ = qEnvironmentVariable("LABBENCH_UI_STATE_FILE");
     screenshot_ = qEnvironmentVariable("LABBENCH_UI_SCREENSHOT");
     autosubmit_ = qEnvironmentVariableIntValue("LABBENCH_UI_AUTOSUBMIT") == 1;
+    minPoints_ = std::max(1, qEnvironmentVariableIntValue("LABBENCH_UI_SCREENSHOT_MIN_POINTS"));
+    shotsDir_ = qEnvironmentVariable("LABBENCH_UI_SHOTS_DIR");
     timer_.setInterval(300);
     connect(&timer_, &QTimer::timeout, this, &StateHook::tick);
     timer_.start();
@@ -89,11 +92,11 @@ void StateHook::tick() {
             j["log_lines"] = d->log()->model()->rowCount();
             j["log_tail"] = lines;
             dashboards.push_back(j);
-            if (points > 0 && !tail.isEmpty()) {
+            if (points >= minPoints_ && !tail.isEmpty()) {
                 // Shot on the next tick, once the dashboard has been painted in front.
                 if (t->currentWidget() == d)
                     showsPointAndLine = true;
-                else
+                else if (!shot_)
                     t->setCurrentWidget(d);
             }
         }
@@ -104,7 +107,12 @@ void StateHook::tick() {
     bool quitNow = false;
     if (!screenshot_.isEmpty() && showsPointAndLine && !shot_) {
         shot_ = window_->grab().save(screenshot_, "PNG");
-        quitNow = shot_ && qEnvironmentVariableIntValue("LABBENCH_UI_QUIT_AFTER_SCREENSHOT") == 1;
+        tour_ = shotsDir_.isEmpty() ? -1 : 0;
+        quitNow = shot_ && tour_ < 0 &&
+                  qEnvironmentVariableIntValue("LABBENCH_UI_QUIT_AFTER_SCREENSHOT") == 1;
+    } else if (tour_ >= 0 && !tourStep()) {
+        tour_ = -1;
+        quitNow = qEnvironmentVariableIntValue("LABBENCH_UI_QUIT_AFTER_SCREENSHOT") == 1;
     }
     state["screenshot"] = shot_ ? toStd(screenshot_) : "";
     if (!stateFile_.isEmpty()) {
@@ -116,6 +124,45 @@ void StateHook::tick() {
     }
     if (quitNow)
         QTimer::singleShot(500, window_, &QWidget::close); // after the state file has the shot
+}
+
+// One step of the screenshot tour: show a section, and on the next step save it. False at the end.
+bool StateHook::tourStep() {
+    QTabWidget* t = window_->tabs();
+    RunDashboard* d = nullptr;
+    int formIndex = -1;
+    for (int i = 0; i < t->count(); ++i) {
+        if (auto* dash = qobject_cast<RunDashboard*>(t->widget(i)))
+            d = d ? d : dash;
+        else if (qobject_cast<EstimatorForm*>(t->widget(i)) && formIndex < 0)
+            formIndex = i;
+    }
+    const int sections = d ? d->sections()->count() : 0;
+    const int step = tour_++;
+    const int shot = step - 1; // step k shows view k and saves view k-1
+    auto save = [&](const QString& name) {
+        window_->grab().save(QDir(shotsDir_).filePath(name + QStringLiteral(".png")), "PNG");
+    };
+    if (shot >= 0 && shot < sections)
+        save(QStringLiteral("dashboard-") + d->sections()->tabText(shot).toLower());
+    else if (shot == sections && formIndex >= 0)
+        save(QStringLiteral("estimator-form"));
+    else if (shot == sections + 1)
+        save(QStringLiteral("start"));
+    if (step < sections) {
+        t->setCurrentWidget(d);
+        d->sections()->setCurrentIndex(step);
+        return true;
+    }
+    if (step == sections && formIndex >= 0) {
+        t->setCurrentIndex(formIndex);
+        return true;
+    }
+    if (step == sections + 1) {
+        t->setCurrentIndex(0);
+        return true;
+    }
+    return step < sections + 2;
 }
 
 } // namespace lb::ui

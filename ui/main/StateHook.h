@@ -5,6 +5,8 @@
 //                                 and the log lines shown (written atomically)
 //   LABBENCH_UI_SCREENSHOT=path   one PNG of the window once a run shows a metric point and a
 //                                 log line
+//   LABBENCH_UI_SCREENSHOT_MIN_POINTS=N  wait for N charted points before that shot
+//   LABBENCH_UI_SHOTS_DIR=dir     after that shot, one PNG per dashboard section and form
 //   LABBENCH_UI_QUIT_AFTER_SCREENSHOT=1  closes the window once the screenshot is saved
 //   LABBENCH_UI_AUTOSUBMIT=1      presses Submit (the real button) on each estimator form once
 //                                 it is valid and its arguments were read
@@ -31,6 +33,10 @@ private:
     QString screenshot_;
     bool autosubmit_ = false;
     bool shot_ = false;
+    int minPoints_ = 1;
+    QString shotsDir_;
+    int tour_ = -1; // next step of the screenshot tour, -1 before it starts
+    bool tourStep();
     QSet<QObject*> submitted_;
     QTimer timer_;
 };

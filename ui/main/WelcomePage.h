@@ -12,9 +12,6 @@ public:
 
 signals:
     void newEstimatorRequested();
-
-protected:
-    void paintEvent(QPaintEvent* event) override;
 };
 
 } // namespace lb::ui

@@ -54,6 +54,7 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     facts_ = new QLabel;
     facts_->setObjectName(QStringLiteral("muted"));
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    facts_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // never widens the window
     left->addWidget(facts_);
     hl->addLayout(left, 1);
     cancel_ = new QPushButton(tr("Cancel"));

@@ -40,6 +40,7 @@ public:
     LogView* log() const { return log_; }
     RunFilesModel* files() const { return files_; }
     const RunDetailPtr& detail() const { return detail_; }
+    QTabWidget* sections() const { return tabs_; }
     QString title() const;
 
 signals:

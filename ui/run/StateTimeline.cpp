@@ -47,8 +47,12 @@ protected:
             p.setPen(Qt::NoPen);
             p.setBrush(c);
             p.drawRect(QRectF(x, r.top(), w, r.height()));
-            p.setPen(QColor(0x57, 0x60, 0x6a));
-            p.drawText(QPointF(x + 1, r.bottom() + 12), toString(history[i].status));
+            // Label a segment only where its name fits; the list below names every state.
+            const QString name = toString(history[i].status);
+            if (p.fontMetrics().horizontalAdvance(name) + 6 < w) {
+                p.setPen(QColor(0x57, 0x60, 0x6a));
+                p.drawText(QPointF(x + 2, r.bottom() + 12), name);
+            }
             x += w;
             if (x >= r.right())
                 break;

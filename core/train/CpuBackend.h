@@ -1,10 +1,10 @@
 #pragma once
 // The CPU backend: our AVX-512 kernel (GemmAvx512.h) or OpenBLAS sgemm for the matrix products, the
 // shared Kernels.h maths in plain loops for the rest, all cores through one ThreadPool. Each gemm
-// is split by rows of its output into one single-threaded product per thread (OpenBLAS's own
-// threads are turned off), so a training step has no second thread pool spinning against ours and
-// the split, hence every rounding, depends only on the thread count: same seed + same threads =
-// same bits.
+// is split by rows or columns of its output into one single-threaded product per thread
+// (OpenBLAS's own threads are turned off), so a training step has no second thread pool spinning
+// against ours and the split, hence every rounding, depends only on the shapes and the thread
+// count: same seed + same threads = same bits.
 
 #include "train/Backend.h"
 #include "train/ThreadPool.h"

@@ -1,4 +1,4 @@
-// The AVX-512 GEMM and the CPU backend's gemm (row split over threads) against a naive double
+// The AVX-512 GEMM and the CPU backend's gemm (row or column split over threads) against a naive double
 // product: every transpose combination, tails in every dimension (m not a multiple of 8, n not
 // of 16 or 32, k across the 256-row chunks), alpha/beta, leading dimensions wider than the
 // matrix, and beta = 0 ignoring NaN already in C.
@@ -72,7 +72,8 @@ void addCases() {
     QTest::addColumn<float>("alpha");
     QTest::addColumn<float>("beta");
     const int shapes[][3] = {{1, 1, 1},     {8, 32, 16},   {7, 5, 3},     {100, 100, 784},
-                             {61, 10, 100}, {33, 47, 300}, {17, 16, 513}, {9, 33, 256}};
+                             {61, 10, 100}, {33, 47, 300}, {17, 16, 513}, {9, 33, 256},
+                             {20, 150, 90}, {24, 333, 70}};
     for (const auto& s : shapes)
         for (int ta = 0; ta < 2; ++ta)
             for (int tb = 0; tb < 2; ++tb)

@@ -1,6 +1,7 @@
 #include "runs/Submit.h"
 
 #include "compute/ComputeTarget.h"
+#include "datastore/Datastores.h"
 #include "estimator/Estimator.h"
 #include "runs/RunFinish.h"
 #include "runs/RunFolder.h"
@@ -37,6 +38,9 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
     const QString targetName = e.computeTarget.isEmpty() ? ws.config().defaultComputeTarget : e.computeTarget;
     const auto target = openComputeTarget(ws, targetName);
     target->checkCanRun(e);
+    // datastore:// arguments are checked now, so an unknown name or a '..' is refused at submit
+    // (issue 4); the supervisor resolves them again when the run starts.
+    resolveDatastoreArgs(e.scriptParams, ws.store());
     e.computeTarget = targetName;
 
     RunRecord run;

@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <sys/stat.h>
 
 using namespace lbtest;
 
@@ -267,6 +268,34 @@ private slots:
         qInfo("Slurm cancel to Canceled: %lld ms", t.elapsed());
         const Ran q = runProgram(QStringLiteral("squeue"), {QStringLiteral("-h"), QStringLiteral("-n"), QStringLiteral("lb-") + id});
         QVERIFY2(q.out.trimmed().isEmpty(), q.out.constData());
+    }
+
+    void datastoreIsSyncedOnceAndReused() {
+        const QString data = tmp_.filePath(QStringLiteral("data"));
+        writeFile(data + QStringLiteral("/train/part1.txt"), "hello data\n");
+        QCOMPARE(runCli(ws_, {QStringLiteral("datastore"), QStringLiteral("add"), QStringLiteral("ds"), data}).code, 0);
+        writeFile(src_ + QStringLiteral("/readds.py"),
+                  "import sys\nprint('PATH ' + sys.argv[1])\nprint(open(sys.argv[1] + '/part1.txt').read())\n");
+        const QString cached = remote_ + QStringLiteral("/ssh/.labbench/datastores/ds/train/part1.txt");
+        qint64 firstMtime = 0;
+        for (int round = 0; round < 2; ++round) {
+            const QString id = submit({QStringLiteral("--entry"), QStringLiteral("readds.py"), QStringLiteral("--compute"),
+                                       QStringLiteral("box")},
+                                      {QStringLiteral("datastore://ds/train")});
+            QVERIFY(!id.isEmpty());
+            QCOMPARE(waitFinal(ws_, id, 60000), QStringLiteral("Completed"));
+            const QByteArray log = logOf(id);
+            QVERIFY2(log.contains("hello data") && log.contains(("PATH " + remote_ + "/ssh/.labbench/datastores/ds/train").toUtf8()),
+                     log.constData());
+            // rsync writes a changed file anew (a new inode); an unchanged one is left alone.
+            struct stat st {};
+            QCOMPARE(::stat(QFile::encodeName(cached).constData(), &st), 0);
+            const qint64 mtime = static_cast<qint64>(st.st_ino);
+            if (round == 0)
+                firstMtime = mtime;
+            else
+                QCOMPARE(mtime, firstMtime); // reused, not copied again
+        }
     }
 
     void sshdRestartMidRunLosesNoLine() {

@@ -2,6 +2,7 @@
 // with backoff, bring outputs home, finalize.
 #include "compute/ssh/RemoteTarget.h"
 
+#include "compute/ssh/RemoteDatastores.h"
 #include "estimator/Estimator.h"
 #include "runs/RunFinish.h"
 #include "runs/RunFolder.h"
@@ -102,6 +103,7 @@ private:
                 shell_->upload(share, layout_.shareDir(), false,
                                {QStringLiteral("remote/***"), QStringLiteral("python/***")});
                 shell_->upload(folder_.snapshotDir(), layout_.runDir(run_.id) + QStringLiteral("/snapshot"));
+                est_.scriptParams = stageRemoteDatastores(est_.scriptParams, ws_.store(), *shell_, layout_);
                 if (cancelAsked())
                     continue;
                 state_.jobId = job_->submit(*shell_, run_, est_, layout_);

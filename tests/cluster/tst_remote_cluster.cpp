@@ -35,6 +35,13 @@ with open("logs/extra.log", "w") as f:
     f.write("extra")
 )";
 
+// 120 numbered lines and metrics over about 6 s.
+const QByteArray kCountScript = "import time, labbench\n"
+                                "for i in range(120):\n"
+                                "    print('count %03d' % i, flush=True)\n"
+                                "    labbench.log('i', i, step=i)\n"
+                                "    time.sleep(0.05)\n";
+
 QStringList sshArgs(const ClusterEnv& env) {
     return {QStringLiteral("--host"), env.get("LABBENCH_SSH_HOST"), QStringLiteral("--port"), env.get("LABBENCH_SSH_PORT"),
             QStringLiteral("--user"), env.get("LABBENCH_SSH_USER"), QStringLiteral("--identity"), env.get("LABBENCH_SSH_KEY"),
@@ -135,6 +142,7 @@ private slots:
         remote_ = tmp_.filePath(QStringLiteral("remote"));
         QCOMPARE(runCli(ws_, {QStringLiteral("workspace"), QStringLiteral("init"), ws_}).code, 0);
         writeFile(src_ + QStringLiteral("/args.py"), kArgsScript);
+        writeFile(src_ + QStringLiteral("/count.py"), kCountScript);
         QStringList ssh{QStringLiteral("compute"), QStringLiteral("create"), QStringLiteral("ssh"), QStringLiteral("box")};
         CliResult r = runCli(ws_, ssh + sshArgs(env_) + QStringList{QStringLiteral("--remote-dir"), remote_ + QStringLiteral("/ssh")});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -299,12 +307,6 @@ private slots:
     }
 
     void sshdRestartMidRunLosesNoLine() {
-        writeFile(src_ + QStringLiteral("/count.py"), R"(import time, labbench
-for i in range(120):
-    print("count %03d" % i, flush=True)
-    labbench.log("i", i, step=i)
-    time.sleep(0.05)
-)");
         const QString id = submit({QStringLiteral("--entry"), QStringLiteral("count.py"), QStringLiteral("--compute"),
                                    QStringLiteral("box")});
         QVERIFY(!id.isEmpty());
@@ -330,6 +332,31 @@ for i in range(120):
         QCOMPARE(log.count("count "), 120);
         const lb::Json metrics = runCli(ws_, {QStringLiteral("metrics"), id, QStringLiteral("--json")}).json();
         QCOMPARE(metrics.size(), size_t(120));
+    }
+
+    void followerKilledMidRunIsReplacedAndLosesNothing() {
+        const QString id = submit({QStringLiteral("--entry"), QStringLiteral("count.py"), QStringLiteral("--compute"),
+                                   QStringLiteral("hpc")});
+        QVERIFY(!id.isEmpty());
+        QVERIFY(waitFor([&] { return logOf(id).contains("count 010"); }, 60000));
+        // The follower (`labbench remote follow ID`) dies as hard as a process can.
+        int follower = 0;
+        QDirIterator it(QStringLiteral("/proc"), QDir::Dirs | QDir::NoDotAndDotDot);
+        while (it.hasNext()) {
+            const QString dir = it.next();
+            const QByteArray cmd = readFile(dir + QStringLiteral("/cmdline"));
+            if (cmd.contains(QByteArray("remote\0follow\0", 14) + id.toUtf8()))
+                follower = dir.section(QLatin1Char('/'), -1).toInt();
+        }
+        QVERIFY(follower > 1);
+        ::kill(follower, SIGKILL);
+        // `labbench wait` reconciles: a new follower picks the run up where the files say.
+        const CliResult w = runCli(ws_, {QStringLiteral("wait"), id}, 120000);
+        QCOMPARE(statusOf(ws_, id), QStringLiteral("Completed"));
+        const QByteArray log = logOf(id);
+        QCOMPARE(log.count("count "), 120);
+        QCOMPARE(runCli(ws_, {QStringLiteral("metrics"), id, QStringLiteral("--json")}).json().size(), size_t(120));
+        Q_UNUSED(w);
     }
 
     void slurmTimeLimitEndsFailedWithTimeout() {

@@ -32,6 +32,17 @@ public:
         return id;
     }
 
+    std::optional<QString> findSubmitted(RemoteShell& shell, const RunRecord& run) override {
+        const QByteArray out = shell.check({QStringLiteral("squeue"), QStringLiteral("-h"), QStringLiteral("-o"),
+                                            QStringLiteral("%i"), QStringLiteral("--states=all"),
+                                            QStringLiteral("--name=lb-") + run.id.left(100)},
+                                           QStringLiteral("look for the run's job in squeue"));
+        const QString id = QString::fromUtf8(out).trimmed().section(QLatin1Char('\n'), 0, 0);
+        if (!id.isEmpty())
+            return id;
+        return std::nullopt;
+    }
+
     std::optional<RemoteStatus> status(RemoteShell& shell, const RemoteRunState& state, const RemotePoll& poll) override {
         QByteArray answer;
         if (poll.scheduler) {

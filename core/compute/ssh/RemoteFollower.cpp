@@ -106,7 +106,12 @@ private:
                 est_.scriptParams = stageRemoteDatastores(est_.scriptParams, ws_.store(), *shell_, layout_);
                 if (cancelAsked())
                     continue;
-                state_.jobId = job_->submit(*shell_, run_, est_, layout_);
+                std::optional<QString> already;
+                if (state_.submitting)
+                    already = job_->findSubmitted(*shell_, run_);
+                state_.submitting = true;
+                state_.write(statePath_);
+                state_.jobId = already ? *already : job_->submit(*shell_, run_, est_, layout_);
                 state_.submitted = true;
                 state_.remoteDir = layout_.runDir(run_.id);
                 state_.write(statePath_);

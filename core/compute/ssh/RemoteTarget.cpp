@@ -68,6 +68,7 @@ void spawnFollower(Workspace& ws, const RunRecord& run, RunLock& lock) {
 void RemoteRunState::write(const QString& path) const {
     Json j;
     j["submitted"] = submitted;
+    j["submitting"] = submitting;
     j["job_id"] = toStd(jobId);
     j["remote_dir"] = toStd(remoteDir);
     j["cancel_sent"] = cancelSent;
@@ -81,6 +82,7 @@ RemoteRunState RemoteRunState::read(const QString& path) {
     try {
         const Json j = readJsonFile(path);
         s.submitted = j.value("submitted", false);
+        s.submitting = j.value("submitting", false);
         s.jobId = fromStd(j.value("job_id", std::string()));
         s.remoteDir = fromStd(j.value("remote_dir", std::string()));
         s.cancelSent = j.value("cancel_sent", false);

@@ -22,6 +22,8 @@ class RunLock;
 // remote.json in the local run folder: what the follower has done so far.
 struct RemoteRunState {
     bool submitted = false;
+    bool submitting = false; // set just before submit(): a follower that died there may have
+                             // started the run already (see RemoteJob::findSubmitted)
     QString jobId;      // Slurm job id; empty on SSH targets
     QString remoteDir;  // the run folder there
     bool cancelSent = false;
@@ -45,6 +47,9 @@ public:
     // Throws lb::Error.
     virtual QString submit(RemoteShell& shell, const RunRecord& run, const Estimator& estimator,
                            const RemoteLayout& layout) = 0;
+    // After a follower died while submitting: the job id of the run if the remote side already
+    // has it ("" for a target without job ids), nullopt when it was not started.
+    virtual std::optional<QString> findSubmitted(RemoteShell& shell, const RunRecord& run) = 0;
     // The run's state; nullopt when it cannot be told now (connection trouble: ask again).
     virtual std::optional<RemoteStatus> status(RemoteShell& shell, const RemoteRunState& state,
                                                const RemotePoll& poll) = 0;

@@ -24,6 +24,9 @@ public:
         return {};
     }
 
+    // `start` refuses a second start of a run (RUN/.started), so starting again is harmless.
+    std::optional<QString> findSubmitted(RemoteShell&, const RunRecord&) override { return std::nullopt; }
+
     std::optional<RemoteStatus> status(RemoteShell&, const RemoteRunState&, const RemotePoll& poll) override {
         RemoteStatus s;
         if (poll.state == QLatin1String("ended")) {

@@ -143,6 +143,7 @@ private slots:
         QCOMPARE(runCli(ws_, {QStringLiteral("workspace"), QStringLiteral("init"), ws_}).code, 0);
         writeFile(src_ + QStringLiteral("/args.py"), kArgsScript);
         writeFile(src_ + QStringLiteral("/count.py"), kCountScript);
+        writeFile(src_ + QStringLiteral("/forever.sh"), "#!/bin/sh\necho alive\nwhile :; do sleep 1; done\n", true);
         QStringList ssh{QStringLiteral("compute"), QStringLiteral("create"), QStringLiteral("ssh"), QStringLiteral("box")};
         CliResult r = runCli(ws_, ssh + sshArgs(env_) + QStringList{QStringLiteral("--remote-dir"), remote_ + QStringLiteral("/ssh")});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -276,6 +277,26 @@ private slots:
         qInfo("Slurm cancel to Canceled: %lld ms", t.elapsed());
         const Ran q = runProgram(QStringLiteral("squeue"), {QStringLiteral("-h"), QStringLiteral("-n"), QStringLiteral("lb-") + id});
         QVERIFY2(q.out.trimmed().isEmpty(), q.out.constData());
+    }
+
+    void cancelAndTimeLimitOnSshTarget() {
+        const QString canceled = submit({QStringLiteral("--entry"), QStringLiteral("forever.sh"), QStringLiteral("--compute"),
+                                         QStringLiteral("box")});
+        const QString limited = submit({QStringLiteral("--entry"), QStringLiteral("forever.sh"), QStringLiteral("--compute"),
+                                        QStringLiteral("box"), QStringLiteral("--max-duration"), QStringLiteral("2")});
+        QVERIFY(!canceled.isEmpty() && !limited.isEmpty());
+        QVERIFY(waitFor([&] { return logOf(canceled).contains("alive"); }, 60000));
+        QElapsedTimer t;
+        t.start();
+        QCOMPARE(runCli(ws_, {QStringLiteral("cancel"), canceled}).code, 0);
+        QCOMPARE(waitFinal(ws_, canceled, 30000), QStringLiteral("Canceled"));
+        qInfo("SSH cancel to Canceled: %lld ms", t.elapsed());
+        QCOMPARE(waitFinal(ws_, limited, 60000), QStringLiteral("Failed"));
+        const QString reason = QString::fromStdString(showRun(ws_, limited).value("reason", std::string()));
+        QVERIFY2(reason.contains(QLatin1String("maximum duration")), qPrintable(reason));
+        // Nothing of either script is left running there.
+        const Ran ps = runProgram(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("forever.sh")});
+        QVERIFY2(ps.out.trimmed().isEmpty() || ps.exitCode == 1, ps.out.constData());
     }
 
     void datastoreIsSyncedOnceAndReused() {

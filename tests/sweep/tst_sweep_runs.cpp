@@ -218,6 +218,57 @@ private slots:
         QCOMPARE(runs.tags(resumed).value(lb::sweep::kResumedFromTag), id);
     }
 
+    void maxDurationStopsTheSweep() {
+        const QString src = source("import time\ntime.sleep(120)\n");
+        const QString spec = writeSpec(QStringLiteral(R"({"experiment": "timed",
+            "estimator": {"source_directory": "%1", "entry_script": "train.py", "compute_target": "roomy"},
+            "sampling": {"method": "random", "seed": 2},
+            "parameters": {"--x": {"uniform": [0, 1]}},
+            "primary_metric": {"name": "loss", "goal": "minimize"},
+            "max_total_runs": 5, "max_concurrent_runs": 2, "max_duration_minutes": 0.03})")
+                                           .arg(src)
+                                           .toUtf8());
+        const CliResult r = runCli(ws, {QStringLiteral("sweep"), QStringLiteral("submit"), spec, QStringLiteral("--wait")},
+                                   60000);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const lb::Json j = show(r.firstLine());
+        QVERIFY2(j["status"] == "Completed" && j["reason"].get<std::string>().find("max_duration_minutes") !=
+                                                   std::string::npos,
+                 j.dump().c_str());
+        QCOMPARE(j["children"].size(), size_t(2));
+        for (const lb::Json& c : j["children"])
+            QVERIFY2(c["status"] == "Canceled" && c["reason"].get<std::string>().find("max_duration_minutes") !=
+                                                      std::string::npos,
+                     c.dump().c_str());
+    }
+
+    void bayesianSweepLearnsFromItsChildren() {
+        const QString src = source("import json, os, sys, time\n"
+                                   "x = float(sys.argv[sys.argv.index('--x') + 1])\n"
+                                   "with open(os.environ['LABBENCH_METRICS_FILE'], 'a') as f:\n"
+                                   "    f.write(json.dumps({'name': 'loss', 'value': (x - 0.3) ** 2, 'step': 0,\n"
+                                   "                        'time': time.time()}) + '\\n')\n");
+        const QString spec = writeSpec(QStringLiteral(R"({"experiment": "bayes",
+            "estimator": {"source_directory": "%1", "entry_script": "train.py", "compute_target": "roomy"},
+            "sampling": {"method": "bayesian", "seed": 9},
+            "parameters": {"--x": {"uniform": [0, 1]}},
+            "primary_metric": {"name": "loss", "goal": "minimize"},
+            "max_total_runs": 10, "max_concurrent_runs": 2})")
+                                           .arg(src)
+                                           .toUtf8());
+        const CliResult r = runCli(ws, {QStringLiteral("sweep"), QStringLiteral("submit"), spec, QStringLiteral("--wait")},
+                                   240000);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const lb::Json j = show(r.firstLine());
+        QCOMPARE(j["children"].size(), size_t(10));
+        QSet<QString> distinct;
+        for (const lb::Json& c : j["children"])
+            distinct.insert(QString::number(c["params"]["--x"].get<double>(), 'g', 17));
+        QCOMPARE(distinct.size(), 10);
+        // Ten trials of a 1-D parabola: the model homes in on x = 0.3.
+        QVERIFY2(j["best_primary_metric"].get<double>() < 1e-3, j.dump().c_str());
+    }
+
     void badSpecsAndNonSweepsAreRefusedClearly() {
         const QString spec = writeSpec(R"({"estimator": {"source_directory": ".", "entry_script": "t.py"},
             "sampling": {"method": "grid"}, "parameters": {"--lr": {"uniform": [0, 1]}},

@@ -79,6 +79,8 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
         est.scriptParams = resolveDatastoreArgs(est.scriptParams, ws.store());
         const auto target = openComputeTarget(ws, run.computeTarget);
         const auto* local = dynamic_cast<const LocalTarget*>(target.get());
+        if (est.python.isEmpty()) // environments are built on the interpreter the run would use
+            est.python = target->python();
         const PreparedEnvironment prepared = makeEnvironmentStep(ws.root())->prepare(est, folder);
         LaunchContext context;
         context.runId = run.id;

@@ -11,6 +11,8 @@
 #include <QTimer>
 #include <QTreeView>
 
+#include <time.h>
+
 namespace lb::ui {
 
 void StartupProbe::installIfRequested(MainWindow* window) {
@@ -24,14 +26,26 @@ StartupProbe::StartupProbe(MainWindow* window)
     window->browser()->view()->viewport()->installEventFilter(this);
 }
 
+namespace {
+// CPU time of the whole process so far (all threads), in ms.
+double processCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+} // namespace
+
 bool StartupProbe::eventFilter(QObject* watched, QEvent* event) {
     if (event->type() != QEvent::Paint)
         return false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (!firstPaint_)
+    if (!firstPaint_) {
         firstPaint_ = now;
+        firstPaintCpu_ = processCpuMs();
+    }
     if (!treePaint_ && watched == window_->browser()->view()->viewport() && window_->snapshot()) {
         treePaint_ = now;
+        treePaintCpu_ = processCpuMs();
         for (const auto& e : window_->snapshot()->experiments)
             runs_ += static_cast<int>(e.runs.size());
         QTimer::singleShot(0, this, &StartupProbe::write);
@@ -44,6 +58,8 @@ void StartupProbe::write() {
     j["first_paint_ms"] = firstPaint_;
     j["tree_paint_ms"] = treePaint_;
     j["runs"] = runs_;
+    j["first_paint_cpu_ms"] = firstPaintCpu_;
+    j["tree_paint_cpu_ms"] = treePaintCpu_;
     writeFileAtomically(path_, QByteArray::fromStdString(j.dump()));
     if (qEnvironmentVariableIntValue("LABBENCH_UI_QUIT_AFTER_STARTUP") == 1)
         QCoreApplication::quit();

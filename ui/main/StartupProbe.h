@@ -25,6 +25,8 @@ private:
     qint64 firstPaint_ = 0;
     qint64 treePaint_ = 0;
     int runs_ = 0;
+    double firstPaintCpu_ = 0;
+    double treePaintCpu_ = 0;
 };
 
 } // namespace lb::ui

@@ -25,6 +25,8 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QXYSeries>
+
+#include <cmath>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -376,8 +378,19 @@ void TestWorkbench::chartKeepsAboutTwoPointsPerPixel() {
 }
 
 void TestWorkbench::browserModelThroughProxy() {
-    test::addRun(*ws_, QStringLiteral("b"), RunStatus::Running);
-    test::addRun(*ws_, QStringLiteral("b"), RunStatus::Completed);
+    const RunRecord r1 = test::addRun(*ws_, QStringLiteral("b"), RunStatus::Running,
+        QStringLiteral(R"({"source_directory": "/tmp", "entry_script": "t.py", "script_params": ["--lr", "0.1"]})"));
+    const RunRecord r2 = test::addRun(*ws_, QStringLiteral("b"), RunStatus::Completed,
+        QStringLiteral(R"({"source_directory": "/tmp", "entry_script": "t.py", "script_params": ["--lr", "0.03"]})"));
+    for (const RunRecord& r : {r1, r2}) {
+        std::vector<MetricPoint> points;
+        const double rate = r.id == r1.id ? 0.05 : 0.02;
+        for (int i = 0; i < 200; ++i) {
+            points.push_back({QStringLiteral("loss"), 2.0 * std::exp(-rate * i) + 0.02 * std::sin(i), i, 1000.0 + i});
+            points.push_back({QStringLiteral("accuracy"), 1 - std::exp(-rate * i), i, 1000.0 + i});
+        }
+        ws_->store().metrics().append(r.id, points);
+    }
     MainWindow w;
     w.openWorkspace(ws_->root());
     QVERIFY(QTest::qWaitFor([&] { return w.snapshot() != nullptr; }, 5000));
@@ -396,6 +409,14 @@ void TestWorkbench::browserModelThroughProxy() {
     const int before = w.tabs()->count();
     w.compareRuns(w.browser()->selectedRuns());
     QCOMPARE(w.tabs()->count(), before + 1);
+    // Keep a picture of the compare view (offscreen rendering is real) for review.
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTest::qWait(1500);
+    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+    QDir().mkpath(artifacts);
+    QVERIFY(w.grab().save(artifacts + QStringLiteral("/compare_view.png"), "PNG"));
     // Activating a run opens its dashboard once.
     const QString id = run.data(WorkspaceModel::KeyRole).toString();
     RunDashboard* d1 = w.openRun(id);

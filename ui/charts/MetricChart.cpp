@@ -21,12 +21,13 @@ const QList<QColor>& seriesColors() {
     return colors;
 }
 
-// The next "nice" number at or above v (1, 2, 5 × 10^k).
+// The next "nice" number at or above v (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k): axes grow in
+// steps, so they do not move every frame, without leaving most of the plot empty.
 double niceCeil(double v) {
     if (v <= 0)
         return 1;
     const double p = std::pow(10.0, std::floor(std::log10(v)));
-    for (double m : {1.0, 2.0, 5.0, 10.0})
+    for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
         if (m * p >= v)
             return m * p;
     return 10 * p;

@@ -56,4 +56,18 @@ void RunActions::cancel(const QString& runId) {
     });
 }
 
+void RunActions::reconcile() {
+    if (reconciling_->exchange(true))
+        return;
+    launch([this, flag = reconciling_] {
+        try {
+            Workspace workspace = Workspace::open(root_);
+            reconcileRuns(workspace);
+        } catch (const std::exception&) {
+            // The browser reports an unreadable workspace; nothing to add here.
+        }
+        *flag = false;
+    });
+}
+
 } // namespace lb

@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QThread>
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 namespace lb {
@@ -22,6 +24,9 @@ public:
     // Returns a request number that the submitted/submitFailed signals carry.
     quint64 submit(const Estimator& estimator, const QString& experiment);
     void cancel(const QString& runId);
+    // Finishes runs whose supervisor is gone and starts queued runs that now fit (re-attach
+    // after the workbench or a machine restarted). Skipped while the previous one still runs.
+    void reconcile();
 
 signals:
     void submitted(quint64 request, const QString& runId);
@@ -34,6 +39,7 @@ private:
     QString root_;
     std::vector<QThread*> threads_;
     quint64 nextRequest_ = 1;
+    std::shared_ptr<std::atomic<bool>> reconciling_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 } // namespace lb

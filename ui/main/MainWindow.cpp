@@ -31,6 +31,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 
 namespace lb::ui {
 
@@ -75,6 +76,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this] { openEstimatorForm(Estimator(), false); });
     connect(static_cast<WelcomePage*>(welcome_), &WelcomePage::newEstimatorRequested, this,
             [this] { openEstimatorForm(Estimator(), false); });
+    // Re-attach: runs whose supervisor vanished are finished from their folders, queued runs
+    // started when there is room. Cheap (a lock probe per active run), on a worker thread.
+    auto* reconcile = new QTimer(this);
+    reconcile->setInterval(5000);
+    connect(reconcile, &QTimer::timeout, this, [this] {
+        if (actions_ && snapshot_ && snapshot_->running + snapshot_->queued > 0)
+            actions_->reconcile();
+    });
+    reconcile->start();
     hook_ = StateHook::fromEnvironment(this);
     StartupProbe::installIfRequested(this);
 }
@@ -179,6 +189,7 @@ void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
         statusBar()->showMessage(m, 10000);
     });
     watcher_->start();
+    actions_->reconcile(); // once on opening: a run may have ended while nobody watched
     for (int i = 0; i < tabs_->count(); ++i) {
         if (auto* form = qobject_cast<EstimatorForm*>(tabs_->widget(i)))
             form->setActions(actions_); // forms now submit to this workspace

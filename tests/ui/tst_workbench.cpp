@@ -22,6 +22,7 @@
 #include <QApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QMimeData>
 #include <QXYSeries>
@@ -87,6 +88,7 @@ private slots:
     void dashboardShowsLiveMetricsAndLog();
     void chartKeepsAboutTwoPointsPerPixel();
     void browserModelThroughProxy();
+    void submitFromFormAndCancelFromDashboard();
 
 private:
     std::unique_ptr<QTemporaryDir> dir_;
@@ -422,6 +424,44 @@ void TestWorkbench::browserModelThroughProxy() {
     RunDashboard* d1 = w.openRun(id);
     RunDashboard* d2 = w.openRun(id);
     QVERIFY(d1 && d1 == d2);
+}
+
+void TestWorkbench::submitFromFormAndCancelFromDashboard() {
+    // A real run on `local` through the form's Submit and the dashboard's Cancel buttons: both
+    // work on RunActions' threads (the runs API), never on the UI thread.
+    test::writeFile(project_ + QStringLiteral("/slow.py"),
+                    "import time\nprint('started', flush=True)\ntime.sleep(120)\n");
+    MainWindow w;
+    w.openWorkspace(ws_->root());
+    QVERIFY(QTest::qWaitFor([&] { return w.snapshot() != nullptr; }, 5000));
+    Estimator e;
+    e.sourceDirectory = project_;
+    e.entryScript = QStringLiteral("slow.py");
+    e.experiment = QStringLiteral("cancel-me");
+    EstimatorForm* form = w.openEstimatorForm(e, false);
+    QVERIFY(QTest::qWaitFor([&] { return form->submitButton()->isEnabled(); }, 5000));
+    form->submitButton()->click();
+    RunDashboard* d = nullptr;
+    QVERIFY(QTest::qWaitFor([&] {
+        d = qobject_cast<RunDashboard*>(w.tabs()->currentWidget());
+        return d != nullptr;
+    }, 20000));
+    QVERIFY(QTest::qWaitFor([&] {
+        return d->detail() && d->detail()->run.status == RunStatus::Running &&
+               d->log()->model()->rowCount() >= 1;
+    }, 20000));
+    QCOMPARE(d->log()->tailLines(1), QStringList{QStringLiteral("started")});
+    QPushButton* cancel = nullptr;
+    for (QPushButton* b : d->findChildren<QPushButton*>())
+        if (b->text() == QLatin1String("Cancel"))
+            cancel = b;
+    QVERIFY(cancel && cancel->isEnabled());
+    QElapsedTimer t;
+    t.start();
+    cancel->click();
+    QVERIFY(QTest::qWaitFor([&] { return d->detail()->run.status == RunStatus::Canceled; }, 15000));
+    QVERIFY2(t.elapsed() < 12000, qPrintable(QString::number(t.elapsed())));
+    QVERIFY(!cancel->isEnabled());
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -102,7 +102,10 @@ bool EnvironmentCache::isReady(const QString& hash) const {
 
 ResolvedEnvironment EnvironmentCache::prepare(const Estimator& estimator, const LogSink& log,
                                               const QString& defaultPython) {
-    return prepare(EnvironmentSpec::fromEstimator(estimator, defaultPython, searchPath_), log);
+    ResolvedEnvironment r = prepare(EnvironmentSpec::fromEstimator(estimator, defaultPython, searchPath_), log);
+    if (r.container) // GPUs are a property of the run, not of the cached image
+        r.container->useGpu = estimator.useGpu;
+    return r;
 }
 
 ResolvedEnvironment EnvironmentCache::prepare(const EnvironmentSpec& spec, const LogSink& log) {

@@ -218,6 +218,48 @@ private slots:
         QCOMPARE(runs.tags(resumed).value(lb::sweep::kResumedFromTag), id);
     }
 
+    void aSweepStillMarkedActiveGetsANewDriver() {
+        // The driver died and nobody has looked yet: resume starts a new driver for the same sweep.
+        const QString src = source("import json, os, sys, time\n"
+                                   "x = float(sys.argv[sys.argv.index('--x') + 1])\n"
+                                   "time.sleep(0.5)\n"
+                                   "with open(os.environ['LABBENCH_METRICS_FILE'], 'a') as f:\n"
+                                   "    f.write(json.dumps({'name': 'acc', 'value': x, 'step': 0, 'time': time.time()}) + '\\n')\n");
+        const QString spec = writeSpec(QStringLiteral(R"({"experiment": "inplace",
+            "estimator": {"source_directory": "%1", "entry_script": "train.py", "compute_target": "roomy"},
+            "sampling": {"method": "grid"},
+            "parameters": {"--x": {"choice": [1, 2, 3]}},
+            "primary_metric": {"name": "acc", "goal": "maximize"},
+            "max_concurrent_runs": 1})")
+                                           .arg(src)
+                                           .toUtf8());
+        CliResult r = runCli(ws, {QStringLiteral("sweep"), QStringLiteral("submit"), spec});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString id = r.firstLine();
+        lb::Workspace w = lb::Workspace::open(ws);
+        auto runs = w.store().runs();
+        QVERIFY(waitFor([&] { return !runs.children(id).isEmpty(); }, 60000, 5));
+        const QList<pid_t> pids = driverPids(id);
+        QCOMPARE(pids.size(), 1);
+        ::kill(pids.first(), SIGKILL);
+        QVERIFY(waitFor([&] { return driverPids(id).isEmpty(); }, 10000));
+        QCOMPARE(lb::toString(runs.find(id)->status), lb::toString(lb::RunStatus::Running));
+        r = runCli(ws, {QStringLiteral("sweep"), QStringLiteral("resume"), id});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(r.firstLine(), id);
+        QVERIFY(waitFor([&] { return lb::isTerminal(runs.find(id)->status); }, 120000, 100));
+        const lb::Json j = show(id);
+        QVERIFY2(j["status"] == "Completed", j.dump().c_str());
+        QSet<int> xs;
+        for (const lb::Json& c : j["children"])
+            xs.insert(c["params"]["--x"].get<int>());
+        QCOMPARE(j["children"].size(), size_t(3));
+        QCOMPARE(xs, (QSet<int>{1, 2, 3}));
+        // A completed sweep is not resumed.
+        r = runCli(ws, {QStringLiteral("sweep"), QStringLiteral("resume"), id});
+        QCOMPARE(r.code, 1);
+    }
+
     void maxDurationStopsTheSweep() {
         const QString src = source("import time\ntime.sleep(120)\n");
         const QString spec = writeSpec(QStringLiteral(R"({"experiment": "timed",

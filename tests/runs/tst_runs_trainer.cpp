@@ -1,0 +1,48 @@
+// The builtin-mnist framework: a run of Labbench's own trainer (labbench-train, the sibling
+// binary) through the real CLI, with its metrics and model in the run.
+
+#include "RunTestSupport.h"
+
+#include <QTemporaryDir>
+
+using namespace lbtest;
+
+class TestRunsTrainer : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp;
+    QString ws;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(tmp.isValid());
+        ws = tmp.filePath(QStringLiteral("ws"));
+        QCOMPARE(runCli(tmp.path(), {QStringLiteral("workspace"), QStringLiteral("init"), ws}).code, 0);
+    }
+
+    void builtinMnistRunsLabbenchTrain() {
+        QVERIFY2(QFileInfo(QStringLiteral(LABBENCH_BIN_DIR "/labbench-train")).isExecutable(),
+                 "labbench-train must be built beside labbench");
+        const QString src = tmp.filePath(QStringLiteral("empty"));
+        QDir().mkpath(src); // builtin-mnist needs no file of the user's
+        const CliResult r = runCli(ws, {QStringLiteral("submit"), QStringLiteral("--source"), src, QStringLiteral("--framework"),
+                                        QStringLiteral("builtin-mnist"), QStringLiteral("--wait"), QStringLiteral("--"),
+                                        QStringLiteral("--data"), QStringLiteral(LABBENCH_MNIST_DIR), QStringLiteral("--epochs"),
+                                        QStringLiteral("1"), QStringLiteral("--hidden"), QStringLiteral("32"),
+                                        QStringLiteral("--threads"), QStringLiteral("1")},
+                                   240000);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const QString id = r.firstLine();
+        const lb::Json run = runCli(ws, {QStringLiteral("runs"), QStringLiteral("show"), id, QStringLiteral("--json")}).json();
+        QCOMPARE(QString::fromStdString(run["status"]), QStringLiteral("Completed"));
+        QVERIFY(run["metric_points"].get<int>() > 0);
+        const lb::Json files = runCli(ws, {QStringLiteral("files"), id, QStringLiteral("--json")}).json();
+        bool model = false;
+        for (const auto& f : files)
+            model = model || f["path"] == "outputs/model.npz";
+        QVERIFY2(model, files.dump().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunsTrainer)
+#include "tst_runs_trainer.moc"

@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
     loadavg.open(QIODevice::ReadOnly);
     std::printf("machine: %d cores, load average %s", QThread::idealThreadCount(), loadavg.readAll().constData());
     QTemporaryDir tmp;
-    const QString root = argc > 1 ? QString::fromLocal8Bit(argv[1]) : tmp.path();
+    const QString root = argc > 1 && argv[1][0] ? QString::fromLocal8Bit(argv[1]) : tmp.path(); // "": a temporary folder
     const QString which = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("all");
     if (which == QLatin1String("all") || which == QLatin1String("submit"))
         submitLatency(root);

@@ -77,8 +77,26 @@ int main(int argc, char** argv) {
 
     lb::cli::CommandLine cli;
     lb::cli::registerAllCommands(cli);
-    if (!cli.namesCommand(args))
+    if (!cli.namesCommand(args)) {
+        // A word that is neither a command nor a file to open is a typo of a command: say so
+        // instead of opening a window (scripts calling `labbench frobnicate` must not hang).
+        for (qsizetype i = 0; i < args.size(); ++i) {
+            if (args[i] == QLatin1String("--workspace")) {
+                ++i;
+                continue;
+            }
+            if (args[i] == QLatin1String("--"))
+                break;
+            if (!args[i].startsWith(QLatin1Char('-')) && !QFileInfo::exists(args[i])) {
+                std::fprintf(stderr,
+                             "labbench: '%s' is neither a labbench command nor a file to open; run "
+                             "'labbench --help' for the commands.\n",
+                             qPrintable(args[i]));
+                return 2;
+            }
+        }
         return runWorkbench(argc, argv);
+    }
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("labbench"));

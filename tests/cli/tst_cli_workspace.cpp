@@ -87,7 +87,7 @@ private slots:
     void usageErrorsExitTwo() {
         CliResult r = runLabbench({QStringLiteral("frobnicate")});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY(r.err.contains("not a labbench command"));
+        QVERIFY2(r.err.contains("neither a labbench command"), r.err.constData());
         r = runLabbench({QStringLiteral("workspace"), QStringLiteral("show"), QStringLiteral("--nope")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains("--nope"));

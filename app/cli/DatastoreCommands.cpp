@@ -2,7 +2,6 @@
 // datastore://NAME/sub/path.
 #include "CommandLine.h"
 #include "JsonOutput.h"
-
 #include "datastore/Datastores.h"
 #include "store/Store.h"
 #include "util/Time.h"
@@ -15,7 +14,8 @@ namespace lb::cli {
 namespace {
 
 int add(Invocation& inv) {
-    const DatastoreRecord d = addDatastore(inv.workspace().store(), inv.positional(0), inv.positional(1));
+    const DatastoreRecord d =
+        addDatastore(inv.workspace().store(), inv.positional(0), inv.positional(1));
     inv.out << "Added datastore '" << d.name << "' for " << d.path << "; scripts get it as "
             << kDatastoreScheme << d.name << "/\n";
     return 0;
@@ -42,7 +42,8 @@ int list(Invocation& inv) {
         inv.out << "No datastores; add one with 'labbench datastore add NAME DIR'.\n";
         return 0;
     }
-    inv.out << QStringLiteral("NAME").leftJustified(20) << QStringLiteral("KIND").leftJustified(8) << "PATH\n";
+    inv.out << QStringLiteral("NAME").leftJustified(20) << QStringLiteral("KIND").leftJustified(8)
+            << "PATH\n";
     for (const auto& d : stores)
         inv.out << d.name.leftJustified(20) << d.kind.leftJustified(8) << d.path
                 << (QFileInfo(d.path).isDir() ? "" : "  (missing)") << '\n';
@@ -58,13 +59,17 @@ int remove(Invocation& inv) {
 } // namespace
 
 void registerDatastoreCommands(CommandLine& cli) {
-    cli.add({{QStringLiteral("datastore"), QStringLiteral("add")},
-             QStringLiteral("Name a data folder; script arguments datastore://NAME/sub/path then resolve to it."),
-             {},
-             {{QStringLiteral("NAME"), QStringLiteral("the datastore's name (letters, digits, '_', '-')")},
-              {QStringLiteral("DIR"), QStringLiteral("the folder that holds the data (used in place, never copied)")}},
-             false,
-             add});
+    cli.add(
+        {{QStringLiteral("datastore"), QStringLiteral("add")},
+         QStringLiteral(
+             "Name a data folder; script arguments datastore://NAME/sub/path then resolve to it."),
+         {},
+         {{QStringLiteral("NAME"),
+           QStringLiteral("the datastore's name (letters, digits, '_', '-')")},
+          {QStringLiteral("DIR"),
+           QStringLiteral("the folder that holds the data (used in place, never copied)")}},
+         false,
+         add});
     cli.add({{QStringLiteral("datastore"), QStringLiteral("list")},
              QStringLiteral("List the workspace's datastores."),
              {jsonOption()},

@@ -1,7 +1,6 @@
 // labbench env list | remove: the workspace's cache of run environments (environments/).
 #include "CommandLine.h"
 #include "JsonOutput.h"
-
 #include "environment/EnvironmentCache.h"
 #include "util/Error.h"
 #include "util/Time.h"
@@ -12,8 +11,7 @@ namespace lb::cli {
 namespace {
 
 QString humanSize(qint64 bytes) {
-    if (bytes < 1024 * 1024)
-        return QStringLiteral("%1 KB").arg((bytes + 1023) / 1024);
+    if (bytes < 1024 * 1024) return QStringLiteral("%1 KB").arg((bytes + 1023) / 1024);
     return QStringLiteral("%1 MB").arg(bytes / (1024.0 * 1024.0), 0, 'f', 1);
 }
 
@@ -52,12 +50,14 @@ int list(Invocation& inv) {
         return 0;
     }
     inv.out << QStringLiteral("HASH").leftJustified(18) << QStringLiteral("KIND").leftJustified(7)
-            << QStringLiteral("SIZE").leftJustified(10) << QStringLiteral("LAST USED").leftJustified(26) << "PACKAGES\n";
+            << QStringLiteral("SIZE").leftJustified(10)
+            << QStringLiteral("LAST USED").leftJustified(26) << "PACKAGES\n";
     for (const auto& e : envs) {
         QStringList packages = jsonStrings(e.spec.value("pip_packages", Json::array()));
         for (const QString& c : jsonStrings(e.spec.value("conda_packages", Json::array())))
             packages.append(QStringLiteral("conda:") + c);
-        inv.out << e.hash.leftJustified(18) << fromStd(e.spec.value("kind", std::string())).leftJustified(7)
+        inv.out << e.hash.leftJustified(18)
+                << fromStd(e.spec.value("kind", std::string())).leftJustified(7)
                 << humanSize(e.bytes).leftJustified(10) << isoTime(e.lastUsed).leftJustified(26)
                 << packages.join(QLatin1Char(' ')) << '\n';
     }
@@ -82,18 +82,25 @@ int remove(Invocation& inv) {
 } // namespace
 
 void registerEnvironmentCommands(CommandLine& cli) {
-    cli.add({{QStringLiteral("env"), QStringLiteral("list")},
-             QStringLiteral("List the cached run environments (one per interpreter and package list)."),
-             {jsonOption()},
-             {},
-             false,
-             list});
-    cli.add({{QStringLiteral("env"), QStringLiteral("remove")},
-             QStringLiteral("Remove a cached environment (a later run rebuilds it); runs using it must be over."),
-             {{QStringLiteral("all"), {}, {}, QStringLiteral("remove every environment not being built")}},
-             {{QStringLiteral("HASH"), QStringLiteral("the environment's hash or a unique prefix of it"), true}},
-             false,
-             remove});
+    cli.add(
+        {{QStringLiteral("env"), QStringLiteral("list")},
+         QStringLiteral("List the cached run environments (one per interpreter and package list)."),
+         {jsonOption()},
+         {},
+         false,
+         list});
+    cli.add(
+        {{QStringLiteral("env"), QStringLiteral("remove")},
+         QStringLiteral(
+             "Remove a cached environment (a later run rebuilds it); runs using it must be over."),
+         {{QStringLiteral("all"),
+           {},
+           {},
+           QStringLiteral("remove every environment not being built")}},
+         {{QStringLiteral("HASH"),
+           QStringLiteral("the environment's hash or a unique prefix of it"), true}},
+         false,
+         remove});
 }
 
 } // namespace lb::cli

@@ -1,7 +1,6 @@
 // labbench models register | list | show | download | tag | remove: the model registry.
 #include "CommandLine.h"
 #include "JsonOutput.h"
-
 #include "models/ModelRegistry.h"
 #include "util/Error.h"
 #include "util/Time.h"
@@ -46,9 +45,11 @@ int registerModel(Invocation& inv) {
     r.name = inv.valueOr(QStringLiteral("name"), {});
     r.path = inv.valueOr(QStringLiteral("path"), {});
     if (r.runId.isEmpty() || r.name.isEmpty() || r.path.isEmpty())
-        throw UsageError(QStringLiteral("'labbench models register' needs --run RUN, --name NAME and --path PATH."));
+        throw UsageError(QStringLiteral(
+            "'labbench models register' needs --run RUN, --name NAME and --path PATH."));
     r.tags = ModelRegistry::parsePairs(inv.values(QStringLiteral("tag")), QStringLiteral("--tag"));
-    r.properties = ModelRegistry::parsePairs(inv.values(QStringLiteral("property")), QStringLiteral("--property"));
+    r.properties = ModelRegistry::parsePairs(inv.values(QStringLiteral("property")),
+                                             QStringLiteral("--property"));
     r.description = inv.valueOr(QStringLiteral("description"), {});
     r.force = inv.flag(QStringLiteral("force"));
     ModelRegistry::validateName(r.name);
@@ -56,8 +57,8 @@ int registerModel(Invocation& inv) {
     if (inv.flag(QStringLiteral("json")))
         printJson(inv.out, modelJson(m));
     else
-        inv.out << "Registered model " << m.name << ':' << m.version << " (" << m.size << " bytes) from run "
-                << m.runId << '\n';
+        inv.out << "Registered model " << m.name << ':' << m.version << " (" << m.size
+                << " bytes) from run " << m.runId << '\n';
     return 0;
 }
 
@@ -74,8 +75,9 @@ int list(Invocation& inv) {
         inv.out << "No registered models.\n";
         return 0;
     }
-    inv.out << QStringLiteral("NAME").leftJustified(24) << QStringLiteral("VERSION").leftJustified(9)
-            << QStringLiteral("RUN").leftJustified(28) << QStringLiteral("SIZE").leftJustified(12)
+    inv.out << QStringLiteral("NAME").leftJustified(24)
+            << QStringLiteral("VERSION").leftJustified(9) << QStringLiteral("RUN").leftJustified(28)
+            << QStringLiteral("SIZE").leftJustified(12)
             << QStringLiteral("CREATED").leftJustified(26) << "TAGS\n";
     for (const auto& m : models)
         inv.out << m.name.leftJustified(24) << QString::number(m.version).leftJustified(9)
@@ -85,7 +87,8 @@ int list(Invocation& inv) {
 }
 
 int show(Invocation& inv) {
-    const ModelVersion m = ModelRegistry(inv.workspace()).get(ModelRef::parse(inv.positional(0), false));
+    const ModelVersion m =
+        ModelRegistry(inv.workspace()).get(ModelRef::parse(inv.positional(0), false));
     if (inv.flag(QStringLiteral("json"))) {
         printJson(inv.out, modelJson(m));
         return 0;
@@ -97,17 +100,17 @@ int show(Invocation& inv) {
             << "Path:        " << m.path << '\n'
             << "Size:        " << m.size << " bytes\n"
             << "Created:     " << isoTime(m.created) << '\n';
-    if (!m.description.isEmpty())
-        inv.out << "Description: " << m.description << '\n';
-    inv.out << "Tags:        " << pairs(m.tags) << '\n' << "Properties:  " << pairs(m.properties) << '\n';
+    if (!m.description.isEmpty()) inv.out << "Description: " << m.description << '\n';
+    inv.out << "Tags:        " << pairs(m.tags) << '\n'
+            << "Properties:  " << pairs(m.properties) << '\n';
     return 0;
 }
 
 int download(Invocation& inv) {
     const auto to = inv.value(QStringLiteral("to"));
-    if (!to)
-        throw UsageError(QStringLiteral("'labbench models download' needs --to DIR."));
-    const QString written = ModelRegistry(inv.workspace()).download(ModelRef::parse(inv.positional(0), false), *to);
+    if (!to) throw UsageError(QStringLiteral("'labbench models download' needs --to DIR."));
+    const QString written =
+        ModelRegistry(inv.workspace()).download(ModelRef::parse(inv.positional(0), false), *to);
     inv.out << written << '\n';
     return 0;
 }
@@ -119,7 +122,8 @@ int tag(Invocation& inv) {
         words.append(inv.positional(i));
     if (words.isEmpty())
         throw UsageError(QStringLiteral("'labbench models tag' needs at least one KEY=VALUE."));
-    const ModelVersion m = ModelRegistry(inv.workspace()).tag(ref, ModelRegistry::parsePairs(words, QStringLiteral("tag")));
+    const ModelVersion m = ModelRegistry(inv.workspace())
+                               .tag(ref, ModelRegistry::parsePairs(words, QStringLiteral("tag")));
     inv.out << "Tagged " << m.name << ':' << m.version << ": " << pairs(m.tags) << '\n';
     return 0;
 }
@@ -131,22 +135,32 @@ int remove(Invocation& inv) {
     return 0;
 }
 
-OptionSpec valueOption(const char* name, const char* value, const char* help, bool repeatable = false) {
-    return {QString::fromLatin1(name), {}, QString::fromLatin1(value), QString::fromLatin1(help), repeatable};
+OptionSpec valueOption(const char* name, const char* value, const char* help,
+                       bool repeatable = false) {
+    return {QString::fromLatin1(name),
+            {},
+            QString::fromLatin1(value),
+            QString::fromLatin1(help),
+            repeatable};
 }
 
 } // namespace
 
 void registerModelCommands(CommandLine& cli) {
     cli.add({{QStringLiteral("models"), QStringLiteral("register")},
-             QStringLiteral("Register a file or folder a run left (copied into the workspace) as the next version of a model."),
+             QStringLiteral("Register a file or folder a run left (copied into the workspace) as "
+                            "the next version of a model."),
              {valueOption("run", "RUN", "the run the model comes from"),
               valueOption("name", "NAME", "the model's name (letters, digits, '.', '_', '-')"),
-              valueOption("path", "PATH", "file or folder relative to the run's folder, e.g. outputs/model.npz"),
+              valueOption("path", "PATH",
+                          "file or folder relative to the run's folder, e.g. outputs/model.npz"),
               valueOption("tag", "K=V", "a tag", true),
               valueOption("property", "K=V", "a property", true),
               valueOption("description", "TEXT", "a description"),
-              {QStringLiteral("force"), {}, {}, QStringLiteral("register from a run that is not Completed")},
+              {QStringLiteral("force"),
+               {},
+               {},
+               QStringLiteral("register from a run that is not Completed")},
               jsonOption()},
              {},
              false,
@@ -166,10 +180,12 @@ void registerModelCommands(CommandLine& cli) {
     cli.add({{QStringLiteral("models"), QStringLiteral("download")},
              QStringLiteral("Copy a model's file or folder into DIR."),
              {valueOption("to", "DIR", "the folder to copy it into (created if needed)")},
-             {{QStringLiteral("NAME[:VERSION]"), QStringLiteral("the model (the latest without :VERSION)")}},
+             {{QStringLiteral("NAME[:VERSION]"),
+               QStringLiteral("the model (the latest without :VERSION)")}},
              false,
              download});
-    QList<PositionalSpec> tagArgs{{QStringLiteral("NAME:VERSION"), QStringLiteral("the model version")}};
+    QList<PositionalSpec> tagArgs{
+        {QStringLiteral("NAME:VERSION"), QStringLiteral("the model version")}};
     // The parser takes a fixed list of positionals: up to eight tags per call.
     for (int i = 1; i <= 8; ++i)
         tagArgs.append({QStringLiteral("K=V"), QStringLiteral("tag %1 to set").arg(i), true});

@@ -4,7 +4,6 @@
 #include "util/Error.h"
 
 #include <QFileInfo>
-
 #include <unistd.h>
 
 namespace lb {
@@ -12,21 +11,21 @@ namespace lb {
 QString findContainerEngine(const QString& searchPath) {
     for (const char* name : {"docker", "podman"}) {
         const QString found = findProgram(QString::fromLatin1(name), searchPath);
-        if (!found.isEmpty())
-            return found;
+        if (!found.isEmpty()) return found;
     }
-    throw Error(QStringLiteral("custom_docker_image needs a container engine, and no container engine "
-                               "(docker or podman) found on PATH; install one, or drop --image to run "
-                               "in a Python environment on this machine."));
+    throw Error(
+        QStringLiteral("custom_docker_image needs a container engine, and no container engine "
+                       "(docker or podman) found on PATH; install one, or drop --image to run "
+                       "in a Python environment on this machine."));
 }
 
 QStringList containerCommand(const ContainerLaunch& launch, const QString& workingDirectory,
                              const QStringList& mounts, const QStringList& passEnvironment,
                              const QStringList& command) {
     const bool podman = QFileInfo(launch.engine).fileName().startsWith(QLatin1String("podman"));
-    QStringList argv{launch.engine, QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--init")};
-    if (!launch.name.isEmpty())
-        argv << QStringLiteral("--name") << launch.name;
+    QStringList argv{launch.engine, QStringLiteral("run"), QStringLiteral("--rm"),
+                     QStringLiteral("--init")};
+    if (!launch.name.isEmpty()) argv << QStringLiteral("--name") << launch.name;
     // Files the script writes into the run folder stay owned by the user, not root.
     argv << QStringLiteral("--user") << QStringLiteral("%1:%2").arg(::getuid()).arg(::getgid());
     for (const QString& m : mounts)

@@ -9,10 +9,10 @@
 namespace lb {
 
 struct ContainerLaunch {
-    QString engine;        // absolute path of docker or podman
+    QString engine; // absolute path of docker or podman
     QString image;
     bool useGpu = false;
-    QString name;          // container name (e.g. "labbench-<run id>"), empty for none
+    QString name; // container name (e.g. "labbench-<run id>"), empty for none
 };
 
 // The engine to use: docker first, then podman, on `searchPath` (empty = PATH). Throws lb::Error

@@ -14,7 +14,6 @@
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-
 #include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -27,8 +26,7 @@ namespace {
 const QString kEnvFile = QStringLiteral("labbench-env.json");
 
 void say(const LogSink& log, const QString& line) {
-    if (log)
-        log(QStringLiteral("labbench: ") + line);
+    if (log) log(QStringLiteral("labbench: ") + line);
 }
 
 bool isHash(const QString& s) {
@@ -51,22 +49,21 @@ QString failureLines(const ProcessLogResult& r) {
                 break;
             }
     QString text = errors.join(QLatin1Char(' '));
-    if (text.endsWith(QLatin1Char('.')))
-        text.chop(1);
+    if (text.endsWith(QLatin1Char('.'))) text.chop(1);
     return text.isEmpty() ? QStringLiteral("no output") : text;
 }
 
 QString describeExit(const ProcessLogResult& r) {
-    if (!r.started)
-        return QStringLiteral("it could not be started");
-    if (r.timedOut)
-        return QStringLiteral("it ran past its time limit and was stopped");
-    return r.exitCode < 0 ? QStringLiteral("it was killed by a signal") : QStringLiteral("exit %1").arg(r.exitCode);
+    if (!r.started) return QStringLiteral("it could not be started");
+    if (r.timedOut) return QStringLiteral("it ran past its time limit and was stopped");
+    return r.exitCode < 0 ? QStringLiteral("it was killed by a signal")
+                          : QStringLiteral("exit %1").arg(r.exitCode);
 }
 
 qint64 folderBytes(const QString& dir) {
     qint64 total = 0;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks, QDirIterator::Subdirectories);
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks,
+                    QDirIterator::Subdirectories);
     while (it.hasNext()) {
         it.next();
         total += it.fileInfo().size();
@@ -75,17 +72,19 @@ qint64 folderBytes(const QString& dir) {
 }
 
 QString token() {
-    return QStringLiteral("%1%2").arg(::getpid()).arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    return QStringLiteral("%1%2")
+        .arg(::getpid())
+        .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
 }
 
 } // namespace
 
-EnvironmentCache::EnvironmentCache(QString cacheDir) : dir_(std::move(cacheDir)) {}
+EnvironmentCache::EnvironmentCache(QString cacheDir)
+    : dir_(std::move(cacheDir)) {}
 
 QStringList EnvironmentCache::childEnvironment() const {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!searchPath_.isEmpty())
-        env.insert(QStringLiteral("PATH"), searchPath_);
+    if (!searchPath_.isEmpty()) env.insert(QStringLiteral("PATH"), searchPath_);
     env.insert(QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1"));
     env.insert(QStringLiteral("PIP_NO_INPUT"), QStringLiteral("1"));
     env.insert(QStringLiteral("PIP_DISABLE_PIP_VERSION_CHECK"), QStringLiteral("1"));
@@ -102,7 +101,8 @@ bool EnvironmentCache::isReady(const QString& hash) const {
 
 ResolvedEnvironment EnvironmentCache::prepare(const Estimator& estimator, const LogSink& log,
                                               const QString& defaultPython) {
-    ResolvedEnvironment r = prepare(EnvironmentSpec::fromEstimator(estimator, defaultPython, searchPath_), log);
+    ResolvedEnvironment r =
+        prepare(EnvironmentSpec::fromEstimator(estimator, defaultPython, searchPath_), log);
     if (r.container) // GPUs are a property of the run, not of the cached image
         r.container->useGpu = estimator.useGpu;
     return r;
@@ -122,10 +122,13 @@ ResolvedEnvironment EnvironmentCache::prepare(const EnvironmentSpec& spec, const
         bool built = false;
         if (!isReady(hash)) {
             if (!QDir().mkpath(dir_))
-                throw Error(QStringLiteral("Cannot create the environment cache %1; check its permissions.").arg(dir_));
+                throw Error(
+                    QStringLiteral("Cannot create the environment cache %1; check its permissions.")
+                        .arg(dir_));
             FileLock lock(lockPath(hash));
             if (!lock.tryLock()) {
-                say(log, QStringLiteral("waiting for another run that is building environment %1").arg(hash));
+                say(log, QStringLiteral("waiting for another run that is building environment %1")
+                             .arg(hash));
                 lock.lock();
             }
             if (!isReady(hash)) { // the other run may have finished it while we waited
@@ -144,7 +147,8 @@ ResolvedEnvironment EnvironmentCache::prepare(const EnvironmentSpec& spec, const
     return r;
 }
 
-ResolvedEnvironment EnvironmentCache::describe(const EnvironmentSpec& spec, const QString& hash) const {
+ResolvedEnvironment EnvironmentCache::describe(const EnvironmentSpec& spec,
+                                               const QString& hash) const {
     ResolvedEnvironment r;
     r.spec = spec;
     r.hash = hash;
@@ -166,12 +170,16 @@ void EnvironmentCache::build(const EnvironmentSpec& spec, const QString& hash, c
     removeUnpublishedBuilds(hash); // leftovers of a build that was interrupted
     const QString name = hash + QLatin1Char('-') + token();
     const QString target = builds + QLatin1Char('/') + name;
-    say(log, QStringLiteral("building environment %1 (%2; pip: %3%4) in %5")
-                 .arg(hash, spec.kind == EnvironmentSpec::Kind::Conda ? QStringLiteral("conda") : spec.python,
-                      spec.pipPackages.isEmpty() ? QStringLiteral("none") : spec.pipPackages.join(QLatin1Char(' ')),
-                      spec.condaPackages.isEmpty() ? QString()
-                                                   : QStringLiteral("; conda: ") + spec.condaPackages.join(QLatin1Char(' ')),
-                      target));
+    say(log,
+        QStringLiteral("building environment %1 (%2; pip: %3%4) in %5")
+            .arg(hash,
+                 spec.kind == EnvironmentSpec::Kind::Conda ? QStringLiteral("conda") : spec.python,
+                 spec.pipPackages.isEmpty() ? QStringLiteral("none")
+                                            : spec.pipPackages.join(QLatin1Char(' ')),
+                 spec.condaPackages.isEmpty()
+                     ? QString()
+                     : QStringLiteral("; conda: ") + spec.condaPackages.join(QLatin1Char(' ')),
+                 target));
     try {
         if (spec.kind == EnvironmentSpec::Kind::Conda)
             buildConda(spec, target, log);
@@ -187,84 +195,102 @@ void EnvironmentCache::build(const EnvironmentSpec& spec, const QString& hash, c
         const QString link = dir_ + QStringLiteral("/.") + name + QStringLiteral(".link");
         const QByteArray relative = QFile::encodeName(QStringLiteral("builds/") + name);
         if (::symlink(relative.constData(), QFile::encodeName(link).constData()) != 0 ||
-            ::rename(QFile::encodeName(link).constData(), QFile::encodeName(publishedDir(hash)).constData()) != 0) {
+            ::rename(QFile::encodeName(link).constData(),
+                     QFile::encodeName(publishedDir(hash)).constData()) != 0) {
             QFile::remove(link);
-            throw Error(QStringLiteral("Cannot publish the environment %1 in %2; check the folder's permissions "
-                                       "and free space.")
-                            .arg(hash, dir_));
+            throw Error(
+                QStringLiteral(
+                    "Cannot publish the environment %1 in %2; check the folder's permissions "
+                    "and free space.")
+                    .arg(hash, dir_));
         }
     } catch (...) {
         QDir(target).removeRecursively();
         throw;
     }
-    say(log, QStringLiteral("environment %1 is ready (%2 s)").arg(hash).arg(clock.elapsed() / 1000.0, 0, 'f', 1));
+    say(log, QStringLiteral("environment %1 is ready (%2 s)")
+                 .arg(hash)
+                 .arg(clock.elapsed() / 1000.0, 0, 'f', 1));
 }
 
-void EnvironmentCache::buildVenv(const EnvironmentSpec& spec, const QString& target, const LogSink& log) {
+void EnvironmentCache::buildVenv(const EnvironmentSpec& spec, const QString& target,
+                                 const LogSink& log) {
     QStringList args{QStringLiteral("-m"), QStringLiteral("venv")};
-    if (spec.systemSitePackages)
-        args << QStringLiteral("--system-site-packages");
+    if (spec.systemSitePackages) args << QStringLiteral("--system-site-packages");
     args << target;
-    const ProcessLogResult venv = runLogged(spec.python, args, log, childEnvironment(), stepTimeoutMs_);
+    const ProcessLogResult venv =
+        runLogged(spec.python, args, log, childEnvironment(), stepTimeoutMs_);
     if (venv.exitCode != 0)
-        throw Error(QStringLiteral("Creating a virtual environment with %1 failed (%2: %3); install its venv "
-                                   "module (Debian: apt-get install python3-venv) or choose another "
-                                   "interpreter with --python.")
+        throw Error(QStringLiteral(
+                        "Creating a virtual environment with %1 failed (%2: %3); install its venv "
+                        "module (Debian: apt-get install python3-venv) or choose another "
+                        "interpreter with --python.")
                         .arg(spec.python, describeExit(venv), failureLines(venv)));
     pipInstall(target + QStringLiteral("/bin/python"), spec.pipPackages, log);
 }
 
-void EnvironmentCache::buildConda(const EnvironmentSpec& spec, const QString& target, const LogSink& log) {
+void EnvironmentCache::buildConda(const EnvironmentSpec& spec, const QString& target,
+                                  const LogSink& log) {
     QString tool;
     for (const char* name : {"mamba", "micromamba", "conda"}) {
         tool = findProgram(QString::fromLatin1(name), searchPath_);
-        if (!tool.isEmpty())
-            break;
+        if (!tool.isEmpty()) break;
     }
     if (tool.isEmpty())
-        throw Error(QStringLiteral("conda_packages (%1) need conda or mamba, and neither conda, mamba nor "
-                                   "micromamba was found on PATH; install Miniforge (it brings both) or "
-                                   "drop --conda.")
-                        .arg(spec.condaPackages.join(QStringLiteral(", "))));
+        throw Error(
+            QStringLiteral("conda_packages (%1) need conda or mamba, and neither conda, mamba nor "
+                           "micromamba was found on PATH; install Miniforge (it brings both) or "
+                           "drop --conda.")
+                .arg(spec.condaPackages.join(QStringLiteral(", "))));
     QStringList packages = spec.condaPackages;
     const auto names = [&](const QString& wanted) {
         return std::any_of(packages.begin(), packages.end(), [&](const QString& p) {
-            return p == wanted || p.startsWith(wanted + QLatin1Char('=')) || p.startsWith(wanted + QLatin1Char('>')) ||
+            return p == wanted || p.startsWith(wanted + QLatin1Char('=')) ||
+                   p.startsWith(wanted + QLatin1Char('>')) ||
                    p.startsWith(wanted + QLatin1Char('<'));
         });
     };
-    if (!names(QStringLiteral("python")))
-        packages << QStringLiteral("python");
+    if (!names(QStringLiteral("python"))) packages << QStringLiteral("python");
     if (!spec.pipPackages.isEmpty() && !names(QStringLiteral("pip")))
         packages << QStringLiteral("pip");
-    const ProcessLogResult create = runLogged(
-        tool, QStringList{QStringLiteral("create"), QStringLiteral("--yes"), QStringLiteral("--prefix"), target} + packages,
-        log, childEnvironment(), stepTimeoutMs_);
+    const ProcessLogResult create =
+        runLogged(tool,
+                  QStringList{QStringLiteral("create"), QStringLiteral("--yes"),
+                              QStringLiteral("--prefix"), target} +
+                      packages,
+                  log, childEnvironment(), stepTimeoutMs_);
     if (create.exitCode != 0)
-        throw Error(QStringLiteral("%1 could not create the environment with %2 (%3: %4); check the package "
-                                   "names and channels (the full output is in the run's log).")
-                        .arg(QFileInfo(tool).fileName(), packages.join(QStringLiteral(", ")), describeExit(create),
-                             failureLines(create)));
+        throw Error(QStringLiteral(
+                        "%1 could not create the environment with %2 (%3: %4); check the package "
+                        "names and channels (the full output is in the run's log).")
+                        .arg(QFileInfo(tool).fileName(), packages.join(QStringLiteral(", ")),
+                             describeExit(create), failureLines(create)));
     if (!spec.pipPackages.isEmpty())
         pipInstall(target + QStringLiteral("/bin/python"), spec.pipPackages, log);
 }
 
-void EnvironmentCache::pipInstall(const QString& python, const QStringList& packages, const LogSink& log) {
-    if (packages.isEmpty())
-        return;
+void EnvironmentCache::pipInstall(const QString& python, const QStringList& packages,
+                                  const LogSink& log) {
+    if (packages.isEmpty()) return;
     // Each requirement is its own argv word; nothing here passes through a shell.
-    const QStringList args = QStringList{QStringLiteral("-m"), QStringLiteral("pip"), QStringLiteral("install"),
-                                         QStringLiteral("--no-input"), QStringLiteral("--progress-bar"),
+    const QStringList args = QStringList{QStringLiteral("-m"),
+                                         QStringLiteral("pip"),
+                                         QStringLiteral("install"),
+                                         QStringLiteral("--no-input"),
+                                         QStringLiteral("--progress-bar"),
                                          QStringLiteral("off")} +
                              packages;
     const ProcessLogResult pip = runLogged(python, args, log, childEnvironment(), stepTimeoutMs_);
     if (pip.exitCode != 0)
-        throw Error(QStringLiteral("pip could not install %1 (%2): %3; check the package names and versions "
-                                   "(pip's full output is in the run's log).")
-                        .arg(packages.join(QStringLiteral(", ")), describeExit(pip), failureLines(pip)));
+        throw Error(
+            QStringLiteral(
+                "pip could not install %1 (%2): %3; check the package names and versions "
+                "(pip's full output is in the run's log).")
+                .arg(packages.join(QStringLiteral(", ")), describeExit(pip), failureLines(pip)));
 }
 
-ResolvedEnvironment EnvironmentCache::prepareContainer(const EnvironmentSpec& spec, const LogSink& log) {
+ResolvedEnvironment EnvironmentCache::prepareContainer(const EnvironmentSpec& spec,
+                                                       const LogSink& log) {
     ResolvedEnvironment r;
     r.spec = spec;
     ContainerLaunch launch;
@@ -272,19 +298,22 @@ ResolvedEnvironment EnvironmentCache::prepareContainer(const EnvironmentSpec& sp
     launch.image = spec.image;
     const QString engine = QFileInfo(launch.engine).fileName();
     const ProcessLogResult inspect =
-        runLogged(launch.engine, {QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("--format"),
-                                  QStringLiteral("{{.Id}}"), spec.image},
+        runLogged(launch.engine,
+                  {QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("--format"),
+                   QStringLiteral("{{.Id}}"), spec.image},
                   {}, childEnvironment(), 60000);
     if (inspect.exitCode != 0) {
         say(log, QStringLiteral("pulling the image %1 with %2").arg(spec.image, engine));
-        const ProcessLogResult pull =
-            runLogged(launch.engine, {QStringLiteral("pull"), spec.image}, log, childEnvironment(), stepTimeoutMs_);
+        const ProcessLogResult pull = runLogged(launch.engine, {QStringLiteral("pull"), spec.image},
+                                                log, childEnvironment(), stepTimeoutMs_);
         if (pull.exitCode != 0)
-            throw Error(QStringLiteral("%1 could not pull the image %2 (%3: %4); check the image name, the "
-                                       "registry login and that the %1 service is running.")
-                            .arg(engine, spec.image, describeExit(pull), failureLines(pull)));
+            throw Error(
+                QStringLiteral("%1 could not pull the image %2 (%3: %4); check the image name, the "
+                               "registry login and that the %1 service is running.")
+                    .arg(engine, spec.image, describeExit(pull), failureLines(pull)));
     } else {
-        say(log, QStringLiteral("using the image %1 (%2)").arg(spec.image, inspect.lastLines.value(0)));
+        say(log,
+            QStringLiteral("using the image %1 (%2)").arg(spec.image, inspect.lastLines.value(0)));
     }
     r.container = launch;
     r.python = spec.python;
@@ -294,9 +323,9 @@ ResolvedEnvironment EnvironmentCache::prepareContainer(const EnvironmentSpec& sp
 void EnvironmentCache::removeUnpublishedBuilds(const QString& hash) const {
     const QString published = QFileInfo(publishedDir(hash)).canonicalFilePath();
     const QDir builds(dir_ + QStringLiteral("/builds"));
-    for (const QFileInfo& entry : builds.entryInfoList({hash + QStringLiteral("-*")}, QDir::Dirs | QDir::NoDotAndDotDot)) {
-        if (entry.isSymLink() || entry.canonicalFilePath() == published)
-            continue;
+    for (const QFileInfo& entry :
+         builds.entryInfoList({hash + QStringLiteral("-*")}, QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (entry.isSymLink() || entry.canonicalFilePath() == published) continue;
         QDir(entry.absoluteFilePath()).removeRecursively();
     }
 }
@@ -304,9 +333,9 @@ void EnvironmentCache::removeUnpublishedBuilds(const QString& hash) const {
 QList<CachedEnvironment> EnvironmentCache::list() const {
     QList<CachedEnvironment> result;
     const QDir dir(dir_);
-    for (const QFileInfo& entry : dir.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System, QDir::Name)) {
-        if (!isHash(entry.fileName()) || !entry.isSymLink() || !isReady(entry.fileName()))
-            continue;
+    for (const QFileInfo& entry :
+         dir.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System, QDir::Name)) {
+        if (!isHash(entry.fileName()) || !entry.isSymLink() || !isReady(entry.fileName())) continue;
         CachedEnvironment e;
         e.hash = entry.fileName();
         e.dir = entry.canonicalFilePath();
@@ -329,13 +358,17 @@ QList<CachedEnvironment> EnvironmentCache::list() const {
 QString EnvironmentCache::remove(const QString& hashOrPrefix) {
     static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{1,16}$"));
     if (!hex.match(hashOrPrefix).hasMatch())
-        throw UsageError(QStringLiteral("'%1' is not an environment hash; 'labbench env list' shows them.").arg(hashOrPrefix));
+        throw UsageError(
+            QStringLiteral("'%1' is not an environment hash; 'labbench env list' shows them.")
+                .arg(hashOrPrefix));
     QStringList matches;
-    for (const QString& name : QDir(dir_).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
-        if (isHash(name) && name.startsWith(hashOrPrefix))
-            matches.append(name);
+    for (const QString& name :
+         QDir(dir_).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
+        if (isHash(name) && name.startsWith(hashOrPrefix)) matches.append(name);
     if (matches.isEmpty())
-        throw NotFoundError(QStringLiteral("There is no cached environment %1; 'labbench env list' shows them.").arg(hashOrPrefix));
+        throw NotFoundError(
+            QStringLiteral("There is no cached environment %1; 'labbench env list' shows them.")
+                .arg(hashOrPrefix));
     if (matches.size() > 1)
         throw Error(QStringLiteral("'%1' matches %2 environments (%3); give more of the hash.")
                         .arg(hashOrPrefix)
@@ -344,9 +377,11 @@ QString EnvironmentCache::remove(const QString& hashOrPrefix) {
     const QString hash = matches.first();
     FileLock lock(lockPath(hash));
     if (!lock.tryLock())
-        throw Error(QStringLiteral("The environment %1 is being built or removed by another process; try again "
-                                   "when that is done.")
-                        .arg(hash));
+        throw Error(
+            QStringLiteral(
+                "The environment %1 is being built or removed by another process; try again "
+                "when that is done.")
+                .arg(hash));
     const QString target = QFileInfo(publishedDir(hash)).canonicalFilePath();
     // Unpublish first, so nobody picks it up while its files go away.
     QFile::remove(publishedDir(hash));
@@ -360,16 +395,15 @@ QString EnvironmentCache::remove(const QString& hashOrPrefix) {
 int EnvironmentCache::removeAll() {
     int removed = 0;
     QSet<QString> hashes;
-    for (const QString& name : QDir(dir_).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
-        if (isHash(name))
-            hashes.insert(name);
-    for (const QString& name : QDir(dir_ + QStringLiteral("/builds")).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-        if (isHash(name.left(16)))
-            hashes.insert(name.left(16));
+    for (const QString& name :
+         QDir(dir_).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System))
+        if (isHash(name)) hashes.insert(name);
+    for (const QString& name :
+         QDir(dir_ + QStringLiteral("/builds")).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (isHash(name.left(16))) hashes.insert(name.left(16));
     for (const QString& hash : hashes) {
         FileLock lock(lockPath(hash));
-        if (!lock.tryLock())
-            continue; // being built right now: leave it alone
+        if (!lock.tryLock()) continue; // being built right now: leave it alone
         const bool published = QFileInfo(publishedDir(hash)).isSymLink();
         lock.unlock();
         if (published) {
@@ -377,8 +411,7 @@ int EnvironmentCache::removeAll() {
             ++removed;
         } else {
             FileLock again(lockPath(hash));
-            if (again.tryLock())
-                removeUnpublishedBuilds(hash);
+            if (again.tryLock()) removeUnpublishedBuilds(hash);
         }
     }
     return removed;

@@ -21,7 +21,6 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace lb {
@@ -31,14 +30,14 @@ struct Estimator;
 // How to launch a script in a prepared environment.
 struct ResolvedEnvironment {
     EnvironmentSpec spec;
-    QString hash;                      // empty for the system environment
-    QString dir;                       // the environment's folder (venv/conda prefix)
-    QString python;                    // the interpreter to start .py scripts with
-    QStringList pathPrepend;           // folders to put first on PATH (the environment's bin/)
-    QMap<QString, QString> variables;  // VIRTUAL_ENV or CONDA_PREFIX
+    QString hash;                     // empty for the system environment
+    QString dir;                      // the environment's folder (venv/conda prefix)
+    QString python;                   // the interpreter to start .py scripts with
+    QStringList pathPrepend;          // folders to put first on PATH (the environment's bin/)
+    QMap<QString, QString> variables; // VIRTUAL_ENV or CONDA_PREFIX
     std::optional<ContainerLaunch> container; // set for custom_docker_image: wrap the command
-    bool built = false;                // this call built it (false: reused or nothing to build)
-    double seconds = 0;                // how long prepare() took
+    bool built = false; // this call built it (false: reused or nothing to build)
+    double seconds = 0; // how long prepare() took
 };
 
 // One cached environment, as `labbench env list` shows it.
@@ -83,7 +82,9 @@ public:
 
 private:
     QString publishedDir(const QString& hash) const { return dir_ + QLatin1Char('/') + hash; }
-    QString lockPath(const QString& hash) const { return dir_ + QLatin1Char('/') + hash + QStringLiteral(".lock"); }
+    QString lockPath(const QString& hash) const {
+        return dir_ + QLatin1Char('/') + hash + QStringLiteral(".lock");
+    }
     bool isReady(const QString& hash) const;
     void build(const EnvironmentSpec& spec, const QString& hash, const LogSink& log);
     void buildVenv(const EnvironmentSpec& spec, const QString& target, const LogSink& log);

@@ -18,16 +18,17 @@ QStringList canonicalPackages(const QStringList& packages, const QString& field)
     QStringList out;
     for (const QString& raw : packages) {
         const QString p = raw.trimmed();
-        if (p.isEmpty())
-            continue;
+        if (p.isEmpty()) continue;
         // Packages go to pip/conda as separate argv words; a word starting with '-' would be
         // read as an option (-r FILE, --index-url URL), so it is refused rather than passed on.
         if (p.startsWith(QLatin1Char('-')))
-            throw Error(QStringLiteral("%1 entry '%2' looks like an option, not a package; list package "
-                                       "requirements only (e.g. 'six' or 'tomli>=2').")
-                            .arg(field, p));
+            throw Error(
+                QStringLiteral("%1 entry '%2' looks like an option, not a package; list package "
+                               "requirements only (e.g. 'six' or 'tomli>=2').")
+                    .arg(field, p));
         if (p.contains(QChar(0)) || p.contains(QLatin1Char('\n')))
-            throw Error(QStringLiteral("%1 entry '%2' contains a control character; remove it.").arg(field, p));
+            throw Error(QStringLiteral("%1 entry '%2' contains a control character; remove it.")
+                            .arg(field, p));
         out.append(p);
     }
     out.sort();
@@ -45,14 +46,14 @@ Json toJsonList(const QStringList& list) {
 } // namespace
 
 QString findProgram(const QString& program, const QString& searchPath) {
-    if (program.isEmpty())
-        return {};
+    if (program.isEmpty()) return {};
     if (program.contains(QLatin1Char('/'))) {
         const QFileInfo info(program);
         return info.isFile() && info.isExecutable() ? info.absoluteFilePath() : QString();
     }
     const QString path = searchPath.isEmpty() ? qEnvironmentVariable("PATH") : searchPath;
-    return QStandardPaths::findExecutable(program, path.split(QLatin1Char(':'), Qt::SkipEmptyParts));
+    return QStandardPaths::findExecutable(program,
+                                          path.split(QLatin1Char(':'), Qt::SkipEmptyParts));
 }
 
 EnvironmentSpec EnvironmentSpec::fromEstimator(const Estimator& e, const QString& defaultPython,
@@ -63,20 +64,24 @@ EnvironmentSpec EnvironmentSpec::fromEstimator(const Estimator& e, const QString
     spec.image = e.customDockerImage.trimmed();
     if (!spec.image.isEmpty()) {
         if (spec.image.startsWith(QLatin1Char('-')) || spec.image.contains(QLatin1Char(' ')))
-            throw Error(QStringLiteral("custom_docker_image '%1' is not an image name; use a name like "
-                                       "'python:3.11-slim' or 'registry/name:tag'.")
-                            .arg(spec.image));
+            throw Error(
+                QStringLiteral("custom_docker_image '%1' is not an image name; use a name like "
+                               "'python:3.11-slim' or 'registry/name:tag'.")
+                    .arg(spec.image));
         if (!spec.pipPackages.isEmpty() || !spec.condaPackages.isEmpty())
-            throw Error(QStringLiteral("pip_packages and conda_packages cannot be added to custom_docker_image "
-                                       "'%1' yet; install them in the image (a Dockerfile RUN pip install …) "
-                                       "and drop --pip/--conda.")
-                            .arg(spec.image));
+            throw Error(
+                QStringLiteral(
+                    "pip_packages and conda_packages cannot be added to custom_docker_image "
+                    "'%1' yet; install them in the image (a Dockerfile RUN pip install …) "
+                    "and drop --pip/--conda.")
+                    .arg(spec.image));
         spec.kind = Kind::Container;
         spec.python = e.python.isEmpty() ? QStringLiteral("python3") : e.python; // inside the image
         return spec;
     }
-    const QString named = !e.python.isEmpty() ? e.python : !defaultPython.isEmpty() ? defaultPython
-                                                                                     : QStringLiteral("python3");
+    const QString named = !e.python.isEmpty()        ? e.python
+                          : !defaultPython.isEmpty() ? defaultPython
+                                                     : QStringLiteral("python3");
     if (spec.pipPackages.isEmpty() && spec.condaPackages.isEmpty()) {
         spec.kind = Kind::System;
         spec.python = named;
@@ -89,18 +94,25 @@ EnvironmentSpec EnvironmentSpec::fromEstimator(const Estimator& e, const QString
     spec.kind = Kind::Venv;
     spec.python = findProgram(named, searchPath);
     if (spec.python.isEmpty())
-        throw Error(QStringLiteral("The interpreter '%1' (field python) was not found%2; install it or name an "
-                                   "existing one with --python.")
-                        .arg(named, named.contains(QLatin1Char('/')) ? QString() : QStringLiteral(" on PATH")));
+        throw Error(
+            QStringLiteral(
+                "The interpreter '%1' (field python) was not found%2; install it or name an "
+                "existing one with --python.")
+                .arg(named,
+                     named.contains(QLatin1Char('/')) ? QString() : QStringLiteral(" on PATH")));
     return spec;
 }
 
 QString EnvironmentSpec::kindName(Kind kind) {
     switch (kind) {
-    case Kind::System: return QStringLiteral("system");
-    case Kind::Venv: return QStringLiteral("venv");
-    case Kind::Conda: return QStringLiteral("conda");
-    case Kind::Container: return QStringLiteral("container");
+    case Kind::System:
+        return QStringLiteral("system");
+    case Kind::Venv:
+        return QStringLiteral("venv");
+    case Kind::Conda:
+        return QStringLiteral("conda");
+    case Kind::Container:
+        return QStringLiteral("container");
     }
     return {};
 }
@@ -118,7 +130,8 @@ Json EnvironmentSpec::toJson() const {
 
 QString EnvironmentSpec::hash() const {
     const QByteArray canonical = QByteArray::fromStdString(toJson().dump());
-    return QString::fromLatin1(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex().left(16));
+    return QString::fromLatin1(
+        QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex().left(16));
 }
 
 } // namespace lb

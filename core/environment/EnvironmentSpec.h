@@ -15,10 +15,10 @@ struct EnvironmentSpec {
     enum class Kind { System, Venv, Conda, Container };
 
     Kind kind = Kind::System;
-    QString python;              // the interpreter as an absolute path (Venv, Conda: the base)
-    QStringList pipPackages;     // sorted, without duplicates
-    QStringList condaPackages;   // sorted, without duplicates
-    QString image;               // Container
+    QString python;                 // the interpreter as an absolute path (Venv, Conda: the base)
+    QStringList pipPackages;        // sorted, without duplicates
+    QStringList condaPackages;      // sorted, without duplicates
+    QString image;                  // Container
     bool systemSitePackages = true; // the interpreter's own packages stay importable (Venv)
 
     // The spec an estimator asks for. `defaultPython` is used when the estimator names none

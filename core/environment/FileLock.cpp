@@ -3,7 +3,6 @@
 #include "util/Error.h"
 
 #include <QFile>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -12,11 +11,13 @@
 
 namespace lb {
 
-FileLock::FileLock(const QString& path) : path_(path) {
+FileLock::FileLock(const QString& path)
+    : path_(path) {
     fd_ = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0)
-        throw Error(QStringLiteral("Cannot open the lock file %1 (%2); check the folder's permissions.")
-                        .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        throw Error(
+            QStringLiteral("Cannot open the lock file %1 (%2); check the folder's permissions.")
+                .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
 }
 
 FileLock::~FileLock() {
@@ -25,8 +26,7 @@ FileLock::~FileLock() {
 }
 
 bool FileLock::tryLock() {
-    if (held_)
-        return true;
+    if (held_) return true;
     int r;
     do
         r = ::flock(fd_, LOCK_EX | LOCK_NB);
@@ -36,20 +36,19 @@ bool FileLock::tryLock() {
 }
 
 void FileLock::lock() {
-    if (held_)
-        return;
+    if (held_) return;
     int r;
     do
         r = ::flock(fd_, LOCK_EX);
     while (r < 0 && errno == EINTR);
     if (r < 0)
-        throw Error(QStringLiteral("Cannot lock %1 (%2).").arg(path_, QString::fromLocal8Bit(std::strerror(errno))));
+        throw Error(QStringLiteral("Cannot lock %1 (%2).")
+                        .arg(path_, QString::fromLocal8Bit(std::strerror(errno))));
     held_ = true;
 }
 
 void FileLock::unlock() {
-    if (held_)
-        ::flock(fd_, LOCK_UN);
+    if (held_) ::flock(fd_, LOCK_UN);
     held_ = false;
 }
 

@@ -14,8 +14,8 @@ public:
     FileLock(const FileLock&) = delete;
     FileLock& operator=(const FileLock&) = delete;
 
-    bool tryLock();  // without waiting; false when another process holds it
-    void lock();     // waits for it
+    bool tryLock(); // without waiting; false when another process holds it
+    void lock();    // waits for it
     void unlock();
 
 private:

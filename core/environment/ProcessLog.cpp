@@ -4,7 +4,6 @@
 
 #include <QElapsedTimer>
 #include <QFile>
-
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
@@ -12,7 +11,6 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
 #include <vector>
 
 extern char** environ;
@@ -25,19 +23,15 @@ void emitLines(QByteArray& pending, bool flushAll, const LogSink& log, QStringLi
     for (;;) {
         qsizetype nl = pending.indexOf('\n');
         if (nl < 0) {
-            if (!flushAll || pending.isEmpty())
-                return;
+            if (!flushAll || pending.isEmpty()) return;
             nl = pending.size();
         }
         QString line = QString::fromUtf8(pending.constData(), nl);
-        if (line.endsWith(QLatin1Char('\r')))
-            line.chop(1);
+        if (line.endsWith(QLatin1Char('\r'))) line.chop(1);
         pending.remove(0, std::min(nl + 1, pending.size()));
         last.append(line);
-        if (last.size() > 40)
-            last.removeFirst();
-        if (log)
-            log(line);
+        if (last.size() > 40) last.removeFirst();
+        if (log) log(line);
     }
 }
 
@@ -60,14 +54,13 @@ struct CStrings {
 // posix_spawn rather than QProcess: this runs in the supervisor too, which has no event loop,
 // and the child gets its own process group so a timeout kills pip's children as well.
 ProcessLogResult runLogged(const QString& program, const QStringList& arguments, const LogSink& log,
-                           const QStringList& environment, int timeoutMs, const QString& workingDirectory) {
+                           const QStringList& environment, int timeoutMs,
+                           const QString& workingDirectory) {
     ProcessLogResult result;
     const QString path = findProgram(program);
-    if (path.isEmpty())
-        return result;
+    if (path.isEmpty()) return result;
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        return result;
+    if (::pipe2(fds, O_CLOEXEC) != 0) return result;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -78,7 +71,8 @@ ProcessLogResult runLogged(const QString& program, const QStringList& arguments,
         posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
     posix_spawnattr_setpgroup(&attr, 0);
     sigset_t none, all;
     sigemptyset(&none);
@@ -120,8 +114,7 @@ ProcessLogResult runLogged(const QString& program, const QStringList& arguments,
         }
         pollfd pfd{fds[0], POLLIN, 0};
         const int n = ::poll(&pfd, 1, wait);
-        if (n < 0 && errno != EINTR)
-            break;
+        if (n < 0 && errno != EINTR) break;
         if (n == 0) {
             // Quiet: if the program is gone but something it started still holds the pipe,
             // stop reading rather than wait for that straggler.
@@ -131,13 +124,10 @@ ProcessLogResult runLogged(const QString& program, const QStringList& arguments,
             }
             continue;
         }
-        if (n < 0)
-            continue;
+        if (n < 0) continue;
         const ssize_t got = ::read(fds[0], buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break; // every writer closed: the program (and whatever it started) is done
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break; // every writer closed: the program (and whatever it started) is done
         pending.append(buffer, got);
         emitLines(pending, false, log, result.lastLines);
     }
@@ -145,8 +135,7 @@ ProcessLogResult runLogged(const QString& program, const QStringList& arguments,
     emitLines(pending, true, log, result.lastLines);
     while (!reaped && ::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (!result.timedOut && WIFEXITED(status))
-        result.exitCode = WEXITSTATUS(status);
+    if (!result.timedOut && WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
     return result;
 }
 

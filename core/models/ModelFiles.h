@@ -3,7 +3,6 @@
 // ever read) and out of it to a download folder (nothing outside that folder is ever written).
 
 #include <QString>
-
 #include <cstdint>
 
 namespace lb {
@@ -17,6 +16,7 @@ QString resolveInside(const QString& root, const QString& relativePath);
 // Symbolic links inside a folder are followed only when they resolve inside `allowedRoot`
 // (then copied as the file or folder they point to); one that leads outside throws lb::Error
 // and the partial copy is removed. Returns the number of bytes copied.
-std::int64_t copyTree(const QString& source, const QString& destination, const QString& allowedRoot);
+std::int64_t copyTree(const QString& source, const QString& destination,
+                      const QString& allowedRoot);
 
 } // namespace lb

@@ -7,7 +7,6 @@
 
 #include <QMap>
 #include <QString>
-
 #include <optional>
 
 namespace lb {
@@ -27,11 +26,11 @@ struct ModelRef {
 struct ModelRegistration {
     QString runId;
     QString name;
-    QString path;                      // relative to the run's snapshot: "outputs/model.npz"
+    QString path; // relative to the run's snapshot: "outputs/model.npz"
     QMap<QString, QString> tags;
     QMap<QString, QString> properties;
     QString description;
-    bool force = false;                // allow a run that is not Completed
+    bool force = false; // allow a run that is not Completed
 };
 
 class ModelRegistry {

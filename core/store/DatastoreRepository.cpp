@@ -19,8 +19,8 @@ DatastoreRecord readDatastore(const Statement& s) {
 bool DatastoreRepository::add(const DatastoreRecord& d) {
     Statement s(db_, "INSERT INTO datastores(name, kind, path, created) VALUES(?, ?, ?, ?) "
                      "ON CONFLICT(name) DO NOTHING");
-    s.bind(1, d.name).bind(2, d.kind).bind(3, d.path).bind(4, isoTime(d.created.isValid() ? d.created
-                                                                                          : QDateTime::currentDateTimeUtc()));
+    s.bind(1, d.name).bind(2, d.kind).bind(3, d.path).bind(
+        4, isoTime(d.created.isValid() ? d.created : QDateTime::currentDateTimeUtc()));
     s.exec();
     return db_.changes() > 0;
 }
@@ -28,8 +28,7 @@ bool DatastoreRepository::add(const DatastoreRecord& d) {
 std::optional<DatastoreRecord> DatastoreRepository::find(const QString& name) {
     Statement s(db_, "SELECT name, kind, path, created FROM datastores WHERE name = ?");
     s.bind(1, name);
-    if (!s.step())
-        return std::nullopt;
+    if (!s.step()) return std::nullopt;
     return readDatastore(s);
 }
 

@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace lb {
@@ -21,7 +20,8 @@ struct DatastoreRecord {
 
 class DatastoreRepository {
 public:
-    explicit DatastoreRepository(Database& db) : db_(db) {}
+    explicit DatastoreRepository(Database& db)
+        : db_(db) {}
     // Returns false (and changes nothing) when the name is taken.
     bool add(const DatastoreRecord& datastore);
     std::optional<DatastoreRecord> find(const QString& name);

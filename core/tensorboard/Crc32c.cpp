@@ -35,7 +35,8 @@ std::uint32_t crc32c(const void* data, std::size_t size) {
     while (size >= 8) {
         // Assemble little-endian words by hand: no alignment or byte-order assumptions.
         const std::uint32_t lo = (std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 |
-                                  std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24) ^ crc;
+                                  std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24) ^
+                                 crc;
         const std::uint32_t hi = std::uint32_t(p[4]) | std::uint32_t(p[5]) << 8 |
                                  std::uint32_t(p[6]) << 16 | std::uint32_t(p[7]) << 24;
         crc = kTables[7][lo & 0xFF] ^ kTables[6][(lo >> 8) & 0xFF] ^ kTables[5][(lo >> 16) & 0xFF] ^

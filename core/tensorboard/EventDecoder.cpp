@@ -14,8 +14,19 @@ using proto::Reader;
 
 // TensorFlow's DataType enum values (types.proto) that a scalar metric can have.
 enum DataType : int {
-    DtFloat = 1, DtDouble = 2, DtInt32 = 3, DtUint8 = 4, DtInt16 = 5, DtInt8 = 6, DtInt64 = 9,
-    DtBool = 10, DtBfloat16 = 14, DtUint16 = 17, DtHalf = 19, DtUint32 = 22, DtUint64 = 23,
+    DtFloat = 1,
+    DtDouble = 2,
+    DtInt32 = 3,
+    DtUint8 = 4,
+    DtInt16 = 5,
+    DtInt8 = 6,
+    DtInt64 = 9,
+    DtBool = 10,
+    DtBfloat16 = 14,
+    DtUint16 = 17,
+    DtHalf = 19,
+    DtUint32 = 22,
+    DtUint64 = 23,
 };
 
 std::string_view view(const QByteArray& b) {
@@ -26,10 +37,8 @@ double halfToDouble(std::uint16_t h) {
     const int sign = (h >> 15) ? -1 : 1;
     const int exponent = (h >> 10) & 0x1F;
     const int mantissa = h & 0x3FF;
-    if (exponent == 0)
-        return sign * std::ldexp(mantissa, -24); // subnormal
-    if (exponent == 31)
-        return mantissa ? std::nan("") : sign * INFINITY;
+    if (exponent == 0) return sign * std::ldexp(mantissa, -24); // subnormal
+    if (exponent == 31) return mantissa ? std::nan("") : sign * INFINITY;
     return sign * std::ldexp(mantissa + 1024, exponent - 25);
 }
 
@@ -49,20 +58,34 @@ struct TypeInfo {
 
 TypeInfo typeInfo(int dtype) {
     switch (dtype) {
-    case DtFloat: return {5, 4};
-    case DtDouble: return {6, 8};
-    case DtInt32: return {7, 4};
-    case DtUint8: return {7, 1};
-    case DtInt8: return {7, 1};
-    case DtInt16: return {7, 2};
-    case DtUint16: return {7, 2};
-    case DtInt64: return {10, 8};
-    case DtBool: return {11, 1};
-    case DtHalf: return {13, 2};
-    case DtBfloat16: return {13, 2};
-    case DtUint32: return {16, 4};
-    case DtUint64: return {17, 8};
-    default: return {};
+    case DtFloat:
+        return {5, 4};
+    case DtDouble:
+        return {6, 8};
+    case DtInt32:
+        return {7, 4};
+    case DtUint8:
+        return {7, 1};
+    case DtInt8:
+        return {7, 1};
+    case DtInt16:
+        return {7, 2};
+    case DtUint16:
+        return {7, 2};
+    case DtInt64:
+        return {10, 8};
+    case DtBool:
+        return {11, 1};
+    case DtHalf:
+        return {13, 2};
+    case DtBfloat16:
+        return {13, 2};
+    case DtUint32:
+        return {16, 4};
+    case DtUint64:
+        return {17, 8};
+    default:
+        return {};
     }
 }
 
@@ -80,18 +103,30 @@ double fromBits(int dtype, std::uint64_t bits) {
         std::memcpy(&d, &bits, sizeof d);
         return d;
     }
-    case DtInt32: return static_cast<std::int32_t>(bits);
-    case DtInt16: return static_cast<std::int16_t>(bits);
-    case DtInt8: return static_cast<std::int8_t>(bits);
-    case DtUint8: return static_cast<std::uint8_t>(bits);
-    case DtUint16: return static_cast<std::uint16_t>(bits);
-    case DtUint32: return static_cast<std::uint32_t>(bits);
-    case DtInt64: return static_cast<double>(static_cast<std::int64_t>(bits));
-    case DtUint64: return static_cast<double>(bits);
-    case DtBool: return bits ? 1.0 : 0.0;
-    case DtHalf: return halfToDouble(static_cast<std::uint16_t>(bits));
-    case DtBfloat16: return bfloat16ToDouble(static_cast<std::uint16_t>(bits));
-    default: return 0;
+    case DtInt32:
+        return static_cast<std::int32_t>(bits);
+    case DtInt16:
+        return static_cast<std::int16_t>(bits);
+    case DtInt8:
+        return static_cast<std::int8_t>(bits);
+    case DtUint8:
+        return static_cast<std::uint8_t>(bits);
+    case DtUint16:
+        return static_cast<std::uint16_t>(bits);
+    case DtUint32:
+        return static_cast<std::uint32_t>(bits);
+    case DtInt64:
+        return static_cast<double>(static_cast<std::int64_t>(bits));
+    case DtUint64:
+        return static_cast<double>(bits);
+    case DtBool:
+        return bits ? 1.0 : 0.0;
+    case DtHalf:
+        return halfToDouble(static_cast<std::uint16_t>(bits));
+    case DtBfloat16:
+        return bfloat16ToDouble(static_cast<std::uint16_t>(bits));
+    default:
+        return 0;
     }
 }
 
@@ -101,20 +136,16 @@ std::int64_t elementCount(std::string_view shape) {
     Reader r(shape);
     Field f;
     while (r.next(f)) {
-        if (f.number == 3 && f.wireType == proto::Varint && f.varint)
-            return -1; // unknown_rank
-        if (f.number != 2 || f.wireType != proto::LengthDelimited)
-            continue;
+        if (f.number == 3 && f.wireType == proto::Varint && f.varint) return -1; // unknown_rank
+        if (f.number != 2 || f.wireType != proto::LengthDelimited) continue;
         std::int64_t size = 1;
         Reader dim(f.bytes);
         Field d;
         while (dim.next(d))
             if (d.number == 1 && d.wireType == proto::Varint)
                 size = static_cast<std::int64_t>(d.varint);
-        if (!dim.ok() || size < 0)
-            return -1;
-        if (size == 0)
-            return 0;
+        if (!dim.ok() || size < 0) return -1;
+        if (size == 0) return 0;
         count = size > (std::int64_t(1) << 40) / count ? (std::int64_t(1) << 40) : count * size;
     }
     return r.ok() ? count : -1;
@@ -128,9 +159,10 @@ bool collectRepeated(const Field& f, std::vector<std::uint64_t>& out) {
         Reader packed(f.bytes);
         while (!packed.atEnd()) {
             std::uint64_t v = 0;
-            const bool ok = fixed32 ? packed.fixed(v, 4) : fixed64 ? packed.fixed(v, 8) : packed.varint(v);
-            if (!ok)
-                return false;
+            const bool ok = fixed32   ? packed.fixed(v, 4)
+                            : fixed64 ? packed.fixed(v, 8)
+                                      : packed.varint(v);
+            if (!ok) return false;
             out.push_back(v);
         }
         return true;
@@ -164,24 +196,20 @@ std::optional<double> tensorScalar(std::string_view tensor) {
             content = f.bytes;
         else if ((f.number >= 5 && f.number <= 7) || f.number == 10 || f.number == 11 ||
                  f.number == 13 || f.number == 16 || f.number == 17) {
-            if (!collectRepeated(f, repeated[f.number]))
-                return std::nullopt;
+            if (!collectRepeated(f, repeated[f.number])) return std::nullopt;
         }
     }
     const TypeInfo info = typeInfo(dtype);
-    if (!r.ok() || count != 1 || info.field == 0)
-        return std::nullopt;
+    if (!r.ok() || count != 1 || info.field == 0) return std::nullopt;
     if (!content.empty()) {
-        if (content.size() != static_cast<std::size_t>(info.contentBytes))
-            return std::nullopt;
+        if (content.size() != static_cast<std::size_t>(info.contentBytes)) return std::nullopt;
         std::uint64_t bits = 0;
         for (int i = info.contentBytes - 1; i >= 0; --i)
             bits = (bits << 8) | static_cast<unsigned char>(content[static_cast<std::size_t>(i)]);
         return fromBits(dtype, bits);
     }
     const auto& values = repeated[info.field];
-    if (values.size() != 1)
-        return std::nullopt;
+    if (values.size() != 1) return std::nullopt;
     return fromBits(dtype, values.front());
 }
 
@@ -189,8 +217,7 @@ QString pluginNameOf(std::string_view metadata) {
     Reader r(metadata);
     Field f;
     while (r.next(f)) {
-        if (f.number != 1 || f.wireType != proto::LengthDelimited)
-            continue;
+        if (f.number != 1 || f.wireType != proto::LengthDelimited) continue;
         Reader plugin(f.bytes);
         Field p;
         while (plugin.next(p))
@@ -231,20 +258,16 @@ TensorBoardEvent decodeTensorBoardEvent(const QByteArray& record) {
             Reader summary(f.bytes);
             Field v;
             while (summary.next(v)) {
-                if (v.number != 1 || v.wireType != proto::LengthDelimited)
-                    continue;
+                if (v.number != 1 || v.wireType != proto::LengthDelimited) continue;
                 TensorBoardValue value;
-                if (!decodeValue(v.bytes, value))
-                    return {};
+                if (!decodeValue(v.bytes, value)) return {};
                 event.values.push_back(std::move(value));
             }
-            if (!summary.ok())
-                return {};
+            if (!summary.ok()) return {};
         }
     }
     event.valid = r.ok();
-    if (!event.valid)
-        event.values.clear();
+    if (!event.valid) event.values.clear();
     return event;
 }
 

@@ -6,7 +6,8 @@
 //   Summary       { repeated Value value = 1; }
 //   Summary.Value { string tag = 1; float simple_value = 2; SummaryMetadata metadata = 9;
 //                   TensorProto tensor = 8; … }
-//   TensorProto   { DataType dtype = 1; TensorShapeProto tensor_shape = 2; bytes tensor_content = 4;
+//   TensorProto   { DataType dtype = 1; TensorShapeProto tensor_shape = 2; bytes tensor_content =
+//   4;
 //                   repeated float float_val = 5; double double_val = 6; int32 int_val = 7;
 //                   int64 int64_val = 10; bool bool_val = 11; int32 half_val = 13;
 //                   uint32 uint32_val = 16; uint64 uint64_val = 17; }
@@ -14,7 +15,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <cstdint>
 #include <optional>
 #include <vector>

@@ -16,29 +16,37 @@ enum WireType : int { Varint = 0, Fixed64 = 1, LengthDelimited = 2, Fixed32 = 5 
 struct Field {
     std::uint32_t number = 0;
     int wireType = 0;
-    std::uint64_t varint = 0;    // Varint
-    std::uint64_t fixed64 = 0;   // Fixed64 (raw bits, little endian decoded)
-    std::uint32_t fixed32 = 0;   // Fixed32
-    std::string_view bytes;      // LengthDelimited
+    std::uint64_t varint = 0;  // Varint
+    std::uint64_t fixed64 = 0; // Fixed64 (raw bits, little endian decoded)
+    std::uint32_t fixed32 = 0; // Fixed32
+    std::string_view bytes;    // LengthDelimited
 
-    double asDouble() const { double d; std::memcpy(&d, &fixed64, sizeof d); return d; }
-    float asFloat() const { float f; std::memcpy(&f, &fixed32, sizeof f); return f; }
+    double asDouble() const {
+        double d;
+        std::memcpy(&d, &fixed64, sizeof d);
+        return d;
+    }
+    float asFloat() const {
+        float f;
+        std::memcpy(&f, &fixed32, sizeof f);
+        return f;
+    }
 };
 
 class Reader {
 public:
-    explicit Reader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
+    explicit Reader(std::string_view data)
+        : p_(data.data())
+        , end_(data.data() + data.size()) {}
 
     bool ok() const { return ok_; }
     bool atEnd() const { return p_ == end_; }
 
     // Reads the next field; false at the end of the message or when it is malformed (see ok()).
     bool next(Field& f) {
-        if (!ok_ || p_ == end_)
-            return false;
+        if (!ok_ || p_ == end_) return false;
         std::uint64_t key = 0;
-        if (!varint(key) || (key >> 3) == 0 || (key >> 3) > 0x1FFFFFFF)
-            return fail();
+        if (!varint(key) || (key >> 3) == 0 || (key >> 3) > 0x1FFFFFFF) return fail();
         f.number = static_cast<std::uint32_t>(key >> 3);
         f.wireType = static_cast<int>(key & 7);
         switch (f.wireType) {
@@ -48,15 +56,13 @@ public:
             return fixed(f.fixed64, 8) || fail();
         case Fixed32: {
             std::uint64_t v = 0;
-            if (!fixed(v, 4))
-                return fail();
+            if (!fixed(v, 4)) return fail();
             f.fixed32 = static_cast<std::uint32_t>(v);
             return true;
         }
         case LengthDelimited: {
             std::uint64_t n = 0;
-            if (!varint(n) || n > static_cast<std::uint64_t>(end_ - p_))
-                return fail();
+            if (!varint(n) || n > static_cast<std::uint64_t>(end_ - p_)) return fail();
             f.bytes = std::string_view(p_, static_cast<std::size_t>(n));
             p_ += n;
             return true;
@@ -72,16 +78,14 @@ public:
         for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
             const auto b = static_cast<unsigned char>(*p_++);
             out |= std::uint64_t(b & 0x7F) << shift;
-            if (!(b & 0x80))
-                return true;
+            if (!(b & 0x80)) return true;
         }
         return false;
     }
 
     // Reads `n` little-endian bytes.
     bool fixed(std::uint64_t& out, int n) {
-        if (end_ - p_ < n)
-            return false;
+        if (end_ - p_ < n) return false;
         out = 0;
         for (int i = n - 1; i >= 0; --i)
             out = (out << 8) | static_cast<unsigned char>(p_[i]);

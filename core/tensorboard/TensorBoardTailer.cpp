@@ -7,12 +7,12 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-
 #include <algorithm>
 
 namespace lb {
 
-TensorBoardTailer::TensorBoardTailer(QString snapshotDir) : snapshotDir_(std::move(snapshotDir)) {}
+TensorBoardTailer::TensorBoardTailer(QString snapshotDir)
+    : snapshotDir_(std::move(snapshotDir)) {}
 
 bool TensorBoardTailer::isEventFileName(const QString& fileName) {
     // TensorFlow: events.out.tfevents.<time>.<host>[.<pid>.<n>][.v2]; PyTorch and tensorboardX
@@ -24,12 +24,12 @@ bool TensorBoardTailer::isEventFileName(const QString& fileName) {
 std::vector<TensorBoardTailer::Batch> TensorBoardTailer::poll(bool final) {
     std::vector<Batch> batches;
     const QString logs = snapshotDir_ + QStringLiteral("/logs");
-    if (!QFileInfo(logs).isDir() || QFileInfo(logs).isSymLink())
-        return batches;
+    if (!QFileInfo(logs).isDir() || QFileInfo(logs).isSymLink()) return batches;
     QStringList found;
     // QDirIterator does not descend into symbolic links without FollowSymlinks: nothing outside
     // the run's folder is read.
-    QDirIterator it(logs, QDir::Files | QDir::NoSymLinks | QDir::Hidden, QDirIterator::Subdirectories);
+    QDirIterator it(logs, QDir::Files | QDir::NoSymLinks | QDir::Hidden,
+                    QDirIterator::Subdirectories);
     while (it.hasNext()) {
         it.next();
         if (isEventFileName(it.fileName()))
@@ -52,7 +52,8 @@ std::vector<TensorBoardTailer::Batch> TensorBoardTailer::poll(bool final) {
     return batches;
 }
 
-TensorBoardTailer::Batch TensorBoardTailer::readFile(const QString& rel, FileState& state, bool final) {
+TensorBoardTailer::Batch TensorBoardTailer::readFile(const QString& rel, FileState& state,
+                                                     bool final) {
     Batch batch;
     batch.key = keyFor(rel);
     batch.offset = state.offset;
@@ -61,49 +62,49 @@ TensorBoardTailer::Batch TensorBoardTailer::readFile(const QString& rel, FileSta
         return batch; // vanished or unreadable for now: try again next poll
     const std::int64_t size = file.size();
     if (size < batch.offset) {
-        batch.warnings.append(QStringLiteral("labbench: the TensorBoard file %1 shrank below what was "
-                                             "already read (%2 bytes); reading it again from the start.")
-                                  .arg(rel)
-                                  .arg(batch.offset));
+        batch.warnings.append(
+            QStringLiteral("labbench: the TensorBoard file %1 shrank below what was "
+                           "already read (%2 bytes); reading it again from the start.")
+                .arg(rel)
+                .arg(batch.offset));
         batch.offset = 0;
         state.plugin.clear();
     }
     std::int64_t want = chunkBytes_;
     while (batch.offset < size) {
         const std::int64_t length = std::min(size - batch.offset, want);
-        if (!file.seek(batch.offset))
-            break;
+        if (!file.seek(batch.offset)) break;
         const QByteArray buffer = file.read(length);
-        if (buffer.isEmpty())
-            break;
+        if (buffer.isEmpty()) break;
         std::int64_t pos = 0;
         for (;;) {
             const TfRecordScan scan = scanTfRecord(buffer, pos);
-            if (scan.kind == TfRecordScan::Kind::Incomplete)
-                break;
+            if (scan.kind == TfRecordScan::Kind::Incomplete) break;
             if (scan.kind == TfRecordScan::Kind::Corrupt) {
-                batch.warnings.append(QStringLiteral("labbench: skipped a corrupt TensorBoard record in %1 "
-                                                     "at byte %2 (%3).")
-                                          .arg(rel)
-                                          .arg(batch.offset + pos)
-                                          .arg(scan.problem));
+                batch.warnings.append(
+                    QStringLiteral("labbench: skipped a corrupt TensorBoard record in %1 "
+                                   "at byte %2 (%3).")
+                        .arg(rel)
+                        .arg(batch.offset + pos)
+                        .arg(scan.problem));
                 pos = scan.next;
                 continue;
             }
             const TensorBoardEvent event = decodeTensorBoardEvent(scan.data);
             if (!event.valid) {
-                batch.warnings.append(QStringLiteral("labbench: skipped a TensorBoard record in %1 at byte %2 "
-                                                     "that is not a valid Event message.")
-                                          .arg(rel)
-                                          .arg(batch.offset + pos));
+                batch.warnings.append(
+                    QStringLiteral("labbench: skipped a TensorBoard record in %1 at byte %2 "
+                                   "that is not a valid Event message.")
+                        .arg(rel)
+                        .arg(batch.offset + pos));
             }
             for (const TensorBoardValue& v : event.values) {
-                if (!v.pluginName.isEmpty())
-                    state.plugin.insert(v.tag, v.pluginName);
+                if (!v.pluginName.isEmpty()) state.plugin.insert(v.tag, v.pluginName);
                 // A tag that a non-scalar plugin (histograms, text, hparams…) declared is not a
                 // metric even when one of its tensors happens to hold one number.
                 const QString plugin = state.plugin.value(v.tag);
-                if (!v.scalar || v.tag.isEmpty() || (!plugin.isEmpty() && plugin != QLatin1String("scalars")))
+                if (!v.scalar || v.tag.isEmpty() ||
+                    (!plugin.isEmpty() && plugin != QLatin1String("scalars")))
                     continue;
                 batch.points.push_back({v.tag, *v.scalar, event.step, event.wallTime});
             }
@@ -123,10 +124,11 @@ TensorBoardTailer::Batch TensorBoardTailer::readFile(const QString& rel, FileSta
     }
     if (final && batch.offset < size && state.warnedAt != batch.offset) {
         state.warnedAt = batch.offset;
-        batch.warnings.append(QStringLiteral("labbench: ignored %1 bytes at the end of the TensorBoard file "
-                                             "%2: an incomplete record.")
-                                  .arg(size - batch.offset)
-                                  .arg(rel));
+        batch.warnings.append(
+            QStringLiteral("labbench: ignored %1 bytes at the end of the TensorBoard file "
+                           "%2: an incomplete record.")
+                .arg(size - batch.offset)
+                .arg(rel));
     }
     return batch;
 }
@@ -145,7 +147,8 @@ std::int64_t ingestTensorBoard(Store& store, const QString& runId, TensorBoardTa
     return stored;
 }
 
-TensorBoardTailer makeTensorBoardTailer(Store& store, const QString& runId, const QString& snapshotDir) {
+TensorBoardTailer makeTensorBoardTailer(Store& store, const QString& runId,
+                                        const QString& snapshotDir) {
     TensorBoardTailer tailer(snapshotDir);
     tailer.setResumeOffsets([&store, runId](const QString& key) {
         return store.runs().ingestOffset(runId, key).bytes;

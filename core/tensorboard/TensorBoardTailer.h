@@ -12,7 +12,6 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
-
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -50,7 +49,9 @@ public:
     void setChunkBytes(std::int64_t bytes) { chunkBytes_ = bytes; }
 
     // The offset key of a file, given its path relative to the snapshot.
-    static QString keyFor(const QString& relativePath) { return QStringLiteral("tb:") + relativePath; }
+    static QString keyFor(const QString& relativePath) {
+        return QStringLiteral("tb:") + relativePath;
+    }
     // True for the names TensorFlow, PyTorch and tensorboardX give event files.
     static bool isEventFileName(const QString& fileName);
 
@@ -75,6 +76,7 @@ std::int64_t ingestTensorBoard(Store& store, const QString& runId, TensorBoardTa
                                const std::function<void(const QString&)>& warn, bool final = false);
 
 // A tailer for one run that resumes from the offsets stored for it.
-TensorBoardTailer makeTensorBoardTailer(Store& store, const QString& runId, const QString& snapshotDir);
+TensorBoardTailer makeTensorBoardTailer(Store& store, const QString& runId,
+                                        const QString& snapshotDir);
 
 } // namespace lb

@@ -35,8 +35,7 @@ TfRecordScan scanTfRecord(const QByteArray& buffer, std::int64_t offset) {
     TfRecordScan r;
     r.next = offset;
     const std::int64_t size = buffer.size();
-    if (size - offset < kHeaderBytes)
-        return r; // Incomplete
+    if (size - offset < kHeaderBytes) return r; // Incomplete
     const char* base = buffer.constData();
     if (!headerValid(base + offset)) {
         // The length cannot be trusted: look for the next place where a header checks out.
@@ -52,8 +51,7 @@ TfRecordScan scanTfRecord(const QByteArray& buffer, std::int64_t offset) {
     }
     const auto length = static_cast<std::int64_t>(readLe64(base + offset));
     const std::int64_t end = offset + kHeaderBytes + length + kFooterBytes;
-    if (end > size)
-        return r; // Incomplete: a torn tail
+    if (end > size) return r; // Incomplete: a torn tail
     const char* data = base + offset + kHeaderBytes;
     r.next = end;
     if (maskCrc32c(crc32c(data, static_cast<std::size_t>(length))) != readLe32(data + length)) {

@@ -11,7 +11,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <cstdint>
 #include <optional>
 
@@ -19,9 +18,9 @@ namespace lb {
 
 struct TfRecordScan {
     enum class Kind {
-        Record,      // `data` holds one record; `next` is the offset after it
-        Incomplete,  // the buffer ends inside a record: read again from `next` when it has grown
-        Corrupt,     // a bad checksum: skip to `next` (the record after it, or a resync point)
+        Record,     // `data` holds one record; `next` is the offset after it
+        Incomplete, // the buffer ends inside a record: read again from `next` when it has grown
+        Corrupt,    // a bad checksum: skip to `next` (the record after it, or a resync point)
     };
     Kind kind = Kind::Incomplete;
     QByteArray data;

@@ -93,11 +93,16 @@ bool LogIndex::update(std::int64_t maxBytes) {
     behind_ = end < size;
     if (!file_.seek(bytes_))
         return false;
+    // One reused buffer: indexing a big file allocates nothing per chunk.
+    if (chunk_.size() < (4 << 20))
+        chunk_.resize(4 << 20);
     while (bytes_ < end) {
-        const QByteArray chunk = file_.read(std::min<std::int64_t>(4 << 20, end - bytes_));
-        if (chunk.isEmpty())
+        const qint64 got =
+            file_.read(chunk_.data(), std::min<std::int64_t>(chunk_.size(), end - bytes_));
+        if (got <= 0)
             break;
-        const char* p = chunk.constData();
+        const QByteArrayView chunk(chunk_.constData(), got);
+        const char* p = chunk.data();
         const char* stop = p + chunk.size();
         while (p < stop) {
             const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(stop - p));
@@ -108,7 +113,7 @@ bool LogIndex::update(std::int64_t maxBytes) {
             p = static_cast<const char*>(nl) + 1;
             ++completeLines_;
             if (completeLines_ % kBlock == 0)
-                offsets_.push_back(bytes_ + (p - chunk.constData()));
+                offsets_.push_back(bytes_ + (p - chunk.data()));
         }
         bytes_ += chunk.size();
         open_ = chunk.back() != '\n'; // bytes after the last newline form an open line

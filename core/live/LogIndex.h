@@ -60,6 +60,7 @@ private:
     bool open_ = false;                     // bytes after the last newline
     bool behind_ = false;
     int resets_ = 0;
+    QByteArray chunk_; // read buffer, reused
 };
 
 } // namespace lb

@@ -8,6 +8,7 @@
 #include "runs/ExitRecord.h"
 #include "runs/RunFinish.h"
 #include "runs/RunFolder.h"
+#include "runs/RunGpuMetrics.h"
 #include "runs/RunIngester.h"
 #include "runs/RunLaunch.h"
 #include "runs/RunLock.h"
@@ -130,8 +131,8 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
 }
 
 // Waits for the script while ingesting; returns its wait status and why it was stopped.
-int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, const Estimator& est,
-          const SupervisorOptions& options, Stop& stop) {
+int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetrics& gpuMetrics,
+          const Estimator& est, const SupervisorOptions& options, Stop& stop) {
     QElapsedTimer clock;
     clock.start();
     const qint64 deadlineMs = est.maxRunDurationSeconds ? qint64(*est.maxRunDurationSeconds) * 1000 : -1;
@@ -161,6 +162,7 @@ int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, const Estim
         } catch (const std::exception& e) {
             note(QStringLiteral("ingest failed, will retry: %1").arg(QString::fromUtf8(e.what())));
         }
+        gpuMetrics.poll();
         sleepMs(options.pollMs);
     }
     if (stop != Stop::None)
@@ -218,7 +220,8 @@ int superviseRun(const SupervisorOptions& options) {
     ExitRecord exit;
     if (launched.pid > 0) {
         Stop stop = Stop::None;
-        const int status = watch(launched.pid, folder, ingester, est, options, stop);
+        RunGpuMetrics gpuMetrics(ws->store(), run->id, run->devices);
+        const int status = watch(launched.pid, folder, ingester, gpuMetrics, est, options, stop);
         if (WIFEXITED(status)) {
             exit.exitCode = WEXITSTATUS(status);
         } else if (WIFSIGNALED(status)) {

@@ -30,42 +30,9 @@ bool usesGpu(const RunRecord& run) {
 // Starts labbench-supervisor for a claimed run in its own session, handing it the descriptor
 // that already holds the run's lock (so no other process can ever see the run unsupervised).
 void spawnSupervisor(Workspace& ws, const RunRecord& run, RunLock& lock) {
-    const RunFolder folder(run.runDir);
-    int lockFd = lock.fd();
-    int extra = -1;
-    if (lockFd == 3) { // dup2(3, 3) would keep close-on-exec set
-        extra = ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10);
-        lockFd = extra;
-    }
-    const int logFd = ::open(QFile::encodeName(folder.supervisorLog()).constData(),
-                             O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    SpawnSpec spec;
-    spec.program = findLabbenchProgram(QStringLiteral("labbench-supervisor"));
-    spec.arguments = {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--run"), run.id,
-                      QStringLiteral("--lock-fd"), QStringLiteral("3")};
-    spec.environment = currentEnvironment();
-    spec.stderrFd = logFd;
-    spec.inheritFds = {{lockFd, 3}};
-    spec.newSession = true;
-    pid_t pid = -1;
-    try {
-        pid = spawnProcess(spec);
-    } catch (...) {
-        if (logFd >= 0)
-            ::close(logFd);
-        if (extra >= 0)
-            ::close(extra);
-        throw;
-    }
-    if (logFd >= 0)
-        ::close(logFd);
-    if (extra >= 0)
-        ::close(extra);
-    // The supervisor forks once and its first process exits at once: reap it, so no zombie is
-    // left in a long-lived caller (the GUI).
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    spawnRunHelper(QStringLiteral("labbench-supervisor"),
+                   {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--run"), run.id}, lock.fd(),
+                   RunFolder(run.runDir).supervisorLog());
 }
 
 } // namespace

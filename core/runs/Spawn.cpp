@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -140,6 +141,43 @@ QString findLabbenchProgram(const QString& name) {
     }
     const QString onPath = QStandardPaths::findExecutable(name);
     return onPath.isEmpty() ? name : onPath;
+}
+
+void spawnRunHelper(const QString& program, QStringList arguments, int lockFd, const QString& logPath,
+                    bool logStdout) {
+    int extra = -1;
+    if (lockFd == 3) { // dup2(3, 3) would keep close-on-exec set
+        extra = ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10);
+        lockFd = extra;
+    }
+    const int logFd = ::open(QFile::encodeName(logPath).constData(),
+                             O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    SpawnSpec spec;
+    spec.program = findLabbenchProgram(program);
+    spec.arguments = arguments << QStringLiteral("--lock-fd") << QStringLiteral("3");
+    spec.environment = currentEnvironment();
+    if (logStdout)
+        spec.stdoutFd = logFd;
+    spec.stderrFd = logFd;
+    spec.inheritFds = {{lockFd, 3}};
+    spec.newSession = true;
+    const auto closeOurs = [&] {
+        if (logFd >= 0)
+            ::close(logFd);
+        if (extra >= 0)
+            ::close(extra);
+    };
+    pid_t pid = -1;
+    try {
+        pid = spawnProcess(spec);
+    } catch (...) {
+        closeOurs();
+        throw;
+    }
+    closeOurs();
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
 }
 
 } // namespace lb

@@ -41,6 +41,14 @@ std::uint64_t processStartTicks(pid_t pid);
 // The folder of the running executable (from /proc/self/exe).
 QString executableDir();
 
+// Starts a detached Labbench helper (supervisor, sweep driver, remote follower) for a run: in its
+// own session, with `lockFd` (the descriptor holding the run's lock) handed over as its fd 3 and
+// "--lock-fd 3" appended to `arguments`, stderr (and stdout when `logStdout`) appended to
+// `logPath`. The helper forks once and its first process exits at once; that process is reaped
+// here so no zombie is left in a long-lived caller (the GUI). Throws lb::Error when it cannot start.
+void spawnRunHelper(const QString& program, QStringList arguments, int lockFd, const QString& logPath,
+                    bool logStdout = false);
+
 // A Labbench program: beside this executable, else in ../bin (tests run from build/tests),
 // else on PATH.
 QString findLabbenchProgram(const QString& name);

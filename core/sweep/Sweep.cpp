@@ -31,40 +31,9 @@ QString sweepJsonPath(const QString& runDir) { return runDir + QStringLiteral("/
 
 // Starts labbench-sweep-driver in its own session with the parent's lock handed over as fd 3.
 void spawnDriver(Workspace& ws, const RunRecord& parent, RunLock& lock) {
-    const RunFolder folder(parent.runDir);
-    int lockFd = lock.fd();
-    int extra = -1;
-    if (lockFd == 3) { // dup2(3, 3) would keep close-on-exec set
-        extra = ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10);
-        lockFd = extra;
-    }
-    const int logFd = ::open(QFile::encodeName(folder.supervisorLog()).constData(),
-                             O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    SpawnSpec spec;
-    spec.program = findLabbenchProgram(QStringLiteral("labbench-sweep-driver"));
-    spec.arguments = {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--sweep"), parent.id,
-                      QStringLiteral("--lock-fd"), QStringLiteral("3")};
-    spec.environment = currentEnvironment();
-    spec.stderrFd = logFd;
-    spec.inheritFds = {{lockFd, 3}};
-    spec.newSession = true;
-    pid_t pid = -1;
-    try {
-        pid = spawnProcess(spec);
-    } catch (...) {
-        if (logFd >= 0)
-            ::close(logFd);
-        if (extra >= 0)
-            ::close(extra);
-        throw;
-    }
-    if (logFd >= 0)
-        ::close(logFd);
-    if (extra >= 0)
-        ::close(extra);
-    int status = 0; // the driver forks once and its first process exits at once
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    spawnRunHelper(QStringLiteral("labbench-sweep-driver"),
+                   {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--sweep"), parent.id},
+                   lock.fd(), RunFolder(parent.runDir).supervisorLog());
 }
 
 // Records a new parent run (Running, tagged, its spec saved), holding its lock, and starts the

@@ -26,41 +26,10 @@ QString remoteStatePath(const RunRecord& run) { return run.runDir + QStringLiter
 // Starts `labbench remote follow` for the run in its own session, handing it the descriptor
 // that holds the run's lock, as the local target hands one to its supervisor.
 void spawnFollower(Workspace& ws, const RunRecord& run, RunLock& lock) {
-    int lockFd = lock.fd();
-    int extra = -1;
-    if (lockFd == 3) { // dup2(3, 3) would keep close-on-exec set
-        extra = ::fcntl(lockFd, F_DUPFD_CLOEXEC, 10);
-        lockFd = extra;
-    }
-    const int logFd = ::open(QFile::encodeName(RunFolder(run.runDir).supervisorLog()).constData(),
-                             O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    SpawnSpec spec;
-    spec.program = findLabbenchProgram(QStringLiteral("labbench"));
-    spec.arguments = {QStringLiteral("--workspace"), ws.root(), QStringLiteral("remote"), QStringLiteral("follow"),
-                      run.id, QStringLiteral("--lock-fd"), QStringLiteral("3")};
-    spec.environment = currentEnvironment();
-    spec.stdoutFd = logFd;
-    spec.stderrFd = logFd;
-    spec.inheritFds = {{lockFd, 3}};
-    spec.newSession = true;
-    pid_t pid = -1;
-    try {
-        pid = spawnProcess(spec);
-    } catch (...) {
-        if (logFd >= 0)
-            ::close(logFd);
-        if (extra >= 0)
-            ::close(extra);
-        throw;
-    }
-    if (logFd >= 0)
-        ::close(logFd);
-    if (extra >= 0)
-        ::close(extra);
-    // The follower forks once and its first process exits at once: reap it.
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    spawnRunHelper(QStringLiteral("labbench"),
+                   {QStringLiteral("--workspace"), ws.root(), QStringLiteral("remote"),
+                    QStringLiteral("follow"), run.id},
+                   lock.fd(), RunFolder(run.runDir).supervisorLog(), /*logStdout=*/true);
 }
 
 } // namespace

@@ -54,4 +54,10 @@ bool RunLock::isHeld(const QString& path) {
     return !tryAcquire(path).has_value();
 }
 
+std::optional<RunLock> RunLock::adoptOrAcquire(int handedFd, const QString& path) {
+    if (handedFd >= 0)
+        return adopt(handedFd);
+    return tryAcquire(path);
+}
+
 } // namespace lb

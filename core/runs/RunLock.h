@@ -16,6 +16,10 @@ public:
     static std::optional<RunLock> tryAcquire(const QString& path);
     // Adopts a descriptor that already holds the lock (the supervisor's inherited one).
     static RunLock adopt(int fd);
+    // What a run helper (supervisor, sweep driver, follower) does at start: adopt the handed-over
+    // descriptor when `handedFd` >= 0, else try to take the lock at `path` itself; nullopt when
+    // another process holds it.
+    static std::optional<RunLock> adoptOrAcquire(int handedFd, const QString& path);
 
     RunLock(RunLock&& other) noexcept;
     RunLock& operator=(RunLock&& other) noexcept;

@@ -186,12 +186,8 @@ int superviseRun(const SupervisorOptions& options) {
         return 1;
     }
     const RunFolder folder(run->runDir);
-    std::optional<RunLock> lock;
-    if (options.lockFd >= 0)
-        lock.emplace(RunLock::adopt(options.lockFd));
-    else if (auto taken = RunLock::tryAcquire(folder.lockFile()))
-        lock.emplace(std::move(*taken));
-    else {
+    std::optional<RunLock> lock = RunLock::adoptOrAcquire(options.lockFd, folder.lockFile());
+    if (!lock) {
         note(QStringLiteral("run %1 already has a supervisor").arg(run->id));
         return 1;
     }

@@ -277,12 +277,9 @@ int driveSweep(const SweepDriverOptions& options) {
         note(QString::fromUtf8(e.what()));
         return 1;
     }
-    std::optional<RunLock> lock;
-    if (options.lockFd >= 0)
-        lock.emplace(RunLock::adopt(options.lockFd));
-    else if (auto taken = RunLock::tryAcquire(RunFolder(parent->runDir).lockFile()))
-        lock.emplace(std::move(*taken));
-    else {
+    std::optional<RunLock> lock =
+        RunLock::adoptOrAcquire(options.lockFd, RunFolder(parent->runDir).lockFile());
+    if (!lock) {
         note(QStringLiteral("sweep %1 already has a driver").arg(parent->id));
         return 1;
     }

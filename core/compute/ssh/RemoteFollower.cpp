@@ -260,12 +260,9 @@ int followRemoteRun(const FollowOptions& options) {
         note(QString::fromUtf8(e.what()));
         return 1;
     }
-    std::optional<RunLock> lock;
-    if (options.lockFd >= 0)
-        lock.emplace(RunLock::adopt(options.lockFd));
-    else if (auto taken = RunLock::tryAcquire(RunFolder(run->runDir).lockFile()))
-        lock.emplace(std::move(*taken));
-    else {
+    std::optional<RunLock> lock =
+        RunLock::adoptOrAcquire(options.lockFd, RunFolder(run->runDir).lockFile());
+    if (!lock) {
         note(QStringLiteral("run %1 already has a follower").arg(run->id));
         return 0;
     }

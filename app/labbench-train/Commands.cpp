@@ -55,6 +55,39 @@ std::unique_ptr<Backend> chooseBackend(const Options& o) {
     return backend;
 }
 
+void checkLoss(const EpochStats& e, const Options& o) {
+    if (!std::isfinite(e.loss)) {
+        throw TrainError(format("the training loss became %g in epoch %d; lower --lr (now %g)",
+                                e.loss, e.epoch, double(o.lr)));
+    }
+}
+
+// Data parallel: the replicas must end with the same weights, or the saved model is only one of
+// several different models (a collective: every rank calls it).
+void checkReplicas(Trainer& trainer, const Backend& backend) {
+    if (backend.worldSize() <= 1) return;
+    const bool agree = trainer.replicasAgree();
+    if (backend.rank() != 0) return;
+    if (!agree) {
+        throw TrainError("the " + std::to_string(backend.worldSize()) +
+                         " ranks ended with different weights, so no model is saved; report this "
+                         "with the launcher and the command line");
+    }
+    std::printf("labbench-train: the weights are identical on all %d ranks\n",
+                backend.worldSize());
+}
+
+// Ranks other than 0 of a data-parallel job: the same collectives in the same order as rank 0
+// (every epoch's statistics, the weight check), and nothing printed or written.
+int trainQuietly(Trainer& trainer, const Options& o) {
+    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+        const EpochStats e = trainer.trainEpoch({}, {}, o.logInterval);
+        checkLoss(e, o);
+    }
+    checkReplicas(trainer, trainer.backend());
+    return 0;
+}
+
 std::string metricsPath() {
     const char* env = std::getenv("LABBENCH_METRICS_FILE");
     return env ? env : "";
@@ -63,10 +96,13 @@ std::string metricsPath() {
 } // namespace
 
 int runTraining(const Options& o) {
-    MetricsSink metrics(metricsPath());
     auto [files, where] = resolveData(o);
     const Dataset data = loadDataset(files, where);
     auto backend = chooseBackend(o);
+    // Data parallel: every rank trains; rank 0 alone logs metrics, prints and writes the model
+    // (the epoch statistics the Trainer returns are already summed over the ranks).
+    const bool lead = backend->rank() == 0;
+    MetricsSink metrics(lead ? metricsPath() : std::string());
 
     TrainConfig config;
     config.arch = parseArchitecture(o.hidden, data.rows * data.cols, data.classes);
@@ -77,6 +113,7 @@ int runTraining(const Options& o) {
     config.weightDecay = o.weightDecay;
     config.seed = o.seed;
     Trainer trainer(*backend, data, config);
+    if (!lead) return trainQuietly(trainer, o);
 
     std::printf("labbench-train: %s, %d train / %d test images from %s\n",
                 config.arch.toString().c_str(), data.train.count, data.test.count, where.c_str());
@@ -103,10 +140,7 @@ int runTraining(const Options& o) {
             [&](int step, int steps) { progress.step(epoch, o.epochs, step, steps); },
             [&](long step, double loss) { metrics.log("batch_loss", loss, step); }, o.logInterval);
         const Evaluation test = trainer.evaluateTest();
-        if (!std::isfinite(e.loss)) {
-            throw TrainError(format("the training loss became %g in epoch %d; lower --lr (now %g)",
-                                    e.loss, epoch, double(o.lr)));
-        }
+        checkLoss(e, o);
         metrics.log("loss", e.loss, epoch);
         metrics.log("train_accuracy", e.trainAccuracy, epoch);
         metrics.log("Accuracy", test.accuracy, epoch);
@@ -118,6 +152,8 @@ int runTraining(const Options& o) {
                              epoch, o.epochs, e.loss, e.trainAccuracy, test.accuracy, e.seconds,
                              e.imagesPerSecond));
     }
+
+    checkReplicas(trainer, *backend);
 
     SavedModel saved;
     saved.arch = config.arch;

@@ -1,6 +1,7 @@
 // labbench-train: trains, evaluates and applies the MNIST MLP natively (see core/train).
 
 #include "Commands.h"
+#include "train/Comm.h"
 #include "train/Error.h"
 
 #include <cstdio>
@@ -25,12 +26,15 @@ int main(int argc, char** argv) {
         }
     } catch (const UsageError& e) {
         std::fprintf(stderr, "labbench-train: %s\n", e.what());
+        abortWorld(2);
         return 2;
     } catch (const TrainError& e) {
         std::fprintf(stderr, "labbench-train: %s\n", e.what());
+        abortWorld(1); // the other ranks of an MPI job would wait for this one for ever
         return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "labbench-train: internal error: %s\n", e.what());
+        abortWorld(1);
         return 1;
     }
     return 1;

@@ -74,8 +74,9 @@ public:
                                float* state1, float* state2, std::size_t n) = 0;
 
     // --- communication ---
-    // Sums x(n) across the ranks of a data-parallel job, result on every rank. A single
-    // process has nothing to sum with; MPI (CPU) and NCCL (CUDA) implement it across ranks.
+    // Sums x(n) (a device pointer) across the ranks of a data-parallel job, result on every
+    // rank; a collective: every rank calls it in the same order. A single process has nothing to
+    // sum with; MPI (CPU) and NCCL (CUDA) implement it across ranks.
     virtual void allReduceSum(float* x, std::size_t n) = 0;
     virtual int worldSize() const { return 1; }
     virtual int rank() const { return 0; }
@@ -143,7 +144,8 @@ struct BackendOptions {
 // Parses "auto", "cpu", "cuda"; throws TrainError naming the flag otherwise.
 BackendKind parseBackendKind(const std::string& text);
 
-// The one place that picks a backend. Cpu: the CPU backend. Cuda: loads the CUDA plugin
+// The one place that picks a backend. Cpu: the CPU backend, joined through MPI (Comm.h) to the
+// other ranks when a launcher started several processes. Cuda: loads the CUDA plugin
 // (CudaPlugin.h) or throws TrainError with the reason ("CUDA backend not built", "no device").
 // Auto: tries the plugin and falls back to CPU, writing one line saying why to `notice`.
 std::unique_ptr<Backend> makeBackend(BackendKind kind, const BackendOptions& options,

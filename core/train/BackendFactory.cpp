@@ -4,6 +4,7 @@
 #include "train/CpuBackend.h"
 #include "train/CudaPlugin.h"
 #include "train/Error.h"
+#include "train/World.h"
 
 #include <cstdlib>
 #include <dlfcn.h>
@@ -65,13 +66,20 @@ std::unique_ptr<Backend> loadCudaBackend(const BackendOptions& options) {
     return std::unique_ptr<Backend>(static_cast<Backend*>(backend));
 }
 
+// The CPU backend, joined to the launcher's job (MPI) when it has several processes.
+std::unique_ptr<Backend> makeCpuBackend(const BackendOptions& options) {
+    const World world = detectWorld();
+    const int threads = options.threads > 0 ? options.threads : defaultThreads(world);
+    return std::make_unique<CpuBackend>(threads, joinWorld(world));
+}
+
 } // namespace
 
 std::unique_ptr<Backend> makeBackend(BackendKind kind, const BackendOptions& options,
                                      std::string* notice) {
     switch (kind) {
     case BackendKind::Cpu:
-        return std::make_unique<CpuBackend>(options.threads);
+        return makeCpuBackend(options);
     case BackendKind::Cuda:
         return loadCudaBackend(options);
     case BackendKind::Auto:
@@ -79,7 +87,7 @@ std::unique_ptr<Backend> makeBackend(BackendKind kind, const BackendOptions& opt
             return loadCudaBackend(options);
         } catch (const TrainError& e) {
             if (notice) *notice = std::string(e.what()) + "; using the CPU";
-            return std::make_unique<CpuBackend>(options.threads);
+            return makeCpuBackend(options);
         }
     }
     throw TrainError("unknown backend kind");

@@ -2,6 +2,7 @@
 
 #include "train/Error.h"
 #include "train/GemmAvx512.h"
+#include "train/World.h"
 
 #include <algorithm>
 #include <cblas.h>
@@ -17,9 +18,7 @@ namespace lb::train {
 
 namespace {
 int resolveThreads(int threads) {
-    if (threads > 0) return threads;
-    const unsigned hw = std::thread::hardware_concurrency();
-    return hw == 0 ? 1 : static_cast<int>(hw);
+    return threads > 0 ? threads : usableCores();
 }
 
 // Below this many multiply-adds a gemm runs on one thread: splitting a tiny product costs more
@@ -81,8 +80,9 @@ LB_VECTOR_LOOP void columnSumRange(const float* __restrict x, int rows, int cols
 }
 } // namespace
 
-CpuBackend::CpuBackend(int threads)
-    : pool_(resolveThreads(threads)) {
+CpuBackend::CpuBackend(int threads, std::shared_ptr<Communicator> comm)
+    : pool_(resolveThreads(threads))
+    , comm_(std::move(comm)) {
     // Our pool splits the work; OpenBLAS threads inside each call would only fight it.
     openblas_set_num_threads(1);
     // LABBENCH_TRAIN_GEMM=openblas turns our AVX-512 kernel off (benchmarks compare both).
@@ -93,7 +93,8 @@ CpuBackend::CpuBackend(int threads)
 
 std::string CpuBackend::describe() const {
     return std::string("cpu (") + (useAvx512_ ? "AVX-512 gemm" : "OpenBLAS sgemm") + ", " +
-           std::to_string(pool_.threads()) + " thread" + (pool_.threads() == 1 ? "" : "s") + ")";
+           std::to_string(pool_.threads()) + " thread" + (pool_.threads() == 1 ? "" : "s") +
+           (comm_ ? ", " + comm_->describe() : std::string()) + ")";
 }
 
 void* CpuBackend::allocate(std::size_t bytes) {
@@ -270,9 +271,9 @@ void CpuBackend::optimizerStep(const OptimizerStep& step, float* params, const f
     }
 }
 
-void CpuBackend::allReduceSum(float*, std::size_t) {
-    // One process holds the whole batch: nothing to sum with. Data-parallel CPU training across
-    // ranks would sum here with MPI_Allreduce.
+void CpuBackend::allReduceSum(float* x, std::size_t n) {
+    // One process holds the whole batch: nothing to sum with.
+    if (comm_) comm_->allReduceSum(x, n);
 }
 
 } // namespace lb::train

@@ -4,9 +4,11 @@
 // is split by rows or columns of its output into one single-threaded product per thread
 // (OpenBLAS's own threads are turned off), so a training step has no second thread pool spinning
 // against ours and the split, hence every rounding, depends only on the shapes and the thread
-// count: same seed + same threads = same bits.
+// count: same seed + same threads = same bits. With a Communicator (MPI, one process per rank)
+// it is one rank of a data-parallel job: allReduceSum sums gradients across the ranks.
 
 #include "train/Backend.h"
+#include "train/Comm.h"
 #include "train/ThreadPool.h"
 
 #include <memory>
@@ -15,7 +17,8 @@ namespace lb::train {
 
 class CpuBackend final : public Backend {
 public:
-    explicit CpuBackend(int threads); // 0 = every core
+    // threads 0 = every core this process may run on; comm null = a single process.
+    explicit CpuBackend(int threads, std::shared_ptr<Communicator> comm = nullptr);
     std::string describe() const override;
     int threads() const { return pool_.threads(); }
 
@@ -38,6 +41,8 @@ public:
     void optimizerStep(const OptimizerStep& step, float* params, const float* grads, float* state1,
                        float* state2, std::size_t n) override;
     void allReduceSum(float* x, std::size_t n) override;
+    int worldSize() const override { return comm_ ? comm_->size() : 1; }
+    int rank() const override { return comm_ ? comm_->rank() : 0; }
 
 private:
     // Splits [0, n) into at most threads() chunks of at least minChunk, aligned to `align`,
@@ -46,6 +51,7 @@ private:
     void parallelRange(std::size_t n, std::size_t minChunk, std::size_t align, Fn&& fn);
 
     ThreadPool pool_;
+    std::shared_ptr<Communicator> comm_;
     bool useAvx512_ = false; // GemmAvx512 instead of OpenBLAS for every product
 };
 

@@ -60,6 +60,7 @@ Trainer::Trainer(Backend& backend, const Dataset& data, TrainConfig config)
     , state1_(backend, model_.parameterCount())
     , state2_(backend, config_.optimizer == OptimizerKind::Adam ? model_.parameterCount() : 1)
     , stats_(backend, 2)
+    , reduce_(backend, std::size_t(std::max(4, 2 * backend.worldSize())))
     , hostPermutation_(std::size_t(trainCount_))
     , shuffleState_(config_.seed) {
     if (config_.arch.inputs() != features_) {
@@ -74,7 +75,52 @@ Trainer::Trainer(Backend& backend, const Dataset& data, TrainConfig config)
     state1_.zero();
     state2_.zero();
     model_.uploadParameters(heInitialParameters(config_.arch, config_.seed));
+    if (backend_.worldSize() > 1) {
+        // Broadcast rank 0's weights with the one collective every backend has: the others
+        // contribute zeros, and x + 0 + ... + 0 == x exactly. The seed already makes them equal;
+        // this makes it so whatever each rank's initialiser did.
+        if (backend_.rank() != 0) backend_.fillZero(model_.parameters(), model_.parameterCount() * sizeof(float));
+        backend_.allReduceSum(model_.parameters(), model_.parameterCount());
+    }
     std::iota(hostPermutation_.begin(), hostPermutation_.end(), 0);
+}
+
+void Trainer::sumAcrossRanks(double* values, int n) {
+    if (backend_.worldSize() <= 1) return;
+    // Counts below 2^24 and loss sums stay exact enough in float (the all-reduce's type).
+    float host[8];
+    for (int i = 0; i < n; ++i)
+        host[i] = float(values[i]);
+    reduce_.upload(host, std::size_t(n));
+    backend_.allReduceSum(reduce_.data(), std::size_t(n));
+    reduce_.download(host, std::size_t(n));
+    backend_.synchronize();
+    for (int i = 0; i < n; ++i)
+        values[i] = double(host[i]);
+}
+
+bool Trainer::replicasAgree() {
+    const int world = backend_.worldSize();
+    if (world <= 1) return true;
+    // FNV-1a over the parameter bytes; each rank puts two 24-bit halves (exact in float) of it
+    // in its own slots and zeros elsewhere, so the sum hands every rank every rank's hash.
+    const std::vector<float> params = model_.downloadParameters();
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(params.data());
+    for (std::size_t i = 0; i < params.size() * sizeof(float); ++i)
+        h = (h ^ bytes[i]) * 0x100000001b3ull;
+    std::vector<float> slots(std::size_t(2 * world), 0.0f);
+    slots[std::size_t(2 * backend_.rank())] = float(h & 0xffffff);
+    slots[std::size_t(2 * backend_.rank() + 1)] = float((h >> 24) & 0xffffff);
+    reduce_.upload(slots.data(), slots.size());
+    backend_.allReduceSum(reduce_.data(), slots.size());
+    reduce_.download(slots.data(), slots.size());
+    backend_.synchronize();
+    for (int r = 1; r < world; ++r) {
+        if (slots[std::size_t(2 * r)] != slots[0] || slots[std::size_t(2 * r + 1)] != slots[1])
+            return false;
+    }
+    return true;
 }
 
 int Trainer::stepsPerEpoch() const {
@@ -167,11 +213,15 @@ EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& ba
         step(permutation_.data() + first, rows);
         rowsSinceLog += rows;
         rowsSeen += rows;
-        if (batchLoss && interval > 0 && (s + 1) % interval == 0) {
+        // With several ranks this is a collective, so it must not depend on whether this rank
+        // has a callback (only rank 0 reports).
+        if ((batchLoss || world > 1) && interval > 0 && (s + 1) % interval == 0) {
             // The only device-to-host read inside the epoch: every `interval` steps.
             double host[2];
             stats_.download(host, 2);
-            batchLoss(globalStep_, (host[0] - lastLoss) / double(rowsSinceLog));
+            double sums[2] = {host[0] - lastLoss, double(rowsSinceLog)};
+            sumAcrossRanks(sums, 2);
+            if (batchLoss) batchLoss(globalStep_, sums[0] / sums[1]);
             lastLoss = host[0];
             rowsSinceLog = 0;
         }
@@ -180,16 +230,21 @@ EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& ba
     double host[2];
     stats_.download(host, 2);
     backend_.synchronize();
+    // Every rank's loss sum, correct count and images: the global epoch.
+    double sums[3] = {host[0], host[1], double(rowsSeen)};
+    sumAcrossRanks(sums, 3);
     EpochStats e;
     e.epoch = epoch_;
     e.seconds = now() - start;
-    // This rank's images (all of them with one process); throughput counts every rank's.
-    e.loss = host[0] / double(rowsSeen);
-    e.trainAccuracy = host[1] / double(rowsSeen);
-    e.imagesPerSecond = double(rowsSeen) * world / e.seconds;
+    e.images = long(sums[2]);
+    e.loss = sums[0] / sums[2];
+    e.trainAccuracy = sums[1] / sums[2];
+    e.imagesPerSecond = sums[2] / e.seconds;
     return e;
 }
 
+// Every rank holds the same weights and the whole test set, so any rank (labbench-train asks
+// rank 0 alone) evaluates the full test set without communication.
 Evaluation Trainer::evaluateTest() {
     return evaluate(backend_, model_, testImages_.data(), testLabels_.data(), testCount_);
 }

@@ -2,6 +2,14 @@
 // One training run over a Dataset on a Backend: the epoch loop (shuffle, gather, forward, loss,
 // backward, all-reduce, optimizer) and the test-set evaluation. Everything the step loop
 // touches is allocated in the constructor; the loop itself allocates nothing.
+//
+// Data parallel (backend worldSize() > 1): every rank holds the whole dataset and the same seed,
+// so every rank draws the same shuffled order; global batch s is `world` consecutive slices of
+// it and rank r trains on slice r, with the gradients summed by the backend's all-reduce and
+// scaled by the global batch. A run of N ranks with --batchsize B is therefore the one-process
+// run with batch N*B up to summation order. Rank 0's initial weights are broadcast, so the
+// replicas start, and stay, bit-identical. Epoch statistics are summed across ranks: every rank
+// gets the global values (rank 0 reports them).
 
 #include "train/Backend.h"
 #include "train/Dataset.h"
@@ -26,8 +34,9 @@ struct TrainConfig {
 
 struct EpochStats {
     int epoch = 0;             // 1-based
-    double loss = 0;           // mean training loss over the epoch
+    double loss = 0;           // mean training loss over the epoch, all ranks
     double trainAccuracy = 0;  // fraction of training images classified right while training
+    long images = 0;           // training images of this epoch, all ranks
     double seconds = 0;        // training time, evaluation excluded
     double imagesPerSecond = 0;
 };
@@ -49,7 +58,7 @@ public:
     // The dataset is copied to the backend once here.
     Trainer(Backend& backend, const Dataset& data, TrainConfig config);
 
-    // Called every `interval` steps with (global step, mean loss of those steps).
+    // Called every `interval` steps with (global step, mean loss of those steps over all ranks).
     using BatchLossFn = std::function<void(long step, double loss)>;
     // Called after each step with (step in epoch, steps per epoch), for progress bars.
     using ProgressFn = std::function<void(int step, int steps)>;
@@ -59,8 +68,12 @@ public:
     Evaluation evaluateTest();
 
     int stepsPerEpoch() const;
+    // Data parallel: whether every rank holds the same parameters now (a collective: every rank
+    // must call it). Compares a 48-bit hash of each rank's parameter bytes. True alone.
+    bool replicasAgree();
     long globalStep() const { return globalStep_; }
     Mlp& model() { return model_; }
+    Backend& backend() { return backend_; }
     std::vector<float> parameters() const { return model_.downloadParameters(); }
 
 private:
@@ -68,6 +81,8 @@ private:
     // The operations of one step (recorded instead when the backend is capturing a graph).
     void issueStep(const std::int32_t* idx, int rows, const OptimizerStep& opt);
     OptimizerStep optimizerStepAt(long t) const; // hyper-parameters of step t (from 1)
+    // values(n) summed across the ranks (through the backend's all-reduce); no-op alone.
+    void sumAcrossRanks(double* values, int n);
 
     Backend& backend_;
     TrainConfig config_;
@@ -80,6 +95,7 @@ private:
     DeviceBuffer<std::int32_t> batchLabels_;    // (B)
     DeviceBuffer<float> state1_, state2_;       // optimizer state, like the parameters
     DeviceBuffer<double> stats_;                // (2) loss sum, correct count this epoch
+    DeviceBuffer<float> reduce_;                // (max(4, world)) host values to all-reduce
     std::vector<std::int32_t> hostPermutation_;
     std::uint64_t shuffleState_;
     long globalStep_ = 0;

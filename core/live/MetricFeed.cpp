@@ -38,12 +38,31 @@ MetricFeed::MetricFeed(QString storePath, QStringList runIds, QObject* parent)
 
 MetricFeed::~MetricFeed() { thread_.stop(); }
 
+QStringList MetricFeed::runIds() const {
+    std::lock_guard lock(runIdsMutex_);
+    return runIds_;
+}
+
+void MetricFeed::setRunIds(const QStringList& runIds) {
+    {
+        std::lock_guard lock(runIdsMutex_);
+        if (runIds_ == runIds)
+            return;
+        runIds_ = runIds;
+    }
+    runsChanged_ = true;
+    thread_.wake();
+}
+
 void MetricFeed::start(int intervalMs) {
     thread_.start([this] { poll(); }, std::chrono::milliseconds(intervalMs));
 }
 
 void MetricFeed::poll() {
     State& st = *state_;
+    if (runsChanged_.exchange(false))
+        st.pending = true; // new runs: read even though the store did not change
+    const QStringList runIds = this->runIds();
     try {
         if (!st.store)
             st.store = std::make_unique<Store>(storePath_);
@@ -58,8 +77,10 @@ void MetricFeed::poll() {
             bool changed = false;
             MetricStreamReader reader(st.store->database());
             std::vector<MetricPoint> points;
-            for (const QString& runId : runIds_) {
+            for (const QString& runId : runIds) {
                 for (const MetricSeriesInfo& info : reader.seriesOf(runId)) {
+                    if (!metricNames_.isEmpty() && !metricNames_.contains(info.name))
+                        continue;
                     std::int64_t have = 0;
                     {
                         std::lock_guard lock(buffers_->mutex);

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,7 +47,12 @@ public:
     ~MetricFeed() override;
 
     const std::shared_ptr<MetricBuffers>& buffers() const { return buffers_; }
-    const QStringList& runIds() const { return runIds_; }
+    QStringList runIds() const;
+    // Follows these runs from the next poll on (a sweep's children appear while it runs); the
+    // buffers of runs already read stay.
+    void setRunIds(const QStringList& runIds);
+    // Reads only these metrics (empty: all); set before start().
+    void setMetricNames(const QStringList& names) { metricNames_ = names; }
     // Starts polling every `intervalMs` (the first read at once).
     void start(int intervalMs = 250);
     void stop() { thread_.stop(); }
@@ -61,13 +67,16 @@ signals:
 private:
     void poll();
     QString storePath_;
+    mutable std::mutex runIdsMutex_;
     QStringList runIds_;
+    QStringList metricNames_;
     std::shared_ptr<MetricBuffers> buffers_ = std::make_shared<MetricBuffers>();
     std::int64_t batchLimit_ = 500000;
     PollThread thread_;
     // Owned by the thread.
     struct State;
     std::unique_ptr<State> state_;
+    std::atomic<bool> runsChanged_{false}; // setRunIds asks the thread for a full read
 };
 
 } // namespace lb

@@ -4,48 +4,39 @@
 
 #include "compute/ComputeTarget.h"
 #include "compute/LocalTarget.h"
+#include "compute/TargetAdmin.h"
+#include "compute/TargetSettings.h"
 #include "store/Store.h"
 #include "util/Error.h"
 #include "workspace/Workspace.h"
-
-#include <QRegularExpression>
 
 namespace lb::cli {
 
 namespace {
 
-void checkTargetName(const QString& name) {
-    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"));
-    if (!valid.match(name).hasMatch())
-        throw UsageError(QStringLiteral("'%1' is not a valid compute target name: use 1-64 letters, "
-                                        "digits, '-', '_' or '.', starting with a letter or digit.")
-                             .arg(name));
-}
-
 int createLocal(Invocation& inv) {
     const QString name = inv.positional(0);
-    checkTargetName(name);
-    LocalTargetConfig config;
-    if (auto gpus = inv.value(QStringLiteral("gpus")))
-        config.gpus = parseGpuList(*gpus);
-    config.maxConcurrentRuns = config.gpus.isEmpty() ? 1 : static_cast<int>(config.gpus.size());
-    if (auto n = inv.intValue(QStringLiteral("max-concurrent"))) {
-        if (*n < 1 || *n > 10000)
-            throw UsageError(QStringLiteral("--max-concurrent needs a number from 1 to 10000."));
-        config.maxConcurrentRuns = static_cast<int>(*n);
-    }
-    config.python = inv.valueOr(QStringLiteral("python"), QString());
+    checkComputeTargetName(name);
+    TargetFields fields;
+    for (const QString& field : targetFieldNames(QStringLiteral("local")))
+        fields.insert(field, inv.valueOr(field, QString()));
+    fields.insert(QStringLiteral("name"), name);
+    const TargetDraft draft = draftComputeTarget(QStringLiteral("local"), fields);
+    throwFirstProblem(draft.problems);
     Workspace& ws = inv.workspace();
-    const ComputeTargetRecord record = LocalTarget::makeRecord(name, config);
-    ws.store().computeTargets().add(record);
+    createComputeTarget(ws, draft.record);
     const auto target = openComputeTarget(ws, name);
-    if (inv.flag(QStringLiteral("json")))
+    if (inv.flag(QStringLiteral("json"))) {
         printJson(inv.out, target->describe());
-    else
-        inv.out << "Created local compute target '" << name << "' (max " << config.maxConcurrentRuns
-                << " concurrent runs" << (config.gpus.isEmpty() ? QString() : QStringLiteral(", GPUs %1")
-                                                                     .arg(QString::fromStdString(config.toJson()["gpus"].dump())))
-                << ")\n";
+        return 0;
+    }
+    const LocalTargetConfig& config = static_cast<const LocalTarget&>(*target).config();
+    inv.out << "Created local compute target '" << name << "' (max " << config.maxConcurrentRuns
+            << " concurrent runs"
+            << (config.gpus.isEmpty() ? QString()
+                                      : QStringLiteral(", GPUs %1")
+                                            .arg(QString::fromStdString(config.toJson()["gpus"].dump())))
+            << ")\n";
     return 0;
 }
 

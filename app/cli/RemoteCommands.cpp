@@ -4,50 +4,19 @@
 #include "JsonOutput.h"
 
 #include "compute/ComputeTarget.h"
+#include "compute/TargetAdmin.h"
+#include "compute/TargetSettings.h"
 #include "compute/slurm/SlurmTarget.h"
 #include "compute/ssh/SshTarget.h"
 #include "store/Store.h"
 #include "util/Error.h"
 #include "workspace/Workspace.h"
 
-#include <QDir>
-#include <QRegularExpression>
-
 #include <unistd.h>
 
 namespace lb::cli {
 
 namespace {
-
-void checkTargetName(const QString& name) {
-    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"));
-    if (!valid.match(name).hasMatch())
-        throw UsageError(QStringLiteral("'%1' is not a valid compute target name: use 1-64 letters, "
-                                        "digits, '-', '_' or '.', starting with a letter or digit.")
-                             .arg(name));
-}
-
-QString absoluteFile(const QString& path) { return path.isEmpty() ? path : QDir(path).absolutePath(); }
-
-SshEndpoint endpointFrom(Invocation& inv) {
-    SshEndpoint e;
-    e.host = inv.valueOr(QStringLiteral("host"), QString());
-    if (auto port = inv.intValue(QStringLiteral("port")))
-        e.port = static_cast<int>(*port);
-    e.user = inv.valueOr(QStringLiteral("user"), QString());
-    e.identity = absoluteFile(inv.valueOr(QStringLiteral("identity"), QString()));
-    e.knownHosts = absoluteFile(inv.valueOr(QStringLiteral("known-hosts"), QString()));
-    e.hostKeyPolicy = inv.valueOr(QStringLiteral("host-key-policy"), QStringLiteral("strict"));
-    return e;
-}
-
-QString requireRemoteDir(Invocation& inv) {
-    const auto dir = inv.value(QStringLiteral("remote-dir"));
-    if (!dir)
-        throw UsageError(QStringLiteral("A remote target needs --remote-dir DIR: the folder on the target "
-                                        "where runs are kept."));
-    return *dir;
-}
 
 int printCreated(Invocation& inv, const QString& name) {
     const auto target = openComputeTarget(inv.workspace(), name);
@@ -59,42 +28,26 @@ int printCreated(Invocation& inv, const QString& name) {
     return 0;
 }
 
-int createSsh(Invocation& inv) {
+// `compute create ssh|slurm`: the options are the fields core/compute/TargetSettings checks.
+int createRemote(Invocation& inv, const QString& kind) {
     const QString name = inv.positional(0);
-    checkTargetName(name);
-    SshTargetConfig config;
-    config.endpoint = endpointFrom(inv);
-    config.remoteDir = requireRemoteDir(inv);
-    config.python = inv.valueOr(QStringLiteral("python"), QString());
-    inv.workspace().store().computeTargets().add(SshTarget::makeRecord(name, config));
+    checkComputeTargetName(name);
+    TargetFields fields;
+    for (const QString& field : targetFieldNames(kind))
+        fields.insert(field, inv.valueOr(field, QString()));
+    fields.insert(QStringLiteral("name"), name);
+    const TargetDraft draft = draftComputeTarget(kind, fields);
+    throwFirstProblem(draft.problems);
+    createComputeTarget(inv.workspace(), draft.record);
     return printCreated(inv, name);
 }
 
-int createSlurm(Invocation& inv) {
-    const QString name = inv.positional(0);
-    checkTargetName(name);
-    SlurmTargetConfig config;
-    config.endpoint = endpointFrom(inv);
-    config.remoteDir = requireRemoteDir(inv);
-    config.python = inv.valueOr(QStringLiteral("python"), QString());
-    config.partition = inv.valueOr(QStringLiteral("partition"), QString());
-    config.account = inv.valueOr(QStringLiteral("account"), QString());
-    if (auto t = inv.intValue(QStringLiteral("time-limit")))
-        config.timeLimitMinutes = static_cast<int>(*t);
-    if (auto g = inv.intValue(QStringLiteral("gpus-per-node")))
-        config.gpusPerNode = static_cast<int>(*g);
-    inv.workspace().store().computeTargets().add(SlurmTarget::makeRecord(name, config));
-    return printCreated(inv, name);
-}
+int createSsh(Invocation& inv) { return createRemote(inv, QStringLiteral("ssh")); }
+int createSlurm(Invocation& inv) { return createRemote(inv, QStringLiteral("slurm")); }
 
 int testTarget(Invocation& inv) {
     const auto target = openComputeTarget(inv.workspace(), inv.positional(0));
-    const auto* remote = dynamic_cast<const RemoteTarget*>(target.get());
-    QStringList found;
-    if (remote)
-        found = remote->selfTest();
-    else
-        found << QStringLiteral("'%1' runs on this machine; nothing to connect to").arg(target->name());
+    const QStringList found = testComputeTarget(*target);
     if (inv.flag(QStringLiteral("json"))) {
         Json j = Json::array();
         for (const QString& line : found)
@@ -109,21 +62,8 @@ int testTarget(Invocation& inv) {
 }
 
 int removeTarget(Invocation& inv) {
-    Workspace& ws = inv.workspace();
     const QString name = inv.positional(0);
-    openComputeTarget(ws, name); // a clear error for an unknown name
-    if (name == ws.config().defaultComputeTarget)
-        throw Error(QStringLiteral("'%1' is the workspace's default compute target; pick another default "
-                                   "before removing it.")
-                        .arg(name));
-    const auto active = ws.store().runs().listByStatus(
-        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name);
-    for (const RunRecord& r : active)
-        if (r.computeTarget == name)
-            throw Error(QStringLiteral("Compute target '%1' still has run %2 (%3); cancel it or wait for it "
-                                       "before removing the target.")
-                            .arg(name, r.id, toString(r.status)));
-    ws.store().computeTargets().remove(name);
+    removeComputeTarget(inv.workspace(), name);
     inv.out << "Removed compute target '" << name << "'\n";
     return 0;
 }

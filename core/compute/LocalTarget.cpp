@@ -1,5 +1,6 @@
 #include "compute/LocalTarget.h"
 
+#include "compute/launch/DistributedLaunch.h"
 #include "estimator/Estimator.h"
 #include "runs/RunFinish.h"
 #include "runs/RunFolder.h"
@@ -12,6 +13,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
+#include <QStandardPaths>
 
 #include <fcntl.h>
 #include <map>
@@ -95,7 +97,24 @@ Json LocalTargetConfig::toJson() const {
 LocalTarget::LocalTarget(ComputeTargetRecord record)
     : ComputeTarget(std::move(record)), config_(LocalTargetConfig::parse(this->record().config, name())) {}
 
+FieldProblems LocalTargetConfig::problems() const {
+    FieldProblems out;
+    if (maxConcurrentRuns < 1 || maxConcurrentRuns > 10000)
+        out.append({QStringLiteral("max-concurrent"),
+                    QStringLiteral("The number of concurrent runs must be from 1 to 10000; more runs "
+                                   "wait in the target's queue.")});
+    for (int g : gpus) {
+        if (g < 0) {
+            out.append({QStringLiteral("gpus"),
+                        QStringLiteral("GPU numbers are 0 or more; give them like 0,1.")});
+            break;
+        }
+    }
+    return out;
+}
+
 ComputeTargetRecord LocalTarget::makeRecord(const QString& name, const LocalTargetConfig& config) {
+    throwFirstProblem(config.problems());
     return {name, QStringLiteral("local"), fromStd(config.toJson().dump()), {}};
 }
 
@@ -116,10 +135,23 @@ void LocalTarget::checkCanRun(const Estimator& e) const {
                                    "use node_count 1 or a Slurm target.")
                         .arg(e.nodeCount)
                         .arg(name()));
-    if (e.processCountPerNode > 1)
-        throw Error(QStringLiteral("process_count_per_node %1 is not supported on local targets yet "
-                                   "(multi-process launch comes with distributed launch); use 1.")
-                        .arg(e.processCountPerNode));
+    if (!isDistributed(e))
+        return;
+    // Several processes on this machine, started by Open MPI's mpirun (RunLaunch.cpp).
+    if (QStandardPaths::findExecutable(QStringLiteral("mpirun")).isEmpty())
+        throw Error(QStringLiteral("The %1 backend starts its %2 processes with mpirun, which is not "
+                                   "on this machine's PATH; install Open MPI (openmpi-bin) or run one "
+                                   "process.")
+                        .arg(e.distributedBackend)
+                        .arg(taskCount(e)));
+    if (!e.customDockerImage.isEmpty())
+        throw Error(QStringLiteral("custom_docker_image cannot be combined with a %1 backend on local "
+                                   "targets; drop one of them or use a Slurm target.")
+                        .arg(e.distributedBackend));
+    if (e.useGpu && taskCount(e) > 1)
+        throw Error(QStringLiteral("A local run gets one GPU, which %1 processes cannot share; use one "
+                                   "process per GPU on a Slurm target or drop --gpu.")
+                        .arg(taskCount(e)));
 }
 
 QList<RunRecord> LocalTarget::dispatch(Workspace& ws) {

@@ -4,6 +4,7 @@
 // for GPU runs, with CUDA_VISIBLE_DEVICES naming the GPU it holds.
 
 #include "compute/ComputeTarget.h"
+#include "util/FieldProblem.h"
 
 #include <QList>
 
@@ -18,6 +19,8 @@ struct LocalTargetConfig {
     // Throws lb::Error naming the target and the field when the stored config is wrong.
     static LocalTargetConfig parse(const QString& json, const QString& targetName);
     Json toJson() const;
+    // Each wrong field: "max-concurrent" outside 1-10000, "gpus" with a negative number.
+    FieldProblems problems() const;
 };
 
 class LocalTarget : public ComputeTarget {
@@ -32,7 +35,7 @@ public:
     bool reconcile(Workspace& workspace, const RunRecord& run) override;
     Json describe() const override;
 
-    // A record for `labbench compute create local`.
+    // A record for `labbench compute create local`; throws lb::UsageError for a wrong config.
     static ComputeTargetRecord makeRecord(const QString& name, const LocalTargetConfig& config);
 
 private:

@@ -14,30 +14,35 @@ QString SshEndpoint::display() const {
     return QStringLiteral("%1:%2").arg(destination()).arg(port);
 }
 
-void SshEndpoint::validate() const {
+FieldProblems SshEndpoint::problems() const {
+    FieldProblems out;
     if (isLocal())
-        return;
+        return out;
+    auto add = [&](const char* field, const QString& message) {
+        out.append({QString::fromLatin1(field), message});
+    };
     if (host.startsWith(QLatin1Char('-')) || host.contains(QLatin1Char(' ')) || host.contains(QLatin1Char('@')))
-        throw UsageError(QStringLiteral("'%1' is not a host name; give a name or address like "
-                                        "login.example.org (and the user with --user).")
-                             .arg(host));
+        add("host", QStringLiteral("'%1' is not a host name; give a name or address like "
+                                   "login.example.org (and the user separately).")
+                        .arg(host));
     if (user.startsWith(QLatin1Char('-')) || user.contains(QLatin1Char('@')) || user.contains(QLatin1Char(' ')))
-        throw UsageError(QStringLiteral("'%1' is not a user name; give the remote account's name with --user.")
-                             .arg(user));
+        add("user", QStringLiteral("'%1' is not a user name; give the remote account's name (--user).")
+                        .arg(user));
     if (port < 1 || port > 65535)
-        throw UsageError(QStringLiteral("The port %1 is outside 1-65535; give the port sshd listens on "
-                                        "with --port.")
-                             .arg(port));
+        add("port", QStringLiteral("The port %1 is outside 1-65535; give the port sshd listens on "
+                                   "(--port).")
+                        .arg(port));
     if (hostKeyPolicy != QLatin1String("strict") && hostKeyPolicy != QLatin1String("accept-new"))
-        throw UsageError(QStringLiteral("The host-key policy '%1' is unknown; use strict or accept-new.")
-                             .arg(hostKeyPolicy));
+        add("host-key-policy", QStringLiteral("The host-key policy '%1' is unknown; use strict or accept-new.")
+                                   .arg(hostKeyPolicy));
     if (!identity.isEmpty() && !QFileInfo(identity).isFile())
-        throw UsageError(QStringLiteral("The key file %1 does not exist; give the private key with --identity.")
-                             .arg(identity));
+        add("identity", QStringLiteral("The key file %1 does not exist; give the private key file (--identity).")
+                            .arg(identity));
     if (!knownHosts.isEmpty() && hostKeyPolicy == QLatin1String("strict") && !QFileInfo(knownHosts).isFile())
-        throw UsageError(QStringLiteral("The known_hosts file %1 does not exist; create it (ssh-keyscan) "
-                                        "or use --host-key-policy accept-new.")
-                             .arg(knownHosts));
+        add("known-hosts", QStringLiteral("The known_hosts file %1 does not exist; create it (ssh-keyscan) "
+                                          "or use the host-key policy accept-new.")
+                               .arg(knownHosts));
+    return out;
 }
 
 Json SshEndpoint::toJson() const {

@@ -2,6 +2,7 @@
 // Where and how to reach a remote machine over SSH: host, port, user, key, known_hosts and the
 // host-key policy. Keys only; no password is ever asked for or stored.
 
+#include "util/FieldProblem.h"
 #include "util/Json.h"
 
 #include <QString>
@@ -22,9 +23,12 @@ struct SshEndpoint {
     // "user@host:port" for messages.
     QString display() const;
 
-    // Throws lb::UsageError naming the field: a host starting with '-' (it would read as an ssh
-    // option), a port outside 1-65535, an unknown policy, a missing key or known_hosts file.
-    void validate() const;
+    // Each wrong field with its reason (fields "host", "user", "port", "host-key-policy",
+    // "identity", "known-hosts"): a host starting with '-' (it would read as an ssh option), a
+    // port outside 1-65535, an unknown policy, a missing key or known_hosts file.
+    FieldProblems problems() const;
+    // Throws lb::UsageError with the first of problems().
+    void validate() const { throwFirstProblem(problems()); }
 
     // The "ssh" object of a target's settings; fromJson ignores a missing object (local).
     Json toJson() const;

@@ -149,15 +149,29 @@ Json SlurmTargetConfig::toJson() const {
     return j;
 }
 
-void SlurmTargetConfig::validate() const {
-    endpoint.validate();
-    checkRemoteDir(remoteDir);
+FieldProblems SlurmTargetConfig::problems() const {
+    FieldProblems out = endpoint.problems();
+    if (const auto p = remoteDirProblem(remoteDir))
+        out.append(*p);
     static const QRegularExpression word(QStringLiteral("^[A-Za-z0-9_.,-]*$"));
-    if (!word.match(partition).hasMatch() || !word.match(account).hasMatch())
-        throw UsageError(QStringLiteral("Partition and account names are letters, digits, '_', '.', ',' and "
-                                        "'-'; check --partition and --account."));
-    if (timeLimitMinutes < 0 || gpusPerNode < 0)
-        throw UsageError(QStringLiteral("--time-limit and --gpus-per-node must not be negative."));
+    if (!word.match(partition).hasMatch())
+        out.append({QStringLiteral("partition"),
+                    QStringLiteral("The partition '%1' is not a Slurm name; use letters, digits, '_', '.', "
+                                   "',' and '-'.")
+                        .arg(partition)});
+    if (!word.match(account).hasMatch())
+        out.append({QStringLiteral("account"),
+                    QStringLiteral("The account '%1' is not a Slurm name; use letters, digits, '_', '.', "
+                                   "',' and '-'.")
+                        .arg(account)});
+    if (timeLimitMinutes < 0)
+        out.append({QStringLiteral("time-limit"),
+                    QStringLiteral("The time limit must not be negative; give minutes, or 0 for the "
+                                   "partition's limit.")});
+    if (gpusPerNode < 0)
+        out.append({QStringLiteral("gpus-per-node"),
+                    QStringLiteral("GPUs per node must not be negative; give 0 or more.")});
+    return out;
 }
 
 SlurmTarget::SlurmTarget(ComputeTargetRecord record)

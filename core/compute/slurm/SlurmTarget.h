@@ -5,6 +5,7 @@
 // scancel. Ranks are started by srun inside the job.
 
 #include "compute/ssh/RemoteTarget.h"
+#include "util/FieldProblem.h"
 
 namespace lb {
 
@@ -19,7 +20,11 @@ struct SlurmTargetConfig {
 
     static SlurmTargetConfig parse(const QString& json, const QString& targetName);
     Json toJson() const;
-    void validate() const;
+    // Each wrong field: the endpoint's checks (when a host is given), an absolute remote_dir,
+    // partition and account names, limits that are not negative.
+    FieldProblems problems() const;
+    // Throws lb::UsageError with the first of problems().
+    void validate() const { throwFirstProblem(problems()); }
 };
 
 class SlurmTarget : public RemoteTarget {

@@ -64,12 +64,23 @@ private:
 
 } // namespace
 
-void checkRemoteDir(const QString& dir) {
-    if (dir.isEmpty() || !dir.startsWith(QLatin1Char('/')) || dir.contains(QChar(0)) ||
+std::optional<FieldProblem> remoteDirProblem(const QString& dir) {
+    if (dir.isEmpty())
+        return FieldProblem{QStringLiteral("remote-dir"),
+                            QStringLiteral("A remote target needs a remote folder where runs are kept; "
+                                           "give an absolute path like /scratch/labbench (--remote-dir).")};
+    if (!dir.startsWith(QLatin1Char('/')) || dir.contains(QChar(0)) ||
         dir.split(QLatin1Char('/')).contains(QStringLiteral("..")))
-        throw UsageError(QStringLiteral("The remote folder '%1' must be an absolute path without '..'; "
-                                        "give one like --remote-dir /scratch/labbench.")
-                             .arg(dir));
+        return FieldProblem{QStringLiteral("remote-dir"),
+                            QStringLiteral("The remote folder '%1' must be an absolute path without '..'; "
+                                           "give one like /scratch/labbench (--remote-dir).")
+                                .arg(dir)};
+    return std::nullopt;
+}
+
+void checkRemoteDir(const QString& dir) {
+    if (const auto p = remoteDirProblem(dir))
+        throw UsageError(p->message);
 }
 
 SshTargetConfig SshTargetConfig::parse(const QString& json, const QString& targetName) {
@@ -94,11 +105,15 @@ Json SshTargetConfig::toJson() const {
     return j;
 }
 
-void SshTargetConfig::validate() const {
+FieldProblems SshTargetConfig::problems() const {
+    FieldProblems out;
     if (endpoint.host.isEmpty())
-        throw UsageError(QStringLiteral("An SSH target needs a host; give it with --host."));
-    endpoint.validate();
-    checkRemoteDir(remoteDir);
+        out.append({QStringLiteral("host"),
+                    QStringLiteral("An SSH target needs a host; give its name or address (--host).")});
+    out += endpoint.problems();
+    if (const auto p = remoteDirProblem(remoteDir))
+        out.append(*p);
+    return out;
 }
 
 SshTarget::SshTarget(ComputeTargetRecord record)

@@ -5,6 +5,7 @@
 // Every queued run starts at once (the machine's own scheduler shares it).
 
 #include "compute/ssh/RemoteTarget.h"
+#include "util/FieldProblem.h"
 
 namespace lb {
 
@@ -17,8 +18,10 @@ struct SshTargetConfig {
     // Throws lb::Error naming the target and the field.
     static SshTargetConfig parse(const QString& json, const QString& targetName);
     Json toJson() const;
-    // Throws lb::UsageError: the endpoint's checks, and an absolute remote_dir.
-    void validate() const;
+    // Each wrong field: a host is required, the endpoint's checks, an absolute remote_dir.
+    FieldProblems problems() const;
+    // Throws lb::UsageError with the first of problems().
+    void validate() const { throwFirstProblem(problems()); }
 };
 
 class SshTarget : public RemoteTarget {
@@ -41,7 +44,9 @@ private:
     SshTargetConfig config_;
 };
 
-// The remote_dir rule shared by SSH and Slurm targets: absolute, no NUL, no "..".
+// The remote_dir rule shared by SSH and Slurm targets: absolute, no NUL, no "..". The problem
+// (field "remote-dir") when it is broken; checkRemoteDir throws it as lb::UsageError.
+std::optional<FieldProblem> remoteDirProblem(const QString& dir);
 void checkRemoteDir(const QString& dir);
 
 } // namespace lb

@@ -102,6 +102,18 @@ Estimator estimatorFrom(Invocation& inv) {
         e.processCountPerNode = static_cast<int>(*v);
     if (auto v = inv.value(opt("backend")))
         e.distributedBackend = *v;
+    // The parameter_server shape; the estimator's validation checks it against the backend.
+    if (auto v = inv.intValue(opt("worker-count"))) {
+        if (*v < 1 || *v > 4096)
+            throw UsageError(QStringLiteral("--worker-count needs a number of workers from 1 to 4096."));
+        e.workerCount = static_cast<int>(*v);
+    }
+    if (auto v = inv.intValue(opt("parameter-server-count"))) {
+        if (*v < 1 || *v > 4096)
+            throw UsageError(QStringLiteral("--parameter-server-count needs a number of parameter "
+                                            "servers from 1 to 4096."));
+        e.parameterServerCount = static_cast<int>(*v);
+    }
     for (const QString& kv : inv.values(opt("env"))) {
         const qsizetype eq = kv.indexOf(QLatin1Char('='));
         if (eq <= 0)
@@ -272,6 +284,8 @@ void registerRunCommands(CommandLine& cli) {
               valueOption("nodes", "N", "node count"),
               valueOption("processes-per-node", "M", "processes per node"),
               valueOption("backend", "B", "none, mpi, pytorch or parameter_server"),
+              valueOption("worker-count", "W", "parameter_server: worker tasks"),
+              valueOption("parameter-server-count", "P", "parameter_server: parameter-server tasks"),
               valueOption("env", "K=V", "an environment variable for the script", true),
               valueOption("python", "EXE", "the interpreter for .py scripts (default: python3)"),
               valueOption("max-duration", "S", "stop the run after S seconds"),

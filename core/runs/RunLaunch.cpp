@@ -1,5 +1,6 @@
 #include "runs/RunLaunch.h"
 
+#include "compute/launch/DistributedLaunch.h"
 #include "estimator/Estimator.h"
 #include "runs/RunFolder.h"
 #include "util/Error.h"
@@ -11,6 +12,10 @@ namespace lb {
 
 QString pythonHelperDir(const QString& binDir) {
     return QDir::cleanPath(binDir + QStringLiteral("/../share/labbench/python"));
+}
+
+QString remoteHelperPath(const QString& binDir) {
+    return QDir::cleanPath(binDir + QStringLiteral("/../share/labbench/remote/labbench-remote.sh"));
 }
 
 SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchContext& context,
@@ -54,6 +59,9 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
         setEnvironmentVariable(env, QStringLiteral("CUDA_VISIBLE_DEVICES"), QString()); // CPU run: hands off the GPUs
     for (auto it = prepared.variables.begin(); it != prepared.variables.end(); ++it)
         setEnvironmentVariable(env, it.key(), it.value());
+    const auto launchEnv = distributedEnvironment(e);
+    for (auto it = launchEnv.begin(); it != launchEnv.end(); ++it)
+        setEnvironmentVariable(env, it.key(), it.value());
     for (auto it = e.environmentVariables.begin(); it != e.environmentVariables.end(); ++it)
         setEnvironmentVariable(env, it.key(), it.value());
     // Last, so that nothing overrides what the helpers rely on.
@@ -62,6 +70,16 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_METRICS_FILE"), folder.metricsFile());
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_EXPERIMENT"), context.experiment);
     spec.environment = env;
+    if (isDistributed(e)) {
+        // Several processes on this machine: mpirun starts them, each through the same
+        // rank-exec helper as on SSH targets (rank variables, "[rank N] " prefixes, metrics of
+        // rank 0). LocalTarget::checkCanRun refused containers and GPUs for these runs.
+        const QStringList prefix = distributedPrefix(
+            e, Launcher::Mpirun, {remoteHelperPath(context.binDir), folder.dir(), basePortFor(context.runId)});
+        spec.arguments = prefix.mid(1) + QStringList{spec.program} + spec.arguments;
+        spec.program = prefix.first();
+        return spec;
+    }
     if (prepared.container) {
         // custom_docker_image: the same command inside the image, with the run folder and the
         // helper mounted at their own paths, and every variable set above passed by name.

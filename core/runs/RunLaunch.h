@@ -1,7 +1,8 @@
 #pragma once
 // How a run's script is started: the program and argv, the working directory (the snapshot),
 // and the environment (LABBENCH_*, PYTHONPATH with the helper package, the estimator's
-// variables, CUDA_VISIBLE_DEVICES).
+// variables, CUDA_VISIBLE_DEVICES). A distributed run becomes `mpirun -np N sh
+// labbench-remote.sh rank-exec ... -- PROGRAM ARGS` (compute/launch/DistributedLaunch.h).
 
 #include "runs/EnvironmentStep.h"
 #include "runs/Spawn.h"
@@ -24,6 +25,10 @@ struct LaunchContext {
 // Throws lb::Error when the entry script cannot be run (not .py and not executable).
 SpawnSpec buildLaunch(const Estimator& estimator, const RunFolder& folder, const LaunchContext& context,
                       const PreparedEnvironment& prepared);
+
+// <binDir>/../share/labbench/remote/labbench-remote.sh: its rank-exec starts each rank of a
+// distributed run on this machine, as on SSH targets.
+QString remoteHelperPath(const QString& binDir);
 
 // <binDir>/../share/labbench/python: the labbench and azureml.core.run helper packages.
 QString pythonHelperDir(const QString& binDir);

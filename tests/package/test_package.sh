@@ -16,6 +16,8 @@ info="$(dpkg-deb -I "$deb")"
 grep -q "Depends:.*libqt6widgets6" <<<"$info" || fail "Depends lacks the Qt runtime: $info"
 grep -q "Depends:.*libsqlite3-0" <<<"$info" || fail "Depends lacks SQLite"
 ! grep -qi "cuda\|cudnn\|nccl" <<<"$(grep Depends <<<"$info")" || fail "CUDA must not be a dependency"
+# labbench-train loads MPI (through its plugin) only for jobs of several ranks: not a Depends.
+! grep -qi "openmpi\|mpich" <<<"$(grep Depends <<<"$info")" || fail "MPI must not be a dependency"
 
 contents="$(dpkg-deb -c "$deb")"
 for path in ./usr/bin/labbench ./usr/bin/labbench-train ./usr/bin/labbench-supervisor \
@@ -28,6 +30,10 @@ for path in ./usr/bin/labbench ./usr/bin/labbench-train ./usr/bin/labbench-super
             ./usr/share/labbench/python/azureml/core/run.py; do
   grep -q " $path\$" <<<"$contents" || fail "the package lacks $path"
 done
+
+if [[ -f "$build/lib/labbench/liblabbench-train-mpi.so" ]]; then
+  grep -q " ./usr/lib/labbench/liblabbench-train-mpi.so\$" <<<"$contents" || fail "the package lacks the MPI plugin"
+fi
 
 root="$scratch/root"
 dpkg -x "$deb" "$root"

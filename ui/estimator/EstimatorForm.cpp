@@ -226,6 +226,7 @@ void EstimatorForm::build() {
 
     // Footer: the reason the estimator is invalid, and the actions.
     auto* footer = new QWidget;
+    footer_ = footer;
     footer->setAutoFillBackground(true);
     auto* fl = new QHBoxLayout(footer);
     fl->setContentsMargins(16, 8, 16, 10);
@@ -235,6 +236,10 @@ void EstimatorForm::build() {
     fl->addWidget(errorLabel_, 1);
     auto* load = new QPushButton(tr("Load JSON…"));
     auto* save = new QPushButton(tr("Save as JSON…"));
+    auto* sweep = new QPushButton(tr("Sweep…"));
+    sweep->setObjectName(QStringLiteral("sweepEstimator"));
+    sweep->setToolTip(tr("Tune this estimator's hyperparameters with a sweep"));
+    fl->addWidget(sweep);
     submit_ = new QPushButton(tr("Submit"));
     submit_->setObjectName(QStringLiteral("primary"));
     submit_->setDefault(true);
@@ -299,6 +304,7 @@ void EstimatorForm::build() {
     connect(env_, &QTableWidget::itemChanged, this, &EstimatorForm::scheduleValidation);
     connect(params_, &ScriptParamsTable::changed, this, &EstimatorForm::scheduleValidation);
     connect(submit_, &QPushButton::clicked, this, &EstimatorForm::submit);
+    connect(sweep, &QPushButton::clicked, this, [this] { emit sweepRequested(estimator()); });
     connect(load, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("Load estimator"), source_->text(),
                                                           tr("Estimator JSON (*.json)"));
@@ -516,7 +522,10 @@ void EstimatorForm::validateNow() {
     errorLabel_->setVisible(!errorLabel_->text().isEmpty());
     submit_->setEnabled(canSubmit());
     submit_->setToolTip(error_.isEmpty() ? tr("Submit this estimator as a run") : error_);
+    emit validated();
 }
+
+void EstimatorForm::setFooterVisible(bool visible) { footer_->setVisible(visible); }
 
 bool EstimatorForm::canSubmit() const { return error_.isEmpty() && actions_ && !submitting_; }
 

@@ -52,6 +52,9 @@ public:
     bool argumentsRead() const { return argumentsRead_; }
     QString argumentsStatus() const;
 
+    // Hides Load/Save/Submit (a sweep form embeds this form and has its own).
+    void setFooterVisible(bool visible);
+
     void loadJson(const QString& path);
     void saveJson(const QString& path);
     void submit();
@@ -60,6 +63,10 @@ signals:
     void titleChanged(const QString& title);
     void submitted(const QString& runId);
     void message(const QString& text); // for the status bar
+    // Fields were checked again (validationError() is current).
+    void validated();
+    // The user asked to tune this estimator with a hyperparameter sweep.
+    void sweepRequested(const lb::Estimator& estimator);
 
 private:
     void build();
@@ -100,6 +107,7 @@ private:
     QSpinBox* maxDuration_ = nullptr;
     QLabel* errorLabel_ = nullptr;
     QPushButton* submit_ = nullptr;
+    QWidget* footer_ = nullptr;
     QList<QWidget*> marked_;
 };
 

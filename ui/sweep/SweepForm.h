@@ -1,0 +1,102 @@
+#pragma once
+// The sweep form, on top of the estimator form: a Sweep page (parameter space, sampling and
+// seed, primary metric and goal, early termination and its fields, run limits) beside the
+// embedded estimator form. Every change is checked through the core's sweep-spec parser
+// (lb::checkSweepForm), the refused field marked with the reason; Submit creates the sweep
+// through core (SweepActions) and reports its id; Save/Load JSON read and write the same spec
+// file `labbench sweep submit` takes.
+
+#include "live/SweepFormSpec.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+
+namespace lb {
+class SweepActions;
+}
+
+namespace lb::ui {
+
+class EstimatorForm;
+class ParameterSpaceTable;
+
+class SweepForm : public QWidget {
+    Q_OBJECT
+public:
+    // `workspaceRoot` empty: no workspace yet, Submit stays disabled with a reason.
+    explicit SweepForm(const QString& workspaceRoot, QWidget* parent = nullptr);
+
+    void setWorkspaceRoot(const QString& root);
+    void setEstimator(const Estimator& estimator);
+    void setComputeTargets(const QStringList& names);
+    EstimatorForm* estimatorForm() const { return estimator_; }
+    ParameterSpaceTable* parameterTable() const { return params_; }
+
+    SweepFormData formData() const;
+    void setFormData(const SweepFormData& data);
+    // The spec JSON the form stands for (what Save writes).
+    Json specJson() const;
+    // Checks now (edits check after a short pause on their own).
+    void validateNow();
+    const SweepFormCheck& check() const { return check_; }
+    // The reason Submit is disabled, or empty.
+    QString validationError() const;
+    bool canSubmit() const;
+    QPushButton* submitButton() const { return submit_; }
+    QString title() const;
+
+    void loadJson(const QString& path);
+    void saveJson(const QString& path);
+    void submit();
+
+signals:
+    void titleChanged(const QString& title);
+    void submitted(const QString& sweepId);
+    void message(const QString& text);
+
+private:
+    QWidget* buildSweepPage();
+    void scheduleValidation();
+    void updatePolicyFields();
+    void mark(QWidget* field, const QString& reason);
+
+    QString root_;
+    SweepActions* actions_ = nullptr;
+    quint64 request_ = 0;
+    bool submitting_ = false;
+    SweepFormCheck check_;
+    QTimer validateTimer_;
+    QList<QWidget*> marked_;
+
+    QTabWidget* tabs_ = nullptr;
+    EstimatorForm* estimator_ = nullptr;
+    ParameterSpaceTable* params_ = nullptr;
+    QComboBox* method_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QLineEdit* metric_ = nullptr;
+    QComboBox* goal_ = nullptr;
+    QComboBox* policy_ = nullptr;
+    QSpinBox* interval_ = nullptr;
+    QSpinBox* delay_ = nullptr;
+    QComboBox* slackKind_ = nullptr;
+    QDoubleSpinBox* slack_ = nullptr;
+    QDoubleSpinBox* truncation_ = nullptr;
+    QSpinBox* maxTotal_ = nullptr;
+    QSpinBox* maxConcurrent_ = nullptr;
+    QDoubleSpinBox* maxDuration_ = nullptr;
+    QLineEdit* experiment_ = nullptr;
+    QLabel* paramsError_ = nullptr;
+    QLabel* errorLabel_ = nullptr;
+    QPushButton* submit_ = nullptr;
+};
+
+} // namespace lb::ui

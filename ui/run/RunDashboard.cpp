@@ -1,14 +1,19 @@
 #include "run/RunDashboard.h"
 
 #include "charts/MetricChartsPanel.h"
+#include "common/ElidedLabel.h"
+#include "common/HeaderLayout.h"
 #include "common/StatusIcons.h"
 #include "estimator/Estimator.h"
 #include "live/RunActions.h"
 #include "live/RunFilesModel.h"
 #include "live/StoreWatcher.h"
 #include "live/WorkspaceModel.h"
+#include "run/ImagesStrip.h"
 #include "run/LogView.h"
+#include "run/OutputsPanel.h"
 #include "run/StateTimeline.h"
+#include "sweep/Sweep.h"
 #include "util/Error.h"
 
 #include <QDesktopServices>
@@ -37,26 +42,31 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     header->setObjectName(QStringLiteral("runHeader"));
     header->setStyleSheet(QStringLiteral("#runHeader { background: white; "
                                          "border-bottom: 1px solid #d0d7de; }"));
-    auto* hl = new QHBoxLayout(header);
+    // Buttons beside the title while they fit, wrapped below it in narrow windows; the title
+    // elides and the facts wrap, so status, target and buttons always stay visible.
+    auto* hl = new HeaderLayout(header);
     hl->setContentsMargins(16, 10, 16, 10);
-    auto* left = new QVBoxLayout;
+    auto* lead = new QWidget;
+    auto* left = new QVBoxLayout(lead);
+    left->setContentsMargins(0, 0, 0, 0);
     auto* titleRow = new QHBoxLayout;
-    title_ = new QLabel(runId);
+    title_ = new ElidedLabel(runId);
     title_->setObjectName(QStringLiteral("runTitle"));
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     status_ = new QLabel;
     status_->setObjectName(QStringLiteral("pill"));
-    titleRow->addWidget(title_);
+    status_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    titleRow->addWidget(title_, 1);
     titleRow->addSpacing(8);
     titleRow->addWidget(status_);
-    titleRow->addStretch();
     left->addLayout(titleRow);
     facts_ = new QLabel;
     facts_->setObjectName(QStringLiteral("muted"));
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    facts_->setWordWrap(true);
     facts_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // never widens the window
     left->addWidget(facts_);
-    hl->addLayout(left, 1);
+    hl->addLead(lead);
     cancel_ = new QPushButton(tr("Cancel"));
     clone_ = new QPushButton(tr("Clone"));
     register_ = new QPushButton(tr("Register model"));
@@ -65,8 +75,12 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     register_->setEnabled(false);
     register_->setToolTip(tr("Registering models from the workbench comes with the model "
                              "registry; until then use the run's outputs folder."));
+    cancel_->setObjectName(QStringLiteral("cancelRun"));
+    clone_->setObjectName(QStringLiteral("cloneRun"));
+    register_->setObjectName(QStringLiteral("registerModel"));
+    outputs_->setObjectName(QStringLiteral("openOutputs"));
     for (QPushButton* b : {cancel_, clone_, register_, outputs_})
-        hl->addWidget(b);
+        hl->addTrailing(b);
     layout->addWidget(header);
 
     error_ = new QLabel;
@@ -90,14 +104,11 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     estimator_->setReadOnly(true);
     estimator_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     tabs_->addTab(estimator_, tr("Estimator"));
+    images_ = new ImagesStrip;
+    tabs_->addTab(images_, tr("Images"));
     files_ = new RunFilesModel(this);
-    filesView_ = new QTreeView;
-    filesView_->setModel(files_);
-    filesView_->header()->setStretchLastSection(false);
-    filesView_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    filesView_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    filesView_->setAlternatingRowColors(true);
-    tabs_->addTab(filesView_, tr("Outputs"));
+    outputsPanel_ = new OutputsPanel(files_);
+    tabs_->addTab(outputsPanel_, tr("Outputs"));
     layout->addWidget(tabs_, 1);
 
     connect(cancel_, &QPushButton::clicked, this, [this] {
@@ -132,12 +143,6 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
         if (detail_)
             QDesktopServices::openUrl(
                 QUrl::fromLocalFile(detail_->snapshotDir + QStringLiteral("/outputs")));
-    });
-    connect(filesView_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
-        if (detail_ && !index.data(RunFilesModel::IsFolderRole).toBool())
-            QDesktopServices::openUrl(QUrl::fromLocalFile(
-                detail_->snapshotDir + QLatin1Char('/') +
-                index.data(RunFilesModel::PathRole).toString()));
     });
 
     const QString id = runId;
@@ -186,7 +191,11 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
         tabs_->insertTab(index, log_, tr("Log"));
         estimator_->setPlainText(QString::fromStdString(
             Json::parse(run.estimatorJson.toStdString(), nullptr, false).dump(2)));
+        images_->setRunDir(run.runDir);
+        outputsPanel_->setRoot(detail->snapshotDir);
         emit titleChanged(title());
+        if (detail->tags.contains(sweep::kSweepTag))
+            emit sweepDetected(runId_);
     }
     title_->setText(title());
     const QString status = toString(run.status);

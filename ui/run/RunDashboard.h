@@ -24,8 +24,10 @@ struct Estimator;
 
 namespace lb::ui {
 
+class ImagesStrip;
 class LogView;
 class MetricChartsPanel;
+class OutputsPanel;
 class StateTimeline;
 
 class RunDashboard : public QWidget {
@@ -39,6 +41,8 @@ public:
     MetricChartsPanel* charts() const { return charts_; }
     LogView* log() const { return log_; }
     RunFilesModel* files() const { return files_; }
+    ImagesStrip* images() const { return images_; }
+    OutputsPanel* outputsPanel() const { return outputsPanel_; }
     const RunDetailPtr& detail() const { return detail_; }
     QTabWidget* sections() const { return tabs_; }
     QString title() const;
@@ -47,6 +51,8 @@ signals:
     void cloneRequested(const lb::Estimator& estimator);
     void titleChanged(const QString& title);
     void message(const QString& text);
+    // The run turned out to be a sweep's parent (its own dashboard shows it better).
+    void sweepDetected(const QString& runId);
 
 private:
     void onDetail(const RunDetailPtr& detail);
@@ -72,7 +78,8 @@ private:
     StateTimeline* timeline_ = nullptr;
     QPlainTextEdit* estimator_ = nullptr;
     RunFilesModel* files_ = nullptr;
-    QTreeView* filesView_ = nullptr;
+    ImagesStrip* images_ = nullptr;
+    OutputsPanel* outputsPanel_ = nullptr;
 };
 
 } // namespace lb::ui

@@ -22,9 +22,10 @@ void updateComputeTarget(Workspace& workspace, const ComputeTargetRecord& record
                                            "instead.")
                                 .arg(record.name));
     if (old->kind != record.kind)
-        throw Error(QStringLiteral("Compute target '%1' is of kind %2 and cannot become %3; remove it "
-                                   "and create a new one.")
-                        .arg(record.name, old->kind, record.kind));
+        throw Error(
+            QStringLiteral("Compute target '%1' is of kind %2 and cannot become %3; remove it "
+                           "and create a new one.")
+                .arg(record.name, old->kind, record.kind));
     makeComputeTarget(record);
     workspace.store().computeTargets().update(record);
 }
@@ -39,22 +40,21 @@ void removeComputeTarget(Workspace& workspace, const QString& name) {
         {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name);
     for (const RunRecord& r : active)
         if (r.computeTarget == name)
-            throw Error(QStringLiteral("Compute target '%1' still has run %2 (%3); cancel it or wait "
-                                       "for it before removing the target.")
-                            .arg(name, r.id, toString(r.status)));
+            throw Error(
+                QStringLiteral("Compute target '%1' still has run %2 (%3); cancel it or wait "
+                               "for it before removing the target.")
+                    .arg(name, r.id, toString(r.status)));
     workspace.store().computeTargets().remove(name);
 }
 
 QList<GpuSample> detectLocalGpus(QString* unavailableReason) {
     const GpuMonitor monitor;
-    if (unavailableReason)
-        *unavailableReason = monitor.unavailableReason();
+    if (unavailableReason) *unavailableReason = monitor.unavailableReason();
     return monitor.sample();
 }
 
 QStringList testComputeTarget(const ComputeTarget& target) {
-    if (const auto* remote = dynamic_cast<const RemoteTarget*>(&target))
-        return remote->selfTest();
+    if (const auto* remote = dynamic_cast<const RemoteTarget*>(&target)) return remote->selfTest();
     QStringList found;
     found << QStringLiteral("'%1' runs on this machine; nothing to connect to").arg(target.name());
     QString reason;
@@ -67,11 +67,12 @@ QStringList testComputeTarget(const ComputeTarget& target) {
     if (local && reason.isEmpty()) { // NVML answered: the GPUs the target names must be there
         for (int g : local->config().gpus)
             if (g >= gpus.size())
-                throw Error(QStringLiteral("Compute target '%1' uses GPU %2 but this machine has %3; "
-                                           "edit the target's GPU list.")
-                                .arg(target.name())
-                                .arg(g)
-                                .arg(gpus.size()));
+                throw Error(
+                    QStringLiteral("Compute target '%1' uses GPU %2 but this machine has %3; "
+                                   "edit the target's GPU list.")
+                        .arg(target.name())
+                        .arg(g)
+                        .arg(gpus.size()));
     }
     return found;
 }

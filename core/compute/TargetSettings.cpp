@@ -11,16 +11,17 @@ namespace lb {
 
 namespace {
 
-const QStringList kSshFields = {QStringLiteral("host"),          QStringLiteral("port"),
-                                QStringLiteral("user"),          QStringLiteral("identity"),
-                                QStringLiteral("known-hosts"),   QStringLiteral("host-key-policy"),
+const QStringList kSshFields = {QStringLiteral("host"),        QStringLiteral("port"),
+                                QStringLiteral("user"),        QStringLiteral("identity"),
+                                QStringLiteral("known-hosts"), QStringLiteral("host-key-policy"),
                                 QStringLiteral("remote-dir")};
 
 // Reads the text fields of one draft, collecting a problem per field that does not parse.
 class FieldReader {
 public:
     FieldReader(const TargetFields& fields, FieldProblems& problems)
-        : fields_(fields), problems_(problems) {}
+        : fields_(fields)
+        , problems_(problems) {}
 
     QString text(const char* field) const {
         return fields_.value(QString::fromLatin1(field)).trimmed();
@@ -29,8 +30,7 @@ public:
     // An integer field; `fallback` when empty, a problem (and `fallback`) when not a number.
     int number(const char* field, int fallback, const QString& what) {
         const QString t = text(field);
-        if (t.isEmpty())
-            return fallback;
+        if (t.isEmpty()) return fallback;
         bool ok = false;
         const int n = t.toInt(&ok);
         if (!ok) {
@@ -70,8 +70,7 @@ void addNew(FieldProblems& problems, const FieldProblems& more) {
         bool seen = false;
         for (const FieldProblem& q : problems)
             seen = seen || q.field == p.field;
-        if (!seen)
-            problems.append(p);
+        if (!seen) problems.append(p);
     }
 }
 
@@ -82,8 +81,7 @@ QStringList targetFieldNames(const QString& kind) {
     const QString python = QStringLiteral("python");
     if (kind == QLatin1String("local"))
         return {name, QStringLiteral("gpus"), QStringLiteral("max-concurrent"), python};
-    if (kind == QLatin1String("ssh"))
-        return QStringList{name} + kSshFields + QStringList{python};
+    if (kind == QLatin1String("ssh")) return QStringList{name} + kSshFields + QStringList{python};
     if (kind == QLatin1String("slurm"))
         return QStringList{name} + kSshFields +
                QStringList{QStringLiteral("partition"), QStringLiteral("account"),
@@ -93,19 +91,18 @@ QStringList targetFieldNames(const QString& kind) {
 
 QString TargetDraft::problemFor(const QString& field) const {
     for (const FieldProblem& p : problems)
-        if (p.field == field)
-            return p.message;
+        if (p.field == field) return p.message;
     return {};
 }
 
 std::optional<FieldProblem> computeTargetNameProblem(const QString& name) {
     static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"));
-    if (valid.match(name).hasMatch())
-        return std::nullopt;
+    if (valid.match(name).hasMatch()) return std::nullopt;
     if (name.isEmpty())
-        return FieldProblem{QStringLiteral("name"),
-                            QStringLiteral("A compute target needs a name: 1-64 letters, digits, '-', "
-                                           "'_' or '.', starting with a letter or digit.")};
+        return FieldProblem{
+            QStringLiteral("name"),
+            QStringLiteral("A compute target needs a name: 1-64 letters, digits, '-', "
+                           "'_' or '.', starting with a letter or digit.")};
     return FieldProblem{QStringLiteral("name"),
                         QStringLiteral("'%1' is not a valid compute target name: use 1-64 letters, "
                                        "digits, '-', '_' or '.', starting with a letter or digit.")
@@ -113,8 +110,7 @@ std::optional<FieldProblem> computeTargetNameProblem(const QString& name) {
 }
 
 void checkComputeTargetName(const QString& name) {
-    if (const auto p = computeTargetNameProblem(name))
-        throw UsageError(p->message);
+    if (const auto p = computeTargetNameProblem(name)) throw UsageError(p->message);
 }
 
 TargetDraft draftComputeTarget(const QString& kind, const TargetFields& fields,
@@ -125,10 +121,11 @@ TargetDraft draftComputeTarget(const QString& kind, const TargetFields& fields,
     if (const auto p = computeTargetNameProblem(name))
         d.problems.append(*p);
     else if (takenNames.contains(name))
-        d.problems.append({QStringLiteral("name"),
-                           QStringLiteral("A compute target named '%1' already exists; choose another "
-                                          "name.")
-                               .arg(name)});
+        d.problems.append(
+            {QStringLiteral("name"),
+             QStringLiteral("A compute target named '%1' already exists; choose another "
+                            "name.")
+                 .arg(name)});
     const QString python = read.text("python");
     if (kind == QLatin1String("local")) {
         LocalTargetConfig c;
@@ -137,8 +134,9 @@ TargetDraft draftComputeTarget(const QString& kind, const TargetFields& fields,
         } catch (const Error& e) {
             d.problems.append({QStringLiteral("gpus"), e.message()});
         }
-        c.maxConcurrentRuns = read.number("max-concurrent", c.gpus.isEmpty() ? 1 : int(c.gpus.size()),
-                                          QStringLiteral("the number of runs at a time (1-10000)"));
+        c.maxConcurrentRuns =
+            read.number("max-concurrent", c.gpus.isEmpty() ? 1 : int(c.gpus.size()),
+                        QStringLiteral("the number of runs at a time (1-10000)"));
         c.python = python;
         addNew(d.problems, c.problems());
         d.record = {name, kind, fromStd(c.toJson().dump()), {}};
@@ -156,14 +154,16 @@ TargetDraft draftComputeTarget(const QString& kind, const TargetFields& fields,
         c.python = python;
         c.partition = read.text("partition");
         c.account = read.text("account");
-        c.timeLimitMinutes = read.number("time-limit", 0, QStringLiteral("the time limit in minutes"));
+        c.timeLimitMinutes =
+            read.number("time-limit", 0, QStringLiteral("the time limit in minutes"));
         c.gpusPerNode = read.number("gpus-per-node", 1, QStringLiteral("the GPUs per node"));
         addNew(d.problems, c.problems());
         d.record = {name, kind, fromStd(c.toJson().dump()), {}};
     } else {
-        d.problems.append({QStringLiteral("kind"),
-                           QStringLiteral("'%1' is not a compute target kind; use local, ssh or slurm.")
-                               .arg(kind)});
+        d.problems.append(
+            {QStringLiteral("kind"),
+             QStringLiteral("'%1' is not a compute target kind; use local, ssh or slurm.")
+                 .arg(kind)});
     }
     return d;
 }
@@ -195,8 +195,7 @@ TargetFields targetFields(const ComputeTargetRecord& record) {
     } else if (record.kind == QLatin1String("slurm")) {
         const SlurmTargetConfig c = SlurmTargetConfig::parse(record.config, record.name);
         endpoint(c.endpoint);
-        if (c.endpoint.isLocal())
-            f.insert(QStringLiteral("port"), QString());
+        if (c.endpoint.isLocal()) f.insert(QStringLiteral("port"), QString());
         f.insert(QStringLiteral("remote-dir"), c.remoteDir);
         f.insert(QStringLiteral("partition"), c.partition);
         f.insert(QStringLiteral("account"), c.account);

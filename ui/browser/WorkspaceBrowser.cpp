@@ -106,6 +106,7 @@ WorkspaceBrowser::WorkspaceBrowser(WorkspaceModel* model, QWidget* parent)
             menu.addAction(tr("Compare %1 runs").arg(runs.size()), this,
                            [this, runs] { emit compareRequested(runs); });
         menu.addAction(tr("New estimator…"), this, [this] { emit newEstimatorRequested(); });
+        emit contextMenuAboutToShow(&menu, view_->indexAt(pos));
         menu.exec(view_->viewport()->mapToGlobal(pos));
     });
     connect(model, &QAbstractItemModel::modelAboutToBeReset, this,

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QMenu;
 class QTreeView;
 
 namespace lb {
@@ -29,6 +30,9 @@ signals:
     void runActivated(const QString& runId);
     void compareRequested(const QStringList& runIds);
     void newEstimatorRequested();
+    // Just before the context menu opens on `index` (a proxy index; roles as WorkspaceModel's):
+    // other panels (compute targets, models) add their actions to `menu` here.
+    void contextMenuAboutToShow(QMenu* menu, const QModelIndex& index);
 
 private:
     void saveExpansion();

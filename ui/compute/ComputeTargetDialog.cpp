@@ -1,0 +1,393 @@
+#include "compute/ComputeTargetDialog.h"
+
+#include "compute/ComputeTarget.h"
+#include "compute/TargetAdmin.h"
+#include "live/BackgroundCall.h"
+#include "workspace/Workspace.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+
+namespace {
+
+struct Answer {
+    bool ok = false;
+    QString text;
+};
+
+struct GpuAnswer {
+    QList<GpuSample> gpus;
+    QString reason;
+};
+
+QString kindTitle(const QString& kind) {
+    if (kind == QLatin1String("ssh")) return QStringLiteral("SSH");
+    if (kind == QLatin1String("slurm")) return QStringLiteral("Slurm");
+    return QStringLiteral("local");
+}
+
+// Label and placeholder of each field; the help is the CLI option's help in words.
+struct FieldText {
+    const char* label;
+    const char* placeholder;
+};
+
+FieldText fieldText(const QString& kind, const QString& field) {
+    static const QHash<QString, FieldText> texts = {
+        {QStringLiteral("name"), {"Name", "e.g. gpu-box"}},
+        {QStringLiteral("gpus"), {"GPUs", "none: CPU only; e.g. 0,1"}},
+        {QStringLiteral("max-concurrent"), {"Max concurrent runs", "1, or one per GPU"}},
+        {QStringLiteral("python"), {"Python", "python3"}},
+        {QStringLiteral("host"), {"Host", "name or address, e.g. gpu1.example.org"}},
+        {QStringLiteral("port"), {"Port", "22"}},
+        {QStringLiteral("user"), {"User", "default: your user name or ~/.ssh/config"}},
+        {QStringLiteral("identity"), {"Identity key file", "default: ssh's keys"}},
+        {QStringLiteral("known-hosts"), {"Known-hosts file", "~/.ssh/known_hosts"}},
+        {QStringLiteral("host-key-policy"), {"Host-key policy", ""}},
+        {QStringLiteral("remote-dir"), {"Remote folder", "absolute, e.g. /scratch/labbench"}},
+        {QStringLiteral("partition"), {"Partition", "default partition"}},
+        {QStringLiteral("account"), {"Account", "default account"}},
+        {QStringLiteral("time-limit"), {"Time limit (minutes)", "0: the partition's limit"}},
+        {QStringLiteral("gpus-per-node"), {"GPUs per node", "1 (for runs that use a GPU)"}},
+    };
+    if (kind == QLatin1String("slurm") && field == QLatin1String("host"))
+        return {"Login node", "empty: Slurm on this machine"};
+    return texts.value(field, {"", ""});
+}
+
+void markInvalid(QWidget* w, bool invalid, const QString& reason) {
+    if (w->property("invalid").toBool() == invalid && w->toolTip() == reason) return;
+    w->setProperty("invalid", invalid);
+    w->setToolTip(reason);
+    w->style()->unpolish(w);
+    w->style()->polish(w);
+}
+
+} // namespace
+
+ComputeTargetDialog::ComputeTargetDialog(QString workspaceRoot, QString kind,
+                                         QStringList takenNames,
+                                         std::optional<ComputeTargetRecord> existing,
+                                         QWidget* parent)
+    : QDialog(parent)
+    , root_(std::move(workspaceRoot))
+    , kind_(std::move(kind))
+    , taken_(std::move(takenNames))
+    , existing_(std::move(existing)) {
+    setWindowTitle(existing_ ? tr("Edit compute target %1").arg(existing_->name)
+                             : tr("New %1 compute target").arg(kindTitle(kind_)));
+    setMinimumWidth(560);
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    for (const QString& field : targetFieldNames(kind_))
+        addField(form, field);
+    layout->addLayout(form);
+
+    busy_ = new QLabel;
+    auto* progress = new QProgressBar;
+    progress->setRange(0, 0); // a moving bar: busy, length unknown
+    progress->setMaximumHeight(6);
+    progress->setTextVisible(false);
+    progress->hide();
+    progress_ = progress;
+    auto* busyRow = new QHBoxLayout;
+    busyRow->addWidget(busy_);
+    busyRow->addWidget(progress, 1);
+    layout->addLayout(busyRow);
+    busy_->setObjectName(QStringLiteral("muted"));
+
+    answer_ = new QLabel;
+    answer_->setWordWrap(true);
+    answer_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    answer_->hide();
+    layout->addWidget(answer_);
+    layout->addStretch();
+
+    auto* buttons = new QDialogButtonBox;
+    test_ = buttons->addButton(tr("Test connection"), QDialogButtonBox::ActionRole);
+    save_ = buttons->addButton(tr("Save"), QDialogButtonBox::AcceptRole);
+    save_->setObjectName(QStringLiteral("primary"));
+    save_->setDefault(true);
+    buttons->addButton(QDialogButtonBox::Cancel);
+    layout->addWidget(buttons);
+    // Save and Test are ours to run in the background; the box must not accept by itself.
+    disconnect(buttons, &QDialogButtonBox::accepted, nullptr, nullptr);
+    connect(save_, &QPushButton::clicked, this, &ComputeTargetDialog::runSave);
+    connect(test_, &QPushButton::clicked, this, &ComputeTargetDialog::runTest);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    if (existing_) {
+        const TargetFields fields = targetFields(*existing_);
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            setValue(it.key(), it.value());
+        if (auto* name = qobject_cast<QLineEdit*>(editor(QStringLiteral("name"))))
+            name->setReadOnly(true);
+    }
+    if (kind_ == QLatin1String("local")) detectGpus();
+    validate();
+}
+
+ComputeTargetDialog::~ComputeTargetDialog() = default;
+
+void ComputeTargetDialog::addField(QFormLayout* form, const QString& field) {
+    const FieldText text = fieldText(kind_, field);
+    QWidget* editor = nullptr;
+    auto* cell = new QWidget;
+    auto* column = new QVBoxLayout(cell);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    auto* row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    if (field == QLatin1String("host-key-policy")) {
+        auto* combo = new QComboBox;
+        combo->addItems({QStringLiteral("strict"), QStringLiteral("accept-new")});
+        combo->setToolTip(tr("strict: the host key must already be known; accept-new: remember "
+                             "a new host's key on first contact"));
+        connect(combo, &QComboBox::currentTextChanged, this, &ComputeTargetDialog::validate);
+        editor = combo;
+    } else {
+        auto* line = new QLineEdit;
+        line->setPlaceholderText(QString::fromUtf8(text.placeholder));
+        connect(line, &QLineEdit::textChanged, this, &ComputeTargetDialog::validate);
+        editor = line;
+    }
+    editor->setObjectName(field);
+    row->addWidget(editor, 1);
+    if (field == QLatin1String("identity") || field == QLatin1String("known-hosts")) {
+        auto* browse = new QPushButton(tr("Browse…"));
+        connect(browse, &QPushButton::clicked, this, [this, field] {
+            const QString start =
+                value(field).isEmpty() ? QDir::homePath() + QStringLiteral("/.ssh") : value(field);
+            const QString file = QFileDialog::getOpenFileName(
+                this,
+                field == QLatin1String("identity") ? tr("Private key") : tr("known_hosts file"),
+                start, QString(), nullptr, QFileDialog::DontResolveSymlinks);
+            if (!file.isEmpty()) setValue(field, file);
+        });
+        row->addWidget(browse);
+    }
+    column->addLayout(row);
+    if (field == QLatin1String("gpus")) {
+        gpuRow_ = new QHBoxLayout;
+        gpuInfo_ = new QLabel(tr("Detecting GPUs…"));
+        gpuInfo_->setObjectName(QStringLiteral("muted"));
+        gpuInfo_->setWordWrap(true);
+        gpuRow_->addWidget(gpuInfo_, 1);
+        column->addLayout(gpuRow_);
+        connect(static_cast<QLineEdit*>(editor), &QLineEdit::textChanged, this,
+                &ComputeTargetDialog::syncGpuBoxes);
+    }
+    auto* problem = new QLabel;
+    problem->setObjectName(field + QStringLiteral("Problem"));
+    problem->setWordWrap(true);
+    problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    problem->hide();
+    column->addWidget(problem);
+    editors_.insert(field, editor);
+    problems_.insert(field, problem);
+    form->addRow(tr(text.label), cell);
+}
+
+void ComputeTargetDialog::setValue(const QString& field, const QString& value) {
+    if (auto* line = qobject_cast<QLineEdit*>(editor(field)))
+        line->setText(value);
+    else if (auto* combo = qobject_cast<QComboBox*>(editor(field)))
+        combo->setCurrentText(value);
+}
+
+QString ComputeTargetDialog::value(const QString& field) const {
+    if (auto* line = qobject_cast<QLineEdit*>(editor(field))) return line->text();
+    if (auto* combo = qobject_cast<QComboBox*>(editor(field))) return combo->currentText();
+    return {};
+}
+
+QString ComputeTargetDialog::problemShown(const QString& field) const {
+    QLabel* label = problems_.value(field);
+    return label && !label->isHidden() ? label->text() : QString();
+}
+
+QString ComputeTargetDialog::busyText() const {
+    return busy_->text();
+}
+
+QString ComputeTargetDialog::testAnswer() const {
+    return answer_->isHidden() ? QString() : answer_->text();
+}
+
+void ComputeTargetDialog::validate() {
+    TargetFields fields;
+    for (auto it = editors_.begin(); it != editors_.end(); ++it)
+        fields.insert(it.key(), value(it.key()));
+    draft_ = draftComputeTarget(kind_, fields, existing_ ? QStringList() : taken_);
+    for (auto it = editors_.begin(); it != editors_.end(); ++it) {
+        const QString reason = draft_.problemFor(it.key());
+        markInvalid(it.value(), !reason.isEmpty(), reason);
+        QLabel* label = problems_.value(it.key());
+        label->setText(reason);
+        label->setVisible(!reason.isEmpty());
+    }
+    const QString kindProblem = draft_.problemFor(QStringLiteral("kind"));
+    if (!kindProblem.isEmpty()) {
+        answer_->setText(kindProblem);
+        answer_->show();
+    }
+    save_->setEnabled(draft_.ok() && !saving_);
+    save_->setToolTip(draft_.ok() ? QString() : tr("Fix the marked fields first."));
+    // A test needs everything but a name (an unsaved target may not have one yet).
+    bool testable = kindProblem.isEmpty();
+    for (const FieldProblem& p : draft_.problems)
+        testable = testable && p.field == QLatin1String("name");
+    test_->setEnabled(testable && !testing_);
+}
+
+void ComputeTargetDialog::setBusy(const QString& text) {
+    busy_->setText(text);
+    progress_->setVisible(!text.isEmpty());
+}
+
+void ComputeTargetDialog::runTest() {
+    if (testing_) return;
+    validate();
+    if (!test_->isEnabled()) return;
+    ComputeTargetRecord record = draft_.record;
+    if (record.name.isEmpty() || !draft_.problemFor(QStringLiteral("name")).isEmpty())
+        record.name = QStringLiteral("unsaved");
+    testing_ = true;
+    test_->setEnabled(false);
+    setBusy(kind_ == QLatin1String("local") ? tr("Checking this machine…")
+                                            : tr("Connecting to %1…")
+                                                  .arg(value(QStringLiteral("host")).isEmpty()
+                                                           ? tr("this machine")
+                                                           : value(QStringLiteral("host"))));
+    answer_->hide();
+    runInBackground<Answer>(
+        this,
+        [record] {
+            try {
+                const auto target = makeComputeTarget(record);
+                return Answer{true, testComputeTarget(*target).join(QLatin1Char('\n'))};
+            } catch (const std::exception& e) {
+                return Answer{false, QString::fromUtf8(e.what())};
+            }
+        },
+        [this](Answer a) {
+            testing_ = false;
+            lastTestOk_ = a.ok;
+            setBusy(QString());
+            answer_->setObjectName(a.ok ? QStringLiteral("banner") : QStringLiteral("errorBanner"));
+            answer_->setStyleSheet(
+                a.ok ? QStringLiteral("background: #dafbe1; border: 1px solid #4ac26b; "
+                                      "border-radius: 4px; padding: 6px 10px;")
+                     : QString());
+            answer_->style()->unpolish(answer_);
+            answer_->style()->polish(answer_);
+            answer_->setText(a.ok ? tr("Connection OK.\n%1").arg(a.text) : a.text);
+            answer_->show();
+            validate();
+            emit testFinished(a.ok, answer_->text());
+        });
+}
+
+void ComputeTargetDialog::runSave() {
+    validate();
+    if (!draft_.ok() || saving_) return;
+    saving_ = true;
+    save_->setEnabled(false);
+    setBusy(tr("Saving…"));
+    const ComputeTargetRecord record = draft_.record;
+    const bool update = editing();
+    runInBackground<QString>(
+        this,
+        [root = root_, record, update] {
+            try {
+                Workspace workspace = Workspace::open(root);
+                if (update)
+                    updateComputeTarget(workspace, record);
+                else
+                    createComputeTarget(workspace, record);
+                return QString();
+            } catch (const std::exception& e) {
+                return QString::fromUtf8(e.what());
+            }
+        },
+        [this, name = record.name](QString error) {
+            saving_ = false;
+            setBusy(QString());
+            if (error.isEmpty()) {
+                emit saved(name);
+                accept();
+                return;
+            }
+            answer_->setObjectName(QStringLiteral("errorBanner"));
+            answer_->setStyleSheet(QString());
+            answer_->style()->unpolish(answer_);
+            answer_->style()->polish(answer_);
+            answer_->setText(error);
+            answer_->show();
+            validate();
+        });
+}
+
+void ComputeTargetDialog::detectGpus() {
+    runInBackground<GpuAnswer>(
+        this,
+        [] {
+            GpuAnswer a;
+            a.gpus = detectLocalGpus(&a.reason);
+            return a;
+        },
+        [this](GpuAnswer a) {
+            if (a.gpus.isEmpty()) {
+                gpuInfo_->setText(a.reason.isEmpty() ? tr("No GPUs found on this machine: runs use "
+                                                          "the CPU.")
+                                                     : tr("No GPUs detected (%1).").arg(a.reason));
+                return;
+            }
+            gpuInfo_->setText(tr("Detected:"));
+            gpuInfo_->setWordWrap(false);
+            for (const GpuSample& g : a.gpus) {
+                auto* box = new QCheckBox(tr("%1: %2").arg(g.index).arg(g.name));
+                box->setProperty("gpu", g.index);
+                connect(box, &QCheckBox::toggled, this, [this] {
+                    QStringList chosen;
+                    for (QCheckBox* b : gpuBoxes_)
+                        if (b->isChecked())
+                            chosen.append(QString::number(b->property("gpu").toInt()));
+                    if (value(QStringLiteral("gpus")) != chosen.join(QLatin1Char(',')))
+                        setValue(QStringLiteral("gpus"), chosen.join(QLatin1Char(',')));
+                });
+                gpuBoxes_.append(box);
+                gpuRow_->addWidget(box);
+            }
+            gpuRow_->setStretch(0, 0);
+            gpuRow_->addStretch(1);
+            syncGpuBoxes();
+        });
+}
+
+void ComputeTargetDialog::syncGpuBoxes() {
+    QList<int> chosen;
+    for (const QString& part :
+         value(QStringLiteral("gpus")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        chosen.append(part.trimmed().toInt());
+    for (QCheckBox* b : gpuBoxes_) {
+        const QSignalBlocker block(b);
+        b->setChecked(chosen.contains(b->property("gpu").toInt()));
+    }
+}
+
+} // namespace lb::ui

@@ -1,0 +1,158 @@
+#include "models/ModelsPage.h"
+
+#include "live/ModelListModel.h"
+#include "live/StoreWatcher.h"
+#include "models/ModelRegistry.h"
+
+#include <QFont>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+
+namespace {
+
+// Sorts by the core model's SortRole, filters on name, tags and description, and draws the
+// source run as a link (a view concern, so here and not in core).
+class ModelsProxy : public QSortFilterProxyModel {
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    QVariant data(const QModelIndex& index, int role) const override {
+        if (index.column() == ModelListModel::RunColumn) {
+            if (role == Qt::ForegroundRole) return QColor(0x09, 0x69, 0xda);
+            if (role == Qt::FontRole) {
+                QFont f;
+                f.setUnderline(true);
+                return f;
+            }
+        }
+        return QSortFilterProxyModel::data(index, role);
+    }
+    void setNeedle(const QString& needle) {
+        needle_ = needle.trimmed();
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
+        const QString& needle = needle_;
+        if (needle.isEmpty()) return true;
+        for (int c : {ModelListModel::NameColumn, ModelListModel::TagsColumn,
+                      ModelListModel::DescriptionColumn, ModelListModel::RunColumn}) {
+            if (sourceModel()
+                    ->index(row, c, parent)
+                    .data()
+                    .toString()
+                    .contains(needle, Qt::CaseInsensitive))
+                return true;
+        }
+        return false;
+    }
+
+private:
+    QString needle_;
+};
+
+} // namespace
+
+ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
+    : QWidget(parent)
+    , root_(workspaceRoot) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 10, 12, 10);
+    auto* title = new QLabel(tr("Registered models"));
+    title->setObjectName(QStringLiteral("runTitle"));
+    layout->addWidget(title);
+    filter_ = new QLineEdit;
+    filter_->setPlaceholderText(tr("Filter by name, tag, description or run"));
+    filter_->setClearButtonEnabled(true);
+    layout->addWidget(filter_);
+    error_ = new QLabel;
+    error_->setObjectName(QStringLiteral("errorBanner"));
+    error_->setWordWrap(true);
+    error_->hide();
+    layout->addWidget(error_);
+    model_ = new ModelListModel(this);
+    proxy_ = new ModelsProxy(this);
+    proxy_->setSourceModel(model_);
+    proxy_->setSortRole(ModelListModel::SortRole);
+    view_ = new QTableView;
+    view_->setModel(proxy_);
+    view_->setSortingEnabled(true);
+    view_->sortByColumn(ModelListModel::NameColumn, Qt::AscendingOrder);
+    view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view_->setSelectionMode(QAbstractItemView::SingleSelection);
+    view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view_->setAlternatingRowColors(true);
+    view_->verticalHeader()->hide();
+    view_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view_->horizontalHeader()->setSectionResizeMode(ModelListModel::DescriptionColumn,
+                                                    QHeaderView::Stretch);
+    view_->setMouseTracking(true);
+    layout->addWidget(view_, 1);
+    empty_ = new QLabel(tr("No models yet. Register one from a completed run's dashboard "
+                           "(Register model) or with 'labbench models register'."));
+    empty_->setObjectName(QStringLiteral("muted"));
+    empty_->setWordWrap(true);
+    layout->addWidget(empty_);
+
+    connect(filter_, &QLineEdit::textChanged, this,
+            [this](const QString& text) { static_cast<ModelsProxy*>(proxy_)->setNeedle(text); });
+    connect(view_, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        if (index.column() == ModelListModel::RunColumn)
+            emit runRequested(index.data(ModelListModel::RunIdRole).toString());
+    });
+    connect(view_, &QTableView::entered, this, [this](const QModelIndex& index) {
+        view_->viewport()->setCursor(
+            index.column() == ModelListModel::RunColumn ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    });
+
+    watcher_ = new StoreWatcher(
+        workspaceRoot, [](Workspace& w) { return QVariant::fromValue(ModelRegistry(w).list()); },
+        400, this);
+    connect(watcher_, &StoreWatcher::loaded, this, [this](const QVariant& v) {
+        error_->hide();
+        model_->setVersions(v.value<QList<ModelVersion>>());
+        empty_->setVisible(model_->rowCount() == 0);
+        applyPendingSelection();
+    });
+    connect(watcher_, &StoreWatcher::failed, this, [this](const QString& m) {
+        error_->setText(m);
+        error_->show();
+    });
+    watcher_->start();
+}
+
+ModelsPage::~ModelsPage() = default;
+
+void ModelsPage::selectModel(const QString& name, int version) {
+    pendingName_ = name;
+    pendingVersion_ = version;
+    applyPendingSelection();
+}
+
+void ModelsPage::applyPendingSelection() {
+    if (pendingName_.isEmpty()) return;
+    const int row = model_->rowOf(pendingName_, pendingVersion_);
+    if (row < 0) return;
+    pendingName_.clear();
+    const QModelIndex at = proxy_->mapFromSource(model_->index(row, 0));
+    if (!at.isValid()) return; // filtered out: leave the user's filter alone
+    view_->selectionModel()->select(at, QItemSelectionModel::ClearAndSelect |
+                                            QItemSelectionModel::Rows);
+    view_->setCurrentIndex(at);
+    view_->scrollTo(at);
+}
+
+QString ModelsPage::selectedModel() const {
+    const QModelIndexList rows = view_->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return {};
+    return rows.first().data(ModelListModel::NameRole).toString() + QLatin1Char(':') +
+           QString::number(rows.first().data(ModelListModel::VersionRole).toInt());
+}
+
+} // namespace lb::ui

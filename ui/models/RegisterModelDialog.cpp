@@ -1,0 +1,214 @@
+#include "models/RegisterModelDialog.h"
+
+#include "live/BackgroundCall.h"
+#include "live/RunDetail.h"
+#include "live/RunFilesModel.h"
+#include "models/ModelRegistry.h"
+#include "util/Error.h"
+#include "workspace/Workspace.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStyle>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+
+namespace {
+
+struct Outcome {
+    bool ok = false;
+    ModelVersion version;
+    QString error;
+};
+
+QStringList tagWords(const QString& text) {
+    QStringList words;
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+        if (!line.trimmed().isEmpty()) words.append(line.trimmed());
+    }
+    return words;
+}
+
+void mark(QWidget* w, bool invalid, const QString& reason) {
+    w->setProperty("invalid", invalid);
+    w->setToolTip(reason);
+    w->style()->unpolish(w);
+    w->style()->polish(w);
+}
+
+} // namespace
+
+RegisterModelDialog::RegisterModelDialog(QString workspaceRoot, QString runId,
+                                         const QList<RunFile>& files, const QString& suggestedName,
+                                         QWidget* parent)
+    : QDialog(parent)
+    , root_(std::move(workspaceRoot))
+    , runId_(std::move(runId)) {
+    setWindowTitle(tr("Register model from run %1").arg(runId_));
+    setMinimumSize(560, 480);
+    auto* layout = new QVBoxLayout(this);
+    auto* hint = new QLabel(tr("Choose the file or folder of the run's outputs that is the model. "
+                               "It is copied into the workspace's registry as the next version of "
+                               "the name."));
+    hint->setWordWrap(true);
+    hint->setObjectName(QStringLiteral("muted"));
+    layout->addWidget(hint);
+    QList<RunFile> outputs;
+    for (const RunFile& f : files)
+        if (f.path.startsWith(QLatin1String("outputs/"))) outputs.append(f);
+    model_ = new RunFilesModel(this);
+    model_->setFiles(outputs);
+    files_ = new QTreeView;
+    files_->setModel(model_);
+    files_->setSelectionMode(QAbstractItemView::SingleSelection);
+    files_->header()->setStretchLastSection(false);
+    files_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    files_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    files_->expandAll();
+    layout->addWidget(files_, 1);
+
+    auto* form = new QFormLayout;
+    name_ = new QLineEdit(suggestedName);
+    name_->setPlaceholderText(tr("letters, digits, '.', '_' and '-'"));
+    form->addRow(tr("Model name"), name_);
+    tags_ = new QPlainTextEdit;
+    tags_->setPlaceholderText(tr("key=value, one a line (optional)"));
+    tags_->setMaximumHeight(70);
+    form->addRow(tr("Tags"), tags_);
+    description_ = new QLineEdit;
+    description_->setPlaceholderText(tr("optional"));
+    form->addRow(tr("Description"), description_);
+    layout->addLayout(form);
+
+    problem_ = new QLabel;
+    problem_->setWordWrap(true);
+    problem_->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    layout->addWidget(problem_);
+
+    auto* buttons = new QDialogButtonBox;
+    register_ = buttons->addButton(tr("Register"), QDialogButtonBox::ActionRole);
+    register_->setObjectName(QStringLiteral("primary"));
+    buttons->addButton(QDialogButtonBox::Cancel);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(register_, &QPushButton::clicked, this, &RegisterModelDialog::runRegister);
+    connect(name_, &QLineEdit::textChanged, this, &RegisterModelDialog::validate);
+    connect(tags_, &QPlainTextEdit::textChanged, this, &RegisterModelDialog::validate);
+    connect(files_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RegisterModelDialog::validate);
+    // The likeliest model: the only file of outputs/, else nothing chosen yet.
+    if (outputs.size() == 1) choosePath(outputs.first().path);
+    validate();
+}
+
+RegisterModelDialog* RegisterModelDialog::openFor(QWidget* parent, const QString& workspaceRoot,
+                                                  const RunDetail& detail) {
+    QString name = detail.run.experiment;
+    try {
+        ModelRegistry::validateName(name);
+    } catch (const Error&) {
+        name.clear(); // an experiment name that is no model name: let the user choose
+    }
+    auto* dialog =
+        new RegisterModelDialog(workspaceRoot, detail.run.id, detail.files, name, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+bool RegisterModelDialog::choosePath(const QString& path) {
+    std::function<QModelIndex(const QModelIndex&)> find = [&](const QModelIndex& parent) {
+        for (int r = 0; r < model_->rowCount(parent); ++r) {
+            const QModelIndex i = model_->index(r, 0, parent);
+            if (i.data(RunFilesModel::PathRole).toString() == path) return i;
+            if (const QModelIndex deeper = find(i); deeper.isValid()) return deeper;
+        }
+        return QModelIndex();
+    };
+    const QModelIndex at = find({});
+    if (!at.isValid()) return false;
+    files_->selectionModel()->select(at, QItemSelectionModel::ClearAndSelect |
+                                             QItemSelectionModel::Rows);
+    files_->setCurrentIndex(at);
+    return true;
+}
+
+QString RegisterModelDialog::chosenPath() const {
+    const QModelIndexList rows = files_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.first().data(RunFilesModel::PathRole).toString();
+}
+
+QString RegisterModelDialog::problem() const {
+    return problem_->text();
+}
+
+void RegisterModelDialog::validate() {
+    QString reason;
+    bool badName = false, badTags = false;
+    try {
+        ModelRegistry::validateName(name_->text().trimmed());
+    } catch (const Error& e) {
+        reason = e.message();
+        badName = true;
+    }
+    try {
+        ModelRegistry::parsePairs(tagWords(tags_->toPlainText()), tr("a tag"));
+    } catch (const Error& e) {
+        if (reason.isEmpty()) reason = e.message();
+        badTags = true;
+    }
+    if (reason.isEmpty() && chosenPath().isEmpty())
+        reason = model_->rowCount() == 0
+                     ? tr("This run has no outputs to register; a script writes them to ./outputs.")
+                     : tr("Choose the file or folder of the outputs that is the model.");
+    mark(name_, badName, badName ? reason : QString());
+    mark(tags_, badTags, badTags ? reason : QString());
+    problem_->setText(reason);
+    register_->setEnabled(reason.isEmpty() && !busy_);
+}
+
+void RegisterModelDialog::runRegister() {
+    validate();
+    if (!register_->isEnabled()) return;
+    ModelRegistration r;
+    r.runId = runId_;
+    r.name = name_->text().trimmed();
+    r.path = chosenPath();
+    r.tags = ModelRegistry::parsePairs(tagWords(tags_->toPlainText()), tr("a tag"));
+    r.description = description_->text().trimmed();
+    busy_ = true;
+    register_->setEnabled(false);
+    problem_->setStyleSheet(QStringLiteral("color: #57606a;"));
+    problem_->setText(tr("Copying %1 into the registry…").arg(r.path));
+    runInBackground<Outcome>(
+        this,
+        [root = root_, r] {
+            try {
+                Workspace workspace = Workspace::open(root);
+                return Outcome{true, ModelRegistry(workspace).registerModel(r), {}};
+            } catch (const std::exception& e) {
+                return Outcome{false, {}, QString::fromUtf8(e.what())};
+            }
+        },
+        [this](Outcome o) {
+            busy_ = false;
+            problem_->setStyleSheet(QStringLiteral("color: #cf222e;"));
+            if (!o.ok) {
+                validate();
+                problem_->setText(o.error);
+                return;
+            }
+            problem_->setText(QString());
+            emit registered(o.version);
+            accept();
+        });
+}
+
+} // namespace lb::ui

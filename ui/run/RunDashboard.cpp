@@ -9,6 +9,7 @@
 #include "live/RunFilesModel.h"
 #include "live/StoreWatcher.h"
 #include "live/WorkspaceModel.h"
+#include "models/RegisterModelDialog.h"
 #include "run/ImagesStrip.h"
 #include "run/LogView.h"
 #include "run/OutputsPanel.h"
@@ -71,10 +72,10 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     clone_ = new QPushButton(tr("Clone"));
     register_ = new QPushButton(tr("Register model"));
     outputs_ = new QPushButton(tr("Open outputs folder"));
-    // The model registry is a later issue: say so instead of pretending.
+    // Enabled once the run has Completed: the registry takes only a completed run's outputs.
     register_->setEnabled(false);
-    register_->setToolTip(tr("Registering models from the workbench comes with the model "
-                             "registry; until then use the run's outputs folder."));
+    register_->setToolTip(tr("Register a file or folder of the outputs as a model (once the run "
+                             "has completed)."));
     cancel_->setObjectName(QStringLiteral("cancelRun"));
     clone_->setObjectName(QStringLiteral("cloneRun"));
     register_->setObjectName(QStringLiteral("registerModel"));
@@ -138,6 +139,14 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
         } catch (const std::exception& e) {
             showError(tr("This run's estimator cannot be read (%1).").arg(e.what()));
         }
+    });
+    connect(register_, &QPushButton::clicked, this, [this] {
+        if (!detail_)
+            return;
+        auto* dialog = RegisterModelDialog::openFor(this, workspaceRoot_, *detail_);
+        connect(dialog, &RegisterModelDialog::registered, this, [this](const ModelVersion& m) {
+            emit message(tr("Registered model %1:%2.").arg(m.name).arg(m.version));
+        });
     });
     connect(outputs_, &QPushButton::clicked, this, [this] {
         if (detail_)
@@ -206,6 +215,7 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
     if (final)
         cancel_->setText(tr("Cancel"));
     cancel_->setToolTip(final ? tr("The run has ended.") : tr("Stop the run (SIGTERM, then SIGKILL)"));
+    register_->setEnabled(run.status == RunStatus::Completed);
     timeline_->setHistory(detail->history, final);
     files_->setFiles(detail->files);
     tick();

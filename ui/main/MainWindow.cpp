@@ -3,7 +3,6 @@
 #include "browser/WorkspaceBrowser.h"
 #include "common/StatusIcons.h"
 #include "compare/CompareView.h"
-#include "compute/ComputeTargetActions.h"
 #include "estimator/EstimatorForm.h"
 #include "live/DropPlan.h"
 #include "live/RecentWorkspaces.h"
@@ -13,8 +12,9 @@
 #include "main/StartupProbe.h"
 #include "main/StateHook.h"
 #include "main/WelcomePage.h"
-#include "models/ModelActions.h"
 #include "run/RunDashboard.h"
+#include "sweep/SweepDashboard.h"
+#include "sweep/SweepForm.h"
 #include "util/Error.h"
 #include "workspace/WorkspaceConfig.h"
 
@@ -64,8 +64,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(workspaceLabel_);
     statusBar()->addPermanentWidget(counts_);
     buildMenus();
-    compute_ = new ComputeTargetActions(this); // Compute menu, browser's Compute targets node
-    models_ = new ModelActions(this);          // Models menu and page, browser's Models node
 
     connect(tabs_, &QTabWidget::tabCloseRequested, this, [this](int index) {
         QWidget* w = tabs_->widget(index);
@@ -108,6 +106,7 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("New &estimator"), QKeySequence::New, this,
                     [this] { openEstimatorForm(Estimator(), false); });
+    file->addAction(tr("New s&weep"), this, [this] { openSweepForm(Estimator()); });
     file->addAction(tr("Open &script or estimator…"), this, [this] {
         const QStringList files = QFileDialog::getOpenFileNames(
             this, tr("Open script or estimator"), QString(),
@@ -165,6 +164,8 @@ void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
         QWidget* w = tabs_->widget(i);
         if (auto* form = qobject_cast<EstimatorForm*>(w)) {
             form->setActions(nullptr);
+        } else if (auto* sweepForm = qobject_cast<SweepForm*>(w)) {
+            sweepForm->setWorkspaceRoot(workspaceDir_); // sweep forms stay too
         } else if (w != welcome_) {
             tabs_->removeTab(i);
             delete w;
@@ -225,6 +226,8 @@ void MainWindow::onSnapshot(const WorkspaceSnapshotPtr& snapshot) {
     for (int i = 0; i < tabs_->count(); ++i) {
         if (auto* form = qobject_cast<EstimatorForm*>(tabs_->widget(i)))
             form->setComputeTargets(targets);
+        else if (auto* sweepForm = qobject_cast<SweepForm*>(tabs_->widget(i)))
+            sweepForm->setComputeTargets(targets);
     }
 }
 
@@ -255,6 +258,8 @@ EstimatorForm* MainWindow::openEstimatorForm(const Estimator& estimator, bool re
     });
     connect(form, &EstimatorForm::message, this,
             [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+    connect(form, &EstimatorForm::sweepRequested, this,
+            [this](const Estimator& e) { openSweepForm(e); });
     connect(form, &EstimatorForm::submitted, this, [this](const QString& runId) {
         if (watcher_)
             watcher_->refreshNow();
@@ -307,6 +312,10 @@ RunDashboard* MainWindow::openRun(const QString& runId) {
     }
     if (!snapshot_ && workspaceDir_.isEmpty())
         return nullptr;
+    if (isSweepParent(runId)) {
+        openSweep(runId); // a sweep's parent has a dashboard of its own
+        return nullptr;
+    }
     const QString root = snapshot_ ? snapshot_->root : workspaceDir_;
     auto* dashboard = new RunDashboard(root, root + QStringLiteral("/labbench.db"), runId, actions_);
     addTab(dashboard, runId, statusIcon(QStringLiteral("Running")));
@@ -315,7 +324,67 @@ RunDashboard* MainWindow::openRun(const QString& runId) {
     });
     connect(dashboard, &RunDashboard::cloneRequested, this,
             [this](const Estimator& e) { openEstimatorForm(e, false); });
+    // The browser cannot always tell a sweep (no children yet): its run dashboard can.
+    connect(dashboard, &RunDashboard::sweepDetected, this, [this, dashboard](const QString& id) {
+        const int index = tabs_->indexOf(dashboard);
+        if (index >= 0)
+            tabs_->removeTab(index);
+        dashboard->deleteLater();
+        openSweep(id);
+    });
     return dashboard;
+}
+
+bool MainWindow::isSweepParent(const QString& runId) const {
+    if (!snapshot_)
+        return false;
+    for (const auto& experiment : snapshot_->experiments)
+        for (const RunRecord& run : experiment.runs)
+            if (run.parentId == runId)
+                return true;
+    return false;
+}
+
+SweepDashboard* MainWindow::openSweep(const QString& sweepId) {
+    for (int i = 0; i < tabs_->count(); ++i) {
+        if (auto* d = qobject_cast<SweepDashboard*>(tabs_->widget(i)); d && d->sweepId() == sweepId) {
+            tabs_->setCurrentIndex(i);
+            return d;
+        }
+    }
+    if (!snapshot_ && workspaceDir_.isEmpty())
+        return nullptr;
+    const QString root = snapshot_ ? snapshot_->root : workspaceDir_;
+    auto* dashboard = new SweepDashboard(root, root + QStringLiteral("/labbench.db"), sweepId);
+    addTab(dashboard, dashboard->title(), nodeIcon(QStringLiteral("experiments")));
+    connect(dashboard, &SweepDashboard::titleChanged, this, [this, dashboard](const QString& t) {
+        tabs_->setTabText(tabs_->indexOf(dashboard), t);
+    });
+    connect(dashboard, &SweepDashboard::runRequested, this, &MainWindow::openRun);
+    return dashboard;
+}
+
+SweepForm* MainWindow::openSweepForm(const Estimator& estimator) {
+    auto* form = new SweepForm(snapshot_ ? snapshot_->root : workspaceDir_);
+    if (snapshot_) {
+        QStringList targets;
+        for (const ComputeTargetRecord& t : snapshot_->computeTargets)
+            targets.append(t.name);
+        form->setComputeTargets(targets);
+    }
+    form->setEstimator(estimator);
+    addTab(form, form->title(), nodeIcon(QStringLiteral("experiment")));
+    connect(form, &SweepForm::titleChanged, this, [this, form](const QString& title) {
+        tabs_->setTabText(tabs_->indexOf(form), title);
+    });
+    connect(form, &SweepForm::message, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+    connect(form, &SweepForm::submitted, this, [this](const QString& sweepId) {
+        if (watcher_)
+            watcher_->refreshNow();
+        openSweep(sweepId);
+    });
+    return form;
 }
 
 void MainWindow::compareRuns(const QStringList& runIds) {

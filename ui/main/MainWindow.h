@@ -21,11 +21,11 @@ struct Estimator;
 
 namespace lb::ui {
 
-class ComputeTargetActions;
 class EstimatorForm;
-class ModelActions;
 class RunDashboard;
 class StateHook;
+class SweepDashboard;
+class SweepForm;
 class WorkspaceBrowser;
 
 class MainWindow : public QMainWindow {
@@ -42,14 +42,16 @@ public:
     // What a drop of these paths does (also `labbench PATH…`). Returns the forms opened.
     QList<EstimatorForm*> openPaths(const QStringList& paths);
     EstimatorForm* openEstimatorForm(const Estimator& estimator, bool readArguments);
+    // A sweep's parent opens its sweep dashboard instead (and returns null).
     RunDashboard* openRun(const QString& runId);
+    SweepDashboard* openSweep(const QString& sweepId);
+    // The sweep form with this estimator on its Estimator page.
+    SweepForm* openSweepForm(const Estimator& estimator);
     void compareRuns(const QStringList& runIds);
 
     QTabWidget* tabs() const { return tabs_; }
     WorkspaceModel* workspaceModel() const { return model_; }
     WorkspaceBrowser* browser() const { return browser_; }
-    ComputeTargetActions* computeActions() const { return compute_; }
-    ModelActions* modelActions() const { return models_; }
     RunActions* actions() const { return actions_; }
     const WorkspaceSnapshotPtr& snapshot() const { return snapshot_; }
     // The status bar's counts ("2 running · 1 queued").
@@ -68,6 +70,7 @@ private:
     int addTab(QWidget* widget, const QString& title, const QIcon& icon);
     void newWorkspace();
     QString storePath() const;
+    bool isSweepParent(const QString& runId) const;
 
     QString workspaceDir_;
     WorkspaceSnapshotPtr snapshot_;
@@ -81,8 +84,6 @@ private:
     QLabel* counts_ = nullptr;
     QLabel* workspaceLabel_ = nullptr;
     StateHook* hook_ = nullptr;
-    ComputeTargetActions* compute_ = nullptr;
-    ModelActions* models_ = nullptr;
 };
 
 } // namespace lb::ui

@@ -3,6 +3,7 @@
 #include "browser/WorkspaceBrowser.h"
 #include "common/StatusIcons.h"
 #include "compare/CompareView.h"
+#include "compute/ComputeTargetActions.h"
 #include "estimator/EstimatorForm.h"
 #include "live/DropPlan.h"
 #include "live/RecentWorkspaces.h"
@@ -12,6 +13,7 @@
 #include "main/StartupProbe.h"
 #include "main/StateHook.h"
 #include "main/WelcomePage.h"
+#include "models/ModelActions.h"
 #include "run/RunDashboard.h"
 #include "sweep/SweepDashboard.h"
 #include "sweep/SweepForm.h"
@@ -64,6 +66,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(workspaceLabel_);
     statusBar()->addPermanentWidget(counts_);
     buildMenus();
+    compute_ = new ComputeTargetActions(this); // Compute menu, browser's Compute targets node
+    models_ = new ModelActions(this);          // Models menu and page, browser's Models node
 
     connect(tabs_, &QTabWidget::tabCloseRequested, this, [this](int index) {
         QWidget* w = tabs_->widget(index);

@@ -21,7 +21,9 @@ struct Estimator;
 
 namespace lb::ui {
 
+class ComputeTargetActions;
 class EstimatorForm;
+class ModelActions;
 class RunDashboard;
 class StateHook;
 class SweepDashboard;
@@ -52,6 +54,8 @@ public:
     QTabWidget* tabs() const { return tabs_; }
     WorkspaceModel* workspaceModel() const { return model_; }
     WorkspaceBrowser* browser() const { return browser_; }
+    ComputeTargetActions* computeActions() const { return compute_; }
+    ModelActions* modelActions() const { return models_; }
     RunActions* actions() const { return actions_; }
     const WorkspaceSnapshotPtr& snapshot() const { return snapshot_; }
     // The status bar's counts ("2 running · 1 queued").
@@ -84,6 +88,8 @@ private:
     QLabel* counts_ = nullptr;
     QLabel* workspaceLabel_ = nullptr;
     StateHook* hook_ = nullptr;
+    ComputeTargetActions* compute_ = nullptr;
+    ModelActions* models_ = nullptr;
 };
 
 } // namespace lb::ui

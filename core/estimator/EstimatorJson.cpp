@@ -15,37 +15,6 @@ namespace lb {
 
 namespace {
 
-const char* typeName(const Json& v) {
-    switch (v.type()) {
-    case Json::value_t::string: return "a string";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    case Json::value_t::number_float: return "a number";
-    case Json::value_t::boolean: return "true/false";
-    case Json::value_t::array: return "a list";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::null: return "null";
-    default: return "an unknown value";
-    }
-}
-
-// Where a key first appears in the text, so field errors point at a line like syntax errors.
-std::optional<TextPosition> positionOfKey(const QByteArray* text, const std::string& key) {
-    if (!text)
-        return std::nullopt;
-    const QByteArray needle = '"' + QByteArray::fromStdString(key) + '"';
-    qsizetype at = 0;
-    while ((at = text->indexOf(needle, at)) >= 0) {
-        qsizetype after = at + needle.size();
-        while (after < text->size() && QChar::isSpace(text->at(after)))
-            ++after;
-        if (after < text->size() && text->at(after) == ':')
-            return positionOfOffset(*text, at);
-        at = after;
-    }
-    return std::nullopt;
-}
-
 // Reads fields out of the JSON object, failing with "ORIGIN[:LINE:COL]: problem fix".
 struct Reader {
     const Json& doc;
@@ -54,7 +23,7 @@ struct Reader {
 
     [[noreturn]] void fail(const std::string& key, const QString& problem, const QString& fix) const {
         QString where = origin;
-        if (const auto pos = positionOfKey(text, key))
+        if (const auto pos = text ? positionOfKey(*text, key) : std::nullopt)
             where += QStringLiteral(":%1:%2").arg(pos->line).arg(pos->column);
         throw Error(QStringLiteral("%1: %2 %3").arg(where, problem, fix));
     }
@@ -63,7 +32,7 @@ struct Reader {
                                 const QString& example) const {
         fail(key,
              QStringLiteral("\"%1\" must be %2, not %3.")
-                 .arg(fromStd(key), QString::fromLatin1(expected), QString::fromLatin1(typeName(v))),
+                 .arg(fromStd(key), QString::fromLatin1(expected), QString::fromLatin1(jsonTypeName(v))),
              QStringLiteral("Write it like %1.").arg(example));
     }
 
@@ -126,7 +95,7 @@ struct Reader {
             if (!text)
                 fail(key,
                      QStringLiteral("\"%1\" entry \"%2\" must be a string or a number, not %3.")
-                         .arg(QLatin1String(key), fromStd(name), QString::fromLatin1(typeName(value))),
+                         .arg(QLatin1String(key), fromStd(name), QString::fromLatin1(jsonTypeName(value))),
                      QStringLiteral("Write it like %1.").arg(QString::fromUtf8(example)));
             out.insert(fromStd(name), *text);
         }
@@ -166,7 +135,7 @@ struct Reader {
                         fail("script_params",
                              QStringLiteral("\"script_params\" option \"%1\" has a list holding "
                                             "%2; only strings and numbers can be arguments.")
-                                 .arg(name, QString::fromLatin1(typeName(item))),
+                                 .arg(name, QString::fromLatin1(jsonTypeName(item))),
                              QStringLiteral("Write it like \"%1\": [1, 2].").arg(name));
                     out.append(*text);
                 }
@@ -177,7 +146,7 @@ struct Reader {
                 fail("script_params",
                      QStringLiteral("\"script_params\" option \"%1\" is %2, which is not an "
                                     "argument value.")
-                         .arg(name, QString::fromLatin1(typeName(value))),
+                         .arg(name, QString::fromLatin1(jsonTypeName(value))),
                      QStringLiteral("Give a string, a number, true for a bare flag, or a list."));
             }
         }
@@ -199,7 +168,7 @@ Estimator parse(const Json& doc, const QString& origin, const QByteArray* text) 
     if (!doc.is_object())
         throw Error(QStringLiteral("%1: an estimator must be a JSON object like {\"source_directory\": "
                                    "\".\", \"entry_script\": \"train.py\"}, not %2.")
-                        .arg(origin, QString::fromLatin1(typeName(doc))));
+                        .arg(origin, QString::fromLatin1(jsonTypeName(doc))));
     const Reader r{doc, origin, text};
     for (const auto& [key, value] : doc.items()) {
         const auto& keys = knownKeys();

@@ -21,6 +21,34 @@ TextPosition positionOfOffset(const QByteArray& text, qsizetype offset) {
     return pos;
 }
 
+std::optional<TextPosition> positionOfKey(const QByteArray& text, const std::string& key) {
+    const QByteArray needle = '"' + QByteArray::fromStdString(key) + '"';
+    qsizetype at = 0;
+    while ((at = text.indexOf(needle, at)) >= 0) {
+        qsizetype after = at + needle.size();
+        while (after < text.size() && QChar::isSpace(text[after]))
+            ++after;
+        if (after < text.size() && text[after] == ':')
+            return positionOfOffset(text, at);
+        at = after;
+    }
+    return std::nullopt;
+}
+
+const char* jsonTypeName(const Json& value) {
+    switch (value.type()) {
+    case Json::value_t::string: return "a string";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "an integer";
+    case Json::value_t::number_float: return "a number";
+    case Json::value_t::boolean: return "true/false";
+    case Json::value_t::array: return "a list";
+    case Json::value_t::object: return "an object";
+    case Json::value_t::null: return "null";
+    default: return "an unknown value";
+    }
+}
+
 namespace {
 // nlohmann reports where it stopped reading: the last byte of the offending token. Point at the
 // token's first byte instead, which is where a person looks.

@@ -5,6 +5,9 @@
 #include <QString>
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string>
+
 namespace lb {
 
 using Json = nlohmann::ordered_json;
@@ -25,6 +28,13 @@ struct TextPosition {
     int column = 1;
 };
 TextPosition positionOfOffset(const QByteArray& text, qsizetype offset);
+
+// Where `"key":` first appears in `text`, so that errors about a field's value point at a line
+// like syntax errors do; nothing when the key is not there.
+std::optional<TextPosition> positionOfKey(const QByteArray& text, const std::string& key);
+
+// What a value is, for "must be X, not Y" messages: "a string", "an integer", "a list", …
+const char* jsonTypeName(const Json& value);
 
 // Conversions between QString and the UTF-8 std::string that nlohmann::json holds.
 inline std::string toStd(const QString& s) { return s.toStdString(); }

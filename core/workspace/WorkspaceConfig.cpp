@@ -11,48 +11,19 @@ namespace lb {
 
 namespace {
 
-// Where a key first appears in the text, so semantic errors point at a line like syntax errors.
-TextPosition positionOfKey(const QByteArray& text, const std::string& key) {
-    const QByteArray needle = '"' + QByteArray::fromStdString(key) + '"';
-    qsizetype at = 0;
-    while ((at = text.indexOf(needle, at)) >= 0) {
-        qsizetype after = at + needle.size();
-        while (after < text.size() && QChar::isSpace(text[after]))
-            ++after;
-        if (after < text.size() && text[after] == ':')
-            return positionOfOffset(text, at);
-        at = after;
-    }
-    return positionOfOffset(text, 0);
-}
-
 struct Validator {
     const QByteArray& text;
     const QString& fileName;
 
     [[noreturn]] void fail(const std::string& key, const QString& problem, const QString& fix) const {
-        const TextPosition pos = positionOfKey(text, key);
+        const TextPosition pos = positionOfKey(text, key).value_or(TextPosition{});
         throw Error(QStringLiteral("%1:%2:%3: %4 %5").arg(fileName).arg(pos.line).arg(pos.column).arg(problem, fix));
-    }
-
-    static const char* typeName(const Json& v) {
-        switch (v.type()) {
-        case Json::value_t::string: return "a string";
-        case Json::value_t::number_integer:
-        case Json::value_t::number_unsigned: return "an integer";
-        case Json::value_t::number_float: return "a number";
-        case Json::value_t::boolean: return "true/false";
-        case Json::value_t::array: return "a list";
-        case Json::value_t::object: return "an object";
-        case Json::value_t::null: return "null";
-        default: return "an unknown value";
-        }
     }
 
     void wrongType(const std::string& key, const Json& v, const char* expected, const QString& example) const {
         fail(key,
              QStringLiteral("\"%1\" must be %2, not %3.").arg(fromStd(key), QString::fromLatin1(expected),
-                                                                QString::fromLatin1(typeName(v))),
+                                                                QString::fromLatin1(jsonTypeName(v))),
              QStringLiteral("Write it like %1.").arg(example));
     }
 };
@@ -78,7 +49,7 @@ WorkspaceConfig WorkspaceConfig::parse(const QByteArray& text, const QString& fi
     if (!doc.is_object())
         throw Error(QStringLiteral("%1:1:1: the workspace configuration must be a JSON object "
                                    "({\"name\": ..., ...}), not %2.")
-                        .arg(fileName, QString::fromLatin1(Validator::typeName(doc))));
+                        .arg(fileName, QString::fromLatin1(jsonTypeName(doc))));
 
     static const std::vector<std::string> known = {"name", "id", "created", "schema_version",
                                                    "default_compute_target", "data_folders"};

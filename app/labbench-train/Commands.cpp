@@ -73,8 +73,7 @@ void checkReplicas(Trainer& trainer, const Backend& backend) {
                          " ranks ended with different weights, so no model is saved; report this "
                          "with the launcher and the command line");
     }
-    std::printf("labbench-train: the weights are identical on all %d ranks\n",
-                backend.worldSize());
+    std::printf("labbench-train: the weights are identical on all %d ranks\n", backend.worldSize());
 }
 
 // Ranks other than 0 of a data-parallel job: the same collectives in the same order as rank 0

@@ -93,8 +93,8 @@ LbTrainMpi openMpi(const World& world) {
     LbTrainMpi api{};
     char error[512] = {0};
     if (open(LB_TRAIN_MPI_PLUGIN_ABI, &api, error, sizeof error) != 0) {
-        throw TrainError(job + " but MPI did not start: " +
-                         (error[0] ? error : "the plugin gave no reason"));
+        throw TrainError(
+            job + " but MPI did not start: " + (error[0] ? error : "the plugin gave no reason"));
     }
     if (api.size != world.size || api.rank != world.rank) {
         throw TrainError(job + " but MPI says rank " + std::to_string(api.rank) + " of " +

@@ -79,7 +79,8 @@ Trainer::Trainer(Backend& backend, const Dataset& data, TrainConfig config)
         // Broadcast rank 0's weights with the one collective every backend has: the others
         // contribute zeros, and x + 0 + ... + 0 == x exactly. The seed already makes them equal;
         // this makes it so whatever each rank's initialiser did.
-        if (backend_.rank() != 0) backend_.fillZero(model_.parameters(), model_.parameterCount() * sizeof(float));
+        if (backend_.rank() != 0)
+            backend_.fillZero(model_.parameters(), model_.parameterCount() * sizeof(float));
         backend_.allReduceSum(model_.parameters(), model_.parameterCount());
     }
     std::iota(hostPermutation_.begin(), hostPermutation_.end(), 0);

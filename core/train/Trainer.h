@@ -33,11 +33,11 @@ struct TrainConfig {
 };
 
 struct EpochStats {
-    int epoch = 0;             // 1-based
-    double loss = 0;           // mean training loss over the epoch, all ranks
-    double trainAccuracy = 0;  // fraction of training images classified right while training
-    long images = 0;           // training images of this epoch, all ranks
-    double seconds = 0;        // training time, evaluation excluded
+    int epoch = 0;            // 1-based
+    double loss = 0;          // mean training loss over the epoch, all ranks
+    double trainAccuracy = 0; // fraction of training images classified right while training
+    long images = 0;          // training images of this epoch, all ranks
+    double seconds = 0;       // training time, evaluation excluded
     double imagesPerSecond = 0;
 };
 

@@ -9,7 +9,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <set>
 
 using namespace lbtest;
@@ -52,18 +51,19 @@ private slots:
     }
 
     void pytorchBackendGetsTorchVariablesPerRank() {
-        const CliResult r = submitAndWait({QStringLiteral("--source"), src_, QStringLiteral("--entry"),
-                                           QStringLiteral("ranks.py"), QStringLiteral("--backend"),
-                                           QStringLiteral("pytorch"), QStringLiteral("--processes-per-node"),
-                                           QStringLiteral("2")});
+        const CliResult r = submitAndWait(
+            {QStringLiteral("--source"), src_, QStringLiteral("--entry"),
+             QStringLiteral("ranks.py"), QStringLiteral("--backend"), QStringLiteral("pytorch"),
+             QStringLiteral("--processes-per-node"), QStringLiteral("2")});
         QVERIFY2(r.code == 0, (r.out + r.err).constData());
         const QString id = r.firstLine();
         const QByteArray log = runCli(ws_, {QStringLiteral("logs"), id}).out;
         for (int rank = 0; rank < 2; ++rank) {
-            const QByteArray want = QStringLiteral("[rank %1] RANK=%1 WORLD_SIZE=2 LOCAL_RANK=%1 NODE_RANK=0 "
-                                                   "MASTER_ADDR=127.0.0.1 MASTER_PORT=")
-                                        .arg(rank)
-                                        .toUtf8();
+            const QByteArray want =
+                QStringLiteral("[rank %1] RANK=%1 WORLD_SIZE=2 LOCAL_RANK=%1 NODE_RANK=0 "
+                               "MASTER_ADDR=127.0.0.1 MASTER_PORT=")
+                    .arg(rank)
+                    .toUtf8();
             QVERIFY2(log.contains(want), log.constData());
         }
         // Every line of the script's output carries its rank.
@@ -77,45 +77,51 @@ private slots:
     }
 
     void parameterServerFlagsShapeTfConfig() {
-        const CliResult r = submitAndWait({QStringLiteral("--source"), src_, QStringLiteral("--entry"),
-                                           QStringLiteral("ranks.py"), QStringLiteral("--backend"),
-                                           QStringLiteral("parameter_server"), QStringLiteral("--worker-count"),
-                                           QStringLiteral("2"), QStringLiteral("--parameter-server-count"),
-                                           QStringLiteral("1")});
+        const CliResult r = submitAndWait(
+            {QStringLiteral("--source"), src_, QStringLiteral("--entry"),
+             QStringLiteral("ranks.py"), QStringLiteral("--backend"),
+             QStringLiteral("parameter_server"), QStringLiteral("--worker-count"),
+             QStringLiteral("2"), QStringLiteral("--parameter-server-count"), QStringLiteral("1")});
         QVERIFY2(r.code == 0, (r.out + r.err).constData());
         const QByteArray log = runCli(ws_, {QStringLiteral("logs"), r.firstLine()}).out;
         std::set<std::string> tasks;
         for (const QByteArray& line : log.split('\n')) {
             const qsizetype at = line.indexOf("TF_CONFIG=");
-            if (at < 0)
-                continue;
+            if (at < 0) continue;
             const lb::Json tf = lb::Json::parse(line.mid(at + 10).toStdString());
             QCOMPARE(tf["cluster"]["worker"].size(), size_t(2));
             QCOMPARE(tf["cluster"]["ps"].size(), size_t(1));
-            QVERIFY2(tf["cluster"]["ps"][0].get<std::string>().rfind("127.0.0.1:", 0) == 0, line.constData());
-            tasks.insert(tf["task"]["type"].get<std::string>() + std::to_string(tf["task"]["index"].get<int>()));
+            QVERIFY2(tf["cluster"]["ps"][0].get<std::string>().rfind("127.0.0.1:", 0) == 0,
+                     line.constData());
+            tasks.insert(tf["task"]["type"].get<std::string>() +
+                         std::to_string(tf["task"]["index"].get<int>()));
         }
         QCOMPARE(tasks, (std::set<std::string>{"worker0", "worker1", "ps0"}));
     }
 
     void workerCountIsValidated() {
-        CliResult r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_, QStringLiteral("--entry"),
-                                   QStringLiteral("ranks.py"), QStringLiteral("--backend"),
-                                   QStringLiteral("parameter_server"), QStringLiteral("--worker-count"),
-                                   QStringLiteral("0"), QStringLiteral("--parameter-server-count"), QStringLiteral("1")});
+        CliResult r =
+            runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_,
+                         QStringLiteral("--entry"), QStringLiteral("ranks.py"),
+                         QStringLiteral("--backend"), QStringLiteral("parameter_server"),
+                         QStringLiteral("--worker-count"), QStringLiteral("0"),
+                         QStringLiteral("--parameter-server-count"), QStringLiteral("1")});
         QVERIFY2(r.code == 2 && r.err.contains("--worker-count"), r.err.constData());
-        r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_, QStringLiteral("--entry"),
-                         QStringLiteral("ranks.py"), QStringLiteral("--backend"), QStringLiteral("parameter_server"),
+        r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_,
+                         QStringLiteral("--entry"), QStringLiteral("ranks.py"),
+                         QStringLiteral("--backend"), QStringLiteral("parameter_server"),
                          QStringLiteral("--worker-count"), QStringLiteral("two")});
         QVERIFY2(r.code == 2 && r.err.contains("--worker-count"), r.err.constData());
         // Worker counts belong to the parameter_server backend only.
-        r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_, QStringLiteral("--entry"),
-                         QStringLiteral("ranks.py"), QStringLiteral("--backend"), QStringLiteral("mpi"),
-                         QStringLiteral("--processes-per-node"), QStringLiteral("2"), QStringLiteral("--worker-count"),
-                         QStringLiteral("3")});
+        r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_,
+                         QStringLiteral("--entry"), QStringLiteral("ranks.py"),
+                         QStringLiteral("--backend"), QStringLiteral("mpi"),
+                         QStringLiteral("--processes-per-node"), QStringLiteral("2"),
+                         QStringLiteral("--worker-count"), QStringLiteral("3")});
         QVERIFY2(r.code != 0 && r.err.contains("worker_count"), r.err.constData());
-        r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_, QStringLiteral("--entry"),
-                         QStringLiteral("ranks.py"), QStringLiteral("--backend"), QStringLiteral("parameter_server"),
+        r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_,
+                         QStringLiteral("--entry"), QStringLiteral("ranks.py"),
+                         QStringLiteral("--backend"), QStringLiteral("parameter_server"),
                          QStringLiteral("--worker-count"), QStringLiteral("2")});
         QVERIFY2(r.code != 0 && r.err.contains("parameter_server_count"), r.err.constData());
     }
@@ -125,17 +131,23 @@ private slots:
         const QString empty = tmp_.filePath(QStringLiteral("empty"));
         QVERIFY(QDir().mkpath(empty));
         const CliResult r = submitAndWait(
-            {QStringLiteral("--source"), empty, QStringLiteral("--framework"), QStringLiteral("builtin-mnist"),
-             QStringLiteral("--backend"), QStringLiteral("mpi"), QStringLiteral("--processes-per-node"),
-             QStringLiteral("2"), QStringLiteral("--"), QStringLiteral("--data"), QStringLiteral(LABBENCH_MNIST_DIR),
-             QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--hidden"), QStringLiteral("32"),
-             QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--backend"), QStringLiteral("cpu")});
+            {QStringLiteral("--source"), empty, QStringLiteral("--framework"),
+             QStringLiteral("builtin-mnist"), QStringLiteral("--backend"), QStringLiteral("mpi"),
+             QStringLiteral("--processes-per-node"), QStringLiteral("2"), QStringLiteral("--"),
+             QStringLiteral("--data"), QStringLiteral(LABBENCH_MNIST_DIR),
+             QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--hidden"),
+             QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1"),
+             QStringLiteral("--backend"), QStringLiteral("cpu")});
         QVERIFY2(r.code == 0, (r.out + r.err).constData());
         const QString id = r.firstLine();
         const QByteArray log = runCli(ws_, {QStringLiteral("logs"), id}).out;
-        QVERIFY2(log.contains("[rank 0] labbench-train: the weights are identical on all 2 ranks"), log.constData());
-        QVERIFY2(log.count("MPI, rank 0 of 2") == 1 && !log.contains("[rank 1] labbench-train:"), log.constData());
-        const lb::Json run = runCli(ws_, {QStringLiteral("runs"), QStringLiteral("show"), id, QStringLiteral("--json")}).json();
+        QVERIFY2(log.contains("[rank 0] labbench-train: the weights are identical on all 2 ranks"),
+                 log.constData());
+        QVERIFY2(log.count("MPI, rank 0 of 2") == 1 && !log.contains("[rank 1] labbench-train:"),
+                 log.constData());
+        const lb::Json run = runCli(ws_, {QStringLiteral("runs"), QStringLiteral("show"), id,
+                                          QStringLiteral("--json")})
+                                 .json();
         const QString runDir = ws_ + QStringLiteral("/runs/") + id;
         QVERIFY(QFile::exists(runDir + QStringLiteral("/snapshot/outputs/model.npz")));
         QVERIFY(!QFile::exists(runDir + QStringLiteral("/metrics.rank1.jsonl")));
@@ -146,7 +158,8 @@ private slots:
             accuracies += p["name"] == "Accuracy";
         }
         QCOMPARE(accuracies, 1);
-        QCOMPARE(QString::fromStdString(run["status"].get<std::string>()), QStringLiteral("Completed"));
+        QCOMPARE(QString::fromStdString(run["status"].get<std::string>()),
+                 QStringLiteral("Completed"));
     }
 };
 

@@ -10,7 +10,6 @@
 // its own folder instead of being hidden by rank 0 writing the same file.
 
 #include <QtTest>
-
 #include <cmath>
 #include <set>
 
@@ -74,9 +73,11 @@ QList<double> values(const QList<Metric>& metrics, const QString& name) {
 
 // The same model and data for both runs; the batch is given per process.
 QStringList trainArgs(int batch) {
-    return {"--data", kMnist, "--epochs", "2", "--hidden", "100,100", "--batchsize",
-            QString::number(batch), "--threads", "1", "--seed", "11", "--lr", "0.05",
-            "--backend", "cpu", "--output_dir", "outputs"};
+    return {"--data",       kMnist,    "--epochs",    "2",
+            "--hidden",     "100,100", "--batchsize", QString::number(batch),
+            "--threads",    "1",       "--seed",      "11",
+            "--lr",         "0.05",    "--backend",   "cpu",
+            "--output_dir", "outputs"};
 }
 
 } // namespace
@@ -105,10 +106,19 @@ private slots:
 
         // Open MPI refuses to start as root without --allow-run-as-root (or the two
         // OMPI_ALLOW_RUN_AS_ROOT variables); the tests run as root in CI.
-        QStringList args{"--allow-run-as-root", "--oversubscribe", "-x", "LABBENCH_METRICS_FILE",
-                         "-np", "1", "-wdir", rank0, kProgram};
-        args << trainArgs(100) << ":" << "-np" << "1" << "-wdir" << rank1 << kProgram
-             << trainArgs(100);
+        QStringList args{"--allow-run-as-root",
+                         "--oversubscribe",
+                         "-x",
+                         "LABBENCH_METRICS_FILE",
+                         "-np",
+                         "1",
+                         "-wdir",
+                         rank0,
+                         kProgram};
+        args << trainArgs(100) << ":"
+             << "-np"
+             << "1"
+             << "-wdir" << rank1 << kProgram << trainArgs(100);
         // Shared memory between the ranks of this machine; TCP would work too but is slower.
         const Result mpi = run(mpirun, args, {{"LABBENCH_METRICS_FILE", "metrics.jsonl"}});
         QVERIFY2(mpi.exitCode == 0, qPrintable(mpi.out + mpi.err));
@@ -118,9 +128,9 @@ private slots:
         // Exactly one rank wrote: rank 0's folder has the metrics and the model, rank 1's none.
         QVERIFY(QFile::exists(rank0 + "/outputs/model.npz"));
         QVERIFY(QFile::exists(rank0 + "/metrics.jsonl"));
-        QVERIFY2(QDir(rank1).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty(),
-                 qPrintable(QDir(rank1).entryList(QDir::NoDotAndDotDot | QDir::AllEntries)
-                                .join(", ")));
+        QVERIFY2(
+            QDir(rank1).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty(),
+            qPrintable(QDir(rank1).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).join(", ")));
         QCOMPARE(mpi.out.count("labbench-train: saved"), 1);
         QCOMPARE(mpi.out.count("MPI, rank 0 of 2"), 1);
         QVERIFY2(mpi.out.contains("the weights are identical on all 2 ranks"), qPrintable(mpi.out));

@@ -4,13 +4,11 @@
 
 #include "train/MpiPlugin.h"
 
-#include <mpi.h>
-
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <climits>
 #include <cstdio>
+#include <dlfcn.h>
+#include <mpi.h>
 #include <string>
 
 namespace {

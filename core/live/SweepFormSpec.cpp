@@ -58,11 +58,30 @@ Json parseArgumentsText(const QString& text) {
         return j;
     // Otherwise comma-separated words: numbers and booleans as such, anything else a string.
     Json out = Json::array();
-    for (QString word : trimmed.split(QLatin1Char(','))) {
+    // Split on commas outside quotes: "'a,b', c" is two words.
+    QStringList words;
+    QString word;
+    QChar quote;
+    for (const QChar c : trimmed) {
+        if (!quote.isNull()) {
+            quote = c == quote ? QChar() : quote;
+        } else if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
+            quote = c;
+        } else if (c == QLatin1Char(',')) {
+            words.append(word);
+            word.clear();
+            continue;
+        }
+        word.append(c);
+    }
+    words.append(word);
+    for (QString word : words) {
         word = word.trimmed();
         if (word.size() >= 2 && (word.startsWith(QLatin1Char('"')) || word.startsWith(QLatin1Char('\''))) &&
-            word.endsWith(word.front()))
-            word = word.mid(1, word.size() - 2);
+            word.endsWith(word.front())) {
+            out.push_back(toStd(word.mid(1, word.size() - 2))); // quoted: a string as written
+            continue;
+        }
         const Json asJson = Json::parse(word.toStdString(), nullptr, false);
         if (asJson.is_number() || asJson.is_boolean())
             out.push_back(asJson);

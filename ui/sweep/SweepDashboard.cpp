@@ -115,6 +115,12 @@ SweepDashboard::SweepDashboard(const QString& workspaceRoot, const QString& stor
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setAlternatingRowColors(true);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Ids and states change width as children move on (a sweep has tens of children, not
+    // thousands, so measuring them is cheap).
+    table_->horizontalHeader()->setSectionResizeMode(SweepChildrenModel::kIdColumn,
+                                                     QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(SweepChildrenModel::kStatusColumn,
+                                                     QHeaderView::ResizeToContents);
 
     chartHolder_ = new QWidget;
     auto* chartLayout = new QVBoxLayout(chartHolder_);

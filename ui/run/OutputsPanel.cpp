@@ -37,7 +37,8 @@ OutputsPanel::OutputsPanel(RunFilesModel* files, QWidget* parent)
     progress_->setTextVisible(true);
     progress_->setMaximumWidth(220);
     progress_->hide();
-    cancel_ = new QPushButton(tr("Cancel"));
+    cancel_ = new QPushButton(tr("Cancel download"));
+    cancel_->setObjectName(QStringLiteral("cancelDownload"));
     cancel_->hide();
     status_ = new QLabel;
     status_->setObjectName(QStringLiteral("muted"));

@@ -246,6 +246,7 @@ private slots:
                   QStringLiteral("--nodes"), QStringLiteral("2"), QStringLiteral("--processes-per-node"),
                   QStringLiteral("2"), QStringLiteral("--backend"), QStringLiteral("mpi"), QStringLiteral("--env"),
                   QStringLiteral("OMPI_MCA_btl=self,tcp"), QStringLiteral("--env"),
+                  QStringLiteral("LSAN_OPTIONS=") + qEnvironmentVariable("LSAN_OPTIONS"), QStringLiteral("--env"),
                   QStringLiteral("PATH=" LABBENCH_BIN_DIR ":/usr/local/bin:/usr/bin:/bin"), QStringLiteral("--"),
                   QStringLiteral("--data"), QStringLiteral(LABBENCH_MNIST_DIR), QStringLiteral("--epochs"),
                   QStringLiteral("2"), QStringLiteral("--lr"), QStringLiteral("0.05"), QStringLiteral("--backend"),

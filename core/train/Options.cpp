@@ -64,6 +64,8 @@ Data:
 Output:
   --log_interval N        steps between batch_loss metrics (100)
 Metrics go to $LABBENCH_METRICS_FILE as JSON lines when it is set.
+Under mpirun or srun --mpi=pmix the processes train data-parallel (--batchsize per process);
+rank 0 alone prints, logs and writes the model.
 )";
 }
 

@@ -51,7 +51,9 @@ std::unique_ptr<Backend> chooseBackend(const Options& o) {
     bo.deviceId = o.gpuId;
     std::string notice;
     auto backend = makeBackend(kind, bo, &notice);
-    if (!notice.empty()) std::fprintf(stderr, "labbench-train: %s\n", notice.c_str());
+    // Every rank of a job falls back alike; one line says so.
+    if (!notice.empty() && backend->rank() == 0)
+        std::fprintf(stderr, "labbench-train: %s\n", notice.c_str());
     return backend;
 }
 

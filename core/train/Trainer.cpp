@@ -60,7 +60,7 @@ Trainer::Trainer(Backend& backend, const Dataset& data, TrainConfig config)
     , state1_(backend, model_.parameterCount())
     , state2_(backend, config_.optimizer == OptimizerKind::Adam ? model_.parameterCount() : 1)
     , stats_(backend, 2)
-    , reduce_(backend, std::size_t(std::max(4, 2 * backend.worldSize())))
+    , reduce_(backend, std::size_t(8 * std::max(1, backend.worldSize())))
     , hostPermutation_(std::size_t(trainCount_))
     , shuffleState_(config_.seed) {
     if (config_.arch.inputs() != features_) {
@@ -75,6 +75,7 @@ Trainer::Trainer(Backend& backend, const Dataset& data, TrainConfig config)
     state1_.zero();
     state2_.zero();
     model_.uploadParameters(heInitialParameters(config_.arch, config_.seed));
+    checkRanksMatch();
     if (backend_.worldSize() > 1) {
         // Broadcast rank 0's weights with the one collective every backend has: the others
         // contribute zeros, and x + 0 + ... + 0 == x exactly. The seed already makes them equal;
@@ -100,25 +101,64 @@ void Trainer::sumAcrossRanks(double* values, int n) {
         values[i] = double(host[i]);
 }
 
+std::vector<std::uint32_t> Trainer::gatherAcrossRanks(const std::vector<std::uint32_t>& mine) {
+    const int world = backend_.worldSize();
+    if (world <= 1) return mine;
+    // An all-gather from the one collective every backend has: each rank writes its values,
+    // as 16-bit halves (exact in float), into its own slots and zeros elsewhere; the sum hands
+    // every rank every rank's values, bit for bit.
+    const std::size_t k = mine.size(), per = 2 * k;
+    if (per * std::size_t(world) > reduce_.size())
+        throw TrainError("gatherAcrossRanks: too many values");
+    std::vector<float> slots(per * std::size_t(world), 0.0f);
+    for (std::size_t i = 0; i < k; ++i) {
+        slots[per * std::size_t(backend_.rank()) + 2 * i] = float(mine[i] & 0xffff);
+        slots[per * std::size_t(backend_.rank()) + 2 * i + 1] = float(mine[i] >> 16);
+    }
+    reduce_.upload(slots.data(), slots.size());
+    backend_.allReduceSum(reduce_.data(), slots.size());
+    reduce_.download(slots.data(), slots.size());
+    backend_.synchronize();
+    std::vector<std::uint32_t> all(k * std::size_t(world));
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = std::uint32_t(slots[2 * i]) | (std::uint32_t(slots[2 * i + 1]) << 16);
+    return all;
+}
+
+void Trainer::checkRanksMatch() {
+    const int world = backend_.worldSize();
+    if (world <= 1) return;
+    // Ranks that disagree on these would issue different numbers or sizes of all-reduces and
+    // hang or fail inside MPI/NCCL: stop every rank with the reason instead.
+    const std::vector<std::uint32_t> mine{std::uint32_t(trainCount_),
+                                          std::uint32_t(config_.batchSize),
+                                          std::uint32_t(model_.parameterCount())};
+    const std::vector<std::uint32_t> all = gatherAcrossRanks(mine);
+    for (int r = 0; r < world; ++r) {
+        const std::uint32_t* theirs = all.data() + 3 * std::size_t(r);
+        if (theirs[0] == all[0] && theirs[1] == all[1] && theirs[2] == all[2]) continue;
+        throw TrainError("rank " + std::to_string(r) + " has " + std::to_string(theirs[0]) +
+                         " training images, batch " + std::to_string(theirs[1]) + " and " +
+                         std::to_string(theirs[2]) + " parameters but rank 0 has " +
+                         std::to_string(all[0]) + ", " + std::to_string(all[1]) + " and " +
+                         std::to_string(all[2]) +
+                         "; start every rank with the same data and flags");
+    }
+}
+
 bool Trainer::replicasAgree() {
     const int world = backend_.worldSize();
     if (world <= 1) return true;
-    // FNV-1a over the parameter bytes; each rank puts two 24-bit halves (exact in float) of it
-    // in its own slots and zeros elsewhere, so the sum hands every rank every rank's hash.
+    // FNV-1a over the parameter bytes, compared across ranks.
     const std::vector<float> params = model_.downloadParameters();
     std::uint64_t h = 0xcbf29ce484222325ull;
     const auto* bytes = reinterpret_cast<const unsigned char*>(params.data());
     for (std::size_t i = 0; i < params.size() * sizeof(float); ++i)
         h = (h ^ bytes[i]) * 0x100000001b3ull;
-    std::vector<float> slots(std::size_t(2 * world), 0.0f);
-    slots[std::size_t(2 * backend_.rank())] = float(h & 0xffffff);
-    slots[std::size_t(2 * backend_.rank() + 1)] = float((h >> 24) & 0xffffff);
-    reduce_.upload(slots.data(), slots.size());
-    backend_.allReduceSum(reduce_.data(), slots.size());
-    reduce_.download(slots.data(), slots.size());
-    backend_.synchronize();
+    const std::vector<std::uint32_t> all =
+        gatherAcrossRanks({std::uint32_t(h), std::uint32_t(h >> 32)});
     for (int r = 1; r < world; ++r) {
-        if (slots[std::size_t(2 * r)] != slots[0] || slots[std::size_t(2 * r + 1)] != slots[1])
+        if (all[2 * std::size_t(r)] != all[0] || all[2 * std::size_t(r) + 1] != all[1])
             return false;
     }
     return true;

@@ -69,7 +69,7 @@ public:
 
     int stepsPerEpoch() const;
     // Data parallel: whether every rank holds the same parameters now (a collective: every rank
-    // must call it). Compares a 48-bit hash of each rank's parameter bytes. True alone.
+    // must call it). Compares a 64-bit hash of each rank's parameter bytes. True alone.
     bool replicasAgree();
     long globalStep() const { return globalStep_; }
     Mlp& model() { return model_; }
@@ -83,6 +83,10 @@ private:
     OptimizerStep optimizerStepAt(long t) const; // hyper-parameters of step t (from 1)
     // values(n) summed across the ranks (through the backend's all-reduce); no-op alone.
     void sumAcrossRanks(double* values, int n);
+    // Every rank's `mine` (at most 4 values), rank by rank; `mine` alone.
+    std::vector<std::uint32_t> gatherAcrossRanks(const std::vector<std::uint32_t>& mine);
+    // Throws TrainError on every rank when the ranks differ in data size, batch or model.
+    void checkRanksMatch();
 
     Backend& backend_;
     TrainConfig config_;
@@ -95,7 +99,7 @@ private:
     DeviceBuffer<std::int32_t> batchLabels_;    // (B)
     DeviceBuffer<float> state1_, state2_;       // optimizer state, like the parameters
     DeviceBuffer<double> stats_;                // (2) loss sum, correct count this epoch
-    DeviceBuffer<float> reduce_;                // (max(4, world)) host values to all-reduce
+    DeviceBuffer<float> reduce_;                // (8 * world) host values to all-reduce
     std::vector<std::int32_t> hostPermutation_;
     std::uint64_t shuffleState_;
     long globalStep_ = 0;

@@ -160,6 +160,27 @@ private slots:
                  qPrintable(QString("train accuracy %1 vs %2").arg(train1).arg(train2)));
     }
 
+    // Ranks that would issue different all-reduces (here: different batches, so different step
+    // counts) stop at once with the reason instead of hanging inside MPI.
+    void ranksThatDisagreeStopInsteadOfHanging() {
+        const QString mpirun = QStandardPaths::findExecutable("mpirun");
+        QVERIFY(!mpirun.isEmpty());
+        const QString dir = tmp_.filePath("disagree");
+        QVERIFY(QDir().mkpath(dir));
+        QStringList args{
+            "--allow-run-as-root", "--oversubscribe", "-np", "1", "-wdir", dir, kProgram};
+        args << trainArgs(100) << ":"
+             << "-np"
+             << "1"
+             << "-wdir" << dir << kProgram << trainArgs(50);
+        const Result r = run(mpirun, args);
+        QVERIFY2(r.exitCode != 0 && r.exitCode != -3, qPrintable(r.out + r.err));
+        QVERIFY2(r.err.contains("rank 1 has 60000 training images, batch 50") &&
+                     r.err.contains("start every rank with the same data and flags"),
+                 qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir + "/outputs/model.npz"));
+    }
+
     // A launcher said "2 processes" but MPI cannot be loaded: one sentence, exit 1, no model.
     void missingMpiStopsWithOneSentence() {
         const QString dir = tmp_.filePath("nompi");

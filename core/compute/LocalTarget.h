@@ -1,7 +1,8 @@
 #pragma once
 // The local compute target: runs on this machine, each under its own detached supervisor
 // (labbench-supervisor), at most max_concurrent_runs at a time (FIFO beyond), one run per GPU
-// for GPU runs, with CUDA_VISIBLE_DEVICES naming the GPU it holds.
+// for GPU runs, with CUDA_VISIBLE_DEVICES naming the GPU it holds. A distributed run (mpi,
+// pytorch, parameter_server) starts its processes here with Open MPI's mpirun (RunLaunch.h).
 
 #include "compute/ComputeTarget.h"
 #include "util/FieldProblem.h"

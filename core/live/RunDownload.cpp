@@ -16,8 +16,8 @@ namespace {
 // The parts of a relative name, or an error when it is not a plain name below its folder.
 QStringList checkedParts(const QString& name, const QString& what) {
     if (name.isEmpty() || name.contains(QChar(0)))
-        throw Error(QStringLiteral("%1 has an empty or invalid name; nothing was downloaded.")
-                        .arg(what));
+        throw Error(
+            QStringLiteral("%1 has an empty or invalid name; nothing was downloaded.").arg(what));
     if (name.startsWith(QLatin1Char('/')) || name.contains(QLatin1Char('\\')) ||
         QDir::isAbsolutePath(name))
         throw Error(QStringLiteral("The run's entry '%1' is an absolute path; it would be written "
@@ -41,8 +41,7 @@ bool inside(const QString& path, const QString& folder) {
 // A link is followed only when it stays inside the run's folder, and never to a folder (a link
 // to a parent folder would copy forever).
 void checkLink(const QFileInfo& info, const QString& rootCanonical, const QString& name) {
-    if (!info.isSymLink())
-        return;
+    if (!info.isSymLink()) return;
     const QString resolved = info.canonicalFilePath();
     if (resolved.isEmpty() || !inside(resolved, rootCanonical))
         throw Error(QStringLiteral("The run's entry '%1' is a link that leads out of the run's "
@@ -88,8 +87,8 @@ DownloadPlan planDownload(const QString& root, const QString& relativePath, cons
         throw Error(QStringLiteral("The destination folder %1 does not exist; choose another.")
                         .arg(targetInfo.absolutePath()));
     if (targetInfo.isSymLink())
-        throw Error(QStringLiteral("%1 is a link; choose another name for the download.")
-                        .arg(plan.target));
+        throw Error(
+            QStringLiteral("%1 is a link; choose another name for the download.").arg(plan.target));
     // Write below the real folder, so no link on the destination's path can redirect a file.
     plan.target = parentCanonical + QLatin1Char('/') + targetInfo.fileName();
 
@@ -140,11 +139,10 @@ DownloadPlan planDownload(const QString& root, const QString& relativePath, cons
 void runDownload(const DownloadPlan& plan, const std::function<bool(qint64, qint64)>& progress) {
     bool createdFolder = false;
     const auto undo = [&] {
-        if (createdFolder)
-            QDir(plan.target).removeRecursively();
+        if (createdFolder) QDir(plan.target).removeRecursively();
     };
-    const QString base = plan.items.value(0).folder ? plan.target
-                                                    : QFileInfo(plan.target).absolutePath();
+    const QString base =
+        plan.items.value(0).folder ? plan.target : QFileInfo(plan.target).absolutePath();
     qint64 done = 0;
     QByteArray buffer(1 << 20, Qt::Uninitialized);
     try {
@@ -175,9 +173,9 @@ void runDownload(const DownloadPlan& plan, const std::function<bool(qint64, qint
             for (;;) {
                 const qint64 n = in.read(buffer.data(), buffer.size());
                 if (n < 0)
-                    throw Error(QStringLiteral("Cannot read %1 (%2).").arg(item.source, in.errorString()));
-                if (n == 0)
-                    break;
+                    throw Error(
+                        QStringLiteral("Cannot read %1 (%2).").arg(item.source, in.errorString()));
+                if (n == 0) break;
                 if (out.write(buffer.constData(), n) != n)
                     throw Error(QStringLiteral("Cannot write %1 (%2); is the disk full?")
                                     .arg(item.target, out.errorString()));
@@ -195,23 +193,22 @@ void runDownload(const DownloadPlan& plan, const std::function<bool(qint64, qint
         undo();
         throw;
     }
-    if (progress)
-        progress(done, plan.totalBytes);
+    if (progress) progress(done, plan.totalBytes);
 }
 
 DownloadJob::DownloadJob(QString root, QString relativePath, QString target, QObject* parent)
-    : QObject(parent), root_(std::move(root)), relativePath_(std::move(relativePath)),
-      target_(std::move(target)) {}
+    : QObject(parent)
+    , root_(std::move(root))
+    , relativePath_(std::move(relativePath))
+    , target_(std::move(target)) {}
 
 DownloadJob::~DownloadJob() {
     cancel_ = true;
-    if (thread_.joinable())
-        thread_.join();
+    if (thread_.joinable()) thread_.join();
 }
 
 void DownloadJob::start() {
-    if (thread_.joinable())
-        return;
+    if (thread_.joinable()) return;
     thread_ = std::thread([this] {
         try {
             const DownloadPlan plan = planDownload(root_, relativePath_, target_);

@@ -7,7 +7,6 @@
 #include <QList>
 #include <QObject>
 #include <QString>
-
 #include <atomic>
 #include <functional>
 #include <thread>
@@ -21,7 +20,7 @@ struct DownloadPlan {
         qint64 size = 0;
         bool folder = false;
     };
-    QString target; // the file or folder the download creates
+    QString target;    // the file or folder the download creates
     QList<Item> items; // folders before what they hold
     qint64 totalBytes = 0;
 };

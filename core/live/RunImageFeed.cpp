@@ -9,7 +9,6 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
-
 #include <algorithm>
 
 namespace lb {
@@ -19,42 +18,42 @@ namespace {
 const QString kImagesFolder = QStringLiteral("logs/images");
 
 bool isImageName(const QString& name) {
-    static const QStringList suffixes = {QStringLiteral("png"), QStringLiteral("jpg"),
+    static const QStringList suffixes = {QStringLiteral("png"),  QStringLiteral("jpg"),
                                          QStringLiteral("jpeg"), QStringLiteral("gif"),
-                                         QStringLiteral("bmp"), QStringLiteral("webp"),
+                                         QStringLiteral("bmp"),  QStringLiteral("webp"),
                                          QStringLiteral("svg")};
     return suffixes.contains(QFileInfo(name).suffix().toLower());
 }
 
 } // namespace
 
-RunImageFeed::RunImageFeed(QObject* parent) : QObject(parent) {
+RunImageFeed::RunImageFeed(QObject* parent)
+    : QObject(parent) {
     qRegisterMetaType<lb::RunImageList>();
 }
 
-RunImageFeed::~RunImageFeed() { thread_.stop(); }
+RunImageFeed::~RunImageFeed() {
+    thread_.stop();
+}
 
 void RunImageFeed::start(const QString& runDir, int intervalMs) {
     thread_.stop();
     runDir_ = runDir;
     thread_.start(
         [this] {
-            if (scan())
-                emit changed(images_);
+            if (scan()) emit changed(images_);
         },
         std::chrono::milliseconds(intervalMs));
 }
 
 void RunImageFeed::readRecords() {
     QFile f(RunFolder(runDir_).metricsFile());
-    if (!f.open(QIODevice::ReadOnly))
-        return;
+    if (!f.open(QIODevice::ReadOnly)) return;
     if (f.size() < metricsOffset_) { // rewritten: read it again from the start
         metricsOffset_ = 0;
         partialLine_.clear();
     }
-    if (!f.seek(metricsOffset_))
-        return;
+    if (!f.seek(metricsOffset_)) return;
     // Bounded reads: a long metric stream is consumed over several polls.
     const QByteArray chunk = f.read(8 * 1024 * 1024);
     metricsOffset_ += chunk.size();
@@ -65,15 +64,15 @@ void RunImageFeed::readRecords() {
     for (const QByteArray& line : data.split('\n')) {
         if (!line.contains("\"image\"")) // most lines are metric points: skip them unparsed
             continue;
-        const Json j = Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
+        const Json j =
+            Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
         if (!j.is_object() || j.value("type", std::string()) != "image" || !j.contains("value") ||
             !j["value"].is_string())
             continue;
         Record r;
         if (j.contains("name") && j["name"].is_string())
             r.name = fromStd(j["name"].get<std::string>());
-        if (j.contains("step") && j["step"].is_number_integer())
-            r.step = j["step"].get<qint64>();
+        if (j.contains("step") && j["step"].is_number_integer()) r.step = j["step"].get<qint64>();
         // Only the path's name counts: an image is shown when that file is in logs/images/.
         const QString path = QDir::cleanPath(fromStd(j["value"].get<std::string>()));
         records_.insert(path, r);
@@ -93,14 +92,12 @@ bool RunImageFeed::scan() {
     for (qsizetype i = 0; i < images_.size(); ++i)
         index.insert(images_[i].path, i);
     for (const QFileInfo& info : entries) {
-        if (!isImageName(info.fileName()))
-            continue;
+        if (!isImageName(info.fileName())) continue;
         const QString path = kImagesFolder + QLatin1Char('/') + info.fileName();
         present.insert(path);
         const qint64 modified = info.lastModified().toMSecsSinceEpoch();
         Record record = records_.value(path, {info.completeBaseName(), -1});
-        if (record.name.isEmpty())
-            record.name = info.completeBaseName();
+        if (record.name.isEmpty()) record.name = info.completeBaseName();
         const auto it = index.constFind(path);
         RunImage* image = nullptr;
         RunImage fresh;
@@ -118,8 +115,7 @@ bool RunImageFeed::scan() {
             image->bytes.clear();
             if (info.size() <= kMaxImageBytes) {
                 QFile f(info.filePath());
-                if (f.open(QIODevice::ReadOnly))
-                    image->bytes = f.readAll();
+                if (f.open(QIODevice::ReadOnly)) image->bytes = f.readAll();
             }
             image->revision = nextRevision_++;
         }
@@ -128,8 +124,7 @@ bool RunImageFeed::scan() {
             image->step = record.step;
             changed = true;
         }
-        if (it == index.cend())
-            added.append(fresh);
+        if (it == index.cend()) added.append(fresh);
     }
     const qsizetype before = images_.size();
     images_.removeIf([&](const RunImage& i) { return !present.contains(i.path); });

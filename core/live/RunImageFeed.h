@@ -12,20 +12,19 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
-
 #include <memory>
 
 namespace lb {
 
 // One logged image.
 struct RunImage {
-    QString path;            // relative to the run's snapshot: "logs/images/cm_4711.png"
-    QString name;            // the name it was logged under (the file's base name when unknown)
-    qint64 step = -1;        // -1: no image record names it (a file written there directly)
+    QString path;     // relative to the run's snapshot: "logs/images/cm_4711.png"
+    QString name;     // the name it was logged under (the file's base name when unknown)
+    qint64 step = -1; // -1: no image record names it (a file written there directly)
     qint64 size = 0;
     qint64 modifiedMs = 0;
-    QByteArray bytes;        // the file's content; empty when over kMaxImageBytes
-    quint64 revision = 0;    // bumped whenever the content was read again
+    QByteArray bytes;     // the file's content; empty when over kMaxImageBytes
+    quint64 revision = 0; // bumped whenever the content was read again
 };
 
 using RunImageList = QList<RunImage>;

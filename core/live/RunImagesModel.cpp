@@ -2,7 +2,8 @@
 
 namespace lb {
 
-RunImagesModel::RunImagesModel(QObject* parent) : QAbstractListModel(parent) {}
+RunImagesModel::RunImagesModel(QObject* parent)
+    : QAbstractListModel(parent) {}
 
 QString RunImagesModel::caption(const RunImage& image) {
     return image.step >= 0 ? tr("%1 · step %2").arg(image.name).arg(image.step) : image.name;

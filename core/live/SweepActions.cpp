@@ -8,7 +8,8 @@
 namespace lb {
 
 SweepActions::SweepActions(QString workspaceRoot, QObject* parent)
-    : QObject(parent), root_(std::move(workspaceRoot)) {}
+    : QObject(parent)
+    , root_(std::move(workspaceRoot)) {}
 
 SweepActions::~SweepActions() {
     for (QThread* t : threads_) {

@@ -5,18 +5,17 @@
 
 namespace lb {
 
-SweepChildrenModel::SweepChildrenModel(QObject* parent) : QAbstractTableModel(parent) {}
+SweepChildrenModel::SweepChildrenModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
 
 Qt::SortOrder SweepChildrenModel::bestFirstOrder() const {
     return !summary_ || summary_->spec.maximize ? Qt::DescendingOrder : Qt::AscendingOrder;
 }
 
 int SweepChildrenModel::bestRow() const {
-    if (!summary_ || summary_->bestId.isEmpty())
-        return -1;
+    if (!summary_ || summary_->bestId.isEmpty()) return -1;
     for (qsizetype i = 0; i < summary_->children.size(); ++i)
-        if (summary_->children[i].run.id == summary_->bestId)
-            return static_cast<int>(i);
+        if (summary_->children[i].run.id == summary_->bestId) return static_cast<int>(i);
     return -1;
 }
 
@@ -103,18 +102,15 @@ QVariant SweepChildrenModel::cell(const sweep::SweepChild& child, int column, in
         return column >= kFirstParamColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                            : QVariant();
     if (role == Qt::ToolTipRole) {
-        if (column == kStatusColumn && !child.run.reason.isEmpty())
-            return child.run.reason;
+        if (column == kStatusColumn && !child.run.reason.isEmpty()) return child.run.reason;
         if (column == kIdColumn && child.run.id == summary_->bestId)
             return tr("The best child by %1 so far").arg(summary_->spec.primaryMetric);
         return {};
     }
-    if (role != Qt::DisplayRole && role != SortRole)
-        return {};
+    if (role != Qt::DisplayRole && role != SortRole) return {};
     if (column == kIdColumn)
         return role == SortRole ? QVariant(child.run.number) : QVariant(child.run.id);
-    if (column == kStatusColumn)
-        return toString(child.run.status);
+    if (column == kStatusColumn) return toString(child.run.status);
     if (metric) {
         const bool has = child.primaryMetric && std::isfinite(*child.primaryMetric);
         if (role == Qt::DisplayRole)
@@ -128,25 +124,19 @@ QVariant SweepChildrenModel::cell(const sweep::SweepChild& child, int column, in
     if (!child.params.contains(key))
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("—")) : QVariant(QString());
     const Json& value = child.params[key];
-    if (role == SortRole && value.is_number())
-        return value.get<double>();
+    if (role == SortRole && value.is_number()) return value.get<double>();
     return sweep::valueText(value);
 }
 
 QVariant SweepChildrenModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
-        return {};
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount()) return {};
     if (role == Qt::ToolTipRole && section == metricColumn() && summary_)
-        return tr("Primary metric (%1)").arg(summary_->spec.maximize ? tr("maximize")
-                                                                      : tr("minimize"));
-    if (role != Qt::DisplayRole)
-        return {};
-    if (section == kIdColumn)
-        return tr("Child run");
-    if (section == kStatusColumn)
-        return tr("Status");
-    if (section == metricColumn())
-        return summary_ ? summary_->spec.primaryMetric : tr("Metric");
+        return tr("Primary metric (%1)")
+            .arg(summary_->spec.maximize ? tr("maximize") : tr("minimize"));
+    if (role != Qt::DisplayRole) return {};
+    if (section == kIdColumn) return tr("Child run");
+    if (section == kStatusColumn) return tr("Status");
+    if (section == metricColumn()) return summary_ ? summary_->spec.primaryMetric : tr("Metric");
     return params_.value(section - kFirstParamColumn);
 }
 

@@ -10,7 +10,6 @@
 
 #include <QAbstractTableModel>
 #include <QMetaType>
-
 #include <memory>
 
 namespace lb {
@@ -22,10 +21,10 @@ class SweepChildrenModel : public QAbstractTableModel {
 public:
     enum Role {
         SortRole = Qt::UserRole + 1,
-        RunIdRole,   // the child's run id (every column)
-        IsBestRole,  // true on every column of the best child's row
-        StatusRole,  // the child's status text
-        MetricRole,  // double, or invalid when the child has not reported the metric
+        RunIdRole,  // the child's run id (every column)
+        IsBestRole, // true on every column of the best child's row
+        StatusRole, // the child's status text
+        MetricRole, // double, or invalid when the child has not reported the metric
     };
     static constexpr int kIdColumn = 0;
     static constexpr int kStatusColumn = 1;

@@ -18,25 +18,21 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 } // namespace
 
 double ParallelAxis::position(double value) const {
-    if (!std::isfinite(value))
-        return kNaN;
+    if (!std::isfinite(value)) return kNaN;
     double lo = min, hi = max, v = value;
     if (logScale) {
-        if (value <= 0)
-            return 0;
+        if (value <= 0) return 0;
         lo = std::log(min);
         hi = std::log(max);
         v = std::log(value);
     }
-    if (!(hi > lo))
-        return 0.5; // a single value sits in the middle
+    if (!(hi > lo)) return 0.5; // a single value sits in the middle
     return std::clamp((v - lo) / (hi - lo), 0.0, 1.0);
 }
 
 QString ParallelAxis::label(double position) const {
     if (categorical) {
-        if (categories.isEmpty())
-            return {};
+        if (categories.isEmpty()) return {};
         const double n = static_cast<double>(categories.size() - 1);
         return categories.value(static_cast<int>(std::lround(position * n)));
     }
@@ -61,11 +57,9 @@ ParallelData parallelCoordinates(const sweep::SweepSummary& summary) {
             axis.logScale = isLogKind(p.kind);
             double lo = std::numeric_limits<double>::infinity(), hi = -lo;
             for (const sweep::SweepChild& c : children) {
-                if (!c.params.contains(key) || !c.params[key].is_number())
-                    continue;
+                if (!c.params.contains(key) || !c.params[key].is_number()) continue;
                 const double v = c.params[key].get<double>();
-                if (axis.logScale && v <= 0)
-                    axis.logScale = false; // a log axis cannot show it
+                if (axis.logScale && v <= 0) axis.logScale = false; // a log axis cannot show it
                 lo = std::min(lo, v);
                 hi = std::max(hi, v);
             }
@@ -99,8 +93,7 @@ ParallelData parallelCoordinates(const sweep::SweepSummary& summary) {
                 if (axis.categorical) {
                     const qsizetype i = axis.categories.indexOf(sweep::valueText(v));
                     const qsizetype n = axis.categories.size();
-                    if (i >= 0)
-                        pos = n > 1 ? double(i) / double(n - 1) : 0.5;
+                    if (i >= 0) pos = n > 1 ? double(i) / double(n - 1) : 0.5;
                 } else if (v.is_number()) {
                     pos = axis.position(v.get<double>());
                 }

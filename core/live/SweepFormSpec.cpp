@@ -13,17 +13,14 @@ const QString kOrigin = QStringLiteral("the sweep form");
 SweepFormData sweepFormFields(const Json& j);
 
 Json policyJson(const SweepFormData& f) {
-    if (f.policy.isEmpty() || f.policy == QLatin1String("none"))
-        return nullptr;
+    if (f.policy.isEmpty() || f.policy == QLatin1String("none")) return nullptr;
     Json j;
     j["policy"] = toStd(f.policy);
     j["evaluation_interval"] = f.evaluationInterval;
     j["delay_evaluation"] = f.delayEvaluation;
     if (f.policy == QLatin1String("bandit")) {
-        if (f.slackFactor)
-            j["slack_factor"] = *f.slackFactor;
-        if (f.slackAmount)
-            j["slack_amount"] = *f.slackAmount;
+        if (f.slackFactor) j["slack_factor"] = *f.slackFactor;
+        if (f.slackAmount) j["slack_amount"] = *f.slackAmount;
     }
     if (f.policy == QLatin1String("truncation_selection"))
         j["truncation_percentage"] = f.truncationPercentage;
@@ -39,23 +36,22 @@ Json rowExpression(const SweepFormData::Row& row) {
 } // namespace
 
 QStringList parameterExpressionNames() {
-    return {QStringLiteral("choice"),      QStringLiteral("randint"),
-            QStringLiteral("uniform"),     QStringLiteral("quniform"),
-            QStringLiteral("loguniform"),  QStringLiteral("qloguniform"),
-            QStringLiteral("normal"),      QStringLiteral("qnormal"),
-            QStringLiteral("lognormal"),   QStringLiteral("qlognormal")};
+    return {QStringLiteral("choice"),     QStringLiteral("randint"),
+            QStringLiteral("uniform"),    QStringLiteral("quniform"),
+            QStringLiteral("loguniform"), QStringLiteral("qloguniform"),
+            QStringLiteral("normal"),     QStringLiteral("qnormal"),
+            QStringLiteral("lognormal"),  QStringLiteral("qlognormal")};
 }
 
 Json parseArgumentsText(const QString& text) {
     const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty())
-        return Json::array();
+    if (trimmed.isEmpty()) return Json::array();
     // Text that is JSON already ("[1, 2]", "1, 2", "\"a\", \"b\"") is taken as written.
-    const QString wrapped = trimmed.startsWith(QLatin1Char('[')) ? trimmed
-                                                                  : QLatin1Char('[') + trimmed + QLatin1Char(']');
+    const QString wrapped = trimmed.startsWith(QLatin1Char('['))
+                                ? trimmed
+                                : QLatin1Char('[') + trimmed + QLatin1Char(']');
     const Json j = Json::parse(wrapped.toStdString(), nullptr, false);
-    if (j.is_array())
-        return j;
+    if (j.is_array()) return j;
     // Otherwise comma-separated words: numbers and booleans as such, anything else a string.
     Json out = Json::array();
     // Split on commas outside quotes: "'a,b', c" is two words.
@@ -77,7 +73,8 @@ Json parseArgumentsText(const QString& text) {
     words.append(word);
     for (QString word : words) {
         word = word.trimmed();
-        if (word.size() >= 2 && (word.startsWith(QLatin1Char('"')) || word.startsWith(QLatin1Char('\''))) &&
+        if (word.size() >= 2 &&
+            (word.startsWith(QLatin1Char('"')) || word.startsWith(QLatin1Char('\''))) &&
             word.endsWith(word.front())) {
             out.push_back(toStd(word.mid(1, word.size() - 2))); // quoted: a string as written
             continue;
@@ -99,9 +96,10 @@ QString argumentsText(const Json& arguments) {
             const QString s = fromStd(v.get<std::string>());
             // Bare unless it would read back as something else.
             const Json again = Json::parse(s.toStdString(), nullptr, false);
-            const bool ambiguous = s.contains(QLatin1Char(',')) || s.trimmed() != s || s.isEmpty() ||
-                                   again.is_number() || again.is_boolean() || again.is_null() ||
-                                   s.startsWith(QLatin1Char('"')) || s.startsWith(QLatin1Char('[')) ||
+            const bool ambiguous = s.contains(QLatin1Char(',')) || s.trimmed() != s ||
+                                   s.isEmpty() || again.is_number() || again.is_boolean() ||
+                                   again.is_null() || s.startsWith(QLatin1Char('"')) ||
+                                   s.startsWith(QLatin1Char('[')) ||
                                    s.startsWith(QLatin1Char('\''));
             words.append(ambiguous ? fromStd(v.dump()) : s);
         } else {
@@ -113,34 +111,28 @@ QString argumentsText(const Json& arguments) {
 
 Json sweepFormJson(const SweepFormData& f, const Estimator& estimator) {
     Json j;
-    const QString experiment = f.experiment.trimmed().isEmpty() ? estimator.experiment : f.experiment.trimmed();
-    if (!experiment.isEmpty())
-        j["experiment"] = toStd(experiment);
+    const QString experiment =
+        f.experiment.trimmed().isEmpty() ? estimator.experiment : f.experiment.trimmed();
+    if (!experiment.isEmpty()) j["experiment"] = toStd(experiment);
     j["estimator"] = estimator.toJson();
     j["sampling"] = {{"method", toStd(f.method)}};
-    if (f.seed)
-        j["sampling"]["seed"] = *f.seed;
+    if (f.seed) j["sampling"]["seed"] = *f.seed;
     j["parameters"] = Json::object();
     for (const SweepFormData::Row& row : f.parameters)
         j["parameters"][toStd(row.name.trimmed())] = rowExpression(row);
     j["primary_metric"] = {{"name", toStd(f.metric.trimmed())},
                            {"goal", f.maximize ? "maximize" : "minimize"}};
     j["early_termination"] = policyJson(f);
-    if (f.maxTotalRuns > 0)
-        j["max_total_runs"] = f.maxTotalRuns;
-    if (f.maxConcurrentRuns > 0)
-        j["max_concurrent_runs"] = f.maxConcurrentRuns;
-    if (f.maxDurationMinutes > 0)
-        j["max_duration_minutes"] = f.maxDurationMinutes;
+    if (f.maxTotalRuns > 0) j["max_total_runs"] = f.maxTotalRuns;
+    if (f.maxConcurrentRuns > 0) j["max_concurrent_runs"] = f.maxConcurrentRuns;
+    if (f.maxDurationMinutes > 0) j["max_duration_minutes"] = f.maxDurationMinutes;
     return j;
 }
 
 QString SweepFormCheck::first() const {
-    if (!rows.isEmpty())
-        return rows.first();
+    if (!rows.isEmpty()) return rows.first();
     for (const QString* s : {&parameters, &sampling, &metric, &policy, &limits, &estimator, &other})
-        if (!s->isEmpty())
-            return *s;
+        if (!s->isEmpty()) return *s;
     return {};
 }
 
@@ -154,16 +146,19 @@ SweepFormCheck checkSweepForm(const SweepFormData& f, const Estimator& estimator
         const QString name = row.name.trimmed();
         const int r = static_cast<int>(i);
         if (name.isEmpty() || name == QLatin1String("--")) {
-            check.rows.insert(r, QStringLiteral("Row %1 needs a parameter name such as --lr.").arg(r + 1));
+            check.rows.insert(
+                r, QStringLiteral("Row %1 needs a parameter name such as --lr.").arg(r + 1));
             continue;
         }
         if (seen.contains(name)) {
-            check.rows.insert(r, QStringLiteral("%1 appears twice; give each parameter one row.").arg(name));
+            check.rows.insert(
+                r, QStringLiteral("%1 appears twice; give each parameter one row.").arg(name));
             continue;
         }
         seen.append(name);
         try {
-            sweep::Parameter::fromJson(name, rowExpression(row), QStringLiteral("parameters.") + name);
+            sweep::Parameter::fromJson(name, rowExpression(row),
+                                       QStringLiteral("parameters.") + name);
         } catch (const Error& e) {
             check.rows.insert(r, e.message());
         }
@@ -173,8 +168,7 @@ SweepFormCheck checkSweepForm(const SweepFormData& f, const Estimator& estimator
     } catch (const Error& e) {
         check.policy = e.message();
     }
-    if (!check.rows.isEmpty() || !check.policy.isEmpty())
-        return check;
+    if (!check.rows.isEmpty() || !check.policy.isEmpty()) return check;
     // The whole spec, through the same parser `labbench sweep submit` uses.
     try {
         check.spec = sweep::SweepSpec::fromJson(sweepFormJson(f, estimator), kOrigin, baseDir);
@@ -183,7 +177,8 @@ SweepFormCheck checkSweepForm(const SweepFormData& f, const Estimator& estimator
         const QString at = m.section(QStringLiteral(": "), 1); // after "the sweep form: "
         if (m.contains(QLatin1String("(estimator)")))
             check.estimator = m;
-        else if (at.startsWith(QLatin1String("parameter")) || at.startsWith(QLatin1String("grid sampling")))
+        else if (at.startsWith(QLatin1String("parameter")) ||
+                 at.startsWith(QLatin1String("grid sampling")))
             check.parameters = m;
         else if (at.startsWith(QLatin1String("sampling")))
             check.sampling = m;

@@ -10,7 +10,6 @@
 #include <QList>
 #include <QMap>
 #include <QString>
-
 #include <optional>
 
 namespace lb {
@@ -26,15 +25,16 @@ struct SweepFormData {
     std::optional<qint64> seed;
     QString metric;
     bool maximize = true;
-    QString policy = QStringLiteral("none"); // none | bandit | median_stopping | truncation_selection
+    QString policy =
+        QStringLiteral("none"); // none | bandit | median_stopping | truncation_selection
     int evaluationInterval = 1;
     int delayEvaluation = 0;
     std::optional<double> slackFactor, slackAmount; // bandit
     double truncationPercentage = 20;               // truncation_selection
-    int maxTotalRuns = 0;      // 0: not given
-    int maxConcurrentRuns = 0; // 0: not given
-    double maxDurationMinutes = 0; // 0: no limit
-    QString experiment;            // empty: the estimator's
+    int maxTotalRuns = 0;                           // 0: not given
+    int maxConcurrentRuns = 0;                      // 0: not given
+    double maxDurationMinutes = 0;                  // 0: no limit
+    QString experiment;                             // empty: the estimator's
 };
 
 // The form's errors, each with the field it belongs to.

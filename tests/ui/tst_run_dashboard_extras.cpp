@@ -5,7 +5,6 @@
 // (.., absolute names, links out of the run) before copying anything; at a narrow width the
 // header keeps the status, the target and every button visible.
 #include "UiTestSupport.h"
-
 #include "common/HeaderLayout.h"
 #include "live/RunDownload.h"
 #include "live/RunFilesModel.h"
@@ -86,21 +85,23 @@ void TestRunDashboardExtras::imagesStripFollowsLoggedImages() {
     QVERIFY(QTest::qWaitForWindowExposed(&d));
     QVERIFY(QTest::qWaitFor([&] { return d.detail() != nullptr; }, 5000));
     ImagesStrip* strip = d.images();
-    QAbstractItemModelTester tester(strip->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(strip->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(strip->model()->rowCount(), 0);
 
     // What labbench.log_image does: the file in logs/images, then an "image" record.
     const QString images = run.runDir + QStringLiteral("/snapshot/logs/images");
     test::writeFile(images + QStringLiteral("/confusion_4711.png"), png(640, 320, Qt::red));
-    test::appendFile(run.runDir + QStringLiteral("/metrics.jsonl"),
-                     R"({"name": "loss", "value": 0.5, "step": 0})"
-                     "\n"
-                     R"({"type": "image", "name": "confusion", "value": "logs/images/confusion_4711.png", "step": 3})"
-                     "\n");
+    test::appendFile(
+        run.runDir + QStringLiteral("/metrics.jsonl"),
+        R"({"name": "loss", "value": 0.5, "step": 0})"
+        "\n"
+        R"({"type": "image", "name": "confusion", "value": "logs/images/confusion_4711.png", "step": 3})"
+        "\n");
     QVERIFY(QTest::qWaitFor([&] { return strip->model()->rowCount() == 1; }, 5000));
-    QVERIFY(QTest::qWaitFor([&] {
-        return strip->model()->index(0).data(RunImagesModel::StepRole).toLongLong() == 3;
-    }, 5000));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return strip->model()->index(0).data(RunImagesModel::StepRole).toLongLong() == 3; },
+        5000));
     QCOMPARE(strip->model()->index(0).data().toString(), QStringLiteral("confusion · step 3"));
     QVERIFY(QTest::qWaitFor([&] { return !strip->thumbnail(0).isNull(); }, 5000));
     QCOMPARE(strip->thumbnail(0).size(), QSize(160, 80)); // fitted into the thumbnail box
@@ -113,7 +114,8 @@ void TestRunDashboardExtras::imagesStripFollowsLoggedImages() {
     QVERIFY(QFile::link(outside, images + QStringLiteral("/leak.png")));
     test::writeFile(images + QStringLiteral("/samples.png"), png(100, 200, Qt::blue));
     QVERIFY(QTest::qWaitFor([&] { return strip->model()->rowCount() == 2; }, 5000));
-    QCOMPARE(strip->model()->index(1).data(RunImagesModel::NameRole).toString(), QStringLiteral("samples"));
+    QCOMPARE(strip->model()->index(1).data(RunImagesModel::NameRole).toString(),
+             QStringLiteral("samples"));
     QCOMPARE(strip->model()->index(1).data(RunImagesModel::StepRole).toLongLong(), -1);
     QCOMPARE(strip->model()->index(1).data().toString(), QStringLiteral("samples"));
     QVERIFY(QTest::qWaitFor([&] { return !strip->thumbnail(1).isNull(); }, 5000));
@@ -152,7 +154,8 @@ void TestRunDashboardExtras::downloadCopiesFileAndTree() {
                                           {QStringLiteral("outputs/plots/deep/b.txt"), 5}});
     RunDashboard d(ws_->root(), ws_->storePath(), run.id, nullptr);
     d.show();
-    QVERIFY(QTest::qWaitFor([&] { return d.detail() != nullptr && d.files()->rowCount() == 1; }, 5000));
+    QVERIFY(
+        QTest::qWaitFor([&] { return d.detail() != nullptr && d.files()->rowCount() == 1; }, 5000));
     OutputsPanel* panel = d.outputsPanel();
     QTreeView* view = panel->view();
     // Selecting a file enables Open and Download.
@@ -164,7 +167,8 @@ void TestRunDashboardExtras::downloadCopiesFileAndTree() {
     const QString dest = dir_->filePath(QStringLiteral("downloads"));
     QVERIFY(QDir().mkpath(dest));
     QSignalSpy finished(panel, &OutputsPanel::downloadFinished);
-    QVERIFY(panel->download(QStringLiteral("outputs/model.bin"), dest + QStringLiteral("/model.bin")));
+    QVERIFY(
+        panel->download(QStringLiteral("outputs/model.bin"), dest + QStringLiteral("/model.bin")));
     QVERIFY(panel->downloading());
     QVERIFY(QTest::qWaitFor([&] { return finished.size() == 1; }, 10000));
     QCOMPARE(fileBytes(dest + QStringLiteral("/model.bin")), big);
@@ -221,17 +225,19 @@ void TestRunDashboardExtras::downloadRefusesEscapingNames() {
         try {
             planDownload(snap, entry, target);
         } catch (const Error& e) {
-            if (!e.message().contains(QLatin1String(words)))
-                qWarning() << e.message();
+            if (!e.message().contains(QLatin1String(words))) qWarning() << e.message();
             return e.message().contains(QLatin1String(words));
         }
         return false;
     };
-    QVERIFY(refused(QStringLiteral("outputs/../../../secret.txt"), dest + QStringLiteral("/x"), "'..'"));
+    QVERIFY(refused(QStringLiteral("outputs/../../../secret.txt"), dest + QStringLiteral("/x"),
+                    "'..'"));
     QVERIFY(refused(QStringLiteral("../secret.txt"), dest + QStringLiteral("/x"), "'..'"));
     QVERIFY(refused(secret, dest + QStringLiteral("/x"), "absolute"));
-    QVERIFY(refused(QStringLiteral("outputs/tree/leak.txt"), dest + QStringLiteral("/x"), "leads out"));
-    QVERIFY(refused(QStringLiteral("outputs/up/secret.txt"), dest + QStringLiteral("/x"), "leads out"));
+    QVERIFY(
+        refused(QStringLiteral("outputs/tree/leak.txt"), dest + QStringLiteral("/x"), "leads out"));
+    QVERIFY(
+        refused(QStringLiteral("outputs/up/secret.txt"), dest + QStringLiteral("/x"), "leads out"));
     // A folder holding a link out is refused as a whole, before anything is written.
     QVERIFY(refused(QStringLiteral("outputs/tree"), dest + QStringLiteral("/tree"), "leads out"));
     QVERIFY(!QFileInfo::exists(dest + QStringLiteral("/tree")));
@@ -240,14 +246,16 @@ void TestRunDashboardExtras::downloadRefusesEscapingNames() {
     QVERIFY_THROWS_EXCEPTION(Error, downloadTargetIn(dest, QStringLiteral("/etc")));
     // A destination that is a link is not written through.
     QVERIFY(QFile::link(secret, dest + QStringLiteral("/link.txt")));
-    QVERIFY(refused(QStringLiteral("outputs/ok.txt"), dest + QStringLiteral("/link.txt"), "is a link"));
+    QVERIFY(
+        refused(QStringLiteral("outputs/ok.txt"), dest + QStringLiteral("/link.txt"), "is a link"));
     QCOMPARE(fileBytes(secret), QByteArray("do not copy\n"));
 
     // Through the dashboard's panel: the failure is shown, nothing is copied.
     RunDashboard d(ws_->root(), ws_->storePath(), run.id, nullptr);
     QVERIFY(QTest::qWaitFor([&] { return d.detail() != nullptr; }, 5000));
     QSignalSpy failed(d.outputsPanel(), &OutputsPanel::downloadFailed);
-    QVERIFY(d.outputsPanel()->download(QStringLiteral("outputs/tree"), dest + QStringLiteral("/tree")));
+    QVERIFY(
+        d.outputsPanel()->download(QStringLiteral("outputs/tree"), dest + QStringLiteral("/tree")));
     QVERIFY(QTest::qWaitFor([&] { return failed.size() == 1; }, 5000));
     QVERIFY(d.outputsPanel()->statusText().contains(QStringLiteral("leads out")));
     QVERIFY(!QFileInfo::exists(dest + QStringLiteral("/tree")));
@@ -255,8 +263,8 @@ void TestRunDashboardExtras::downloadRefusesEscapingNames() {
 }
 
 void TestRunDashboardExtras::headerKeepsStatusTargetAndButtonsWhenNarrow() {
-    const RunRecord run = test::addRun(*ws_, QStringLiteral("a-rather-long-experiment-name-for-headers"),
-                                       RunStatus::Running);
+    const RunRecord run = test::addRun(
+        *ws_, QStringLiteral("a-rather-long-experiment-name-for-headers"), RunStatus::Running);
     RunDashboard d(ws_->root(), ws_->storePath(), run.id, nullptr);
     d.resize(1200, 600);
     d.show();
@@ -266,8 +274,7 @@ void TestRunDashboardExtras::headerKeepsStatusTargetAndButtonsWhenNarrow() {
     QVERIFY(status);
     QLabel* facts = nullptr;
     for (QLabel* l : d.findChildren<QLabel*>())
-        if (l->text().contains(QStringLiteral("target local")))
-            facts = l;
+        if (l->text().contains(QStringLiteral("target local"))) facts = l;
     QVERIFY(facts);
     QList<QPushButton*> buttons;
     for (const char* name : {"cancelRun", "cloneRun", "registerModel", "openOutputs"}) {
@@ -293,12 +300,15 @@ void TestRunDashboardExtras::headerKeepsStatusTargetAndButtonsWhenNarrow() {
         // The facts wrap rather than cut: every line fits the label's height.
         QVERIFY(all.contains(rectIn(facts, &d)));
         QVERIFY2(facts->height() >= facts->heightForWidth(facts->width()),
-                 qPrintable(QStringLiteral("%1 < %2").arg(facts->height()).arg(facts->heightForWidth(facts->width()))));
+                 qPrintable(QStringLiteral("%1 < %2")
+                                .arg(facts->height())
+                                .arg(facts->heightForWidth(facts->width()))));
         for (qsizetype i = 0; i < buttons.size(); ++i) {
             QPushButton* b = buttons[i];
             QVERIFY(b->isVisible());
             const QRect br = rectIn(b, &d);
-            QVERIFY2(all.contains(br), qPrintable(QStringLiteral("%1 at %2").arg(b->text()).arg(width)));
+            QVERIFY2(all.contains(br),
+                     qPrintable(QStringLiteral("%1 at %2").arg(b->text()).arg(width)));
             QVERIFY(b->width() >= std::min(b->sizeHint().width(), width - 32));
             for (qsizetype j = 0; j < i; ++j)
                 QVERIFY(!br.intersects(rectIn(buttons[j], &d)));

@@ -5,7 +5,6 @@
 // the chart draws the metric over steps with a line per child; the parallel coordinates put the
 // best child on top; the main window routes a sweep's parent to this dashboard.
 #include "UiTestSupport.h"
-
 #include "charts/MetricChart.h"
 #include "live/SweepChildrenModel.h"
 #include "live/SweepCoordinates.h"
@@ -47,14 +46,15 @@ void TestSweepDashboard::initTestCase() {
         Workspace::create(dir_.filePath(QStringLiteral("ws")), QStringLiteral("sweeps")));
     const QString src = dir_.filePath(QStringLiteral("src"));
     // score = x * (step + 1), three steps a little apart: x = 3 is the best child.
-    test::writeFile(src + QStringLiteral("/train.py"),
-                    "import json, os, sys, time\n"
-                    "x = float(sys.argv[sys.argv.index('--x') + 1])\n"
-                    "for step in range(3):\n"
-                    "    with open(os.environ['LABBENCH_METRICS_FILE'], 'a') as f:\n"
-                    "        f.write(json.dumps({'name': 'score', 'value': x * (step + 1), 'step': step})"
-                    " + '\\n')\n"
-                    "    time.sleep(0.3)\n");
+    test::writeFile(
+        src + QStringLiteral("/train.py"),
+        "import json, os, sys, time\n"
+        "x = float(sys.argv[sys.argv.index('--x') + 1])\n"
+        "for step in range(3):\n"
+        "    with open(os.environ['LABBENCH_METRICS_FILE'], 'a') as f:\n"
+        "        f.write(json.dumps({'name': 'score', 'value': x * (step + 1), 'step': step})"
+        " + '\\n')\n"
+        "    time.sleep(0.3)\n");
     const Json spec = Json::parse(QStringLiteral(R"({"experiment": "tune",
         "estimator": {"source_directory": "%1", "entry_script": "train.py"},
         "sampling": {"method": "grid"},
@@ -82,8 +82,7 @@ void TestSweepDashboard::liveSweepDashboard() {
     QVERIFY2(QTest::qWaitFor(
                  [&] {
                      const SweepSummaryPtr& s = d.summary();
-                     if (!s)
-                         return false;
+                     if (!s) return false;
                      for (const sweep::SweepChild& c : s->children)
                          sawActive += isTerminal(c.run.status) ? 0 : 1;
                      return s->parent.status == RunStatus::Completed && s->children.size() == 3;
@@ -107,9 +106,9 @@ void TestSweepDashboard::liveSweepDashboard() {
     QCOMPARE(model->headerData(3, Qt::Horizontal).toString(), QStringLiteral("score"));
     QCOMPARE(model->metricColumn(), 3);
     // The grid's order is the spec's: 1, 3, 2; the final scores are 3, 9, 6.
-    QVERIFY(QTest::qWaitFor([&] {
-        return model->index(2, 3).data(SweepChildrenModel::MetricRole).toDouble() == 6.0;
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return model->index(2, 3).data(SweepChildrenModel::MetricRole).toDouble() == 6.0; },
+        10000));
     QCOMPARE(model->index(0, 2).data().toString(), QStringLiteral("1"));
     QCOMPARE(model->index(1, 2).data().toString(), QStringLiteral("3"));
     QCOMPARE(model->index(1, 3).data().toString(), QStringLiteral("9"));
@@ -140,10 +139,12 @@ void TestSweepDashboard::liveSweepDashboard() {
     MetricChart* chart = d.chart();
     QVERIFY(chart);
     QCOMPARE(chart->metric(), QStringLiteral("score"));
-    QVERIFY(QTest::qWaitFor([&] {
-        const QList<QPointF> last = chart->lastPoints();
-        return last.size() == 3 && last[0].x() == 2 && last[1].x() == 2 && last[2].x() == 2;
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const QList<QPointF> last = chart->lastPoints();
+            return last.size() == 3 && last[0].x() == 2 && last[1].x() == 2 && last[2].x() == 2;
+        },
+        10000));
     QCOMPARE(chart->lastPoints()[1].y(), 9.0);
     const QList<QAbstractSeries*> series = chart->chart()->series();
     QCOMPARE(series.size(), 3);
@@ -154,7 +155,8 @@ void TestSweepDashboard::liveSweepDashboard() {
     const ParallelData& pc = d.coordinates()->data();
     QCOMPARE(pc.axes.size(), 2);
     QVERIFY(pc.axes[0].categorical);
-    QCOMPARE(pc.axes[0].categories, (QStringList{QStringLiteral("1"), QStringLiteral("3"), QStringLiteral("2")}));
+    QCOMPARE(pc.axes[0].categories,
+             (QStringList{QStringLiteral("1"), QStringLiteral("3"), QStringLiteral("2")}));
     QVERIFY(pc.axes[1].metric);
     QCOMPARE(pc.axes[1].min, 3.0);
     QCOMPARE(pc.axes[1].max, 9.0);

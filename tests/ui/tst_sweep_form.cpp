@@ -4,7 +4,6 @@
 // form gives a spec that SweepSpec::fromJson accepts as written; Save/Load JSON round-trips;
 // Submit in a real workspace creates the sweep through core and opens its dashboard.
 #include "UiTestSupport.h"
-
 #include "estimator/EstimatorForm.h"
 #include "live/SweepChildrenModel.h"
 #include "live/SweepFormSpec.h"
@@ -17,8 +16,8 @@
 
 #include <QLabel>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
@@ -34,9 +33,10 @@ namespace {
 
 SweepFormData validData() {
     SweepFormData f;
-    f.parameters = {{QStringLiteral("--lr"), QStringLiteral("loguniform"), QStringLiteral("-6, -1")},
-                    {QStringLiteral("--batchsize"), QStringLiteral("choice"), QStringLiteral("128, 256")},
-                    {QStringLiteral("--act"), QStringLiteral("choice"), QStringLiteral("relu, tanh")}};
+    f.parameters = {
+        {QStringLiteral("--lr"), QStringLiteral("loguniform"), QStringLiteral("-6, -1")},
+        {QStringLiteral("--batchsize"), QStringLiteral("choice"), QStringLiteral("128, 256")},
+        {QStringLiteral("--act"), QStringLiteral("choice"), QStringLiteral("relu, tanh")}};
     f.method = QStringLiteral("random");
     f.seed = 7;
     f.metric = QStringLiteral("Accuracy");
@@ -79,23 +79,29 @@ private:
 void TestSweepForm::init() {
     dir_ = std::make_unique<QTemporaryDir>();
     project_ = dir_->filePath(QStringLiteral("project"));
-    test::writeFile(project_ + QStringLiteral("/train.py"),
-                    "import json, os, sys\n"
-                    "x = float(sys.argv[sys.argv.index('--x') + 1])\n"
-                    "with open(os.environ['LABBENCH_METRICS_FILE'], 'a') as f:\n"
-                    "    f.write(json.dumps({'name': 'loss', 'value': (x - 0.25) ** 2}) + '\\n')\n");
+    test::writeFile(
+        project_ + QStringLiteral("/train.py"),
+        "import json, os, sys\n"
+        "x = float(sys.argv[sys.argv.index('--x') + 1])\n"
+        "with open(os.environ['LABBENCH_METRICS_FILE'], 'a') as f:\n"
+        "    f.write(json.dumps({'name': 'loss', 'value': (x - 0.25) ** 2}) + '\\n')\n");
 }
 
-void TestSweepForm::cleanup() { dir_.reset(); }
+void TestSweepForm::cleanup() {
+    dir_.reset();
+}
 
 void TestSweepForm::argumentsText() {
     COMPARE_JSON(parseArgumentsText(QStringLiteral("128, 256")), Json::parse("[128, 256]"));
     COMPARE_JSON(parseArgumentsText(QStringLiteral("-6, -1")), Json::parse("[-6, -1]"));
-    COMPARE_JSON(parseArgumentsText(QStringLiteral("relu, tanh")), Json::parse(R"(["relu", "tanh"])"));
-    COMPARE_JSON(parseArgumentsText(QStringLiteral(R"("a,b", 'c')")), Json::parse(R"(["a,b", "c"])"));
+    COMPARE_JSON(parseArgumentsText(QStringLiteral("relu, tanh")),
+                 Json::parse(R"(["relu", "tanh"])"));
+    COMPARE_JSON(parseArgumentsText(QStringLiteral(R"("a,b", 'c')")),
+                 Json::parse(R"(["a,b", "c"])"));
     COMPARE_JSON(parseArgumentsText(QStringLiteral("[0.5, true]")), Json::parse("[0.5, true]"));
     COMPARE_JSON(parseArgumentsText(QStringLiteral("  ")), Json::array());
-    for (const char* text : {R"([128, 256])", R"(["relu", "1", "a,b", "true", " x"])", R"([1e-05, 0.5])"}) {
+    for (const char* text :
+         {R"([128, 256])", R"(["relu", "1", "a,b", "true", " x"])", R"([1e-05, 0.5])"}) {
         const Json j = Json::parse(text);
         COMPARE_JSON(parseArgumentsText(lb::argumentsText(j)), j);
     }
@@ -120,14 +126,18 @@ void TestSweepForm::validationErrorsLandOnTheirFields() {
 
     // Bad rows are marked one by one, each with its reason.
     f = validData();
-    f.parameters.append({QStringLiteral("--drop"), QStringLiteral("uniform"), QStringLiteral("0.9, 0.1")});
-    f.parameters.append({QStringLiteral("--layers"), QStringLiteral("randint"), QStringLiteral("0")});
+    f.parameters.append(
+        {QStringLiteral("--drop"), QStringLiteral("uniform"), QStringLiteral("0.9, 0.1")});
+    f.parameters.append(
+        {QStringLiteral("--layers"), QStringLiteral("randint"), QStringLiteral("0")});
     f.parameters.append({QString(), QStringLiteral("choice"), QStringLiteral("1")});
-    f.parameters.append({QStringLiteral("--lr"), QStringLiteral("uniform"), QStringLiteral("0, 1")});
+    f.parameters.append(
+        {QStringLiteral("--lr"), QStringLiteral("uniform"), QStringLiteral("0, 1")});
     form.setFormData(f);
     const QMap<int, QString>& rows = form.check().rows;
     QCOMPARE(rows.keys(), (QList<int>{3, 4, 5, 6}));
-    QVERIFY2(rows[3].contains(QStringLiteral("parameters.--drop")) && rows[3].contains(QStringLiteral("low below high")),
+    QVERIFY2(rows[3].contains(QStringLiteral("parameters.--drop")) &&
+                 rows[3].contains(QStringLiteral("low below high")),
              qPrintable(rows[3]));
     QVERIFY2(rows[4].contains(QStringLiteral("upper bound")), qPrintable(rows[4]));
     QVERIFY(rows[5].contains(QStringLiteral("needs a parameter name")));
@@ -143,31 +153,36 @@ void TestSweepForm::validationErrorsLandOnTheirFields() {
     f = validData();
     f.method = QStringLiteral("grid");
     form.setFormData(f);
-    QVERIFY2(form.check().parameters.contains(QStringLiteral("grid sampling takes choice parameters only")),
+    QVERIFY2(form.check().parameters.contains(
+                 QStringLiteral("grid sampling takes choice parameters only")),
              qPrintable(form.check().parameters));
 
     // The primary metric needs a name.
     f = validData();
     f.metric.clear();
     form.setFormData(f);
-    QVERIFY2(form.check().metric.contains(QStringLiteral("primary_metric")), qPrintable(form.check().metric));
+    QVERIFY2(form.check().metric.contains(QStringLiteral("primary_metric")),
+             qPrintable(form.check().metric));
     QVERIFY(form.findChildren<QWidget*>().size() > 0);
 
     // A negative slack, and truncation without a sensible percentage: the policy's fields.
     f = validData();
     f.slackFactor = -0.5;
     form.setFormData(f);
-    QVERIFY2(form.check().policy.contains(QStringLiteral("slack_factor must be a number of at least 0")),
-             qPrintable(form.check().policy));
+    QVERIFY2(
+        form.check().policy.contains(QStringLiteral("slack_factor must be a number of at least 0")),
+        qPrintable(form.check().policy));
     f = validData();
     f.policy = QStringLiteral("truncation_selection");
     f.truncationPercentage = 0;
     form.setFormData(f);
-    QVERIFY2(form.check().policy.contains(QStringLiteral("truncation_percentage")), qPrintable(form.check().policy));
+    QVERIFY2(form.check().policy.contains(QStringLiteral("truncation_percentage")),
+             qPrintable(form.check().policy));
     f.evaluationInterval = 0;
     f.truncationPercentage = 20;
     form.setFormData(f);
-    QVERIFY2(form.check().policy.contains(QStringLiteral("evaluation_interval")), qPrintable(form.check().policy));
+    QVERIFY2(form.check().policy.contains(QStringLiteral("evaluation_interval")),
+             qPrintable(form.check().policy));
 
     // Random sampling needs a budget.
     f = validData();
@@ -180,15 +195,18 @@ void TestSweepForm::validationErrorsLandOnTheirFields() {
     // All fixed: the spec parses; Submit still waits for a workspace that exists.
     form.setFormData(validData());
     QVERIFY2(form.check().ok(), qPrintable(form.check().first()));
-    QVERIFY(form.validationError().isEmpty() || form.validationError().contains(QStringLiteral("workspace")));
+    QVERIFY(form.validationError().isEmpty() ||
+            form.validationError().contains(QStringLiteral("workspace")));
 
     // An invalid estimator holds Submit back too, with the estimator's reason.
     Estimator bad = estimator();
     bad.entryScript = QStringLiteral("missing.py");
     form.setEstimator(bad);
-    QVERIFY(QTest::qWaitFor([&] { return !form.estimatorForm()->validationError().isEmpty(); }, 3000));
+    QVERIFY(
+        QTest::qWaitFor([&] { return !form.estimatorForm()->validationError().isEmpty(); }, 3000));
     form.validateNow();
-    QVERIFY2(form.validationError().startsWith(QStringLiteral("Estimator:")), qPrintable(form.validationError()));
+    QVERIFY2(form.validationError().startsWith(QStringLiteral("Estimator:")),
+             qPrintable(form.validationError()));
     QVERIFY(!form.submitButton()->isEnabled());
 }
 
@@ -199,7 +217,8 @@ void TestSweepForm::validFormGivesASpecTheParserAccepts() {
     QVERIFY2(form.check().ok(), qPrintable(form.check().first()));
     const Json j = form.specJson();
     // The core parser, on its own, accepts the JSON the form stands for.
-    const sweep::SweepSpec spec = sweep::SweepSpec::fromJson(j, QStringLiteral("form.json"), project_);
+    const sweep::SweepSpec spec =
+        sweep::SweepSpec::fromJson(j, QStringLiteral("form.json"), project_);
     QCOMPARE(spec.methodName(), QStringLiteral("random"));
     QCOMPARE(spec.seed, std::uint64_t(7));
     QCOMPARE(spec.parameters.size(), 3);
@@ -217,7 +236,8 @@ void TestSweepForm::validFormGivesASpecTheParserAccepts() {
     QCOMPARE(spec.maxConcurrentRuns, 4);
     QCOMPARE(*spec.maxDurationMinutes, 60.0);
     QCOMPARE(spec.estimator.entryScript, QStringLiteral("train.py"));
-    QCOMPARE(spec.estimator.scriptParams, (QStringList{QStringLiteral("--epochs"), QStringLiteral("1")}));
+    QCOMPARE(spec.estimator.scriptParams,
+             (QStringList{QStringLiteral("--epochs"), QStringLiteral("1")}));
     // And the check's own spec is the same one.
     QCOMPARE(form.check().spec->toJson().dump(), spec.toJson().dump());
     // A grid over choices with no budget: the parser fills it in (2 × 2 combinations).
@@ -248,7 +268,8 @@ void TestSweepForm::saveAndLoadJson() {
     for (qsizetype i = 0; i < a.parameters.size(); ++i) {
         QCOMPARE(b.parameters[i].name, a.parameters[i].name);
         QCOMPARE(b.parameters[i].expression, a.parameters[i].expression);
-        COMPARE_JSON(parseArgumentsText(b.parameters[i].arguments), parseArgumentsText(a.parameters[i].arguments));
+        COMPARE_JSON(parseArgumentsText(b.parameters[i].arguments),
+                     parseArgumentsText(a.parameters[i].arguments));
     }
     QCOMPARE(b.method, a.method);
     QCOMPARE(b.seed, a.seed);
@@ -292,9 +313,9 @@ void TestSweepForm::submitCreatesTheSweepAndOpensItsDashboard() {
     auto* d = qobject_cast<SweepDashboard*>(w.tabs()->currentWidget());
     QVERIFY(d);
     QCOMPARE(d->sweepId(), id);
-    QVERIFY(QTest::qWaitFor([&] {
-        return d->summary() && d->summary()->parent.status == RunStatus::Completed;
-    }, 60000));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return d->summary() && d->summary()->parent.status == RunStatus::Completed; },
+        60000));
     QCOMPARE(d->children()->rowCount(), 2);
     QVERIFY(QTest::qWaitFor([&] { return !d->summary()->bestId.isEmpty(); }, 5000));
     // x = 0.25 gives loss 0: the best (minimize), first in the table.

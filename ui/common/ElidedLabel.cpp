@@ -6,7 +6,8 @@
 
 namespace lb::ui {
 
-ElidedLabel::ElidedLabel(const QString& text, QWidget* parent) : QLabel(text, parent) {
+ElidedLabel::ElidedLabel(const QString& text, QWidget* parent)
+    : QLabel(text, parent) {
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     setWordWrap(false);
 }
@@ -30,8 +31,8 @@ void ElidedLabel::paintEvent(QPaintEvent*) {
     const QRect r = contentsRect();
     const QString shown = fontMetrics().elidedText(text(), Qt::ElideRight, r.width());
     setToolTip(shown == text() ? QString() : text());
-    style()->drawItemText(&p, r, int(alignment() | Qt::TextSingleLine), palette(), isEnabled(), shown,
-                          foregroundRole());
+    style()->drawItemText(&p, r, int(alignment() | Qt::TextSingleLine), palette(), isEnabled(),
+                          shown, foregroundRole());
 }
 
 } // namespace lb::ui

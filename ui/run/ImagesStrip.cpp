@@ -42,12 +42,13 @@ QImage decode(const QByteArray& bytes, int box) {
 // Adds the decoded thumbnails to the core model's rows (a view concern).
 class ImagesStrip::Decorator : public QIdentityProxyModel {
 public:
-    explicit Decorator(ImagesStrip* strip) : QIdentityProxyModel(strip), strip_(strip) {}
+    explicit Decorator(ImagesStrip* strip)
+        : QIdentityProxyModel(strip)
+        , strip_(strip) {}
     QVariant data(const QModelIndex& index, int role) const override {
         if (role == Qt::DecorationRole) {
             const QImage image = strip_->thumbnail(index.row());
-            if (!image.isNull())
-                return QPixmap::fromImage(image);
+            if (!image.isNull()) return QPixmap::fromImage(image);
             return {};
         }
         return QIdentityProxyModel::data(index, role);
@@ -61,7 +62,8 @@ private:
     ImagesStrip* strip_;
 };
 
-ImagesStrip::ImagesStrip(QWidget* parent) : QWidget(parent) {
+ImagesStrip::ImagesStrip(QWidget* parent)
+    : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     empty_ = new QLabel(tr("No images yet. Images logged with labbench.log_image() (or copied "
@@ -91,10 +93,11 @@ ImagesStrip::ImagesStrip(QWidget* parent) : QWidget(parent) {
     connect(model_, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex&, int first, int last) { requestThumbnails(first, last); });
     connect(model_, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex& a, const QModelIndex& b) { requestThumbnails(a.row(), b.row()); });
-    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
-        requestThumbnails(0, model_->rowCount() - 1);
-    });
+            [this](const QModelIndex& a, const QModelIndex& b) {
+                requestThumbnails(a.row(), b.row());
+            });
+    connect(model_, &QAbstractItemModel::modelReset, this,
+            [this] { requestThumbnails(0, model_->rowCount() - 1); });
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(model_, signal, this, [this] {
             empty_->setVisible(model_->rowCount() == 0);
@@ -119,8 +122,7 @@ void ImagesStrip::setRunDir(const QString& runDir) {
 }
 
 QImage ImagesStrip::thumbnail(int row) const {
-    if (row < 0 || row >= model_->rowCount())
-        return {};
+    if (row < 0 || row >= model_->rowCount()) return {};
     const RunImage& image = model_->images()[row];
     const auto it = thumbs_.constFind(image.path);
     return it != thumbs_.cend() && it->revision == image.revision ? it->image : QImage();
@@ -130,7 +132,8 @@ void ImagesStrip::requestThumbnails(int first, int last) {
     for (int row = std::max(0, first); row <= last && row < model_->rowCount(); ++row) {
         const RunImage& image = model_->images()[row];
         Thumb& t = thumbs_[image.path];
-        if ((t.revision == image.revision && !t.image.isNull()) || (t.pending && t.revision == image.revision))
+        if ((t.revision == image.revision && !t.image.isNull()) ||
+            (t.pending && t.revision == image.revision))
             continue;
         t.revision = image.revision;
         t.pending = true;
@@ -141,9 +144,9 @@ void ImagesStrip::requestThumbnails(int first, int last) {
         QThreadPool::globalInstance()->start([self, bytes, path, revision] {
             const QImage decoded = decode(bytes, kThumbnail);
             QMetaObject::invokeMethod(
-                qApp, [self, path, revision, decoded] {
-                    if (self)
-                        self->onDecoded(path, revision, decoded);
+                qApp,
+                [self, path, revision, decoded] {
+                    if (self) self->onDecoded(path, revision, decoded);
                 },
                 Qt::QueuedConnection);
         });
@@ -152,18 +155,15 @@ void ImagesStrip::requestThumbnails(int first, int last) {
 
 void ImagesStrip::onDecoded(const QString& path, quint64 revision, const QImage& image) {
     auto it = thumbs_.find(path);
-    if (it == thumbs_.end() || it->revision != revision)
-        return; // a newer version is on its way
+    if (it == thumbs_.end() || it->revision != revision) return; // a newer version is on its way
     it->pending = false;
     it->image = image;
     for (int row = 0; row < model_->rowCount(); ++row)
-        if (model_->images()[row].path == path)
-            decorator_->refresh(row);
+        if (model_->images()[row].path == path) decorator_->refresh(row);
 }
 
 QWidget* ImagesStrip::enlarge(int row) {
-    if (row < 0 || row >= model_->rowCount())
-        return nullptr;
+    if (row < 0 || row >= model_->rowCount()) return nullptr;
     const RunImage image = model_->images()[row];
     auto* dialog = new QDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -176,8 +176,9 @@ QWidget* ImagesStrip::enlarge(int row) {
     // The bytes are in memory already; one image decoded on a click is the user's own wait.
     const QImage full = decode(image.bytes, 0);
     if (full.isNull())
-        picture->setText(image.bytes.isEmpty() ? tr("%1 is too large to show here.").arg(image.path)
-                                               : tr("%1 is not an image Qt can read.").arg(image.path));
+        picture->setText(image.bytes.isEmpty()
+                             ? tr("%1 is too large to show here.").arg(image.path)
+                             : tr("%1 is not an image Qt can read.").arg(image.path));
     else
         picture->setPixmap(QPixmap::fromImage(full));
     scroll->setWidget(picture);

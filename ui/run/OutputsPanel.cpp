@@ -19,7 +19,8 @@
 namespace lb::ui {
 
 OutputsPanel::OutputsPanel(RunFilesModel* files, QWidget* parent)
-    : QWidget(parent), files_(files) {
+    : QWidget(parent)
+    , files_(files) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -58,8 +59,7 @@ OutputsPanel::OutputsPanel(RunFilesModel* files, QWidget* parent)
     layout->addWidget(view_, 1);
 
     connect(view_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
-        if (!index.data(RunFilesModel::IsFolderRole).toBool())
-            openSelected();
+        if (!index.data(RunFilesModel::IsFolderRole).toBool()) openSelected();
     });
     connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &OutputsPanel::updateButtons);
@@ -67,13 +67,14 @@ OutputsPanel::OutputsPanel(RunFilesModel* files, QWidget* parent)
     connect(open_, &QPushButton::clicked, this, &OutputsPanel::openSelected);
     connect(download_, &QPushButton::clicked, this, &OutputsPanel::chooseAndDownload);
     connect(cancel_, &QPushButton::clicked, this, [this] {
-        if (job_)
-            job_->cancel();
+        if (job_) job_->cancel();
     });
     updateButtons();
 }
 
-OutputsPanel::~OutputsPanel() { delete job_; }
+OutputsPanel::~OutputsPanel() {
+    delete job_;
+}
 
 void OutputsPanel::setRoot(const QString& snapshotDir) {
     root_ = snapshotDir;
@@ -85,7 +86,9 @@ QString OutputsPanel::selectedPath() const {
     return i.isValid() ? i.data(RunFilesModel::PathRole).toString() : QString();
 }
 
-QString OutputsPanel::statusText() const { return status_->text(); }
+QString OutputsPanel::statusText() const {
+    return status_->text();
+}
 
 void OutputsPanel::updateButtons() {
     const QModelIndex i = view_->currentIndex();
@@ -96,11 +99,11 @@ void OutputsPanel::updateButtons() {
 
 void OutputsPanel::openSelected() {
     const QString path = selectedPath();
-    if (path.isEmpty() || root_.isEmpty())
-        return;
+    if (path.isEmpty() || root_.isEmpty()) return;
     // The same check a download makes: the run's name must stay inside its folder.
     try {
-        const DownloadPlan plan = planDownload(root_, path, QDir::tempPath() + QStringLiteral("/x"));
+        const DownloadPlan plan =
+            planDownload(root_, path, QDir::tempPath() + QStringLiteral("/x"));
         QDesktopServices::openUrl(QUrl::fromLocalFile(plan.items.front().source));
     } catch (const Error& e) {
         status_->setText(e.message());
@@ -110,14 +113,12 @@ void OutputsPanel::openSelected() {
 void OutputsPanel::chooseAndDownload() {
     const QModelIndex i = view_->currentIndex();
     const QString path = selectedPath();
-    if (path.isEmpty())
-        return;
+    if (path.isEmpty()) return;
     QString target;
     if (i.data(RunFilesModel::IsFolderRole).toBool()) {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("Download %1 into").arg(path), QDir::homePath());
-        if (dir.isEmpty())
-            return;
+        if (dir.isEmpty()) return;
         try {
             target = downloadTargetIn(dir, path);
         } catch (const Error& e) {
@@ -126,18 +127,16 @@ void OutputsPanel::chooseAndDownload() {
             return;
         }
     } else {
-        target = QFileDialog::getSaveFileName(this, tr("Download %1").arg(path),
-                                              QDir(QDir::homePath()).filePath(
-                                                  i.data(Qt::DisplayRole).toString()));
-        if (target.isEmpty())
-            return;
+        target = QFileDialog::getSaveFileName(
+            this, tr("Download %1").arg(path),
+            QDir(QDir::homePath()).filePath(i.data(Qt::DisplayRole).toString()));
+        if (target.isEmpty()) return;
     }
     download(path, target);
 }
 
 bool OutputsPanel::download(const QString& relativePath, const QString& target) {
-    if (job_ || root_.isEmpty())
-        return false;
+    if (job_ || root_.isEmpty()) return false;
     job_ = new DownloadJob(root_, relativePath, target, this);
     progress_->setRange(0, 0);
     progress_->show();
@@ -147,8 +146,8 @@ bool OutputsPanel::download(const QString& relativePath, const QString& target) 
         // Kilobytes keep the range inside an int for files up to 2 TB.
         progress_->setRange(0, static_cast<int>(std::max<qint64>(1, total / 1024)));
         progress_->setValue(static_cast<int>(done / 1024));
-        progress_->setFormat(tr("%1 of %2").arg(RunFilesModel::formatSize(done),
-                                                RunFilesModel::formatSize(total)));
+        progress_->setFormat(
+            tr("%1 of %2").arg(RunFilesModel::formatSize(done), RunFilesModel::formatSize(total)));
     });
     const auto finish = [this] {
         job_->deleteLater();

@@ -3,7 +3,6 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
-
 #include <cmath>
 
 namespace lb::ui {
@@ -28,7 +27,8 @@ double segmentDistance(const QPointF& p, const QPointF& a, const QPointF& b) {
 
 } // namespace
 
-ParallelCoordinatesView::ParallelCoordinatesView(QWidget* parent) : QWidget(parent) {
+ParallelCoordinatesView::ParallelCoordinatesView(QWidget* parent)
+    : QWidget(parent) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMouseTracking(false);
     setToolTip(tr("Each line is a child run: its parameters, then its primary metric. Click a "
@@ -41,8 +41,7 @@ void ParallelCoordinatesView::setData(ParallelData data) {
 }
 
 QColor ParallelCoordinatesView::lineColor(double quality) {
-    if (quality < 0)
-        return QColor(0xaf, 0xb8, 0xc1);
+    if (quality < 0) return QColor(0xaf, 0xb8, 0xc1);
     static const QColor worst(0x9e, 0xc5, 0xe8), middle(0x82, 0x50, 0xdf), best(0xcf, 0x22, 0x2e);
     return quality < 0.5 ? mix(worst, middle, quality * 2) : mix(middle, best, (quality - 0.5) * 2);
 }
@@ -65,8 +64,9 @@ QList<QPointF> ParallelCoordinatesView::linePoints(const ParallelLine& line) con
     QList<QPointF> points;
     for (qsizetype a = 0; a < line.positions.size() && a < data_.axes.size(); ++a) {
         const double p = line.positions[a];
-        points.append(std::isfinite(p) ? QPointF(axisX(static_cast<int>(a)), r.bottom() - p * r.height())
-                                       : QPointF(qQNaN(), qQNaN()));
+        points.append(std::isfinite(p)
+                          ? QPointF(axisX(static_cast<int>(a)), r.bottom() - p * r.height())
+                          : QPointF(qQNaN(), qQNaN()));
     }
     return points;
 }
@@ -76,7 +76,8 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), Qt::white);
     if (data_.axes.isEmpty() || data_.lines.isEmpty()) {
         p.setPen(QColor(0x57, 0x60, 0x6a));
-        p.drawText(rect(), Qt::AlignCenter, tr("Parameters and metrics appear here as children run."));
+        p.drawText(rect(), Qt::AlignCenter,
+                   tr("Parameters and metrics appear here as children run."));
         return;
     }
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -89,8 +90,7 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*) {
     for (const ParallelLine& line : data_.lines) {
         const QList<QPointF> pts = linePoints(line);
         QPen pen(lineColor(line.quality), line.best ? 3.0 : 1.4);
-        if (line.quality < 0)
-            pen.setStyle(Qt::DashLine);
+        if (line.quality < 0) pen.setStyle(Qt::DashLine);
         p.setPen(pen);
         for (qsizetype i = 0; i + 1 < pts.size(); ++i)
             if (!std::isnan(pts[i].x()) && !std::isnan(pts[i + 1].x()))
@@ -98,23 +98,25 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*) {
         if (line.best) {
             p.setBrush(lineColor(1));
             for (const QPointF& q : pts)
-                if (!std::isnan(q.x()))
-                    p.drawEllipse(q, 3.5, 3.5);
+                if (!std::isnan(q.x())) p.drawEllipse(q, 3.5, 3.5);
             p.setBrush(Qt::NoBrush);
         }
     }
     for (int a = 0; a < n; ++a) {
         const ParallelAxis& axis = data_.axes[a];
         const double x = axisX(a);
-        p.setPen(QPen(axis.metric ? QColor(0x1f, 0x23, 0x28) : QColor(0x6e, 0x77, 0x81), axis.metric ? 2 : 1));
+        p.setPen(QPen(axis.metric ? QColor(0x1f, 0x23, 0x28) : QColor(0x6e, 0x77, 0x81),
+                      axis.metric ? 2 : 1));
         p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
         QFont bold = font();
         bold.setBold(axis.metric);
         p.setFont(bold);
         p.setPen(QColor(0x1f, 0x23, 0x28));
         const int titleWidth = static_cast<int>(std::max(40.0, spacing - 8));
-        const QString title = QFontMetrics(bold).elidedText(axis.title, Qt::ElideMiddle, titleWidth);
-        p.drawText(QRectF(x - titleWidth / 2.0, 4, titleWidth, fm.height() + 2), Qt::AlignCenter, title);
+        const QString title =
+            QFontMetrics(bold).elidedText(axis.title, Qt::ElideMiddle, titleWidth);
+        p.drawText(QRectF(x - titleWidth / 2.0, 4, titleWidth, fm.height() + 2), Qt::AlignCenter,
+                   title);
         p.setFont(font());
         p.setPen(QColor(0x57, 0x60, 0x6a));
         const auto label = [&](double pos, const QString& text) {
@@ -133,8 +135,7 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*) {
         } else {
             label(0, axis.label(0));
             label(1, axis.label(1));
-            if (axis.max > axis.min)
-                label(0.5, axis.label(0.5));
+            if (axis.max > axis.min) label(0.5, axis.label(0.5));
         }
     }
     // The best child's id under the plot.
@@ -142,7 +143,10 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent*) {
         if (line.best) {
             p.setPen(lineColor(1));
             p.drawText(QRectF(r.left(), r.bottom() + fm.height() * 0.8, r.width(), fm.height() + 4),
-                       Qt::AlignCenter, tr("best: %1 (%2)").arg(line.runId).arg(line.metric ? QString::number(*line.metric, 'g', 6) : QString()));
+                       Qt::AlignCenter,
+                       tr("best: %1 (%2)")
+                           .arg(line.runId)
+                           .arg(line.metric ? QString::number(*line.metric, 'g', 6) : QString()));
         }
 }
 
@@ -153,8 +157,7 @@ void ParallelCoordinatesView::mousePressEvent(QMouseEvent* event) {
     for (const ParallelLine& line : data_.lines) {
         const QList<QPointF> pts = linePoints(line);
         for (qsizetype i = 0; i + 1 < pts.size(); ++i) {
-            if (std::isnan(pts[i].x()) || std::isnan(pts[i + 1].x()))
-                continue;
+            if (std::isnan(pts[i].x()) || std::isnan(pts[i + 1].x())) continue;
             const double d = segmentDistance(at, pts[i], pts[i + 1]);
             if (d <= best) {
                 best = d;
@@ -162,8 +165,7 @@ void ParallelCoordinatesView::mousePressEvent(QMouseEvent* event) {
             }
         }
     }
-    if (!nearest.isEmpty())
-        emit childClicked(nearest);
+    if (!nearest.isEmpty()) emit childClicked(nearest);
     QWidget::mousePressEvent(event);
 }
 

@@ -30,14 +30,16 @@ QString ParameterSpaceTable::argumentsHint(const QString& e) {
     return hints.value(e);
 }
 
-ParameterSpaceTable::ParameterSpaceTable(QWidget* parent) : QWidget(parent) {
+ParameterSpaceTable::ParameterSpaceTable(QWidget* parent)
+    : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     table_ = new QTableWidget(0, 3);
     table_->setObjectName(QStringLiteral("parameterSpace"));
     table_->setHorizontalHeaderLabels({tr("Parameter"), tr("Expression"), tr("Arguments")});
     table_->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
-    table_->horizontalHeader()->setSectionResizeMode(ExpressionColumn, QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(ExpressionColumn,
+                                                     QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setColumnWidth(NameColumn, 160);
     table_->verticalHeader()->setVisible(false);
@@ -58,8 +60,7 @@ ParameterSpaceTable::ParameterSpaceTable(QWidget* parent) : QWidget(parent) {
         table_->editItem(table_->item(table_->rowCount() - 1, NameColumn));
     });
     connect(remove, &QPushButton::clicked, this, [this] {
-        if (table_->currentRow() >= 0)
-            removeRow(table_->currentRow());
+        if (table_->currentRow() >= 0) removeRow(table_->currentRow());
     });
     connect(table_, &QTableWidget::itemChanged, this, &ParameterSpaceTable::changed);
     connect(table_, &QTableWidget::currentCellChanged, this, [this](int row) {
@@ -100,10 +101,12 @@ QList<SweepFormData::Row> ParameterSpaceTable::rows() const {
     QList<SweepFormData::Row> rows;
     for (int r = 0; r < table_->rowCount(); ++r) {
         SweepFormData::Row row;
-        row.name = table_->item(r, NameColumn) ? table_->item(r, NameColumn)->text().trimmed() : QString();
+        row.name =
+            table_->item(r, NameColumn) ? table_->item(r, NameColumn)->text().trimmed() : QString();
         if (auto* combo = qobject_cast<QComboBox*>(table_->cellWidget(r, ExpressionColumn)))
             row.expression = combo->currentText();
-        row.arguments = table_->item(r, ArgumentsColumn) ? table_->item(r, ArgumentsColumn)->text() : QString();
+        row.arguments =
+            table_->item(r, ArgumentsColumn) ? table_->item(r, ArgumentsColumn)->text() : QString();
         rows.append(row);
     }
     return rows;
@@ -125,13 +128,11 @@ void ParameterSpaceTable::setRowErrors(const QMap<int, QString>& errors) {
         const QString reason = errors.value(r);
         for (int c : {NameColumn, ArgumentsColumn}) {
             QTableWidgetItem* item = table_->item(r, c);
-            if (!item)
-                continue;
+            if (!item) continue;
             item->setBackground(reason.isEmpty() ? QBrush() : QBrush(QColor(0xff, 0xeb, 0xe9)));
             item->setToolTip(reason);
         }
-        if (QWidget* combo = table_->cellWidget(r, ExpressionColumn))
-            combo->setToolTip(reason);
+        if (QWidget* combo = table_->cellWidget(r, ExpressionColumn)) combo->setToolTip(reason);
     }
 }
 

@@ -31,8 +31,7 @@ public:
     QVariant data(const QModelIndex& index, int role) const override {
         if (role == Qt::BackgroundRole || role == Qt::FontRole || role == Qt::ForegroundRole) {
             const bool best = index.data(SweepChildrenModel::IsBestRole).toBool();
-            if (role == Qt::BackgroundRole && best)
-                return QColor(0xff, 0xf1, 0xc2);
+            if (role == Qt::BackgroundRole && best) return QColor(0xff, 0xf1, 0xc2);
             if (role == Qt::FontRole && best) {
                 QFont f;
                 f.setBold(true);
@@ -51,7 +50,9 @@ public:
 
 SweepDashboard::SweepDashboard(const QString& workspaceRoot, const QString& storePath,
                                const QString& sweepId, QWidget* parent)
-    : QWidget(parent), sweepId_(sweepId), storePath_(storePath) {
+    : QWidget(parent)
+    , sweepId_(sweepId)
+    , storePath_(storePath) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -125,7 +126,8 @@ SweepDashboard::SweepDashboard(const QString& workspaceRoot, const QString& stor
     chartHolder_ = new QWidget;
     auto* chartLayout = new QVBoxLayout(chartHolder_);
     chartLayout->setContentsMargins(8, 8, 8, 8);
-    auto* noChart = new QLabel(tr("The primary metric of every child appears here as they report it."));
+    auto* noChart =
+        new QLabel(tr("The primary metric of every child appears here as they report it."));
     noChart->setObjectName(QStringLiteral("muted"));
     noChart->setAlignment(Qt::AlignCenter);
     chartLayout->addWidget(noChart);
@@ -155,8 +157,7 @@ SweepDashboard::SweepDashboard(const QString& workspaceRoot, const QString& stor
         showError(m);
     });
     connect(openBest_, &QPushButton::clicked, this, [this] {
-        if (summary() && !summary()->bestId.isEmpty())
-            emit runRequested(summary()->bestId);
+        if (summary() && !summary()->bestId.isEmpty()) emit runRequested(summary()->bestId);
     });
     connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         emit runRequested(index.data(SweepChildrenModel::RunIdRole).toString());
@@ -190,14 +191,12 @@ SweepDashboard::SweepDashboard(const QString& workspaceRoot, const QString& stor
 
 SweepDashboard::~SweepDashboard() {
     delete watcher_; // stop the producers before the views they feed
-    if (feed_)
-        feed_->stop();
+    if (feed_) feed_->stop();
 }
 
 QString SweepDashboard::title() const {
     const SweepSummaryPtr& s = summary();
-    if (!s)
-        return tr("Sweep %1").arg(sweepId_);
+    if (!s) return tr("Sweep %1").arg(sweepId_);
     return tr("%1 · sweep %2").arg(s->parent.experiment).arg(s->parent.number);
 }
 
@@ -207,8 +206,7 @@ void SweepDashboard::showError(const QString& message) {
 }
 
 void SweepDashboard::onSummary(const SweepSummaryPtr& summary) {
-    if (!summary)
-        return;
+    if (!summary) return;
     const bool first = !model_->summary();
     error_->hide();
     model_->setSummary(summary);
@@ -218,16 +216,14 @@ void SweepDashboard::onSummary(const SweepSummaryPtr& summary) {
         table_->resizeColumnsToContents();
         sortedOnce_ = model_->rowCount() > 0;
     }
-    if (first)
-        emit titleChanged(title());
+    if (first) emit titleChanged(title());
     const sweep::SweepSpec& spec = summary->spec;
     title_->setText(title());
     const QString status = toString(summary->parent.status);
     status_->setText(status);
     status_->setStyleSheet(QStringLiteral("background: %1;").arg(statusColor(status).name()));
     const bool final = isTerminal(summary->parent.status);
-    if (final)
-        cancel_->setText(tr("Cancel sweep"));
+    if (final) cancel_->setText(tr("Cancel sweep"));
     cancel_->setEnabled(!final && cancel_->text() == tr("Cancel sweep"));
     openBest_->setEnabled(!summary->bestId.isEmpty());
 
@@ -245,7 +241,10 @@ void SweepDashboard::onSummary(const SweepSummaryPtr& summary) {
                  .arg(spec.maxConcurrentRuns);
     facts << tr("early termination: %1").arg(spec.policy.name());
     if (!summary->bestId.isEmpty())
-        facts << tr("best %1 = %2").arg(summary->bestId).arg(summary->bestValue ? QString::number(*summary->bestValue, 'g', 6) : QString());
+        facts << tr("best %1 = %2")
+                     .arg(summary->bestId)
+                     .arg(summary->bestValue ? QString::number(*summary->bestValue, 'g', 6)
+                                             : QString());
     if (!summary->parent.reason.isEmpty())
         facts << summary->parent.reason.section(QLatin1Char('\n'), 0, 0).left(160);
     facts_->setText(facts.join(QStringLiteral("   ·   ")));
@@ -260,7 +259,8 @@ void SweepDashboard::onSummary(const SweepSummaryPtr& summary) {
             QStringList values;
             for (const sweep::Parameter& p : spec.parameters)
                 if (c.params.contains(toStd(p.name)))
-                    values << QStringLiteral("%1=%2").arg(p.name, sweep::valueText(c.params[toStd(p.name)]));
+                    values << QStringLiteral("%1=%2").arg(
+                        p.name, sweep::valueText(c.params[toStd(p.name)]));
             labels << QStringLiteral("#%1 %2").arg(c.run.number).arg(values.join(QLatin1Char(' ')));
         }
         feed_->setRunIds(ids);
@@ -271,8 +271,7 @@ void SweepDashboard::onSummary(const SweepSummaryPtr& summary) {
 }
 
 void SweepDashboard::ensureChart(const QString& metric) {
-    if (chart_)
-        return;
+    if (chart_) return;
     feed_ = new MetricFeed(storePath_, {}, this);
     feed_->setMetricNames({metric});
     chart_ = new MetricChart(metric, feed_->buffers());
@@ -284,8 +283,7 @@ void SweepDashboard::ensureChart(const QString& metric) {
     }
     layout->addWidget(chart_);
     connect(feed_, &MetricFeed::dataArrived, this, [this] {
-        if (!frameTimer_.isActive())
-            frameTimer_.start();
+        if (!frameTimer_.isActive()) frameTimer_.start();
     });
     connect(feed_, &MetricFeed::failed, this, &SweepDashboard::showError);
     feed_->start();
@@ -297,28 +295,27 @@ void SweepDashboard::redrawChart() {
         std::lock_guard lock(feed_->buffers()->mutex);
         version = feed_->buffers()->version;
     }
-    if (version == drawnVersion_)
-        return;
+    if (version == drawnVersion_) return;
     drawnVersion_ = version;
     chart_->redraw();
 }
 
 void SweepDashboard::highlightBest() {
     const QString best = summary() ? summary()->bestId : QString();
-    if (!chart_ || best == chartBest_)
-        return;
+    if (!chart_ || best == chartBest_) return;
     chartBest_ = best;
     // The series follow chartRuns_' order (MetricChart::setRuns); the best one is drawn thick.
     const QList<QAbstractSeries*> series = chart_->chart()->series();
     for (qsizetype i = 0; i < series.size() && i < chartRuns_.size(); ++i) {
         auto* line = qobject_cast<QLineSeries*>(series[i]);
-        if (!line)
-            continue;
+        if (!line) continue;
         QPen pen = line->pen();
         pen.setWidthF(chartRuns_[i] == best ? 3.0 : 1.0);
         line->setPen(pen);
         if (chartRuns_[i] == best)
-            line->setName(line->name().startsWith(QStringLiteral("★")) ? line->name() : QStringLiteral("★ ") + line->name());
+            line->setName(line->name().startsWith(QStringLiteral("★"))
+                              ? line->name()
+                              : QStringLiteral("★ ") + line->name());
         else if (line->name().startsWith(QStringLiteral("★ ")))
             line->setName(line->name().mid(2));
     }

@@ -23,12 +23,12 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
-
 #include <climits>
 
 namespace lb::ui {
 
-SweepForm::SweepForm(const QString& workspaceRoot, QWidget* parent) : QWidget(parent) {
+SweepForm::SweepForm(const QString& workspaceRoot, QWidget* parent)
+    : QWidget(parent) {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     tabs_ = new QTabWidget;
@@ -65,16 +65,14 @@ SweepForm::SweepForm(const QString& workspaceRoot, QWidget* parent) : QWidget(pa
     connect(load, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("Load sweep spec"), QString(),
                                                           tr("Sweep spec (*.json)"));
-        if (!file.isEmpty())
-            loadJson(file);
+        if (!file.isEmpty()) loadJson(file);
     });
     connect(save, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getSaveFileName(
             this, tr("Save sweep spec"),
             QDir(estimator_->estimator().sourceDirectory).filePath(QStringLiteral("sweep.json")),
             tr("Sweep spec (*.json)"));
-        if (!file.isEmpty())
-            saveJson(file);
+        if (!file.isEmpty()) saveJson(file);
     });
     setWorkspaceRoot(workspaceRoot);
 }
@@ -227,24 +225,24 @@ void SweepForm::setWorkspaceRoot(const QString& root) {
     submitting_ = false;
     if (!root_.isEmpty()) {
         actions_ = new SweepActions(root_, this);
-        connect(actions_, &SweepActions::submitted, this, [this](quint64 request, const QString& id) {
-            if (!submitting_ || request != request_)
-                return;
-            submitting_ = false;
-            submit_->setText(tr("Submit sweep"));
-            validateNow();
-            emit message(tr("Submitted sweep %1").arg(id));
-            emit submitted(id);
-        });
-        connect(actions_, &SweepActions::submitFailed, this, [this](quint64 request, const QString& m) {
-            if (!submitting_ || request != request_)
-                return;
-            submitting_ = false;
-            submit_->setText(tr("Submit sweep"));
-            validateNow();
-            errorLabel_->setText(m);
-            errorLabel_->show();
-        });
+        connect(actions_, &SweepActions::submitted, this,
+                [this](quint64 request, const QString& id) {
+                    if (!submitting_ || request != request_) return;
+                    submitting_ = false;
+                    submit_->setText(tr("Submit sweep"));
+                    validateNow();
+                    emit message(tr("Submitted sweep %1").arg(id));
+                    emit submitted(id);
+                });
+        connect(actions_, &SweepActions::submitFailed, this,
+                [this](quint64 request, const QString& m) {
+                    if (!submitting_ || request != request_) return;
+                    submitting_ = false;
+                    submit_->setText(tr("Submit sweep"));
+                    validateNow();
+                    errorLabel_->setText(m);
+                    errorLabel_->show();
+                });
     }
     validateNow();
 }
@@ -254,16 +252,19 @@ void SweepForm::setEstimator(const Estimator& estimator) {
     emit titleChanged(title());
 }
 
-void SweepForm::setComputeTargets(const QStringList& names) { estimator_->setComputeTargets(names); }
+void SweepForm::setComputeTargets(const QStringList& names) {
+    estimator_->setComputeTargets(names);
+}
 
-QString SweepForm::title() const { return tr("Sweep · %1").arg(estimator_->title()); }
+QString SweepForm::title() const {
+    return tr("Sweep · %1").arg(estimator_->title());
+}
 
 SweepFormData SweepForm::formData() const {
     SweepFormData f;
     f.parameters = params_->rows();
     f.method = method_->currentData().toString();
-    if (seed_->value() >= 0)
-        f.seed = seed_->value();
+    if (seed_->value() >= 0) f.seed = seed_->value();
     f.metric = metric_->text().trimmed();
     f.maximize = goal_->currentData().toBool();
     f.policy = policy_->currentData().toString();
@@ -285,8 +286,7 @@ void SweepForm::setFormData(const SweepFormData& f) {
     params_->setRows(f.parameters);
     const auto pick = [](QComboBox* c, const QVariant& v) {
         const int i = c->findData(v);
-        if (i >= 0)
-            c->setCurrentIndex(i);
+        if (i >= 0) c->setCurrentIndex(i);
     };
     pick(method_, f.method);
     seed_->setValue(f.seed ? static_cast<int>(std::min<qint64>(*f.seed, INT_MAX)) : -1);
@@ -307,17 +307,20 @@ void SweepForm::setFormData(const SweepFormData& f) {
     validateNow();
 }
 
-Json SweepForm::specJson() const { return sweepFormJson(formData(), estimator_->estimator()); }
+Json SweepForm::specJson() const {
+    return sweepFormJson(formData(), estimator_->estimator());
+}
 
-void SweepForm::scheduleValidation() { validateTimer_.start(); }
+void SweepForm::scheduleValidation() {
+    validateTimer_.start();
+}
 
 void SweepForm::mark(QWidget* field, const QString& reason) {
     field->setProperty("invalid", !reason.isEmpty());
     field->setToolTip(reason);
     field->style()->unpolish(field);
     field->style()->polish(field);
-    if (!reason.isEmpty())
-        marked_.append(field);
+    if (!reason.isEmpty()) marked_.append(field);
 }
 
 void SweepForm::validateNow() {
@@ -331,12 +334,9 @@ void SweepForm::validateNow() {
     const QString tableError = !check_.rows.isEmpty() ? check_.rows.first() : check_.parameters;
     paramsError_->setText(tableError);
     paramsError_->setVisible(!tableError.isEmpty());
-    if (!check_.parameters.isEmpty())
-        mark(params_->table(), check_.parameters);
-    if (!check_.sampling.isEmpty())
-        mark(method_, check_.sampling);
-    if (!check_.metric.isEmpty())
-        mark(metric_, check_.metric);
+    if (!check_.parameters.isEmpty()) mark(params_->table(), check_.parameters);
+    if (!check_.sampling.isEmpty()) mark(method_, check_.sampling);
+    if (!check_.metric.isEmpty()) mark(metric_, check_.metric);
     if (!check_.policy.isEmpty()) {
         const QString m = check_.policy;
         QWidget* field = policy_;
@@ -354,7 +354,7 @@ void SweepForm::validateNow() {
         const QString m = check_.limits;
         mark(m.contains(QLatin1String("max_concurrent")) ? static_cast<QWidget*>(maxConcurrent_)
              : m.contains(QLatin1String("max_duration")) ? static_cast<QWidget*>(maxDuration_)
-                                                          : static_cast<QWidget*>(maxTotal_),
+                                                         : static_cast<QWidget*>(maxTotal_),
              m);
     }
     const QString error = validationError();
@@ -365,21 +365,20 @@ void SweepForm::validateNow() {
 }
 
 QString SweepForm::validationError() const {
-    if (!check_.ok())
-        return check_.first();
+    if (!check_.ok()) return check_.first();
     if (!estimator_->validationError().isEmpty())
         return tr("Estimator: %1").arg(estimator_->validationError());
-    if (!actions_)
-        return tr("Open a workspace to submit sweeps.");
+    if (!actions_) return tr("Open a workspace to submit sweeps.");
     return {};
 }
 
-bool SweepForm::canSubmit() const { return validationError().isEmpty() && !submitting_; }
+bool SweepForm::canSubmit() const {
+    return validationError().isEmpty() && !submitting_;
+}
 
 void SweepForm::submit() {
     validateNow();
-    if (!canSubmit())
-        return;
+    if (!canSubmit()) return;
     submitting_ = true;
     submit_->setEnabled(false);
     submit_->setText(tr("Submitting…"));

@@ -1,5 +1,7 @@
 #include "live/WorkspaceModel.h"
 
+#include "live/RunFilesModel.h"
+
 #include <QFileInfo>
 
 namespace lb {
@@ -247,8 +249,10 @@ QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
                 return count ? QVariant(QString::number(count)) : QVariant();
             if (n->kind == NodeKind::ComputeTarget)
                 return static_cast<const ComputeTargetRecord*>(n->payload)->kind;
+            // The size, not the run id: timestamped ids would widen the column past the names
+            // (the tooltip and the Models page name the source run).
             if (n->kind == NodeKind::ModelVersion)
-                return static_cast<const ModelVersion*>(n->payload)->runId;
+                return RunFilesModel::formatSize(static_cast<const ModelVersion*>(n->payload)->size);
         }
         return {};
     }

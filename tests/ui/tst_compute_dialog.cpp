@@ -163,6 +163,11 @@ void TestComputeDialog::sshFieldsAreMarkedAndSaveIsHeldBack() {
     QVERIFY(d->problemShown(QStringLiteral("identity")).isEmpty());
     QVERIFY(!d->saveButton()->isEnabled());
     QVERIFY(!d->testButton()->isEnabled()); // nothing to test with a broken port
+    // A picture of the marked fields, kept as a test artifact.
+    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+    QDir().mkpath(artifacts);
+    QTest::qWait(100); // let the layout make room for the reasons
+    QVERIFY(d->grab().save(artifacts + QStringLiteral("/compute_dialog_ssh.png"), "PNG"));
     // Clicking a disabled Save writes nothing.
     QTest::mouseClick(d->saveButton(), Qt::LeftButton);
     QTest::qWait(100);

@@ -246,6 +246,11 @@ void TestModelsPage::registerFromACompletedRunGivesVersionsOneAndTwo() {
     QCOMPARE(table->model()->index(1, ModelListModel::DescriptionColumn).data().toString(),
              QStringLiteral("from the workbench"));
     QCOMPARE(table->model()->index(1, ModelListModel::RunColumn).data().toString(), runId_);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+    QDir().mkpath(artifacts);
+    QVERIFY(w.grab().save(artifacts + QStringLiteral("/models_page.png"), "PNG"));
     // The filter narrows the table.
     page->filter()->setText(QStringLiteral("stage=dev"));
     QCOMPARE(table->model()->rowCount(), 1);

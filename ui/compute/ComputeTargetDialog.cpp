@@ -89,7 +89,6 @@ ComputeTargetDialog::ComputeTargetDialog(QString workspaceRoot, QString kind,
     , existing_(std::move(existing)) {
     setWindowTitle(existing_ ? tr("Edit compute target %1").arg(existing_->name)
                              : tr("New %1 compute target").arg(kindTitle(kind_)));
-    setMinimumWidth(560);
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
@@ -124,8 +123,8 @@ ComputeTargetDialog::ComputeTargetDialog(QString workspaceRoot, QString kind,
     save_->setDefault(true);
     buttons->addButton(QDialogButtonBox::Cancel);
     layout->addWidget(buttons);
-    // Save and Test are ours to run in the background; the box must not accept by itself.
-    disconnect(buttons, &QDialogButtonBox::accepted, nullptr, nullptr);
+    // Save's accepted() is left unconnected: the dialog closes only once the store write has
+    // succeeded on its background thread (runSave).
     connect(save_, &QPushButton::clicked, this, &ComputeTargetDialog::runSave);
     connect(test_, &QPushButton::clicked, this, &ComputeTargetDialog::runTest);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -166,6 +165,9 @@ void ComputeTargetDialog::addField(QFormLayout* form, const QString& field) {
         editor = line;
     }
     editor->setObjectName(field);
+    // Width from the fields, not the window: the layout then keeps the window's minimum size,
+    // so it grows when reasons appear under fields instead of squeezing them.
+    editor->setMinimumWidth(360);
     row->addWidget(editor, 1);
     if (field == QLatin1String("identity") || field == QLatin1String("known-hosts")) {
         auto* browse = new QPushButton(tr("Browse…"));

@@ -48,7 +48,9 @@ MetricChart::MetricChart(QString metric, std::shared_ptr<MetricBuffers> buffers,
     c->legend()->setAlignment(Qt::AlignBottom);
     c->setMargins(QMargins(6, 4, 10, 4));
     c->setBackgroundRoundness(6);
+    QChart* placeholder = chart();
     setChart(c);
+    delete placeholder; // setChart releases the view's default chart without deleting it
     setRenderHint(QPainter::Antialiasing, false);
     setRubberBand(QChartView::RectangleRubberBand);
     setMinimumHeight(240);

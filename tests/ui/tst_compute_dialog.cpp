@@ -291,6 +291,10 @@ void TestComputeDialog::testConnectionOnLocalSucceeds() {
     QVERIFY(!d.testing());
     QVERIFY(d.testButton()->isEnabled());
     QVERIFY(d.busyText().isEmpty());
+    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+    QDir().mkpath(artifacts);
+    QTest::qWait(100); // let the layout make room for the answer
+    QVERIFY(d.grab().save(artifacts + QStringLiteral("/compute_dialog_local.png"), "PNG"));
 }
 
 void TestComputeDialog::testConnectionToAClosedPortFailsWhileTheUiRuns() {

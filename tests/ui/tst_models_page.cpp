@@ -148,6 +148,11 @@ void TestModelsPage::registerDialogChecksNameAndTags() {
     d.tagsEdit()->setPlainText(QStringLiteral("framework=numpy\n\nstage=dev"));
     QVERIFY(d.registerButton()->isEnabled());
     QVERIFY(d.problem().isEmpty());
+    d.show();
+    QTest::qWait(50);
+    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+    QDir().mkpath(artifacts);
+    QVERIFY(d.grab().save(artifacts + QStringLiteral("/register_model_dialog.png"), "PNG"));
 
     // A run with one output file gets it chosen.
     RegisterModelDialog one(ws_, runId_, {{QStringLiteral("outputs/model.npz"), 3}});

@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -142,6 +143,11 @@ ComputeTargetDialog::ComputeTargetDialog(QString workspaceRoot, QString kind,
 
 ComputeTargetDialog::~ComputeTargetDialog() = default;
 
+void ComputeTargetDialog::changeEvent(QEvent* event) {
+    QDialog::changeEvent(event);
+    if (event->type() == QEvent::ActivationChange && isActiveWindow()) validate();
+}
+
 void ComputeTargetDialog::addField(QFormLayout* form, const QString& field) {
     const FieldText text = fieldText(kind_, field);
     QWidget* editor = nullptr;
@@ -254,6 +260,16 @@ void ComputeTargetDialog::validate() {
     for (const FieldProblem& p : draft_.problems)
         testable = testable && p.field == QLatin1String("name");
     test_->setEnabled(testable && !testing_);
+    growToFit();
+}
+
+void ComputeTargetDialog::growToFit() {
+    // Wrapped reasons and answers need the height their width gives them, which the layout's
+    // minimum size does not include: grow (never shrink, so the window does not jump).
+    layout()->activate();
+    const int need = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                                   : layout()->totalSizeHint().height();
+    if (need > height()) resize(width(), need);
 }
 
 void ComputeTargetDialog::setBusy(const QString& text) {
@@ -267,7 +283,7 @@ void ComputeTargetDialog::runTest() {
     if (!test_->isEnabled()) return;
     ComputeTargetRecord record = draft_.record;
     if (record.name.isEmpty() || !draft_.problemFor(QStringLiteral("name")).isEmpty())
-        record.name = QStringLiteral("unsaved");
+        record.name = tr("new target"); // only named in the answer
     testing_ = true;
     test_->setEnabled(false);
     setBusy(kind_ == QLatin1String("local") ? tr("Checking this machine…")
@@ -354,9 +370,10 @@ void ComputeTargetDialog::detectGpus() {
         },
         [this](GpuAnswer a) {
             if (a.gpus.isEmpty()) {
-                gpuInfo_->setText(a.reason.isEmpty() ? tr("No GPUs found on this machine: runs use "
-                                                          "the CPU.")
-                                                     : tr("No GPUs detected (%1).").arg(a.reason));
+                gpuInfo_->setText(a.reason.isEmpty()
+                                      ? tr("No GPUs found on this machine: runs use "
+                                           "the CPU.")
+                                      : tr("No GPUs detected; runs use the CPU. %1").arg(a.reason));
                 return;
             }
             gpuInfo_->setText(tr("Detected:"));

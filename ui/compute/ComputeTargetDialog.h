@@ -58,6 +58,10 @@ signals:
     void saved(const QString& name);
     void testFinished(bool ok, const QString& answer);
 
+protected:
+    // Files named in fields (key, known_hosts) may appear while the dialog is in the background.
+    void changeEvent(QEvent* event) override;
+
 private:
     void addField(QFormLayout* form, const QString& field);
     void validate();
@@ -66,6 +70,7 @@ private:
     void detectGpus();
     void syncGpuBoxes();
     void setBusy(const QString& text);
+    void growToFit();
 
     QString root_;
     QString kind_;

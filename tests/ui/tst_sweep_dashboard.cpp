@@ -17,11 +17,13 @@
 #include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QLineSeries>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <cmath>
 
 using namespace lb;
 using namespace lb::ui;
@@ -33,6 +35,8 @@ private slots:
     void liveSweepDashboard();
     void mainWindowOpensSweepDashboard();
     void childrenModelUpdatesInPlace();
+    void parallelCoordinatesOfNumbers();
+    void cancelSweepFromTheDashboard();
 
 private:
     QTemporaryDir dir_;
@@ -229,6 +233,95 @@ void TestSweepDashboard::childrenModelUpdatesInPlace() {
     proxy.sort(3, Qt::AscendingOrder);
     QCOMPARE(proxy.index(0, 3).data().toString(), QStringLiteral("3"));
     QCOMPARE(proxy.index(2, 3).data().toString(), QStringLiteral("—"));
+}
+
+void TestSweepDashboard::parallelCoordinatesOfNumbers() {
+    // A log-distributed parameter gets a log axis; minimize flips the colour scale; a child
+    // without a metric yet has no metric position and no quality.
+    sweep::SweepSummary s;
+    s.spec.primaryMetric = QStringLiteral("loss");
+    s.spec.maximize = false;
+    s.spec.parameters = {sweep::Parameter::fromJson(QStringLiteral("--lr"),
+                                                    Json::parse(R"({"loguniform": [-7, -1]})"),
+                                                    QStringLiteral("test")),
+                         sweep::Parameter::fromJson(QStringLiteral("--units"),
+                                                    Json::parse(R"({"quniform": [16, 256, 16]})"),
+                                                    QStringLiteral("test"))};
+    const auto child = [&](const char* id, double lr, int units, std::optional<double> loss) {
+        sweep::SweepChild c;
+        c.run.id = QString::fromLatin1(id);
+        c.params = {{"--lr", lr}, {"--units", units}};
+        c.primaryMetric = loss;
+        return c;
+    };
+    s.children = {child("a", 0.001, 32, 0.5), child("b", 0.1, 256, 0.1),
+                  child("c", 0.01, 128, std::nullopt)};
+    s.bestId = QStringLiteral("b");
+    const ParallelData pc = parallelCoordinates(s);
+    QCOMPARE(pc.axes.size(), 3);
+    QVERIFY(pc.axes[0].logScale);
+    QVERIFY(!pc.axes[1].logScale);
+    QCOMPARE(pc.axes[0].position(0.01), 0.5); // halfway between 1e-3 and 1e-1 on a log axis
+    QCOMPARE(pc.axes[1].min, 32.0);
+    QCOMPARE(pc.axes[1].max, 256.0);
+    QCOMPARE(pc.axes[0].label(1), QStringLiteral("0.1"));
+    QCOMPARE(pc.lines.size(), 3);
+    QCOMPARE(pc.lines.back().runId, QStringLiteral("b"));
+    QCOMPARE(pc.lines.back().quality, 1.0); // lowest loss is best
+    QCOMPARE(pc.lines[0].runId, QStringLiteral("a"));
+    QCOMPARE(pc.lines[0].quality, 0.0);
+    QCOMPARE(pc.lines[1].runId, QStringLiteral("c"));
+    QCOMPARE(pc.lines[1].quality, -1.0);
+    QVERIFY(std::isnan(pc.lines[1].positions[2]));
+    QCOMPARE(pc.lines[1].positions[1], 96.0 / 224.0);
+    // The view paints it (and a click off every line selects nothing).
+    ParallelCoordinatesView view;
+    view.resize(500, 300);
+    view.setData(pc);
+    QSignalSpy clicked(&view, &ParallelCoordinatesView::childClicked);
+    QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(5, 5));
+    QCOMPARE(clicked.size(), 0);
+    QVERIFY(!view.grab().isNull());
+}
+
+void TestSweepDashboard::cancelSweepFromTheDashboard() {
+    const QString src = dir_.filePath(QStringLiteral("slow"));
+    test::writeFile(src + QStringLiteral("/train.py"),
+                    "import time\nprint('sleeping', flush=True)\ntime.sleep(120)\n");
+    const Json spec = Json::parse(QStringLiteral(R"({"experiment": "slow",
+        "estimator": {"source_directory": "%1", "entry_script": "train.py"},
+        "sampling": {"method": "random", "seed": 3},
+        "parameters": {"--x": {"uniform": [0, 1]}},
+        "primary_metric": {"name": "loss", "goal": "minimize"},
+        "max_total_runs": 3, "max_concurrent_runs": 1})")
+                                      .arg(src)
+                                      .toStdString());
+    const RunRecord parent =
+        sweep::submitSweep(*ws_, sweep::SweepSpec::fromJson(spec, QStringLiteral("test"), src));
+    SweepDashboard d(ws_->root(), ws_->storePath(), parent.id);
+    d.show();
+    auto* cancel = d.findChild<QPushButton*>(QStringLiteral("cancelSweep"));
+    QVERIFY(cancel);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return d.summary() && !d.summary()->children.isEmpty() &&
+                   d.summary()->children.front().run.status == RunStatus::Running;
+        },
+        30000));
+    QVERIFY(cancel->isEnabled());
+    cancel->click();
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const SweepSummaryPtr& s = d.summary();
+            if (!s || s->parent.status != RunStatus::Canceled) return false;
+            for (const sweep::SweepChild& c : s->children)
+                if (!isTerminal(c.run.status)) return false;
+            return true;
+        },
+        30000));
+    QCOMPARE(d.summary()->children.size(), 1); // nothing more was started
+    QCOMPARE(toString(d.summary()->children.front().run.status), toString(RunStatus::Canceled));
+    QVERIFY(!cancel->isEnabled());
 }
 
 QTEST_MAIN(TestSweepDashboard)

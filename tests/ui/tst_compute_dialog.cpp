@@ -307,7 +307,7 @@ void TestComputeDialog::testConnectionToAClosedPortFailsWhileTheUiRuns() {
     d->testButton()->click();
     const qint64 clickTook = clock.elapsed();
     // The click only starts the check: the dialog is busy, not frozen.
-    QVERIFY2(clickTook < 200, qPrintable(QString::number(clickTook)));
+    QVERIFY2(clickTook < 1000, qPrintable(QString::number(clickTook)));
     QVERIFY(d->testing());
     QVERIFY(!d->testButton()->isEnabled());
     QVERIFY2(d->busyText().contains(QLatin1String("127.0.0.1")), qPrintable(d->busyText()));
@@ -327,7 +327,9 @@ void TestComputeDialog::testConnectionToAClosedPortFailsWhileTheUiRuns() {
 
 void TestComputeDialog::aSlowCheckLeavesTheEventLoopRunning() {
     // A listener that accepts TCP connections but never speaks: ssh waits for sshd's banner, so
-    // the check runs for seconds. Meanwhile a 10 ms QTimer must keep firing on time.
+    // the check runs for seconds. Meanwhile a 10 ms QTimer must keep firing: a UI thread
+    // blocked on the check would show one gap as long as the whole 1.5 s (limits leave room
+    // for a loaded shared machine).
     SilentListener silent;
     QVERIFY(silent.port > 0);
     auto* d = sshDialog(QStringLiteral("silent"));
@@ -352,8 +354,8 @@ void TestComputeDialog::aSlowCheckLeavesTheEventLoopRunning() {
     QTest::qWait(1500);
     heartbeat.stop();
     QVERIFY2(d->testing(), "the check against a silent port should still be running");
-    QVERIFY2(ticks >= 50, qPrintable(QStringLiteral("%1 heartbeats in 1.5 s").arg(ticks)));
-    QVERIFY2(worstGap < 300,
+    QVERIFY2(ticks >= 20, qPrintable(QStringLiteral("%1 heartbeats in 1.5 s").arg(ticks)));
+    QVERIFY2(worstGap < 1000,
              qPrintable(QStringLiteral("UI thread blocked for %1 ms").arg(worstGap)));
     qInfo("during a running check: %d heartbeats in 1.5 s, worst gap %lld ms", ticks, worstGap);
     // Closed mid-check: deleted now, the check's answer is dropped when it comes.

@@ -18,8 +18,7 @@ using FieldProblems = QList<FieldProblem>;
 
 // Throws lb::UsageError with the first problem's message; does nothing when there is none.
 inline void throwFirstProblem(const FieldProblems& problems) {
-    if (!problems.isEmpty())
-        throw UsageError(problems.first().message);
+    if (!problems.isEmpty()) throw UsageError(problems.first().message);
 }
 
 } // namespace lb

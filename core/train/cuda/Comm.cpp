@@ -10,40 +10,9 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
 #include <string>
 
 namespace lb::train::cuda {
-
-namespace {
-int envInt(const char* name, int fallback) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return fallback;
-    char* end = nullptr;
-    const long value = std::strtol(v, &end, 10);
-    return (*end == '\0' && value >= 0 && value < 1'000'000) ? int(value) : fallback;
-}
-} // namespace
-
-World detectWorld() {
-    World w;
-    const struct {
-        const char *rank, *size, *local;
-    } launchers[] = {
-        {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK"},
-        {"PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID"},
-        {"SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID"},
-    };
-    for (const auto& l : launchers) {
-        const int size = envInt(l.size, 0);
-        if (size < 1) continue;
-        w.size = size;
-        w.rank = envInt(l.rank, 0);
-        w.localRank = envInt(l.local, w.rank);
-        break;
-    }
-    return w;
-}
 
 struct NcclCommunicator::Impl {
     ncclComm_t comm = nullptr;

@@ -4,22 +4,14 @@
 // it and MPI broadcasts it. A process started without a launcher (world size 1) never touches
 // MPI or NCCL, so plain `labbench-train` runs anywhere.
 
+#include "train/World.h" // World, detectWorld(): shared with the CPU backend
+
 #include <cuda_runtime_api.h>
 
 #include <cstddef>
 #include <memory>
 
 namespace lb::train::cuda {
-
-// This process's place in the job, read from the launcher's environment: Open MPI's mpirun
-// (OMPI_COMM_WORLD_*), a PMI launcher (PMI_RANK/PMI_SIZE) or Slurm's srun (SLURM_PROCID,
-// SLURM_NTASKS, SLURM_LOCALID). Without any of them: rank 0 of 1.
-struct World {
-    int rank = 0;
-    int size = 1;
-    int localRank = 0; // rank among the processes of this node: picks the GPU
-};
-World detectWorld();
 
 class NcclCommunicator {
 public:

@@ -56,7 +56,10 @@ CudaBackend::CudaBackend(const CudaBackendConfig& config) : config_(config) {
         LB_CUDNN_CHECK(cudnnCreateTensorDescriptor(&tensorB_));
     }
     if (config_.worldSize > 1) {
-        World world{config_.worldRank, config_.worldSize, config_.localRank};
+        World world;
+        world.rank = config_.worldRank;
+        world.size = config_.worldSize;
+        world.localRank = config_.localRank;
         comm_ = std::make_unique<NcclCommunicator>(world);
     }
 }
@@ -393,7 +396,7 @@ labbench_train_create_cuda_backend(const LbTrainBackendConfig* config, void** ba
         if (const std::string why = probeDevices(&count); !why.empty()) {
             throw lb::train::TrainError(why);
         }
-        const World world = detectWorld();
+        const lb::train::World world = lb::train::detectWorld();
         CudaBackendConfig c;
         // No --gpu_id: one process per GPU, so the node-local rank picks it.
         c.deviceId = config->deviceId >= 0 ? config->deviceId : world.localRank % count;

@@ -126,6 +126,36 @@ private slots:
         QVERIFY2(r.code != 0 && r.err.contains("parameter_server_count"), r.err.constData());
     }
 
+    // Cancel reaches every rank: mpirun passes the supervisor's SIGTERM on, nothing is left.
+    void cancelStopsEveryRank() {
+        writeFile(src_ + QStringLiteral("/sleeper.sh"),
+                  "#!/bin/sh\necho \"rank up\"\nexec sleep 4242\n", true);
+        const CliResult r =
+            runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_,
+                         QStringLiteral("--entry"), QStringLiteral("sleeper.sh"),
+                         QStringLiteral("--backend"), QStringLiteral("mpi"),
+                         QStringLiteral("--processes-per-node"), QStringLiteral("2")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString id = r.firstLine();
+        auto sleepers = [] {
+            QProcess p;
+            p.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("sleep 4242")});
+            p.waitForFinished();
+            return p.readAllStandardOutput().split('\n').size() - 1;
+        };
+        QVERIFY2(waitFor([&] { return sleepers() == 2; }, 20000), "the two ranks did not start");
+        QCOMPARE(runCli(ws_, {QStringLiteral("cancel"), id}).code, 0);
+        QVERIFY(waitFor(
+            [&] {
+                const lb::Json j = runCli(ws_, {QStringLiteral("runs"), QStringLiteral("show"), id,
+                                                QStringLiteral("--json")})
+                                       .json();
+                return j["status"] == "Canceled";
+            },
+            20000));
+        QVERIFY2(waitFor([&] { return sleepers() == 0; }, 5000), "a rank outlived the cancel");
+    }
+
     // The native trainer as a 2-process MPI run on this machine: one model, rank 0's metrics.
     void builtinTrainerAsTwoMpiRanks() {
         const QString empty = tmp_.filePath(QStringLiteral("empty"));

@@ -128,7 +128,9 @@ int runTraining(const Options& o) {
     metrics.log("Batch size", o.batchSize, 0);
     metrics.log("Epochs", o.epochs, 0);
     metrics.flush();
-    Progress progress(!metrics.enabled() && stdoutIsTerminal());
+    // mpirun hands its ranks a pseudo-terminal even when its own output goes to a file: no bar
+    // for data-parallel jobs (the epoch lines still print).
+    Progress progress(!metrics.enabled() && stdoutIsTerminal() && backend->worldSize() == 1);
     const fs::path outDir = o.outputDir;
     std::error_code ec;
     fs::create_directories(outDir, ec);

@@ -4,33 +4,16 @@
 #include "runs/Submit.h"
 #include "workspace/Workspace.h"
 
-#include <algorithm>
-
 namespace lb {
 
 RunActions::RunActions(QString workspaceRoot, QObject* parent)
     : QObject(parent), root_(std::move(workspaceRoot)) {}
 
-RunActions::~RunActions() {
-    for (QThread* t : threads_) {
-        t->wait();
-        delete t;
-    }
-}
-
-void RunActions::launch(std::function<void()> work) {
-    QThread* thread = QThread::create(std::move(work));
-    threads_.push_back(thread);
-    connect(thread, &QThread::finished, this, [this, thread] {
-        threads_.erase(std::remove(threads_.begin(), threads_.end(), thread), threads_.end());
-        thread->deleteLater();
-    });
-    thread->start();
-}
+RunActions::~RunActions() { threads_.waitAll(); }
 
 quint64 RunActions::submit(const Estimator& estimator, const QString& experiment) {
     const quint64 request = nextRequest_++;
-    launch([this, estimator, experiment, request] {
+    threads_.launch([this, estimator, experiment, request] {
         try {
             Workspace workspace = Workspace::open(root_);
             SubmitOptions options;
@@ -45,7 +28,7 @@ quint64 RunActions::submit(const Estimator& estimator, const QString& experiment
 }
 
 void RunActions::cancel(const QString& runId) {
-    launch([this, runId] {
+    threads_.launch([this, runId] {
         try {
             Workspace workspace = Workspace::open(root_);
             requestCancel(workspace, findRun(workspace, runId));
@@ -59,7 +42,7 @@ void RunActions::cancel(const QString& runId) {
 void RunActions::reconcile() {
     if (reconciling_->exchange(true))
         return;
-    launch([this, flag = reconciling_] {
+    threads_.launch([this, flag = reconciling_] {
         try {
             Workspace workspace = Workspace::open(root_);
             reconcileRuns(workspace);

@@ -5,8 +5,9 @@
 
 #include "estimator/Estimator.h"
 
+#include "live/ActionThreads.h"
+
 #include <QObject>
-#include <QThread>
 
 #include <atomic>
 #include <memory>
@@ -35,9 +36,8 @@ signals:
     void cancelFailed(const QString& runId, const QString& message);
 
 private:
-    void launch(std::function<void()> work);
     QString root_;
-    std::vector<QThread*> threads_;
+    ActionThreads threads_;
     quint64 nextRequest_ = 1;
     std::shared_ptr<std::atomic<bool>> reconciling_ = std::make_shared<std::atomic<bool>>(false);
 };

@@ -6,8 +6,9 @@
 
 #include "sweep/SweepSpec.h"
 
+#include "live/ActionThreads.h"
+
 #include <QObject>
-#include <QThread>
 #include <vector>
 
 namespace lb {
@@ -30,9 +31,8 @@ signals:
     void cancelFailed(const QString& sweepId, const QString& message);
 
 private:
-    void launch(std::function<void()> work);
     QString root_;
-    std::vector<QThread*> threads_;
+    ActionThreads threads_;
     quint64 nextRequest_ = 1;
 };
 

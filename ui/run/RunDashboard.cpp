@@ -1,8 +1,8 @@
 #include "run/RunDashboard.h"
 
 #include "charts/MetricChartsPanel.h"
+#include "common/DashboardHeader.h"
 #include "common/ElidedLabel.h"
-#include "common/HeaderLayout.h"
 #include "common/StatusIcons.h"
 #include "estimator/Estimator.h"
 #include "live/RunActions.h"
@@ -39,35 +39,13 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
 
-    auto* header = new QWidget;
-    header->setObjectName(QStringLiteral("runHeader"));
-    header->setStyleSheet(QStringLiteral("#runHeader { background: white; "
-                                         "border-bottom: 1px solid #d0d7de; }"));
     // Buttons beside the title while they fit, wrapped below it in narrow windows; the title
     // elides and the facts wrap, so status, target and buttons always stay visible.
-    auto* hl = new HeaderLayout(header);
-    hl->setContentsMargins(16, 10, 16, 10);
-    auto* lead = new QWidget;
-    auto* left = new QVBoxLayout(lead);
-    left->setContentsMargins(0, 0, 0, 0);
-    auto* titleRow = new QHBoxLayout;
-    title_ = new ElidedLabel(runId);
-    title_->setObjectName(QStringLiteral("runTitle"));
-    title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    status_ = new QLabel;
-    status_->setObjectName(QStringLiteral("pill"));
-    status_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
-    titleRow->addWidget(title_, 1);
-    titleRow->addSpacing(8);
-    titleRow->addWidget(status_);
-    left->addLayout(titleRow);
-    facts_ = new QLabel;
-    facts_->setObjectName(QStringLiteral("muted"));
-    facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    facts_->setWordWrap(true);
-    facts_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // never widens the window
-    left->addWidget(facts_);
-    hl->addLead(lead);
+    const DashboardHeader header = makeDashboardHeader(layout, QStringLiteral("runHeader"), runId);
+    title_ = header.title;
+    status_ = header.status;
+    facts_ = header.facts;
+    error_ = header.error;
     cancel_ = new QPushButton(tr("Cancel"));
     clone_ = new QPushButton(tr("Clone"));
     register_ = new QPushButton(tr("Register model"));
@@ -81,17 +59,7 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     register_->setObjectName(QStringLiteral("registerModel"));
     outputs_->setObjectName(QStringLiteral("openOutputs"));
     for (QPushButton* b : {cancel_, clone_, register_, outputs_})
-        hl->addTrailing(b);
-    layout->addWidget(header);
-
-    error_ = new QLabel;
-    error_->setObjectName(QStringLiteral("errorBanner"));
-    error_->setWordWrap(true);
-    error_->hide();
-    auto* errorWrap = new QVBoxLayout;
-    errorWrap->setContentsMargins(12, 8, 12, 0);
-    errorWrap->addWidget(error_);
-    layout->addLayout(errorWrap);
+        header.addButton(b);
 
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);

@@ -1,8 +1,8 @@
 #include "sweep/SweepDashboard.h"
 
 #include "charts/MetricChart.h"
+#include "common/DashboardHeader.h"
 #include "common/ElidedLabel.h"
-#include "common/HeaderLayout.h"
 #include "common/StatusIcons.h"
 #include "live/MetricFeed.h"
 #include "live/StoreWatcher.h"
@@ -57,50 +57,20 @@ SweepDashboard::SweepDashboard(const QString& workspaceRoot, const QString& stor
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
 
-    auto* header = new QWidget;
-    header->setObjectName(QStringLiteral("sweepHeader"));
-    header->setStyleSheet(QStringLiteral("#sweepHeader { background: white; "
-                                         "border-bottom: 1px solid #d0d7de; }"));
-    auto* hl = new HeaderLayout(header);
-    hl->setContentsMargins(16, 10, 16, 10);
-    auto* lead = new QWidget;
-    auto* left = new QVBoxLayout(lead);
-    left->setContentsMargins(0, 0, 0, 0);
-    auto* titleRow = new QHBoxLayout;
-    title_ = new ElidedLabel(tr("Sweep %1").arg(sweepId));
-    title_->setObjectName(QStringLiteral("runTitle"));
-    status_ = new QLabel;
-    status_->setObjectName(QStringLiteral("pill"));
-    status_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
-    titleRow->addWidget(title_, 1);
-    titleRow->addSpacing(8);
-    titleRow->addWidget(status_);
-    left->addLayout(titleRow);
-    facts_ = new QLabel;
-    facts_->setObjectName(QStringLiteral("muted"));
-    facts_->setWordWrap(true);
-    facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    facts_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    left->addWidget(facts_);
-    hl->addLead(lead);
+    const DashboardHeader header =
+        makeDashboardHeader(layout, QStringLiteral("sweepHeader"), tr("Sweep %1").arg(sweepId));
+    title_ = header.title;
+    status_ = header.status;
+    facts_ = header.facts;
+    error_ = header.error;
     cancel_ = new QPushButton(tr("Cancel sweep"));
     cancel_->setObjectName(QStringLiteral("cancelSweep"));
     cancel_->setEnabled(false);
     openBest_ = new QPushButton(tr("Open best child"));
     openBest_->setObjectName(QStringLiteral("openBest"));
     openBest_->setEnabled(false);
-    hl->addTrailing(cancel_);
-    hl->addTrailing(openBest_);
-    layout->addWidget(header);
-
-    error_ = new QLabel;
-    error_->setObjectName(QStringLiteral("errorBanner"));
-    error_->setWordWrap(true);
-    error_->hide();
-    auto* errorWrap = new QVBoxLayout;
-    errorWrap->setContentsMargins(12, 8, 12, 0);
-    errorWrap->addWidget(error_);
-    layout->addLayout(errorWrap);
+    header.addButton(cancel_);
+    header.addButton(openBest_);
 
     model_ = new SweepChildrenModel(this);
     proxy_ = new ChildrenProxy(this);

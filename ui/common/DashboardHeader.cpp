@@ -1,0 +1,59 @@
+#include "common/DashboardHeader.h"
+
+#include "common/ElidedLabel.h"
+#include "common/HeaderLayout.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+
+void DashboardHeader::addButton(QPushButton* button) const { layout->addTrailing(button); }
+
+DashboardHeader makeDashboardHeader(QVBoxLayout* dashboard, const QString& objectName,
+                                    const QString& title) {
+    DashboardHeader h;
+    h.widget = new QWidget;
+    h.widget->setObjectName(objectName);
+    h.widget->setStyleSheet(QStringLiteral("#%1 { background: white; "
+                                           "border-bottom: 1px solid #d0d7de; }")
+                                .arg(objectName));
+    h.layout = new HeaderLayout(h.widget);
+    h.layout->setContentsMargins(16, 10, 16, 10);
+    auto* lead = new QWidget;
+    auto* left = new QVBoxLayout(lead);
+    left->setContentsMargins(0, 0, 0, 0);
+    auto* titleRow = new QHBoxLayout;
+    h.title = new ElidedLabel(title);
+    h.title->setObjectName(QStringLiteral("runTitle"));
+    h.title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    h.status = new QLabel;
+    h.status->setObjectName(QStringLiteral("pill"));
+    h.status->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    titleRow->addWidget(h.title, 1);
+    titleRow->addSpacing(8);
+    titleRow->addWidget(h.status);
+    left->addLayout(titleRow);
+    h.facts = new QLabel;
+    h.facts->setObjectName(QStringLiteral("muted"));
+    h.facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    h.facts->setWordWrap(true);
+    h.facts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // never widens the window
+    left->addWidget(h.facts);
+    h.layout->addLead(lead);
+    dashboard->addWidget(h.widget);
+
+    h.error = new QLabel;
+    h.error->setObjectName(QStringLiteral("errorBanner"));
+    h.error->setWordWrap(true);
+    h.error->hide();
+    auto* errorWrap = new QVBoxLayout;
+    errorWrap->setContentsMargins(12, 8, 12, 0);
+    errorWrap->addWidget(h.error);
+    dashboard->addLayout(errorWrap);
+    return h;
+}
+
+} // namespace lb::ui

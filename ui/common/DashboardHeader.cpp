@@ -10,7 +10,9 @@
 
 namespace lb::ui {
 
-void DashboardHeader::addButton(QPushButton* button) const { layout->addTrailing(button); }
+void DashboardHeader::addButton(QPushButton* button) const {
+    layout->addTrailing(button);
+}
 
 DashboardHeader makeDashboardHeader(QVBoxLayout* dashboard, const QString& objectName,
                                     const QString& title) {

@@ -2,7 +2,7 @@
 // QAbstractItemModelTester through resets and refreshes; a real run made through the CLI is
 // registered from its dashboard's Register model button — version 1, then 2 — and the new
 // versions appear in the browser's Models node and on the Models page, whose source-run link
-// opens the run's dashboard; the register dialog checks the name and tags as the CLI does.
+// opens the run's dashboard, and Download… copies a version out once; the register dialog checks the name and tags as the CLI does.
 #include "../support/CliRunner.h"
 #include "UiTestSupport.h"
 #include "browser/WorkspaceBrowser.h"
@@ -261,6 +261,26 @@ void TestModelsPage::registerFromACompletedRunGivesVersionsOneAndTwo() {
     QCOMPARE(table->model()->rowCount(), 1);
     page->filter()->clear();
     QCOMPARE(table->model()->rowCount(), 2);
+    // Download… copies the selected version out of the registry, once: a second copy into the
+    // same folder is refused with the registry's reason, and the first copy is left whole.
+    page->selectModel(QStringLiteral("mnist"), 1);
+    QVERIFY(QTest::qWaitFor([&] { return page->selectedModel() == QLatin1String("mnist:1"); }, 5000));
+    QVERIFY(page->downloadButton()->isEnabled());
+    const QString into = tmp_.filePath(QStringLiteral("downloads"));
+    QSignalSpy downloaded(page, &ModelsPage::downloaded);
+    QSignalSpy downloadFailed(page, &ModelsPage::downloadFailed);
+    page->downloadSelectedTo(into);
+    QVERIFY(downloaded.wait(10000));
+    const QString copy = downloaded.first().at(1).toString();
+    QVERIFY2(copy.startsWith(into), qPrintable(copy));
+    QFile copied(copy);
+    QVERIFY(copied.open(QIODevice::ReadOnly));
+    QCOMPARE(copied.readAll(), QByteArray("weights v1"));
+    page->downloadSelectedTo(into);
+    QVERIFY(downloadFailed.wait(10000));
+    QVERIFY(!downloadFailed.first().at(1).toString().isEmpty());
+    QVERIFY(copied.size() == 10);
+
     // The Models menu brings the same page back, not a second one.
     QCOMPARE(w.modelActions()->openModelsPage(), page);
 

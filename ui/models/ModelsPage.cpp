@@ -1,13 +1,18 @@
 #include "models/ModelsPage.h"
 
+#include "live/BackgroundCall.h"
 #include "live/ModelListModel.h"
 #include "live/StoreWatcher.h"
 #include "models/ModelRegistry.h"
+#include "workspace/Workspace.h"
 
+#include <QFileDialog>
 #include <QFont>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -70,7 +75,14 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
     filter_ = new QLineEdit;
     filter_->setPlaceholderText(tr("Filter by name, tag, description or run"));
     filter_->setClearButtonEnabled(true);
-    layout->addWidget(filter_);
+    download_ = new QPushButton(tr("Download…"));
+    download_->setObjectName(QStringLiteral("downloadModel"));
+    download_->setToolTip(tr("Copy the selected model version into a folder"));
+    download_->setEnabled(false);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(filter_, 1);
+    bar->addWidget(download_);
+    layout->addLayout(bar);
     error_ = new QLabel;
     error_->setObjectName(QStringLiteral("errorBanner"));
     error_->setWordWrap(true);
@@ -99,6 +111,12 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
     empty_->setObjectName(QStringLiteral("muted"));
     empty_->setWordWrap(true);
     layout->addWidget(empty_);
+    status_ = new QLabel;
+    status_->setObjectName(QStringLiteral("muted"));
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status_->hide();
+    layout->addWidget(status_);
 
     connect(filter_, &QLineEdit::textChanged, this,
             [this](const QString& text) { static_cast<ModelsProxy*>(proxy_)->setNeedle(text); });
@@ -109,6 +127,14 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
     connect(view_, &QTableView::entered, this, [this](const QModelIndex& index) {
         view_->viewport()->setCursor(
             index.column() == ModelListModel::RunColumn ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    });
+
+    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { download_->setEnabled(!selectedModel().isEmpty()); });
+    connect(download_, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Download %1 into").arg(selectedModel()), QDir::homePath());
+        if (!dir.isEmpty()) downloadSelectedTo(dir);
     });
 
     watcher_ = new StoreWatcher(
@@ -153,6 +179,38 @@ QString ModelsPage::selectedModel() const {
     if (rows.isEmpty()) return {};
     return rows.first().data(ModelListModel::NameRole).toString() + QLatin1Char(':') +
            QString::number(rows.first().data(ModelListModel::VersionRole).toInt());
+}
+
+void ModelsPage::downloadSelectedTo(const QString& dir) {
+    const QString model = selectedModel();
+    if (model.isEmpty()) return;
+    download_->setEnabled(false);
+    status_->setText(tr("Downloading %1 into %2…").arg(model, dir));
+    status_->show();
+    struct Answer {
+        QString path;
+        QString error;
+    };
+    runInBackground<Answer>(
+        this,
+        [root = root_, model, dir]() -> Answer {
+            try {
+                Workspace workspace = Workspace::open(root);
+                return {ModelRegistry(workspace).download(ModelRef::parse(model, true), dir), {}};
+            } catch (const std::exception& e) {
+                return {{}, QString::fromUtf8(e.what())};
+            }
+        },
+        [this, model](Answer answer) {
+            download_->setEnabled(!selectedModel().isEmpty());
+            if (answer.error.isEmpty()) {
+                status_->setText(tr("Downloaded %1 to %2").arg(model, answer.path));
+                emit downloaded(model, answer.path);
+            } else {
+                status_->setText(answer.error);
+                emit downloadFailed(model, answer.error);
+            }
+        });
 }
 
 } // namespace lb::ui

@@ -2,12 +2,14 @@
 // The Models page: every registered model version (name, version, tags, description, source
 // run, registered time) over the model registry, sortable and filterable, read by its own store
 // watcher so a registration from anywhere (CLI, a dashboard) shows up by itself. The source run
-// is a link: clicking it asks for that run's dashboard.
+// is a link: clicking it asks for that run's dashboard. Download… copies the selected version
+// into a folder the user picks.
 
 #include <QWidget>
 
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -31,9 +33,15 @@ public:
     void selectModel(const QString& name, int version = -1);
     // The selected version as "name:version", empty when none.
     QString selectedModel() const;
+    // Copies the selected version into `dir` off the UI thread (Download… asks for the folder);
+    // the answer comes as downloaded() or downloadFailed() and in the page's status line.
+    void downloadSelectedTo(const QString& dir);
+    QPushButton* downloadButton() const { return download_; }
 
 signals:
     void runRequested(const QString& runId);
+    void downloaded(const QString& model, const QString& path);
+    void downloadFailed(const QString& model, const QString& message);
 
 private:
     void applyPendingSelection();
@@ -45,6 +53,8 @@ private:
     QLineEdit* filter_ = nullptr;
     QLabel* empty_ = nullptr;
     QLabel* error_ = nullptr;
+    QLabel* status_ = nullptr;
+    QPushButton* download_ = nullptr;
     QString pendingName_;
     int pendingVersion_ = -1;
 };

@@ -2,7 +2,8 @@
 // QAbstractItemModelTester through resets and refreshes; a real run made through the CLI is
 // registered from its dashboard's Register model button — version 1, then 2 — and the new
 // versions appear in the browser's Models node and on the Models page, whose source-run link
-// opens the run's dashboard, and Download… copies a version out once; the register dialog checks the name and tags as the CLI does.
+// opens the run's dashboard, and Download… copies a version out once; the register dialog checks
+// the name and tags as the CLI does.
 #include "../support/CliRunner.h"
 #include "UiTestSupport.h"
 #include "browser/WorkspaceBrowser.h"
@@ -264,7 +265,8 @@ void TestModelsPage::registerFromACompletedRunGivesVersionsOneAndTwo() {
     // Download… copies the selected version out of the registry, once: a second copy into the
     // same folder is refused with the registry's reason, and the first copy is left whole.
     page->selectModel(QStringLiteral("mnist"), 1);
-    QVERIFY(QTest::qWaitFor([&] { return page->selectedModel() == QLatin1String("mnist:1"); }, 5000));
+    QVERIFY(
+        QTest::qWaitFor([&] { return page->selectedModel() == QLatin1String("mnist:1"); }, 5000));
     QVERIFY(page->downloadButton()->isEnabled());
     const QString into = tmp_.filePath(QStringLiteral("downloads"));
     QSignalSpy downloaded(page, &ModelsPage::downloaded);

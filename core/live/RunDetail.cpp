@@ -1,5 +1,7 @@
 #include "live/RunDetail.h"
 
+#include "runs/RunFinish.h"
+#include "runs/RunFolder.h"
 #include "util/Error.h"
 #include "workspace/Workspace.h"
 
@@ -15,7 +17,11 @@ RunDetail RunDetail::load(Workspace& workspace, const QString& runId) {
                                 .arg(runId));
     d.run = *run;
     d.history = store.runs().history(runId);
-    d.files = store.runs().files(runId);
+    // The store records a run's kept files when it ends; until then list what the script has
+    // written so far, so the outputs tree grows with every reload (each log line or metric).
+    d.files = isTerminal(d.run.status) || d.run.runDir.isEmpty()
+                  ? store.runs().files(runId)
+                  : listKeptFiles(RunFolder(d.run.runDir));
     d.tags = store.runs().tags(runId);
     d.snapshotDir = d.run.runDir + QStringLiteral("/snapshot");
     return d;

@@ -1,6 +1,7 @@
 // The run dashboard's images strip, outputs downloads and header, offscreen with a real
 // workspace: an image written into a run's logs/images while the dashboard is open appears with
-// its logged name and step and a decoded thumbnail (and a link there never does); Download
+// its logged name and step and a decoded thumbnail (and a link there never does); the outputs
+// tree shows what a running run writes; Download
 // copies a file and a folder tree with progress, and refuses entries that would lead outside
 // (.., absolute names, links out of the run) before copying anything; at a narrow width the
 // header keeps the status, the target and every button visible.
@@ -57,6 +58,7 @@ private slots:
     void init();
     void cleanup();
     void imagesStripFollowsLoggedImages();
+    void outputsTreeGrowsWhileTheRunWrites();
     void downloadCopiesFileAndTree();
     void downloadRefusesEscapingNames();
     void headerKeepsStatusTargetAndButtonsWhenNarrow();
@@ -135,6 +137,26 @@ void TestRunDashboardExtras::imagesStripFollowsLoggedImages() {
     QVERIFY(picture);
     QCOMPARE(picture->pixmap().size(), QSize(640, 320));
     dialog->close();
+}
+
+void TestRunDashboardExtras::outputsTreeGrowsWhileTheRunWrites() {
+    const RunRecord run = test::addRun(*ws_, QStringLiteral("live"), RunStatus::Running);
+    RunDashboard d(ws_->root(), ws_->storePath(), run.id, nullptr);
+    QVERIFY(QTest::qWaitFor([&] { return d.detail() != nullptr; }, 5000));
+    RunFilesModel* files = d.files();
+    QCOMPARE(files->rowCount(), 0);
+    // A checkpoint written mid-run, then what a live run's ingest does: the store changes.
+    test::writeFile(run.runDir + QStringLiteral("/snapshot/outputs/ckpt/epoch1.bin"),
+                    QByteArray(300, 'x'));
+    ws_->store().runs().setTag(run.id, QStringLiteral("epoch"), QStringLiteral("1"));
+    auto checkpoint = [&]() -> QModelIndex {
+        const QModelIndexList hits = files->match(files->index(0, 0), RunFilesModel::PathRole,
+                                                  QStringLiteral("outputs/ckpt/epoch1.bin"), 1,
+                                                  Qt::MatchExactly | Qt::MatchRecursive);
+        return hits.isEmpty() ? QModelIndex() : hits.first();
+    };
+    QVERIFY(QTest::qWaitFor([&] { return checkpoint().isValid(); }, 5000));
+    QCOMPARE(checkpoint().data(RunFilesModel::SizeRole).toLongLong(), 300);
 }
 
 void TestRunDashboardExtras::downloadCopiesFileAndTree() {

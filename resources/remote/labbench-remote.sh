@@ -4,18 +4,32 @@
 # RUN/driver.log, RUN/metrics.jsonl, RUN/exit.json (written to a temporary file, then renamed),
 # RUN/pid, RUN/cancel.request, with RUN/snapshot as the working directory.
 #
-#   start RUN MAX_SECONDS GRACE_SECONDS -- PROGRAM ARGS...
+#   start RUN MAX_SECONDS GRACE_SECONDS [--venv ROOT HASH PYTHON N PKG1..PKGN] -- PROGRAM ARGS...
 #       starts `supervise` detached (its own session, stdin/stdout closed) and returns at once;
-#       a second start of the same run does nothing (prints "already started").
-#   supervise RUN MAX_SECONDS GRACE_SECONDS -- PROGRAM ARGS...
-#       runs PROGRAM in its own process group with its output appended to driver.log; on
-#       RUN/cancel.request or after MAX_SECONDS (0: no limit) sends TERM to the group, KILL
-#       after GRACE_SECONDS; then writes exit.json.
+#       a second start of the same run does nothing (prints "already started"). With --venv,
+#       RUN/env.pending marks the run as preparing until its environment is ready.
+#   supervise RUN MAX_SECONDS GRACE_SECONDS [--venv ...] -- PROGRAM ARGS...
+#       with --venv first prepares the environment (prepare-env, output into driver.log; a
+#       failure ends the run there with exit.json saying why), then runs PROGRAM with the
+#       environment's bin/ first on PATH and VIRTUAL_ENV set. PROGRAM runs in its own process
+#       group with its output appended to driver.log; on RUN/cancel.request or after
+#       MAX_SECONDS (0: no limit) sends TERM to the group, KILL after GRACE_SECONDS; then
+#       writes exit.json.
+#   prepare-env RUN ROOT HASH PYTHON PKG...
+#       builds (once) or reuses the virtual environment ROOT/HASH: `PYTHON -m venv` in a fresh
+#       folder ROOT/builds/HASH-TOKEN, `pip install -- PKG...` there (each package one word),
+#       then a symbolic link renamed onto ROOT/HASH, so only a finished environment is ever
+#       published. flock on ROOT/HASH.lock (a mkdir lock where flock is missing) makes two
+#       runs that ask at once build it once. On failure writes RUN/exit.json (exit_code null,
+#       the reason with pip's error lines) and exits 1; removes RUN/env.pending when done.
+#   pending RUN -- PROGRAM ARGS...
+#       marks the run as preparing (RUN/env.pending), then execs PROGRAM (used around sbatch).
 #   poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [SLURM_JOB_ID]
 #       prints "state S", with a job id "sched N" and N bytes of `scontrol show job -o ID`
 #       (asked first, so that a finished job's log is complete when measured), then for driver.log and metrics.jsonl "NAME N SIZE\n" followed by
 #       the N bytes after the offset, then "exit N\n" and exit.json when the run has ended.
-#       S is "running", "ended" (exit.json exists) or "gone" (no supervisor and no exit.json).
+#       S is "running", "ended" (exit.json exists), "gone" (no supervisor and no exit.json) or
+#       "preparing" (RUN/env.pending: its environment is being prepared).
 #   cancel RUN            asks the run to stop.
 #   rank-exec RUN BACKEND PROCESSES_PER_NODE WORKERS PARAMETER_SERVERS PORT -- PROGRAM ARGS...
 #       run by mpirun/srun once per rank: sets the variables the backend expects (pytorch:
@@ -61,12 +75,145 @@ watch() { # watch RUN PID MAX GRACE
     done
 }
 
+# Prints the JSON string body of $1 (backslashes and quotes escaped, control characters gone).
+json_text() { printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+
+# The lines a failed pip printed that say what went wrong, else its last non-empty line.
+failure_lines() { # failure_lines FILE
+    lines=$(grep -E '^(ERROR|error)|Error:' "$1" 2>/dev/null | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | tr '\n' ' ')
+    [ -n "$lines" ] || lines=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1)
+    lines=${lines% }
+    lines=${lines%.}
+    printf '%s' "${lines:-no output}"
+}
+
+env_lock() { # env_lock LOCKFILE: flock where there is one, else a mkdir lock
+    env_lock_dir=""
+    if command -v flock >/dev/null 2>&1; then
+        exec 9>"$1" || return 1
+        if ! flock -n 9; then
+            echo "labbench: waiting for another run that is building environment $hash"
+            flock 9 || return 1
+        fi
+    else
+        env_lock_dir="$1.d"
+        if ! mkdir "$env_lock_dir" 2>/dev/null; then
+            echo "labbench: waiting for another run that is building environment $hash"
+            while ! mkdir "$env_lock_dir" 2>/dev/null; do sleep 0.5; done
+        fi
+    fi
+}
+
+env_unlock() {
+    if [ -n "$env_lock_dir" ]; then rmdir "$env_lock_dir" 2>/dev/null; else exec 9>&-; fi
+    touch "$root/$hash.lock" 2>/dev/null # its time records the last use
+}
+
+env_fail() { # env_fail RUN REASON: ends the run in Preparing
+    echo "labbench: $2"
+    write_exit "$1" null null false false "$(json_text "$2")"
+    rm -f "$1/env.pending"
+    return 1
+}
+
+prepare_env() {
+    run=$1 root=$2 hash=$3 py=$4
+    shift 4
+    env_dir="$root/$hash"
+    mkdir -p "$root/builds" 2>/dev/null ||
+        { env_fail "$run" "Cannot create the environment cache $root on the remote machine; check its permissions."; return 1; }
+    if [ ! -f "$env_dir/labbench-env.json" ]; then
+        env_lock "$root/$hash.lock" ||
+            { env_fail "$run" "Cannot lock $root/$hash.lock on the remote machine; check its permissions."; return 1; }
+        if [ ! -f "$env_dir/labbench-env.json" ]; then # another run may have built it meanwhile
+            build_env "$run" "$@" || { env_unlock; return 1; }
+        else
+            echo "labbench: using the cached environment $hash ($env_dir)"
+        fi
+        env_unlock
+    else
+        touch "$root/$hash.lock" 2>/dev/null
+        echo "labbench: using the cached environment $hash ($env_dir)"
+    fi
+    rm -f "$run/env.pending"
+}
+
+build_env() { # build_env RUN PKG...   (root, hash, py, env_dir set by prepare_env)
+    run=$1
+    shift
+    started=$(date +%s)
+    published=$(cd -P "$env_dir" 2>/dev/null && pwd)
+    for old in "$root/builds/$hash"-*; do # leftovers of an interrupted build
+        [ -d "$old" ] || continue
+        [ "$(cd -P "$old" && pwd)" = "$published" ] && continue
+        rm -rf "$old"
+    done
+    name="$hash-$$$(date +%s)"
+    target="$root/builds/$name"
+    echo "labbench: building environment $hash ($py; pip: $*) in $target"
+    out="$run/.pip.out"
+    : > "$out"
+    if ! "$py" -m venv --system-site-packages "$target" > "$out" 2>&1; then
+        cat "$out"
+        rm -rf "$target"
+        env_fail "$run" "Creating a virtual environment with $py failed on the remote machine ($(failure_lines "$out")); install its venv module (Debian: apt-get install python3-venv) or name another interpreter with the target's python setting."
+        return 1
+    fi
+    # Each package is one argument after --: nothing is read as an option or by a shell.
+    { PIP_NO_INPUT=1 PIP_DISABLE_PIP_VERSION_CHECK=1 "$target/bin/python" -m pip install \
+        --no-input --progress-bar off -- "$@" 2>&1; echo $? > "$out.status"; } | tee "$out"
+    code=$(cat "$out.status" 2>/dev/null || echo 1)
+    rm -f "$out.status"
+    if [ "$code" -ne 0 ]; then
+        rm -rf "$target"
+        env_fail "$run" "pip could not install $(echo "$*" | sed 's/ /, /g') (exit $code): $(failure_lines "$out"); check the package names and versions (pip's full output is in the run's log)."
+        return 1
+    fi
+    rm -f "$out"
+    printf '{"hash": "%s", "python": "%s", "pip_packages": "%s", "created": "%s", "build_seconds": %s}\n' \
+        "$hash" "$(json_text "$py")" "$(json_text "$*")" "$(now_iso)" "$(( $(date +%s) - started ))" \
+        > "$target/labbench-env.json"
+    # Publish: a link beside the final name, renamed onto it (rename(2) replaces a link
+    # atomically; mv would move into a link that points to a folder).
+    ln -s "builds/$name" "$root/.$name.link" &&
+        "$py" -c 'import os, sys; os.replace(sys.argv[1], sys.argv[2])' "$root/.$name.link" "$env_dir" || {
+        rm -f "$root/.$name.link"
+        rm -rf "$target"
+        env_fail "$run" "Cannot publish the environment $hash in $root on the remote machine; check the folder's permissions and free space."
+        return 1
+    }
+    echo "labbench: environment $hash is ready ($(( $(date +%s) - started )) s)"
+}
+
 supervise() {
     run=$1 max=$2 grace=$3
-    shift 4
+    shift 3
     echo $$ > "$run/supervisor.pid"
     : >> "$run/driver.log"
     : >> "$run/metrics.jsonl"
+    if [ "$1" = "--venv" ]; then
+        v_root=$2 v_hash=$3 v_py=$4 v_n=$5
+        shift 5
+        # Keep the first v_n words (the packages) for prepare_env, in a subshell.
+        if ! (
+            total=$# i=0
+            while [ "$i" -lt "$total" ]; do
+                a=$1
+                shift
+                [ "$i" -lt "$v_n" ] && set -- "$@" "$a"
+                i=$((i + 1))
+            done
+            prepare_env "$run" "$v_root" "$v_hash" "$v_py" "$@"
+        ) >> "$run/driver.log" 2>&1; then
+            [ -f "$run/exit.json" ] || write_exit "$run" null null false false "Preparing the environment $v_hash failed; see the run's log."
+            return 0
+        fi
+        shift "$v_n"
+        VIRTUAL_ENV="$v_root/$v_hash"
+        PATH="$VIRTUAL_ENV/bin:$PATH"
+        export VIRTUAL_ENV PATH
+    fi
+    shift # --
     if ! cd "$run/snapshot" 2>/dev/null; then
         write_exit "$run" null null false false "The snapshot folder $run/snapshot is missing on the remote machine."
         return 0
@@ -102,6 +249,7 @@ start() {
         echo "already started"
         return 0
     fi
+    [ "$4" = "--venv" ] && : > "$run/env.pending"
     setsid nohup sh "$0" supervise "$@" < /dev/null >> "$run/supervisor.log" 2>&1 &
     echo "started"
 }
@@ -132,6 +280,8 @@ poll() {
         state=ended
     elif [ -e "$run/supervisor.pid" ] && ! alive "$run/supervisor.pid" && [ ! -f "$run/exit.json" ]; then
         state=gone
+    elif [ -e "$run/env.pending" ]; then
+        state=preparing
     fi
     printf 'state %s\n' "$state"
     if [ $# -ge 5 ]; then
@@ -198,10 +348,31 @@ rank_exec() {
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-    start) [ $# -ge 4 ] && [ "$4" = "--" ] || die "usage: start RUN MAX GRACE -- PROGRAM ARGS..."; start "$@" ;;
-    supervise) [ $# -ge 5 ] && [ "$4" = "--" ] || die "usage: supervise RUN MAX GRACE -- PROGRAM ARGS..."; supervise "$@" ;;
+    start | supervise)
+        [ $# -ge 4 ] || die "usage: $cmd RUN MAX GRACE [--venv ROOT HASH PYTHON N PKG...] -- PROGRAM ARGS..."
+        if [ "$4" = "--venv" ]; then
+            case "${8:-}" in "" | *[!0-9]*) die "start/supervise: --venv needs a package count" ;; esac
+            [ $# -ge 8 ] && [ $(( $# - 8 - $8 )) -ge 1 ] || die "usage: $cmd RUN MAX GRACE --venv ROOT HASH PYTHON N PKG... -- PROGRAM ARGS..."
+            n=$(( 8 + $8 ))
+            eval "sep=\${$((n + 1))}"
+        else
+            n=3 sep=$4
+        fi
+        [ "$sep" = "--" ] && [ $# -gt $((n + 1)) ] || die "usage: $cmd RUN MAX GRACE [--venv ROOT HASH PYTHON N PKG...] -- PROGRAM ARGS..."
+        if [ "$cmd" = start ]; then start "$@"; else supervise "$@"; fi
+        ;;
+    prepare-env)
+        [ $# -ge 5 ] || die "usage: prepare-env RUN ROOT HASH PYTHON PKG..."
+        prepare_env "$@" || exit 1
+        ;;
+    pending)
+        [ $# -ge 3 ] && [ "$2" = "--" ] || die "usage: pending RUN -- PROGRAM ARGS..."
+        mkdir -p "$1" && : > "$1/env.pending" || die "cannot mark $1 as preparing"
+        shift 2
+        exec "$@"
+        ;;
     poll) [ $# -eq 4 ] || [ $# -eq 5 ] || die "usage: poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [JOB_ID]"; poll "$@" ;;
     cancel) [ $# -eq 1 ] || die "usage: cancel RUN"; echo "canceled by user" > "$1/cancel.request" ;;
     rank-exec) [ $# -ge 8 ] && [ "$7" = "--" ] || die "usage: rank-exec RUN BACKEND PPN WORKERS PS PORT -- PROGRAM ARGS..."; rank_exec "$@" ;;
-    *) die "unknown command '$cmd' (start, supervise, poll, cancel, rank-exec)" ;;
+    *) die "unknown command '$cmd' (start, supervise, prepare-env, pending, poll, cancel, rank-exec)" ;;
 esac

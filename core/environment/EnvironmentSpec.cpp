@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 namespace lb {
@@ -34,6 +35,23 @@ QStringList canonicalPackages(const QStringList& packages, const QString& field)
     out.sort();
     out.removeDuplicates();
     return out;
+}
+
+// A requirement as a remote target accepts it: a name, optional [extras] and version
+// specifiers (PEP 508 without markers or URLs), so nothing a shell or pip would read
+// otherwise can come through ("tomli; rm -rf ~", "pkg @ http://…", "$(id)").
+void checkPlainRequirement(const QString& p) {
+    static const QRegularExpression re(
+        QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"
+                       "( *\\[ *[A-Za-z0-9._-]+( *, *[A-Za-z0-9._-]+)* *\\])?"
+                       "( *(===|~=|==|!=|<=|>=|<|>) *[A-Za-z0-9.*+!_-]+"
+                       "( *, *(===|~=|==|!=|<=|>=|<|>) *[A-Za-z0-9.*+!_-]+)*)?$"));
+    if (!re.match(p).hasMatch())
+        throw Error(
+            QStringLiteral("pip_packages entry '%1' is not a plain requirement; remote targets "
+                           "accept a package name with optional extras and versions only "
+                           "(e.g. 'tomli', 'tomli>=2,<3', 'requests[socks]==2.31').")
+                .arg(p));
 }
 
 Json toJsonList(const QStringList& list) {
@@ -100,6 +118,18 @@ EnvironmentSpec EnvironmentSpec::fromEstimator(const Estimator& e, const QString
                 "existing one with --python.")
                 .arg(named,
                      named.contains(QLatin1Char('/')) ? QString() : QStringLiteral(" on PATH")));
+    return spec;
+}
+
+EnvironmentSpec EnvironmentSpec::forRemote(const Estimator& e, const QString& targetPython) {
+    EnvironmentSpec spec;
+    spec.pipPackages = canonicalPackages(e.pipPackages, QStringLiteral("pip_packages"));
+    for (const QString& p : spec.pipPackages)
+        checkPlainRequirement(p);
+    spec.python = !e.python.isEmpty()       ? e.python
+                  : !targetPython.isEmpty() ? targetPython
+                                            : QStringLiteral("python3");
+    spec.kind = spec.pipPackages.isEmpty() ? Kind::System : Kind::Venv;
     return spec;
 }
 

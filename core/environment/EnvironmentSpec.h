@@ -29,6 +29,14 @@ struct EnvironmentSpec {
     static EnvironmentSpec fromEstimator(const Estimator& estimator, const QString& defaultPython,
                                          const QString& searchPath = {});
 
+    // The pip environment an estimator asks for on a remote target, where the interpreter is
+    // looked up there (so `python` stays as named: the estimator's, else `targetPython`, else
+    // "python3"). Packages pass the same checks as fromEstimator() and, as they travel in a
+    // remote command line, must also be plain requirements (name, extras, version
+    // specifiers): markers, URLs and shell characters are refused with lb::Error. Kind is
+    // System when there are no pip packages. Conda packages and images are not looked at.
+    static EnvironmentSpec forRemote(const Estimator& estimator, const QString& targetPython);
+
     // The canonical JSON the hash is computed from (stable key order, sorted lists).
     Json toJson() const;
     // 16 hex digits of SHA-256 over toJson(): the environment's folder name.

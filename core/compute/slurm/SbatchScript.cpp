@@ -2,6 +2,7 @@
 
 #include "compute/launch/DistributedLaunch.h"
 #include "compute/slurm/SlurmTarget.h"
+#include "compute/ssh/RemoteEnvironment.h"
 #include "compute/ssh/RemoteTarget.h"
 #include "estimator/Estimator.h"
 #include "remote/ShellQuote.h"
@@ -45,7 +46,24 @@ SbatchJob makeSbatchJob(const Estimator& e, const SlurmTargetConfig& config, con
              "done)\n"
              "export LABBENCH_NODE_HOSTS\n";
     }
-    s += "exec " + shellCommand(remoteProgram(e, layout, run, config.python, Launcher::Srun)).toUtf8() + "\n";
+    const auto env = remoteEnvironment(e, layout, config.python);
+    if (env) {
+        // Built here, on the job's first node, before srun starts any rank: remote_dir is shared
+        // by the nodes (the snapshot lives there too), so every rank finds the environment.
+        s += shellCommand(QStringList{QStringLiteral("sh"), layout.helper(),
+                                      QStringLiteral("prepare-env"), runDir} +
+                          env->prepareWords())
+                 .toUtf8() +
+             " || exit 1\n";
+        s += "VIRTUAL_ENV=" + shellQuote(env->dir()).toUtf8() +
+             "\nPATH=\"$VIRTUAL_ENV/bin:$PATH\"\n";
+        s += "export VIRTUAL_ENV PATH\n";
+    }
+    s += "exec " +
+         shellCommand(remoteProgram(e, layout, run, config.python, Launcher::Srun,
+                                    env ? env->dir() : QString()))
+             .toUtf8() +
+         "\n";
     return job;
 }
 

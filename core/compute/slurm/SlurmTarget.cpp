@@ -2,6 +2,7 @@
 
 #include "compute/slurm/SbatchScript.h"
 #include "compute/slurm/SlurmState.h"
+#include "compute/ssh/RemoteEnvironment.h"
 #include "compute/ssh/SshTarget.h"
 #include "estimator/Estimator.h"
 #include "runs/RunFinish.h"
@@ -19,8 +20,15 @@ public:
 
     QString submit(RemoteShell& shell, const RunRecord& run, const Estimator& e, const RemoteLayout& layout) override {
         const SbatchJob job = makeSbatchJob(e, config_, run, layout);
-        const QByteArray out = shell.check(QStringList{QStringLiteral("sbatch")} + job.arguments,
-                                           QStringLiteral("submit the job with sbatch"), job.script);
+        QStringList argv{QStringLiteral("sbatch")};
+        // A job that prepares an environment is marked first, so that it shows as Preparing
+        // (not Running) from the moment Slurm starts it until the environment is ready.
+        if (remoteEnvironment(e, layout, config_.python))
+            argv = QStringList{QStringLiteral("sh"), layout.helper(), QStringLiteral("pending"),
+                               layout.runDir(run.id), QStringLiteral("--")} +
+                   argv;
+        const QByteArray out = shell.check(
+            argv + job.arguments, QStringLiteral("submit the job with sbatch"), job.script);
         // --parsable prints "ID" or "ID;CLUSTER".
         const QString id = QString::fromUtf8(out).trimmed().section(QLatin1Char(';'), 0, 0);
         bool ok = false;
@@ -64,6 +72,8 @@ public:
         const SlurmStateMapping m = mapSlurmState(info->state);
         RemoteStatus s;
         s.status = m.status;
+        if (m.status == RunStatus::Running && poll.state == QLatin1String("preparing"))
+            s.status = RunStatus::Preparing; // the batch script is building the environment
         s.ended = m.final;
         if (m.final) {
             s.exit.exitCode = info->signal ? 128 + info->signal : info->exitCode;
@@ -74,6 +84,7 @@ public:
             s.exit.reason = slurmFailureReason(*info, state.jobId);
             if (m.status == RunStatus::Completed)
                 s.exit.exitCode = 0;
+            if (m.status == RunStatus::Failed) preparationFailure(poll, s.exit);
         }
         return s;
     }
@@ -85,6 +96,19 @@ public:
     RunStatus submittedStatus() const override { return RunStatus::Queued; }
 
 private:
+    // A job whose environment could not be prepared ends with the helper's exit.json (exit_code
+    // null, pip's message): the run failed in Preparing, not the script.
+    static void preparationFailure(const RemotePoll& poll, ExitRecord& exit) {
+        if (!poll.exitJson) return;
+        const Json j = Json::parse(poll.exitJson->toStdString(), nullptr, false);
+        if (!j.is_object() || !j.contains("exit_code") || !j["exit_code"].is_null()) return;
+        const QString reason = fromStd(j.value("reason", std::string()));
+        if (reason.isEmpty()) return;
+        exit.exitCode.reset();
+        exit.signal.reset();
+        exit.reason = reason;
+    }
+
     std::optional<SlurmJobInfo> fromCompletionFile(RemoteShell& shell, const QString& jobId) {
         if (completionFile_.isEmpty()) {
             const CommandResult c = shell.run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("config")});
@@ -189,10 +213,8 @@ Json SlurmTarget::describe() const {
 }
 
 void SlurmTarget::checkCanRun(const Estimator& e) const {
-    if (!e.pipPackages.isEmpty() || !e.condaPackages.isEmpty() || !e.customDockerImage.isEmpty())
-        throw Error(QStringLiteral("Compute target '%1' cannot prepare pip/conda packages or images yet; "
-                                   "install them on the cluster and drop them from the estimator.")
-                        .arg(name()));
+    checkRemoteEnvironment(e, name(), config_.python,
+                           QStringLiteral("install them on the cluster"));
 }
 
 QStringList SlurmTarget::selfTest() const {

@@ -137,7 +137,7 @@ QStringList RemoteTarget::selfTest() const {
 }
 
 QStringList remoteProgram(const Estimator& e, const RemoteLayout& layout, const RunRecord& run,
-                          const QString& targetPython, Launcher launcher) {
+                          const QString& targetPython, Launcher launcher, const QString& venvDir) {
     const QString runDir = layout.runDir(run.id);
     QStringList argv{QStringLiteral("env")};
     auto set = [&](const QString& k, const QString& v) { argv << k + QLatin1Char('=') + v; };
@@ -153,12 +153,16 @@ QStringList remoteProgram(const Estimator& e, const RemoteLayout& layout, const 
     set(QStringLiteral("LABBENCH_RUN_DIR"), runDir);
     set(QStringLiteral("LABBENCH_METRICS_FILE"), runDir + QStringLiteral("/metrics.jsonl"));
     set(QStringLiteral("LABBENCH_EXPERIMENT"), run.experiment);
+    if (!venvDir.isEmpty()) set(QStringLiteral("VIRTUAL_ENV"), venvDir);
     argv << distributedPrefix(e, launcher, {layout.helper(), runDir, basePortFor(run.id)});
     if (e.runsBuiltinTrainer()) {
         argv << QStringLiteral("labbench-train");
     } else if (e.entryScript.endsWith(QLatin1String(".py"), Qt::CaseInsensitive)) {
-        argv << (!e.python.isEmpty() ? e.python : !targetPython.isEmpty() ? targetPython : QStringLiteral("python3"))
-             << QStringLiteral("-u") << e.entryScript;
+        const QString python = !venvDir.isEmpty()        ? venvDir + QStringLiteral("/bin/python")
+                               : !e.python.isEmpty()     ? e.python
+                               : !targetPython.isEmpty() ? targetPython
+                                                         : QStringLiteral("python3");
+        argv << python << QStringLiteral("-u") << e.entryScript;
     } else {
         argv << QStringLiteral("./") + e.entryScript;
     }

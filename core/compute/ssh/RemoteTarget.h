@@ -82,9 +82,12 @@ public:
 
 // The program argv of a run there: `env` with the run's variables, the distributed launcher's
 // words, then the interpreter and script (or the executable entry, or labbench-train) with
-// the script parameters, each word kept as one word.
-QStringList remoteProgram(const Estimator& estimator, const RemoteLayout& layout, const RunRecord& run,
-                          const QString& targetPython, Launcher launcher);
+// the script parameters, each word kept as one word. With `venvDir` (a prepared pip
+// environment there) Python scripts start with its interpreter and VIRTUAL_ENV is set; the
+// helper puts its bin/ first on PATH.
+QStringList remoteProgram(const Estimator& estimator, const RemoteLayout& layout,
+                          const RunRecord& run, const QString& targetPython, Launcher launcher,
+                          const QString& venvDir = {});
 
 // `labbench remote follow`: follows one run to its end (see above). Returns 0, or 1 when it
 // could not begin.

@@ -1,5 +1,6 @@
 #include "compute/ssh/SshTarget.h"
 
+#include "compute/ssh/RemoteEnvironment.h"
 #include "estimator/Estimator.h"
 #include "util/Error.h"
 #include "util/Time.h"
@@ -16,11 +17,21 @@ public:
     explicit SshJob(QString python) : python_(std::move(python)) {}
 
     QString submit(RemoteShell& shell, const RunRecord& run, const Estimator& e, const RemoteLayout& layout) override {
-        QStringList argv{QStringLiteral("sh"), layout.helper(), QStringLiteral("start"), layout.runDir(run.id),
-                         QString::number(e.maxRunDurationSeconds.value_or(0)), QStringLiteral("3"),
-                         QStringLiteral("--")};
-        argv << remoteProgram(e, layout, run, python_, Launcher::Mpirun);
+        // With pip packages the helper prepares the environment first (the run is Preparing
+        // until then) and starts the script in it.
+        const auto env = remoteEnvironment(e, layout, python_);
+        QStringList argv{QStringLiteral("sh"),
+                         layout.helper(),
+                         QStringLiteral("start"),
+                         layout.runDir(run.id),
+                         QString::number(e.maxRunDurationSeconds.value_or(0)),
+                         QStringLiteral("3")};
+        if (env) argv << env->startWords();
+        argv << QStringLiteral("--")
+             << remoteProgram(e, layout, run, python_, Launcher::Mpirun,
+                              env ? env->dir() : QString());
         shell.check(argv, QStringLiteral("start the run"));
+        preparing_ = env.has_value();
         return {};
     }
 
@@ -44,6 +55,8 @@ public:
             } else {
                 s.exit.reason = QStringLiteral("The remote exit.json could not be read.");
             }
+        } else if (poll.state == QLatin1String("preparing")) {
+            s.status = RunStatus::Preparing;
         } else if (poll.state == QLatin1String("gone")) {
             s.ended = true;
             s.exit.reason = QStringLiteral("The remote supervisor vanished (it was killed or the machine "
@@ -56,10 +69,13 @@ public:
         return shell.run({QStringLiteral("sh"), layout.helper(), QStringLiteral("cancel"), state.remoteDir}).ok();
     }
 
-    RunStatus submittedStatus() const override { return RunStatus::Running; }
+    RunStatus submittedStatus() const override {
+        return preparing_ ? RunStatus::Preparing : RunStatus::Running;
+    }
 
 private:
     QString python_;
+    bool preparing_ = false;
 };
 
 } // namespace
@@ -136,10 +152,8 @@ void SshTarget::checkCanRun(const Estimator& e) const {
                                    "1 (several processes per node are fine) or a Slurm target.")
                         .arg(e.nodeCount)
                         .arg(name()));
-    if (!e.pipPackages.isEmpty() || !e.condaPackages.isEmpty() || !e.customDockerImage.isEmpty())
-        throw Error(QStringLiteral("Compute target '%1' cannot prepare pip/conda packages or images yet; "
-                                   "install them on the remote machine and drop them from the estimator.")
-                        .arg(name()));
+    checkRemoteEnvironment(e, name(), config_.python,
+                           QStringLiteral("install them on the remote machine"));
 }
 
 std::unique_ptr<RemoteShell> SshTarget::openShell() const { return openRemoteShell(config_.endpoint); }

@@ -21,7 +21,8 @@
 #       then a symbolic link renamed onto ROOT/HASH, so only a finished environment is ever
 #       published. flock on ROOT/HASH.lock (a mkdir lock where flock is missing) makes two
 #       runs that ask at once build it once. On failure writes RUN/exit.json (exit_code null,
-#       the reason with pip's error lines) and exits 1; removes RUN/env.pending when done.
+#       the reason with pip's error lines) and exits 1; removes RUN/env.pending when done
+#       (supervise: just before the script starts).
 #   pending RUN -- PROGRAM ARGS...
 #       marks the run as preparing (RUN/env.pending), then execs PROGRAM (used around sbatch).
 #   poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [SLURM_JOB_ID]
@@ -135,7 +136,6 @@ prepare_env() {
         touch "$root/$hash.lock" 2>/dev/null
         echo "labbench: using the cached environment $hash ($env_dir)"
     fi
-    rm -f "$run/env.pending"
 }
 
 build_env() { # build_env RUN PKG...   (root, hash, py, env_dir set by prepare_env)
@@ -209,6 +209,11 @@ supervise() {
             return 0
         fi
         shift "$v_n"
+        if [ -e "$run/cancel.request" ]; then # asked to stop while the environment was built
+            write_exit "$run" null null true false ""
+            return 0
+        fi
+        rm -f "$run/env.pending" # only now: a poll in between must not see it Running
         VIRTUAL_ENV="$v_root/$v_hash"
         PATH="$VIRTUAL_ENV/bin:$PATH"
         export VIRTUAL_ENV PATH
@@ -275,12 +280,15 @@ emit() { # emit NAME FILE OFFSET MAX
 poll() {
     run=$1
     # Look for exit.json before measuring the logs: once it exists, they are complete.
+    # env.pending is looked at first: a failed preparation writes exit.json before removing it.
+    pending=false
+    [ -e "$run/env.pending" ] && pending=true
     state=running
     if [ -f "$run/exit.json" ]; then
         state=ended
     elif [ -e "$run/supervisor.pid" ] && ! alive "$run/supervisor.pid" && [ ! -f "$run/exit.json" ]; then
         state=gone
-    elif [ -e "$run/env.pending" ]; then
+    elif [ "$pending" = true ]; then
         state=preparing
     fi
     printf 'state %s\n' "$state"
@@ -364,6 +372,7 @@ case "$cmd" in
     prepare-env)
         [ $# -ge 5 ] || die "usage: prepare-env RUN ROOT HASH PYTHON PKG..."
         prepare_env "$@" || exit 1
+        rm -f "$1/env.pending"
         ;;
     pending)
         [ $# -ge 3 ] && [ "$2" = "--" ] || die "usage: pending RUN -- PROGRAM ARGS..."

@@ -8,12 +8,17 @@
 // submit, before anything runs.
 #include "../runs/RunTestSupport.h"
 #include "ClusterEnv.h"
+#include "environment/EnvironmentSpec.h"
+#include "estimator/Estimator.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 using namespace lbtest;
 
@@ -238,6 +243,45 @@ private slots:
                                       link.section(QLatin1Char(' '), 0, 0) +
                                       QStringLiteral("/labbench-env.json")));
         QCOMPARE(builds(remote_ + QStringLiteral("/ssh/environments")).size(), 1);
+    }
+
+    void sshRunWaitsForTheBuildLockAndCancelsInPreparing() {
+        // The remote cache lives on this machine: hold the lock of the environment the run will
+        // ask for, as a concurrent build would. The hash is the one core computes.
+        lb::Estimator e;
+        e.pipPackages = {QStringLiteral("tomli>=1")};
+        const QString hash = lb::EnvironmentSpec::forRemote(e, {}).hash();
+        const QString cache = remote_ + QStringLiteral("/ssh/environments");
+        QVERIFY(QDir().mkpath(cache));
+        const int fd =
+            ::open(QFile::encodeName(cache + QLatin1Char('/') + hash + QStringLiteral(".lock"))
+                       .constData(),
+                   O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::flock(fd, LOCK_EX), 0);
+        const QString id = submit(QStringLiteral("box"), {QStringLiteral("tomli>=1")});
+        QVERIFY(!id.isEmpty());
+        const bool waiting = waitFor(
+            [&] {
+                return logOf(id).contains("waiting for another run that is building environment " +
+                                          hash.toUtf8());
+            },
+            30000);
+        const QString during = statusOf(showRun(ws_, id));
+        const CliResult cancel = runCli(ws_, {QStringLiteral("cancel"), id});
+        ::close(fd); // the "other build" gives up its lock
+        // The CLI waits a little for the run to stop, which it cannot while the lock is held.
+        QVERIFY2(cancel.code == 0 || cancel.err.contains("will be canceled as soon as"),
+                 (cancel.out + cancel.err).constData());
+        QVERIFY2(waiting, logOf(id).constData());
+        QCOMPARE(during, QStringLiteral("Preparing"));
+        const lb::Json run = waitFinal(id, 60000);
+        const QByteArray log = logOf(id);
+        QVERIFY2(statusOf(run) == QLatin1String("Canceled"),
+                 (statusOf(run).toUtf8() + "\n" + log).constData());
+        QVERIFY2(!log.contains("tomli version"), log.constData()); // the script never ran
+        QVERIFY2(!statesOf(run).contains(QStringLiteral("Running")),
+                 qPrintable(statesOf(run).join(QLatin1Char(','))));
     }
 
     void slurmJobsBuildTheEnvironmentOnceAndFailWithPipsMessage() {

@@ -1,5 +1,6 @@
 #include "browser/WorkspaceBrowser.h"
 
+#include "common/AppStyle.h"
 #include "common/StatusIcons.h"
 #include "live/WorkspaceModel.h"
 
@@ -43,12 +44,10 @@ public:
         }
         if (role == Qt::ForegroundRole && index.column() == 1) {
             const QString status = index.data(WorkspaceModel::StatusRole).toString();
-            if (!status.isEmpty())
-                return statusColor(status);
+            if (!status.isEmpty()) return statusColor(status);
             return QColor(0x57, 0x60, 0x6a);
         }
-        if (role == Qt::ForegroundRole && index.column() == 2)
-            return QColor(0x57, 0x60, 0x6a);
+        if (role == Qt::ForegroundRole && index.column() == 2) return QColor(0x57, 0x60, 0x6a);
         return QIdentityProxyModel::data(index, role);
     }
 };
@@ -56,17 +55,15 @@ public:
 } // namespace
 
 WorkspaceBrowser::WorkspaceBrowser(WorkspaceModel* model, QWidget* parent)
-    : QWidget(parent), model_(model) {
+    : QWidget(parent)
+    , model_(model) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
     name_ = new QLabel;
     name_->setStyleSheet(QStringLiteral("font-weight: 600; padding: 6px 8px 0 8px;"));
     layout->addWidget(name_);
-    error_ = new QLabel;
-    error_->setObjectName(QStringLiteral("errorBanner"));
-    error_->setWordWrap(true);
-    error_->hide();
+    error_ = makeErrorBanner();
     layout->addWidget(error_);
     auto* proxy = new IconProxy(this);
     proxy->setSourceModel(model);
@@ -101,7 +98,8 @@ WorkspaceBrowser::WorkspaceBrowser(WorkspaceModel* model, QWidget* parent)
         QMenu menu;
         const QStringList runs = selectedRuns();
         if (runs.size() == 1)
-            menu.addAction(tr("Open dashboard"), this, [this, runs] { emit runActivated(runs[0]); });
+            menu.addAction(tr("Open dashboard"), this,
+                           [this, runs] { emit runActivated(runs[0]); });
         if (runs.size() >= 2)
             menu.addAction(tr("Compare %1 runs").arg(runs.size()), this,
                            [this, runs] { emit compareRequested(runs); });
@@ -132,7 +130,9 @@ void WorkspaceBrowser::showError(const QString& message) {
     error_->setVisible(!message.isEmpty());
 }
 
-void WorkspaceBrowser::setWorkspaceName(const QString& name) { name_->setText(name); }
+void WorkspaceBrowser::setWorkspaceName(const QString& name) {
+    name_->setText(name);
+}
 
 void WorkspaceBrowser::saveExpansion() {
     expanded_.clear();
@@ -157,8 +157,7 @@ void WorkspaceBrowser::restoreExpansion() {
         for (int r = 0; r < m->rowCount(); ++r)
             view_->expand(m->index(r, 0));
         const QModelIndex experiments = m->index(0, 0);
-        if (m->rowCount(experiments) > 0)
-            view_->expand(m->index(0, 0, experiments));
+        if (m->rowCount(experiments) > 0) view_->expand(m->index(0, 0, experiments));
         return;
     }
     std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {

@@ -1,6 +1,7 @@
 #include "charts/MetricChartsPanel.h"
 
 #include "charts/MetricChart.h"
+#include "common/AppStyle.h"
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -20,7 +21,9 @@ namespace lb::ui {
 
 MetricChartsPanel::MetricChartsPanel(const QString& storePath, const QStringList& runIds,
                                      const QStringList& labels, QWidget* parent)
-    : QWidget(parent), runIds_(runIds), labels_(labels) {
+    : QWidget(parent)
+    , runIds_(runIds)
+    , labels_(labels) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     auto* bar = new QHBoxLayout;
@@ -46,10 +49,7 @@ MetricChartsPanel::MetricChartsPanel(const QString& storePath, const QStringList
     bar->addWidget(stats_);
     layout->addLayout(bar);
 
-    error_ = new QLabel;
-    error_->setObjectName(QStringLiteral("errorBanner"));
-    error_->setWordWrap(true);
-    error_->hide();
+    error_ = makeErrorBanner();
     layout->addWidget(error_);
 
     auto* scroll = new QScrollArea;
@@ -71,10 +71,8 @@ MetricChartsPanel::MetricChartsPanel(const QString& storePath, const QStringList
     scroll->setWidget(content);
     layout->addWidget(scroll, 1);
 
-    connect(xAxis_, &QComboBox::currentIndexChanged, this,
-            [this](int i) { setTimeAxis(i == 1); });
-    connect(smoothing_, &QSlider::valueChanged, this,
-            [this](int v) { setSmoothing(v / 100.0); });
+    connect(xAxis_, &QComboBox::currentIndexChanged, this, [this](int i) { setTimeAxis(i == 1); });
+    connect(smoothing_, &QSlider::valueChanged, this, [this](int v) { setSmoothing(v / 100.0); });
     connect(logScale_, &QCheckBox::toggled, this, &MetricChartsPanel::setLogScale);
 
     feed_ = new MetricFeed(storePath, runIds, this);
@@ -84,8 +82,7 @@ MetricChartsPanel::MetricChartsPanel(const QString& storePath, const QStringList
     });
     connect(feed_, &MetricFeed::dataArrived, this, [this] {
         error_->hide();
-        if (!frameTimer_.isActive())
-            frameTimer_.start();
+        if (!frameTimer_.isActive()) frameTimer_.start();
     });
     // Coalesce: at most one frame per 33 ms, and only when the buffers changed.
     frameTimer_.setInterval(33);
@@ -94,7 +91,9 @@ MetricChartsPanel::MetricChartsPanel(const QString& storePath, const QStringList
     feed_->start();
 }
 
-MetricChartsPanel::~MetricChartsPanel() { feed_->stop(); }
+MetricChartsPanel::~MetricChartsPanel() {
+    feed_->stop();
+}
 
 void MetricChartsPanel::addMissingCharts() {
     QStringList names;
@@ -106,8 +105,7 @@ void MetricChartsPanel::addMissingCharts() {
         bool have = false;
         for (const MetricChart* c : charts_)
             have = have || c->metric() == name;
-        if (have)
-            continue;
+        if (have) continue;
         auto* chart = new MetricChart(name, feed_->buffers());
         chart->setContextMenuPolicy(Qt::CustomContextMenu);
         chart->setTimeAxis(xAxis_->currentIndex() == 1);
@@ -141,8 +139,7 @@ void MetricChartsPanel::redrawIfChanged() {
             bytes = feed_->buffers()->memoryBytes();
         }
     }
-    if (version == drawnVersion_)
-        return;
+    if (version == drawnVersion_) return;
     drawnVersion_ = version;
     addMissingCharts();
     for (MetricChart* c : charts_)
@@ -154,9 +151,8 @@ void MetricChartsPanel::redrawIfChanged() {
 void MetricChartsPanel::applyView() {
     {
         std::lock_guard lock(feed_->buffers()->mutex);
-        feed_->buffers()->setView(xAxis_->currentIndex() == 1
-                                      ? MetricSeriesBuffer::XAxis::Time
-                                      : MetricSeriesBuffer::XAxis::Step,
+        feed_->buffers()->setView(xAxis_->currentIndex() == 1 ? MetricSeriesBuffer::XAxis::Time
+                                                              : MetricSeriesBuffer::XAxis::Step,
                                   smoothing_->value() / 100.0);
     }
     for (MetricChart* c : charts_)
@@ -166,8 +162,7 @@ void MetricChartsPanel::applyView() {
 }
 
 void MetricChartsPanel::setLogScale(bool on) {
-    if (logScale_->isChecked() != on)
-        logScale_->setChecked(on);
+    if (logScale_->isChecked() != on) logScale_->setChecked(on);
     for (MetricChart* c : charts_)
         c->setLogScale(on);
 }
@@ -194,12 +189,12 @@ void MetricChartsPanel::setSmoothing(double weight) {
 
 void MetricChartsPanel::exportChart(MetricChart* chart, bool csv) {
     const QString path = QFileDialog::getSaveFileName(
-        this, csv ? tr("Export %1 as CSV").arg(chart->metric())
-                  : tr("Export %1 as PNG").arg(chart->metric()),
+        this,
+        csv ? tr("Export %1 as CSV").arg(chart->metric())
+            : tr("Export %1 as PNG").arg(chart->metric()),
         chart->metric() + (csv ? QStringLiteral(".csv") : QStringLiteral(".png")),
         csv ? tr("CSV files (*.csv)") : tr("PNG images (*.png)"));
-    if (path.isEmpty())
-        return;
+    if (path.isEmpty()) return;
     try {
         if (csv)
             writeFileAtomically(path, chart->toCsv()); // the core writes files, not the view

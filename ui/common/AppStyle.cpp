@@ -2,9 +2,9 @@
 
 #include <QApplication>
 #include <QFont>
+#include <QLabel>
 #include <QPalette>
 #include <QStyleFactory>
-
 #include <algorithm>
 
 namespace lb::ui {
@@ -44,6 +44,14 @@ void applyAppStyle(QApplication& app) {
         QTreeView, QListView, QTableView { selection-background-color: #ddf4ff;
                                            selection-color: #1f2328; }
     )css"));
+}
+
+QLabel* makeErrorBanner() {
+    auto* banner = new QLabel;
+    banner->setObjectName(QStringLiteral("errorBanner"));
+    banner->setWordWrap(true);
+    banner->hide();
+    return banner;
 }
 
 } // namespace lb::ui

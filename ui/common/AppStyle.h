@@ -3,9 +3,14 @@
 // (invalid fields, header pills, panel banners).
 
 class QApplication;
+class QLabel;
 
 namespace lb::ui {
 
 void applyAppStyle(QApplication& app);
+
+// A panel's error banner (styled by applyAppStyle's #errorBanner rule): word-wrapped, hidden
+// until there is something to say.
+QLabel* makeErrorBanner();
 
 } // namespace lb::ui

@@ -1,5 +1,6 @@
 #include "common/DashboardHeader.h"
 
+#include "common/AppStyle.h"
 #include "common/ElidedLabel.h"
 #include "common/HeaderLayout.h"
 
@@ -47,10 +48,7 @@ DashboardHeader makeDashboardHeader(QVBoxLayout* dashboard, const QString& objec
     h.layout->addLead(lead);
     dashboard->addWidget(h.widget);
 
-    h.error = new QLabel;
-    h.error->setObjectName(QStringLiteral("errorBanner"));
-    h.error->setWordWrap(true);
-    h.error->hide();
+    h.error = makeErrorBanner();
     auto* errorWrap = new QVBoxLayout;
     errorWrap->setContentsMargins(12, 8, 12, 0);
     errorWrap->addWidget(h.error);

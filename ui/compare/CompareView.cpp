@@ -1,6 +1,7 @@
 #include "compare/CompareView.h"
 
 #include "charts/MetricChartsPanel.h"
+#include "common/AppStyle.h"
 #include "live/CompareModel.h"
 #include "live/StoreWatcher.h"
 
@@ -18,9 +19,7 @@ CompareView::CompareView(const QString& workspaceRoot, const QString& storePath,
     : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    error_ = new QLabel;
-    error_->setObjectName(QStringLiteral("errorBanner"));
-    error_->hide();
+    error_ = makeErrorBanner();
     layout->addWidget(error_);
     auto* split = new QSplitter(Qt::Vertical);
     charts_ = new MetricChartsPanel(storePath, runIds, labels);

@@ -1,5 +1,6 @@
 #include "models/ModelsPage.h"
 
+#include "common/AppStyle.h"
 #include "live/BackgroundCall.h"
 #include "live/ModelListModel.h"
 #include "live/StoreWatcher.h"
@@ -83,10 +84,7 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
     bar->addWidget(filter_, 1);
     bar->addWidget(download_);
     layout->addLayout(bar);
-    error_ = new QLabel;
-    error_->setObjectName(QStringLiteral("errorBanner"));
-    error_->setWordWrap(true);
-    error_->hide();
+    error_ = makeErrorBanner();
     layout->addWidget(error_);
     model_ = new ModelListModel(this);
     proxy_ = new ModelsProxy(this);

@@ -1,5 +1,6 @@
 #include "sweep/SweepForm.h"
 
+#include "common/AppStyle.h"
 #include "estimator/EstimatorForm.h"
 #include "live/SweepActions.h"
 #include "sweep/ParameterSpaceTable.h"
@@ -95,10 +96,7 @@ QWidget* SweepForm::buildSweepPage() {
     sv->addWidget(note);
     params_ = new ParameterSpaceTable;
     sv->addWidget(params_);
-    paramsError_ = new QLabel;
-    paramsError_->setObjectName(QStringLiteral("errorBanner"));
-    paramsError_->setWordWrap(true);
-    paramsError_->hide();
+    paramsError_ = makeErrorBanner();
     sv->addWidget(paramsError_);
     layout->addWidget(space);
 

@@ -8,7 +8,22 @@
 #include "workspace/Workspace.h"
 #include "workspace/WorkspaceConfig.h"
 
+#include <optional>
+
 namespace lb {
+
+namespace {
+
+// The first run on `name` that has not ended, if any.
+std::optional<RunRecord> firstActiveRun(Workspace& workspace, const QString& name) {
+    const auto active = workspace.store().runs().listByStatus(
+        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name);
+    for (const RunRecord& r : active)
+        if (r.computeTarget == name) return r;
+    return std::nullopt;
+}
+
+} // namespace
 
 void createComputeTarget(Workspace& workspace, const ComputeTargetRecord& record) {
     makeComputeTarget(record); // settings that cannot be read back never reach the store
@@ -26,6 +41,15 @@ void updateComputeTarget(Workspace& workspace, const ComputeTargetRecord& record
             QStringLiteral("Compute target '%1' is of kind %2 and cannot become %3; remove it "
                            "and create a new one.")
                 .arg(record.name, old->kind, record.kind));
+    // A remote run is followed, cancelled and brought home through its target's settings, so
+    // they may not move under it; a local target's (GPUs, concurrency) may change any time.
+    if (old->kind != QLatin1String("local"))
+        if (const auto run = firstActiveRun(workspace, record.name))
+            throw Error(
+                QStringLiteral("Compute target '%1' still has run %2 (%3), which is followed "
+                               "through these settings; wait for it or cancel it before "
+                               "changing them.")
+                    .arg(record.name, run->id, toString(run->status)));
     makeComputeTarget(record);
     workspace.store().computeTargets().update(record);
 }
@@ -36,14 +60,10 @@ void removeComputeTarget(Workspace& workspace, const QString& name) {
         throw Error(QStringLiteral("'%1' is the workspace's default compute target; pick another "
                                    "default before removing it.")
                         .arg(name));
-    const auto active = workspace.store().runs().listByStatus(
-        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name);
-    for (const RunRecord& r : active)
-        if (r.computeTarget == name)
-            throw Error(
-                QStringLiteral("Compute target '%1' still has run %2 (%3); cancel it or wait "
-                               "for it before removing the target.")
-                    .arg(name, r.id, toString(r.status)));
+    if (const auto run = firstActiveRun(workspace, name))
+        throw Error(QStringLiteral("Compute target '%1' still has run %2 (%3); cancel it or wait "
+                                   "for it before removing the target.")
+                        .arg(name, run->id, toString(run->status)));
     workspace.store().computeTargets().remove(name);
 }
 

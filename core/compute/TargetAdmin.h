@@ -18,7 +18,8 @@ class Workspace;
 void createComputeTarget(Workspace& workspace, const ComputeTargetRecord& record);
 
 // Replaces the settings of an existing target (same name and kind). Throws lb::NotFoundError for
-// an unknown name, lb::Error for a changed kind or unreadable settings.
+// an unknown name, lb::Error for a changed kind, unreadable settings, or a remote target (SSH,
+// Slurm) that still has an unfinished run.
 void updateComputeTarget(Workspace& workspace, const ComputeTargetRecord& record);
 
 // Removes a target that is not the workspace's default and has no unfinished run; throws

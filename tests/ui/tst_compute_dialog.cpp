@@ -1,9 +1,9 @@
 // The compute-target dialogs (issue 6, item 2): core's field checks mark each invalid field
 // with its reason and hold Save back; Save creates (and edits) the target in a real workspace
-// and the browser shows it through the store watcher; Test connection runs the real
-// `compute test` check off the UI thread — it succeeds on a local target, and on an SSH target
-// at 127.0.0.1 on a closed port it fails with ssh's reason while a QTimer keeps firing; a
-// dialog closed while its test runs does not crash.
+// (but not a remote target while it has an unfinished run) and the browser shows it through the
+// store watcher; Test connection runs the real `compute test` check off the UI thread — it
+// succeeds on a local target, and on an SSH target at 127.0.0.1 on a closed port it fails with
+// ssh's reason while a QTimer keeps firing; a dialog closed while its test runs does not crash.
 #include "UiTestSupport.h"
 #include "browser/WorkspaceBrowser.h"
 #include "compute/ComputeTargetActions.h"
@@ -259,6 +259,33 @@ void TestComputeDialog::saveCreatesTheTargetAndEditUpdatesIt() {
     QVERIFY(editSaved.wait(10000));
     const auto updated = fresh.store().computeTargets().find(QStringLiteral("box"));
     QCOMPARE(QString::fromStdString(Json::parse(updated->config.toStdString())["remote_dir"]),
+             QStringLiteral("/srv/lb"));
+
+    // While a run on it is unfinished, the remote target's settings are held: Save says why
+    // and the stored settings stay as they were.
+    RunRecord run;
+    run.id = QStringLiteral("remote_run_0001");
+    run.experiment = QStringLiteral("remote");
+    run.computeTarget = QStringLiteral("box");
+    run.created = QDateTime::currentDateTimeUtc();
+    run.runDir = ws_->runsDir() + QStringLiteral("/remote_run_0001");
+    run.estimatorJson = QStringLiteral("{}");
+    ws_->store().experiments().ensure(run.experiment);
+    ws_->store().runs().create(run);
+    ws_->store().runs().transition(run.id, RunStatus::Preparing);
+    ws_->store().runs().transition(run.id, RunStatus::Running);
+    ComputeTargetDialog busy(ws_->root(), updated->kind, {QStringLiteral("box")}, *updated);
+    busy.setValue(QStringLiteral("remote-dir"), QStringLiteral("/srv/other"));
+    QSignalSpy busySaved(&busy, &ComputeTargetDialog::saved);
+    busy.saveButton()->click();
+    QVERIFY(QTest::qWaitFor([&] { return !busy.testAnswer().isEmpty(); }, 10000));
+    QVERIFY2(busy.testAnswer().contains(QLatin1String("still has run remote_run_0001 (Running)")),
+             qPrintable(busy.testAnswer()));
+    QCOMPARE(busySaved.size(), 0);
+    QCOMPARE(QString::fromStdString(Json::parse(fresh.store()
+                                                    .computeTargets()
+                                                    .find(QStringLiteral("box"))
+                                                    ->config.toStdString())["remote_dir"]),
              QStringLiteral("/srv/lb"));
 
     // Creating the same name again is refused by the store (the dialog was told no names).

@@ -19,7 +19,7 @@
 #       builds (once) or reuses the virtual environment ROOT/HASH: `PYTHON -m venv` in a fresh
 #       folder ROOT/builds/HASH-TOKEN, `pip install -- PKG...` there (each package one word),
 #       then a symbolic link renamed onto ROOT/HASH, so only a finished environment is ever
-#       published. flock on ROOT/HASH.lock (a mkdir lock where flock is missing) makes two
+#       published. flock on ROOT/HASH.lock (through PYTHON where flock(1) is missing) makes two
 #       runs that ask at once build it once. On failure writes RUN/exit.json (exit_code null,
 #       the reason with pip's error lines) and exits 1; removes RUN/env.pending when done
 #       (supervise: just before the script starts).
@@ -88,25 +88,26 @@ failure_lines() { # failure_lines FILE
     printf '%s' "${lines:-no output}"
 }
 
-env_lock() { # env_lock LOCKFILE: flock where there is one, else a mkdir lock
-    env_lock_dir=""
+env_lock() { # env_lock LOCKFILE: an flock on fd 9, held until env_unlock or this process ends
+    exec 9>"$1" || return 1
     if command -v flock >/dev/null 2>&1; then
-        exec 9>"$1" || return 1
         if ! flock -n 9; then
             echo "labbench: waiting for another run that is building environment $hash"
             flock 9 || return 1
         fi
     else
-        env_lock_dir="$1.d"
-        if ! mkdir "$env_lock_dir" 2>/dev/null; then
+        # No flock(1) (busybox, BSDs): the interpreter that builds the environment takes the
+        # same lock on the inherited fd 9. Like flock(1)'s, the lock belongs to the open file, so
+        # it outlives that short process and ends with ours: a killed builder leaves none behind.
+        if ! "$py" -c 'import fcntl; fcntl.flock(9, fcntl.LOCK_EX | fcntl.LOCK_NB)' 2>/dev/null; then
             echo "labbench: waiting for another run that is building environment $hash"
-            while ! mkdir "$env_lock_dir" 2>/dev/null; do sleep 0.5; done
+            "$py" -c 'import fcntl; fcntl.flock(9, fcntl.LOCK_EX)' || return 1
         fi
     fi
 }
 
 env_unlock() {
-    if [ -n "$env_lock_dir" ]; then rmdir "$env_lock_dir" 2>/dev/null; else exec 9>&-; fi
+    exec 9>&-
     touch "$root/$hash.lock" 2>/dev/null # its time records the last use
 }
 

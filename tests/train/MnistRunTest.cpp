@@ -3,6 +3,7 @@
 // with the training run, --predict classifies PNG and IDX input, the same seed and threads give
 // a bit-identical loss curve, and bad input ends with a clear message instead of a crash.
 
+#include "MetricsFile.h"
 #include "train/Idx.h"
 #include "train/Image.h"
 
@@ -12,6 +13,10 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+using train_test::Metric;
+using train_test::readMetrics;
+using train_test::values;
 
 const QString kProgram = LABBENCH_BIN_DIR "/labbench-train";
 const QString kMnist = LABBENCH_MNIST_DIR;
@@ -33,33 +38,6 @@ Result run(const QStringList& args, const QString& metricsFile = {}, const QStri
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
             QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
-}
-
-struct Metric {
-    QString name;
-    double value;
-    long step;
-    double time;
-};
-
-QList<Metric> readMetrics(const QString& path) {
-    QFile f(path);
-    QList<Metric> out;
-    if (!f.open(QIODevice::ReadOnly)) return out;
-    for (const QByteArray& line : f.readAll().split('\n')) {
-        if (line.isEmpty()) continue;
-        const QJsonObject o = QJsonDocument::fromJson(line).object();
-        out.append({o["name"].toString(), o["value"].toDouble(-1), long(o["step"].toInteger(-1)),
-                    o["time"].toDouble(-1)});
-    }
-    return out;
-}
-
-QList<double> values(const QList<Metric>& metrics, const QString& name) {
-    QList<double> v;
-    for (const auto& m : metrics)
-        if (m.name == name) v.append(m.value);
-    return v;
 }
 
 } // namespace

@@ -9,11 +9,17 @@
 // a relative LABBENCH_METRICS_FILE and --output_dir, so whatever rank 1 wrote would show up in
 // its own folder instead of being hidden by rank 0 writing the same file.
 
+#include "MetricsFile.h"
+
 #include <QtTest>
 #include <cmath>
 #include <set>
 
 namespace {
+
+using train_test::Metric;
+using train_test::readMetrics;
+using train_test::values;
 
 const QString kProgram = LABBENCH_BIN_DIR "/labbench-train";
 const QString kMnist = LABBENCH_MNIST_DIR;
@@ -44,31 +50,6 @@ Result run(const QString& program, const QStringList& args,
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
             QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError()), clock.elapsed() / 1000.0};
-}
-
-struct Metric {
-    QString name;
-    double value;
-    long step;
-};
-
-QList<Metric> readMetrics(const QString& path) {
-    QFile f(path);
-    QList<Metric> out;
-    if (!f.open(QIODevice::ReadOnly)) return out;
-    for (const QByteArray& line : f.readAll().split('\n')) {
-        if (line.isEmpty()) continue;
-        const QJsonObject o = QJsonDocument::fromJson(line).object();
-        out.append({o["name"].toString(), o["value"].toDouble(-1), long(o["step"].toInteger(-1))});
-    }
-    return out;
-}
-
-QList<double> values(const QList<Metric>& metrics, const QString& name) {
-    QList<double> v;
-    for (const auto& m : metrics)
-        if (m.name == name) v.append(m.value);
-    return v;
 }
 
 // The same model and data for both runs; the batch is given per process.

@@ -9,7 +9,7 @@ function(labbench_add_test name)
   target_compile_definitions(${name} PRIVATE
     LABBENCH_BIN_DIR="${CMAKE_BINARY_DIR}/bin"
     LABBENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    LABBENCH_MNIST_DIR="${PROJECT_SOURCE_DIR}/../shared/data/mnist")
+    LABBENCH_MNIST_DIR="${LABBENCH_TEST_MNIST_DIR}")
   add_test(NAME ${name} COMMAND ${name})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)

@@ -1,6 +1,6 @@
 // bench_gpu_train: epoch time and images/s of the CUDA backend for the two reference models,
 // with and without CUDA graphs, against the device's GEMM bound. Run on a GPU machine:
-//   build/bin/bench_gpu_train --data ../shared/data/mnist [--epochs 5] [--only 1000,1000]
+//   build/bin/bench_gpu_train [--data DIR] [--epochs 5] [--only 1000,1000]
 //   build/bin/bench_gpu_train --breakdown      (GPU time of each operation of one step)
 // The GEMM bound of an epoch is its matrix-product FLOPs at the SGEMM rate this device reaches
 // on a large square product (measured here, FP32); "gemm-only" is the epoch's actual cuBLAS
@@ -245,7 +245,8 @@ struct Row {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string dataDir = std::string(LABBENCH_SOURCE_DIR) + "/../shared/data/mnist";
+    const char* envData = std::getenv("LABBENCH_TEST_MNIST_DIR");
+    std::string dataDir = envData && *envData ? envData : LABBENCH_MNIST_DIR;
     int epochs = 5;
     std::string only; // "100,100" or "1000,1000": one model (for profiling)
     bool breakdownOnly = false;

@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${LABBENCH_BENCH_BUILD:-$root/build/bench-train}
-data=${LABBENCH_MNIST_DIR:-$root/../shared/data/mnist}
+data=${LABBENCH_TEST_MNIST_DIR:-$root/data/mnist}
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi

@@ -59,9 +59,12 @@ std::unique_ptr<Backend> loadCudaBackend(const BackendOptions& options) {
                                 options.allowTf32 ? 1 : 0};
     char error[512] = {0};
     void* backend = nullptr;
-    if (create(&config, &backend, error, sizeof error) != 0 || !backend) {
-        throw TrainError(std::string("CUDA backend unavailable: ") +
-                         (error[0] ? error : "the plugin gave no reason"));
+    const int rc = create(&config, &backend, error, sizeof error);
+    if (rc != 0 || !backend) {
+        const std::string why = std::string("CUDA backend unavailable: ") +
+                                (error[0] ? error : "the plugin gave no reason");
+        if (rc == LB_TRAIN_CUDA_NO_DEVICE) throw NoCudaDeviceError(why);
+        throw TrainError(why);
     }
     return std::unique_ptr<Backend>(static_cast<Backend*>(backend));
 }

@@ -7,13 +7,16 @@
 // LbTrainCreateBackendFn. It returns 0 and a heap-allocated lb::train::Backend* (the host
 // deletes it through the virtual destructor, so the plugin must be built by the same compiler
 // and standard library as the host, which the one CMake build guarantees), or non-zero with a
-// sentence in `error` ("no CUDA device", "driver too old: ...").
+// sentence in `error` ("no CUDA device", "driver too old: ..."): LB_TRAIN_CUDA_NO_DEVICE when
+// the machine has no usable GPU (no driver, a driver too old, no device visible), 1 for any
+// other failure.
 
 #include <stddef.h>
 
 #define LB_TRAIN_CUDA_PLUGIN_ABI 1
 #define LB_TRAIN_CUDA_CREATE_SYMBOL "labbench_train_create_cuda_backend"
 #define LB_TRAIN_CUDA_PLUGIN_FILE "liblabbench-train-cuda.so"
+#define LB_TRAIN_CUDA_NO_DEVICE 2
 
 extern "C" {
 

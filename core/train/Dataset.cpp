@@ -47,6 +47,13 @@ fs::path datasetCacheDir(const std::string& name) {
     return base / "labbench" / "datasets" / name;
 }
 
+fs::path sampleDatasetDir(const std::string& name) {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    return exe.parent_path().parent_path() / "share" / "labbench" / "datasets" / name;
+}
+
 std::vector<fs::path> datasetSearchPath(const std::string& name) {
     std::vector<fs::path> dirs;
     if (const char* env = std::getenv("LABBENCH_DATA"); env && *env) {
@@ -59,6 +66,7 @@ std::vector<fs::path> datasetSearchPath(const std::string& name) {
         }
     }
     dirs.push_back(datasetCacheDir(name));
+    if (const fs::path sample = sampleDatasetDir(name); !sample.empty()) dirs.push_back(sample);
     dirs.push_back(fs::path("/usr/share/datasets") / name);
     return dirs;
 }

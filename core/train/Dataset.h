@@ -1,6 +1,7 @@
 #pragma once
 // The MNIST-format dataset the trainer uses: where its four files are (--data DIR, or a named
-// dataset looked up in LABBENCH_DATA, the user's cache and /usr/share/datasets), and loading
+// dataset looked up in LABBENCH_DATA, the user's cache, the sample data Labbench ships and
+// /usr/share/datasets), and loading
 // them once into float pixels scaled to [0, 1] with int32 labels.
 
 #include <cstdint>
@@ -37,12 +38,17 @@ struct Dataset {
 DatasetFiles findDatasetFiles(const std::filesystem::path& dir);
 
 // Folders searched for a named dataset (mnist, fashion-mnist), in order: each entry of
-// $LABBENCH_DATA (':'-separated) / name, the cache folder / name, /usr/share/datasets / name.
+// $LABBENCH_DATA (':'-separated) / name, the cache folder / name, the sample data shipped with
+// Labbench (sampleDatasetDir), /usr/share/datasets / name.
 std::vector<std::filesystem::path> datasetSearchPath(const std::string& name);
 
 // The cache folder downloads go to: $XDG_CACHE_HOME/labbench/datasets/<name>, else
 // ~/.cache/labbench/datasets/<name>.
 std::filesystem::path datasetCacheDir(const std::string& name);
+
+// The copy of a dataset that Labbench ships (MNIST): <program>/../share/labbench/datasets/<name>,
+// the same place in the build tree and the installed tree, so a first run needs no download.
+std::filesystem::path sampleDatasetDir(const std::string& name);
 
 // The first folder of datasetSearchPath(name) that holds the four files; throws TrainError
 // listing every folder tried (and suggesting --download for mnist) otherwise.

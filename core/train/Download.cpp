@@ -18,7 +18,7 @@ namespace {
 
 struct MnistFile {
     const char* name;
-    const char* sha256; // as in shared/data/mnist/SHA256SUMS
+    const char* sha256; // as in data/mnist/SHA256SUMS
 };
 
 constexpr MnistFile kFiles[] = {

@@ -19,4 +19,12 @@ public:
     using TrainError::TrainError;
 };
 
+// The CUDA plugin loaded and said that this machine has no usable GPU: no NVIDIA driver (or one
+// too old) or no CUDA device visible. The one reason a GPU test may skip (#16); any other
+// failure of the plugin is a TrainError.
+class NoCudaDeviceError : public TrainError {
+public:
+    using TrainError::TrainError;
+};
+
 } // namespace lb::train

@@ -58,8 +58,8 @@ Machine:
   --backend auto|cpu|cuda (auto)
 Data:
   --data DIR              the four MNIST files (gzip or raw) in DIR
-  --dataset NAME          mnist or fashion-mnist, looked up in $LABBENCH_DATA, the cache
-                          and /usr/share/datasets (mnist)
+  --dataset NAME          mnist or fashion-mnist, looked up in $LABBENCH_DATA, the cache,
+                          the MNIST Labbench ships and /usr/share/datasets (mnist)
   --download              fetch MNIST into the cache first, verifying SHA-256
 Output:
   --log_interval N        steps between batch_loss metrics (100)

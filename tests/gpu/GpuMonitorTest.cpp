@@ -29,7 +29,7 @@ private slots:
 
     void aLibraryWithoutNvmlIsRefused() {
         const QString libz = "/lib/x86_64-linux-gnu/libz.so.1";
-        if (!QFileInfo::exists(libz)) QSKIP("no libz.so.1 at the Debian path");
+        QVERIFY2(QFileInfo::exists(libz), "no libz.so.1 at the Debian path (zlib1g is a dependency)");
         qputenv("LABBENCH_NVML_LIBRARY", libz.toLocal8Bit());
         GpuMonitor monitor;
         QVERIFY(!monitor.available());

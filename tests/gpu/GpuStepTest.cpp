@@ -198,9 +198,13 @@ int main() {
     try {
         auto probe = makeBackend(BackendKind::Cuda, BackendOptions{});
         std::printf("device: %s\n", probe->describe().c_str());
-    } catch (const TrainError& e) {
+    } catch (const NoCudaDeviceError& e) {
+        // Only the plugin's own "no driver / no device" skips (#16); anything else fails.
         std::printf("SKIP: no usable CUDA device: %s\n", e.what());
         return lbtest::kSkip;
+    } catch (const TrainError& e) {
+        std::printf("FAIL: the CUDA backend could not start: %s\n", e.what());
+        return 1;
     }
     const Variant graphs{"1", "0"}, eager{"0", "0"}, cudnn{"1", "1"}, noSplit{"1", "0", "0"},
         cublasOnly{"1", "0", "0", "0"};

@@ -42,6 +42,38 @@ private slots:
             model = model || f["path"] == "outputs/model.npz";
         QVERIFY2(model, files.dump().c_str());
     }
+
+    // A newcomer's first run (#16): no --data, no network, no source folder of their own. The
+    // trainer finds the MNIST that the build copied to share/labbench/datasets.
+    void builtinMnistTrainsOnTheShippedDataWithoutDataFlag() {
+        const QString cwd = tmp.filePath(QStringLiteral("newcomer"));
+        QDir().mkpath(cwd);
+        const CliResult r = runCli(ws, {QStringLiteral("submit"), QStringLiteral("--framework"), QStringLiteral("builtin-mnist"),
+                                        QStringLiteral("--wait"), QStringLiteral("--"), QStringLiteral("--epochs"), QStringLiteral("1"),
+                                        QStringLiteral("--hidden"), QStringLiteral("32"), QStringLiteral("--threads"), QStringLiteral("1")},
+                                   240000, cwd);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const QString id = r.firstLine();
+        const CliResult log = runCli(ws, {QStringLiteral("logs"), id});
+        QVERIFY2(log.out.contains("share/labbench/datasets/mnist"), log.out.constData());
+        const lb::Json run = runCli(ws, {QStringLiteral("runs"), QStringLiteral("show"), id, QStringLiteral("--json")}).json();
+        QCOMPARE(QString::fromStdString(run["status"]), QStringLiteral("Completed"));
+    }
+
+    // The example script trains on the shipped MNIST through labbench.sample_dataset() (#16).
+    void exampleScriptUsesTheShippedMnist() {
+        const CliResult r = runCli(ws, {QStringLiteral("submit"), QStringLiteral("--source"),
+                                        QStringLiteral(LABBENCH_SOURCE_DIR "/examples"), QStringLiteral("--entry"),
+                                        QStringLiteral("mnist_softmax.py"), QStringLiteral("--wait"), QStringLiteral("--"),
+                                        QStringLiteral("--epochs"), QStringLiteral("1")},
+                                   240000);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const QString id = r.firstLine();
+        const lb::Json metrics = runCli(ws, {QStringLiteral("metrics"), id, QStringLiteral("--json")}).json();
+        QVERIFY2(metrics.dump().find("accuracy") != std::string::npos, metrics.dump().c_str());
+        const CliResult log = runCli(ws, {QStringLiteral("logs"), id});
+        QVERIFY2(log.out.contains("datasets/mnist: 60000 training and 10000 test images"), log.out.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRunsTrainer)

@@ -22,7 +22,7 @@ class TestSweepMnist : public QObject {
 private slots:
     void chainerTuningRecipeWithLabbenchTrain() {
         if (!QFileInfo::exists(QStringLiteral(LABBENCH_MNIST_DIR "/train-images-idx3-ubyte.gz")))
-            QFAIL("MNIST is missing at " LABBENCH_MNIST_DIR "; scripts/setup fetches it.");
+            QFAIL("MNIST is missing at " LABBENCH_MNIST_DIR "; the repository carries it in data/mnist.");
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
         const QString ws = tmp.filePath(QStringLiteral("ws"));

@@ -394,7 +394,7 @@ labbench_train_create_cuda_backend(const LbTrainBackendConfig* config, void** ba
         }
         int count = 0;
         if (const std::string why = probeDevices(&count); !why.empty()) {
-            throw lb::train::TrainError(why);
+            throw lb::train::NoCudaDeviceError(why);
         }
         const lb::train::World world = lb::train::detectWorld();
         CudaBackendConfig c;
@@ -418,6 +418,7 @@ labbench_train_create_cuda_backend(const LbTrainBackendConfig* config, void** ba
         return 0;
     } catch (const std::exception& e) {
         copyError(e.what(), error, errorSize);
+        if (dynamic_cast<const lb::train::NoCudaDeviceError*>(&e)) return LB_TRAIN_CUDA_NO_DEVICE;
     } catch (...) {
         copyError("unknown error creating the CUDA backend", error, errorSize);
     }

@@ -9,6 +9,7 @@
     labbench.log_image("confusion", path="cm.png")  # copied to ./logs/images/
     labbench.tag("model", "mlp")
     labbench.get_metrics()                  # what this run has logged so far
+    labbench.sample_dataset("mnist")        # the folder of the MNIST files Labbench ships
 
 Labbench sets LABBENCH_METRICS_FILE for every run; each call appends one JSON line there at once
 (see _stream.py for the exact records). Outside Labbench the calls print what they would log.
@@ -18,12 +19,13 @@ a "text" record.
 
 import numbers
 import operator
+import os
 import threading
 
 from . import _files, _stream
 
 __all__ = ["log", "log_list", "log_row", "log_table", "log_image", "tag", "set_tags",
-           "get_metrics", "get_tags", "upload_file", "metrics_file"]
+           "get_metrics", "get_tags", "upload_file", "metrics_file", "sample_dataset"]
 
 metrics_file = _stream.metrics_file
 
@@ -201,3 +203,16 @@ def _status(status, reason=None):
     if reason:
         record["reason"] = str(reason)
     _stream.write(record)
+
+
+def sample_dataset(name="mnist"):
+    """The folder of a dataset that Labbench ships (MNIST's four IDX .gz files), so that a first
+    script needs no download. It sits beside this package: share/labbench/datasets/NAME in the
+    build tree and the installed tree alike. Raises FileNotFoundError naming the folder when
+    Labbench ships no such dataset."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    folder = os.path.normpath(os.path.join(here, "..", "..", "datasets", name))
+    if not os.path.isfile(os.path.join(folder, "train-images-idx3-ubyte.gz")):
+        raise FileNotFoundError("Labbench ships no dataset %r (looked in %s); pass the data's "
+                                "folder to your script instead" % (name, folder))
+    return folder

@@ -1,9 +1,9 @@
-#include "CommandLine.h"
+#include "app/cli/CommandLine.h"
 
-#include "Version.h"
-#include "util/Error.h"
-#include "workspace/WorkspaceDiscovery.h"
-#include "workspace/Workspace.h"
+#include "core/Version.h"
+#include "core/util/Error.h"
+#include "core/workspace/WorkspaceDiscovery.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb::cli {
 

@@ -1,14 +1,14 @@
 // labbench compute create local | compute list | compute show
-#include "CommandLine.h"
-#include "JsonOutput.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
 
-#include "compute/ComputeTarget.h"
-#include "compute/LocalTarget.h"
-#include "compute/TargetAdmin.h"
-#include "compute/TargetSettings.h"
-#include "store/Store.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/compute/LocalTarget.h"
+#include "core/compute/TargetAdmin.h"
+#include "core/compute/TargetSettings.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb::cli {
 

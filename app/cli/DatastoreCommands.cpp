@@ -1,11 +1,11 @@
 // labbench datastore add | list | remove: named data folders that script arguments refer to as
 // datastore://NAME/sub/path.
-#include "CommandLine.h"
-#include "JsonOutput.h"
-#include "datastore/Datastores.h"
-#include "store/Store.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
+#include "core/datastore/Datastores.h"
+#include "core/store/Store.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QFileInfo>
 

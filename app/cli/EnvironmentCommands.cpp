@@ -1,10 +1,10 @@
 // labbench env list | remove: the workspace's cache of run environments (environments/).
-#include "CommandLine.h"
-#include "JsonOutput.h"
-#include "environment/EnvironmentCache.h"
-#include "util/Error.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
+#include "core/environment/EnvironmentCache.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb::cli {
 

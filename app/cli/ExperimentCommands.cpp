@@ -1,9 +1,9 @@
 // labbench experiments list
-#include "CommandLine.h"
-#include "JsonOutput.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
 
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb::cli {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Printing JSON results: pretty, UTF-8, with a trailing newline.
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QTextStream>
 

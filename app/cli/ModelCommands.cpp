@@ -1,10 +1,10 @@
 // labbench models register | list | show | download | tag | remove: the model registry.
-#include "CommandLine.h"
-#include "JsonOutput.h"
-#include "models/ModelRegistry.h"
-#include "util/Error.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
+#include "core/models/ModelRegistry.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb::cli {
 

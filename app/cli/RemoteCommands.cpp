@@ -1,16 +1,16 @@
 // labbench compute create ssh | compute create slurm | compute test | compute remove, and the
 // internal `remote follow` that a remote target starts for each run (core/compute/ssh).
-#include "CommandLine.h"
-#include "JsonOutput.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
 
-#include "compute/ComputeTarget.h"
-#include "compute/TargetAdmin.h"
-#include "compute/TargetSettings.h"
-#include "compute/slurm/SlurmTarget.h"
-#include "compute/ssh/SshTarget.h"
-#include "store/Store.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/compute/TargetAdmin.h"
+#include "core/compute/TargetSettings.h"
+#include "core/compute/slurm/SlurmTarget.h"
+#include "core/compute/ssh/SshTarget.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <unistd.h>
 

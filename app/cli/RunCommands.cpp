@@ -1,17 +1,17 @@
 // labbench submit | runs list | runs show | wait | cancel
-#include "RunCommands.h"
+#include "app/cli/RunCommands.h"
 
-#include "JsonOutput.h"
+#include "app/cli/JsonOutput.h"
 
-#include "estimator/Estimator.h"
-#include "runs/RunControl.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "runs/Submit.h"
-#include "store/Store.h"
-#include "util/Error.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/estimator/Estimator.h"
+#include "core/runs/RunControl.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/runs/Submit.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,10 +1,10 @@
 #pragma once
 // Shared by the run command files (RunCommands.cpp, RunOutputCommands.cpp).
 
-#include "CommandLine.h"
+#include "app/cli/CommandLine.h"
 
-#include "store/Entities.h"
-#include "util/Json.h"
+#include "core/store/Entities.h"
+#include "core/util/Json.h"
 
 namespace lb {
 class Store;

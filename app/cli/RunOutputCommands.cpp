@@ -1,14 +1,14 @@
 // labbench logs | metrics | files | download
-#include "RunCommands.h"
+#include "app/cli/RunCommands.h"
 
-#include "JsonOutput.h"
+#include "app/cli/JsonOutput.h"
 
-#include "runs/RunControl.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "store/Store.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/runs/RunControl.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,13 +1,13 @@
 // labbench sweep submit | show | cancel | resume
-#include "CommandLine.h"
-#include "JsonOutput.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
 
-#include "runs/RunControl.h"
-#include "store/Store.h"
-#include "sweep/Sweep.h"
-#include "util/Error.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/runs/RunControl.h"
+#include "core/store/Store.h"
+#include "core/sweep/Sweep.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,10 +1,10 @@
 // labbench workspace init | show
-#include "CommandLine.h"
-#include "JsonOutput.h"
+#include "app/cli/CommandLine.h"
+#include "app/cli/JsonOutput.h"
 
-#include "util/Json.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 

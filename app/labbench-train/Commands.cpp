@@ -1,14 +1,14 @@
-#include "Commands.h"
+#include "app/labbench-train/Commands.h"
 
-#include "Progress.h"
-#include "train/Dataset.h"
-#include "train/Download.h"
-#include "train/Error.h"
-#include "train/Idx.h"
-#include "train/Image.h"
-#include "train/Metrics.h"
-#include "train/ModelFile.h"
-#include "train/Trainer.h"
+#include "app/labbench-train/Progress.h"
+#include "core/train/Dataset.h"
+#include "core/train/Download.h"
+#include "core/train/Error.h"
+#include "core/train/Idx.h"
+#include "core/train/Image.h"
+#include "core/train/Metrics.h"
+#include "core/train/ModelFile.h"
+#include "core/train/Trainer.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // The three things labbench-train does: train (the default), --evaluate and --predict.
 // Each returns the process exit code; TrainError/UsageError propagate to main().
 
-#include "train/Options.h"
+#include "core/train/Options.h"
 
 namespace lb::train {
 

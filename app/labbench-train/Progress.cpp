@@ -1,4 +1,4 @@
-#include "Progress.h"
+#include "app/labbench-train/Progress.h"
 
 #include <cstdio>
 #include <unistd.h>

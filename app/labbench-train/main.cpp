@@ -1,8 +1,8 @@
 // labbench-train: trains, evaluates and applies the MNIST MLP natively (see core/train).
 
-#include "Commands.h"
-#include "train/Comm.h"
-#include "train/Error.h"
+#include "app/labbench-train/Commands.h"
+#include "core/train/Comm.h"
+#include "core/train/Error.h"
 
 #include <cstdio>
 #include <exception>

@@ -1,11 +1,11 @@
 // labbench: with a subcommand, the headless command line (QtCore only, no display needed);
 // without one, the desktop workbench: `labbench [--workspace DIR] [SCRIPT.py | FOLDER |
 // ESTIMATOR.json]…` opens the window, and each path opens an estimator form as a drop would.
-#include "CommandLine.h"
-#include "common/AppStyle.h"
-#include "live/RecentWorkspaces.h"
-#include "main/MainWindow.h"
-#include "workspace/WorkspaceDiscovery.h"
+#include "app/cli/CommandLine.h"
+#include "ui/common/AppStyle.h"
+#include "core/live/RecentWorkspaces.h"
+#include "ui/main/MainWindow.h"
+#include "core/workspace/WorkspaceDiscovery.h"
 
 #include <QApplication>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // labbench-supervisor --workspace ROOT --run ID [--lock-fd N] [--foreground]: supervises one run,
-// detached from whoever started it (see core/runs/Supervisor.h and core/runs/HelperMain.h).
-#include "runs/HelperMain.h"
-#include "runs/Supervisor.h"
+// detached from whoever started it (see core/runs/Supervisor.h and core/lifecycle/HelperMain.h).
+#include "core/lifecycle/HelperMain.h"
+#include "core/runs/Supervisor.h"
 
 int main(int argc, char** argv) {
     const char* program = "labbench-supervisor";

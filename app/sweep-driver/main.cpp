@@ -1,8 +1,8 @@
 // labbench-sweep-driver --workspace ROOT --sweep ID [--lock-fd N] [--foreground]: drives one
 // sweep until it ends, detached from whoever started it (see core/sweep/SweepDriver.h and
-// core/runs/HelperMain.h).
-#include "runs/HelperMain.h"
-#include "sweep/SweepDriver.h"
+// core/lifecycle/HelperMain.h).
+#include "core/lifecycle/HelperMain.h"
+#include "core/sweep/SweepDriver.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -6,10 +6,10 @@
 // on a large square product (measured here, FP32); "gemm-only" is the epoch's actual cuBLAS
 // calls, same shapes, timed alone (eager launches). Ratios are bound / measured epoch time.
 
-#include "train/Backend.h"
-#include "train/Dataset.h"
-#include "train/Error.h"
-#include "train/Trainer.h"
+#include "core/train/Backend.h"
+#include "core/train/Dataset.h"
+#include "core/train/Error.h"
+#include "core/train/Trainer.h"
 
 #include <algorithm>
 #include <chrono>

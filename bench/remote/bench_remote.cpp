@@ -4,10 +4,10 @@
 //      (goal: Slurm's own latency + < 0.5 s)
 //   3. remote log-line-to-store latency on the SSH target (goal p50 < 1 s)
 // Usage: bench_remote ENV_SH [RUNS]   (ENV_SH from tests/cluster/cluster.sh up)
-#include "runs/RunFolder.h"
-#include "store/Store.h"
-#include "util/Json.h"
-#include "workspace/Workspace.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/store/Store.h"
+#include "core/util/Json.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -2,11 +2,11 @@
 //   1. submit-to-first-script-line latency on `local` (median of 20; goal < 150 ms)
 //   2. metric ingest throughput, 1,000,000 points from metrics.jsonl into SQLite (goal >= 500k/s)
 //   3. log-line-to-store latency while a run prints (goal p50 < 50 ms)
-#include "runs/RunFolder.h"
-#include "runs/RunIngester.h"
-#include "store/Store.h"
-#include "util/Json.h"
-#include "workspace/Workspace.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/RunIngester.h"
+#include "core/store/Store.h"
+#include "core/util/Json.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -5,7 +5,7 @@
 // it, unless LABBENCH_TRAIN_GEMM=openblas). Prints seconds per epoch as one JSON line.
 //   labbench-train-sgemm-bound 784,100,100,10 100 [threads] [epochs]
 
-#include "train/CpuBackend.h"
+#include "core/train/CpuBackend.h"
 
 #include <algorithm>
 #include <cblas.h>

@@ -5,10 +5,10 @@
 //     per run arrive every frame (p50 / p95 / max, goal < 16 ms)
 //   - memory: the core buffers, and the process's resident set
 // Usage: bench_ui_dashboard [--points N] [--runs R] [--frames F] [--workdir DIR]
-#include "charts/MetricChart.h"
-#include "charts/MetricChartsPanel.h"
-#include "store/Store.h"
-#include "workspace/Workspace.h"
+#include "ui/charts/MetricChart.h"
+#include "ui/charts/MetricChartsPanel.h"
+#include "core/store/Store.h"
+#include "core/workspace/Workspace.h"
 
 #include <QApplication>
 #include <QChart>

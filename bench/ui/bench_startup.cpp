@@ -3,9 +3,9 @@
 // paint of the filled workspace tree (goal < 1 s). The workspace is generated once under
 // --workdir and reused.
 // Usage: bench_ui_startup [--runs N] [--points-per-run M] [--workdir DIR] [--repeat K]
-#include "store/Database.h"
-#include "store/Store.h"
-#include "workspace/Workspace.h"
+#include "core/store/Database.h"
+#include "core/store/Store.h"
+#include "core/workspace/Workspace.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

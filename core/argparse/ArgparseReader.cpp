@@ -1,6 +1,6 @@
-#include "argparse/ArgparseReader.h"
+#include "core/argparse/ArgparseReader.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -3,7 +3,7 @@
 // itself) in a child process with a timeout. Asynchronous for the UI; read() blocks for tests
 // and background threads.
 
-#include "argparse/ScriptArguments.h"
+#include "core/argparse/ScriptArguments.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,7 +1,7 @@
-#include "argparse/ScriptArguments.h"
+#include "core/argparse/ScriptArguments.h"
 
-#include "util/Error.h"
-#include "util/Json.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
 
 namespace lb {
 

@@ -1,10 +1,10 @@
 #pragma once
 // One interface for every place a run can execute. Each target kind lives in its own files
 // (LocalTarget here; SSH and Slurm later) and touches no other kind's code; the run folder
-// protocol (core/runs/RunFolder.h) is the same on all of them.
+// protocol (core/lifecycle/RunFolder.h) is the same on all of them.
 
-#include "store/Entities.h"
-#include "util/Json.h"
+#include "core/store/Entities.h"
+#include "core/util/Json.h"
 
 #include <memory>
 

@@ -1,12 +1,12 @@
 // The one place that maps a target kind to its class; a new kind adds one line here.
-#include "compute/ComputeTarget.h"
-#include "compute/LocalTarget.h"
-#include "compute/slurm/SlurmTarget.h"
-#include "compute/ssh/SshTarget.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/compute/LocalTarget.h"
+#include "core/compute/slurm/SlurmTarget.h"
+#include "core/compute/ssh/SshTarget.h"
 
-#include "util/Error.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb {
 

@@ -1,14 +1,14 @@
-#include "compute/LocalTarget.h"
+#include "core/compute/LocalTarget.h"
 
-#include "compute/launch/DistributedLaunch.h"
-#include "estimator/Estimator.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "runs/RunLock.h"
-#include "runs/Spawn.h"
-#include "util/AtomicFile.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/compute/launch/DistributedLaunch.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/RunLock.h"
+#include "core/lifecycle/Spawn.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -4,8 +4,8 @@
 // for GPU runs, with CUDA_VISIBLE_DEVICES naming the GPU it holds. A distributed run (mpi,
 // pytorch, parameter_server) starts its processes here with Open MPI's mpirun (RunLaunch.h).
 
-#include "compute/ComputeTarget.h"
-#include "util/FieldProblem.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/util/FieldProblem.h"
 
 #include <QList>
 

@@ -1,12 +1,12 @@
-#include "compute/TargetAdmin.h"
+#include "core/compute/TargetAdmin.h"
 
-#include "compute/ComputeTarget.h"
-#include "compute/LocalTarget.h"
-#include "compute/ssh/RemoteTarget.h"
-#include "store/Store.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
-#include "workspace/WorkspaceConfig.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/compute/LocalTarget.h"
+#include "core/compute/ssh/RemoteTarget.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
+#include "core/workspace/WorkspaceConfig.h"
 
 #include <optional>
 

@@ -3,8 +3,8 @@
 // `compute create|remove|test` and the workbench's compute dialogs both call, so the rules
 // live in one place.
 
-#include "gpu/GpuMonitor.h"
-#include "store/Entities.h"
+#include "core/gpu/GpuMonitor.h"
+#include "core/store/Entities.h"
 
 #include <QStringList>
 

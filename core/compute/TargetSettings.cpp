@@ -1,8 +1,8 @@
-#include "compute/TargetSettings.h"
+#include "core/compute/TargetSettings.h"
 
-#include "compute/LocalTarget.h"
-#include "compute/slurm/SlurmTarget.h"
-#include "compute/ssh/SshTarget.h"
+#include "core/compute/LocalTarget.h"
+#include "core/compute/slurm/SlurmTarget.h"
+#include "core/compute/ssh/SshTarget.h"
 
 #include <QDir>
 #include <QRegularExpression>

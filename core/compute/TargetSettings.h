@@ -9,8 +9,8 @@
 //   slurm:  the ssh fields (host optional: Slurm on this machine), partition, account,
 //           time-limit (minutes), gpus-per-node
 
-#include "store/Entities.h"
-#include "util/FieldProblem.h"
+#include "core/store/Entities.h"
+#include "core/util/FieldProblem.h"
 
 #include <QMap>
 #include <QStringList>

@@ -1,7 +1,7 @@
-#include "datastore/Datastores.h"
+#include "core/datastore/Datastores.h"
 
-#include "store/Store.h"
-#include "util/Error.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -4,7 +4,7 @@
 // path of that data on the target; on `local` that is the folder itself, never a copy (what
 // Azure ML's ds.as_mount() gives a --data-folder argument).
 
-#include "store/DatastoreRepository.h"
+#include "core/store/DatastoreRepository.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,7 +1,7 @@
-#include "environment/ContainerLaunch.h"
+#include "core/environment/ContainerLaunch.h"
 
-#include "environment/EnvironmentSpec.h"
-#include "util/Error.h"
+#include "core/environment/EnvironmentSpec.h"
+#include "core/util/Error.h"
 
 #include <QFileInfo>
 #include <unistd.h>

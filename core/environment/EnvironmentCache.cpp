@@ -1,10 +1,10 @@
-#include "environment/EnvironmentCache.h"
+#include "core/environment/EnvironmentCache.h"
 
-#include "environment/FileLock.h"
-#include "estimator/Estimator.h"
-#include "util/AtomicFile.h"
-#include "util/Error.h"
-#include "util/Time.h"
+#include "core/environment/FileLock.h"
+#include "core/estimator/Estimator.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
 
 #include <QDir>
 #include <QDirIterator>

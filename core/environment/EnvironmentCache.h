@@ -13,9 +13,9 @@
 // scripts, hence a link is renamed rather than the folder.) Two processes that ask for the same
 // new environment at once build it once: the second waits on the lock and then reuses it.
 
-#include "environment/ContainerLaunch.h"
-#include "environment/EnvironmentSpec.h"
-#include "environment/ProcessLog.h"
+#include "core/environment/ContainerLaunch.h"
+#include "core/environment/EnvironmentSpec.h"
+#include "core/environment/ProcessLog.h"
 
 #include <QDateTime>
 #include <QMap>

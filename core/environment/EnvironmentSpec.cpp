@@ -1,7 +1,7 @@
-#include "environment/EnvironmentSpec.h"
+#include "core/environment/EnvironmentSpec.h"
 
-#include "estimator/Estimator.h"
-#include "util/Error.h"
+#include "core/estimator/Estimator.h"
+#include "core/util/Error.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -2,7 +2,7 @@
 // What a run's environment is made of, reduced to a canonical form and a hash: two estimators
 // that ask for the same interpreter and the same packages (in any order) share one environment.
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "environment/FileLock.h"
+#include "core/environment/FileLock.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QFile>
 #include <cerrno>

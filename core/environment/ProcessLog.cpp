@@ -1,6 +1,6 @@
-#include "environment/ProcessLog.h"
+#include "core/environment/ProcessLog.h"
 
-#include "environment/EnvironmentSpec.h"
+#include "core/environment/EnvironmentSpec.h"
 
 #include <QElapsedTimer>
 #include <QFile>

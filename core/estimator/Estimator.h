@@ -1,7 +1,7 @@
 #pragma once
 // The estimator: how to run a training script (Azure ML's Estimator fields), as a JSON value type.
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QMap>
 #include <QString>

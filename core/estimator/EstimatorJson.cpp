@@ -1,9 +1,9 @@
 // Estimator <-> JSON: strict parsing with messages that name the field and the fix.
 
-#include "estimator/Estimator.h"
+#include "core/estimator/Estimator.h"
 
-#include "util/AtomicFile.h"
-#include "util/Error.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFileInfo>

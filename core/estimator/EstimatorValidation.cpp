@@ -1,8 +1,8 @@
 // Estimator::validate and the framework presets: every problem names its field and the fix.
 
-#include "estimator/Estimator.h"
+#include "core/estimator/Estimator.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFileInfo>

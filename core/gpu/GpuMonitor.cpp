@@ -1,4 +1,4 @@
-#include "gpu/GpuMonitor.h"
+#include "core/gpu/GpuMonitor.h"
 
 #include <QByteArray>
 #include <QPair>

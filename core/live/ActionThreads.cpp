@@ -1,4 +1,4 @@
-#include "live/ActionThreads.h"
+#include "core/live/ActionThreads.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "live/BackgroundCall.h"
+#include "core/live/BackgroundCall.h"
 
 #include <QCoreApplication>
 #include <atomic>

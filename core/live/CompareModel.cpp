@@ -1,7 +1,7 @@
-#include "live/CompareModel.h"
+#include "core/live/CompareModel.h"
 
-#include "estimator/Estimator.h"
-#include "workspace/Workspace.h"
+#include "core/estimator/Estimator.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb {
 

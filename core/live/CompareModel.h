@@ -3,7 +3,7 @@
 // parameter any of the runs has, and the final value of each metric. Numbers sort as numbers
 // (SortRole).
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QAbstractTableModel>
 #include <QMetaType>

@@ -1,6 +1,6 @@
-#include "live/DropPlan.h"
+#include "core/live/DropPlan.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "live/LogIndex.h"
+#include "core/live/LogIndex.h"
 
 #include <QFileInfo>
 

@@ -1,4 +1,4 @@
-#include "live/LogModel.h"
+#include "core/live/LogModel.h"
 
 #include <limits>
 

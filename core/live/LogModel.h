@@ -2,7 +2,7 @@
 // A list model over a LogIndex: one row per log line, read from the file a block at a time as
 // the view scrolls and kept in a small cache, so a view over a 1 GB log holds only what is shown.
 
-#include "live/LogIndex.h"
+#include "core/live/LogIndex.h"
 
 #include <QAbstractListModel>
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "live/LogTail.h"
+#include "core/live/LogTail.h"
 
 namespace lb {
 

@@ -2,8 +2,8 @@
 // Follows one log file from a background thread: indexes what was appended (LogIndex) and
 // reports the new line count; runs searches there too, so neither blocks the UI thread.
 
-#include "live/LogIndex.h"
-#include "live/PollThread.h"
+#include "core/live/LogIndex.h"
+#include "core/live/PollThread.h"
 
 #include <QObject>
 

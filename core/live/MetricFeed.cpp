@@ -1,7 +1,7 @@
-#include "live/MetricFeed.h"
+#include "core/live/MetricFeed.h"
 
-#include "store/MetricStream.h"
-#include "store/Store.h"
+#include "core/store/MetricStream.h"
+#include "core/store/Store.h"
 
 namespace lb {
 

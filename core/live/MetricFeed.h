@@ -3,8 +3,8 @@
 // store (only past what it already holds) into MetricSeriesBuffers under a lock and emits one
 // signal; charts coalesce redraws on their own timer and decimate under the same lock.
 
-#include "live/MetricSeriesBuffer.h"
-#include "live/PollThread.h"
+#include "core/live/MetricSeriesBuffer.h"
+#include "core/live/PollThread.h"
 
 #include <QObject>
 #include <QStringList>

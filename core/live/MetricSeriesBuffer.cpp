@@ -1,4 +1,4 @@
-#include "live/MetricSeriesBuffer.h"
+#include "core/live/MetricSeriesBuffer.h"
 
 #include <algorithm>
 #include <cmath>

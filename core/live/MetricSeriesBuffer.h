@@ -3,7 +3,7 @@
 // pyramid, the wall times, and on demand a second pyramid for the current view (x = time,
 // and/or exponentially smoothed values), kept up to date as points arrive.
 
-#include "live/MinMaxPyramid.h"
+#include "core/live/MinMaxPyramid.h"
 
 #include <vector>
 

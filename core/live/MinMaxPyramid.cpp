@@ -1,4 +1,4 @@
-#include "live/MinMaxPyramid.h"
+#include "core/live/MinMaxPyramid.h"
 
 #include <algorithm>
 #include <cmath>

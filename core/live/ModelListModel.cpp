@@ -1,6 +1,6 @@
-#include "live/ModelListModel.h"
+#include "core/live/ModelListModel.h"
 
-#include "util/Time.h"
+#include "core/util/Time.h"
 
 #include <QLocale>
 #include <algorithm>

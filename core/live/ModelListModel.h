@@ -3,7 +3,7 @@
 // version, tags, description, source run, registered time. QtCore only; the Models page shows
 // it. Fed whole lists; a list with the same versions only refreshes the cells.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QAbstractTableModel>
 

@@ -1,4 +1,4 @@
-#include "live/PollThread.h"
+#include "core/live/PollThread.h"
 
 namespace lb {
 

@@ -1,4 +1,4 @@
-#include "live/RecentWorkspaces.h"
+#include "core/live/RecentWorkspaces.h"
 
 #include <QDir>
 #include <QSettings>

@@ -1,8 +1,8 @@
-#include "live/RunActions.h"
+#include "core/live/RunActions.h"
 
-#include "runs/RunControl.h"
-#include "runs/Submit.h"
-#include "workspace/Workspace.h"
+#include "core/runs/RunControl.h"
+#include "core/runs/Submit.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb {
 

@@ -3,9 +3,9 @@
 // folder; neither may freeze a window). Uses the runs API (core/runs: submitRun, requestCancel)
 // with a workspace opened on that thread.
 
-#include "estimator/Estimator.h"
+#include "core/estimator/Estimator.h"
 
-#include "live/ActionThreads.h"
+#include "core/live/ActionThreads.h"
 
 #include <QObject>
 

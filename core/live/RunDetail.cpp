@@ -1,9 +1,9 @@
-#include "live/RunDetail.h"
+#include "core/live/RunDetail.h"
 
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb {
 

@@ -2,7 +2,7 @@
 // What a run dashboard shows besides metrics and the log: the run record, its state history,
 // its kept files with sizes and its tags, read together on a background thread.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QMetaType>
 

@@ -1,6 +1,6 @@
-#include "live/RunDownload.h"
+#include "core/live/RunDownload.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QDirIterator>

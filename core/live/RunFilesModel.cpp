@@ -1,4 +1,4 @@
-#include "live/RunFilesModel.h"
+#include "core/live/RunFilesModel.h"
 
 #include <QHash>
 

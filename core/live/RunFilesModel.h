@@ -2,7 +2,7 @@
 // A run's kept files (outputs/, logs/) as a tree of folders and files with sizes; a folder's
 // size is the sum of what it holds.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QAbstractItemModel>
 

@@ -1,7 +1,7 @@
-#include "live/RunImageFeed.h"
+#include "core/live/RunImageFeed.h"
 
-#include "runs/RunFolder.h"
-#include "util/Json.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/util/Json.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -4,7 +4,7 @@
 // thread: the folder is listed and the metric stream read past its last offset every interval;
 // new or rewritten images are read there too, so the UI thread never touches the disk.
 
-#include "live/PollThread.h"
+#include "core/live/PollThread.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "live/RunImagesModel.h"
+#include "core/live/RunImagesModel.h"
 
 namespace lb {
 

@@ -3,7 +3,7 @@
 // whole lists by a RunImageFeed. New images are inserted at the end (no reset, so the strip
 // keeps its scroll position and selection); an image written again changes its row.
 
-#include "live/RunImageFeed.h"
+#include "core/live/RunImageFeed.h"
 
 #include <QAbstractListModel>
 

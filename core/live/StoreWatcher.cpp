@@ -1,7 +1,7 @@
-#include "live/StoreWatcher.h"
+#include "core/live/StoreWatcher.h"
 
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDateTime>
 

@@ -4,7 +4,7 @@
 // as one queued signal. The loader opens nothing on the UI thread, so a slow disk or a locked
 // database never freezes a window.
 
-#include "live/PollThread.h"
+#include "core/live/PollThread.h"
 
 #include <QObject>
 #include <QVariant>

@@ -1,7 +1,7 @@
-#include "live/SweepActions.h"
+#include "core/live/SweepActions.h"
 
-#include "sweep/Sweep.h"
-#include "workspace/Workspace.h"
+#include "core/sweep/Sweep.h"
+#include "core/workspace/Workspace.h"
 
 namespace lb {
 

@@ -4,9 +4,9 @@
 // starts the sweep driver; none of it may freeze a window). Uses core/sweep's submitSweep and
 // cancelSweep with a workspace opened on that thread.
 
-#include "sweep/SweepSpec.h"
+#include "core/sweep/SweepSpec.h"
 
-#include "live/ActionThreads.h"
+#include "core/live/ActionThreads.h"
 
 #include <QObject>
 #include <vector>

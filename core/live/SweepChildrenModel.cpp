@@ -1,4 +1,4 @@
-#include "live/SweepChildrenModel.h"
+#include "core/live/SweepChildrenModel.h"
 
 #include <cmath>
 #include <limits>

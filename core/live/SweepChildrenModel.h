@@ -6,7 +6,7 @@
 // numbers sort as numbers, and children without a metric yet sort after the others when the
 // table is in best-first order (descending for maximize, ascending for minimize).
 
-#include "sweep/Sweep.h"
+#include "core/sweep/Sweep.h"
 
 #include <QAbstractTableModel>
 #include <QMetaType>

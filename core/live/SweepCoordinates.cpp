@@ -1,4 +1,4 @@
-#include "live/SweepCoordinates.h"
+#include "core/live/SweepCoordinates.h"
 
 #include <algorithm>
 #include <cmath>

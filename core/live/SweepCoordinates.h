@@ -4,7 +4,7 @@
 // bottom). Choices are evenly spaced categories; log-distributed parameters use a log axis;
 // the metric axis spans the values reported. The view only paints what this computes.
 
-#include "sweep/Sweep.h"
+#include "core/sweep/Sweep.h"
 
 #include <QList>
 #include <QStringList>

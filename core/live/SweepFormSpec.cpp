@@ -1,6 +1,6 @@
-#include "live/SweepFormSpec.h"
+#include "core/live/SweepFormSpec.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QRegularExpression>
 

@@ -4,8 +4,8 @@
 // for each row, TerminationPolicy::fromJson, SweepSpec::fromJson for the whole), so the form
 // accepts exactly what `labbench sweep submit` accepts. Errors are sorted to the field they name.
 
-#include "estimator/Estimator.h"
-#include "sweep/SweepSpec.h"
+#include "core/estimator/Estimator.h"
+#include "core/sweep/SweepSpec.h"
 
 #include <QList>
 #include <QMap>

@@ -1,6 +1,6 @@
-#include "live/WorkspaceModel.h"
+#include "core/live/WorkspaceModel.h"
 
-#include "live/RunFilesModel.h"
+#include "core/live/RunFilesModel.h"
 
 #include <QFileInfo>
 

@@ -9,7 +9,7 @@
 // It is fed whole snapshots from a StoreWatcher; a snapshot with the same shape only refreshes
 // the cells (no reset, so selection and expansion stay).
 
-#include "live/WorkspaceSnapshot.h"
+#include "core/live/WorkspaceSnapshot.h"
 
 #include <QAbstractItemModel>
 #include <QDateTime>

@@ -1,6 +1,6 @@
-#include "live/WorkspaceSnapshot.h"
+#include "core/live/WorkspaceSnapshot.h"
 
-#include "workspace/Workspace.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QHash>

@@ -2,7 +2,7 @@
 // Everything the workspace browser shows, read in one go on a background thread and handed to
 // the UI thread as an immutable value.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QList>
 #include <QMetaType>

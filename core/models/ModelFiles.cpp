@@ -1,6 +1,6 @@
-#include "models/ModelFiles.h"
+#include "core/models/ModelFiles.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFile>

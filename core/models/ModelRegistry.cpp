@@ -1,10 +1,10 @@
-#include "models/ModelRegistry.h"
+#include "core/models/ModelRegistry.h"
 
-#include "models/ModelFiles.h"
-#include "store/Database.h"
-#include "store/Store.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/models/ModelFiles.h"
+#include "core/store/Database.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QFileInfo>

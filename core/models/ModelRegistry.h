@@ -3,7 +3,7 @@
 // models/<name>/<version>/ with an auto-incremented version per name, tags and properties, so
 // the model outlives the run it came from (Azure ML's Model.register / run.register_model).
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QMap>
 #include <QString>

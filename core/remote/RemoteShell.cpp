@@ -1,7 +1,7 @@
-#include "remote/RemoteShell.h"
+#include "core/remote/RemoteShell.h"
 
-#include "remote/SshConnection.h"
-#include "util/Error.h"
+#include "core/remote/SshConnection.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFileInfo>

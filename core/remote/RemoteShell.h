@@ -3,7 +3,7 @@
 // `ssh` and `rsync`, one multiplexed connection) or, for a Slurm target with no host, on this
 // machine with the same calls. Commands are argv lists; over SSH every word is POSIX-quoted.
 
-#include "remote/SshEndpoint.h"
+#include "core/remote/SshEndpoint.h"
 
 #include <QByteArray>
 #include <QString>

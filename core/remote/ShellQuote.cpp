@@ -1,4 +1,4 @@
-#include "remote/ShellQuote.h"
+#include "core/remote/ShellQuote.h"
 
 namespace lb {
 

@@ -1,7 +1,7 @@
-#include "remote/SshConnection.h"
+#include "core/remote/SshConnection.h"
 
-#include "remote/ShellQuote.h"
-#include "util/Error.h"
+#include "core/remote/ShellQuote.h"
+#include "core/util/Error.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -3,7 +3,7 @@
 // policy against the chosen known_hosts file, and one master connection per destination
 // (ControlMaster/ControlPersist under a private folder) that every command and rsync reuses.
 
-#include "remote/RemoteShell.h"
+#include "core/remote/RemoteShell.h"
 
 namespace lb {
 

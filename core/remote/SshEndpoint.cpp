@@ -1,6 +1,6 @@
-#include "remote/SshEndpoint.h"
+#include "core/remote/SshEndpoint.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QFileInfo>
 

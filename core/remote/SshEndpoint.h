@@ -2,8 +2,8 @@
 // Where and how to reach a remote machine over SSH: host, port, user, key, known_hosts and the
 // host-key policy. Keys only; no password is ever asked for or stored.
 
-#include "util/FieldProblem.h"
-#include "util/Json.h"
+#include "core/util/FieldProblem.h"
+#include "core/util/Json.h"
 
 #include <QString>
 

@@ -1,10 +1,10 @@
-#include "runs/EnvironmentStep.h"
+#include "core/runs/EnvironmentStep.h"
 
-#include "environment/EnvironmentCache.h"
-#include "estimator/Estimator.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "util/Error.h"
+#include "core/environment/EnvironmentCache.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/util/Error.h"
 
 #include <QFileInfo>
 

@@ -2,7 +2,7 @@
 // The Preparing step of a run: make the environment the estimator asks for (pip and conda
 // packages, a container image) and say how to launch inside it.
 
-#include "environment/ContainerLaunch.h"
+#include "core/environment/ContainerLaunch.h"
 
 #include <QMap>
 #include <QString>

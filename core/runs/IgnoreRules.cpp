@@ -1,6 +1,6 @@
-#include "runs/IgnoreRules.h"
+#include "core/runs/IgnoreRules.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QFile>
 #include <QList>

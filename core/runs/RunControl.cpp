@@ -1,8 +1,8 @@
-#include "runs/RunControl.h"
+#include "core/runs/RunControl.h"
 
-#include "compute/ComputeTarget.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QElapsedTimer>
 #include <QSet>

@@ -3,7 +3,7 @@
 // cancel, wait. State always comes from the store and the run folder, never from memory, so any
 // process can pick up where another left off.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <functional>
 

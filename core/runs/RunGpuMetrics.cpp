@@ -1,7 +1,7 @@
-#include "runs/RunGpuMetrics.h"
+#include "core/runs/RunGpuMetrics.h"
 
-#include "store/Store.h"
-#include "util/Time.h"
+#include "core/store/Store.h"
+#include "core/util/Time.h"
 
 namespace lb {
 

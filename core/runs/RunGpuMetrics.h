@@ -3,7 +3,7 @@
 // gave it, read through NVML every few seconds and stored as the run's metrics
 // ("gpu0_utilization", "gpu0_memory_used_mb", …) so the dashboard charts them like any other.
 
-#include "gpu/GpuMonitor.h"
+#include "core/gpu/GpuMonitor.h"
 
 #include <QElapsedTimer>
 #include <QList>

@@ -1,9 +1,9 @@
-#include "runs/RunLaunch.h"
+#include "core/runs/RunLaunch.h"
 
-#include "compute/launch/DistributedLaunch.h"
-#include "estimator/Estimator.h"
-#include "runs/RunFolder.h"
-#include "util/Error.h"
+#include "core/compute/launch/DistributedLaunch.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -4,8 +4,8 @@
 // variables, CUDA_VISIBLE_DEVICES). A distributed run becomes `mpirun -np N sh
 // labbench-remote.sh rank-exec ... -- PROGRAM ARGS` (compute/launch/DistributedLaunch.h).
 
-#include "runs/EnvironmentStep.h"
-#include "runs/Spawn.h"
+#include "core/runs/EnvironmentStep.h"
+#include "core/lifecycle/Spawn.h"
 
 namespace lb {
 

@@ -1,7 +1,7 @@
-#include "runs/Snapshot.h"
+#include "core/runs/Snapshot.h"
 
-#include "runs/IgnoreRules.h"
-#include "util/Error.h"
+#include "core/runs/IgnoreRules.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,12 +1,12 @@
-#include "runs/Submit.h"
+#include "core/runs/Submit.h"
 
-#include "compute/ComputeTarget.h"
-#include "datastore/Datastores.h"
-#include "estimator/Estimator.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/datastore/Datastores.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QRandomGenerator>

@@ -2,8 +2,8 @@
 // Submitting a run: validate, snapshot the source into runs/<id>/snapshot, record it as Queued,
 // hand it to its compute target.
 
-#include "runs/Snapshot.h"
-#include "store/Entities.h"
+#include "core/runs/Snapshot.h"
+#include "core/store/Entities.h"
 
 namespace lb {
 

@@ -1,21 +1,22 @@
-#include "runs/Supervisor.h"
+#include "core/runs/Supervisor.h"
 
-#include "compute/ComputeTarget.h"
-#include "compute/LocalTarget.h"
-#include "datastore/Datastores.h"
-#include "estimator/Estimator.h"
-#include "runs/EnvironmentStep.h"
-#include "runs/ExitRecord.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "runs/RunGpuMetrics.h"
-#include "runs/RunIngester.h"
-#include "runs/RunLaunch.h"
-#include "runs/RunLock.h"
-#include "util/Error.h"
-#include "util/Json.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/compute/LocalTarget.h"
+#include "core/datastore/Datastores.h"
+#include "core/estimator/Estimator.h"
+#include "core/runs/EnvironmentStep.h"
+#include "core/lifecycle/ExitRecord.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/runs/RunGpuMetrics.h"
+#include "core/lifecycle/RunIngester.h"
+#include "core/runs/RunLaunch.h"
+#include "core/lifecycle/RunHelper.h"
+#include "core/lifecycle/RunLock.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -44,16 +45,9 @@ void installSignalHandlers() {
     signal(SIGPIPE, SIG_IGN);
 }
 
-void sleepMs(int ms) {
-    timespec ts{ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, nullptr);
-}
+constexpr const char* kWho = "labbench-supervisor";
 
-void note(const QString& text) {
-    std::fprintf(stderr, "%s labbench-supervisor: %s\n", qPrintable(isoTime(QDateTime::currentDateTimeUtc())),
-                 qPrintable(text));
-    std::fflush(stderr);
-}
+void note(const QString& text) { helperNote(kWho, text); }
 
 // Starts whatever the target can run next; errors must not hide the run's own outcome.
 void dispatchNext(Workspace& ws, const QString& target) {
@@ -157,11 +151,7 @@ int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetri
             ::kill(-pid, SIGKILL);
             killAtMs = -1;
         }
-        try {
-            ingester.ingest(false);
-        } catch (const std::exception& e) {
-            note(QStringLiteral("ingest failed, will retry: %1").arg(QString::fromUtf8(e.what())));
-        }
+        ingestOrRetry(ingester, kWho);
         gpuMetrics.poll();
         sleepMs(options.pollMs);
     }
@@ -174,23 +164,14 @@ int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetri
 
 int superviseRun(const SupervisorOptions& options) {
     installSignalHandlers();
-    std::optional<Workspace> ws;
-    std::optional<RunRecord> run;
-    try {
-        ws.emplace(Workspace::open(options.workspaceRoot));
-        run = ws->store().runs().find(options.runId);
-        if (!run)
-            throw NotFoundError(QStringLiteral("There is no run '%1' in %2.").arg(options.runId, ws->root()));
-    } catch (const std::exception& e) {
-        note(QString::fromUtf8(e.what()));
+    std::optional<HelperStart> start = startHelper(options.workspaceRoot, options.runId, options.lockFd, kWho,
+                                                   QStringLiteral("run %1 already has a supervisor"));
+    if (!start)
         return 1;
-    }
+    Workspace* ws = &start->workspace;
+    std::optional<RunRecord> run = start->record;
+    std::optional<RunLock> lock = std::move(start->lock);
     const RunFolder folder(run->runDir);
-    std::optional<RunLock> lock = RunLock::adoptOrAcquire(options.lockFd, folder.lockFile());
-    if (!lock) {
-        note(QStringLiteral("run %1 already has a supervisor").arg(run->id));
-        return 1;
-    }
     auto runs = ws->store().runs();
     if (run->status == RunStatus::Queued) // started by hand, not by a dispatcher
         runs.transitionIf(run->id, RunStatus::Queued, RunStatus::Preparing);

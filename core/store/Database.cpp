@@ -1,6 +1,6 @@
-#include "store/Database.h"
+#include "core/store/Database.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QElapsedTimer>

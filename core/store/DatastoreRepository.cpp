@@ -1,7 +1,7 @@
-#include "store/DatastoreRepository.h"
+#include "core/store/DatastoreRepository.h"
 
-#include "store/Database.h"
-#include "util/Time.h"
+#include "core/store/Database.h"
+#include "core/util/Time.h"
 
 namespace lb {
 

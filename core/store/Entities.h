@@ -2,7 +2,7 @@
 // Small value types for what the store holds. Metric histories live apart from run summaries
 // (MetricPoint vs RunRecord) so listing runs stays fast however long the histories grow.
 
-#include "store/RunStatus.h"
+#include "core/store/RunStatus.h"
 
 #include <QDateTime>
 #include <QMap>

@@ -1,6 +1,6 @@
-#include "store/Database.h"
-#include "store/Repositories.h"
-#include "util/Time.h"
+#include "core/store/Database.h"
+#include "core/store/Repositories.h"
+#include "core/util/Time.h"
 
 namespace lb {
 

@@ -1,5 +1,5 @@
-#include "store/Database.h"
-#include "store/Repositories.h"
+#include "core/store/Database.h"
+#include "core/store/Repositories.h"
 
 #include <QHash>
 

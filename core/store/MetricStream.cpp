@@ -1,6 +1,6 @@
-#include "store/MetricStream.h"
+#include "core/store/MetricStream.h"
 
-#include "store/Database.h"
+#include "core/store/Database.h"
 
 namespace lb {
 

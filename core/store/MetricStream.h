@@ -3,7 +3,7 @@
 // they are, then only the points past what a view already holds (metrics are keyed by
 // (series, seq), so "from seq N" is one range scan).
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QList>
 #include <QString>

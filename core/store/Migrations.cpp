@@ -1,7 +1,7 @@
-#include "store/Migrations.h"
+#include "core/store/Migrations.h"
 
-#include "store/Database.h"
-#include "util/Error.h"
+#include "core/store/Database.h"
+#include "core/util/Error.h"
 
 #include <array>
 

@@ -2,7 +2,7 @@
 // Repository classes: the only code that knows the store's SQL. Each takes the Database it
 // works on; Store bundles them for one workspace.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QList>
 #include <QStringList>

@@ -1,7 +1,7 @@
-#include "store/Database.h"
-#include "store/Repositories.h"
-#include "util/Error.h"
-#include "util/Time.h"
+#include "core/store/Database.h"
+#include "core/store/Repositories.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
 
 namespace lb {
 

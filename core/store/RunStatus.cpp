@@ -1,4 +1,4 @@
-#include "store/RunStatus.h"
+#include "core/store/RunStatus.h"
 
 #include <array>
 

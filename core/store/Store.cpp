@@ -1,6 +1,6 @@
-#include "store/Store.h"
+#include "core/store/Store.h"
 
-#include "store/Migrations.h"
+#include "core/store/Migrations.h"
 
 namespace lb {
 

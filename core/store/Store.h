@@ -2,9 +2,9 @@
 // One workspace's SQLite store: the connection, migrated to the latest schema, and its
 // repositories. Each process (GUI, CLI, supervisor) opens its own Store on the same file.
 
-#include "store/Database.h"
-#include "store/DatastoreRepository.h"
-#include "store/Repositories.h"
+#include "core/store/Database.h"
+#include "core/store/DatastoreRepository.h"
+#include "core/store/Repositories.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
-#include "sweep/BayesianSampler.h"
+#include "core/sweep/BayesianSampler.h"
 
-#include "sweep/GaussianProcess.h"
-#include "sweep/SweepRandom.h"
+#include "core/sweep/GaussianProcess.h"
+#include "core/sweep/SweepRandom.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,7 +5,7 @@
 // ("kriging believer"), so concurrent suggestions spread out. The first trials come from the
 // prior until the model has enough points.
 
-#include "sweep/Sampler.h"
+#include "core/sweep/Sampler.h"
 
 namespace lb::sweep {
 

@@ -1,6 +1,6 @@
-#include "sweep/EarlyTermination.h"
+#include "core/sweep/EarlyTermination.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <algorithm>
 #include <cmath>

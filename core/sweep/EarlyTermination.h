@@ -14,7 +14,7 @@
 //   truncation_selection  stop when it is among the lowest truncation_percentage percent
 //                         (floor) of the children that reached n
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QString>
 

@@ -1,4 +1,4 @@
-#include "sweep/GaussianProcess.h"
+#include "core/sweep/GaussianProcess.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
-#include "sweep/Parameter.h"
+#include "core/sweep/Parameter.h"
 
-#include "sweep/SweepRandom.h"
-#include "util/Error.h"
+#include "core/sweep/SweepRandom.h"
+#include "core/util/Error.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // HyperDrive's parameter expressions: how one hyperparameter is drawn, and how its value is
 // encoded on [0, 1] for the Bayesian sampler's surrogate model.
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QString>
 #include <QStringList>

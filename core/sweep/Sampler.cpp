@@ -1,7 +1,7 @@
-#include "sweep/Sampler.h"
+#include "core/sweep/Sampler.h"
 
-#include "sweep/BayesianSampler.h"
-#include "sweep/SweepRandom.h"
+#include "core/sweep/BayesianSampler.h"
+#include "core/sweep/SweepRandom.h"
 
 namespace lb::sweep {
 

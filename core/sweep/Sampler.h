@@ -2,7 +2,7 @@
 // Where a sweep's next parameter set comes from. Trial k is a pure function of the spec, k and
 // the trials so far, so a resumed sweep continues exactly where the first driver stopped.
 
-#include "sweep/SweepSpec.h"
+#include "core/sweep/SweepSpec.h"
 
 #include <memory>
 #include <optional>

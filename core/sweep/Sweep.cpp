@@ -1,16 +1,16 @@
-#include "sweep/Sweep.h"
+#include "core/sweep/Sweep.h"
 
-#include "compute/ComputeTarget.h"
-#include "runs/RunControl.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "runs/RunLock.h"
-#include "runs/Spawn.h"
-#include "runs/Submit.h"
-#include "store/Store.h"
-#include "util/AtomicFile.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/runs/RunControl.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/RunLock.h"
+#include "core/lifecycle/Spawn.h"
+#include "core/runs/Submit.h"
+#include "core/store/Store.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QFile>

@@ -9,8 +9,8 @@
 //
 // These functions are what the CLI and the GUI call; the state always comes from the store.
 
-#include "store/Entities.h"
-#include "sweep/SweepSpec.h"
+#include "core/store/Entities.h"
+#include "core/sweep/SweepSpec.h"
 
 #include <QList>
 

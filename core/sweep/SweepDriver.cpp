@@ -1,16 +1,17 @@
-#include "sweep/SweepDriver.h"
+#include "core/sweep/SweepDriver.h"
 
-#include "compute/ComputeTarget.h"
-#include "runs/RunControl.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "runs/RunLock.h"
-#include "runs/Submit.h"
-#include "store/Store.h"
-#include "sweep/Sweep.h"
-#include "util/Error.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/runs/RunControl.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/RunHelper.h"
+#include "core/lifecycle/RunLock.h"
+#include "core/runs/Submit.h"
+#include "core/store/Store.h"
+#include "core/sweep/Sweep.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -25,10 +26,9 @@ namespace lb::sweep {
 
 namespace {
 
-void note(const QString& line) {
-    std::fprintf(stderr, "%s labbench-sweep-driver: %s\n", qPrintable(isoTime(QDateTime::currentDateTimeUtc())),
-                 qPrintable(line));
-}
+constexpr const char* kWho = "labbench-sweep-driver";
+
+void note(const QString& line) { helperNote(kWho, line); }
 
 SweepSpec specOf(const RunRecord& parent) {
     const QString path = parent.runDir + QStringLiteral("/sweep.json");
@@ -266,23 +266,12 @@ bool SweepDriver::submitMore(const QList<RunRecord>& children, int& active) {
 int driveSweep(const SweepDriverOptions& options) {
     std::signal(SIGHUP, SIG_IGN);
     std::signal(SIGPIPE, SIG_IGN);
-    std::optional<Workspace> ws;
-    std::optional<RunRecord> parent;
-    try {
-        ws.emplace(Workspace::open(options.workspaceRoot));
-        parent = ws->store().runs().find(options.sweepId);
-        if (!parent)
-            throw NotFoundError(QStringLiteral("There is no sweep '%1' in %2.").arg(options.sweepId, ws->root()));
-    } catch (const std::exception& e) {
-        note(QString::fromUtf8(e.what()));
+    std::optional<HelperStart> start = startHelper(options.workspaceRoot, options.sweepId, options.lockFd, kWho,
+                                                   QStringLiteral("sweep %1 already has a driver"));
+    if (!start)
         return 1;
-    }
-    std::optional<RunLock> lock =
-        RunLock::adoptOrAcquire(options.lockFd, RunFolder(parent->runDir).lockFile());
-    if (!lock) {
-        note(QStringLiteral("sweep %1 already has a driver").arg(parent->id));
-        return 1;
-    }
+    Workspace* ws = &start->workspace;
+    const std::optional<RunRecord> parent = start->record;
     std::optional<SweepDriver> driver;
     try {
         driver.emplace(*ws, *parent);

@@ -7,9 +7,9 @@
 // vanished supervisor. Everything it knows it re-reads from the store, so a new driver (resume)
 // carries on where the last one stopped.
 
-#include "store/Entities.h"
-#include "sweep/EarlyTermination.h"
-#include "sweep/Sampler.h"
+#include "core/store/Entities.h"
+#include "core/sweep/EarlyTermination.h"
+#include "core/sweep/Sampler.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "sweep/SweepSpec.h"
+#include "core/sweep/SweepSpec.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFile>

@@ -10,9 +10,9 @@
 //                        "delay_evaluation": 3},
 //  "max_total_runs": 8, "max_concurrent_runs": 4, "max_duration_minutes": 60}
 
-#include "estimator/Estimator.h"
-#include "sweep/EarlyTermination.h"
-#include "sweep/Parameter.h"
+#include "core/estimator/Estimator.h"
+#include "core/sweep/EarlyTermination.h"
+#include "core/sweep/Parameter.h"
 
 #include <QList>
 

@@ -1,4 +1,4 @@
-#include "tensorboard/Crc32c.h"
+#include "core/tensorboard/Crc32c.h"
 
 #include <array>
 #include <cstring>

@@ -1,6 +1,6 @@
-#include "tensorboard/EventDecoder.h"
+#include "core/tensorboard/EventDecoder.h"
 
-#include "tensorboard/ProtoWire.h"
+#include "core/tensorboard/ProtoWire.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,8 +1,8 @@
-#include "tensorboard/TensorBoardTailer.h"
+#include "core/tensorboard/TensorBoardTailer.h"
 
-#include "store/Store.h"
-#include "tensorboard/EventDecoder.h"
-#include "tensorboard/TfRecordReader.h"
+#include "core/store/Store.h"
+#include "core/tensorboard/EventDecoder.h"
+#include "core/tensorboard/TfRecordReader.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -6,7 +6,7 @@
 // corrupt one is skipped with a warning. Offsets are kept per file, under the key
 // "tb:<path relative to the snapshot>", which is also the name the store keeps them under.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QHash>
 #include <QSet>

@@ -1,6 +1,6 @@
-#include "tensorboard/TfRecordReader.h"
+#include "core/tensorboard/TfRecordReader.h"
 
-#include "tensorboard/Crc32c.h"
+#include "core/tensorboard/Crc32c.h"
 
 namespace lb {
 

@@ -4,7 +4,7 @@
 // matrices are row-major float32. The model code (Mlp, Trainer) only talks to this interface,
 // so a new backend touches no model code. Element-wise maths lives in Kernels.h, shared.
 
-#include "train/Kernels.h"
+#include "core/train/Kernels.h"
 
 #include <cstddef>
 #include <cstdint>

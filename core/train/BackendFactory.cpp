@@ -1,10 +1,10 @@
 // makeBackend(): picks the CPU backend or loads the CUDA plugin (see CudaPlugin.h).
 
-#include "train/Backend.h"
-#include "train/CpuBackend.h"
-#include "train/CudaPlugin.h"
-#include "train/Error.h"
-#include "train/World.h"
+#include "core/train/Backend.h"
+#include "core/train/CpuBackend.h"
+#include "core/train/CudaPlugin.h"
+#include "core/train/Error.h"
+#include "core/train/World.h"
 
 #include <cstdlib>
 #include <dlfcn.h>

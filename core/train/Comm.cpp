@@ -1,7 +1,7 @@
-#include "train/Comm.h"
+#include "core/train/Comm.h"
 
-#include "train/Error.h"
-#include "train/MpiPlugin.h"
+#include "core/train/Error.h"
+#include "core/train/MpiPlugin.h"
 
 #include <cstdio>
 #include <cstdlib>

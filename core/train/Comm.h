@@ -3,7 +3,7 @@
 // MPI lives in a plugin (MpiPlugin.h) loaded only when the launcher says there is more than one
 // process: labbench-train started alone never touches MPI, and runs where MPI is not installed.
 
-#include "train/World.h"
+#include "core/train/World.h"
 
 #include <cstddef>
 #include <memory>

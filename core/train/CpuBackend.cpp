@@ -1,8 +1,8 @@
-#include "train/CpuBackend.h"
+#include "core/train/CpuBackend.h"
 
-#include "train/Error.h"
-#include "train/GemmAvx512.h"
-#include "train/World.h"
+#include "core/train/Error.h"
+#include "core/train/GemmAvx512.h"
+#include "core/train/World.h"
 
 #include <algorithm>
 #include <cblas.h>

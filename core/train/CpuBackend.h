@@ -7,9 +7,9 @@
 // count: same seed + same threads = same bits. With a Communicator (MPI, one process per rank)
 // it is one rank of a data-parallel job: allReduceSum sums gradients across the ranks.
 
-#include "train/Backend.h"
-#include "train/Comm.h"
-#include "train/ThreadPool.h"
+#include "core/train/Backend.h"
+#include "core/train/Comm.h"
+#include "core/train/ThreadPool.h"
 
 #include <memory>
 

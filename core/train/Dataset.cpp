@@ -1,7 +1,7 @@
-#include "train/Dataset.h"
+#include "core/train/Dataset.h"
 
-#include "train/Error.h"
-#include "train/Idx.h"
+#include "core/train/Error.h"
+#include "core/train/Idx.h"
 
 #include <cstdlib>
 

@@ -1,7 +1,7 @@
-#include "train/Download.h"
+#include "core/train/Download.h"
 
-#include "train/Error.h"
-#include "train/Sha256.h"
+#include "core/train/Error.h"
+#include "core/train/Sha256.h"
 
 #include <cerrno>
 #include <spawn.h>

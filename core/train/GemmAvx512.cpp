@@ -1,4 +1,4 @@
-#include "train/GemmAvx512.h"
+#include "core/train/GemmAvx512.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -1,6 +1,6 @@
-#include "train/Idx.h"
+#include "core/train/Idx.h"
 
-#include "train/Error.h"
+#include "core/train/Error.h"
 
 #include <cerrno>
 #include <cstdio>

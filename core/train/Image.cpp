@@ -1,6 +1,6 @@
-#include "train/Image.h"
+#include "core/train/Image.h"
 
-#include "train/Error.h"
+#include "core/train/Error.h"
 
 #include <algorithm>
 #include <cctype>

@@ -4,7 +4,7 @@
 // tests (gradient checks in double, backend-vs-reference) cover what the GPU runs. Templated on
 // the scalar so the tests can run them in double. No std:: calls that device code lacks.
 
-#include "train/HostDevice.h"
+#include "core/train/HostDevice.h"
 
 #include <math.h>
 

@@ -1,6 +1,6 @@
-#include "train/Metrics.h"
+#include "core/train/Metrics.h"
 
-#include "train/Error.h"
+#include "core/train/Error.h"
 
 #include <chrono>
 #include <cmath>

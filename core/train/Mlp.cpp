@@ -1,7 +1,7 @@
-#include "train/Mlp.h"
+#include "core/train/Mlp.h"
 
-#include "train/Error.h"
-#include "train/Rng.h"
+#include "core/train/Error.h"
+#include "core/train/Rng.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 // all-reduce are one call each): [W1 (in,out), b1 (out), W2, b2, ...], each tensor starting on a
 // 64-byte boundary. Forward and backward are sequences of Backend calls and nothing else.
 
-#include "train/Backend.h"
+#include "core/train/Backend.h"
 
 #include <cstdint>
 #include <string>

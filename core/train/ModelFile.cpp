@@ -1,7 +1,7 @@
-#include "train/ModelFile.h"
+#include "core/train/ModelFile.h"
 
-#include "train/Error.h"
-#include "train/Npz.h"
+#include "core/train/Error.h"
+#include "core/train/Npz.h"
 
 #include <map>
 

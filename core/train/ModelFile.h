@@ -5,7 +5,7 @@
 // "normalization" (float32 [scale, offset]: x = pixel * scale + offset for pixels 0..255) and
 // "activation" ("relu", between layers; the last layer gives logits).
 
-#include "train/Mlp.h"
+#include "core/train/Mlp.h"
 
 #include <filesystem>
 #include <vector>

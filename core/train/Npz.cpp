@@ -1,6 +1,6 @@
-#include "train/Npz.h"
+#include "core/train/Npz.h"
 
-#include "train/Error.h"
+#include "core/train/Error.h"
 
 #include <cctype>
 #include <cstdlib>

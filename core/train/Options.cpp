@@ -1,6 +1,6 @@
-#include "train/Options.h"
+#include "core/train/Options.h"
 
-#include "train/Error.h"
+#include "core/train/Error.h"
 
 #include <cerrno>
 #include <cmath>

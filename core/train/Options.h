@@ -3,7 +3,7 @@
 // (--epochs/-e, --batchsize/-b, --output_dir/-o, --gpu_id/-g) keep their names and defaults,
 // so an estimator written for it runs unchanged; the rest are ours.
 
-#include "train/Backend.h"
+#include "core/train/Backend.h"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "train/Sha256.h"
+#include "core/train/Sha256.h"
 
-#include "train/Error.h"
+#include "core/train/Error.h"
 
 #include <cstring>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "train/ThreadPool.h"
+#include "core/train/ThreadPool.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>

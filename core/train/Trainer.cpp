@@ -1,7 +1,7 @@
-#include "train/Trainer.h"
+#include "core/train/Trainer.h"
 
-#include "train/Error.h"
-#include "train/Rng.h"
+#include "core/train/Error.h"
+#include "core/train/Rng.h"
 
 #include <chrono>
 #include <cmath>

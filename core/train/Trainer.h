@@ -11,9 +11,9 @@
 // replicas start, and stay, bit-identical. Epoch statistics are summed across ranks: every rank
 // gets the global values (rank 0 reports them).
 
-#include "train/Backend.h"
-#include "train/Dataset.h"
-#include "train/Mlp.h"
+#include "core/train/Backend.h"
+#include "core/train/Dataset.h"
+#include "core/train/Mlp.h"
 
 #include <cstdint>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "train/World.h"
+#include "core/train/World.h"
 
 #include <algorithm>
 #include <cstdlib>

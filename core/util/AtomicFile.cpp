@@ -1,6 +1,6 @@
-#include "util/AtomicFile.h"
+#include "core/util/AtomicFile.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -2,7 +2,7 @@
 // A problem with one named field of something a user fills in (command-line options or a
 // dialog's fields): the CLI prints the first one, a form marks each field with its own.
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QList>
 #include <QString>

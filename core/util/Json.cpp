@@ -1,7 +1,7 @@
-#include "util/Json.h"
+#include "core/util/Json.h"
 
-#include "util/AtomicFile.h"
-#include "util/Error.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
 
 #include <cctype>
 

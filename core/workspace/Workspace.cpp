@@ -1,7 +1,7 @@
-#include "workspace/Workspace.h"
+#include "core/workspace/Workspace.h"
 
-#include "util/Error.h"
-#include "util/Json.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFileInfo>

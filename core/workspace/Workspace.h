@@ -7,8 +7,8 @@
 //   <root>/models/         registered model files
 //   <root>/environments/   cached Python environments
 
-#include "store/Store.h"
-#include "workspace/WorkspaceConfig.h"
+#include "core/store/Store.h"
+#include "core/workspace/WorkspaceConfig.h"
 
 #include <memory>
 

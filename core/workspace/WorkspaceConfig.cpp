@@ -1,8 +1,8 @@
-#include "workspace/WorkspaceConfig.h"
+#include "core/workspace/WorkspaceConfig.h"
 
-#include "util/AtomicFile.h"
-#include "util/Error.h"
-#include "util/Json.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
 
 #include <QRegularExpression>
 #include <QUuid>

@@ -1,7 +1,7 @@
 #pragma once
 // Finding the workspace a command works on, like Azure ML's Workspace.from_config().
 
-#include "workspace/Workspace.h"
+#include "core/workspace/Workspace.h"
 
 #include <optional>
 

@@ -1,7 +1,7 @@
 // The labbench command line end to end, through real processes: workspace init/show,
 // experiments list, help, version, exit codes and error messages.
-#include "../support/CliRunner.h"
-#include "util/Json.h"
+#include "tests/support/CliRunner.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFile>

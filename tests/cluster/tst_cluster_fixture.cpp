@@ -1,7 +1,7 @@
 // The test cluster itself works as the remote-compute tests assume: two Slurm nodes, GPUs as
 // generic resources, MPI ranks across nodes through srun --mpi=pmix, and key-only SSH with
 // strict host-key checking.
-#include "ClusterEnv.h"
+#include "tests/cluster/ClusterEnv.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -4,7 +4,7 @@
 // framework's variables, its output lines carry "[rank N] ", and metrics come from rank 0.
 // Also the submit flags --worker-count / --parameter-server-count and their validation.
 // No cluster needed: only Open MPI's mpirun on this machine.
-#include "../runs/RunTestSupport.h"
+#include "tests/runs/RunTestSupport.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>

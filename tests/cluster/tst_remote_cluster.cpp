@@ -4,8 +4,8 @@
 // parameter-server job's TF_CONFIG, cancel and time limit of Slurm jobs, sshd restarted in the
 // middle of a run, and script arguments that a shell would interpret reaching the script
 // literally over SSH and through sbatch. Everything goes through the real `labbench` binary.
-#include "ClusterEnv.h"
-#include "../runs/RunTestSupport.h"
+#include "tests/cluster/ClusterEnv.h"
+#include "tests/runs/RunTestSupport.h"
 
 #include <QDirIterator>
 #include <QTemporaryDir>

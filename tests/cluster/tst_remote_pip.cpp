@@ -6,10 +6,10 @@
 // build it once (inside the batch job, before srun) and an impossible package fails the same
 // way; requirements that a shell or pip would read as more than a package are refused at
 // submit, before anything runs.
-#include "../runs/RunTestSupport.h"
-#include "ClusterEnv.h"
-#include "environment/EnvironmentSpec.h"
-#include "estimator/Estimator.h"
+#include "tests/runs/RunTestSupport.h"
+#include "tests/cluster/ClusterEnv.h"
+#include "core/environment/EnvironmentSpec.h"
+#include "core/estimator/Estimator.h"
 
 #include <QDir>
 #include <QElapsedTimer>

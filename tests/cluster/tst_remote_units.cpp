@@ -1,16 +1,16 @@
 // Fast checks of the remote-compute pieces that need no cluster: quoting (through a real sh),
 // ssh failure sentences, poll parsing, sbatch generation, Slurm state mapping, completion-file
 // parsing, and the TF_CONFIG / torch variables labbench-remote.sh sets per rank.
-#include "compute/launch/DistributedLaunch.h"
-#include "compute/slurm/SbatchScript.h"
-#include "compute/slurm/SlurmState.h"
-#include "compute/slurm/SlurmTarget.h"
-#include "compute/ssh/RemotePoll.h"
-#include "estimator/Estimator.h"
-#include "remote/ShellQuote.h"
-#include "remote/SshConnection.h"
-#include "store/Entities.h"
-#include "util/Error.h"
+#include "core/compute/launch/DistributedLaunch.h"
+#include "core/compute/slurm/SbatchScript.h"
+#include "core/compute/slurm/SlurmState.h"
+#include "core/compute/slurm/SlurmTarget.h"
+#include "core/compute/ssh/RemotePoll.h"
+#include "core/estimator/Estimator.h"
+#include "core/remote/ShellQuote.h"
+#include "core/remote/SshConnection.h"
+#include "core/store/Entities.h"
+#include "core/util/Error.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

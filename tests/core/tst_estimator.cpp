@@ -1,7 +1,7 @@
 // Estimator: JSON round trip, Azure ML dict-form params, validation messages that name the field.
 
-#include "estimator/Estimator.h"
-#include "util/Error.h"
+#include "core/estimator/Estimator.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 // `labbench datastore add|list|remove` end to end through the real binary.
-#include "../support/CliRunner.h"
-#include "util/Json.h"
+#include "tests/support/CliRunner.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,8 +1,8 @@
 // Datastores in the store and the resolution of datastore:// script arguments: the folder itself
 // (never a copy), unknown names, '..' and symbolic links that leave the datastore refused.
-#include "datastore/Datastores.h"
-#include "store/Store.h"
-#include "util/Error.h"
+#include "core/datastore/Datastores.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFile>

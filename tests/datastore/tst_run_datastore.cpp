@@ -1,7 +1,7 @@
 // Issue 4, datastores end to end: `datastore://mnist/` given as a script argument reaches the
 // script as the MNIST folder itself, and the script lists the files through it; an unknown
 // datastore or a path with '..' is refused at submit with a clear reason.
-#include "../support/RunAround.h"
+#include "tests/support/RunAround.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,9 +1,9 @@
 // A separate process that prepares one environment, so the concurrency test uses real
 // processes: env_prepare_helper CACHE_DIR PYTHON PACKAGE... prints every log line, then
 // "RESULT built|reused PYTHON" (exit 0) or "ERROR message" (exit 1).
-#include "environment/EnvironmentCache.h"
-#include "estimator/Estimator.h"
-#include "util/Error.h"
+#include "core/environment/EnvironmentCache.h"
+#include "core/estimator/Estimator.h"
+#include "core/util/Error.h"
 
 #include <cstdio>
 

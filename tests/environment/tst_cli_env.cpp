@@ -1,7 +1,7 @@
 // `labbench env list|remove` end to end through the real binary, on environments a separate
 // process built in the workspace's cache.
-#include "../support/CliRunner.h"
-#include "util/Json.h"
+#include "tests/support/CliRunner.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFileInfo>

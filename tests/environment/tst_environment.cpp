@@ -2,10 +2,10 @@
 // once and reused quickly, built once when two processes ask at the same time, an impossible
 // package failing with pip's own message and leaving nothing that looks ready, and clear errors
 // when conda or a container engine is missing.
-#include "environment/ContainerLaunch.h"
-#include "environment/EnvironmentCache.h"
-#include "estimator/Estimator.h"
-#include "util/Error.h"
+#include "core/environment/ContainerLaunch.h"
+#include "core/environment/EnvironmentCache.h"
+#include "core/estimator/Estimator.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QElapsedTimer>

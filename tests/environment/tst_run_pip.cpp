@@ -1,7 +1,7 @@
 // Issue 4, environments end to end: a script that imports a package named with --pip runs with
 // it; a second run with the same packages reuses the environment (Preparing well under a
 // second); an impossible package fails the run in Preparing with pip's own message in its log.
-#include "../support/RunAround.h"
+#include "tests/support/RunAround.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -2,7 +2,7 @@
 // machine with a driver it must read every GPU. Both branches are checked, whichever applies,
 // and the "no NVML" branch is forced through LABBENCH_NVML_LIBRARY so it runs everywhere.
 
-#include "gpu/GpuMonitor.h"
+#include "core/gpu/GpuMonitor.h"
 
 #include <QFileInfo>
 #include <QTest>

@@ -1,9 +1,9 @@
 // GPU system metrics of a run: GpuMonitor reads every field through NVML (a fake NVML library
 // with fixed readings stands in for the driver), and a GPU run on the local target gets the
 // utilisation and memory of exactly the GPUs it was given, as metrics of the run.
-#include "../support/CliRunner.h"
-#include "gpu/GpuMonitor.h"
-#include "util/Json.h"
+#include "tests/support/CliRunner.h"
+#include "core/gpu/GpuMonitor.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,11 +2,11 @@
 // Chainer-sample model 784-100-100-10 on MNIST for 10 epochs with --backend cuda and reaches
 // the accuracy of the same run on the CPU (>= 97%, within half a point of the CPU's).
 
-#include "Check.h"
-#include "Process.h"
+#include "tests/gpu/Check.h"
+#include "tests/gpu/Process.h"
 
-#include "train/Backend.h"
-#include "train/Error.h"
+#include "core/train/Backend.h"
+#include "core/train/Error.h"
 
 #include <cmath>
 #include <filesystem>

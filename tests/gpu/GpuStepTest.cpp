@@ -4,11 +4,11 @@
 // per-step bias corrections rewritten into the graph) within 1e-3. Every variant of the CUDA
 // path is covered: graphs on and off, own kernels and the cuDNN activations.
 
-#include "Check.h"
+#include "tests/gpu/Check.h"
 
-#include "train/Backend.h"
-#include "train/Error.h"
-#include "train/Trainer.h"
+#include "core/train/Backend.h"
+#include "core/train/Error.h"
+#include "core/train/Trainer.h"
 
 #include <cmath>
 #include <cstdlib>

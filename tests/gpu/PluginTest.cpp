@@ -2,17 +2,17 @@
 // it says cleanly why no device can be used, and the real labbench-train falls back (auto) or
 // stops with the reason (cuda). Where a GPU is present the same cases check the other branch.
 
-#include "Check.h"
-#include "Process.h"
+#include "tests/gpu/Check.h"
+#include "tests/gpu/Process.h"
 
-#include "train/CudaPlugin.h"
+#include "core/train/CudaPlugin.h"
 
 #include <dlfcn.h>
 
 #include <filesystem>
 #include <memory>
 
-#include "train/Backend.h"
+#include "core/train/Backend.h"
 
 namespace fs = std::filesystem;
 using lbtest::runProgram;

@@ -3,9 +3,9 @@
 // (huge logits, ties, zero momentum), and the two optimizer forms against their textbook
 // definitions. What passes here is what CudaKernels.cu calls, line for line.
 
-#include "Check.h"
+#include "tests/gpu/Check.h"
 
-#include "train/Kernels.h"
+#include "core/train/Kernels.h"
 
 #include <cmath>
 #include <random>

@@ -3,8 +3,8 @@
 // the run goes to `local`, and the test waits until a live metric point and a log line are on
 // screen (the window's own state report, LABBENCH_UI_STATE_FILE), then keeps the screenshot
 // the window took of itself as a test artifact (test-artifacts/gui_e2e.png).
-#include "store/Store.h"
-#include "workspace/Workspace.h"
+#include "core/store/Store.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QFile>

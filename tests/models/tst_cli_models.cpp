@@ -2,9 +2,9 @@
 // files are copied (the model survives its run), downloads are byte for byte, and paths that
 // leave the run's folder or the download folder are refused. Runs are recorded through the
 // store directly, with a real folder, as submit would leave them.
-#include "../support/CliRunner.h"
-#include "store/Store.h"
-#include "util/Json.h"
+#include "tests/support/CliRunner.h"
+#include "core/store/Store.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFile>

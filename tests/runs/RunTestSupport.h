@@ -2,7 +2,7 @@
 // Running the real labbench binary from the run tests: a workspace of its own, scripts written
 // into source folders, results as (exit code, stdout, stderr).
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QElapsedTimer>

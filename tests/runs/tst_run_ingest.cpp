@@ -1,10 +1,10 @@
 // The metric stream parser (fast path and fallback) and the ingester: offsets, partial lines,
 // bad lines, resuming after a restart. (No raw string literals here: moc 6.4 cannot read them.)
 
-#include "runs/MetricLine.h"
-#include "runs/RunFolder.h"
-#include "runs/RunIngester.h"
-#include "store/Store.h"
+#include "core/lifecycle/MetricLine.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/RunIngester.h"
+#include "core/store/Store.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 // Runs end to end through the real labbench binary: submit, live logs, metrics, exit codes,
 // cancel, max duration, queueing, a CLI killed mid-run, bad input, concurrent submits.
 
-#include "RunTestSupport.h"
+#include "tests/runs/RunTestSupport.h"
 
 #include <QRegularExpression>
 #include <QSet>

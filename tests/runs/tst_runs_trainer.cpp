@@ -1,7 +1,7 @@
 // The builtin-mnist framework: a run of Labbench's own trainer (labbench-train, the sibling
 // binary) through the real CLI, with its metrics and model in the run.
 
-#include "RunTestSupport.h"
+#include "tests/runs/RunTestSupport.h"
 
 #include <QTemporaryDir>
 

@@ -1,8 +1,8 @@
 // Snapshot of a source folder: gitignore semantics, negation, nesting, links, the size limit.
 
-#include "runs/IgnoreRules.h"
-#include "runs/Snapshot.h"
-#include "util/Error.h"
+#include "core/runs/IgnoreRules.h"
+#include "core/runs/Snapshot.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,8 +1,8 @@
 // store_writer_helper STORE PREFIX COUNT: creates COUNT runs, each with state changes and
 // metrics, through the ordinary repositories. Run as several processes at once by
 // tst_store_concurrency. Exit 0 on success; prints the error and exits 1 otherwise.
-#include "store/Store.h"
-#include "util/Error.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
 
 #include <cstdio>
 

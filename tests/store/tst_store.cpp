@@ -1,8 +1,8 @@
 // The store: migrations, the run state machine, metrics, models, compute targets.
-#include "../support/QtTestPrinters.h"
-#include "store/Migrations.h"
-#include "store/Store.h"
-#include "util/Error.h"
+#include "tests/support/QtTestPrinters.h"
+#include "core/store/Migrations.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
 
 #include <QTemporaryDir>
 #include <QTest>

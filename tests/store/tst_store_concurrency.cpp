@@ -1,7 +1,7 @@
 // Several processes write to one store at once (the GUI and CLI processes share a workspace):
 // nothing is lost, nothing fails with "database is locked", run numbers stay unique.
-#include "../support/QtTestPrinters.h"
-#include "store/Store.h"
+#include "tests/support/QtTestPrinters.h"
+#include "core/store/Store.h"
 
 #include <QProcess>
 #include <QSet>

@@ -1,7 +1,7 @@
 #pragma once
 // Comparing Labbench's value types in QtTest so that a failure prints readable values.
 
-#include "store/RunStatus.h"
+#include "core/store/RunStatus.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 #pragma once
 // Helpers for the issue-4 tests that submit real runs through the labbench binary: a workspace,
 // a source folder with a script, and the run's JSON.
-#include "CliRunner.h"
-#include "util/Json.h"
+#include "tests/support/CliRunner.h"
+#include "core/util/Json.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -2,7 +2,7 @@
 // The sweep tests' helpers: the real labbench binary in a workspace of its own, files written
 // into source folders, polling with a deadline.
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QElapsedTimer>

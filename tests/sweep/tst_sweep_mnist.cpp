@@ -3,10 +3,10 @@
 // Bandit(evaluation_interval=1, slack_factor=0.1, delay_evaluation=1), 4 runs, 2 at a time,
 // on real MNIST.
 
-#include "SweepTestSupport.h"
+#include "tests/sweep/SweepTestSupport.h"
 
-#include "store/Store.h"
-#include "workspace/Workspace.h"
+#include "core/store/Store.h"
+#include "core/workspace/Workspace.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>

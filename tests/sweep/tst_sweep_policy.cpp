@@ -1,8 +1,8 @@
 // Early termination on scripted metric streams (no processes): each policy stops exactly the
 // children it should, at the interval it should, with the policy and the numbers as the reason.
 
-#include "sweep/EarlyTermination.h"
-#include "util/Error.h"
+#include "core/sweep/EarlyTermination.h"
+#include "core/util/Error.h"
 
 #include <QMap>
 #include <QTest>

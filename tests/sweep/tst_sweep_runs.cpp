@@ -3,12 +3,12 @@
 // best child is recorded, cancel stops the sweep and its children, a sweep whose driver died is
 // resumed without losing or repeating a grid point.
 
-#include "SweepTestSupport.h"
+#include "tests/sweep/SweepTestSupport.h"
 
-#include "store/Store.h"
-#include "sweep/Sweep.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/store/Store.h"
+#include "core/sweep/Sweep.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDirIterator>
 #include <QSet>

@@ -3,11 +3,11 @@
 // validated with messages that name the field, and the Bayesian sampler beats random search on a
 // smooth function within a fixed budget.
 
-#include "sweep/BayesianSampler.h"
-#include "sweep/Sampler.h"
-#include "sweep/SweepRandom.h"
-#include "sweep/SweepSpec.h"
-#include "util/Error.h"
+#include "core/sweep/BayesianSampler.h"
+#include "core/sweep/Sampler.h"
+#include "core/sweep/SweepRandom.h"
+#include "core/sweep/SweepSpec.h"
+#include "core/util/Error.h"
 
 #include <QSet>
 #include <QTest>

@@ -2,7 +2,7 @@
 // (a writer done by hand in Python from the format's definition: TFRecord framing with masked
 // CRC-32C, Event/Summary protobuf; simple_value and scalar tensors) shows them in
 // `labbench metrics`.
-#include "../support/RunAround.h"
+#include "tests/support/RunAround.h"
 
 #include <QTemporaryDir>
 #include <QTest>

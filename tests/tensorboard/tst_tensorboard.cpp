@@ -2,12 +2,12 @@
 // (simple_value and scalar tensors), a torn tail, corrupt records, many files under ./logs, and
 // resuming from offsets stored with the points. Files are written by EventFileWriter.h, which
 // implements the formats on its own.
-#include "EventFileWriter.h"
+#include "tests/tensorboard/EventFileWriter.h"
 
-#include "store/Store.h"
-#include "tensorboard/Crc32c.h"
-#include "tensorboard/TensorBoardTailer.h"
-#include "workspace/Workspace.h"
+#include "core/store/Store.h"
+#include "core/tensorboard/Crc32c.h"
+#include "core/tensorboard/TensorBoardTailer.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QFile>

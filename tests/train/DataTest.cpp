@@ -1,11 +1,11 @@
 // The data layer: IDX files valid, truncated, with a wrong magic, mismatched or out of range
 // (each written by the test into a temporary folder), gzip, dataset lookup, SHA-256, options.
 
-#include "train/Dataset.h"
-#include "train/Error.h"
-#include "train/Idx.h"
-#include "train/Options.h"
-#include "train/Sha256.h"
+#include "core/train/Dataset.h"
+#include "core/train/Error.h"
+#include "core/train/Idx.h"
+#include "core/train/Options.h"
+#include "core/train/Sha256.h"
 
 #include <QtTest>
 #include <cstdlib>

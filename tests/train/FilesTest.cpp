@@ -1,11 +1,11 @@
 // File formats the trainer writes and reads itself: .npy/.npz (numpy must load ours), the
 // model file, PNG (every row filter) and PGM.
 
-#include "train/Error.h"
-#include "train/Image.h"
-#include "train/ModelFile.h"
-#include "train/Npz.h"
-#include "train/Rng.h"
+#include "core/train/Error.h"
+#include "core/train/Image.h"
+#include "core/train/ModelFile.h"
+#include "core/train/Npz.h"
+#include "core/train/Rng.h"
 
 #include <QtTest>
 #include <cstdlib>

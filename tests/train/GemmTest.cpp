@@ -3,9 +3,9 @@
 // of 16 or 32, k across the 256-row chunks), alpha/beta, leading dimensions wider than the
 // matrix, and beta = 0 ignoring NaN already in C.
 
-#include "train/CpuBackend.h"
-#include "train/GemmAvx512.h"
-#include "train/Rng.h"
+#include "core/train/CpuBackend.h"
+#include "core/train/GemmAvx512.h"
+#include "core/train/Rng.h"
 
 #include <QtTest>
 #include <cmath>

@@ -2,11 +2,11 @@
 // checked against central finite differences, then the float CPU backend (the code a run uses)
 // is checked against that reference, with the gemm split across threads and without.
 
-#include "train/CpuBackend.h"
-#include "train/Kernels.h"
-#include "train/Mlp.h"
-#include "train/Rng.h"
-#include "train/ThreadPool.h"
+#include "core/train/CpuBackend.h"
+#include "core/train/Kernels.h"
+#include "core/train/Mlp.h"
+#include "core/train/Rng.h"
+#include "core/train/ThreadPool.h"
 
 #include <QtTest>
 #include <atomic>

@@ -3,9 +3,9 @@
 // with the training run, --predict classifies PNG and IDX input, the same seed and threads give
 // a bit-identical loss curve, and bad input ends with a clear message instead of a crash.
 
-#include "MetricsFile.h"
-#include "train/Idx.h"
-#include "train/Image.h"
+#include "tests/train/MetricsFile.h"
+#include "core/train/Idx.h"
+#include "core/train/Image.h"
 
 #include <QtTest>
 #include <map>

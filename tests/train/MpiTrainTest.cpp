@@ -9,7 +9,7 @@
 // a relative LABBENCH_METRICS_FILE and --output_dir, so whatever rank 1 wrote would show up in
 // its own folder instead of being hidden by rank 0 writing the same file.
 
-#include "MetricsFile.h"
+#include "tests/train/MetricsFile.h"
 
 #include <QtTest>
 #include <cmath>

@@ -2,7 +2,7 @@
 // (core/train/World.h): Open MPI, PMI and Slurm job steps, and a Slurm batch script, which sees
 // its allocation's task count but is a single process.
 
-#include "train/World.h"
+#include "core/train/World.h"
 
 #include <QtTest>
 #include <algorithm>

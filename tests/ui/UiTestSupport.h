@@ -2,8 +2,8 @@
 // Helpers for the workbench tests: a real workspace in a temporary folder with runs and metrics
 // recorded through the store's own repositories (no mocks).
 
-#include "store/Store.h"
-#include "workspace/Workspace.h"
+#include "core/store/Store.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,9 +2,9 @@
 // types, store_true, choices, required, defaults from constants, subparsers, argument groups;
 // a script with side effects at import must not run; a syntax error and a hung interpreter give
 // one clear sentence.
-#include "UiTestSupport.h"
-#include "argparse/ArgparseReader.h"
-#include "util/Error.h"
+#include "tests/ui/UiTestSupport.h"
+#include "core/argparse/ArgparseReader.h"
+#include "core/util/Error.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -4,15 +4,15 @@
 // store watcher; Test connection runs the real `compute test` check off the UI thread — it
 // succeeds on a local target, and on an SSH target at 127.0.0.1 on a closed port it fails with
 // ssh's reason while a QTimer keeps firing; a dialog closed while its test runs does not crash.
-#include "UiTestSupport.h"
-#include "browser/WorkspaceBrowser.h"
-#include "compute/ComputeTargetActions.h"
-#include "compute/ComputeTargetDialog.h"
-#include "compute/TargetSettings.h"
-#include "live/BackgroundCall.h"
-#include "live/WorkspaceModel.h"
-#include "main/MainWindow.h"
-#include "util/Json.h"
+#include "tests/ui/UiTestSupport.h"
+#include "ui/browser/WorkspaceBrowser.h"
+#include "ui/compute/ComputeTargetActions.h"
+#include "ui/compute/ComputeTargetDialog.h"
+#include "core/compute/TargetSettings.h"
+#include "core/live/BackgroundCall.h"
+#include "core/live/WorkspaceModel.h"
+#include "ui/main/MainWindow.h"
+#include "core/util/Json.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>

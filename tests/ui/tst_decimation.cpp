@@ -1,7 +1,7 @@
 // Min/max decimation keeps every column's extremes (spikes survive), never draws more than about
 // two points per pixel column, and matches a brute-force scan on random data.
-#include "live/MetricSeriesBuffer.h"
-#include "live/MinMaxPyramid.h"
+#include "core/live/MetricSeriesBuffer.h"
+#include "core/live/MinMaxPyramid.h"
 
 #include <QRandomGenerator>
 #include <QTest>

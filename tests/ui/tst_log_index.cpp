@@ -1,10 +1,10 @@
 // The log reader indexes a growing file by offsets and serves line ranges without loading the
 // file: a 300 MB log is indexed with a small index and read anywhere, an open last line grows,
 // truncation starts over, and the list model over it passes QAbstractItemModelTester.
-#include "UiTestSupport.h"
-#include "live/LogIndex.h"
-#include "live/LogModel.h"
-#include "live/LogTail.h"
+#include "tests/ui/UiTestSupport.h"
+#include "core/live/LogIndex.h"
+#include "core/live/LogModel.h"
+#include "core/live/LogTail.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

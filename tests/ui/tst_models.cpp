@@ -2,13 +2,13 @@
 // (experiments → runs, targets, models → versions, data folders) from a StoreWatcher snapshot,
 // same-shape refreshes without reset, the outputs tree and the compare table — each under
 // QAbstractItemModelTester.
-#include "UiTestSupport.h"
-#include "util/Error.h"
-#include "live/CompareModel.h"
-#include "live/RunDetail.h"
-#include "live/RunFilesModel.h"
-#include "live/StoreWatcher.h"
-#include "live/WorkspaceModel.h"
+#include "tests/ui/UiTestSupport.h"
+#include "core/util/Error.h"
+#include "core/live/CompareModel.h"
+#include "core/live/RunDetail.h"
+#include "core/live/RunFilesModel.h"
+#include "core/live/StoreWatcher.h"
+#include "core/live/WorkspaceModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -4,16 +4,16 @@
 // versions appear in the browser's Models node and on the Models page, whose source-run link
 // opens the run's dashboard, and Download… copies a version out once; the register dialog checks
 // the name and tags as the CLI does.
-#include "../support/CliRunner.h"
-#include "UiTestSupport.h"
-#include "browser/WorkspaceBrowser.h"
-#include "live/ModelListModel.h"
-#include "live/WorkspaceModel.h"
-#include "main/MainWindow.h"
-#include "models/ModelActions.h"
-#include "models/ModelsPage.h"
-#include "models/RegisterModelDialog.h"
-#include "run/RunDashboard.h"
+#include "tests/support/CliRunner.h"
+#include "tests/ui/UiTestSupport.h"
+#include "ui/browser/WorkspaceBrowser.h"
+#include "core/live/ModelListModel.h"
+#include "core/live/WorkspaceModel.h"
+#include "ui/main/MainWindow.h"
+#include "ui/models/ModelActions.h"
+#include "ui/models/ModelsPage.h"
+#include "ui/models/RegisterModelDialog.h"
+#include "ui/run/RunDashboard.h"
 
 #include <QAbstractItemModelTester>
 #include <QLineEdit>

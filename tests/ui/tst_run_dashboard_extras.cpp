@@ -5,15 +5,15 @@
 // copies a file and a folder tree with progress, and refuses entries that would lead outside
 // (.., absolute names, links out of the run) before copying anything; at a narrow width the
 // header keeps the status, the target and every button visible.
-#include "UiTestSupport.h"
-#include "common/HeaderLayout.h"
-#include "live/RunDownload.h"
-#include "live/RunFilesModel.h"
-#include "live/RunImagesModel.h"
-#include "run/ImagesStrip.h"
-#include "run/OutputsPanel.h"
-#include "run/RunDashboard.h"
-#include "util/Error.h"
+#include "tests/ui/UiTestSupport.h"
+#include "ui/common/HeaderLayout.h"
+#include "core/live/RunDownload.h"
+#include "core/live/RunFilesModel.h"
+#include "core/live/RunImagesModel.h"
+#include "ui/run/ImagesStrip.h"
+#include "ui/run/OutputsPanel.h"
+#include "ui/run/RunDashboard.h"
+#include "core/util/Error.h"
 
 #include <QAbstractItemModelTester>
 #include <QBuffer>

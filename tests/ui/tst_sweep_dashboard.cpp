@@ -4,15 +4,15 @@
 // and change; the table sorts best-first by the primary metric with the best child highlighted;
 // the chart draws the metric over steps with a line per child; the parallel coordinates put the
 // best child on top; the main window routes a sweep's parent to this dashboard.
-#include "UiTestSupport.h"
-#include "charts/MetricChart.h"
-#include "live/SweepChildrenModel.h"
-#include "live/SweepCoordinates.h"
-#include "main/MainWindow.h"
-#include "run/RunDashboard.h"
-#include "sweep/ParallelCoordinatesView.h"
-#include "sweep/Sweep.h"
-#include "sweep/SweepDashboard.h"
+#include "tests/ui/UiTestSupport.h"
+#include "ui/charts/MetricChart.h"
+#include "core/live/SweepChildrenModel.h"
+#include "core/live/SweepCoordinates.h"
+#include "ui/main/MainWindow.h"
+#include "ui/run/RunDashboard.h"
+#include "ui/sweep/ParallelCoordinatesView.h"
+#include "core/sweep/Sweep.h"
+#include "ui/sweep/SweepDashboard.h"
 
 #include <QAbstractItemModelTester>
 #include <QLabel>

@@ -3,16 +3,16 @@
 // missing metric, a bad policy number, a missing run budget) with Submit held back; a valid
 // form gives a spec that SweepSpec::fromJson accepts as written; Save/Load JSON round-trips;
 // Submit in a real workspace creates the sweep through core and opens its dashboard.
-#include "UiTestSupport.h"
-#include "estimator/EstimatorForm.h"
-#include "live/SweepChildrenModel.h"
-#include "live/SweepFormSpec.h"
-#include "main/MainWindow.h"
-#include "sweep/ParameterSpaceTable.h"
-#include "sweep/Sweep.h"
-#include "sweep/SweepDashboard.h"
-#include "sweep/SweepForm.h"
-#include "util/Error.h"
+#include "tests/ui/UiTestSupport.h"
+#include "ui/estimator/EstimatorForm.h"
+#include "core/live/SweepChildrenModel.h"
+#include "core/live/SweepFormSpec.h"
+#include "ui/main/MainWindow.h"
+#include "ui/sweep/ParameterSpaceTable.h"
+#include "core/sweep/Sweep.h"
+#include "ui/sweep/SweepDashboard.h"
+#include "ui/sweep/SweepForm.h"
+#include "core/util/Error.h"
 
 #include <QLabel>
 #include <QPushButton>

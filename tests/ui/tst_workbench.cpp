@@ -4,19 +4,19 @@
 // estimator form marks invalid fields and holds Submit back; Save/Load JSON round-trips; a run
 // dashboard shows live metric points and log lines from the store and the run folder, with
 // decimated series; the browser passes QAbstractItemModelTester through its icon proxy.
-#include "UiTestSupport.h"
-#include "util/Error.h"
-#include "browser/WorkspaceBrowser.h"
-#include "charts/MetricChart.h"
-#include "charts/MetricChartsPanel.h"
-#include "estimator/EstimatorForm.h"
-#include "estimator/ScriptParamsTable.h"
-#include "live/DropPlan.h"
-#include "live/LogModel.h"
-#include "live/WorkspaceModel.h"
-#include "main/MainWindow.h"
-#include "run/LogView.h"
-#include "run/RunDashboard.h"
+#include "tests/ui/UiTestSupport.h"
+#include "core/util/Error.h"
+#include "ui/browser/WorkspaceBrowser.h"
+#include "ui/charts/MetricChart.h"
+#include "ui/charts/MetricChartsPanel.h"
+#include "ui/estimator/EstimatorForm.h"
+#include "ui/estimator/ScriptParamsTable.h"
+#include "core/live/DropPlan.h"
+#include "core/live/LogModel.h"
+#include "core/live/WorkspaceModel.h"
+#include "ui/main/MainWindow.h"
+#include "ui/run/LogView.h"
+#include "ui/run/RunDashboard.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

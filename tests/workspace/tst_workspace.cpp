@@ -1,6 +1,6 @@
 // Workspaces: create, open, and discovery in Azure ML's from_config() order.
-#include "util/Error.h"
-#include "workspace/WorkspaceDiscovery.h"
+#include "core/util/Error.h"
+#include "core/workspace/WorkspaceDiscovery.h"
 
 #include <QDir>
 #include <QFile>

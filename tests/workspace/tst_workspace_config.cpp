@@ -1,6 +1,6 @@
 // config.json validation: every problem names the file, the line and column, and the fix.
-#include "util/Error.h"
-#include "workspace/WorkspaceConfig.h"
+#include "core/util/Error.h"
+#include "core/workspace/WorkspaceConfig.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
-#include "browser/WorkspaceBrowser.h"
+#include "ui/browser/WorkspaceBrowser.h"
 
-#include "common/AppStyle.h"
-#include "common/StatusIcons.h"
-#include "live/WorkspaceModel.h"
+#include "ui/common/AppStyle.h"
+#include "ui/common/StatusIcons.h"
+#include "core/live/WorkspaceModel.h"
 
 #include <QHeaderView>
 #include <QIdentityProxyModel>

@@ -1,4 +1,4 @@
-#include "charts/MetricChart.h"
+#include "ui/charts/MetricChart.h"
 
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>

@@ -4,7 +4,7 @@
 // and calls replace() once per series. Axes grow in steps, zoom by rubber band (right click or
 // double click resets), hover shows the nearest values.
 
-#include "live/MetricFeed.h"
+#include "core/live/MetricFeed.h"
 
 #include <QChartView>
 #include <QLineSeries>

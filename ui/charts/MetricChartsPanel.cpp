@@ -1,9 +1,9 @@
-#include "charts/MetricChartsPanel.h"
+#include "ui/charts/MetricChartsPanel.h"
 
-#include "charts/MetricChart.h"
-#include "common/AppStyle.h"
-#include "util/AtomicFile.h"
-#include "util/Error.h"
+#include "ui/charts/MetricChart.h"
+#include "ui/common/AppStyle.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
 
 #include <QCheckBox>
 #include <QComboBox>

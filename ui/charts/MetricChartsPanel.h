@@ -4,7 +4,7 @@
 // redraws only when the buffers changed, so redraws never exceed 30 a second however fast
 // points arrive.
 
-#include "live/MetricFeed.h"
+#include "core/live/MetricFeed.h"
 
 #include <QTimer>
 #include <QWidget>

@@ -1,4 +1,4 @@
-#include "common/AppStyle.h"
+#include "ui/common/AppStyle.h"
 
 #include <QApplication>
 #include <QFont>

@@ -1,8 +1,8 @@
-#include "common/DashboardHeader.h"
+#include "ui/common/DashboardHeader.h"
 
-#include "common/AppStyle.h"
-#include "common/ElidedLabel.h"
-#include "common/HeaderLayout.h"
+#include "ui/common/AppStyle.h"
+#include "ui/common/ElidedLabel.h"
+#include "ui/common/HeaderLayout.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

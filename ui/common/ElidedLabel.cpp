@@ -1,4 +1,4 @@
-#include "common/ElidedLabel.h"
+#include "ui/common/ElidedLabel.h"
 
 #include <QPainter>
 #include <QStyle>

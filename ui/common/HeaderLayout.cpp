@@ -1,4 +1,4 @@
-#include "common/HeaderLayout.h"
+#include "ui/common/HeaderLayout.h"
 
 #include <QWidget>
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "common/StatusIcons.h"
+#include "ui/common/StatusIcons.h"
 
 #include <QHash>
 #include <QPainter>

@@ -1,9 +1,9 @@
-#include "compare/CompareView.h"
+#include "ui/compare/CompareView.h"
 
-#include "charts/MetricChartsPanel.h"
-#include "common/AppStyle.h"
-#include "live/CompareModel.h"
-#include "live/StoreWatcher.h"
+#include "ui/charts/MetricChartsPanel.h"
+#include "ui/common/AppStyle.h"
+#include "core/live/CompareModel.h"
+#include "core/live/StoreWatcher.h"
 
 #include <QHeaderView>
 #include <QLabel>

@@ -1,13 +1,13 @@
-#include "compute/ComputeTargetActions.h"
+#include "ui/compute/ComputeTargetActions.h"
 
-#include "browser/WorkspaceBrowser.h"
-#include "compute/ComputeTarget.h"
-#include "compute/ComputeTargetDialog.h"
-#include "compute/TargetAdmin.h"
-#include "live/BackgroundCall.h"
-#include "live/WorkspaceModel.h"
-#include "main/MainWindow.h"
-#include "workspace/Workspace.h"
+#include "ui/browser/WorkspaceBrowser.h"
+#include "core/compute/ComputeTarget.h"
+#include "ui/compute/ComputeTargetDialog.h"
+#include "core/compute/TargetAdmin.h"
+#include "core/live/BackgroundCall.h"
+#include "core/live/WorkspaceModel.h"
+#include "ui/main/MainWindow.h"
+#include "core/workspace/Workspace.h"
 
 #include <QMenu>
 #include <QMenuBar>

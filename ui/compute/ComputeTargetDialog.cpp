@@ -1,9 +1,9 @@
-#include "compute/ComputeTargetDialog.h"
+#include "ui/compute/ComputeTargetDialog.h"
 
-#include "compute/ComputeTarget.h"
-#include "compute/TargetAdmin.h"
-#include "live/BackgroundCall.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/compute/TargetAdmin.h"
+#include "core/live/BackgroundCall.h"
+#include "core/workspace/Workspace.h"
 
 #include <QCheckBox>
 #include <QComboBox>

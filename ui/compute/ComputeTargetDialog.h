@@ -6,7 +6,7 @@
 // the dialog stays responsive and may be closed while it runs. Save writes through core on a
 // background thread too; the browser then updates from the store.
 
-#include "compute/TargetSettings.h"
+#include "core/compute/TargetSettings.h"
 
 #include <QDialog>
 #include <QHash>

@@ -1,11 +1,11 @@
-#include "estimator/EstimatorForm.h"
+#include "ui/estimator/EstimatorForm.h"
 
-#include "argparse/ArgparseReader.h"
-#include "estimator/ScriptParamsTable.h"
-#include "live/DropPlan.h"
-#include "live/RunActions.h"
-#include "util/Error.h"
-#include "util/Json.h"
+#include "core/argparse/ArgparseReader.h"
+#include "ui/estimator/ScriptParamsTable.h"
+#include "core/live/DropPlan.h"
+#include "core/live/RunActions.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -3,7 +3,7 @@
 // validated as you type (the invalid field is marked with the reason; Submit waits until the
 // estimator is valid), saved and loaded as JSON, submitted through RunActions.
 
-#include "estimator/Estimator.h"
+#include "core/estimator/Estimator.h"
 
 #include <QTimer>
 #include <QWidget>

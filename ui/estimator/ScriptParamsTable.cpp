@@ -1,4 +1,4 @@
-#include "estimator/ScriptParamsTable.h"
+#include "ui/estimator/ScriptParamsTable.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

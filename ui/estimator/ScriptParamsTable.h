@@ -2,7 +2,7 @@
 // The script-parameters table of the estimator form: one row per argument (use, name, value,
 // type, help), with add, remove and reorder; filled from the script's argparse flags.
 
-#include "argparse/ScriptArguments.h"
+#include "core/argparse/ScriptArguments.h"
 
 #include <QWidget>
 

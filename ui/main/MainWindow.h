@@ -4,7 +4,7 @@
 // bar counts, the File menu with recent workspaces, and drops of scripts, folders and
 // estimators.
 
-#include "live/WorkspaceSnapshot.h"
+#include "core/live/WorkspaceSnapshot.h"
 
 #include <QMainWindow>
 

@@ -1,9 +1,9 @@
-#include "main/StartupProbe.h"
+#include "ui/main/StartupProbe.h"
 
-#include "browser/WorkspaceBrowser.h"
-#include "main/MainWindow.h"
-#include "util/AtomicFile.h"
-#include "util/Json.h"
+#include "ui/browser/WorkspaceBrowser.h"
+#include "ui/main/MainWindow.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

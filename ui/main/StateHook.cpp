@@ -1,15 +1,15 @@
-#include "main/StateHook.h"
+#include "ui/main/StateHook.h"
 
-#include "charts/MetricChart.h"
-#include "charts/MetricChartsPanel.h"
-#include "estimator/EstimatorForm.h"
-#include "live/LogModel.h"
-#include "live/RunDetail.h"
-#include "main/MainWindow.h"
-#include "run/LogView.h"
-#include "run/RunDashboard.h"
-#include "util/AtomicFile.h"
-#include "util/Json.h"
+#include "ui/charts/MetricChart.h"
+#include "ui/charts/MetricChartsPanel.h"
+#include "ui/estimator/EstimatorForm.h"
+#include "core/live/LogModel.h"
+#include "core/live/RunDetail.h"
+#include "ui/main/MainWindow.h"
+#include "ui/run/LogView.h"
+#include "ui/run/RunDashboard.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QPushButton>

@@ -1,4 +1,4 @@
-#include "main/WelcomePage.h"
+#include "ui/main/WelcomePage.h"
 
 #include <QLabel>
 #include <QPainter>

@@ -1,10 +1,10 @@
-#include "models/ModelActions.h"
+#include "ui/models/ModelActions.h"
 
-#include "browser/WorkspaceBrowser.h"
-#include "common/StatusIcons.h"
-#include "live/WorkspaceModel.h"
-#include "main/MainWindow.h"
-#include "models/ModelsPage.h"
+#include "ui/browser/WorkspaceBrowser.h"
+#include "ui/common/StatusIcons.h"
+#include "core/live/WorkspaceModel.h"
+#include "ui/main/MainWindow.h"
+#include "ui/models/ModelsPage.h"
 
 #include <QMenu>
 #include <QMenuBar>

@@ -1,11 +1,11 @@
-#include "models/ModelsPage.h"
+#include "ui/models/ModelsPage.h"
 
-#include "common/AppStyle.h"
-#include "live/BackgroundCall.h"
-#include "live/ModelListModel.h"
-#include "live/StoreWatcher.h"
-#include "models/ModelRegistry.h"
-#include "workspace/Workspace.h"
+#include "ui/common/AppStyle.h"
+#include "core/live/BackgroundCall.h"
+#include "core/live/ModelListModel.h"
+#include "core/live/StoreWatcher.h"
+#include "core/models/ModelRegistry.h"
+#include "core/workspace/Workspace.h"
 
 #include <QFileDialog>
 #include <QFont>

@@ -1,11 +1,11 @@
-#include "models/RegisterModelDialog.h"
+#include "ui/models/RegisterModelDialog.h"
 
-#include "live/BackgroundCall.h"
-#include "live/RunDetail.h"
-#include "live/RunFilesModel.h"
-#include "models/ModelRegistry.h"
-#include "util/Error.h"
-#include "workspace/Workspace.h"
+#include "core/live/BackgroundCall.h"
+#include "core/live/RunDetail.h"
+#include "core/live/RunFilesModel.h"
+#include "core/models/ModelRegistry.h"
+#include "core/util/Error.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -4,7 +4,7 @@
 // description. The copy into the registry runs through core (ModelRegistry) on a background
 // thread; the dialog reports the version it got, or the reason it was refused.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QDialog>
 

@@ -1,7 +1,7 @@
-#include "run/ImagesStrip.h"
+#include "ui/run/ImagesStrip.h"
 
-#include "live/RunImageFeed.h"
-#include "live/RunImagesModel.h"
+#include "core/live/RunImageFeed.h"
+#include "core/live/RunImagesModel.h"
 
 #include <QBuffer>
 #include <QDialog>

@@ -1,7 +1,7 @@
-#include "run/LogView.h"
+#include "ui/run/LogView.h"
 
-#include "live/LogModel.h"
-#include "live/LogTail.h"
+#include "core/live/LogModel.h"
+#include "core/live/LogTail.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>

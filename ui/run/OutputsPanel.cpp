@@ -1,8 +1,8 @@
-#include "run/OutputsPanel.h"
+#include "ui/run/OutputsPanel.h"
 
-#include "live/RunDownload.h"
-#include "live/RunFilesModel.h"
-#include "util/Error.h"
+#include "core/live/RunDownload.h"
+#include "core/live/RunFilesModel.h"
+#include "core/util/Error.h"
 
 #include <QDesktopServices>
 #include <QDir>

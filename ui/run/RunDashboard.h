@@ -4,7 +4,7 @@
 // and the outputs. Every piece is fed by a core producer on its own thread; an unreadable run
 // (deleted folder, broken store) shows the reason in the panel.
 
-#include "live/RunDetail.h"
+#include "core/live/RunDetail.h"
 
 #include <QTimer>
 #include <QWidget>

@@ -1,7 +1,7 @@
-#include "run/StateTimeline.h"
+#include "ui/run/StateTimeline.h"
 
-#include "common/StatusIcons.h"
-#include "live/WorkspaceModel.h"
+#include "ui/common/StatusIcons.h"
+#include "core/live/WorkspaceModel.h"
 
 #include <QHeaderView>
 #include <QPainter>

@@ -2,7 +2,7 @@
 // A run's state history drawn as a horizontal band (one coloured segment per state, width by
 // time spent) above the list of transitions with their times.
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QWidget>
 

@@ -1,4 +1,4 @@
-#include "sweep/ParallelCoordinatesView.h"
+#include "ui/sweep/ParallelCoordinatesView.h"
 
 #include <QMouseEvent>
 #include <QPainter>

@@ -4,7 +4,7 @@
 // best; grey while it has none), the best child drawn last and thick. It paints what
 // lb::parallelCoordinates computed; a click on a line reports that child.
 
-#include "live/SweepCoordinates.h"
+#include "core/live/SweepCoordinates.h"
 
 #include <QWidget>
 

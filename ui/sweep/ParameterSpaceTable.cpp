@@ -1,4 +1,4 @@
-#include "sweep/ParameterSpaceTable.h"
+#include "ui/sweep/ParameterSpaceTable.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

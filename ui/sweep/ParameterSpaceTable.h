@@ -3,7 +3,7 @@
 // HyperDrive's ten expressions and its arguments ("-6, -1"); rows can be added and removed, and
 // a row the core parser refuses is marked with the reason.
 
-#include "live/SweepFormSpec.h"
+#include "core/live/SweepFormSpec.h"
 
 #include <QWidget>
 

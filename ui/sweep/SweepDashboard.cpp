@@ -1,15 +1,15 @@
-#include "sweep/SweepDashboard.h"
+#include "ui/sweep/SweepDashboard.h"
 
-#include "charts/MetricChart.h"
-#include "common/DashboardHeader.h"
-#include "common/ElidedLabel.h"
-#include "common/StatusIcons.h"
-#include "live/MetricFeed.h"
-#include "live/StoreWatcher.h"
-#include "live/SweepActions.h"
-#include "live/SweepCoordinates.h"
-#include "sweep/ParallelCoordinatesView.h"
-#include "workspace/Workspace.h"
+#include "ui/charts/MetricChart.h"
+#include "ui/common/DashboardHeader.h"
+#include "ui/common/ElidedLabel.h"
+#include "ui/common/StatusIcons.h"
+#include "core/live/MetricFeed.h"
+#include "core/live/StoreWatcher.h"
+#include "core/live/SweepActions.h"
+#include "core/live/SweepCoordinates.h"
+#include "ui/sweep/ParallelCoordinatesView.h"
+#include "core/workspace/Workspace.h"
 
 #include <QHeaderView>
 #include <QLabel>

@@ -5,7 +5,7 @@
 // one chart; and parameters → metric as parallel coordinates. The sweep is read with
 // lb::sweep::loadSweep on a StoreWatcher thread; the chart's points come from a MetricFeed.
 
-#include "live/SweepChildrenModel.h"
+#include "core/live/SweepChildrenModel.h"
 
 #include <QTimer>
 #include <QWidget>

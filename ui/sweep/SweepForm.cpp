@@ -1,11 +1,11 @@
-#include "sweep/SweepForm.h"
+#include "ui/sweep/SweepForm.h"
 
-#include "common/AppStyle.h"
-#include "estimator/EstimatorForm.h"
-#include "live/SweepActions.h"
-#include "sweep/ParameterSpaceTable.h"
-#include "util/Error.h"
-#include "util/Json.h"
+#include "ui/common/AppStyle.h"
+#include "ui/estimator/EstimatorForm.h"
+#include "core/live/SweepActions.h"
+#include "ui/sweep/ParameterSpaceTable.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
 
 #include <QComboBox>
 #include <QDir>

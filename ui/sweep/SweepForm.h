@@ -6,7 +6,7 @@
 // through core (SweepActions) and reports its id; Save/Load JSON read and write the same spec
 // file `labbench sweep submit` takes.
 
-#include "live/SweepFormSpec.h"
+#include "core/live/SweepFormSpec.h"
 
 #include <QTimer>
 #include <QWidget>

@@ -1,6 +1,6 @@
-#include "compute/launch/DistributedLaunch.h"
+#include "core/compute/launch/DistributedLaunch.h"
 
-#include "estimator/Estimator.h"
+#include "core/estimator/Estimator.h"
 
 #include <QCryptographicHash>
 

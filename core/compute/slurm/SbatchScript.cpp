@@ -1,11 +1,11 @@
-#include "compute/slurm/SbatchScript.h"
+#include "core/compute/slurm/SbatchScript.h"
 
-#include "compute/launch/DistributedLaunch.h"
-#include "compute/slurm/SlurmTarget.h"
-#include "compute/ssh/RemoteEnvironment.h"
-#include "compute/ssh/RemoteTarget.h"
-#include "estimator/Estimator.h"
-#include "remote/ShellQuote.h"
+#include "core/compute/launch/DistributedLaunch.h"
+#include "core/compute/slurm/SlurmTarget.h"
+#include "core/compute/ssh/RemoteEnvironment.h"
+#include "core/compute/ssh/RemoteTarget.h"
+#include "core/estimator/Estimator.h"
+#include "core/remote/ShellQuote.h"
 
 namespace lb {
 

@@ -4,7 +4,7 @@
 // --chdir the snapshot, --parsable) and a POSIX sh script whose one command line quotes every
 // word, so script arguments reach the script literally through sbatch too.
 
-#include "compute/ssh/RemoteLayout.h"
+#include "core/compute/ssh/RemoteLayout.h"
 
 #include <QByteArray>
 #include <QStringList>

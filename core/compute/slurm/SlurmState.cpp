@@ -1,4 +1,4 @@
-#include "compute/slurm/SlurmState.h"
+#include "core/compute/slurm/SlurmState.h"
 
 #include <QRegularExpression>
 

@@ -9,7 +9,7 @@
 // State comes from `scontrol show job -o ID` while Slurm remembers the job, then from the
 // job-completion file (JobCompType=jobcomp/filetxt, key=value per line): no slurmdbd needed.
 
-#include "store/RunStatus.h"
+#include "core/store/RunStatus.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,12 +1,12 @@
-#include "compute/slurm/SlurmTarget.h"
+#include "core/compute/slurm/SlurmTarget.h"
 
-#include "compute/slurm/SbatchScript.h"
-#include "compute/slurm/SlurmState.h"
-#include "compute/ssh/RemoteEnvironment.h"
-#include "compute/ssh/SshTarget.h"
-#include "estimator/Estimator.h"
-#include "runs/RunFinish.h"
-#include "util/Error.h"
+#include "core/compute/slurm/SbatchScript.h"
+#include "core/compute/slurm/SlurmState.h"
+#include "core/compute/ssh/RemoteEnvironment.h"
+#include "core/compute/ssh/SshTarget.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/util/Error.h"
 
 #include <QRegularExpression>
 

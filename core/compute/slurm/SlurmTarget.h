@@ -4,8 +4,8 @@
 // its state comes from scontrol and then the job-completion file (SlurmState.h); cancel is
 // scancel. Ranks are started by srun inside the job.
 
-#include "compute/ssh/RemoteTarget.h"
-#include "util/FieldProblem.h"
+#include "core/compute/ssh/RemoteTarget.h"
+#include "core/util/FieldProblem.h"
 
 namespace lb {
 

@@ -1,9 +1,9 @@
-#include "compute/ssh/RemoteDatastores.h"
+#include "core/compute/ssh/RemoteDatastores.h"
 
-#include "datastore/Datastores.h"
-#include "remote/RemoteShell.h"
-#include "store/Store.h"
-#include "util/Error.h"
+#include "core/datastore/Datastores.h"
+#include "core/remote/RemoteShell.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QSet>

@@ -5,7 +5,7 @@
 // nothing when nothing did) — and becomes the path there. On a target that is this machine
 // (Slurm without a host) the folder is used in place, as on `local`.
 
-#include "compute/ssh/RemoteLayout.h"
+#include "core/compute/ssh/RemoteLayout.h"
 
 #include <QStringList>
 

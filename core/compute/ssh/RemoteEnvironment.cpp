@@ -1,8 +1,8 @@
-#include "compute/ssh/RemoteEnvironment.h"
+#include "core/compute/ssh/RemoteEnvironment.h"
 
-#include "environment/EnvironmentSpec.h"
-#include "estimator/Estimator.h"
-#include "util/Error.h"
+#include "core/environment/EnvironmentSpec.h"
+#include "core/estimator/Estimator.h"
+#include "core/util/Error.h"
 
 namespace lb {
 

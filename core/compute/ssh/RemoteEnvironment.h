@@ -3,7 +3,7 @@
 // local EnvironmentCache (EnvironmentSpec::forRemote), kept there under REMOTE_DIR/environments
 // and built or reused by labbench-remote.sh's prepare-env while the run is Preparing.
 
-#include "compute/ssh/RemoteLayout.h"
+#include "core/compute/ssh/RemoteLayout.h"
 
 #include <QStringList>
 #include <optional>

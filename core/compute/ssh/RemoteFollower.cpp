@@ -1,18 +1,19 @@
 // The follower of one remote run (see RemoteTarget.h): upload, start, tail by offset, reconnect
 // with backoff, bring outputs home, finalize.
-#include "compute/ssh/RemoteTarget.h"
+#include "core/compute/ssh/RemoteTarget.h"
 
-#include "compute/ssh/RemoteDatastores.h"
-#include "estimator/Estimator.h"
-#include "runs/RunFinish.h"
-#include "runs/RunFolder.h"
-#include "runs/RunIngester.h"
-#include "runs/RunLock.h"
-#include "runs/Spawn.h"
-#include "util/Error.h"
-#include "util/Json.h"
-#include "util/Time.h"
-#include "workspace/Workspace.h"
+#include "core/compute/ssh/RemoteDatastores.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/RunFinish.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/RunHelper.h"
+#include "core/lifecycle/RunIngester.h"
+#include "core/lifecycle/RunLock.h"
+#include "core/lifecycle/Spawn.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -29,16 +30,9 @@ namespace {
 
 constexpr qint64 kChunkBytes = 4 << 20;
 
-void sleepMs(int ms) {
-    timespec ts{ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, nullptr);
-}
+constexpr const char* kWho = "labbench remote follow";
 
-void note(const QString& text) {
-    std::fprintf(stderr, "%s labbench remote follow: %s\n", qPrintable(isoTime(QDateTime::currentDateTimeUtc())),
-                 qPrintable(text));
-    std::fflush(stderr);
-}
+void note(const QString& text) { helperNote(kWho, text); }
 
 // Waits a little longer after each failure, up to 5 s; reset after a success.
 class Backoff {
@@ -181,11 +175,7 @@ private:
             const RemotePoll remote = RemotePoll::parse(r.out);
             appendBytes(folder_.driverLog(), remote.log);
             appendBytes(folder_.metricsFile(), remote.metrics);
-            try {
-                ingester_.ingest(false);
-            } catch (const std::exception& e) {
-                note(QStringLiteral("ingest failed, will retry: %1").arg(QString::fromUtf8(e.what())));
-            }
+            ingestOrRetry(ingester_, kWho);
             const auto status = job_->status(*shell_, state_, remote);
             const bool drained = remote.drained(logOffset, metricsOffset);
             if (status && status->ended && drained) {
@@ -249,25 +239,14 @@ private:
 
 int followRemoteRun(const FollowOptions& options) {
     signal(SIGPIPE, SIG_IGN);
-    std::optional<Workspace> ws;
-    std::optional<RunRecord> run;
-    try {
-        ws.emplace(Workspace::open(options.workspaceRoot));
-        run = ws->store().runs().find(options.runId);
-        if (!run)
-            throw NotFoundError(QStringLiteral("There is no run '%1' in %2.").arg(options.runId, ws->root()));
-    } catch (const std::exception& e) {
-        note(QString::fromUtf8(e.what()));
-        return 1;
-    }
-    std::optional<RunLock> lock =
-        RunLock::adoptOrAcquire(options.lockFd, RunFolder(run->runDir).lockFile());
-    if (!lock) {
-        note(QStringLiteral("run %1 already has a follower").arg(run->id));
-        return 0;
-    }
-    run = ws->store().runs().find(run->id); // as it is now that we hold the lock
-    if (!run || isTerminal(run->status))
+    HelperStartFailure failure = HelperStartFailure::None;
+    std::optional<HelperStart> start = startHelper(options.workspaceRoot, options.runId, options.lockFd, kWho,
+                                                   QStringLiteral("run %1 already has a follower"), &failure);
+    if (!start) // another follower is on it: nothing is wrong
+        return failure == HelperStartFailure::LockHeld ? 0 : 1;
+    Workspace* ws = &start->workspace;
+    const std::optional<RunRecord> run = start->record;
+    if (isTerminal(run->status))
         return 0;
     try {
         auto target = openComputeTarget(*ws, run->computeTarget);

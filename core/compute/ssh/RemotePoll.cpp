@@ -1,6 +1,6 @@
-#include "compute/ssh/RemotePoll.h"
+#include "core/compute/ssh/RemotePoll.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QList>
 

@@ -1,13 +1,13 @@
-#include "compute/ssh/RemoteTarget.h"
+#include "core/compute/ssh/RemoteTarget.h"
 
-#include "estimator/Estimator.h"
-#include "runs/RunFolder.h"
-#include "runs/RunLock.h"
-#include "runs/Spawn.h"
-#include "util/AtomicFile.h"
-#include "util/Error.h"
-#include "util/Json.h"
-#include "workspace/Workspace.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/RunLock.h"
+#include "core/lifecycle/Spawn.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
+#include "core/workspace/Workspace.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -6,12 +6,12 @@
 // work unchanged), survives dropped connections, and finalizes the run. The remote run does
 // not depend on the follower: a follower that dies is simply started again (reconcile).
 
-#include "compute/ComputeTarget.h"
-#include "compute/launch/DistributedLaunch.h"
-#include "compute/ssh/RemoteLayout.h"
-#include "compute/ssh/RemotePoll.h"
-#include "remote/RemoteShell.h"
-#include "runs/ExitRecord.h"
+#include "core/compute/ComputeTarget.h"
+#include "core/compute/launch/DistributedLaunch.h"
+#include "core/compute/ssh/RemoteLayout.h"
+#include "core/compute/ssh/RemotePoll.h"
+#include "core/remote/RemoteShell.h"
+#include "core/lifecycle/ExitRecord.h"
 
 #include <optional>
 

@@ -1,9 +1,9 @@
-#include "compute/ssh/SshTarget.h"
+#include "core/compute/ssh/SshTarget.h"
 
-#include "compute/ssh/RemoteEnvironment.h"
-#include "estimator/Estimator.h"
-#include "util/Error.h"
-#include "util/Time.h"
+#include "core/compute/ssh/RemoteEnvironment.h"
+#include "core/estimator/Estimator.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
 
 #include <QDir>
 

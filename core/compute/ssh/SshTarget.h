@@ -4,8 +4,8 @@
 // labbench-remote.sh's detached supervisor; ranks of a distributed run are started by mpirun.
 // Every queued run starts at once (the machine's own scheduler shares it).
 
-#include "compute/ssh/RemoteTarget.h"
-#include "util/FieldProblem.h"
+#include "core/compute/ssh/RemoteTarget.h"
+#include "core/util/FieldProblem.h"
 
 namespace lb {
 

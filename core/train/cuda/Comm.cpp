@@ -1,6 +1,6 @@
-#include "Comm.h"
+#include "core/train/cuda/Comm.h"
 
-#include "CudaCheck.h"
+#include "core/train/cuda/CudaCheck.h"
 
 #include <nccl.h>
 

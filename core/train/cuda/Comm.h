@@ -4,7 +4,7 @@
 // it and MPI broadcasts it. A process started without a launcher (world size 1) never touches
 // MPI or NCCL, so plain `labbench-train` runs anywhere.
 
-#include "train/World.h" // World, detectWorld(): shared with the CPU backend
+#include "core/train/World.h" // World, detectWorld(): shared with the CPU backend
 
 #include <cuda_runtime_api.h>
 

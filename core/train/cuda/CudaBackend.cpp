@@ -1,9 +1,9 @@
-#include "CudaBackend.h"
+#include "core/train/cuda/CudaBackend.h"
 
-#include "Comm.h"
-#include "CudaCheck.h"
+#include "core/train/cuda/Comm.h"
+#include "core/train/cuda/CudaCheck.h"
 
-#include "train/CudaPlugin.h"
+#include "core/train/CudaPlugin.h"
 
 #include <cuda_runtime.h>
 

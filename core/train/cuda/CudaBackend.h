@@ -4,9 +4,9 @@
 // all queued on one stream with no host synchronisation inside a step, the step recorded once
 // as a CUDA graph and replayed, gradients summed across processes with NCCL (Comm.h).
 
-#include "train/Backend.h"
+#include "core/train/Backend.h"
 
-#include "CudaKernels.h"
+#include "core/train/cuda/CudaKernels.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>

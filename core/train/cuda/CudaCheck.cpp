@@ -1,7 +1,7 @@
 // The error side of CudaCheck.h: one sentence per failure with the call, its place and the
 // library's own name for the error.
 
-#include "CudaCheck.h"
+#include "core/train/cuda/CudaCheck.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>

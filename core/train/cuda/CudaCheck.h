@@ -6,7 +6,7 @@
 // Default visibility for the error types: the plugin is built with hidden symbols, and a
 // TrainError thrown here must still be caught as one by labbench-train.
 #pragma GCC visibility push(default)
-#include "train/Error.h"
+#include "core/train/Error.h"
 #pragma GCC visibility pop
 
 #include <string>

@@ -2,9 +2,9 @@
 // code the CPU backend runs and the CPU tests check; what is CUDA-specific here is only the
 // indexing and, for the loss, a fixed-order block reduction (the same bits on every run).
 
-#include "CudaKernels.h"
+#include "core/train/cuda/CudaKernels.h"
 
-#include "CudaCheck.h"
+#include "core/train/cuda/CudaCheck.h"
 
 #include <cuda_runtime.h>
 

@@ -5,7 +5,7 @@
 // graph node can be re-pointed (a new batch index, new Adam bias corrections) by swapping the
 // struct: see updateKernelNode().
 
-#include "train/Kernels.h"
+#include "core/train/Kernels.h"
 
 #include <cuda_runtime_api.h>
 

@@ -2,7 +2,7 @@
 // ../MpiPlugin.h). Only the main thread calls MPI (MPI_THREAD_FUNNELED); the backend's worker
 // threads never do.
 
-#include "train/MpiPlugin.h"
+#include "core/train/MpiPlugin.h"
 
 #include <algorithm>
 #include <climits>

@@ -4,7 +4,7 @@
 // moment neither loses nor repeats a line; a partial last line waits for its newline (or for
 // the final ingest, after the process is gone).
 
-#include "store/Entities.h"
+#include "core/store/Entities.h"
 
 #include <QString>
 

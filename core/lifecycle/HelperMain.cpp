@@ -1,4 +1,4 @@
-#include "runs/HelperMain.h"
+#include "core/lifecycle/HelperMain.h"
 
 #include <cerrno>
 #include <climits>

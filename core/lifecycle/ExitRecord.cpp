@@ -1,8 +1,8 @@
-#include "runs/ExitRecord.h"
+#include "core/lifecycle/ExitRecord.h"
 
-#include "util/Error.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 #include <QFileInfo>
 

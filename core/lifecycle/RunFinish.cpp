@@ -1,11 +1,11 @@
-#include "runs/RunFinish.h"
+#include "core/lifecycle/RunFinish.h"
 
-#include "runs/RunIngester.h"
-#include "runs/Spawn.h"
-#include "store/Store.h"
-#include "util/Error.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/lifecycle/RunIngester.h"
+#include "core/lifecycle/Spawn.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,6 +1,6 @@
-#include "runs/MetricLine.h"
+#include "core/lifecycle/MetricLine.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <charconv>
 #include <cmath>

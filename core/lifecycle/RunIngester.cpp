@@ -1,10 +1,10 @@
-#include "runs/RunIngester.h"
+#include "core/lifecycle/RunIngester.h"
 
-#include "runs/MetricLine.h"
-#include "runs/RunFolder.h"
-#include "store/Store.h"
-#include "tensorboard/TensorBoardTailer.h"
-#include "util/Time.h"
+#include "core/lifecycle/MetricLine.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/store/Store.h"
+#include "core/tensorboard/TensorBoardTailer.h"
+#include "core/util/Time.h"
 
 #include <QFile>
 #include <QHash>

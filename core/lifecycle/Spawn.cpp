@@ -1,6 +1,6 @@
-#include "runs/Spawn.h"
+#include "core/lifecycle/Spawn.h"
 
-#include "util/Error.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFile>

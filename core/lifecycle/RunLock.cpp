@@ -1,4 +1,4 @@
-#include "runs/RunLock.h"
+#include "core/lifecycle/RunLock.h"
 
 #include <QFile>
 

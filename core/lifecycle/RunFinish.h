@@ -2,9 +2,9 @@
 // The end of a run, shared by its supervisor and by any process that finds the supervisor gone:
 // final ingest, the list of kept files, the exit code and the final state, run.json.
 
-#include "runs/ExitRecord.h"
-#include "runs/RunFolder.h"
-#include "store/Entities.h"
+#include "core/lifecycle/ExitRecord.h"
+#include "core/lifecycle/RunFolder.h"
+#include "core/store/Entities.h"
 
 #include <QList>
 

@@ -10,6 +10,7 @@
 #include "core/store/Store.h"
 #include "core/store/StoreRestore.h"
 #include "core/util/Error.h"
+#include "core/workspace/mirror/RecordFile.h"
 #include "core/workspace/mirror/RunJson.h"
 
 #include <QDir>
@@ -67,10 +68,18 @@ void numberRuns(QList<RunJsonRecord>& records) {
 
 // GPU samples the supervisor stored directly: gpu_metrics.jsonl holds each one with its step and
 // time (core/runs/RunGpuMetrics).
-std::int64_t restoreGpuSamples(Store& store, const RunRecord& run) {
-    QFile file(RunFolder(run.runDir).gpuMetricsFile());
-    if (!file.open(QIODevice::ReadOnly)) return 0;
-    const QByteArray bytes = file.readAll();
+std::int64_t restoreGpuSamples(RepairContext& c, const RunRecord& run) {
+    const QString path = RunFolder(run.runDir).gpuMetricsFile();
+    if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink())
+        return 0;
+    QByteArray bytes;
+    try {
+        bytes = readRegularFile(path, qint64(1) << 30);
+    } catch (const Error& e) {
+        c.result.notes << QStringLiteral("Run %1 is back without its GPU samples: %2")
+                              .arg(run.id, e.message());
+        return 0;
+    }
     std::vector<MetricPoint> points;
     MetricLine parsed;
     qsizetype consumed = 0;
@@ -85,7 +94,7 @@ std::int64_t restoreGpuSamples(Store& store, const RunRecord& run) {
         start = consumed = nl + 1;
     }
     if (!points.empty())
-        store.metrics().append(run.id, points, QFileInfo(file.fileName()).fileName(), consumed, 0);
+        c.store.metrics().append(run.id, points, QFileInfo(path).fileName(), consumed, 0);
     return static_cast<std::int64_t>(points.size());
 }
 
@@ -95,7 +104,7 @@ void ingestRunFiles(RepairContext& c, const RunRecord& run) {
     int skippedLines = 0;
     // GPU samples first: the supervisor takes its first one as the script starts, before the
     // script can log anything, so their series come first in the store's order, as here.
-    restoreGpuSamples(c.store, run);
+    restoreGpuSamples(c, run);
     RunIngester ingester(c.store, run.id, run.runDir, [&](const QString&) { ++skippedLines; });
     const bool ended = isTerminal(run.status);
     ingester.ingest(ended);

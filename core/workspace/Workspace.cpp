@@ -68,6 +68,7 @@ Workspace Workspace::open(const QString& dir) {
     ws.store_ = std::make_shared<Store>(ws.storePath(), mayCreate);
     checkStoreAfterOpen(root, *ws.store_);
     installStoreMirror(root, *ws.store_);
+    backfillStoreMirror(root, *ws.store_);
     ensureLocalTarget(root, *ws.store_);
     return ws;
 }

@@ -229,6 +229,39 @@ private slots:
         QCOMPARE(found.describe(), QStringLiteral("2 runs, 1 model version and 3 datastores"));
     }
 
+    // #25: a workspace made before the mirror gets its files once, on the next open: targets,
+    // datastores, models, experiments, and the run.json of a run whose parent an older one lacks.
+    void olderWorkspaceIsBackfilledOnce() {
+        QString root;
+        QString childJson;
+        {
+            Workspace ws = freshWorkspace();
+            root = ws.root();
+            newRun(ws, QStringLiteral("parent"));
+            const RunRecord child = newRun(ws, QStringLiteral("child"), QStringLiteral("parent"));
+            const RunRecord plain = newRun(ws, QStringLiteral("plain"));
+            // As submit leaves it: the estimator's tags are the run's.
+            ws.store().runs().setTag(plain.id, QStringLiteral("team"), QStringLiteral("vision"));
+            QVERIFY(ws.store().datastores().add({QStringLiteral("data"), QStringLiteral("local"), root, {}}));
+            childJson = child.runDir + QStringLiteral("/run.json");
+        }
+        // What an older Labbench left: no mirror folders, run.json without a parent.
+        QVERIFY(QDir(root + QStringLiteral("/compute-targets")).removeRecursively());
+        QVERIFY(QDir(root + QStringLiteral("/datastores")).removeRecursively());
+        QVERIFY(QFile::remove(root + QStringLiteral("/experiments.json")));
+        Json old = readJson(childJson);
+        old.erase("parent_id");
+        writeFile(childJson, QByteArray::fromStdString(old.dump()));
+        const QDateTime plainWritten = QFileInfo(root + QStringLiteral("/runs/plain/run.json")).lastModified();
+
+        Workspace::open(root);
+        QVERIFY(QFileInfo::exists(root + QStringLiteral("/compute-targets/local.json")));
+        QVERIFY(readJson(root + QStringLiteral("/datastores/data.json"))["path"] == root.toStdString());
+        QVERIFY(readJson(root + QStringLiteral("/experiments.json"))["experiments"].size() == 1);
+        QVERIFY(readJson(childJson)["parent_id"] == "parent");
+        QCOMPARE(QFileInfo(root + QStringLiteral("/runs/plain/run.json")).lastModified(), plainWritten);
+    }
+
     // #25: "local" edited, then the store lost with nothing else: the new store takes the
     // settings back from compute-targets/local.json.
     void localTargetSettingsSurviveANewStore() {

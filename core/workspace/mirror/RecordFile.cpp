@@ -7,6 +7,12 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace lb {
 
 void syncRecordFile(const QString& path, const std::optional<Json>& value) {
@@ -20,6 +26,35 @@ void syncRecordFile(const QString& path, const std::optional<Json>& value) {
     } catch (const std::exception&) {
         // The store holds the record; only its mirror is stale until the next change.
     }
+}
+
+QByteArray readRegularFile(const QString& path, qint64 maxBytes) {
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            throw NotFoundError(QStringLiteral("%1 does not exist.").arg(path));
+        throw Error(QStringLiteral("Cannot read %1: %2 (a symbolic link is not followed).")
+                        .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    }
+    QFile file;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(QStringLiteral("%1 is not a regular file; remove it or restore the file Labbench wrote.").arg(path));
+    }
+    if (st.st_size > maxBytes) {
+        ::close(fd);
+        throw Error(QStringLiteral("%1 is %2 bytes, more than the %3 such a file can hold; restore the "
+                                   "file Labbench wrote.")
+                        .arg(path)
+                        .arg(static_cast<qint64>(st.st_size))
+                        .arg(maxBytes));
+    }
+    if (!file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
+        throw Error(QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
+    }
+    return file.read(maxBytes);
 }
 
 bool isSafeFileStem(const QString& name) {
@@ -92,7 +127,8 @@ QMap<QString, QString> JsonFields::stringMap(const char* key) const {
 }
 
 Json JsonFields::readObject(const QString& path) {
-    Json j = readJsonFile(path);
+    constexpr qint64 kMaxRecordBytes = 64 << 20; // far above any record Labbench writes
+    Json j = parseJson(readRegularFile(path, kMaxRecordBytes), path);
     if (!j.is_object())
         throw Error(
             QStringLiteral("%1 holds %2, not an object; fix or restore the file, then repair "

@@ -25,4 +25,10 @@ void installStoreMirror(const QString& root, Store& store);
 // Writes the mirror file of one changed record (what the installed listener does).
 void mirrorRecord(const QString& root, Store& store, const RecordChange& change);
 
+// Once, in a workspace made before its store was mirrored (it has no compute-targets/ folder):
+// writes the files of its experiments, targets, datastores and model versions, and the run.json
+// of each run that has a parent or tags its older run.json cannot give back (those set after
+// submit). Every other run's run.json already holds what repair needs. Never throws.
+void backfillStoreMirror(const QString& root, Store& store);
+
 } // namespace lb

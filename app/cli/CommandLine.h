@@ -31,6 +31,7 @@ struct PositionalSpec {
     QString name;
     QString help;
     bool optional = false;
+    bool repeatable = false; // the last positional only: RUN… takes one or more
 };
 
 class Invocation;

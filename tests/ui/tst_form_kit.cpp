@@ -181,7 +181,7 @@ void TestFormKit::saveButtonAsksForAFileWhereTheFormSays() { // #21
         answer.stop();
         caption = dialog->windowTitle();
         offered = dialog->selectedFiles();
-        dialog->accept();
+        static_cast<QDialog*>(dialog)->accept(); // public there, as the OK button uses it
     });
     answer.start();
     QPushButton* save = buttonLabelled(&footer, QStringLiteral("Save as JSON…"));

@@ -15,6 +15,7 @@
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
+#include "core/workspace/ComputeAliases.h"
 #include "core/workspace/Workspace.h"
 
 #include <QDir>
@@ -71,7 +72,7 @@ int computeShow(Invocation& inv) {
 int computeList(Invocation& inv) {
     Workspace& ws = inv.workspace();
     Json j = Json::array();
-    const auto& aliases = ws.config().computeAliases;
+    const QMap<QString, QString> aliases = loadComputeAliases(ws.configPath());
     for (auto it = aliases.begin(); it != aliases.end(); ++it)
         j.push_back(bindingJson(ws, {it.key(), it.value(), QStringLiteral("alias")}));
     for (const ComputeTargetRecord& r : ws.store().computeTargets().list())

@@ -2,6 +2,7 @@
 
 #include "core/compute/ComputeTarget.h"
 #include "core/util/Error.h"
+#include "core/workspace/ComputeAliases.h"
 #include "core/workspace/Workspace.h"
 
 #include <QRegularExpression>
@@ -48,8 +49,9 @@ void validateAzureName(const QString& name) {
 
 std::optional<AmlComputeBinding> findAmlCompute(Workspace& ws, const QString& name) {
     validateAzureName(name);
-    const auto alias = ws.config().computeAliases.constFind(name);
-    if (alias != ws.config().computeAliases.constEnd()) {
+    const QMap<QString, QString> aliases = loadComputeAliases(ws.configPath());
+    const auto alias = aliases.constFind(name);
+    if (alias != aliases.constEnd()) {
         if (!ws.store().computeTargets().find(*alias))
             throw Error(QStringLiteral("config.json maps compute '%1' to '%2', which is not a compute target of "
                                        "this workspace; create it ('labbench compute create ...') or fix "
@@ -106,12 +108,8 @@ AmlComputeCreation createAmlCompute(Workspace& ws, const QString& name, const Si
         found.value_or(AmlComputeBinding{name, ws.config().defaultComputeTarget, QStringLiteral("default")});
     const auto target = openComputeTarget(ws, binding.target);
     const SizeCheck check = checkVmSize(probeCapacity(*target), request, name);
-    if (!found) {
-        // Read config.json again: another process may have changed it since this one opened it.
-        WorkspaceConfig config = WorkspaceConfig::load(ws.configPath());
-        config.computeAliases.insert(name, binding.target);
-        config.save(ws.configPath());
-    }
+    if (!found)
+        saveComputeAlias(ws.configPath(), name, binding.target);
     return {binding, check};
 }
 

@@ -129,15 +129,14 @@ WorkspaceConfig WorkspaceConfig::parse(const QByteArray& text, const QString& fi
         const QString example = QStringLiteral("\"compute_aliases\": {\"gpu-cluster\": \"hpc\"}");
         if (!aliases.is_object())
             v.wrongType("compute_aliases", aliases, "an object of Azure compute names to Labbench targets", example);
-        for (const auto& [alias, target] : aliases.items()) {
+        for (const auto& [alias, target] : aliases.items())
             if (alias.empty() || !target.is_string() || target.get<std::string>().empty())
                 v.fail("compute_aliases",
                        QStringLiteral("\"compute_aliases\" entry \"%1\" must name a Labbench compute "
                                       "target (a non-empty string).")
                            .arg(fromStd(alias)),
                        QStringLiteral("Write it like %1.").arg(example));
-            c.computeAliases.insert(fromStd(alias), fromStd(target.get<std::string>()));
-        }
+        // Checked here with the rest of the file; read where it is used (ComputeAliases.h).
     }
     return c;
 }
@@ -154,11 +153,6 @@ QByteArray WorkspaceConfig::toJson() const {
     doc["data_folders"] = Json::array();
     for (const auto& f : dataFolders)
         doc["data_folders"].push_back(toStd(f));
-    if (!computeAliases.isEmpty()) {
-        doc["compute_aliases"] = Json::object();
-        for (auto it = computeAliases.begin(); it != computeAliases.end(); ++it)
-            doc["compute_aliases"][toStd(it.key())] = toStd(it.value());
-    }
     return QByteArray::fromStdString(doc.dump(2)) + '\n';
 }
 

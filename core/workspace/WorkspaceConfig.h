@@ -2,7 +2,6 @@
 // config.json of a workspace: what it holds, how it is validated, how it is written.
 
 #include <QDateTime>
-#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -18,9 +17,6 @@ struct WorkspaceConfig {
     int schemaVersion = kSchemaVersion;
     QString defaultComputeTarget = QStringLiteral("local");
     QStringList dataFolders;  // extra data folders shown in the workbench (absolute or relative)
-    // Azure ML compute names the SDK surface maps to Labbench targets: {"gpu-cluster": "hpc"}
-    // (issue 24). Written to config.json only when there is one.
-    QMap<QString, QString> computeAliases;
 
     // A new config with a fresh id and the current time.
     static WorkspaceConfig makeNew(const QString& name);

@@ -83,13 +83,13 @@ class AmlComputeProvisioningConfiguration:
             ["sdk", "compute", "create", name, "--vm-size", self.vm_size, "--max-nodes", self.max_nodes,
              "--min-nodes", self.min_nodes], workspace=workspace._root, error=ComputeTargetException)
         size = created["vm_size"]
-        where = "this machine" if created.get("kind") == "local" else created.get("capacity_source", "")
+        what = "%s: %d cores, %g GiB, %s" % (size["name"], size["cores"], size["memory_gib"],
+                                            "%d GPU" % size["gpus"] if size["gpus"] else "no GPU")
+        where = "%s, %s" % (created.get("kind"), created.get("capacity_source"))
         if created["how"] == "default":
-            print("Labbench: compute '%s' (%s, %d cores, %g GiB, %d GPUs) runs on the local target '%s' (%s); "
-                  "map it elsewhere with \"compute_aliases\" in config.json."
-                  % (name, size["name"], size["cores"], size["memory_gib"], size["gpus"], created["target"],
-                     where))
+            print("Labbench: compute '%s' (%s) runs on compute target '%s' (%s), the workspace's default; "
+                  "map it elsewhere with \"compute_aliases\" in config.json." % (name, what, created["target"], where))
         else:
-            print("Labbench: compute '%s' (%s) runs on compute target '%s' (%s, %s)."
-                  % (name, size["name"], created["target"], created.get("kind"), where))
+            print("Labbench: compute '%s' (%s) runs on compute target '%s' (%s)."
+                  % (name, what, created["target"], where))
         return AmlCompute._bind(workspace, created, created)

@@ -234,6 +234,7 @@ void registerAllCommands(CommandLine& cli) {
     registerDatastoreCommands(cli);
     registerModelCommands(cli);
     registerSweepCommands(cli);
+    registerSdkCommands(cli);
 }
 
 } // namespace lb::cli

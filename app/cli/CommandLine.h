@@ -106,6 +106,7 @@ void registerEnvironmentCommands(CommandLine& cli);
 void registerDatastoreCommands(CommandLine& cli);
 void registerModelCommands(CommandLine& cli);
 void registerSweepCommands(CommandLine& cli);
+void registerSdkCommands(CommandLine& cli);
 
 // The one option every list/show command takes.
 OptionSpec jsonOption();

@@ -9,6 +9,7 @@
 #include "ui/browser/WorkspaceBrowser.h"
 #include "ui/common/StatusIcons.h"
 #include "ui/compare/CompareView.h"
+#include "ui/runs/RunsTablePage.h"
 #include "ui/compute/ComputeTargetActions.h"
 #include "ui/estimator/EstimatorForm.h"
 #include "ui/main/StartupProbe.h"
@@ -101,6 +102,7 @@ void MainWindow::buildMenus() {
     connect(menus_, &WorkbenchMenus::newSweepRequested, this,
             [this] { openSweepForm(Estimator()); });
     connect(menus_, &WorkbenchMenus::openPathsRequested, this, &MainWindow::openPaths);
+    connect(menus_, &WorkbenchMenus::runsTableRequested, this, &MainWindow::openRunsTable);
     connect(menus_, &WorkbenchMenus::compareSelectedRequested, this,
             [this] { compareRuns(browser_->selectedRuns()); });
     connect(menus_, &WorkbenchMenus::refreshRequested, this, &MainWindow::refreshWorkspace);
@@ -321,6 +323,18 @@ SweepForm* MainWindow::openSweepForm(const Estimator& estimator) {
         openSweep(sweepId);
     });
     return form;
+}
+
+void MainWindow::openRunsTable() {
+    for (QWidget* page : tabs_->pages())
+        if (qobject_cast<RunsTablePage*>(page)) {
+            showPage(page);
+            return;
+        }
+    auto* table = new RunsTablePage(workspaceDir());
+    connect(table, &RunsTablePage::openRunRequested, this, &MainWindow::showRun);
+    connect(table, &RunsTablePage::compareRequested, this, &MainWindow::compareRuns);
+    tabs_->addPage(table, tr("Runs"), nodeIcon(QStringLiteral("experiments")));
 }
 
 void MainWindow::compareRuns(const QStringList& runIds) {

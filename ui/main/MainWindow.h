@@ -51,6 +51,8 @@ public:
     // The sweep form with this estimator on its Estimator page.
     SweepForm* openSweepForm(const Estimator& estimator);
     void compareRuns(const QStringList& runIds);
+    // The runs table (issue 17): search, sort and clean up the workspace's runs.
+    void openRunsTable();
 
     QTabWidget* tabs() const;
     WorkspaceModel* workspaceModel() const { return model_; }

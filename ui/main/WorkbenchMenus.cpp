@@ -19,6 +19,8 @@ WorkbenchMenus::WorkbenchMenus(QMainWindow* window, WorkbenchShell* shell)
     , shell_(shell) {
     buildFileMenu();
     QMenu* runs = window_->menuBar()->addMenu(tr("&Runs"));
+    runs->addAction(tr("Runs &table"), QKeySequence(QStringLiteral("Ctrl+Shift+R")), this,
+                    &WorkbenchMenus::runsTableRequested);
     runs->addAction(tr("Compare selected runs"), this, &WorkbenchMenus::compareSelectedRequested);
     runs->addAction(tr("Refresh"), QKeySequence::Refresh, this, &WorkbenchMenus::refreshRequested);
     help_ = window_->menuBar()->addMenu(tr("&Help"));

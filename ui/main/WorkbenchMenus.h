@@ -33,6 +33,7 @@ signals:
     void newSweepRequested();
     void openPathsRequested(const QStringList& paths);
     void compareSelectedRequested();
+    void runsTableRequested();
     void refreshRequested();
 
 private:

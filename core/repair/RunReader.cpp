@@ -70,8 +70,7 @@ void numberRuns(QList<RunJsonRecord>& records) {
 // time (core/runs/RunGpuMetrics).
 std::int64_t restoreGpuSamples(RepairContext& c, const RunRecord& run) {
     const QString path = RunFolder(run.runDir).gpuMetricsFile();
-    if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink())
-        return 0;
+    if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink()) return 0;
     QByteArray bytes;
     try {
         bytes = readRegularFile(path, qint64(1) << 30);
@@ -124,13 +123,16 @@ void restoreRuns(RepairContext& c) {
     numberRuns(records);
     for (const RunJsonRecord& r : records) {
         try {
-            restoreRun(c.store.database(), r.run, r.history, r.tags);
+            restoreRun(c.store.database(), r.run, r.history, r.tags, r.note);
         } catch (const Error& e) {
             c.result.skipped << QStringLiteral("%1: %2").arg(RunFolder(r.run.runDir).runJson(),
                                                              e.message());
             continue;
         }
         ingestRunFiles(c, r.run);
+        // The stream's own tag lines were applied again on ingest; run.json has the tags as the
+        // run last had them (a tag the user removed since stays removed).
+        if (r.tagsComplete) replaceRunTags(c.store.database(), r.run.id, r.tags);
         ++c.result.restored;
     }
 }

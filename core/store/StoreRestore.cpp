@@ -1,6 +1,8 @@
 #include "core/store/StoreRestore.h"
 
 #include "core/store/Database.h"
+#include "core/store/Repositories.h"
+#include "core/store/RunRows.h"
 #include "core/util/Time.h"
 
 namespace lb {
@@ -13,7 +15,7 @@ void restoreExperiment(Database& db, const QString& name, const QDateTime& creat
 }
 
 void restoreRun(Database& db, const RunRecord& run, const QList<StateChange>& history,
-                const QMap<QString, QString>& tags) {
+                const QMap<QString, QString>& tags, const QString& note) {
     Transaction tx(db);
     restoreExperiment(db, run.experiment, run.created);
     Statement experiment(db, "SELECT id FROM experiments WHERE name = ?");
@@ -47,6 +49,23 @@ void restoreRun(Database& db, const RunRecord& run, const QList<StateChange>& hi
     Statement tag(db, "INSERT INTO run_tags(run_id, key, value) VALUES(?, ?, ?)");
     for (auto it = tags.begin(); it != tags.end(); ++it)
         tag.bind(1, run.id).bind(2, it.key()).bind(3, it.value()).exec();
+    // The user's own fields and the parameters the runs search filters on, as create() and
+    // the edit commands store them.
+    RunRepository runs(db);
+    runs.setParams(run.id, scriptWordsOf(run.estimatorJson));
+    runs.setName(run.id, run.name);
+    runs.setNote(run.id, note);
+    runs.setArchived(run.id, run.archived);
+    tx.commit();
+}
+
+void replaceRunTags(Database& db, const QString& runId, const QMap<QString, QString>& tags) {
+    Transaction tx(db);
+    Statement clear(db, "DELETE FROM run_tags WHERE run_id = ?");
+    clear.bind(1, runId).exec();
+    Statement tag(db, "INSERT INTO run_tags(run_id, key, value) VALUES(?, ?, ?)");
+    for (auto it = tags.begin(); it != tags.end(); ++it)
+        tag.bind(1, runId).bind(2, it.key()).bind(3, it.value()).exec();
     tx.commit();
 }
 

@@ -16,9 +16,14 @@ class Database;
 void restoreExperiment(Database& db, const QString& name, const QDateTime& created);
 
 // Inserts a run as `run` describes it (its experiment is created on first use, with the run's
-// creation time), its state history in order and its tags. Throws lb::Error when a run with the
+// creation time; its name and archived flag included), its note, its state history in order,
+// its tags and its script parameters (from the estimator). Throws lb::Error when a run with the
 // same id is already there.
 void restoreRun(Database& db, const RunRecord& run, const QList<StateChange>& history,
-                const QMap<QString, QString>& tags);
+                const QMap<QString, QString>& tags, const QString& note);
+
+// Makes `tags` the run's tags, exactly: those its metric stream set again on ingest but the user
+// removed later (run.json knows) are dropped.
+void replaceRunTags(Database& db, const QString& runId, const QMap<QString, QString>& tags);
 
 } // namespace lb

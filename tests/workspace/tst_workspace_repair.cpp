@@ -94,6 +94,7 @@ class TestWorkspaceRepair : public QObject {
                 r.code == 0 ? r.json() : lb::Json("failed: " + r.err.toStdString());
         };
         take({QStringLiteral("runs"), QStringLiteral("list")});
+        take({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--archived")});
         take({QStringLiteral("experiments"), QStringLiteral("list")});
         take({QStringLiteral("models"), QStringLiteral("list")});
         take({QStringLiteral("compute"), QStringLiteral("list")});
@@ -203,14 +204,30 @@ private slots:
         r = cli({QStringLiteral("models"), QStringLiteral("tag"), QStringLiteral("digits:1"),
                  QStringLiteral("stage=prod")});
         QVERIFY2(r.code == 0, r.err.constData());
+
+        // What the user gave the runs (issue 17): a name, a note, a tag, a tag the script logged
+        // then removed by the user, an archived run.
+        for (const QStringList& edit :
+             {QStringList{QStringLiteral("rename"), ok, QStringLiteral("baseline run")},
+              QStringList{QStringLiteral("note"), ok, QStringLiteral("Lower **lr** helps")},
+              QStringList{QStringLiteral("tag"), failed, QStringLiteral("triage=flaky")},
+              QStringList{QStringLiteral("untag"), ok, QStringLiteral("stage")},
+              QStringList{QStringLiteral("archive"), sleeper}}) {
+            r = cli(QStringList{QStringLiteral("runs")} + edit);
+            QVERIFY2(r.code == 0, r.err.constData());
+        }
     }
 
     // #25: the store deleted, every command says so (naming the store and the repair command)
     // instead of answering from a new, empty store; repair brings back what the CLI showed.
     void deletedStoreIsReportedAndRepairBringsEverythingBack() {
         const auto before = snapshot();
-        QCOMPARE(before.at("runs list").size(), size_t(runIds.size()));
-        QVERIFY(before.at("runs show " + runIds[0].toStdString()).at("tags").contains("stage"));
+        QCOMPARE(before.at("runs list --archived").size(), size_t(runIds.size()));
+        QCOMPARE(before.at("runs list").size(), size_t(runIds.size() - 1)); // one archived
+        const lb::Json& shown = before.at("runs show " + runIds[0].toStdString());
+        QVERIFY(shown.at("name") == "baseline run" && shown.at("note") == "Lower **lr** helps");
+        QVERIFY2(!shown.at("tags").contains("stage"),
+                 "the test needs a stream tag the user removed");
 
         QVERIFY(QFile::remove(storePath()));
         for (const QStringList& args :
@@ -325,15 +342,17 @@ private slots:
                 QStringLiteral("Skipped: %1: the field 'experiment' must be a string").arg(path)),
             qPrintable(out));
         QVERIFY2(out.contains(QStringLiteral("moved aside")), qPrintable(out));
-        const lb::Json runs =
-            cli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--json")}).json();
+        const lb::Json runs = cli({QStringLiteral("runs"), QStringLiteral("list"),
+                                   QStringLiteral("--archived"), QStringLiteral("--json")})
+                                  .json();
         QCOMPARE(runs.size(), size_t(runIds.size() - 1));
 
         writeFile(path, good);
         const CliResult again =
             cli({QStringLiteral("workspace"), QStringLiteral("repair"), QStringLiteral("--force")});
         QVERIFY2(again.code == 0, again.err.constData());
-        QCOMPARE(cli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--json")})
+        QCOMPARE(cli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--archived"),
+                      QStringLiteral("--json")})
                      .json()
                      .size(),
                  size_t(runIds.size()));

@@ -68,6 +68,10 @@ void writeRunJson(Store& store, const QString& runId) {
     j["reason"] = toStd(run->reason);
     j["devices"] = toStd(run->devices);
     j["parent_id"] = run->parentId.isEmpty() ? Json(nullptr) : Json(toStd(run->parentId));
+    // What the user gave the run (issue 17).
+    j["name"] = run->name.isEmpty() ? Json(nullptr) : Json(toStd(run->name));
+    j["note"] = toStd(store.runs().note(runId));
+    j["archived"] = run->archived;
     j["tags"] = Json::object();
     const auto tags = store.runs().tags(runId);
     for (auto it = tags.begin(); it != tags.end(); ++it)
@@ -102,6 +106,13 @@ RunJsonRecord readRunJson(const QString& path) {
     run.reason = f.text("reason");
     run.devices = f.text("devices");
     run.parentId = f.text("parent_id");
+    run.name = f.text("name");
+    record.note = f.text("note");
+    const auto archived = j.find("archived");
+    if (archived != j.end() && !archived->is_null() && !archived->is_boolean())
+        f.fail("archived", QStringLiteral("must be true or false, not %1")
+                               .arg(QLatin1String(jsonTypeName(*archived))));
+    run.archived = archived != j.end() && archived->is_boolean() && archived->get<bool>();
     run.runDir = QFileInfo(path).absolutePath();
     const Json estimator = j.value("estimator", Json::object());
     if (!estimator.is_object())
@@ -116,6 +127,7 @@ RunJsonRecord readRunJson(const QString& path) {
         timesFromHistory(run, record.history); // a run.json written before times were kept
     if (j.contains("tags")) {
         record.tags = f.stringMap("tags");
+        record.tagsComplete = true;
     } else {
         // Before tags were kept here, a run's only tags at submit were its estimator's; tags
         // logged through metrics.jsonl come back when that stream is ingested again.

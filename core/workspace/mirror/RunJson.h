@@ -17,10 +17,13 @@ struct RunJsonRecord {
     RunRecord run; // runDir is the folder that holds the run.json
     QList<StateChange> history;
     QMap<QString, QString> tags;
+    bool tagsComplete = false; // run.json listed every tag (older ones kept none)
+    QString note;              // the user's Markdown note (issue 17)
 };
 
 // Rewrites run.json from the store: id, experiment, number, target, status, times, exit code,
-// reason, devices, parent, tags, estimator and state history. A failure to write loses nothing
+// reason, devices, parent, the user's name, note, tags and archived flag, estimator and state
+// history. A failure to write loses nothing
 // (the store has it all) and is not reported.
 void writeRunJson(Store& store, const QString& runId);
 

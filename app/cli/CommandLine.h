@@ -98,6 +98,7 @@ private:
 // Registers every command group (one function per file: workspace, experiments, …).
 void registerAllCommands(CommandLine& cli);
 void registerWorkspaceCommands(CommandLine& cli);
+void registerWorkspaceRepairCommand(CommandLine& cli); // WorkspaceRepairCommand.cpp
 void registerExperimentCommands(CommandLine& cli);
 void registerRunCommands(CommandLine& cli);
 void registerComputeCommands(CommandLine& cli);

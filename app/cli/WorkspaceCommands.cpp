@@ -1,4 +1,4 @@
-// labbench workspace init | show
+// labbench workspace init | show (repair: WorkspaceRepairCommand.cpp)
 #include "app/cli/CommandLine.h"
 #include "app/cli/JsonOutput.h"
 
@@ -76,6 +76,7 @@ void registerWorkspaceCommands(CommandLine& cli) {
              {},
              false,
              show});
+    registerWorkspaceRepairCommand(cli);
 }
 
 } // namespace lb::cli

@@ -66,41 +66,6 @@ void appendToDriverLog(const RunFolder& folder, const QString& line) {
     ::close(fd);
 }
 
-void writeRunJson(Store& store, const QString& runId) {
-    const auto run = store.runs().find(runId);
-    if (!run)
-        return;
-    Json j;
-    j["id"] = toStd(run->id);
-    j["experiment"] = toStd(run->experiment);
-    j["number"] = run->number;
-    j["compute_target"] = toStd(run->computeTarget);
-    j["status"] = toStd(toString(run->status));
-    j["created"] = toStd(isoTime(run->created));
-    j["exit_code"] = run->exitCode ? Json(*run->exitCode) : Json(nullptr);
-    j["reason"] = toStd(run->reason);
-    // What the user gave the run (issue 17) lives here too, so `workspace repair` brings it back.
-    j["name"] = run->name.isEmpty() ? Json(nullptr) : Json(toStd(run->name));
-    j["note"] = toStd(store.runs().note(runId));
-    j["archived"] = run->archived;
-    j["tags"] = Json::object();
-    const auto tags = store.runs().tags(runId);
-    for (auto it = tags.begin(); it != tags.end(); ++it)
-        j["tags"][toStd(it.key())] = toStd(it.value());
-    const Json estimator = Json::parse(run->estimatorJson.toStdString(), nullptr, false);
-    j["estimator"] = estimator.is_discarded() ? Json::object() : estimator;
-    j["history"] = Json::array();
-    for (const StateChange& s : store.runs().history(runId))
-        j["history"].push_back({{"status", toStd(toString(s.status))},
-                                {"time", toStd(isoTime(s.time))},
-                                {"reason", toStd(s.reason)}});
-    try {
-        writeJsonFile(RunFolder(run->runDir).runJson(), j);
-    } catch (const Error&) {
-        // run.json mirrors the store; a failure to refresh it loses nothing.
-    }
-}
-
 void finalizeRun(Store& store, const RunRecord& run, const ExitRecord& exit, RunIngester& ingester) {
     auto runs = store.runs();
     const bool started = exit.exitCode.has_value();

@@ -5,6 +5,7 @@
 #include "core/lifecycle/ExitRecord.h"
 #include "core/lifecycle/RunFolder.h"
 #include "core/store/Entities.h"
+#include "core/workspace/mirror/RunJson.h" // writeRunJson, which the callers of these also use
 
 #include <QList>
 
@@ -22,9 +23,6 @@ QString lastLines(const QString& path, int count, int maxChars = 800);
 
 // Appends one line to driver.log (supervisor warnings), in a single write.
 void appendToDriverLog(const RunFolder& folder, const QString& line);
-
-// Rewrites run.json from the store: id, experiment, target, estimator, status, state history.
-void writeRunJson(Store& store, const QString& runId);
 
 // Moves an ended run through Finalizing to Completed, Failed or Canceled as `exit` says.
 void finalizeRun(Store& store, const RunRecord& run, const ExitRecord& exit, RunIngester& ingester);

@@ -10,6 +10,8 @@
 //   runs/<id>/cancel.request    created by whoever asks the run to stop, from any process
 //   runs/<id>/process.json      pid, process group and start time of the script
 //   runs/<id>/supervisor.log    the supervisor's own diagnostics
+//   runs/<id>/gpu_metrics.jsonl the GPU samples the supervisor stored (metrics.jsonl's shape),
+//                               so `workspace repair` brings them back
 
 #include <QString>
 #include <QStringList>
@@ -30,6 +32,7 @@ public:
     QString cancelRequest() const { return dir_ + QStringLiteral("/cancel.request"); }
     QString processJson() const { return dir_ + QStringLiteral("/process.json"); }
     QString supervisorLog() const { return dir_ + QStringLiteral("/supervisor.log"); }
+    QString gpuMetricsFile() const { return dir_ + QStringLiteral("/gpu_metrics.jsonl"); }
 
     // The names ingest offsets are stored under.
     static QString driverLogName() { return QStringLiteral("driver.log"); }

@@ -64,8 +64,14 @@ void MetricFeed::poll() {
         st.pending = true; // new runs: read even though the store did not change
     const QStringList runIds = this->runIds();
     try {
-        if (!st.store)
-            st.store = std::make_unique<Store>(storePath_);
+        // A store deleted or rebuilt (`workspace repair`) under the feed: read the one at the
+        // path now. Its series hold the same points in the same order, so the buffers stay.
+        if (st.store && st.store->isReplacedOnDisk()) {
+            st.store.reset();
+            st.lastVersion = -1;
+        }
+        if (!st.store) // never made afresh here: a missing store is reported (issue 25)
+            st.store = std::make_unique<Store>(storePath_, /*createIfMissing=*/false);
         bool more = true;
         while (more) {
             const std::int64_t version = st.store->dataVersion();

@@ -24,6 +24,12 @@ void StoreWatcher::refreshNow() {
 
 void StoreWatcher::tick() {
     try {
+        // A store deleted, moved aside or rebuilt under us (issue 25): a connection to the old
+        // file would go on showing it; reopen, which says what is wrong or shows the new one.
+        if (workspace_ && workspace_->store().isReplacedOnDisk()) {
+            workspace_.reset();
+            lastVersion_ = -1;
+        }
         if (!workspace_) {
             if (!createName_.isEmpty() && Workspace::rootIn(root_).isEmpty())
                 workspace_ = std::make_shared<Workspace>(Workspace::create(root_, createName_));

@@ -1,12 +1,37 @@
 #include "core/runs/RunGpuMetrics.h"
 
 #include "core/store/Store.h"
+#include "core/util/Json.h"
 #include "core/util/Time.h"
+
+#include <QFile>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace lb {
 
-RunGpuMetrics::RunGpuMetrics(Store& store, QString runId, const QString& devices, int intervalMs)
-    : store_(store), runId_(std::move(runId)), intervalMs_(intervalMs) {
+namespace {
+
+// Appends the points as metrics.jsonl lines in one O_APPEND write, as the script's helper does.
+void appendSamples(const QString& path, const std::vector<MetricPoint>& points) {
+    QByteArray lines;
+    for (const MetricPoint& p : points)
+        lines += QByteArray::fromStdString(
+                     Json{{"name", toStd(p.name)}, {"value", p.value}, {"step", p.step}, {"time", p.time}}.dump()) +
+                 '\n';
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    [[maybe_unused]] const ssize_t n = ::write(fd, lines.constData(), static_cast<size_t>(lines.size()));
+    ::close(fd);
+}
+
+} // namespace
+
+RunGpuMetrics::RunGpuMetrics(Store& store, QString runId, const QString& devices, QString samplesFile,
+                             int intervalMs)
+    : store_(store), runId_(std::move(runId)), samplesFile_(std::move(samplesFile)), intervalMs_(intervalMs) {
     for (const QString& d : devices.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
         const int index = d.trimmed().toInt(&ok);
@@ -38,6 +63,7 @@ void RunGpuMetrics::poll() {
     ++step_;
     if (points.empty())
         return;
+    appendSamples(samplesFile_, points);
     try {
         store_.metrics().append(runId_, points);
     } catch (const std::exception&) {

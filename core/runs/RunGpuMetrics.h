@@ -18,8 +18,10 @@ class Store;
 class RunGpuMetrics {
 public:
     // `devices` is the run's GPU list as the local target assigned it ("0,1"); nothing is
-    // sampled for a CPU run or where NVML is unavailable.
-    RunGpuMetrics(Store& store, QString runId, const QString& devices, int intervalMs = 5000);
+    // sampled for a CPU run or where NVML is unavailable. Each sample is also appended to
+    // `samplesFile` (the run folder's gpu_metrics.jsonl) so `workspace repair` brings it back.
+    RunGpuMetrics(Store& store, QString runId, const QString& devices, QString samplesFile,
+                  int intervalMs = 5000);
     ~RunGpuMetrics();
 
     // Samples when the interval has passed since the last sample; never throws.
@@ -29,6 +31,7 @@ public:
 private:
     Store& store_;
     QString runId_;
+    QString samplesFile_;
     QList<int> devices_;
     int intervalMs_;
     qint64 step_ = 0;

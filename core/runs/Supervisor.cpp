@@ -197,7 +197,7 @@ int superviseRun(const SupervisorOptions& options) {
     ExitRecord exit;
     if (launched.pid > 0) {
         Stop stop = Stop::None;
-        RunGpuMetrics gpuMetrics(ws->store(), run->id, run->devices);
+        RunGpuMetrics gpuMetrics(ws->store(), run->id, run->devices, RunFolder(run->runDir).gpuMetricsFile());
         const int status = watch(launched.pid, folder, ingester, gpuMetrics, est, options, stop);
         if (WIFEXITED(status)) {
             exit.exitCode = WEXITSTATUS(status);

@@ -20,11 +20,13 @@ void ComputeTargetRepository::add(const ComputeTargetRecord& target) {
     s.bind(1, target.name).bind(2, target.kind).bind(3, target.config);
     s.bind(4, isoTime(target.created.isValid() ? target.created : QDateTime::currentDateTimeUtc()));
     s.exec();
+    db_.noteChange({RecordKind::ComputeTarget, target.name});
 }
 
 void ComputeTargetRepository::update(const ComputeTargetRecord& target) {
     Statement s(db_, "UPDATE compute_targets SET kind = ?, config = ? WHERE name = ?");
     s.bind(1, target.kind).bind(2, target.config).bind(3, target.name).exec();
+    db_.noteChange({RecordKind::ComputeTarget, target.name});
 }
 
 std::optional<ComputeTargetRecord> ComputeTargetRepository::find(const QString& name) {
@@ -46,7 +48,10 @@ QList<ComputeTargetRecord> ComputeTargetRepository::list() {
 bool ComputeTargetRepository::remove(const QString& name) {
     Statement s(db_, "DELETE FROM compute_targets WHERE name = ?");
     s.bind(1, name).exec();
-    return db_.changes() > 0;
+    const bool removed = db_.changes() > 0;
+    if (removed)
+        db_.noteChange({RecordKind::ComputeTarget, name});
+    return removed;
 }
 
 } // namespace lb

@@ -7,6 +7,7 @@
 #include <QThread>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -47,9 +48,10 @@ void sqlNumber(sqlite3_context* context, int, sqlite3_value** argv) {
 }
 } // namespace
 
-Database::Database(const QString& path) : path_(path) {
+Database::Database(const QString& path, bool createIfMissing) : path_(path) {
     const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &db_,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   SQLITE_OPEN_READWRITE | (createIfMissing ? SQLITE_OPEN_CREATE : 0) |
+                                       SQLITE_OPEN_NOMUTEX,
                                    nullptr);
     if (rc != SQLITE_OK) {
         const QString why = db_ ? QString::fromUtf8(sqlite3_errmsg(db_)) : QStringLiteral("out of memory");
@@ -119,6 +121,25 @@ void Database::exec(std::string_view sql) {
         sqlite3_free(message);
         fail(text.substr(0, 60).c_str(), rc);
     }
+}
+
+void Database::noteChange(const RecordChange& change) {
+    if (!listener_)
+        return;
+    if (sqlite3_get_autocommit(db_) == 0) { // inside a transaction: wait for its commit
+        if (std::find(pending_.begin(), pending_.end(), change) == pending_.end())
+            pending_.push_back(change);
+        return;
+    }
+    listener_(change);
+}
+
+void Database::deliverPendingChanges() {
+    std::vector<RecordChange> changes;
+    changes.swap(pending_);
+    if (listener_)
+        for (const RecordChange& c : changes)
+            listener_(c);
 }
 
 std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
@@ -237,13 +258,16 @@ std::optional<QString> Statement::optionalText(int column) const {
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {
-    if (!done_)
+    if (!done_) {
         sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        db_.pending_.clear(); // what was rolled back never happened
+    }
 }
 
 void Transaction::commit() {
     db_.exec("COMMIT");
     done_ = true;
+    db_.deliverPendingChanges();
 }
 
 } // namespace lb

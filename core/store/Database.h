@@ -2,13 +2,17 @@
 // A thin RAII layer over one SQLite connection: prepared statements, transactions, errors that
 // say which database and what failed. Only core/store uses it; no SQL lives outside core/store.
 
+#include "core/store/RecordChange.h"
+
 #include <QString>
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lb {
 
@@ -56,7 +60,8 @@ private:
 // share a workspace.
 class Database {
 public:
-    explicit Database(const QString& path);
+    // With `createIfMissing` false, a missing file is an error rather than a new, empty store.
+    explicit Database(const QString& path, bool createIfMissing = true);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -72,10 +77,23 @@ public:
     // Throws lb::Error describing the failed operation and SQLite's message.
     [[noreturn]] void fail(const char* operation, int code) const;
 
+    // Who hears of changed records (the workspace, which mirrors them to files). Repositories
+    // call noteChange() after a write; outside a transaction the listener hears at once, inside
+    // one only after it commits (nothing when it rolls back), so a mirror never runs ahead of
+    // the store and no file is written while the write lock is held. The listener must not
+    // throw; it may read through this connection.
+    using ChangeListener = std::function<void(const RecordChange&)>;
+    void setChangeListener(ChangeListener listener) { listener_ = std::move(listener); }
+    void noteChange(const RecordChange& change);
+
 private:
+    friend class Transaction;
     void enableWal();
+    void deliverPendingChanges();
     QString path_;
     sqlite3* db_ = nullptr;
+    ChangeListener listener_;
+    std::vector<RecordChange> pending_;
 };
 
 // BEGIN IMMEDIATE … COMMIT; rolls back if destroyed without commit() (an exception escaped).

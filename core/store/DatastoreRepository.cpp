@@ -22,7 +22,10 @@ bool DatastoreRepository::add(const DatastoreRecord& d) {
     s.bind(1, d.name).bind(2, d.kind).bind(3, d.path).bind(
         4, isoTime(d.created.isValid() ? d.created : QDateTime::currentDateTimeUtc()));
     s.exec();
-    return db_.changes() > 0;
+    const bool added = db_.changes() > 0;
+    if (added)
+        db_.noteChange({RecordKind::Datastore, d.name});
+    return added;
 }
 
 std::optional<DatastoreRecord> DatastoreRepository::find(const QString& name) {
@@ -43,7 +46,10 @@ QList<DatastoreRecord> DatastoreRepository::list() {
 bool DatastoreRepository::remove(const QString& name) {
     Statement s(db_, "DELETE FROM datastores WHERE name = ?");
     s.bind(1, name).exec();
-    return db_.changes() > 0;
+    const bool removed = db_.changes() > 0;
+    if (removed)
+        db_.noteChange({RecordKind::Datastore, name});
+    return removed;
 }
 
 } // namespace lb

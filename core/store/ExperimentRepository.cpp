@@ -7,6 +7,8 @@ namespace lb {
 std::int64_t ExperimentRepository::ensure(const QString& name) {
     Statement insert(db_, "INSERT INTO experiments(name, created) VALUES(?, ?) ON CONFLICT(name) DO NOTHING");
     insert.bind(1, name).bind(2, isoTime(QDateTime::currentDateTimeUtc())).exec();
+    if (db_.changes() > 0)
+        db_.noteChange({RecordKind::Experiment, name});
     Statement select(db_, "SELECT id FROM experiments WHERE name = ?");
     select.bind(1, name);
     select.step();

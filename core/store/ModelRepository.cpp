@@ -41,6 +41,7 @@ void ModelRepository::add(const ModelVersion& model) {
         setLabel(model.name, model.version, QStringLiteral("tag"), it.key(), it.value());
     for (auto it = model.properties.begin(); it != model.properties.end(); ++it)
         setLabel(model.name, model.version, QStringLiteral("property"), it.key(), it.value());
+    db_.noteChange({RecordKind::ModelVersion, model.name, model.version});
 }
 
 void ModelRepository::loadLabels(ModelVersion& model) {
@@ -82,6 +83,7 @@ void ModelRepository::setLabel(const QString& name, int version, const QString& 
     Statement s(db_, "INSERT INTO model_labels(name, version, kind, key, value) VALUES(?1, ?2, ?3, ?4, ?5) "
                      "ON CONFLICT(name, version, kind, key) DO UPDATE SET value = ?5");
     s.bind(1, name).bind(2, version).bind(3, kind).bind(4, key).bind(5, value).exec();
+    db_.noteChange({RecordKind::ModelVersion, name, version});
 }
 
 bool ModelRepository::remove(const QString& name, int version) {
@@ -91,6 +93,8 @@ bool ModelRepository::remove(const QString& name, int version) {
     Statement orphan(db_, "DELETE FROM models WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM "
                           "model_versions WHERE name = ?1)");
     orphan.bind(1, name).exec();
+    if (removed)
+        db_.noteChange({RecordKind::ModelVersion, name, version});
     return removed;
 }
 

@@ -69,12 +69,14 @@ void RunRepository::setName(const QString& id, const QString& name) {
         s.bind(1, name.trimmed());
     s.bind(2, id).exec();
     requireRun(db_, id);
+    db_.noteChange({RecordKind::Run, id});
 }
 
 void RunRepository::setNote(const QString& id, const QString& note) {
     Statement s(db_, "UPDATE runs SET note = ? WHERE id = ?");
     s.bind(1, note).bind(2, id).exec();
     requireRun(db_, id);
+    db_.noteChange({RecordKind::Run, id});
 }
 
 QString RunRepository::note(const QString& id) {
@@ -87,12 +89,16 @@ void RunRepository::setArchived(const QString& id, bool archived) {
     Statement s(db_, "UPDATE runs SET archived = ? WHERE id = ?");
     s.bind(1, archived ? 1 : 0).bind(2, id).exec();
     requireRun(db_, id);
+    db_.noteChange({RecordKind::Run, id});
 }
 
 bool RunRepository::removeTag(const QString& id, const QString& key) {
     Statement s(db_, "DELETE FROM run_tags WHERE run_id = ? AND key = ?");
     s.bind(1, id).bind(2, key).exec();
-    return db_.changes() > 0;
+    const bool removed = db_.changes() > 0;
+    if (removed)
+        db_.noteChange({RecordKind::Run, id});
+    return removed;
 }
 
 QStringList RunRepository::modelsFrom(const QString& id) {

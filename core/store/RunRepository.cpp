@@ -28,6 +28,7 @@ bool applyTransition(Database& db, const QString& id, RunStatus to, const QStrin
     update.exec();
     Statement state(db, "INSERT INTO run_states(run_id, status, time, reason) VALUES(?, ?, ?, ?)");
     state.bind(1, id).bind(2, toString(to)).bind(3, when).bind(4, reason).exec();
+    db.noteChange({RecordKind::Run, id});
     return true;
 }
 
@@ -58,6 +59,7 @@ RunRecord RunRepository::create(RunRecord run) {
     setParams(run.id, scriptWordsOf(run.estimatorJson));
     if (!run.name.isEmpty())
         setName(run.id, run.name);
+    db_.noteChange({RecordKind::Run, run.id});
     tx.commit();
     return run;
 }
@@ -155,12 +157,14 @@ QList<RunRecord> RunRepository::claimQueued(
 void RunRepository::setExitCode(const QString& id, int exitCode) {
     Statement s(db_, "UPDATE runs SET exit_code = ? WHERE id = ?");
     s.bind(1, exitCode).bind(2, id).exec();
+    db_.noteChange({RecordKind::Run, id});
 }
 
 void RunRepository::setTag(const QString& id, const QString& key, const QString& value) {
     Statement s(db_, "INSERT INTO run_tags(run_id, key, value) VALUES(?1, ?2, ?3) "
                      "ON CONFLICT(run_id, key) DO UPDATE SET value = ?3");
     s.bind(1, id).bind(2, key).bind(3, value).exec();
+    db_.noteChange({RecordKind::Run, id});
 }
 
 QMap<QString, QString> RunRepository::tags(const QString& id) {
@@ -193,6 +197,7 @@ QList<RunRecord> RunRepository::children(const QString& parentId) {
 void RunRepository::setParent(const QString& id, const QString& parentId) {
     Statement s(db_, "UPDATE runs SET parent_id = ? WHERE id = ?");
     s.bind(1, parentId).bind(2, id).exec();
+    db_.noteChange({RecordKind::Run, id});
 }
 
 void RunRepository::setReason(const QString& id, const QString& reason) {
@@ -202,6 +207,7 @@ void RunRepository::setReason(const QString& id, const QString& reason) {
     Statement state(db_, "UPDATE run_states SET reason = ? WHERE rowid = "
                          "(SELECT max(rowid) FROM run_states WHERE run_id = ?)");
     state.bind(1, reason).bind(2, id).exec();
+    db_.noteChange({RecordKind::Run, id});
     tx.commit();
 }
 

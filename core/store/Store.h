@@ -12,8 +12,9 @@ namespace lb {
 
 class Store {
 public:
-    // Opens (creating if absent) and migrates the store at `path`.
-    explicit Store(const QString& path);
+    // Opens (creating it if absent, unless `createIfMissing` is false) and migrates the store
+    // at `path`.
+    explicit Store(const QString& path, bool createIfMissing = true);
 
     Database& database() { return db_; }
     ExperimentRepository experiments() { return ExperimentRepository(db_); }
@@ -27,8 +28,17 @@ public:
     // cheaply for "anything new?".
     std::int64_t dataVersion();
 
+    // False while the store holds no experiment and no model version: what a store looks like
+    // when it was made afresh (or silently replaced) under a workspace whose folders hold runs.
+    bool holdsRunsOrModels();
+
+    // True when the file this connection opened is no longer the one at its path (deleted,
+    // moved aside or replaced by `workspace repair`): a long-lived reader should reopen.
+    bool isReplacedOnDisk() const;
+
 private:
     Database db_;
+    std::uint64_t device_ = 0, inode_ = 0; // the file as opened
 };
 
 } // namespace lb

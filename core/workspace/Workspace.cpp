@@ -2,6 +2,9 @@
 
 #include "core/util/Error.h"
 #include "core/util/Json.h"
+#include "core/workspace/StoreCheck.h"
+#include "core/workspace/mirror/ComputeTargetFile.h"
+#include "core/workspace/mirror/StoreMirror.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -41,7 +44,8 @@ Workspace Workspace::create(const QString& dir, const QString& name) {
     Workspace ws(root, WorkspaceConfig::makeNew(name));
     // The store first: if it cannot be created, no half-made config.json is left behind.
     ws.store_ = std::make_shared<Store>(ws.storePath());
-    ws.ensureLocalTarget();
+    installStoreMirror(root, *ws.store_);
+    ensureLocalTarget(root, *ws.store_);
     ws.config_.save(ws.configPath());
     return ws;
 }
@@ -58,20 +62,35 @@ Workspace Workspace::open(const QString& dir) {
                                    "with 'labbench workspace init %1'.")
                         .arg(absolute));
     Workspace ws(root, WorkspaceConfig::load(root + QStringLiteral("/config.json")));
-    ws.store_ = std::make_shared<Store>(ws.storePath());
-    ws.ensureLocalTarget();
+    // A store that is gone while the folders still hold runs is reported, never silently
+    // replaced by an empty one (issue 25); `labbench workspace repair` rebuilds it.
+    const bool mayCreate = checkStoreBeforeOpen(root, ws.storePath());
+    ws.store_ = std::make_shared<Store>(ws.storePath(), mayCreate);
+    checkStoreAfterOpen(root, *ws.store_);
+    installStoreMirror(root, *ws.store_);
+    backfillStoreMirror(root, *ws.store_);
+    ensureLocalTarget(root, *ws.store_);
     return ws;
 }
 
-void Workspace::ensureLocalTarget() {
-    auto targets = store_->computeTargets();
+void Workspace::ensureLocalTarget(const QString& root, Store& store) {
+    auto targets = store.computeTargets();
     if (targets.find(QStringLiteral("local")))
         return;
     Json config;
     config["max_concurrent_runs"] = std::max(1, QThread::idealThreadCount());
     config["gpus"] = Json::array();
+    ComputeTargetRecord local{QStringLiteral("local"), QStringLiteral("local"), fromStd(config.dump()), {}};
     try {
-        targets.add({QStringLiteral("local"), QStringLiteral("local"), fromStd(config.dump()), {}});
+        // A store made afresh takes back the settings the user gave "local" (its mirror file).
+        const auto saved = readComputeTargetFile(computeTargetsDir(root) + QStringLiteral("/local.json"));
+        if (saved.kind == QLatin1String("local"))
+            local = saved;
+    } catch (const Error&) {
+        // No file (or an unreadable one): the defaults.
+    }
+    try {
+        targets.add(local);
     } catch (const Error&) {
         // Another process added it between our check and insert: that is what we wanted.
         if (!targets.find(QStringLiteral("local")))

@@ -35,9 +35,13 @@ public:
     // The folder that holds a workspace's config.json inside `dir`, or empty when none does.
     static QString rootIn(const QString& dir);
 
+    // Adds the compute target "local" to the store of the workspace at `root` when it has none:
+    // with the settings of its mirror file (compute-targets/local.json) if there is one, else
+    // this machine's defaults.
+    static void ensureLocalTarget(const QString& root, Store& store);
+
 private:
     Workspace(QString root, WorkspaceConfig config);
-    void ensureLocalTarget();
     QString root_;
     WorkspaceConfig config_;
     std::shared_ptr<Store> store_;

@@ -47,6 +47,16 @@ QString findWorkspaceRoot(const QString& startDir) {
     }
 }
 
+QString discoverWorkspaceDir(const std::optional<QString>& explicitDir, const QString& startDir) {
+    if (explicitDir && !explicitDir->isEmpty())
+        return *explicitDir;
+    const QString fromEnv = qEnvironmentVariable("LABBENCH_WORKSPACE");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    const QString found = findWorkspaceRoot(startDir);
+    return found.isEmpty() ? defaultWorkspaceDir() : found;
+}
+
 Workspace discoverWorkspace(const std::optional<QString>& explicitDir, const QString& startDir) {
     if (explicitDir && !explicitDir->isEmpty())
         return Workspace::open(*explicitDir);

@@ -15,6 +15,10 @@ Workspace discoverWorkspace(const std::optional<QString>& explicitDir, const QSt
 // The folder discovery would use, without opening it; empty means "the default workspace".
 QString findWorkspaceRoot(const QString& startDir);
 
+// The folder discoverWorkspace would open, found the same way, without opening its store or
+// creating the default workspace (`workspace repair` works on a workspace whose store is gone).
+QString discoverWorkspaceDir(const std::optional<QString>& explicitDir, const QString& startDir = {});
+
 // $XDG_DATA_HOME/labbench/default (or ~/.local/share/labbench/default).
 QString defaultWorkspaceDir();
 

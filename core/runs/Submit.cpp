@@ -48,6 +48,7 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
     run.experiment = experiment;
     run.computeTarget = targetName;
     run.parentId = options.parentId;
+    run.name = options.name.trimmed();
     run.runDir = QDir(ws.runsDir()).filePath(run.id);
     run.estimatorJson = QString::fromStdString(e.toJson().dump());
     const RunFolder folder(run.runDir);

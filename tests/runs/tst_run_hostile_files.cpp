@@ -115,7 +115,8 @@ class TestRunHostileFiles : public QObject {
              {QStringList{QStringLiteral("runs"), QStringLiteral("list")},
               QStringList{QStringLiteral("runs"), QStringLiteral("show"), id},
               QStringList{QStringLiteral("logs"), id}, QStringList{QStringLiteral("metrics"), id},
-              QStringList{QStringLiteral("files"), id}}) {
+              QStringList{QStringLiteral("files"), id},
+              QStringList{QStringLiteral("sdk"), QStringLiteral("metrics"), id}}) {
             QElapsedTimer clock;
             clock.start();
             const CliResult r = cli(command);

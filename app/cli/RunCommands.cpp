@@ -10,6 +10,7 @@
 #include "core/runs/Submit.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
+#include "core/util/SafeFile.h"
 #include "core/util/Time.h"
 #include "core/workspace/Workspace.h"
 
@@ -42,11 +43,19 @@ Json runSummaryJson(const RunRecord& run) {
 }
 
 qint64 streamFileFrom(const QString& path, qint64 offset) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly) || file.size() <= offset || !file.seek(offset))
+    // The run's script may have put a FIFO or a link in the log's place: that is no log (#25).
+    const std::optional<SafeFile> file = SafeFile::openIfRegular(path);
+    if (!file)
         return offset;
-    for (;;) {
-        const QByteArray chunk = file.read(1 << 20);
+    // Up to the size seen now, so a log that grows as fast as it is read still ends the call.
+    const qint64 end = file->size();
+    while (offset < end) {
+        QByteArray chunk;
+        try {
+            chunk = file->readAt(offset, std::min<qint64>(1 << 20, end - offset));
+        } catch (const Error&) {
+            break;
+        }
         if (chunk.isEmpty())
             break;
         std::fwrite(chunk.constData(), 1, static_cast<size_t>(chunk.size()), stdout);

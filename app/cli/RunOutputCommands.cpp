@@ -8,6 +8,7 @@
 #include "core/lifecycle/RunFolder.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
+#include "core/util/SparseCopy.h"
 #include "core/workspace/Workspace.h"
 
 #include <QDir>
@@ -177,8 +178,8 @@ int download(Invocation& inv) {
                             .arg(f.path, root));
         if (QFileInfo(dest).isSymLink() || QFileInfo::exists(dest))
             QFile::remove(dest);
-        if (!QFile::copy(real, dest))
-            throw Error(QStringLiteral("Cannot copy %1 to %2; check the free space and permissions.").arg(f.path, dest));
+        // Holes stay holes, and a FIFO swapped in since the listing is refused, not waited on (#25).
+        copyFileKeepingHoles(real, dest);
         bytes += f.size;
         inv.out << dest << '\n';
     }

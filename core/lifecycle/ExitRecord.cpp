@@ -23,7 +23,7 @@ std::optional<ExitRecord> ExitRecord::read(const QString& path) {
     if (!QFileInfo::exists(path))
         return std::nullopt;
     try {
-        const Json j = readJsonFile(path);
+        const Json j = readJsonFile(path, FollowLinks::No); // the run's folder: no link is followed
         ExitRecord r;
         if (j.contains("exit_code") && j["exit_code"].is_number_integer())
             r.exitCode = j["exit_code"].get<int>();

@@ -1,19 +1,19 @@
 #include "core/lifecycle/RunFinish.h"
 
 #include "core/lifecycle/RunIngester.h"
+#include "core/lifecycle/RunProcesses.h"
 #include "core/lifecycle/Spawn.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Json.h"
+#include "core/util/SafeFile.h"
 #include "core/util/Time.h"
 
 #include <QDir>
 #include <QDirIterator>
-#include <QFile>
 #include <QFileInfo>
 
 #include <csignal>
-#include <fcntl.h>
 #include <unistd.h>
 
 namespace lb {
@@ -40,13 +40,18 @@ QList<RunFile> listKeptFiles(const RunFolder& folder) {
 }
 
 QString lastLines(const QString& path, int count, int maxChars) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    const std::optional<SafeFile> file = SafeFile::openIfRegular(path);
+    if (!file)
         return {};
-    const qint64 size = file.size();
+    const qint64 size = file->size();
     const qint64 from = std::max<qint64>(0, size - 16 * 1024);
-    file.seek(from);
-    QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QByteArray tail;
+    try {
+        tail = file->readAt(from, size - from);
+    } catch (const Error&) {
+        return {};
+    }
+    QStringList lines = QString::fromUtf8(tail).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     if (from > 0 && !lines.isEmpty())
         lines.removeFirst(); // probably cut in the middle
     lines = lines.mid(std::max<qsizetype>(0, lines.size() - count));
@@ -57,8 +62,8 @@ QString lastLines(const QString& path, int count, int maxChars) {
 }
 
 void appendToDriverLog(const RunFolder& folder, const QString& line) {
-    const int fd = ::open(QFile::encodeName(folder.driverLog()).constData(),
-                          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    // Never blocks on a FIFO the script put in driver.log's place, nor follows a link (#25).
+    const int fd = openForAppend(folder.driverLog());
     if (fd < 0)
         return;
     const QByteArray bytes = line.toUtf8() + '\n';
@@ -105,13 +110,17 @@ void finishAbandonedRun(Store& store, const RunRecord& run) {
     // script's group if it is still the very process the supervisor started.
     QString stopped;
     try {
-        const Json p = readJsonFile(folder.processJson());
+        const Json p = readJsonFile(folder.processJson(), FollowLinks::No);
         const pid_t pid = p.value("pid", 0);
         const std::uint64_t ticks = p.value("start_ticks", std::uint64_t{0});
         if (pid > 0 && ticks != 0 && processStartTicks(pid) == ticks) {
             ::kill(-pid, SIGKILL);
             stopped = QStringLiteral(" Its script (process %1) was stopped.").arg(pid);
         }
+        // What the script started outside its group (a setsid daemon) is in the run's cgroup.
+        const int more = stopRunCgroup(fromStd(p.value("cgroup", std::string())), run.id);
+        if (more > 0)
+            stopped += QStringLiteral(" %1 process(es) left in the run's cgroup were stopped.").arg(more);
     } catch (const std::exception&) {
     }
     ingester.ingest(/*final=*/true);

@@ -4,9 +4,9 @@
 #include "core/lifecycle/RunFolder.h"
 #include "core/store/Store.h"
 #include "core/tensorboard/TensorBoardTailer.h"
+#include "core/util/SafeFile.h"
 #include "core/util/Time.h"
 
-#include <QFile>
 #include <QHash>
 
 #include <cstring>
@@ -41,19 +41,18 @@ bool RunIngester::ingest(bool final) {
 }
 
 bool RunIngester::ingestLog(bool final) {
-    QFile file(driverLog_);
-    if (!file.open(QIODevice::ReadOnly))
+    // The script can put anything in its folder: a FIFO or a link counts as no log (#25).
+    const std::optional<SafeFile> file = SafeFile::openIfRegular(driverLog_);
+    if (!file)
         return false;
-    const std::int64_t size = file.size();
+    const std::int64_t size = file->size();
     if (size <= logBytes_)
         return false;
     // Count lines without holding the whole log: the store keeps offsets, the log stays a file.
-    if (!file.seek(logBytes_))
-        return false;
     std::int64_t pos = logBytes_, lastNewlineEnd = logBytes_, lines = logLines_;
     QByteArray buffer;
     while (pos < size) {
-        buffer = file.read(std::min<std::int64_t>(size - pos, 1 << 20));
+        buffer = file->readAt(pos, std::min<std::int64_t>(size - pos, 1 << 20));
         if (buffer.isEmpty())
             break;
         const char* data = buffer.constData();
@@ -87,14 +86,14 @@ bool RunIngester::ingestMetrics(bool final) {
 }
 
 bool RunIngester::ingestMetricChunk(bool final, bool* more) {
-    QFile file(metricsFile_);
-    if (!file.open(QIODevice::ReadOnly))
+    const std::optional<SafeFile> file = SafeFile::openIfRegular(metricsFile_);
+    if (!file)
         return false;
-    const std::int64_t size = file.size();
-    if (size <= metricBytes_ || !file.seek(metricBytes_))
+    const std::int64_t size = file->size();
+    if (size <= metricBytes_)
         return false;
     const std::int64_t want = std::min<std::int64_t>(size - metricBytes_, chunkBytes_);
-    const QByteArray chunk = file.read(want);
+    const QByteArray chunk = file->readAt(metricBytes_, want);
     if (chunk.isEmpty())
         return false;
     const bool atEnd = metricBytes_ + chunk.size() >= size;
@@ -148,9 +147,15 @@ bool RunIngester::ingestMetricChunk(bool final, bool* more) {
         line = nl ? nl + 1 : end;
     }
     if (consumed == 0) {
-        // One line longer than a chunk: read it whole next time rather than stall forever.
         if (!atEnd && chunk.size() >= chunkBytes_) {
-            chunkBytes_ *= 2;
+            // One line longer than a chunk: read it whole next time rather than stall forever,
+            // up to a limit; a longer line is skipped without being held (#25).
+            if (chunkBytes_ >= maxLineBytes_) {
+                const bool skipped = skipOverlongLine(*file, size, final);
+                *more = skipped && metricBytes_ < size;
+                return skipped;
+            }
+            chunkBytes_ = std::min(chunkBytes_ * 2, maxLineBytes_);
             *more = true;
         }
         return false;
@@ -162,6 +167,40 @@ bool RunIngester::ingestMetricChunk(bool final, bool* more) {
     metricLines_ = lines;
     pointsStored_ += static_cast<std::int64_t>(points.size());
     *more = metricBytes_ < size;
+    return true;
+}
+
+bool RunIngester::skipOverlongLine(const SafeFile& file, std::int64_t size, bool final) {
+    // Find the line's end a megabyte at a time, resuming where the last poll stopped.
+    std::int64_t at = std::max(skipScanFrom_, metricBytes_);
+    std::int64_t end = -1;
+    while (at < size && end < 0) {
+        const QByteArray piece = file.readAt(at, std::min<std::int64_t>(1 << 20, size - at));
+        if (piece.isEmpty())
+            break;
+        const qsizetype newline = piece.indexOf('\n');
+        if (newline >= 0)
+            end = at + newline + 1;
+        else
+            at += piece.size();
+    }
+    if (end < 0 && final)
+        end = at; // the writer is gone: the rest of the file was that one line
+    if (end < 0) {
+        skipScanFrom_ = at;
+        return false;
+    }
+    const std::int64_t lines = metricLines_ + 1;
+    if (warn_)
+        warn_(QStringLiteral("labbench: skipped line %1 of metrics.jsonl: it is longer than %2 "
+                             "(%3 bytes); log one value per line.")
+                  .arg(lines)
+                  .arg(formatBytes(maxLineBytes_))
+                  .arg(end - metricBytes_));
+    store_.metrics().append(runId_, {}, RunFolder::metricsName(), end, lines);
+    metricBytes_ = end;
+    metricLines_ = lines;
+    skipScanFrom_ = 0;
     return true;
 }
 

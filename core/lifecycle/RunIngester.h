@@ -2,7 +2,8 @@
 // Incremental ingest of one run's driver.log and metrics.jsonl into the store, by byte offset.
 // The offset of a file and what it covers are stored in one transaction, so a crash at any
 // moment neither loses nor repeats a line; a partial last line waits for its newline (or for
-// the final ingest, after the process is gone).
+// the final ingest, after the process is gone). Both files are read only when they are regular
+// files (no FIFO, link or device the script put in their place), in bounded pieces.
 
 #include "core/store/Entities.h"
 
@@ -14,6 +15,7 @@
 
 namespace lb {
 
+class SafeFile;
 class Store;
 class TensorBoardTailer;
 
@@ -33,6 +35,8 @@ public:
 
     // Reads at most this many bytes of metrics per transaction (bounded memory).
     void setChunkBytes(std::int64_t bytes) { chunkBytes_ = bytes; }
+    // A metrics line longer than this is skipped with a warning, never held whole (#25).
+    void setMaxLineBytes(std::int64_t bytes) { maxLineBytes_ = bytes; }
 
     std::int64_t metricPointsStored() const { return pointsStored_; }
     std::int64_t logLines() const { return logLines_; }
@@ -41,6 +45,7 @@ private:
     bool ingestLog(bool final);
     bool ingestMetrics(bool final);
     bool ingestMetricChunk(bool final, bool* more);
+    bool skipOverlongLine(const SafeFile& file, std::int64_t size, bool final);
 
     Store& store_;
     QString runId_;
@@ -50,6 +55,8 @@ private:
     std::int64_t metricBytes_ = 0, metricLines_ = 0;
     std::int64_t pointsStored_ = 0;
     std::int64_t chunkBytes_ = 8 << 20;
+    std::int64_t maxLineBytes_ = 64 << 20;
+    std::int64_t skipScanFrom_ = 0; // where the search for an overlong line's end resumes
     // TensorBoard event files under snapshot/logs, ingested as metrics (issue 4).
     std::unique_ptr<TensorBoardTailer> tensorBoard_;
 };

@@ -1,9 +1,9 @@
 #include "core/live/DropPlan.h"
 
 #include "core/util/Json.h"
+#include "core/util/SafeFile.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
 namespace lb {
@@ -19,10 +19,12 @@ QString guessEntryScript(const QString& folder) {
     if (scripts.size() == 1)
         return scripts.front();
     for (const QString& s : scripts) {
-        QFile f(dir.filePath(s));
-        if (f.size() > (4 << 20) || !f.open(QIODevice::ReadOnly))
+        QByteArray text;
+        try {
+            text = readFileWithLimit(dir.filePath(s), 4 << 20); // no FIFO hangs the drop (#25)
+        } catch (const Error&) {
             continue;
-        const QByteArray text = f.readAll();
+        }
         if (text.contains("__name__") && text.contains("__main__"))
             return s;
     }
@@ -42,11 +44,9 @@ QStringList listScripts(const QString& folder) {
 }
 
 bool looksLikeEstimatorJson(const QString& path) {
-    QFile f(path);
-    if (f.size() > (1 << 20) || !f.open(QIODevice::ReadOnly))
-        return false;
     try {
-        const Json j = Json::parse(f.readAll().toStdString());
+        const QByteArray text = readFileWithLimit(path, 1 << 20); // no FIFO hangs the drop (#25)
+        const Json j = Json::parse(text.begin(), text.end());
         return j.is_object() && (j.contains("entry_script") || j.contains("source_directory"));
     } catch (const std::exception&) {
         return false;

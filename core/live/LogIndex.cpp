@@ -18,10 +18,16 @@ QString decode(const char* data, qsizetype size) {
     return line;
 }
 
+// The size of the log when it is a regular file, else 0: a FIFO or link is no log.
+qint64 regularFileSize(const QString& path) {
+    const QFileInfo info(path);
+    return info.isSymLink() || !info.isFile() ? 0 : info.size();
+}
+
 // Reads lines sequentially from an offset, in large chunks.
 class LineScanner {
 public:
-    LineScanner(QFile& file, std::int64_t offset, std::int64_t end)
+    LineScanner(const SafeFile& file, std::int64_t offset, std::int64_t end)
         : file_(file), pos_(offset), end_(end) {}
 
     // The next line (without newline); false at `end`.
@@ -32,9 +38,9 @@ public:
                 if (pos_ >= end_)
                     return !line.isEmpty();
                 const qint64 want = std::min<qint64>(1 << 20, end_ - pos_);
-                if (!file_.seek(pos_))
-                    return false;
-                buffer_ = file_.read(want);
+                buffer_.resize(want);
+                const std::int64_t got = file_.readAt(pos_, buffer_.data(), want);
+                buffer_.truncate(got < 0 ? 0 : static_cast<qsizetype>(got));
                 at_ = 0;
                 if (buffer_.isEmpty())
                     return !line.isEmpty();
@@ -57,7 +63,7 @@ public:
     }
 
 private:
-    QFile& file_;
+    const SafeFile& file_;
     std::int64_t pos_;
     std::int64_t end_;
     QByteArray buffer_;
@@ -66,18 +72,24 @@ private:
 
 } // namespace
 
-LogIndex::LogIndex(QString path) : path_(std::move(path)), file_(path_) {}
+LogIndex::LogIndex(QString path) : path_(std::move(path)) {}
+
+bool LogIndex::openFile() const {
+    if (!file_)
+        file_ = SafeFile::openIfRegular(path_);
+    return file_.has_value();
+}
 
 bool LogIndex::update(std::int64_t maxBytes) {
     std::lock_guard lock(mutex_);
-    const qint64 size = QFileInfo(path_).size(); // 0 when missing
+    const qint64 size = regularFileSize(path_); // 0 when missing or not a regular file
     if (size < bytes_) {
         // Truncated or replaced: start over.
         offsets_.assign(1, 0);
         bytes_ = completeLines_ = 0;
         open_ = false;
         ++resets_;
-        file_.close();
+        file_.reset();
         if (size == 0)
             return true;
     }
@@ -85,23 +97,21 @@ bool LogIndex::update(std::int64_t maxBytes) {
         behind_ = false;
         return false;
     }
-    if (!file_.isOpen() && !file_.open(QIODevice::ReadOnly))
+    if (!openFile())
         return false;
     const std::int64_t before = completeLines_;
     const bool wasOpen = open_;
     const std::int64_t end = std::min<std::int64_t>(size, bytes_ + maxBytes);
     behind_ = end < size;
-    if (!file_.seek(bytes_))
-        return false;
     // One reused buffer: indexing a big file allocates nothing per chunk.
     if (chunk_.size() < (4 << 20))
         chunk_.resize(4 << 20);
     while (bytes_ < end) {
-        const qint64 got =
-            file_.read(chunk_.data(), std::min<std::int64_t>(chunk_.size(), end - bytes_));
+        const std::int64_t got =
+            file_->readAt(bytes_, chunk_.data(), std::min<std::int64_t>(chunk_.size(), end - bytes_));
         if (got <= 0)
             break;
-        const QByteArrayView chunk(chunk_.constData(), got);
+        const QByteArrayView chunk(chunk_.constData(), static_cast<qsizetype>(got));
         const char* p = chunk.data();
         const char* stop = p + chunk.size();
         while (p < stop) {
@@ -148,9 +158,9 @@ QStringList LogIndex::lines(std::int64_t first, std::int64_t count) const {
     if (first < 0 || first >= total || count <= 0)
         return result;
     count = std::min(count, total - first);
-    if (!file_.isOpen() && !file_.open(QIODevice::ReadOnly))
+    if (!openFile())
         return result;
-    LineScanner scanner(file_, blockOffset(first), bytes_);
+    LineScanner scanner(*file_, blockOffset(first), bytes_);
     QByteArray line;
     for (std::int64_t i = first - first % kBlock; i < first + count && scanner.next(line); ++i) {
         if (i >= first)
@@ -176,10 +186,10 @@ std::int64_t LogIndex::find(const QString& text, std::int64_t from, bool forward
             offset = blockOffset(from);
         }
         // A private handle: a scan of a big file must not hold the lock readers need.
-        QFile file(path_);
-        if (!file.open(QIODevice::ReadOnly))
+        const std::optional<SafeFile> file = SafeFile::openIfRegular(path_);
+        if (!file)
             return -1;
-        LineScanner scanner(file, offset, end);
+        LineScanner scanner(*file, offset, end);
         const QByteArray needle = text.toUtf8().toLower();
         QByteArray line;
         for (std::int64_t i = from - from % kBlock; scanner.next(line); ++i) {

@@ -5,13 +5,15 @@
 // with 10 million lines costs about 1.3 MB of index. Thread-safe: one thread may update while
 // another reads.
 
-#include <QFile>
+#include "core/util/SafeFile.h"
+
 #include <QString>
 #include <QStringList>
 
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace lb {
@@ -28,7 +30,8 @@ public:
 
     // Indexes at most `maxBytes` of what was appended since the last call. Returns true when the
     // line count changed (or the file was truncated and indexing started over). A missing file
-    // is an empty log (the run may not have started yet).
+    // is an empty log (the run may not have started yet), and so is a FIFO, a link or anything
+    // else that is not a regular file (#25).
     bool update(std::int64_t maxBytes = 64 << 20);
     // True while update() has more bytes to read than its last limit allowed.
     bool behind() const;
@@ -53,7 +56,8 @@ private:
     std::int64_t blockOffset(std::int64_t line) const { return offsets_[line / kBlock]; }
     QString path_;
     mutable std::mutex mutex_;
-    mutable QFile file_;
+    bool openFile() const; // opens file_ unless it is open; false when there is no regular file
+    mutable std::optional<SafeFile> file_;
     std::vector<std::int64_t> offsets_{0}; // offset of line k * kBlock
     std::int64_t bytes_ = 0;               // bytes indexed
     std::int64_t completeLines_ = 0;

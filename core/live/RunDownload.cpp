@@ -1,6 +1,8 @@
 #include "core/live/RunDownload.h"
 
 #include "core/util/Error.h"
+#include "core/util/SafeFile.h"
+#include "core/util/SparseCopy.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -144,7 +146,6 @@ void runDownload(const DownloadPlan& plan, const std::function<bool(qint64, qint
     const QString base =
         plan.items.value(0).folder ? plan.target : QFileInfo(plan.target).absolutePath();
     qint64 done = 0;
-    QByteArray buffer(1 << 20, Qt::Uninitialized);
     try {
         for (const DownloadPlan::Item& item : plan.items) {
             if (item.folder) {
@@ -162,28 +163,21 @@ void runDownload(const DownloadPlan& plan, const std::function<bool(qint64, qint
             if (parent.isEmpty() || !inside(parent, base))
                 throw Error(QStringLiteral("Refused to write %1: it is not below the destination.")
                                 .arg(item.target));
-            QFile in(item.source);
-            if (!in.open(QIODevice::ReadOnly))
-                throw Error(QStringLiteral("Cannot read %1 (%2); nothing more was copied.")
-                                .arg(item.source, in.errorString()));
+            // A FIFO or link swapped in since the plan is refused, never waited on (#25).
+            const SafeFile in = SafeFile::open(item.source, FollowLinks::No);
             QSaveFile out(item.target);
             if (!out.open(QIODevice::WriteOnly))
                 throw Error(QStringLiteral("Cannot write %1 (%2); choose another destination.")
                                 .arg(item.target, out.errorString()));
-            for (;;) {
-                const qint64 n = in.read(buffer.data(), buffer.size());
-                if (n < 0)
-                    throw Error(
-                        QStringLiteral("Cannot read %1 (%2).").arg(item.source, in.errorString()));
-                if (n == 0) break;
-                if (out.write(buffer.constData(), n) != n)
-                    throw Error(QStringLiteral("Cannot write %1 (%2); is the disk full?")
-                                    .arg(item.target, out.errorString()));
-                done += n;
-                if (progress && !progress(done, plan.totalBytes)) {
-                    out.cancelWriting();
-                    throw Error(QStringLiteral("Download canceled."));
-                }
+            // Holes stay holes: a sparse 2 GB output is not 2 GB on the destination's disk.
+            const qint64 before = done;
+            const bool copied = copyKeepingHoles(in, out.handle(), item.target, [&](std::int64_t offset) {
+                done = before + offset;
+                return !progress || progress(done, plan.totalBytes);
+            });
+            if (!copied) {
+                out.cancelWriting();
+                throw Error(QStringLiteral("Download canceled."));
             }
             if (!out.commit())
                 throw Error(QStringLiteral("Cannot write %1 (%2); is the disk full?")

@@ -2,10 +2,10 @@
 
 #include "core/lifecycle/RunFolder.h"
 #include "core/util/Json.h"
+#include "core/util/SafeFile.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
@@ -47,19 +47,26 @@ void RunImageFeed::start(const QString& runDir, int intervalMs) {
 }
 
 void RunImageFeed::readRecords() {
-    QFile f(RunFolder(runDir_).metricsFile());
-    if (!f.open(QIODevice::ReadOnly)) return;
-    if (f.size() < metricsOffset_) { // rewritten: read it again from the start
+    // The script writes this file: a FIFO or a link in its place is no stream (#25).
+    const std::optional<SafeFile> f = SafeFile::openIfRegular(RunFolder(runDir_).metricsFile());
+    if (!f) return;
+    if (f->size() < metricsOffset_) { // rewritten: read it again from the start
         metricsOffset_ = 0;
         partialLine_.clear();
     }
-    if (!f.seek(metricsOffset_)) return;
     // Bounded reads: a long metric stream is consumed over several polls.
-    const QByteArray chunk = f.read(8 * 1024 * 1024);
+    QByteArray chunk;
+    try {
+        chunk = f->readAt(metricsOffset_, 8 * 1024 * 1024);
+    } catch (const Error&) {
+        return;
+    }
     metricsOffset_ += chunk.size();
     QByteArray data = partialLine_ + chunk;
     const qsizetype lastNewline = data.lastIndexOf('\n');
     partialLine_ = data.mid(lastNewline + 1);
+    // An image record is a short line: a longer one is not kept growing across polls.
+    if (partialLine_.size() > kMaxRecordBytes) partialLine_.clear();
     data.truncate(lastNewline + 1);
     for (const QByteArray& line : data.split('\n')) {
         if (!line.contains("\"image\"")) // most lines are metric points: skip them unparsed
@@ -114,8 +121,14 @@ bool RunImageFeed::scan() {
             image->modifiedMs = modified;
             image->bytes.clear();
             if (info.size() <= kMaxImageBytes) {
-                QFile f(info.filePath());
-                if (f.open(QIODevice::ReadOnly)) image->bytes = f.readAll();
+                // Listed as a regular file; a FIFO or link swapped in since is not waited on.
+                if (const auto f = SafeFile::openIfRegular(info.filePath())) {
+                    try {
+                        image->bytes = f->readAll(kMaxImageBytes);
+                    } catch (const Error&) {
+                        image->bytes.clear(); // grew past the limit: shown as too large
+                    }
+                }
             }
             image->revision = nextRevision_++;
         }

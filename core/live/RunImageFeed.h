@@ -34,6 +34,8 @@ class RunImageFeed : public QObject {
 public:
     // Larger files are listed without their content (the strip shows their name only).
     static constexpr qint64 kMaxImageBytes = 32 * 1024 * 1024;
+    // A metrics line longer than this is no image record; it is dropped, not carried over.
+    static constexpr qsizetype kMaxRecordBytes = 64 * 1024;
 
     explicit RunImageFeed(QObject* parent = nullptr);
     ~RunImageFeed() override;

@@ -1,6 +1,7 @@
 #include "core/models/ModelFiles.h"
 
 #include "core/util/Error.h"
+#include "core/util/SparseCopy.h"
 
 #include <QDir>
 #include <QFile>
@@ -40,9 +41,8 @@ public:
                             "%1 is not a regular file or folder; register files and folders only.")
                             .arg(shown(source)));
         QFile::remove(destination); // never there in practice: the destination is fresh
-        if (!QFile::copy(real, destination))
-            throw Error(QStringLiteral("Cannot copy %1 to %2; check free space and permissions.")
-                            .arg(shown(source), destination));
+        // Holes stay holes: a sparse checkpoint takes no more disk in the registry (#25).
+        copyFileKeepingHoles(real, destination);
         return target.size();
     }
 

@@ -1,8 +1,8 @@
 #include "core/runs/IgnoreRules.h"
 
 #include "core/util/Error.h"
+#include "core/util/SafeFile.h"
 
-#include <QFile>
 #include <QList>
 
 namespace lb {
@@ -218,14 +218,18 @@ void IgnoreRules::add(const QString& folder, const QVector<IgnorePattern>& patte
 
 void IgnoreRules::addFolder(const QString& absoluteFolder, const QString& folder) {
     for (const QString& name : fileNames()) {
-        QFile file(absoluteFolder + u'/' + name);
-        if (!file.exists())
+        QByteArray text;
+        try {
+            // Regular files only, and bounded: a FIFO here must not hang a submit (#25).
+            text = readFileWithLimit(absoluteFolder + u'/' + name);
+        } catch (const NotFoundError&) {
             continue;
-        if (!file.open(QIODevice::ReadOnly))
-            throw Error(QStringLiteral("Cannot read the ignore file %1: %2. Fix its permissions or "
-                                       "remove it.")
-                            .arg(file.fileName(), file.errorString()));
-        add(folder, parseIgnoreFile(file.readAll()));
+        } catch (const FileRefusedError&) {
+            throw; // its sentence says what the file is and what to do
+        } catch (const Error& e) {
+            throw Error(QStringLiteral("%1 Fix the ignore file's permissions or remove it.").arg(e.message()));
+        }
+        add(folder, parseIgnoreFile(text));
     }
 }
 

@@ -13,6 +13,7 @@
 #include "core/runs/RunLaunch.h"
 #include "core/lifecycle/RunHelper.h"
 #include "core/lifecycle/RunLock.h"
+#include "core/lifecycle/RunProcesses.h"
 #include "core/util/Error.h"
 #include "core/util/Json.h"
 #include "core/util/Time.h"
@@ -65,7 +66,8 @@ struct Launched {
     QString failure; // why it could not start
 };
 
-Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& folder, Estimator& est) {
+Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& folder, Estimator& est,
+                          RunProcesses& processes) {
     Launched result;
     try {
         est = Estimator::fromJson(parseJson(run.estimatorJson.toUtf8(), folder.runJson()),
@@ -106,7 +108,7 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
         spec.stderrFd = logFd;
         spec.newProcessGroup = true;
         try {
-            result.pid = spawnProcess(spec);
+            result.pid = processes.spawn(spec);
         } catch (const Error& e) {
             ::close(logFd);
             appendToDriverLog(folder, QStringLiteral("labbench: ") + e.message());
@@ -117,6 +119,10 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
         Json p;
         p["pid"] = result.pid;
         p["start_ticks"] = processStartTicks(result.pid);
+        p["process_group"] = result.pid;
+        p["session"] = ::getsid(0);
+        if (!processes.cgroupPath().isEmpty()) // so a command that finds us gone can stop it
+            p["cgroup"] = toStd(processes.cgroupPath());
         writeJsonFile(folder.processJson(), p);
     } catch (const Error& e) {
         result.failure = e.message();
@@ -126,7 +132,7 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
 
 // Waits for the script while ingesting; returns its wait status and why it was stopped.
 int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetrics& gpuMetrics,
-          const Estimator& est, const SupervisorOptions& options, Stop& stop) {
+          RunProcesses& processes, const Estimator& est, const SupervisorOptions& options, Stop& stop) {
     QElapsedTimer clock;
     clock.start();
     const qint64 deadlineMs = est.maxRunDurationSeconds ? qint64(*est.maxRunDurationSeconds) * 1000 : -1;
@@ -134,8 +140,7 @@ int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetri
     qint64 killAtMs = -1;
     int status = 0;
     for (;;) {
-        const pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno == ECHILD))
+        if (processes.reap(pid, &status))
             break;
         const qint64 now = clock.elapsed();
         if (stop == Stop::None) {
@@ -158,6 +163,20 @@ int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetri
     if (stop != Stop::None)
         ::kill(-pid, SIGKILL); // whatever of the group ignored SIGTERM
     return status;
+}
+
+// Nothing the script started outlives the run: a daemon it left behind is stopped, and said so.
+void stopLeftovers(RunProcesses& processes, const RunFolder& folder, const SupervisorOptions& options) {
+    const QList<RunProcesses::Leftover> left = processes.stopLeftovers(options.graceMs);
+    if (left.isEmpty())
+        return;
+    QStringList names;
+    for (const RunProcesses::Leftover& p : left)
+        names.append(QStringLiteral("%1 (%2)").arg(p.pid).arg(p.name));
+    appendToDriverLog(folder, QStringLiteral("labbench: stopped %1 process(es) that the script left "
+                                             "running when it ended: %2.")
+                                  .arg(left.size())
+                                  .arg(names.join(QStringLiteral(", "))));
 }
 
 } // namespace
@@ -191,14 +210,17 @@ int superviseRun(const SupervisorOptions& options) {
     }
 
     Estimator est;
-    const Launched launched = prepareAndLaunch(*ws, *run, folder, est);
+    RunProcesses processes(run->id);
+    note(processes.describe());
+    const Launched launched = prepareAndLaunch(*ws, *run, folder, est, processes);
     RunIngester ingester(ws->store(), run->id, run->runDir,
                          [&](const QString& line) { appendToDriverLog(folder, line); });
     ExitRecord exit;
     if (launched.pid > 0) {
         Stop stop = Stop::None;
         RunGpuMetrics gpuMetrics(ws->store(), run->id, run->devices, RunFolder(run->runDir).gpuMetricsFile());
-        const int status = watch(launched.pid, folder, ingester, gpuMetrics, est, options, stop);
+        const int status = watch(launched.pid, folder, ingester, gpuMetrics, processes, est, options, stop);
+        stopLeftovers(processes, folder, options);
         if (WIFEXITED(status)) {
             exit.exitCode = WEXITSTATUS(status);
         } else if (WIFSIGNALED(status)) {

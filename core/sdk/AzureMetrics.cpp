@@ -2,9 +2,8 @@
 
 #include "core/lifecycle/RunFolder.h"
 #include "core/store/Store.h"
+#include "core/util/SafeFile.h"
 #include "core/workspace/Workspace.h"
-
-#include <QFile>
 
 #include <algorithm>
 #include <map>
@@ -32,19 +31,52 @@ void addTableRecord(Json& table, const Json& value, bool wholeColumns) {
     }
 }
 
+// Calls `onLine` with each complete line of the run's metric stream, a megabyte at a time. The
+// script writes the file: a FIFO or link in its place is no stream, and a line longer than
+// kMaxRecordBytes is passed over, never held whole (#25).
+template <typename OnLine> void forEachStreamLine(const QString& path, OnLine onLine) {
+    constexpr qsizetype kMaxRecordBytes = 16 << 20;
+    const std::optional<SafeFile> file = SafeFile::openIfRegular(path);
+    if (!file)
+        return;
+    const std::int64_t size = file->size();
+    QByteArray line;
+    bool overlong = false;
+    for (std::int64_t offset = 0; offset < size;) {
+        QByteArray piece;
+        try {
+            piece = file->readAt(offset, std::min<std::int64_t>(1 << 20, size - offset));
+        } catch (const Error&) {
+            return;
+        }
+        if (piece.isEmpty())
+            return;
+        offset += piece.size();
+        qsizetype at = 0;
+        for (qsizetype newline; (newline = piece.indexOf('\n', at)) >= 0; at = newline + 1) {
+            if (!overlong)
+                onLine(line + piece.mid(at, newline + 1 - at));
+            line.clear();
+            overlong = false;
+        }
+        if (!overlong)
+            line += piece.mid(at);
+        if (line.size() > kMaxRecordBytes) {
+            line.clear();
+            overlong = true;
+        }
+    }
+}
+
 StreamExtras readExtras(const QString& metricsFile) {
     StreamExtras extras;
-    QFile file(metricsFile);
-    if (!file.open(QIODevice::ReadOnly))
-        return extras;
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine();
+    forEachStreamLine(metricsFile, [&](const QByteArray& line) {
         // Only typed records matter here; plain points are the store's (and the bulk of the file).
         if (!line.endsWith('\n') || !line.contains("\"type\""))
-            continue;
+            return;
         const Json r = Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
         if (!r.is_object() || !r.contains("name") || !r["name"].is_string() || !r.contains("value"))
-            continue;
+            return;
         const std::string name = r["name"].get<std::string>();
         const std::string type = r.value("type", std::string());
         const Json& value = r["value"];
@@ -58,7 +90,7 @@ StreamExtras readExtras(const QString& metricsFile) {
         } else if (type == "image") {
             extras.images[name] = value;
         }
-    }
+    });
     return extras;
 }
 

@@ -3,10 +3,10 @@
 #include "core/store/Store.h"
 #include "core/tensorboard/EventDecoder.h"
 #include "core/tensorboard/TfRecordReader.h"
+#include "core/util/SafeFile.h"
 
 #include <QDir>
 #include <QDirIterator>
-#include <QFile>
 #include <algorithm>
 
 namespace lb {
@@ -57,10 +57,11 @@ TensorBoardTailer::Batch TensorBoardTailer::readFile(const QString& rel, FileSta
     Batch batch;
     batch.key = keyFor(rel);
     batch.offset = state.offset;
-    QFile file(snapshotDir_ + QLatin1Char('/') + rel);
-    if (!file.open(QIODevice::ReadOnly))
+    // Listed as a regular file, but the script may have swapped in a FIFO or a link since (#25).
+    const std::optional<SafeFile> file = SafeFile::openIfRegular(snapshotDir_ + QLatin1Char('/') + rel);
+    if (!file)
         return batch; // vanished or unreadable for now: try again next poll
-    const std::int64_t size = file.size();
+    const std::int64_t size = file->size();
     if (size < batch.offset) {
         batch.warnings.append(
             QStringLiteral("labbench: the TensorBoard file %1 shrank below what was "
@@ -73,8 +74,7 @@ TensorBoardTailer::Batch TensorBoardTailer::readFile(const QString& rel, FileSta
     std::int64_t want = chunkBytes_;
     while (batch.offset < size) {
         const std::int64_t length = std::min(size - batch.offset, want);
-        if (!file.seek(batch.offset)) break;
-        const QByteArray buffer = file.read(length);
+        const QByteArray buffer = file->readAt(batch.offset, length);
         if (buffer.isEmpty()) break;
         std::int64_t pos = 0;
         for (;;) {

@@ -1,9 +1,8 @@
 #include "core/util/AtomicFile.h"
 
 #include "core/util/Error.h"
+#include "core/util/SafeFile.h"
 
-#include <QFile>
-#include <QFileInfo>
 #include <QSaveFile>
 
 namespace lb {
@@ -20,13 +19,8 @@ void writeFileAtomically(const QString& path, const QByteArray& data) {
 }
 
 QByteArray readWholeFile(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (!QFileInfo::exists(path))
-            throw NotFoundError(QStringLiteral("%1 does not exist.").arg(path));
-        throw Error(QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
-    }
-    return file.readAll();
+    // A FIFO or a link to /dev/zero in place of a config file must neither hang nor fill memory.
+    return readFileWithLimit(path, kSmallFileLimit);
 }
 
 } // namespace lb

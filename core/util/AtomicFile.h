@@ -11,7 +11,8 @@ namespace lb {
 // the previous content of `path` survives any failure.
 void writeFileAtomically(const QString& path, const QByteArray& data);
 
-// Reads a whole file; throws lb::Error naming the file when it cannot be read.
+// Reads a whole regular file of at most kSmallFileLimit bytes (SafeFile.h); throws lb::Error
+// naming the file when it cannot be read, is not a regular file, or is larger.
 QByteArray readWholeFile(const QString& path);
 
 } // namespace lb

@@ -1,6 +1,7 @@
 #include "core/util/Json.h"
 
 #include "core/util/AtomicFile.h"
+#include "core/util/SafeFile.h"
 #include "core/util/Error.h"
 
 #include <cctype>
@@ -90,7 +91,9 @@ Json parseJson(const QByteArray& text, const QString& fileName) {
     }
 }
 
-Json readJsonFile(const QString& path) { return parseJson(readWholeFile(path), path); }
+Json readJsonFile(const QString& path, FollowLinks links) {
+    return parseJson(readFileWithLimit(path, kSmallFileLimit, links), path);
+}
 
 void writeJsonFile(const QString& path, const Json& value) {
     writeFileAtomically(path, QByteArray::fromStdString(value.dump(2)) + '\n');

@@ -1,6 +1,8 @@
 #pragma once
 // JSON parsing with errors that name the file, the line and the column.
 
+#include "core/util/SafeFile.h"
+
 #include <QByteArray>
 #include <QString>
 #include <nlohmann/json.hpp>
@@ -16,8 +18,10 @@ using Json = nlohmann::ordered_json;
 // "FILE:LINE:COLUMN: what is wrong" and a hint to fix it.
 Json parseJson(const QByteArray& text, const QString& fileName);
 
-// Reads and parses a JSON file (errors as parseJson, plus missing/unreadable file).
-Json readJsonFile(const QString& path);
+// Reads and parses a JSON file (errors as parseJson, plus a missing or unreadable file, one that
+// is not a regular file, or one over kSmallFileLimit). Files in a run's folder are read with
+// FollowLinks::No: the run's script could have put a link there.
+Json readJsonFile(const QString& path, FollowLinks links = FollowLinks::Yes);
 
 // Writes `value` pretty-printed, atomically.
 void writeJsonFile(const QString& path, const Json& value);

@@ -2,6 +2,7 @@
 
 #include "core/util/Error.h"
 #include "core/util/Json.h"
+#include "core/util/SafeFile.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,10 +18,14 @@ namespace {
 bool looksLikeWorkspace(const QString& dir) {
     if (QFileInfo::exists(dir + QStringLiteral("/labbench.db")))
         return true;
-    QFile file(dir + QStringLiteral("/config.json"));
-    if (!file.open(QIODevice::ReadOnly))
+    QByteArray text;
+    try {
+        // A FIFO or a link to /dev/zero on the way up must neither hang nor fill memory (#25).
+        text = readFileWithLimit(dir + QStringLiteral("/config.json"));
+    } catch (const Error&) {
         return false;
-    const Json doc = Json::parse(file.readAll().toStdString(), nullptr, false);
+    }
+    const Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
     return doc.is_object() && doc.contains("schema_version") && doc.contains("id") && doc.contains("name");
 }
 

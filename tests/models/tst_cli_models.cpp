@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 class CliModels : public QObject {
     Q_OBJECT
     QTemporaryDir tmp_;
@@ -50,6 +52,10 @@ class CliModels : public QObject {
         QDir().mkpath(QFileInfo(path).path());
         QFile f(path);
         return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+    }
+    static qint64 blocksOf(const QString& path) {
+        struct stat st {};
+        return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? qint64(st.st_blocks) : -1;
     }
     static QByteArray read(const QString& path) {
         QFile f(path);
@@ -113,6 +119,32 @@ private slots:
         CliResult table = lb({"models", "list"});
         QVERIFY(table.out.contains("mnist"));
         QVERIFY(table.out.contains("framework=numpy"));
+    }
+
+    void aSparseModelKeepsItsHolesInTheRegistryAndOnDownload() { // #25
+        const QString snap = makeRun(QStringLiteral("run-sparse"), lb::RunStatus::Completed);
+        const QString file = snap + QStringLiteral("/outputs/sparse.ckpt");
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("head");
+            QVERIFY(f.resize(qint64(1) << 30)); // 1 GiB, all but 4 bytes of it a hole
+        }
+        CliResult r = lb({"models", "register", "--run", "run-sparse", "--name", "sparse", "--path",
+                          "outputs/sparse.ckpt", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString stored = QString::fromStdString(json(r)["path"].get<std::string>());
+        const QString out = tmp_.filePath(QStringLiteral("dl-sparse"));
+        QCOMPARE(lb({"models", "download", "sparse:1", "--to", out}).exitCode, 0);
+        for (const QString& copy : {stored, out + QStringLiteral("/sparse.ckpt")}) {
+            QCOMPARE(QFileInfo(copy).size(), qint64(1) << 30);
+            QFile f(copy);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.read(4), QByteArray("head"));
+            // A full copy takes 2,097,152 blocks of 512 bytes.
+            QVERIFY2(blocksOf(copy) <= blocksOf(file) + 64, qPrintable(copy + QStringLiteral(" lost its holes")));
+        }
+        QCOMPARE(lb({"models", "remove", "sparse:1"}).exitCode, 0); // the later tests count the models
     }
 
     void foldersAreCopiedWhole() {

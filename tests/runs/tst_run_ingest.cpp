@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <sys/stat.h>
 
 using namespace lb;
 
@@ -142,6 +143,37 @@ private slots:
         QCOMPARE(int(points.size()), 1001);
         for (int i = 0; i <= 1000; ++i)
             QCOMPARE(points[size_t(i)].step, i);
+    }
+
+    void anOverlongMetricLineIsSkippedNotHeld() { // #25
+        Fixture f = fixture();
+        const RunFolder folder(f.dir);
+        QStringList warnings;
+        RunIngester ingester(*f.store, f.id, f.dir, [&](const QString& w) { warnings.append(w); });
+        ingester.setChunkBytes(1000);
+        ingester.setMaxLineBytes(4000);
+        // A line with no end yet: nothing is stored, and nothing over the limit is held.
+        append(folder.metricsFile(), "{\"name\": \"x\", \"value\": 1}\n" + QByteArray(10000, 'x'));
+        ingester.ingest();
+        QCOMPARE(f.store->metrics().count(f.id), 1);
+        QVERIFY(warnings.isEmpty());
+        append(folder.metricsFile(), QByteArray(5000, 'y') + "\n{\"name\": \"x\", \"value\": 2}\n");
+        QVERIFY(ingester.ingest());
+        QCOMPARE(f.store->metrics().count(f.id), 2);
+        QCOMPARE(warnings.size(), 1);
+        QVERIFY2(warnings[0].contains(QLatin1String("skipped line 2 of metrics.jsonl: it is longer than 3.9 KiB (15001 bytes)")),
+                 qPrintable(warnings[0]));
+        QCOMPARE(f.store->runs().ingestOffset(f.id, RunFolder::metricsName()).lines, 3);
+    }
+
+    void aFifoInPlaceOfTheStreamsIsNoStream() { // #25
+        Fixture f = fixture();
+        const RunFolder folder(f.dir);
+        QVERIFY(::mkfifo(QFile::encodeName(folder.metricsFile()).constData(), 0644) == 0);
+        QVERIFY(::mkfifo(QFile::encodeName(folder.driverLog()).constData(), 0644) == 0);
+        RunIngester ingester(*f.store, f.id, f.dir);
+        QVERIFY(!ingester.ingest()); // returns at once: a blocked open() would hang the test here
+        QVERIFY(!ingester.ingest(/*final=*/true));
     }
 };
 

@@ -1,17 +1,13 @@
 #include "core/workspace/mirror/RecordFile.h"
 
 #include "core/util/Error.h"
+#include "core/util/SafeFile.h"
 #include "core/util/Time.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace lb {
 
@@ -29,32 +25,7 @@ void syncRecordFile(const QString& path, const std::optional<Json>& value) {
 }
 
 QByteArray readRegularFile(const QString& path, qint64 maxBytes) {
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            throw NotFoundError(QStringLiteral("%1 does not exist.").arg(path));
-        throw Error(QStringLiteral("Cannot read %1: %2 (a symbolic link is not followed).")
-                        .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
-    }
-    QFile file;
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw Error(QStringLiteral("%1 is not a regular file; remove it or restore the file Labbench wrote.").arg(path));
-    }
-    if (st.st_size > maxBytes) {
-        ::close(fd);
-        throw Error(QStringLiteral("%1 is %2 bytes, more than the %3 such a file can hold; restore the "
-                                   "file Labbench wrote.")
-                        .arg(path)
-                        .arg(static_cast<qint64>(st.st_size))
-                        .arg(maxBytes));
-    }
-    if (!file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-        ::close(fd);
-        throw Error(QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
-    }
-    return file.read(maxBytes);
+    return readFileWithLimit(path, maxBytes, FollowLinks::No);
 }
 
 bool isSafeFileStem(const QString& name) {

@@ -23,7 +23,8 @@ bool isSafeFileStem(const QString& name);
 
 // Reads a whole record or stream file that a script may have tampered with: opened without
 // following a symbolic link and without blocking (a FIFO in its place must not hang repair), and
-// refused (lb::Error, naming the file) unless it is a regular file of at most `maxBytes`.
+// refused (lb::Error, naming the file) unless it is a regular file of at most `maxBytes`:
+// core/util/SafeFile's reader, with links refused.
 QByteArray readRegularFile(const QString& path, qint64 maxBytes);
 
 // The "*.json" files directly in `dir` (absolute paths, sorted); none when it does not exist.

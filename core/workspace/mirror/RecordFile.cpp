@@ -8,7 +8,6 @@
 #include <QFile>
 #include <QFileInfo>
 
-
 namespace lb {
 
 void syncRecordFile(const QString& path, const std::optional<Json>& value) {

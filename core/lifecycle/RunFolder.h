@@ -10,6 +10,7 @@
 //   runs/<id>/cancel.request    created by whoever asks the run to stop, from any process
 //   runs/<id>/process.json      pid, process group and start time of the script
 //   runs/<id>/supervisor.log    the supervisor's own diagnostics
+//   runs/<id>/secrets.json      values of the run's secret variables, mode 0600 (#25)
 
 #include <QString>
 #include <QStringList>
@@ -30,6 +31,7 @@ public:
     QString cancelRequest() const { return dir_ + QStringLiteral("/cancel.request"); }
     QString processJson() const { return dir_ + QStringLiteral("/process.json"); }
     QString supervisorLog() const { return dir_ + QStringLiteral("/supervisor.log"); }
+    QString secretsFile() const { return dir_ + QStringLiteral("/secrets.json"); }
 
     // The names ingest offsets are stored under.
     static QString driverLogName() { return QStringLiteral("driver.log"); }

@@ -92,7 +92,7 @@ void CommandLine::printOverview(QTextStream& out) const {
 void CommandLine::printHelp(const CommandSpec& spec, QTextStream& out) const {
     out << "Usage: labbench " << spec.path.join(QLatin1Char(' '));
     for (const auto& p : spec.positionals)
-        out << ' ' << (p.optional ? "[" + p.name + "]" : p.name);
+        out << ' ' << (p.optional ? "[" + p.name + "]" : p.name) << (p.repeatable ? "…" : "");
     if (!spec.options.isEmpty())
         out << " [OPTIONS]";
     if (spec.acceptsScriptArgs)
@@ -206,7 +206,8 @@ int CommandLine::run(const QStringList& args, QTextStream& out, QTextStream& err
             throw UsageError(QStringLiteral("'labbench %1' needs %2; see 'labbench %1 --help'.")
                                  .arg(spec->path.join(QLatin1Char(' ')),
                                       spec->positionals[inv.positionals_.size()].name));
-        if (inv.positionals_.size() > spec->positionals.size())
+        const bool variadic = !spec->positionals.isEmpty() && spec->positionals.last().repeatable;
+        if (!variadic && inv.positionals_.size() > spec->positionals.size())
             throw UsageError(QStringLiteral("Unexpected argument '%1' for 'labbench %2'.")
                                  .arg(inv.positionals_[spec->positionals.size()],
                                       spec->path.join(QLatin1Char(' '))));
@@ -233,6 +234,7 @@ void registerAllCommands(CommandLine& cli) {
     registerDatastoreCommands(cli);
     registerModelCommands(cli);
     registerSweepCommands(cli);
+    registerSdkCommands(cli);
 }
 
 } // namespace lb::cli

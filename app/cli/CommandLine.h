@@ -31,6 +31,7 @@ struct PositionalSpec {
     QString name;
     QString help;
     bool optional = false;
+    bool repeatable = false; // the last positional only: RUN… takes one or more
 };
 
 class Invocation;
@@ -105,6 +106,7 @@ void registerEnvironmentCommands(CommandLine& cli);
 void registerDatastoreCommands(CommandLine& cli);
 void registerModelCommands(CommandLine& cli);
 void registerSweepCommands(CommandLine& cli);
+void registerSdkCommands(CommandLine& cli);
 
 // The one option every list/show command takes.
 OptionSpec jsonOption();

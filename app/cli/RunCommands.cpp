@@ -1,4 +1,4 @@
-// labbench submit | runs list | runs show | wait | cancel
+// labbench submit | runs show | wait | cancel (runs list: RunListCommand.cpp)
 #include "app/cli/RunCommands.h"
 
 #include "app/cli/JsonOutput.h"
@@ -24,6 +24,7 @@ namespace lb::cli {
 Json runSummaryJson(const RunRecord& run) {
     Json j;
     j["id"] = toStd(run.id);
+    j["name"] = run.name.isEmpty() ? Json(nullptr) : Json(toStd(run.name));
     j["experiment"] = toStd(run.experiment);
     j["number"] = run.number;
     j["status"] = toStd(toString(run.status));
@@ -167,37 +168,15 @@ int submit(Invocation& inv) {
     Workspace& ws = inv.workspace();
     SubmitOptions options;
     options.experiment = inv.valueOr(opt("experiment"), QString());
+    options.name = inv.valueOr(opt("name"), QString());
+    if (options.name.size() > 200 || options.name.contains(QLatin1Char('\n')))
+        throw UsageError(QStringLiteral("--name is one line of at most 200 characters."));
     const RunRecord run = submitRun(ws, e, options);
     inv.out << run.id << '\n';
     inv.out.flush();
     if (!inv.flag(opt("wait")))
         return 0;
     return follow(inv, ws, run);
-}
-
-int list(Invocation& inv) {
-    Workspace& ws = inv.workspace();
-    reconcileRuns(ws);
-    const auto runs = ws.store().runs().list(inv.valueOr(opt("experiment"), QString()));
-    if (inv.flag(opt("json"))) {
-        Json j = Json::array();
-        for (const RunRecord& r : runs)
-            j.push_back(runSummaryJson(r));
-        printJson(inv.out, j);
-        return 0;
-    }
-    if (runs.isEmpty()) {
-        inv.out << "No runs yet; 'labbench submit --entry train.py' starts one.\n";
-        return 0;
-    }
-    inv.out << QStringLiteral("ID").leftJustified(44) << QStringLiteral("EXPERIMENT").leftJustified(18)
-            << QStringLiteral("STATUS").leftJustified(11) << QStringLiteral("TARGET").leftJustified(10)
-            << "CREATED\n";
-    for (const RunRecord& r : runs)
-        inv.out << r.id.leftJustified(43) << ' ' << r.experiment.leftJustified(17) << ' '
-                << toString(r.status).leftJustified(10) << ' ' << r.computeTarget.leftJustified(9) << ' '
-                << isoTime(r.created) << '\n';
-    return 0;
 }
 
 int show(Invocation& inv) {
@@ -210,6 +189,11 @@ int show(Invocation& inv) {
         j["history"].push_back({{"status", toStd(toString(s.status))},
                                 {"time", toStd(isoTime(s.time))},
                                 {"reason", toStd(s.reason)}});
+    j["note"] = toStd(runs.note(run.id));
+    j["archived"] = run.archived;
+    j["params"] = Json::object();
+    for (const auto& [name, value] : runs.params(run.id))
+        j["params"][toStd(name)] = toStd(value);
     j["tags"] = Json::object();
     const auto tags = runs.tags(run.id);
     for (auto it = tags.begin(); it != tags.end(); ++it)
@@ -222,7 +206,10 @@ int show(Invocation& inv) {
         printJson(inv.out, j);
         return 0;
     }
-    inv.out << "Run:        " << run.id << '\n'
+    inv.out << "Run:        " << run.id << '\n';
+    if (!run.name.isEmpty())
+        inv.out << "Name:       " << run.name << '\n';
+    inv.out
             << "Experiment: " << run.experiment << " (#" << run.number << ")\n"
             << "Status:     " << toString(run.status) << '\n'
             << "Target:     " << run.computeTarget
@@ -286,6 +273,7 @@ void registerRunCommands(CommandLine& cli) {
     cli.add({{QStringLiteral("submit")},
              QStringLiteral("Submit a script as a run; prints the run id first."),
              {valueOption("experiment", "NAME", "the experiment (default: 'default')"),
+              valueOption("name", "TEXT", "the run's display name (runs rename changes it)"),
               valueOption("source", "DIR", "the folder to snapshot (default: the current folder)"),
               valueOption("entry", "FILE", "the entry script, relative to --source"),
               valueOption("compute", "NAME", "the compute target (default: the workspace's)"),
@@ -313,12 +301,9 @@ void registerRunCommands(CommandLine& cli) {
              {},
              true,
              submit});
-    cli.add({{QStringLiteral("runs"), QStringLiteral("list")},
-             QStringLiteral("List runs, newest first."),
-             {valueOption("experiment", "E", "only this experiment's runs"), jsonOption()},
-             {},
-             false,
-             list});
+    registerRunListCommand(cli);
+    registerRunEditCommands(cli);
+    registerRunCompareCommand(cli);
     cli.add({{QStringLiteral("runs"), QStringLiteral("show")},
              QStringLiteral("Show a run: status, exit code, state history."),
              {jsonOption()},

@@ -13,6 +13,9 @@ class Store;
 namespace lb::cli {
 
 void registerRunOutputCommands(CommandLine& cli);
+void registerRunListCommand(CommandLine& cli);
+void registerRunEditCommands(CommandLine& cli);
+void registerRunCompareCommand(CommandLine& cli);
 
 // A run as `runs list --json` / `runs show --json` print it (stable field names).
 Json runSummaryJson(const RunRecord& run);

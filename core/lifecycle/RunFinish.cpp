@@ -70,6 +70,14 @@ void writeRunJson(Store& store, const QString& runId) {
     j["created"] = toStd(isoTime(run->created));
     j["exit_code"] = run->exitCode ? Json(*run->exitCode) : Json(nullptr);
     j["reason"] = toStd(run->reason);
+    // What the user gave the run (issue 17) lives here too, so `workspace repair` brings it back.
+    j["name"] = run->name.isEmpty() ? Json(nullptr) : Json(toStd(run->name));
+    j["note"] = toStd(store.runs().note(runId));
+    j["archived"] = run->archived;
+    j["tags"] = Json::object();
+    const auto tags = store.runs().tags(runId);
+    for (auto it = tags.begin(); it != tags.end(); ++it)
+        j["tags"][toStd(it.key())] = toStd(it.value());
     const Json estimator = Json::parse(run->estimatorJson.toStdString(), nullptr, false);
     j["estimator"] = estimator.is_discarded() ? Json::object() : estimator;
     j["history"] = Json::array();

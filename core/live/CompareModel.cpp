@@ -45,9 +45,9 @@ CompareData CompareData::load(Workspace& workspace, const QStringList& runIds) {
         } catch (const std::exception&) {
             // A run recorded without a readable estimator compares on metrics only.
         }
-        for (const QString& name : store.metrics().names(id)) {
-            if (auto last = store.metrics().last(id, name))
-                row.finalMetrics.insert(name, last->value);
+        for (const MetricSummary& m : store.metrics().summaries(id)) {
+            row.finalMetrics.insert(m.name, m.last);
+            row.metrics.insert(m.name, m);
         }
         d.rows.append(row);
     }
@@ -71,6 +71,19 @@ void CompareModel::setData(CompareDataPtr data) {
                     metrics_.append(it.key());
         }
     }
+    differing_.clear();
+    if (data_ && !data_->rows.isEmpty()) {
+        auto valueOf = [](const CompareRow& r, const QString& key) -> std::optional<QString> {
+            for (const auto& [k, v] : r.params)
+                if (k == key)
+                    return v;
+            return std::nullopt;
+        };
+        for (const QString& key : params_)
+            for (const CompareRow& r : data_->rows)
+                if (valueOf(r, key) != valueOf(data_->rows.first(), key))
+                    differing_.insert(key);
+    }
     endResetModel();
 }
 
@@ -79,7 +92,7 @@ int CompareModel::rowCount(const QModelIndex& parent) const {
 }
 
 int CompareModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : kFixed + static_cast<int>(params_.size() + metrics_.size());
+    return parent.isValid() ? 0 : kFixed + static_cast<int>(params_.size() + metrics_.size() * kColumnsPerMetric);
 }
 
 QVariant CompareModel::data(const QModelIndex& index, int role) const {
@@ -89,6 +102,9 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
     const int c = index.column();
     if (role == RunIdRole)
         return row.run.id;
+    const bool paramColumn = c >= kFixed && c < kFixed + params_.size();
+    if (role == DiffersRole)
+        return paramColumn && differing_.contains(params_[c - kFixed]);
     if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
         return {};
     if (c == 0)
@@ -106,11 +122,28 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
         }
         return {};
     }
-    const QString& metric = metrics_[c - kFixed - params_.size()];
-    auto it = row.finalMetrics.find(metric);
-    if (it == row.finalMetrics.end())
-        return {};
-    return role == SortRole ? QVariant(*it) : QVariant(QString::number(*it, 'g', 6));
+    return metricCell(row, c, role);
+}
+
+// Column c of a metric's three: its last value, its min (@ step), its max (@ step).
+QVariant CompareModel::metricCell(const CompareRow& row, int c, int role) const {
+    const int m = (c - kFixed - int(params_.size())) / kColumnsPerMetric;
+    const int part = (c - kFixed - int(params_.size())) % kColumnsPerMetric;
+    auto it = row.metrics.find(metrics_[m]);
+    if (it == row.metrics.end()) {
+        auto last = row.finalMetrics.find(metrics_[m]);
+        if (part != 0 || last == row.finalMetrics.end())
+            return {};
+        return role == SortRole ? QVariant(*last) : QVariant(QString::number(*last, 'g', 6));
+    }
+    const MetricSummary& s = *it;
+    const double value = part == 0 ? s.last : part == 1 ? s.min : s.max;
+    if (role == SortRole)
+        return value;
+    const QString text = QString::number(value, 'g', 6);
+    if (part == 0)
+        return text;
+    return QStringLiteral("%1 @ %2").arg(text).arg(part == 1 ? s.minStep : s.maxStep);
 }
 
 QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int role) const {
@@ -122,8 +155,11 @@ QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Status");
     if (section < kFixed + params_.size())
         return params_[section - kFixed];
-    if (section < columnCount())
-        return tr("final %1").arg(metrics_[section - kFixed - params_.size()]);
+    if (section < columnCount()) {
+        const int m = (section - kFixed - int(params_.size())) / kColumnsPerMetric;
+        const int part = (section - kFixed - int(params_.size())) % kColumnsPerMetric;
+        return QStringLiteral("%1 · %2").arg(metrics_[m], part == 0 ? tr("last") : part == 1 ? tr("min") : tr("max"));
+    }
     return {};
 }
 

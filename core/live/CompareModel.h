@@ -1,12 +1,14 @@
 #pragma once
 // The compare view's table: one row per run; columns for the run, its status, each script
-// parameter any of the runs has, and the final value of each metric. Numbers sort as numbers
-// (SortRole).
+// parameter any of the runs has (cells of a parameter whose value is not the same in every run are
+// marked: DiffersRole, which the view paints), and for each metric its last value, its min and its
+// max with the step where they came (issue 17). Numbers sort as numbers (SortRole).
 
 #include "core/store/Entities.h"
 
 #include <QAbstractTableModel>
 #include <QMetaType>
+#include <QSet>
 
 #include <memory>
 
@@ -18,6 +20,7 @@ struct CompareRow {
     RunRecord run;
     QList<QPair<QString, QString>> params; // script_params as (flag, value), in order
     QMap<QString, double> finalMetrics;    // the last point of each metric
+    QMap<QString, MetricSummary> metrics;  // last/min/max of each metric and where they came
 };
 
 struct CompareData {
@@ -33,7 +36,8 @@ using CompareDataPtr = std::shared_ptr<const CompareData>;
 class CompareModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Role { SortRole = Qt::UserRole + 1, RunIdRole };
+    enum Role { SortRole = Qt::UserRole + 1, RunIdRole, DiffersRole };
+    static constexpr int kColumnsPerMetric = 3; // last, min, max
     explicit CompareModel(QObject* parent = nullptr);
     void setData(CompareDataPtr data);
     const QStringList& paramColumns() const { return params_; }
@@ -47,8 +51,11 @@ public:
 
 private:
     static constexpr int kFixed = 2; // run, status
+    bool paramDiffers(const QString& key) const;
+    QVariant metricCell(const CompareRow& row, int column, int role) const;
     CompareDataPtr data_;
     QStringList params_;
+    QSet<QString> differing_;
     QStringList metrics_;
 };
 

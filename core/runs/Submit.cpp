@@ -49,6 +49,7 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
     run.experiment = experiment;
     run.computeTarget = targetName;
     run.parentId = options.parentId;
+    run.name = options.name.trimmed();
     run.runDir = QDir(ws.runsDir()).filePath(run.id);
     // Secret values rest in the run's 0600 secrets file only; the store and run.json say "***".
     run.estimatorJson = QString::fromStdString(e.toJson(Estimator::SecretValues::Masked).dump());

@@ -14,6 +14,7 @@ struct SubmitOptions {
     QString experiment; // wins over the estimator's; default "default"
     qint64 snapshotLimitBytes = kDefaultSnapshotLimit;
     QString parentId;   // a sweep's child points at its sweep (recorded with the run)
+    QString name;       // the run's display name (issue 17); empty: none
 };
 
 // Everything that can be checked is checked before anything is written (estimator, compute

@@ -8,11 +8,45 @@
 #include <QThread>
 #include <QFileInfo>
 
+#include <cmath>
+#include <cstdlib>
+
 namespace lb {
 
 namespace {
 constexpr int kBusyTimeoutMs = 10000;
+
+// lb_num(x): x as a REAL when it is a number or text that is exactly a finite decimal number
+// ("0.01", "1e-3", "-5"), else NULL. The runs search compares numerically when both sides are
+// numbers (issue 17); SQLite's own CAST would read "12abc" as 12.
+void sqlNumber(sqlite3_context* context, int, sqlite3_value** argv) {
+    switch (sqlite3_value_type(argv[0])) {
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT:
+        sqlite3_result_double(context, sqlite3_value_double(argv[0]));
+        return;
+    case SQLITE_TEXT: {
+        const char* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        const int size = sqlite3_value_bytes(argv[0]);
+        if (!text || size == 0 || size > 64)
+            break;
+        for (int i = 0; i < size; ++i) {
+            const char c = text[i];
+            if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
+                return sqlite3_result_null(context);
+        }
+        char* end = nullptr;
+        const double v = std::strtod(text, &end);
+        if (end == text + size && std::isfinite(v))
+            return sqlite3_result_double(context, v);
+        break;
+    }
+    default:
+        break;
+    }
+    sqlite3_result_null(context);
 }
+} // namespace
 
 Database::Database(const QString& path) : path_(path) {
     const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &db_,
@@ -28,6 +62,8 @@ Database::Database(const QString& path) : path_(path) {
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     sqlite3_extended_result_codes(db_, 1);
+    sqlite3_create_function(db_, "lb_num", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                            sqlNumber, nullptr, nullptr);
     try {
         enableWal();
         exec("PRAGMA synchronous=NORMAL");

@@ -45,6 +45,8 @@ struct RunRecord {
     QString estimatorJson;
     QString parentId;     // a sweep's children point at the sweep
     QString devices;      // what the run holds on its target while active (local GPUs: "0,1")
+    QString name;         // the display name the user gave it (empty: none)
+    bool archived = false; // hidden from lists unless asked for (files kept)
 };
 
 // One entry of a run's state history.
@@ -52,6 +54,15 @@ struct StateChange {
     RunStatus status;
     QDateTime time;
     QString reason;
+};
+
+// What the compare view and `runs compare` say of one metric of a run (issue 17): its last, min
+// and max values and the steps where they came (the first such step), and how many points.
+struct MetricSummary {
+    QString name;
+    double last = 0, min = 0, max = 0;
+    std::int64_t lastStep = 0, minStep = 0, maxStep = 0;
+    std::int64_t points = 0;
 };
 
 // A metric point: (name, value, step, time in Unix seconds).

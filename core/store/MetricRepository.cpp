@@ -3,6 +3,9 @@
 
 #include <QHash>
 
+#include <cmath>
+#include <optional>
+
 namespace lb {
 
 namespace {
@@ -10,7 +13,23 @@ struct SeriesState {
     std::int64_t id = 0;
     std::int64_t points = 0;
     std::int64_t lastStep = -1;
+    // The summaries the runs table filters and sorts on; NaN never becomes a min or a max.
+    std::optional<double> last, min, max;
+
+    void add(double value) {
+        last = value;
+        if (std::isnan(value))
+            return;
+        if (!min || value < *min)
+            min = value;
+        if (!max || value > *max)
+            max = value;
+    }
 };
+
+std::optional<double> optionalReal(const Statement& s, int column) {
+    return s.isNull(column) ? std::nullopt : std::optional<double>(s.real(column));
+}
 } // namespace
 
 std::int64_t MetricRepository::seriesId(const QString& runId, const QString& name) {
@@ -22,7 +41,8 @@ std::int64_t MetricRepository::seriesId(const QString& runId, const QString& nam
 void MetricRepository::append(const QString& runId, const std::vector<MetricPoint>& points,
                               const QString& offsetFile, std::int64_t offsetBytes, std::int64_t offsetLines) {
     Transaction tx(db_);
-    Statement findSeries(db_, "SELECT id, points, last_step FROM metric_series WHERE run_id = ? AND name = ?");
+    Statement findSeries(db_, "SELECT id, points, last_step, last_value, min_value, max_value FROM metric_series "
+                              "WHERE run_id = ? AND name = ?");
     Statement newSeries(db_, "INSERT INTO metric_series(run_id, name) VALUES(?, ?)");
     Statement insert(db_, "INSERT INTO metrics(series_id, seq, step, value, time) VALUES(?, ?, ?, ?, ?)");
     QHash<QString, SeriesState> cache;
@@ -32,7 +52,8 @@ void MetricRepository::append(const QString& runId, const std::vector<MetricPoin
             SeriesState state;
             findSeries.bind(1, runId).bind(2, p.name);
             if (findSeries.step()) {
-                state = {findSeries.int64(0), findSeries.int64(1), findSeries.int64(2)};
+                state = {findSeries.int64(0), findSeries.int64(1), findSeries.int64(2),
+                         optionalReal(findSeries, 3), optionalReal(findSeries, 4), optionalReal(findSeries, 5)};
             } else {
                 newSeries.bind(1, runId).bind(2, p.name).exec();
                 state.id = db_.lastInsertId();
@@ -45,10 +66,12 @@ void MetricRepository::append(const QString& runId, const std::vector<MetricPoin
         insert.bind(1, it->id).bind(2, it->points).bind(3, step).bind(4, p.value).bind(5, p.time).exec();
         ++it->points;
         it->lastStep = std::max(it->lastStep, step);
+        it->add(p.value);
     }
-    Statement update(db_, "UPDATE metric_series SET points = ?, last_step = ? WHERE id = ?");
+    Statement update(db_, "UPDATE metric_series SET points = ?, last_step = ?, last_value = ?, min_value = ?, "
+                          "max_value = ? WHERE id = ?");
     for (const SeriesState& s : cache)
-        update.bind(1, s.points).bind(2, s.lastStep).bind(3, s.id).exec();
+        update.bind(1, s.points).bind(2, s.lastStep).bind(3, s.last).bind(4, s.min).bind(5, s.max).bind(6, s.id).exec();
     if (!offsetFile.isEmpty() && offsetBytes >= 0)
         RunRepository(db_).setIngestOffset(runId, offsetFile, {offsetBytes, offsetLines});
     tx.commit();

@@ -1,6 +1,7 @@
 #include "core/store/Migrations.h"
 
 #include "core/store/Database.h"
+#include "core/store/Repositories.h"
 #include "core/util/Error.h"
 
 #include <array>
@@ -10,7 +11,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -113,7 +114,37 @@ constexpr std::array<const char*, 4> kMigrations = {
         path TEXT NOT NULL,
         created TEXT NOT NULL);
     )sql",
+    // 5: what the runs table filters and sorts on in SQL (issue 17): each run's script parameters
+    // as name/value pairs (filled by backfillRunParams for older runs), and each metric series'
+    // last, min and max values, kept by MetricRepository::append.
+    R"sql(
+    CREATE TABLE run_params (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY(run_id, name)) WITHOUT ROWID;
+    CREATE INDEX run_params_by_name ON run_params(name, value);
+    ALTER TABLE metric_series ADD COLUMN last_value REAL;
+    ALTER TABLE metric_series ADD COLUMN min_value REAL;
+    ALTER TABLE metric_series ADD COLUMN max_value REAL;
+    UPDATE metric_series SET
+        last_value = (SELECT m.value FROM metrics m WHERE m.series_id = metric_series.id
+                      ORDER BY m.seq DESC LIMIT 1),
+        min_value = (SELECT min(m.value) FROM metrics m WHERE m.series_id = metric_series.id),
+        max_value = (SELECT max(m.value) FROM metrics m WHERE m.series_id = metric_series.id);
+    CREATE INDEX metric_series_by_name ON metric_series(name, last_value);
+    ALTER TABLE runs ADD COLUMN name TEXT;
+    ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX runs_by_created ON runs(created);
+    )sql",
 };
+
+// Steps a migration needs beyond SQL, run right after it in the same transaction.
+void afterMigration(Database& db, int version) {
+    if (version == 5)
+        RunRepository(db).backfillParams();
+}
 
 } // namespace
 
@@ -132,8 +163,10 @@ void migrate(Database& db, int target) {
                         .arg(db.path())
                         .arg(current)
                         .arg(latestSchemaVersion()));
-    for (int v = current; v < target; ++v)
+    for (int v = current; v < target; ++v) {
         db.exec(kMigrations[static_cast<size_t>(v)]);
+        afterMigration(db, v + 1);
+    }
     if (current < target)
         db.setUserVersion(target);
     tx.commit();

@@ -3,8 +3,12 @@
 // works on; Store bundles them for one workspace.
 
 #include "core/store/Entities.h"
+#include "core/store/RunSearch.h"
 
+#include <QHash>
 #include <QList>
+#include <QVariant>
+#include <QPair>
 #include <QStringList>
 
 #include <functional>
@@ -87,6 +91,36 @@ public:
     void setFiles(const QString& id, const QList<RunFile>& files);
     QList<RunFile> files(const QString& id);
 
+    // The run's script parameters as (name, value) pairs, "--lr 0.1" as ("lr", "0.1"): what
+    // params.NAME filters on (RunParams.cpp). create() records them from the estimator.
+    void setParams(const QString& id, const QStringList& scriptWords);
+    QList<QPair<QString, QString>> params(const QString& id);
+    // Records the parameters of runs stored before run_params existed (schema migration 5).
+    void backfillParams();
+
+    // The runs a search selects, in its order (RunSearchSql.cpp). Throws query::QueryError for
+    // a sort key the store cannot order by.
+    QList<RunRecord> search(const RunSearch& search);
+    int countMatching(const RunSearch& search);
+    // The value of one metric summary, parameter or tag for every run that has it, by run id:
+    // a double for metrics, text for parameters and tags (attributes come from RunRecord).
+    QHash<QString, QVariant> keyValues(const query::Key& key);
+    // The metric names, parameter names or tag keys that runs have (of one experiment, or of
+    // all when it is empty), sorted: what a column chooser offers.
+    QStringList keyNames(query::KeyKind kind, const QString& experiment = {});
+
+    // What the user calls a run, its note (Markdown), whether it is hidden from lists.
+    void setName(const QString& id, const QString& name);
+    void setNote(const QString& id, const QString& note);
+    QString note(const QString& id);
+    void setArchived(const QString& id, bool archived);
+    bool removeTag(const QString& id, const QString& key);
+    // The registered model versions ("name:version") made from a run's outputs.
+    QStringList modelsFrom(const QString& id);
+    // Removes runs and everything the store holds of them (states, metrics, offsets, files,
+    // tags, parameters) in one transaction; returns how many runs were removed.
+    int removeRuns(const QStringList& ids);
+
 private:
     Database& db_;
 };
@@ -104,6 +138,8 @@ public:
     std::vector<MetricPoint> all(const QString& runId); // by name, then in logged order
     std::optional<MetricPoint> last(const QString& runId, const QString& name);
     std::int64_t count(const QString& runId);
+    // Every metric of the run summarised (MetricSummaries.cpp), by name.
+    QList<MetricSummary> summaries(const QString& runId);
 
 private:
     std::int64_t seriesId(const QString& runId, const QString& name);

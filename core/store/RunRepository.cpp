@@ -1,36 +1,12 @@
 #include "core/store/Database.h"
 #include "core/store/Repositories.h"
+#include "core/store/RunRows.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
 
 namespace lb {
 
 namespace {
-
-constexpr const char* kRunColumns =
-    "SELECT r.id, e.name, r.number, r.compute_target, r.status, r.created, r.started, r.ended, "
-    "r.exit_code, r.reason, r.run_dir, r.estimator, r.parent_id, r.devices FROM runs r "
-    "JOIN experiments e ON e.id = r.experiment_id ";
-
-RunRecord readRun(const Statement& s) {
-    RunRecord r;
-    r.id = s.text(0);
-    r.experiment = s.text(1);
-    r.number = static_cast<int>(s.int64(2));
-    r.computeTarget = s.text(3);
-    r.status = runStatusFromString(s.text(4)).value_or(RunStatus::Failed);
-    r.created = parseIsoTime(s.text(5));
-    r.started = parseIsoTime(s.text(6));
-    r.ended = parseIsoTime(s.text(7));
-    if (auto code = s.optionalInt64(8))
-        r.exitCode = static_cast<int>(*code);
-    r.reason = s.text(9);
-    r.runDir = s.text(10);
-    r.estimatorJson = s.text(11);
-    r.parentId = s.text(12);
-    r.devices = s.text(13);
-    return r;
-}
 
 // Applies one life-cycle move inside the caller's transaction; false when the life cycle (or
 // `expected`, when given) does not allow it.
@@ -79,6 +55,9 @@ RunRecord RunRepository::create(RunRecord run) {
     insert.exec();
     Statement state(db_, "INSERT INTO run_states(run_id, status, time) VALUES(?, ?, ?)");
     state.bind(1, run.id).bind(2, toString(run.status)).bind(3, isoTime(run.created)).exec();
+    setParams(run.id, scriptWordsOf(run.estimatorJson));
+    if (!run.name.isEmpty())
+        setName(run.id, run.name);
     tx.commit();
     return run;
 }

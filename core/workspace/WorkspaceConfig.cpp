@@ -52,12 +52,14 @@ WorkspaceConfig WorkspaceConfig::parse(const QByteArray& text, const QString& fi
                         .arg(fileName, QString::fromLatin1(jsonTypeName(doc))));
 
     static const std::vector<std::string> known = {"name", "id", "created", "schema_version",
-                                                   "default_compute_target", "data_folders"};
+                                                   "default_compute_target", "data_folders",
+                                                   "compute_aliases"};
     for (const auto& [key, value] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end())
             v.fail(key, QStringLiteral("unknown key \"%1\".").arg(fromStd(key)),
                    QStringLiteral("Remove it; the keys a workspace config may have are: name, id, "
-                                  "created, schema_version, default_compute_target, data_folders."));
+                                  "created, schema_version, default_compute_target, data_folders, "
+                                  "compute_aliases."));
     }
     for (const char* required : {"name", "id", "created", "schema_version"}) {
         if (!doc.contains(required))
@@ -121,6 +123,20 @@ WorkspaceConfig WorkspaceConfig::parse(const QByteArray& text, const QString& fi
                             QStringLiteral("\"data_folders\": [\"/data/mnist\"]"));
             c.dataFolders.append(fromStd(f.get<std::string>()));
         }
+    }
+    if (doc.contains("compute_aliases")) {
+        const Json& aliases = doc["compute_aliases"];
+        const QString example = QStringLiteral("\"compute_aliases\": {\"gpu-cluster\": \"hpc\"}");
+        if (!aliases.is_object())
+            v.wrongType("compute_aliases", aliases, "an object of Azure compute names to Labbench targets", example);
+        for (const auto& [alias, target] : aliases.items())
+            if (alias.empty() || !target.is_string() || target.get<std::string>().empty())
+                v.fail("compute_aliases",
+                       QStringLiteral("\"compute_aliases\" entry \"%1\" must name a Labbench compute "
+                                      "target (a non-empty string).")
+                           .arg(fromStd(alias)),
+                       QStringLiteral("Write it like %1.").arg(example));
+        // Checked here with the rest of the file; read where it is used (ComputeAliases.h).
     }
     return c;
 }

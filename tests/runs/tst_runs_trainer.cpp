@@ -64,7 +64,8 @@ private slots:
     void exampleScriptUsesTheShippedMnist() {
         const CliResult r = runCli(ws, {QStringLiteral("submit"), QStringLiteral("--source"),
                                         QStringLiteral(LABBENCH_SOURCE_DIR "/examples"), QStringLiteral("--entry"),
-                                        QStringLiteral("mnist_softmax.py"), QStringLiteral("--wait"), QStringLiteral("--"),
+                                        QStringLiteral("mnist_softmax.py"), QStringLiteral("--python"), QStringLiteral("/usr/bin/python3"),
+                                        QStringLiteral("--wait"), QStringLiteral("--"),
                                         QStringLiteral("--epochs"), QStringLiteral("1")},
                                    240000);
         QVERIFY2(r.code == 0, (r.out + r.err).constData());

@@ -208,12 +208,19 @@ void TestModels::compareTable() {
     model.setData(data);
     QCOMPARE(model.paramColumns(), (QStringList{"--lr", "--fast", "--layers"}));
     QCOMPARE(model.metricColumns(), (QStringList{"loss", "acc"}));
-    QCOMPARE(model.columnCount(), 2 + 3 + 2);
+    // run, status, 3 parameters, then last/min/max of each metric (issue 17)
+    QCOMPARE(model.columnCount(), 2 + 3 + 2 * CompareModel::kColumnsPerMetric);
     QCOMPARE(model.index(0, 2).data(CompareModel::SortRole).toDouble(), 0.1);
     QCOMPARE(model.index(1, 5).data().toString(), QStringLiteral("0.3"));
     QCOMPARE(model.index(0, 5).data(CompareModel::SortRole).toDouble(), 0.5);
-    QVERIFY(!model.index(0, 6).data().isValid()); // run a logged no acc
-    QCOMPARE(model.headerData(5, Qt::Horizontal).toString(), QStringLiteral("final loss"));
+    QCOMPARE(model.index(0, 6).data().toString(), QStringLiteral("0.5 @ 1")); // min of loss, at step 1
+    QCOMPARE(model.index(0, 7).data().toString(), QStringLiteral("0.9 @ 0")); // max of loss, at step 0
+    QVERIFY(!model.index(0, 8).data().isValid()); // run a logged no acc
+    QCOMPARE(model.headerData(5, Qt::Horizontal).toString(), QStringLiteral("loss · last"));
+    QCOMPARE(model.headerData(7, Qt::Horizontal).toString(), QStringLiteral("loss · max"));
+    // --lr differs (0.1, 0.01) and so do --fast and --layers (each missing from one run)
+    QVERIFY(model.index(0, 2).data(CompareModel::DiffersRole).toBool());
+    QVERIFY(!model.index(0, 0).data(CompareModel::DiffersRole).toBool());
     QCOMPARE(CompareData::pairParams({"--x=1", "pos", "--y", "-3", "--z"}),
              (QList<QPair<QString, QString>>{{"--x", "1"}, {"#1", "pos"}, {"--y", "-3"}, {"--z", ""}}));
 }

@@ -14,6 +14,11 @@ namespace lb::ui {
 
 class MetricChart : public QChartView {
     Q_OBJECT
+    // Read by the end-to-end state hook, which finds a run's charts by their object name
+    // ("metricChart", given by MetricChartsPanel).
+    Q_PROPERTY(QString metric READ metric CONSTANT)
+    Q_PROPERTY(QList<int> seriesPointCounts READ seriesPointCounts)
+    Q_PROPERTY(QList<QPointF> lastPoints READ lastPoints)
 public:
     MetricChart(QString metric, std::shared_ptr<MetricBuffers> buffers, QWidget* parent = nullptr);
 

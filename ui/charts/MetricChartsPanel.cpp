@@ -107,6 +107,7 @@ void MetricChartsPanel::addMissingCharts() {
             have = have || c->metric() == name;
         if (have) continue;
         auto* chart = new MetricChart(name, feed_->buffers());
+        chart->setObjectName(QStringLiteral("metricChart"));
         chart->setContextMenuPolicy(Qt::CustomContextMenu);
         chart->setTimeAxis(xAxis_->currentIndex() == 1);
         chart->setLogScale(logScale_->isChecked());

@@ -6,6 +6,7 @@
 #include "core/live/StoreWatcher.h"
 
 #include <QHeaderView>
+#include <QStyledItemDelegate>
 #include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -13,6 +14,23 @@
 #include <QVBoxLayout>
 
 namespace lb::ui {
+
+namespace {
+
+// Parameters whose value is not the same in every run get a soft highlight (issue 17).
+class DiffersDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(CompareModel::DiffersRole).toBool())
+            option->backgroundBrush = QColor(255, 236, 179);
+    }
+};
+
+} // namespace
 
 CompareView::CompareView(const QString& workspaceRoot, const QString& storePath,
                          const QStringList& runIds, const QStringList& labels, QWidget* parent)
@@ -32,6 +50,7 @@ CompareView::CompareView(const QString& workspaceRoot, const QString& storePath,
     table->setModel(proxy_);
     table->setSortingEnabled(true);
     table->setAlternatingRowColors(true);
+    table->setItemDelegate(new DiffersDelegate(table));
     table->verticalHeader()->setVisible(false);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);

@@ -1,19 +1,15 @@
 #include "ui/compute/ComputeTargetActions.h"
 
-#include "ui/browser/WorkspaceBrowser.h"
 #include "core/compute/ComputeTarget.h"
-#include "ui/compute/ComputeTargetDialog.h"
 #include "core/compute/TargetAdmin.h"
 #include "core/live/BackgroundCall.h"
 #include "core/live/WorkspaceModel.h"
-#include "ui/main/MainWindow.h"
 #include "core/workspace/Workspace.h"
+#include "ui/compute/ComputeTargetDialog.h"
+#include "ui/main/WorkbenchShell.h"
 
 #include <QMenu>
-#include <QMenuBar>
 #include <QMessageBox>
-#include <QStatusBar>
-#include <QTreeView>
 
 namespace lb::ui {
 
@@ -31,13 +27,12 @@ bool isKind(const QModelIndex& index, WorkspaceModel::NodeKind kind) {
 
 } // namespace
 
-ComputeTargetActions::ComputeTargetActions(MainWindow* window)
-    : QObject(window)
-    , window_(window) {
-    QMenuBar* bar = window->menuBar();
-    auto* menu = new QMenu(tr("&Compute"), bar);
-    // Before Help, which stays last.
-    bar->insertMenu(bar->actions().isEmpty() ? nullptr : bar->actions().last(), menu);
+ComputeTargetActions::ComputeTargetActions(WorkbenchShell* shell, QObject* parent)
+    : QObject(parent)
+    , shell_(shell) {}
+
+QMenu* ComputeTargetActions::createMenu(QWidget* parent) {
+    auto* menu = new QMenu(tr("&Compute"), parent);
     menu->addAction(tr("New &local target…"), this, [this] { newTarget(QStringLiteral("local")); });
     menu->addAction(tr("New &SSH target…"), this, [this] { newTarget(QStringLiteral("ssh")); });
     menu->addAction(tr("New S&lurm target…"), this, [this] { newTarget(QStringLiteral("slurm")); });
@@ -56,32 +51,32 @@ ComputeTargetActions::ComputeTargetActions(MainWindow* window)
         for (QMenu* m : {edit, test, remove})
             m->setEnabled(!m->isEmpty());
     });
-    connect(window->browser(), &WorkspaceBrowser::contextMenuAboutToShow, this,
-            &ComputeTargetActions::addMenuActions);
-    connect(window->browser()->view(), &QTreeView::activated, this,
-            [this](const QModelIndex& index) {
-                if (isKind(index, WorkspaceModel::NodeKind::ComputeTarget))
-                    editTarget(index.data(WorkspaceModel::KeyRole).toString());
-            });
+    return menu;
+}
+
+void ComputeTargetActions::activate(const QModelIndex& index) {
+    if (isKind(index, WorkspaceModel::NodeKind::ComputeTarget))
+        editTarget(index.data(WorkspaceModel::KeyRole).toString());
 }
 
 QString ComputeTargetActions::root() const {
-    return window_->snapshot() ? window_->snapshot()->root : QString();
+    const WorkspaceSnapshotPtr snapshot = shell_->snapshot();
+    return snapshot ? snapshot->root : QString();
 }
 
 QStringList ComputeTargetActions::targetNames() const {
     QStringList names;
-    if (window_->snapshot())
-        for (const ComputeTargetRecord& t : window_->snapshot()->computeTargets)
+    if (const WorkspaceSnapshotPtr snapshot = shell_->snapshot())
+        for (const ComputeTargetRecord& t : snapshot->computeTargets)
             names.append(t.name);
     return names;
 }
 
 void ComputeTargetActions::say(const QString& text) {
-    window_->statusBar()->showMessage(text, 10000);
+    shell_->showStatusMessage(text, 10000);
 }
 
-void ComputeTargetActions::addMenuActions(QMenu* menu, const QModelIndex& index) {
+void ComputeTargetActions::addContextActions(QMenu* menu, const QModelIndex& index) {
     const bool onTargets =
         isKind(index, WorkspaceModel::NodeKind::Category) &&
         index.data(WorkspaceModel::KeyRole).toString() == QLatin1String("targets");
@@ -106,23 +101,30 @@ ComputeTargetDialog* ComputeTargetActions::newTarget(const QString& kind) {
         say(tr("Open a workspace first: compute targets belong to one."));
         return nullptr;
     }
-    auto* dialog = new ComputeTargetDialog(root(), kind, targetNames(), std::nullopt, window_);
+    auto* dialog = new ComputeTargetDialog(root(), kind, targetNames(), std::nullopt,
+                                           shell_->dialogParent());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ComputeTargetDialog::saved, this,
-            [this](const QString& name) { say(tr("Created compute target '%1'.").arg(name)); });
+    connect(dialog, &ComputeTargetDialog::saved, this, [this](const QString& name) {
+        say(tr("Created compute target '%1'.").arg(name));
+        shell_->refreshWorkspace();
+    });
     dialog->open();
     return dialog;
 }
 
 ComputeTargetDialog* ComputeTargetActions::editTarget(const QString& name) {
-    if (!window_->snapshot()) return nullptr;
-    for (const ComputeTargetRecord& t : window_->snapshot()->computeTargets) {
+    const WorkspaceSnapshotPtr snapshot = shell_->snapshot();
+    if (!snapshot) return nullptr;
+    for (const ComputeTargetRecord& t : snapshot->computeTargets) {
         if (t.name != name) continue;
         try {
-            auto* dialog = new ComputeTargetDialog(root(), t.kind, targetNames(), t, window_);
+            auto* dialog =
+                new ComputeTargetDialog(root(), t.kind, targetNames(), t, shell_->dialogParent());
             dialog->setAttribute(Qt::WA_DeleteOnClose);
-            connect(dialog, &ComputeTargetDialog::saved, this,
-                    [this](const QString& n) { say(tr("Saved compute target '%1'.").arg(n)); });
+            connect(dialog, &ComputeTargetDialog::saved, this, [this](const QString& n) {
+                say(tr("Saved compute target '%1'.").arg(n));
+                shell_->refreshWorkspace();
+            });
             dialog->open();
             return dialog;
         } catch (const std::exception& e) {
@@ -138,7 +140,7 @@ ComputeTargetDialog* ComputeTargetActions::editTarget(const QString& name) {
 void ComputeTargetActions::removeTarget(const QString& name, bool confirm) {
     if (root().isEmpty()) return;
     if (confirm &&
-        QMessageBox::question(window_, tr("Remove compute target"),
+        QMessageBox::question(shell_->dialogParent(), tr("Remove compute target"),
                               tr("Remove compute target '%1'? Its finished runs stay in the "
                                  "workspace.")
                                   .arg(name)) != QMessageBox::Yes)
@@ -156,6 +158,8 @@ void ComputeTargetActions::removeTarget(const QString& name, bool confirm) {
         },
         [this, name](QString error) {
             say(error.isEmpty() ? tr("Removed compute target '%1'.").arg(name) : error);
+            if (error.isEmpty())
+                shell_->refreshWorkspace();
             emit removeFinished(name, error);
         });
 }
@@ -179,7 +183,7 @@ void ComputeTargetActions::testTarget(const QString& name) {
                      : a.text);
             if (!a.ok) {
                 auto* box = new QMessageBox(QMessageBox::Warning, tr("Test of %1").arg(name),
-                                            a.text, QMessageBox::Ok, window_);
+                                            a.text, QMessageBox::Ok, shell_->dialogParent());
                 box->setAttribute(Qt::WA_DeleteOnClose);
                 box->open();
             }

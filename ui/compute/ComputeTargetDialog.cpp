@@ -4,6 +4,7 @@
 #include "core/compute/TargetAdmin.h"
 #include "core/live/BackgroundCall.h"
 #include "core/workspace/Workspace.h"
+#include "ui/common/FieldMarks.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -17,7 +18,6 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QStyle>
 #include <QVBoxLayout>
 
 namespace lb::ui {
@@ -67,14 +67,6 @@ FieldText fieldText(const QString& kind, const QString& field) {
     if (kind == QLatin1String("slurm") && field == QLatin1String("host"))
         return {"Login node", "empty: Slurm on this machine"};
     return texts.value(field, {"", ""});
-}
-
-void markInvalid(QWidget* w, bool invalid, const QString& reason) {
-    if (w->property("invalid").toBool() == invalid && w->toolTip() == reason) return;
-    w->setProperty("invalid", invalid);
-    w->setToolTip(reason);
-    w->style()->unpolish(w);
-    w->style()->polish(w);
 }
 
 } // namespace
@@ -199,10 +191,8 @@ void ComputeTargetDialog::addField(QFormLayout* form, const QString& field) {
         connect(static_cast<QLineEdit*>(editor), &QLineEdit::textChanged, this,
                 &ComputeTargetDialog::syncGpuBoxes);
     }
-    auto* problem = new QLabel;
+    QLabel* problem = makeProblemLabel();
     problem->setObjectName(field + QStringLiteral("Problem"));
-    problem->setWordWrap(true);
-    problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
     problem->hide();
     column->addWidget(problem);
     editors_.insert(field, editor);
@@ -243,7 +233,7 @@ void ComputeTargetDialog::validate() {
     draft_ = draftComputeTarget(kind_, fields, existing_ ? QStringList() : taken_);
     for (auto it = editors_.begin(); it != editors_.end(); ++it) {
         const QString reason = draft_.problemFor(it.key());
-        markInvalid(it.value(), !reason.isEmpty(), reason);
+        markField(it.value(), reason);
         QLabel* label = problems_.value(it.key());
         label->setText(reason);
         label->setVisible(!reason.isEmpty());
@@ -311,8 +301,7 @@ void ComputeTargetDialog::runTest() {
                 a.ok ? QStringLiteral("background: #dafbe1; border: 1px solid #4ac26b; "
                                       "border-radius: 4px; padding: 6px 10px;")
                      : QString());
-            answer_->style()->unpolish(answer_);
-            answer_->style()->polish(answer_);
+            restyle(answer_);
             answer_->setText(a.ok ? tr("Connection OK.\n%1").arg(a.text) : a.text);
             answer_->show();
             validate();
@@ -352,8 +341,7 @@ void ComputeTargetDialog::runSave() {
             }
             answer_->setObjectName(QStringLiteral("errorBanner"));
             answer_->setStyleSheet(QString());
-            answer_->style()->unpolish(answer_);
-            answer_->style()->polish(answer_);
+            restyle(answer_);
             answer_->setText(error);
             answer_->show();
             validate();

@@ -1,19 +1,19 @@
 #include "ui/estimator/EstimatorForm.h"
 
 #include "core/argparse/ArgparseReader.h"
-#include "ui/estimator/ScriptParamsTable.h"
 #include "core/live/DropPlan.h"
 #include "core/live/RunActions.h"
 #include "core/util/Error.h"
-#include "core/util/Json.h"
+#include "ui/common/FormFooter.h"
+#include "ui/common/FormPage.h"
+#include "ui/common/FormSection.h"
+#include "ui/estimator/ScriptParamsTable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -21,9 +21,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QScrollArea>
 #include <QSpinBox>
-#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -55,7 +53,7 @@ EstimatorForm::EstimatorForm(RunActions* actions, QWidget* parent)
         argumentsRead_ = true;
         paramsStatus_->setText(m);
         paramsStatus_->setObjectName(QStringLiteral("errorBanner"));
-        paramsStatus_->style()->polish(paramsStatus_);
+        restyle(paramsStatus_);
     });
     validateTimer_.setSingleShot(true);
     validateTimer_.setInterval(120);
@@ -71,55 +69,53 @@ void EstimatorForm::setActions(RunActions* actions) {
     if (actions_)
         disconnect(actions_, nullptr, this, nullptr);
     actions_ = actions;
-    submitting_ = false;
+    footer_->forgetSubmit();
     if (actions_) {
         connect(actions_, &RunActions::submitted, this, [this](quint64 request, const QString& runId) {
-            if (!submitting_ || request != request_)
+            if (!footer_->finishSubmit(request))
                 return;
-            submitting_ = false;
-            submit_->setText(tr("Submit"));
             validateNow();
             emit message(tr("Submitted run %1").arg(runId));
             emit submitted(runId);
         });
         connect(actions_, &RunActions::submitFailed, this, [this](quint64 request, const QString& m) {
-            if (!submitting_ || request != request_)
+            if (!footer_->finishSubmit(request))
                 return;
-            submitting_ = false;
-            submit_->setText(tr("Submit"));
             validateNow();
-            errorLabel_->setText(m);
-            errorLabel_->show();
+            footer_->setError(m);
         });
     }
     validateNow();
 }
 
+QPushButton* EstimatorForm::submitButton() const { return footer_->submitButton(); }
+
 void EstimatorForm::build() {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* page = new QWidget;
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
+    auto* page = new FormPage;
+    page->addSection(buildScriptSection());
+    page->addSection(buildParametersSection());
+    // Each section is built before the one right of it (arguments have no order in C++).
+    QWidget* environment = buildEnvironmentSection();
+    page->addSections(environment, buildDistributionSection());
+    page->addSection(buildRunSection());
+    outer->addWidget(page, 1);
+    outer->addWidget(buildFooter());
+    watchFields();
+}
 
-    // Script.
-    auto* script = new QGroupBox(tr("Script"));
-    auto* sf = new QFormLayout(script);
-    framework_ = new QComboBox;
+QWidget* EstimatorForm::buildScriptSection() {
+    auto* section = new FormSection(tr("Script"));
+    framework_ = section->add(tr("Framework"), new QComboBox);
     for (const Preset& p : kPresets)
         framework_->addItem(tr(p.label), QString::fromLatin1(p.key));
-    sf->addRow(tr("Framework"), framework_);
     auto* sourceRow = new QHBoxLayout;
-    source_ = new QLineEdit;
-    source_->setPlaceholderText(tr("the folder snapshotted for the run"));
+    source_ = makeLineEdit(tr("the folder snapshotted for the run"));
     auto* browseSource = new QPushButton(tr("Browse…"));
     sourceRow->addWidget(source_, 1);
     sourceRow->addWidget(browseSource);
-    sf->addRow(tr("Source folder"), sourceRow);
+    section->add(tr("Source folder"), sourceRow);
     auto* entryRow = new QHBoxLayout;
     entry_ = new QComboBox;
     entry_->setEditable(true);
@@ -128,15 +124,28 @@ void EstimatorForm::build() {
     auto* browseEntry = new QPushButton(tr("Browse…"));
     entryRow->addWidget(entry_, 1);
     entryRow->addWidget(browseEntry);
-    sf->addRow(tr("Entry script"), entryRow);
-    python_ = new QLineEdit;
-    python_->setPlaceholderText(tr("python3 on PATH (or the compute target's)"));
-    sf->addRow(tr("Interpreter"), python_);
-    layout->addWidget(script);
+    section->add(tr("Entry script"), entryRow);
+    python_ = section->add(tr("Interpreter"),
+                           makeLineEdit(tr("python3 on PATH (or the compute target's)")));
 
-    // Parameters.
-    auto* paramsBox = new QGroupBox(tr("Script parameters"));
-    auto* pv = new QVBoxLayout(paramsBox);
+    connect(framework_, &QComboBox::currentIndexChanged, this, [this] {
+        applyPreset(framework_->currentData().toString());
+        scheduleValidation();
+    });
+    connect(browseSource, &QPushButton::clicked, this, &EstimatorForm::chooseSourceFolder);
+    connect(browseEntry, &QPushButton::clicked, this, &EstimatorForm::chooseEntryScript);
+    connect(source_, &QLineEdit::editingFinished, this, &EstimatorForm::refreshEntryChoices);
+    connect(entry_, &QComboBox::textActivated, this, [this] { readArguments(); });
+    connect(entry_, &QComboBox::editTextChanged, this, [this] {
+        emit titleChanged(title());
+        scheduleValidation();
+    });
+    return section;
+}
+
+QWidget* EstimatorForm::buildParametersSection() {
+    auto* box = new QGroupBox(tr("Script parameters"));
+    auto* column = new QVBoxLayout(box);
     auto* statusRow = new QHBoxLayout;
     paramsStatus_ = new QLabel(tr("Choose an entry script to read its arguments."));
     paramsStatus_->setObjectName(QStringLiteral("muted"));
@@ -144,25 +153,19 @@ void EstimatorForm::build() {
     auto* reread = new QPushButton(tr("Read from script"));
     statusRow->addWidget(paramsStatus_, 1);
     statusRow->addWidget(reread);
-    pv->addLayout(statusRow);
+    column->addLayout(statusRow);
     params_ = new ScriptParamsTable;
-    pv->addWidget(params_);
-    layout->addWidget(paramsBox);
+    column->addWidget(params_);
+    connect(reread, &QPushButton::clicked, this, &EstimatorForm::readArguments);
+    return box;
+}
 
-    // Environment and distribution side by side.
-    auto* row = new QHBoxLayout;
-    auto* envBox = new QGroupBox(tr("Environment"));
-    auto* ef = new QFormLayout(envBox);
-    pip_ = new QLineEdit;
-    pip_->setPlaceholderText(tr("numpy torch==2.1 …"));
-    ef->addRow(tr("pip packages"), pip_);
-    conda_ = new QLineEdit;
-    ef->addRow(tr("conda packages"), conda_);
-    image_ = new QLineEdit;
-    image_->setPlaceholderText(tr("none (run on the host)"));
-    ef->addRow(tr("Container image"), image_);
-    gpu_ = new QCheckBox(tr("Use GPU"));
-    ef->addRow(QString(), gpu_);
+QWidget* EstimatorForm::buildEnvironmentSection() {
+    auto* section = new FormSection(tr("Environment"));
+    pip_ = section->add(tr("pip packages"), makeLineEdit(tr("numpy torch==2.1 …")));
+    conda_ = section->add(tr("conda packages"), makeLineEdit());
+    image_ = section->add(tr("Container image"), makeLineEdit(tr("none (run on the host)")));
+    gpu_ = section->add(QString(), new QCheckBox(tr("Use GPU")));
     env_ = new QTableWidget(0, 2);
     env_->setHorizontalHeaderLabels({tr("Variable"), tr("Value")});
     env_->horizontalHeader()->setStretchLastSection(true);
@@ -174,128 +177,68 @@ void EstimatorForm::build() {
     envButtons->addWidget(addEnv);
     envButtons->addWidget(removeEnv);
     envButtons->addStretch();
-    auto* envCol = new QVBoxLayout;
-    envCol->addWidget(env_);
-    envCol->addLayout(envButtons);
-    ef->addRow(tr("Variables"), envCol);
-    row->addWidget(envBox, 1);
+    auto* envColumn = new QVBoxLayout;
+    envColumn->addWidget(env_);
+    envColumn->addLayout(envButtons);
+    section->add(tr("Variables"), envColumn);
+    connect(addEnv, &QPushButton::clicked, this, &EstimatorForm::addVariable);
+    connect(removeEnv, &QPushButton::clicked, this, &EstimatorForm::removeVariable);
+    return section;
+}
 
-    auto* distBox = new QGroupBox(tr("Distribution"));
-    auto* df = new QFormLayout(distBox);
-    nodes_ = new QSpinBox;
-    nodes_->setRange(1, 4096);
-    processes_ = new QSpinBox;
-    processes_->setRange(1, 1024);
-    auto* np = new QHBoxLayout;
-    np->addWidget(nodes_);
-    np->addWidget(new QLabel(QStringLiteral("×")));
-    np->addWidget(processes_);
-    np->addStretch();
-    df->addRow(tr("Nodes × processes"), np);
-    backend_ = new QComboBox;
+QWidget* EstimatorForm::buildDistributionSection() {
+    auto* section = new FormSection(tr("Distribution"));
+    nodes_ = makeSpinBox(1, 4096);
+    processes_ = makeSpinBox(1, 1024);
+    auto* nodesTimesProcesses = new QHBoxLayout;
+    nodesTimesProcesses->addWidget(nodes_);
+    nodesTimesProcesses->addWidget(new QLabel(QStringLiteral("×")));
+    nodesTimesProcesses->addWidget(processes_);
+    nodesTimesProcesses->addStretch();
+    section->add(tr("Nodes × processes"), nodesTimesProcesses);
+    backend_ = section->add(tr("Backend"), new QComboBox);
     backend_->addItems(knownDistributedBackends());
-    df->addRow(tr("Backend"), backend_);
-    workers_ = new QSpinBox;
-    workers_->setRange(1, 4096);
-    parameterServers_ = new QSpinBox;
-    parameterServers_->setRange(0, 1024);
-    df->addRow(tr("Workers"), workers_);
-    df->addRow(tr("Parameter servers"), parameterServers_);
-    row->addWidget(distBox, 1);
-    layout->addLayout(row);
+    workers_ = section->add(tr("Workers"), makeSpinBox(1, 4096));
+    parameterServers_ = section->add(tr("Parameter servers"), makeSpinBox(0, 1024));
+    return section;
+}
 
-    // Run.
-    auto* runBox = new QGroupBox(tr("Run"));
-    auto* rf = new QFormLayout(runBox);
-    experiment_ = new QLineEdit;
-    experiment_->setPlaceholderText(QStringLiteral("default"));
-    rf->addRow(tr("Experiment"), experiment_);
-    target_ = new QComboBox;
+QWidget* EstimatorForm::buildRunSection() {
+    auto* section = new FormSection(tr("Run"));
+    experiment_ = section->add(tr("Experiment"), makeLineEdit(QStringLiteral("default")));
+    target_ = section->add(tr("Compute target"), new QComboBox);
     target_->setEditable(true);
     target_->addItem(QStringLiteral("local"));
-    rf->addRow(tr("Compute target"), target_);
-    maxDuration_ = new QSpinBox;
-    maxDuration_->setRange(0, 30 * 86400);
+    maxDuration_ = section->add(tr("Maximum duration"), makeSpinBox(0, 30 * 86400));
     maxDuration_->setSpecialValueText(tr("no limit"));
     maxDuration_->setSuffix(tr(" s"));
-    rf->addRow(tr("Maximum duration"), maxDuration_);
-    layout->addWidget(runBox);
-    layout->addStretch();
-    scroll->setWidget(page);
-    outer->addWidget(scroll, 1);
+    return section;
+}
 
-    // Footer: the reason the estimator is invalid, and the actions.
-    auto* footer = new QWidget;
-    footer_ = footer;
-    footer->setAutoFillBackground(true);
-    auto* fl = new QHBoxLayout(footer);
-    fl->setContentsMargins(16, 8, 16, 10);
-    errorLabel_ = new QLabel;
-    errorLabel_->setObjectName(QStringLiteral("errorBanner"));
-    errorLabel_->setWordWrap(true);
-    fl->addWidget(errorLabel_, 1);
-    auto* load = new QPushButton(tr("Load JSON…"));
-    auto* save = new QPushButton(tr("Save as JSON…"));
+FormFooter* EstimatorForm::buildFooter() {
+    // The reason the estimator is invalid, and the actions.
+    footer_ = new FormFooter(tr("Submit"));
+    footer_->setAutoFillBackground(true);
+    footer_->submitButton()->setDefault(true);
     auto* sweep = new QPushButton(tr("Sweep…"));
     sweep->setObjectName(QStringLiteral("sweepEstimator"));
     sweep->setToolTip(tr("Tune this estimator's hyperparameters with a sweep"));
-    fl->addWidget(sweep);
-    submit_ = new QPushButton(tr("Submit"));
-    submit_->setObjectName(QStringLiteral("primary"));
-    submit_->setDefault(true);
-    fl->addWidget(load);
-    fl->addWidget(save);
-    fl->addWidget(submit_);
-    outer->addWidget(footer);
+    footer_->addAction(sweep);
+    footer_->setJsonFiles(
+        {tr("Load estimator"), tr("Save estimator"), tr("Estimator JSON (*.json)"),
+         [this] { return source_->text(); },
+         [this] { return QDir(source_->text()).filePath(QStringLiteral("estimator.json")); }});
+    connect(footer_->submitButton(), &QPushButton::clicked, this, &EstimatorForm::submit);
+    connect(sweep, &QPushButton::clicked, this, [this] { emit sweepRequested(estimator()); });
+    connect(footer_, &FormFooter::loadChosen, this, &EstimatorForm::loadJson);
+    connect(footer_, &FormFooter::saveChosen, this, &EstimatorForm::saveJson);
+    connect(footer_, &FormFooter::message, this, &EstimatorForm::message);
+    return footer_;
+}
 
-    // Wiring.
-    connect(framework_, &QComboBox::currentIndexChanged, this, [this] {
-        applyPreset(framework_->currentData().toString());
-        scheduleValidation();
-    });
-    connect(browseSource, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Source folder"),
-                                                              source_->text());
-        if (!dir.isEmpty())
-            source_->setText(dir);
-    });
-    connect(browseEntry, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Entry script"), source_->text(),
-                                                          tr("Scripts (*.py *.sh);;All files (*)"));
-        if (file.isEmpty())
-            return;
-        const QFileInfo info(file);
-        if (source_->text().isEmpty() ||
-            !QDir(source_->text()).relativeFilePath(file).startsWith(QLatin1String(".."))) {
-            if (source_->text().isEmpty())
-                source_->setText(info.absolutePath());
-            entry_->setEditText(QDir(source_->text()).relativeFilePath(file));
-        } else {
-            source_->setText(info.absolutePath());
-            entry_->setEditText(info.fileName());
-        }
-        readArguments();
-    });
-    connect(source_, &QLineEdit::editingFinished, this, &EstimatorForm::refreshEntryChoices);
-    connect(entry_, &QComboBox::textActivated, this, [this] { readArguments(); });
-    connect(reread, &QPushButton::clicked, this, &EstimatorForm::readArguments);
-    connect(addEnv, &QPushButton::clicked, this, [this] {
-        env_->insertRow(env_->rowCount());
-        env_->setItem(env_->rowCount() - 1, 0, new QTableWidgetItem);
-        env_->setItem(env_->rowCount() - 1, 1, new QTableWidgetItem);
-        env_->editItem(env_->item(env_->rowCount() - 1, 0));
-    });
-    connect(removeEnv, &QPushButton::clicked, this, [this] {
-        if (env_->currentRow() >= 0)
-            env_->removeRow(env_->currentRow());
-        scheduleValidation();
-    });
+void EstimatorForm::watchFields() {
     for (QLineEdit* e : {source_, python_, pip_, conda_, image_, experiment_})
         connect(e, &QLineEdit::textChanged, this, &EstimatorForm::scheduleValidation);
-    connect(entry_, &QComboBox::editTextChanged, this, [this] {
-        emit titleChanged(title());
-        scheduleValidation();
-    });
     connect(target_, &QComboBox::editTextChanged, this, &EstimatorForm::scheduleValidation);
     for (QSpinBox* s : {nodes_, processes_, workers_, parameterServers_, maxDuration_})
         connect(s, &QSpinBox::valueChanged, this, &EstimatorForm::scheduleValidation);
@@ -303,22 +246,44 @@ void EstimatorForm::build() {
     connect(gpu_, &QCheckBox::toggled, this, &EstimatorForm::scheduleValidation);
     connect(env_, &QTableWidget::itemChanged, this, &EstimatorForm::scheduleValidation);
     connect(params_, &ScriptParamsTable::changed, this, &EstimatorForm::scheduleValidation);
-    connect(submit_, &QPushButton::clicked, this, &EstimatorForm::submit);
-    connect(sweep, &QPushButton::clicked, this, [this] { emit sweepRequested(estimator()); });
-    connect(load, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Load estimator"), source_->text(),
-                                                          tr("Estimator JSON (*.json)"));
-        if (!file.isEmpty())
-            loadJson(file);
-    });
-    connect(save, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getSaveFileName(
-            this, tr("Save estimator"),
-            QDir(source_->text()).filePath(QStringLiteral("estimator.json")),
-            tr("Estimator JSON (*.json)"));
-        if (!file.isEmpty())
-            saveJson(file);
-    });
+}
+
+void EstimatorForm::chooseSourceFolder() {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Source folder"), source_->text());
+    if (!dir.isEmpty())
+        source_->setText(dir);
+}
+
+void EstimatorForm::chooseEntryScript() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Entry script"), source_->text(),
+                                                      tr("Scripts (*.py *.sh);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    const QFileInfo info(file);
+    if (source_->text().isEmpty() ||
+        !QDir(source_->text()).relativeFilePath(file).startsWith(QLatin1String(".."))) {
+        if (source_->text().isEmpty())
+            source_->setText(info.absolutePath());
+        entry_->setEditText(QDir(source_->text()).relativeFilePath(file));
+    } else {
+        source_->setText(info.absolutePath());
+        entry_->setEditText(info.fileName());
+    }
+    readArguments();
+}
+
+void EstimatorForm::addVariable() {
+    env_->insertRow(env_->rowCount());
+    env_->setItem(env_->rowCount() - 1, 0, new QTableWidgetItem);
+    env_->setItem(env_->rowCount() - 1, 1, new QTableWidgetItem);
+    env_->editItem(env_->item(env_->rowCount() - 1, 0));
+}
+
+void EstimatorForm::removeVariable() {
+    if (env_->currentRow() >= 0)
+        env_->removeRow(env_->currentRow());
+    scheduleValidation();
 }
 
 void EstimatorForm::applyPreset(const QString& framework) {
@@ -444,7 +409,7 @@ void EstimatorForm::readArguments() {
     }
     argumentsRead_ = false;
     paramsStatus_->setObjectName(QStringLiteral("muted"));
-    paramsStatus_->style()->polish(paramsStatus_);
+    restyle(paramsStatus_);
     paramsStatus_->setText(tr("Reading the arguments of %1…").arg(e.entryScript));
     if (!e.python.isEmpty())
         reader_->setPython(e.python);
@@ -467,22 +432,36 @@ QString EstimatorForm::argumentsStatus() const { return paramsStatus_->text(); }
 
 void EstimatorForm::scheduleValidation() { validateTimer_.start(); }
 
-void EstimatorForm::markInvalid(QWidget* field, const QString& reason) {
-    field->setProperty("invalid", true);
-    field->setToolTip(reason);
-    field->style()->unpolish(field);
-    field->style()->polish(field);
-    marked_.append(field);
+QWidget* EstimatorForm::fieldNamedIn(const QString& error) const {
+    // The core names the field by its JSON key; the first key the message holds wins.
+    const QList<QPair<const char*, QWidget*>> fields = {
+        {"source_directory", source_},
+        {"entry_script", entry_},
+        {"script_params", params_->table()},
+        {"pip_packages", pip_},
+        {"conda_packages", conda_},
+        {"custom_docker_image", image_},
+        {"process_count_per_node", processes_},
+        {"node_count", nodes_},
+        {"distributed_backend", backend_},
+        {"worker_count", workers_},
+        {"parameter_server_count", parameterServers_},
+        {"environment_variables", env_},
+        {"max_run_duration_seconds", maxDuration_},
+        {"compute_target", target_},
+        {"python", python_},
+        {"experiment", experiment_},
+        {"framework", framework_},
+    };
+    for (const auto& [key, widget] : fields) {
+        if (error.contains(QLatin1String(key)))
+            return widget;
+    }
+    return nullptr;
 }
 
 void EstimatorForm::validateNow() {
-    for (QWidget* w : marked_) {
-        w->setProperty("invalid", false);
-        w->setToolTip(QString());
-        w->style()->unpolish(w);
-        w->style()->polish(w);
-    }
-    marked_.clear();
+    marks_.clear();
     error_.clear();
     Estimator e = estimator();
     try {
@@ -495,47 +474,21 @@ void EstimatorForm::validateNow() {
     } catch (const Error& err) {
         error_ = err.message();
     }
-    if (!error_.isEmpty()) {
-        // The core names the field; mark the widget that holds it.
-        const QList<QPair<const char*, QWidget*>> fields = {
-            {"source_directory", source_},
-            {"entry_script", entry_},
-            {"script_params", params_->table()},
-            {"pip_packages", pip_},
-            {"conda_packages", conda_},
-            {"custom_docker_image", image_},
-            {"process_count_per_node", processes_},
-            {"node_count", nodes_},
-            {"distributed_backend", backend_},
-            {"worker_count", workers_},
-            {"parameter_server_count", parameterServers_},
-            {"environment_variables", env_},
-            {"max_run_duration_seconds", maxDuration_},
-            {"compute_target", target_},
-            {"python", python_},
-            {"experiment", experiment_},
-            {"framework", framework_},
-        };
-        for (const auto& [key, widget] : fields) {
-            if (error_.contains(QLatin1String(key))) {
-                markInvalid(widget, error_);
-                break;
-            }
-        }
-    }
-    if (!actions_ && error_.isEmpty())
-        errorLabel_->setText(tr("Open a workspace to submit runs."));
-    else
-        errorLabel_->setText(error_);
-    errorLabel_->setVisible(!errorLabel_->text().isEmpty());
-    submit_->setEnabled(canSubmit());
-    submit_->setToolTip(error_.isEmpty() ? tr("Submit this estimator as a run") : error_);
+    if (QWidget* field = error_.isEmpty() ? nullptr : fieldNamedIn(error_))
+        marks_.mark(field, error_);
+    footer_->setError(!actions_ && error_.isEmpty() ? tr("Open a workspace to submit runs.")
+                                                    : error_);
+    footer_->submitButton()->setEnabled(canSubmit());
+    footer_->submitButton()->setToolTip(error_.isEmpty() ? tr("Submit this estimator as a run")
+                                                         : error_);
     emit validated();
 }
 
 void EstimatorForm::setFooterVisible(bool visible) { footer_->setVisible(visible); }
 
-bool EstimatorForm::canSubmit() const { return error_.isEmpty() && actions_ && !submitting_; }
+bool EstimatorForm::canSubmit() const {
+    return error_.isEmpty() && actions_ && !footer_->submitting();
+}
 
 void EstimatorForm::submit() {
     validateNow();
@@ -543,30 +496,15 @@ void EstimatorForm::submit() {
         return;
     Estimator e = estimator();
     e.applyFrameworkDefaults();
-    submitting_ = true;
-    submit_->setEnabled(false);
-    submit_->setText(tr("Submitting…"));
-    request_ = actions_->submit(e, e.experiment);
+    footer_->startSubmit([&] { return actions_->submit(e, e.experiment); });
 }
 
 void EstimatorForm::loadJson(const QString& path) {
-    try {
-        setEstimator(Estimator::load(path));
-        emit message(tr("Loaded %1").arg(QFileInfo(path).fileName()));
-    } catch (const Error& e) {
-        errorLabel_->setText(e.message());
-        errorLabel_->show();
-    }
+    footer_->loadJson(path, [&] { setEstimator(Estimator::load(path)); });
 }
 
 void EstimatorForm::saveJson(const QString& path) {
-    try {
-        writeJsonFile(path, estimator().toJson());
-        emit message(tr("Saved %1").arg(QFileInfo(path).fileName()));
-    } catch (const Error& e) {
-        errorLabel_->setText(e.message());
-        errorLabel_->show();
-    }
+    footer_->saveJson(path, [this] { return estimator().toJson(); });
 }
 
 } // namespace lb::ui

@@ -4,6 +4,7 @@
 // estimator is valid), saved and loaded as JSON, submitted through RunActions.
 
 #include "core/estimator/Estimator.h"
+#include "ui/common/FieldMarks.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -24,6 +25,7 @@ struct ScriptArguments;
 
 namespace lb::ui {
 
+class FormFooter;
 class ScriptParamsTable;
 
 class EstimatorForm : public QWidget {
@@ -44,7 +46,7 @@ public:
     // Empty when valid, else the reason shown on the form.
     QString validationError() const { return error_; }
     bool canSubmit() const;
-    QPushButton* submitButton() const { return submit_; }
+    QPushButton* submitButton() const;
     ScriptParamsTable* paramsTable() const { return params_; }
     // A short title for the form's tab ("train.py").
     QString title() const;
@@ -69,10 +71,25 @@ signals:
     void sweepRequested(const lb::Estimator& estimator);
 
 private:
+    // One builder per section of the page, top to bottom, then the footer.
     void build();
+    QWidget* buildScriptSection();
+    QWidget* buildParametersSection();
+    QWidget* buildEnvironmentSection();
+    QWidget* buildDistributionSection();
+    QWidget* buildRunSection();
+    FormFooter* buildFooter();
+    // Every edit of a field checks the form again after a short pause.
+    void watchFields();
+
+    void chooseSourceFolder();
+    void chooseEntryScript();
+    void addVariable();
+    void removeVariable();
     void scheduleValidation();
     void validateNow();
-    void markInvalid(QWidget* field, const QString& reason);
+    // The widget that holds the field an estimator error names (null when none does).
+    QWidget* fieldNamedIn(const QString& error) const;
     void refreshEntryChoices();
     void readArguments();
     void onArguments(const QString& script, const ScriptArguments& arguments);
@@ -83,8 +100,7 @@ private:
     QTimer validateTimer_;
     QString error_;
     bool argumentsRead_ = false;
-    bool submitting_ = false;
-    quint64 request_ = 0;
+    FieldMarks marks_;
 
     QComboBox* framework_ = nullptr;
     QLineEdit* source_ = nullptr;
@@ -108,10 +124,7 @@ private:
     QLineEdit* experiment_ = nullptr;
     QComboBox* target_ = nullptr;
     QSpinBox* maxDuration_ = nullptr;
-    QLabel* errorLabel_ = nullptr;
-    QPushButton* submit_ = nullptr;
-    QWidget* footer_ = nullptr;
-    QList<QWidget*> marked_;
+    FormFooter* footer_ = nullptr;
 };
 
 } // namespace lb::ui

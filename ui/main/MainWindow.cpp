@@ -1,41 +1,38 @@
 #include "ui/main/MainWindow.h"
 
-#include "ui/browser/WorkspaceBrowser.h"
-#include "ui/common/StatusIcons.h"
-#include "ui/compare/CompareView.h"
-#include "ui/compute/ComputeTargetActions.h"
-#include "ui/estimator/EstimatorForm.h"
 #include "core/live/DropPlan.h"
 #include "core/live/RecentWorkspaces.h"
 #include "core/live/RunActions.h"
 #include "core/live/StoreWatcher.h"
 #include "core/live/WorkspaceModel.h"
+#include "core/util/Error.h"
+#include "ui/browser/WorkspaceBrowser.h"
+#include "ui/common/StatusIcons.h"
+#include "ui/compare/CompareView.h"
+#include "ui/runs/RunsTablePage.h"
+#include "ui/compute/ComputeTargetActions.h"
+#include "ui/estimator/EstimatorForm.h"
 #include "ui/main/StartupProbe.h"
 #include "ui/main/StateHook.h"
 #include "ui/main/WelcomePage.h"
+#include "ui/main/WorkbenchMenus.h"
+#include "ui/main/WorkbenchTabs.h"
 #include "ui/models/ModelActions.h"
 #include "ui/run/RunDashboard.h"
 #include "ui/sweep/SweepDashboard.h"
 #include "ui/sweep/SweepForm.h"
-#include "core/util/Error.h"
-#include "core/workspace/WorkspaceConfig.h"
 
-#include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QTimer>
+#include <QTreeView>
 
 namespace lb::ui {
 
@@ -45,12 +42,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     resize(1280, 800);
     model_ = new WorkspaceModel(this);
     browser_ = new WorkspaceBrowser(model_);
-    tabs_ = new QTabWidget;
-    tabs_->setTabsClosable(true);
-    tabs_->setMovable(true);
-    tabs_->setDocumentMode(true);
-    welcome_ = new WelcomePage;
-    tabs_->addTab(welcome_, tr("Start"));
+    auto* welcome = new WelcomePage;
+    tabs_ = new WorkbenchTabs(welcome);
     auto* split = new QSplitter;
     split->addWidget(browser_);
     split->addWidget(tabs_);
@@ -61,26 +54,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(split);
 
     counts_ = new QLabel;
+    counts_->setObjectName(QStringLiteral("workspaceCounts")); // read by the state hook
     workspaceLabel_ = new QLabel;
     workspaceLabel_->setObjectName(QStringLiteral("muted"));
     statusBar()->addPermanentWidget(workspaceLabel_);
     statusBar()->addPermanentWidget(counts_);
+    compute_ = new ComputeTargetActions(this, this); // Compute menu, browser's Compute targets node
+    models_ = new ModelActions(this, this);          // Models menu and page, browser's Models node
     buildMenus();
-    compute_ = new ComputeTargetActions(this); // Compute menu, browser's Compute targets node
-    models_ = new ModelActions(this);          // Models menu and page, browser's Models node
 
-    connect(tabs_, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        QWidget* w = tabs_->widget(index);
-        if (w == welcome_)
-            return;
-        tabs_->removeTab(index);
-        w->deleteLater();
-    });
     connect(browser_, &WorkspaceBrowser::runActivated, this, &MainWindow::openRun);
     connect(browser_, &WorkspaceBrowser::compareRequested, this, &MainWindow::compareRuns);
     connect(browser_, &WorkspaceBrowser::newEstimatorRequested, this,
             [this] { openEstimatorForm(Estimator(), false); });
-    connect(static_cast<WelcomePage*>(welcome_), &WelcomePage::newEstimatorRequested, this,
+    connect(browser_, &WorkspaceBrowser::contextMenuAboutToShow, compute_,
+            &ComputeTargetActions::addContextActions);
+    connect(browser_, &WorkspaceBrowser::contextMenuAboutToShow, models_,
+            &ModelActions::addContextActions);
+    connect(browser_->view(), &QTreeView::activated, compute_, &ComputeTargetActions::activate);
+    connect(browser_->view(), &QTreeView::activated, models_, &ModelActions::activate);
+    connect(welcome, &WelcomePage::newEstimatorRequested, this,
             [this] { openEstimatorForm(Estimator(), false); });
     // Re-attach: runs whose supervisor vanished are finished from their folders, queued runs
     // started when there is room. Cheap (a lock probe per active run), on a worker thread.
@@ -91,88 +84,60 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             actions_->reconcile();
     });
     reconcile->start();
-    hook_ = StateHook::fromEnvironment(this);
-    StartupProbe::installIfRequested(this);
+    StateHook::installIfRequested(this);
+    StartupProbe::installIfRequested(this, browser_->view()->viewport(), this);
 }
 
 MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New workspace…"), this, &MainWindow::newWorkspace);
-    file->addAction(tr("&Open workspace…"), QKeySequence::Open, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open workspace"),
-                                                              workspaceDir_);
-        if (!dir.isEmpty())
-            openWorkspace(dir);
-    });
-    recentMenu_ = file->addMenu(tr("Recent workspaces"));
-    file->addSeparator();
-    file->addAction(tr("New &estimator"), QKeySequence::New, this,
-                    [this] { openEstimatorForm(Estimator(), false); });
-    file->addAction(tr("New s&weep"), this, [this] { openSweepForm(Estimator()); });
-    file->addAction(tr("Open &script or estimator…"), this, [this] {
-        const QStringList files = QFileDialog::getOpenFileNames(
-            this, tr("Open script or estimator"), QString(),
-            tr("Scripts and estimators (*.py *.sh *.json);;All files (*)"));
-        openPaths(files);
-    });
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    QMenu* view = menuBar()->addMenu(tr("&Runs"));
-    view->addAction(tr("Compare selected runs"), this,
-                    [this] { compareRuns(browser_->selectedRuns()); });
-    view->addAction(tr("Refresh"), QKeySequence::Refresh, this, [this] {
-        if (watcher_)
-            watcher_->refreshNow();
-    });
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("About Labbench"), this, [this] {
-        QMessageBox::about(this, tr("About Labbench"),
-                           tr("<b>Labbench</b> — the Azure ML estimator workflow on your own "
-                              "machines.<br>Drop a training script on the window to start."));
-    });
-    rebuildRecentMenu();
+    menus_ = new WorkbenchMenus(this, this);
+    menus_->insertBeforeHelp(compute_->createMenu(menuBar()));
+    menus_->insertBeforeHelp(models_->createMenu(menuBar()));
+    connect(menus_, &WorkbenchMenus::openWorkspaceRequested, this,
+            [this](const QString& dir) { openWorkspace(dir); });
+    connect(menus_, &WorkbenchMenus::createWorkspaceRequested, this, &MainWindow::openWorkspace);
+    connect(menus_, &WorkbenchMenus::newEstimatorRequested, this,
+            [this] { openEstimatorForm(Estimator(), false); });
+    connect(menus_, &WorkbenchMenus::newSweepRequested, this,
+            [this] { openSweepForm(Estimator()); });
+    connect(menus_, &WorkbenchMenus::openPathsRequested, this, &MainWindow::openPaths);
+    connect(menus_, &WorkbenchMenus::runsTableRequested, this, &MainWindow::openRunsTable);
+    connect(menus_, &WorkbenchMenus::compareSelectedRequested, this,
+            [this] { compareRuns(browser_->selectedRuns()); });
+    connect(menus_, &WorkbenchMenus::refreshRequested, this, &MainWindow::refreshWorkspace);
 }
 
-void MainWindow::rebuildRecentMenu() {
-    recentMenu_->clear();
-    const QStringList recent = RecentWorkspaces::list();
-    for (const QString& dir : recent)
-        recentMenu_->addAction(dir, this, [this, dir] { openWorkspace(dir); });
-    recentMenu_->setEnabled(!recent.isEmpty());
+QTabWidget* MainWindow::tabs() const { return tabs_; }
+
+void MainWindow::showStatusMessage(const QString& text, int timeoutMs) {
+    statusBar()->showMessage(text, timeoutMs);
 }
 
-void MainWindow::newWorkspace() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the new workspace"));
-    if (dir.isEmpty())
-        return;
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("New workspace"), tr("Name"),
-                                               QLineEdit::Normal, QFileInfo(dir).fileName(), &ok);
-    if (!ok)
-        return;
-    if (!isValidWorkspaceName(name)) {
-        statusBar()->showMessage(tr("A workspace name has 1–64 letters, digits, '-', '_', '.' or "
-                                    "spaces."),
-                                 8000);
-        return;
-    }
-    openWorkspace(dir, name);
+void MainWindow::refreshWorkspace() {
+    if (watcher_)
+        watcher_->refreshNow();
 }
+
+QList<QWidget*> MainWindow::pages() const { return tabs_->pages(); }
+
+void MainWindow::addPage(QWidget* page, const QString& title, const QIcon& icon) {
+    tabs_->addPage(page, title, icon);
+}
+
+void MainWindow::showPage(QWidget* page) { tabs_->setCurrentWidget(page); }
 
 void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
     workspaceDir_ = QDir(dir).absolutePath();
     // Dashboards and comparisons belong to the old workspace; forms stay and follow the new one.
-    for (int i = tabs_->count() - 1; i >= 0; --i) {
-        QWidget* w = tabs_->widget(i);
-        if (auto* form = qobject_cast<EstimatorForm*>(w)) {
+    for (QWidget* page : tabs_->pages()) {
+        if (auto* form = qobject_cast<EstimatorForm*>(page)) {
             form->setActions(nullptr);
-        } else if (auto* sweepForm = qobject_cast<SweepForm*>(w)) {
+        } else if (auto* sweepForm = qobject_cast<SweepForm*>(page)) {
             sweepForm->setWorkspaceRoot(workspaceDir_); // sweep forms stay too
-        } else if (w != welcome_) {
-            tabs_->removeTab(i);
-            delete w;
+        } else if (page != tabs_->startPage()) {
+            tabs_->removeTab(tabs_->indexOf(page));
+            delete page;
         }
     }
     delete watcher_;
@@ -185,8 +150,8 @@ void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
     watcher_ = new StoreWatcher(
         workspaceDir_,
         [](Workspace& w) {
-            return QVariant::fromValue(
-                WorkspaceSnapshotPtr(std::make_shared<WorkspaceSnapshot>(WorkspaceSnapshot::load(w))));
+            return QVariant::fromValue(WorkspaceSnapshotPtr(
+                std::make_shared<WorkspaceSnapshot>(WorkspaceSnapshot::load(w))));
         },
         400, this);
     watcher_->setCreateIfMissing(createName);
@@ -199,15 +164,11 @@ void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
     });
     watcher_->start();
     actions_->reconcile(); // once on opening: a run may have ended while nobody watched
-    for (int i = 0; i < tabs_->count(); ++i) {
-        if (auto* form = qobject_cast<EstimatorForm*>(tabs_->widget(i)))
+    for (QWidget* page : tabs_->pages()) {
+        if (auto* form = qobject_cast<EstimatorForm*>(page))
             form->setActions(actions_); // forms now submit to this workspace
     }
     setWindowTitle(tr("Labbench — %1").arg(QFileInfo(workspaceDir_).fileName()));
-}
-
-QString MainWindow::storePath() const {
-    return snapshot_ ? snapshot_->root + QStringLiteral("/labbench.db") : QString();
 }
 
 void MainWindow::onSnapshot(const WorkspaceSnapshotPtr& snapshot) {
@@ -221,18 +182,24 @@ void MainWindow::onSnapshot(const WorkspaceSnapshotPtr& snapshot) {
     counts_->setText(countsText());
     if (first) {
         RecentWorkspaces::add(snapshot->root);
-        rebuildRecentMenu();
+        menus_->rebuildRecent();
         setWindowTitle(tr("Labbench — %1").arg(snapshot->name));
     }
-    QStringList targets;
-    for (const ComputeTargetRecord& t : snapshot->computeTargets)
-        targets.append(t.name);
-    for (int i = 0; i < tabs_->count(); ++i) {
-        if (auto* form = qobject_cast<EstimatorForm*>(tabs_->widget(i)))
+    const QStringList targets = targetNames();
+    for (QWidget* page : tabs_->pages()) {
+        if (auto* form = qobject_cast<EstimatorForm*>(page))
             form->setComputeTargets(targets);
-        else if (auto* sweepForm = qobject_cast<SweepForm*>(tabs_->widget(i)))
+        else if (auto* sweepForm = qobject_cast<SweepForm*>(page))
             sweepForm->setComputeTargets(targets);
     }
+}
+
+QStringList MainWindow::targetNames() const {
+    QStringList names;
+    if (snapshot_)
+        for (const ComputeTargetRecord& t : snapshot_->computeTargets)
+            names.append(t.name);
+    return names;
 }
 
 QString MainWindow::countsText() const {
@@ -241,32 +208,19 @@ QString MainWindow::countsText() const {
     return tr("● %1 running   ○ %2 queued").arg(snapshot_->running).arg(snapshot_->queued);
 }
 
-int MainWindow::addTab(QWidget* widget, const QString& title, const QIcon& icon) {
-    const int index = tabs_->addTab(widget, icon, title);
-    tabs_->setCurrentIndex(index);
-    return index;
-}
-
 EstimatorForm* MainWindow::openEstimatorForm(const Estimator& estimator, bool readArguments) {
     auto* form = new EstimatorForm(actions_);
-    if (snapshot_) {
-        QStringList targets;
-        for (const ComputeTargetRecord& t : snapshot_->computeTargets)
-            targets.append(t.name);
-        form->setComputeTargets(targets);
-    }
+    if (snapshot_)
+        form->setComputeTargets(targetNames());
     form->setEstimator(estimator, readArguments);
-    addTab(form, form->title(), nodeIcon(QStringLiteral("experiment")));
-    connect(form, &EstimatorForm::titleChanged, this, [this, form](const QString& title) {
-        tabs_->setTabText(tabs_->indexOf(form), title);
-    });
+    tabs_->addPage(form, form->title(), nodeIcon(QStringLiteral("experiment")));
+    tabs_->followTitle(form, &EstimatorForm::titleChanged);
     connect(form, &EstimatorForm::message, this,
             [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(form, &EstimatorForm::sweepRequested, this,
             [this](const Estimator& e) { openSweepForm(e); });
     connect(form, &EstimatorForm::submitted, this, [this](const QString& runId) {
-        if (watcher_)
-            watcher_->refreshNow();
+        refreshWorkspace();
         openRun(runId);
     });
     return form;
@@ -308,12 +262,9 @@ QList<EstimatorForm*> MainWindow::openPaths(const QStringList& paths) {
 }
 
 RunDashboard* MainWindow::openRun(const QString& runId) {
-    for (int i = 0; i < tabs_->count(); ++i) {
-        if (auto* d = qobject_cast<RunDashboard*>(tabs_->widget(i)); d && d->runId() == runId) {
-            tabs_->setCurrentIndex(i);
-            return d;
-        }
-    }
+    if (auto* open = tabs_->raise<RunDashboard>(
+            [&](const RunDashboard& d) { return d.runId() == runId; }))
+        return open;
     if (!snapshot_ && workspaceDir_.isEmpty())
         return nullptr;
     if (isSweepParent(runId)) {
@@ -322,18 +273,13 @@ RunDashboard* MainWindow::openRun(const QString& runId) {
     }
     const QString root = snapshot_ ? snapshot_->root : workspaceDir_;
     auto* dashboard = new RunDashboard(root, root + QStringLiteral("/labbench.db"), runId, actions_);
-    addTab(dashboard, runId, statusIcon(QStringLiteral("Running")));
-    connect(dashboard, &RunDashboard::titleChanged, this, [this, dashboard](const QString& t) {
-        tabs_->setTabText(tabs_->indexOf(dashboard), t);
-    });
+    tabs_->addPage(dashboard, runId, statusIcon(QStringLiteral("Running")));
+    tabs_->followTitle(dashboard, &RunDashboard::titleChanged);
     connect(dashboard, &RunDashboard::cloneRequested, this,
             [this](const Estimator& e) { openEstimatorForm(e, false); });
     // The browser cannot always tell a sweep (no children yet): its run dashboard can.
     connect(dashboard, &RunDashboard::sweepDetected, this, [this, dashboard](const QString& id) {
-        const int index = tabs_->indexOf(dashboard);
-        if (index >= 0)
-            tabs_->removeTab(index);
-        dashboard->deleteLater();
+        tabs_->closePage(dashboard);
         openSweep(id);
     });
     return dashboard;
@@ -350,45 +296,45 @@ bool MainWindow::isSweepParent(const QString& runId) const {
 }
 
 SweepDashboard* MainWindow::openSweep(const QString& sweepId) {
-    for (int i = 0; i < tabs_->count(); ++i) {
-        if (auto* d = qobject_cast<SweepDashboard*>(tabs_->widget(i)); d && d->sweepId() == sweepId) {
-            tabs_->setCurrentIndex(i);
-            return d;
-        }
-    }
+    if (auto* open = tabs_->raise<SweepDashboard>(
+            [&](const SweepDashboard& d) { return d.sweepId() == sweepId; }))
+        return open;
     if (!snapshot_ && workspaceDir_.isEmpty())
         return nullptr;
     const QString root = snapshot_ ? snapshot_->root : workspaceDir_;
     auto* dashboard = new SweepDashboard(root, root + QStringLiteral("/labbench.db"), sweepId);
-    addTab(dashboard, dashboard->title(), nodeIcon(QStringLiteral("experiments")));
-    connect(dashboard, &SweepDashboard::titleChanged, this, [this, dashboard](const QString& t) {
-        tabs_->setTabText(tabs_->indexOf(dashboard), t);
-    });
+    tabs_->addPage(dashboard, dashboard->title(), nodeIcon(QStringLiteral("experiments")));
+    tabs_->followTitle(dashboard, &SweepDashboard::titleChanged);
     connect(dashboard, &SweepDashboard::runRequested, this, &MainWindow::openRun);
     return dashboard;
 }
 
 SweepForm* MainWindow::openSweepForm(const Estimator& estimator) {
     auto* form = new SweepForm(snapshot_ ? snapshot_->root : workspaceDir_);
-    if (snapshot_) {
-        QStringList targets;
-        for (const ComputeTargetRecord& t : snapshot_->computeTargets)
-            targets.append(t.name);
-        form->setComputeTargets(targets);
-    }
+    if (snapshot_)
+        form->setComputeTargets(targetNames());
     form->setEstimator(estimator);
-    addTab(form, form->title(), nodeIcon(QStringLiteral("experiment")));
-    connect(form, &SweepForm::titleChanged, this, [this, form](const QString& title) {
-        tabs_->setTabText(tabs_->indexOf(form), title);
-    });
+    tabs_->addPage(form, form->title(), nodeIcon(QStringLiteral("experiment")));
+    tabs_->followTitle(form, &SweepForm::titleChanged);
     connect(form, &SweepForm::message, this,
             [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(form, &SweepForm::submitted, this, [this](const QString& sweepId) {
-        if (watcher_)
-            watcher_->refreshNow();
+        refreshWorkspace();
         openSweep(sweepId);
     });
     return form;
+}
+
+void MainWindow::openRunsTable() {
+    for (QWidget* page : tabs_->pages())
+        if (qobject_cast<RunsTablePage*>(page)) {
+            showPage(page);
+            return;
+        }
+    auto* table = new RunsTablePage(workspaceDir());
+    connect(table, &RunsTablePage::openRunRequested, this, &MainWindow::showRun);
+    connect(table, &RunsTablePage::compareRequested, this, &MainWindow::compareRuns);
+    tabs_->addPage(table, tr("Runs"), nodeIcon(QStringLiteral("experiments")));
 }
 
 void MainWindow::compareRuns(const QStringList& runIds) {
@@ -403,8 +349,10 @@ void MainWindow::compareRuns(const QStringList& runIds) {
         const RunRecord* r = model_->runAt(i);
         labels.append(r ? QStringLiteral("%1 #%2").arg(r->experiment).arg(r->number) : id);
     }
-    auto* view = new CompareView(snapshot_->root, storePath(), runIds, labels);
-    addTab(view, tr("Compare %1 runs").arg(runIds.size()), nodeIcon(QStringLiteral("experiments")));
+    auto* view = new CompareView(snapshot_->root, snapshot_->root + QStringLiteral("/labbench.db"),
+                                 runIds, labels);
+    tabs_->addPage(view, tr("Compare %1 runs").arg(runIds.size()),
+                   nodeIcon(QStringLiteral("experiments")));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -1,15 +1,14 @@
 #pragma once
 // The workbench window. It only wires panels together: the workspace browser (fed by a
 // StoreWatcher), a tabbed centre for estimator forms, run dashboards and comparisons, the status
-// bar counts, the File menu with recent workspaces, and drops of scripts, folders and
-// estimators.
+// bar counts, the menus, and drops of scripts, folders and estimators. Its helpers see it as a
+// WorkbenchShell.
 
-#include "core/live/WorkspaceSnapshot.h"
+#include "ui/main/WorkbenchShell.h"
 
 #include <QMainWindow>
 
 class QLabel;
-class QMenu;
 class QTabWidget;
 
 namespace lb {
@@ -25,13 +24,16 @@ class ComputeTargetActions;
 class EstimatorForm;
 class ModelActions;
 class RunDashboard;
-class StateHook;
 class SweepDashboard;
 class SweepForm;
+class WorkbenchMenus;
+class WorkbenchTabs;
 class WorkspaceBrowser;
 
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow, public WorkbenchShell {
     Q_OBJECT
+    // For the end-to-end state hook, which reads the window through its public surface only.
+    Q_PROPERTY(QString workspaceDir READ workspaceDir)
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -39,7 +41,6 @@ public:
     // Opens the workspace in `dir` (loaded in the background; errors show in the browser).
     // With `createName`, a folder without a workspace gets a new one of that name.
     void openWorkspace(const QString& dir, const QString& createName = {});
-    const QString& workspaceDir() const { return workspaceDir_; }
 
     // What a drop of these paths does (also `labbench PATH…`). Returns the forms opened.
     QList<EstimatorForm*> openPaths(const QStringList& paths);
@@ -50,16 +51,28 @@ public:
     // The sweep form with this estimator on its Estimator page.
     SweepForm* openSweepForm(const Estimator& estimator);
     void compareRuns(const QStringList& runIds);
+    // The runs table (issue 17): search, sort and clean up the workspace's runs.
+    void openRunsTable();
 
-    QTabWidget* tabs() const { return tabs_; }
+    QTabWidget* tabs() const;
     WorkspaceModel* workspaceModel() const { return model_; }
     WorkspaceBrowser* browser() const { return browser_; }
     ComputeTargetActions* computeActions() const { return compute_; }
     ModelActions* modelActions() const { return models_; }
     RunActions* actions() const { return actions_; }
-    const WorkspaceSnapshotPtr& snapshot() const { return snapshot_; }
     // The status bar's counts ("2 running · 1 queued").
     QString countsText() const;
+
+    // WorkbenchShell
+    WorkspaceSnapshotPtr snapshot() const override { return snapshot_; }
+    QString workspaceDir() const override { return workspaceDir_; }
+    void showStatusMessage(const QString& text, int timeoutMs) override;
+    void refreshWorkspace() override;
+    void showRun(const QString& runId) override { openRun(runId); }
+    QList<QWidget*> pages() const override;
+    void addPage(QWidget* page, const QString& title, const QIcon& icon) override;
+    void showPage(QWidget* page) override;
+    QWidget* dialogParent() override { return this; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -69,11 +82,8 @@ protected:
 
 private:
     void buildMenus();
-    void rebuildRecentMenu();
     void onSnapshot(const WorkspaceSnapshotPtr& snapshot);
-    int addTab(QWidget* widget, const QString& title, const QIcon& icon);
-    void newWorkspace();
-    QString storePath() const;
+    QStringList targetNames() const;
     bool isSweepParent(const QString& runId) const;
 
     QString workspaceDir_;
@@ -82,12 +92,10 @@ private:
     StoreWatcher* watcher_ = nullptr;
     RunActions* actions_ = nullptr;
     WorkspaceBrowser* browser_ = nullptr;
-    QTabWidget* tabs_ = nullptr;
-    QWidget* welcome_ = nullptr;
-    QMenu* recentMenu_ = nullptr;
+    WorkbenchTabs* tabs_ = nullptr;
+    WorkbenchMenus* menus_ = nullptr;
     QLabel* counts_ = nullptr;
     QLabel* workspaceLabel_ = nullptr;
-    StateHook* hook_ = nullptr;
     ComputeTargetActions* compute_ = nullptr;
     ModelActions* models_ = nullptr;
 };

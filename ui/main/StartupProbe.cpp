@@ -1,29 +1,32 @@
 #include "ui/main/StartupProbe.h"
 
-#include "ui/browser/WorkspaceBrowser.h"
-#include "ui/main/MainWindow.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Json.h"
+#include "ui/main/WorkbenchShell.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEvent>
 #include <QTimer>
-#include <QTreeView>
+#include <QWidget>
 
 #include <time.h>
 
 namespace lb::ui {
 
-void StartupProbe::installIfRequested(MainWindow* window) {
+void StartupProbe::installIfRequested(QWidget* window, QWidget* treeViewport,
+                                      const WorkbenchShell* shell) {
     if (!qEnvironmentVariableIsEmpty("LABBENCH_UI_STARTUP_FILE"))
-        new StartupProbe(window);
+        new StartupProbe(window, treeViewport, shell);
 }
 
-StartupProbe::StartupProbe(MainWindow* window)
-    : QObject(window), window_(window), path_(qEnvironmentVariable("LABBENCH_UI_STARTUP_FILE")) {
+StartupProbe::StartupProbe(QWidget* window, QWidget* treeViewport, const WorkbenchShell* shell)
+    : QObject(window)
+    , treeViewport_(treeViewport)
+    , shell_(shell)
+    , path_(qEnvironmentVariable("LABBENCH_UI_STARTUP_FILE")) {
     window->installEventFilter(this);
-    window->browser()->view()->viewport()->installEventFilter(this);
+    treeViewport->installEventFilter(this);
 }
 
 namespace {
@@ -43,10 +46,12 @@ bool StartupProbe::eventFilter(QObject* watched, QEvent* event) {
         firstPaint_ = now;
         firstPaintCpu_ = processCpuMs();
     }
-    if (!treePaint_ && watched == window_->browser()->view()->viewport() && window_->snapshot()) {
+    if (treePaint_ || watched != treeViewport_)
+        return false;
+    if (const WorkspaceSnapshotPtr snapshot = shell_->snapshot()) {
         treePaint_ = now;
         treePaintCpu_ = processCpuMs();
-        for (const auto& e : window_->snapshot()->experiments)
+        for (const auto& e : snapshot->experiments)
             runs_ += static_cast<int>(e.runs.size());
         QTimer::singleShot(0, this, &StartupProbe::write);
     }

@@ -7,20 +7,23 @@
 
 namespace lb::ui {
 
-class MainWindow;
+class WorkbenchShell;
 
 class StartupProbe : public QObject {
     Q_OBJECT
 public:
-    static void installIfRequested(MainWindow* window);
+    // `treeViewport` is the workspace browser's; `shell` says when the workspace has loaded.
+    static void installIfRequested(QWidget* window, QWidget* treeViewport,
+                                   const WorkbenchShell* shell);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    explicit StartupProbe(MainWindow* window);
+    StartupProbe(QWidget* window, QWidget* treeViewport, const WorkbenchShell* shell);
     void write();
-    MainWindow* window_;
+    QWidget* treeViewport_;
+    const WorkbenchShell* shell_;
     QString path_;
     qint64 firstPaint_ = 0;
     qint64 treePaint_ = 0;

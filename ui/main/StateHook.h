@@ -6,37 +6,41 @@
 //   LABBENCH_UI_SCREENSHOT=path   one PNG of the window once a run shows a metric point and a
 //                                 log line
 //   LABBENCH_UI_SCREENSHOT_MIN_POINTS=N  wait for N charted points before that shot
-//   LABBENCH_UI_SHOTS_DIR=dir     after that shot, one PNG per dashboard section and form
 //   LABBENCH_UI_QUIT_AFTER_SCREENSHOT=1  closes the window once the screenshot is saved
 //   LABBENCH_UI_AUTOSUBMIT=1      presses Submit (the real button) on each estimator form once
 //                                 it is valid and its arguments were read
+// It reads the window through its public surface: widgets found by object name
+// ("workbenchTabs", "workspaceCounts", "runDashboard", "metricChart", "driverLog") and their Qt
+// properties; estimator forms through EstimatorForm's public functions.
+// (Pictures of each dashboard section, the form and the start page: tests/ui/tst_page_pictures.)
 
 #include <QObject>
 #include <QSet>
 #include <QTimer>
 
+class QMainWindow;
+
 namespace lb::ui {
 
-class MainWindow;
+class EstimatorForm;
 
 class StateHook : public QObject {
     Q_OBJECT
 public:
-    // Null when no hook variable is set.
-    static StateHook* fromEnvironment(MainWindow* window);
+    // Installs a hook on `window` when a hook variable is set.
+    static void installIfRequested(QMainWindow* window);
 
 private:
-    explicit StateHook(MainWindow* window);
+    explicit StateHook(QMainWindow* window);
     void tick();
-    MainWindow* window_;
+    void autosubmit(EstimatorForm* form);
+
+    QMainWindow* window_;
     QString stateFile_;
     QString screenshot_;
     bool autosubmit_ = false;
     bool shot_ = false;
     int minPoints_ = 1;
-    QString shotsDir_;
-    int tour_ = -1; // next step of the screenshot tour, -1 before it starts
-    bool tourStep();
     QSet<QObject*> submitted_;
     QTimer timer_;
 };

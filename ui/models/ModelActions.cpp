@@ -1,16 +1,11 @@
 #include "ui/models/ModelActions.h"
 
-#include "ui/browser/WorkspaceBrowser.h"
-#include "ui/common/StatusIcons.h"
 #include "core/live/WorkspaceModel.h"
-#include "ui/main/MainWindow.h"
+#include "ui/common/StatusIcons.h"
+#include "ui/main/WorkbenchShell.h"
 #include "ui/models/ModelsPage.h"
 
 #include <QMenu>
-#include <QMenuBar>
-#include <QStatusBar>
-#include <QTabWidget>
-#include <QTreeView>
 
 namespace lb::ui {
 
@@ -32,20 +27,18 @@ bool isModelNode(const QModelIndex& index) {
 
 } // namespace
 
-ModelActions::ModelActions(MainWindow* window)
-    : QObject(window)
-    , window_(window) {
-    QMenuBar* bar = window->menuBar();
-    auto* menu = new QMenu(tr("&Models"), bar);
-    // Before Help, which stays last.
-    bar->insertMenu(bar->actions().isEmpty() ? nullptr : bar->actions().last(), menu);
+ModelActions::ModelActions(WorkbenchShell* shell, QObject* parent)
+    : QObject(parent)
+    , shell_(shell) {}
+
+QMenu* ModelActions::createMenu(QWidget* parent) {
+    auto* menu = new QMenu(tr("&Models"), parent);
     menu->addAction(tr("Show registered &models"), this, [this] { openModelsPage(); });
-    connect(window->browser(), &WorkspaceBrowser::contextMenuAboutToShow, this,
-            &ModelActions::addMenuActions);
-    connect(window->browser()->view(), &QTreeView::activated, this,
-            [this](const QModelIndex& index) {
-                if (isModelNode(index)) openFromIndex(index);
-            });
+    return menu;
+}
+
+void ModelActions::activate(const QModelIndex& index) {
+    if (isModelNode(index)) openFromIndex(index);
 }
 
 void ModelActions::openFromIndex(const QModelIndex& index) {
@@ -60,7 +53,7 @@ void ModelActions::openFromIndex(const QModelIndex& index) {
         openModelsPage();
 }
 
-void ModelActions::addMenuActions(QMenu* menu, const QModelIndex& index) {
+void ModelActions::addContextActions(QMenu* menu, const QModelIndex& index) {
     if (!isModelNode(index)) return;
     menu->addSeparator();
     const QPersistentModelIndex at(index);
@@ -70,23 +63,22 @@ void ModelActions::addMenuActions(QMenu* menu, const QModelIndex& index) {
 }
 
 ModelsPage* ModelActions::openModelsPage(const QString& name, int version) {
-    QTabWidget* tabs = window_->tabs();
     ModelsPage* page = nullptr;
-    for (int i = 0; i < tabs->count() && !page; ++i)
-        page = qobject_cast<ModelsPage*>(tabs->widget(i));
+    for (QWidget* open : shell_->pages())
+        if ((page = qobject_cast<ModelsPage*>(open))) break;
     if (!page) {
-        const QString root =
-            window_->snapshot() ? window_->snapshot()->root : window_->workspaceDir();
+        const WorkspaceSnapshotPtr snapshot = shell_->snapshot();
+        const QString root = snapshot ? snapshot->root : shell_->workspaceDir();
         if (root.isEmpty()) {
-            window_->statusBar()->showMessage(tr("Open a workspace first: models belong to one."),
-                                              6000);
+            shell_->showStatusMessage(tr("Open a workspace first: models belong to one."), 6000);
             return nullptr;
         }
         page = new ModelsPage(root);
-        tabs->addTab(page, nodeIcon(QStringLiteral("model")), tr("Models"));
-        connect(page, &ModelsPage::runRequested, window_, &MainWindow::openRun);
+        shell_->addPage(page, tr("Models"), nodeIcon(QStringLiteral("model")));
+        connect(page, &ModelsPage::runRequested, this,
+                [this](const QString& runId) { shell_->showRun(runId); });
     }
-    tabs->setCurrentWidget(page);
+    shell_->showPage(page);
     if (!name.isEmpty()) page->selectModel(name, version);
     return page;
 }

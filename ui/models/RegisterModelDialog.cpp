@@ -6,6 +6,7 @@
 #include "core/models/ModelRegistry.h"
 #include "core/util/Error.h"
 #include "core/workspace/Workspace.h"
+#include "ui/common/FieldMarks.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -14,7 +15,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QStyle>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -34,13 +34,6 @@ QStringList tagWords(const QString& text) {
         if (!line.trimmed().isEmpty()) words.append(line.trimmed());
     }
     return words;
-}
-
-void mark(QWidget* w, bool invalid, const QString& reason) {
-    w->setProperty("invalid", invalid);
-    w->setToolTip(reason);
-    w->style()->unpolish(w);
-    w->style()->polish(w);
 }
 
 } // namespace
@@ -87,9 +80,7 @@ RegisterModelDialog::RegisterModelDialog(QString workspaceRoot, QString runId,
     form->addRow(tr("Description"), description_);
     layout->addLayout(form);
 
-    problem_ = new QLabel;
-    problem_->setWordWrap(true);
-    problem_->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    problem_ = makeProblemLabel();
     layout->addWidget(problem_);
 
     auto* buttons = new QDialogButtonBox;
@@ -168,8 +159,8 @@ void RegisterModelDialog::validate() {
         reason = model_->rowCount() == 0
                      ? tr("This run has no outputs to register; a script writes them to ./outputs.")
                      : tr("Choose the file or folder of the outputs that is the model.");
-    mark(name_, badName, badName ? reason : QString());
-    mark(tags_, badTags, badTags ? reason : QString());
+    markField(name_, badName ? reason : QString());
+    markField(tags_, badTags ? reason : QString());
     problem_->setText(reason);
     register_->setEnabled(reason.isEmpty() && !busy_);
 }
@@ -185,7 +176,7 @@ void RegisterModelDialog::runRegister() {
     r.description = description_->text().trimmed();
     busy_ = true;
     register_->setEnabled(false);
-    problem_->setStyleSheet(QStringLiteral("color: #57606a;"));
+    setProblemTone(problem_, ProblemTone::Progress);
     problem_->setText(tr("Copying %1 into the registry…").arg(r.path));
     runInBackground<Outcome>(
         this,
@@ -199,7 +190,7 @@ void RegisterModelDialog::runRegister() {
         },
         [this](Outcome o) {
             busy_ = false;
-            problem_->setStyleSheet(QStringLiteral("color: #cf222e;"));
+            setProblemTone(problem_, ProblemTone::Problem);
             if (!o.ok) {
                 validate();
                 problem_->setText(o.error);

@@ -16,6 +16,7 @@
 namespace lb::ui {
 
 LogView::LogView(const QString& logPath, QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("driverLog"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     auto* bar = new QHBoxLayout;
@@ -102,6 +103,8 @@ void LogView::find(bool forward) {
     status_->setText(tr("searching…"));
     tail_->search(text, from, forward);
 }
+
+int LogView::lineCount() const { return model_->rowCount(); }
 
 QStringList LogView::tailLines(int count) const {
     QStringList lines;

@@ -18,6 +18,8 @@ namespace lb::ui {
 
 class LogView : public QWidget {
     Q_OBJECT
+    // Read by the end-to-end state hook, which finds the view by its object name ("driverLog").
+    Q_PROPERTY(int lineCount READ lineCount)
 public:
     explicit LogView(const QString& logPath, QWidget* parent = nullptr);
     ~LogView() override;
@@ -25,7 +27,9 @@ public:
     LogModel* model() const { return model_; }
     QListView* view() const { return view_; }
     // The last `count` lines the model holds (tests, the state hook).
-    QStringList tailLines(int count) const;
+    Q_INVOKABLE QStringList tailLines(int count) const;
+    // Lines the model holds.
+    int lineCount() const;
     void setFollow(bool on);
     void find(bool forward);
 

@@ -37,6 +37,7 @@ namespace lb::ui {
 RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePath,
                            const QString& runId, RunActions* actions, QWidget* parent)
     : QWidget(parent), workspaceRoot_(workspaceRoot), runId_(runId), actions_(actions) {
+    setObjectName(QStringLiteral("runDashboard"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -64,6 +65,7 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
         header.addButton(b);
 
     tabs_ = new QTabWidget;
+    tabs_->setObjectName(QStringLiteral("dashboardSections"));
     tabs_->setDocumentMode(true);
     charts_ = new MetricChartsPanel(storePath, {runId}, {runId});
     tabs_->addTab(charts_, tr("Metrics"));
@@ -148,6 +150,10 @@ QString RunDashboard::title() const {
     if (!detail_)
         return runId_;
     return tr("%1 · run %2").arg(detail_->run.experiment).arg(detail_->run.number);
+}
+
+QString RunDashboard::statusName() const {
+    return detail_ ? toString(detail_->run.status) : QString();
 }
 
 void RunDashboard::showError(const QString& message) {

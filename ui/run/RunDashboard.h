@@ -32,6 +32,10 @@ class StateTimeline;
 
 class RunDashboard : public QWidget {
     Q_OBJECT
+    // Read by the end-to-end state hook, which finds a dashboard by its object name
+    // ("runDashboard") and its sections by theirs ("dashboardSections").
+    Q_PROPERTY(QString runId READ runId CONSTANT)
+    Q_PROPERTY(QString status READ statusName)
 public:
     RunDashboard(const QString& workspaceRoot, const QString& storePath, const QString& runId,
                  RunActions* actions, QWidget* parent = nullptr);
@@ -46,6 +50,8 @@ public:
     const RunDetailPtr& detail() const { return detail_; }
     QTabWidget* sections() const { return tabs_; }
     QString title() const;
+    // The run's state as stored ("Running"), empty until the first load.
+    QString statusName() const;
 
 signals:
     void cloneRequested(const lb::Estimator& estimator);

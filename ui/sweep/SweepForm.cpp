@@ -1,26 +1,24 @@
 #include "ui/sweep/SweepForm.h"
 
-#include "ui/common/AppStyle.h"
-#include "ui/estimator/EstimatorForm.h"
 #include "core/live/SweepActions.h"
-#include "ui/sweep/ParameterSpaceTable.h"
-#include "core/util/Error.h"
 #include "core/util/Json.h"
+#include "ui/common/AppStyle.h"
+#include "ui/common/FormFooter.h"
+#include "ui/common/FormPage.h"
+#include "ui/common/FormSection.h"
+#include "ui/estimator/EstimatorForm.h"
+#include "ui/sweep/ParameterSpaceTable.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
-#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -39,110 +37,95 @@ SweepForm::SweepForm(const QString& workspaceRoot, QWidget* parent)
     estimator_->setFooterVisible(false);
     tabs_->addTab(estimator_, tr("Estimator"));
     outer->addWidget(tabs_, 1);
-
-    auto* footer = new QWidget;
-    auto* fl = new QHBoxLayout(footer);
-    fl->setContentsMargins(16, 8, 16, 10);
-    errorLabel_ = new QLabel;
-    errorLabel_->setObjectName(QStringLiteral("errorBanner"));
-    errorLabel_->setWordWrap(true);
-    errorLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    fl->addWidget(errorLabel_, 1);
-    auto* load = new QPushButton(tr("Load JSON…"));
-    auto* save = new QPushButton(tr("Save as JSON…"));
-    submit_ = new QPushButton(tr("Submit sweep"));
-    submit_->setObjectName(QStringLiteral("primary"));
-    fl->addWidget(load);
-    fl->addWidget(save);
-    fl->addWidget(submit_);
-    outer->addWidget(footer);
+    outer->addWidget(buildFooter());
 
     validateTimer_.setSingleShot(true);
     validateTimer_.setInterval(120);
     connect(&validateTimer_, &QTimer::timeout, this, &SweepForm::validateNow);
     connect(estimator_, &EstimatorForm::validated, this, &SweepForm::scheduleValidation);
     connect(estimator_, &EstimatorForm::titleChanged, this, [this] { emit titleChanged(title()); });
-    connect(submit_, &QPushButton::clicked, this, &SweepForm::submit);
-    connect(load, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Load sweep spec"), QString(),
-                                                          tr("Sweep spec (*.json)"));
-        if (!file.isEmpty()) loadJson(file);
-    });
-    connect(save, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getSaveFileName(
-            this, tr("Save sweep spec"),
-            QDir(estimator_->estimator().sourceDirectory).filePath(QStringLiteral("sweep.json")),
-            tr("Sweep spec (*.json)"));
-        if (!file.isEmpty()) saveJson(file);
-    });
     setWorkspaceRoot(workspaceRoot);
 }
 
-QWidget* SweepForm::buildSweepPage() {
-    auto* scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* page = new QWidget;
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
+QPushButton* SweepForm::submitButton() const {
+    return footer_->submitButton();
+}
 
-    auto* space = new QGroupBox(tr("Parameter space"));
-    auto* sv = new QVBoxLayout(space);
+FormFooter* SweepForm::buildFooter() {
+    footer_ = new FormFooter(tr("Submit sweep"));
+    footer_->errorLabel()->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // Load starts where the file dialog likes; Save proposes sweep.json beside the script.
+    footer_->setJsonFiles(
+        {tr("Load sweep spec"), tr("Save sweep spec"), tr("Sweep spec (*.json)"), nullptr, [this] {
+             return QDir(estimator_->estimator().sourceDirectory)
+                 .filePath(QStringLiteral("sweep.json"));
+         }});
+    connect(footer_->submitButton(), &QPushButton::clicked, this, &SweepForm::submit);
+    connect(footer_, &FormFooter::loadChosen, this, &SweepForm::loadJson);
+    connect(footer_, &FormFooter::saveChosen, this, &SweepForm::saveJson);
+    connect(footer_, &FormFooter::message, this, &SweepForm::message);
+    return footer_;
+}
+
+QWidget* SweepForm::buildSweepPage() {
+    auto* page = new FormPage;
+    page->addSection(buildSpaceSection());
+    // Each section is built before the one right of it (arguments have no order in C++).
+    QWidget* sampling = buildSamplingSection();
+    page->addSections(sampling, buildMetricSection());
+    QWidget* policy = buildPolicySection();
+    page->addSections(policy, buildLimitsSection());
+    watchFields();
+    updatePolicyFields();
+    return page;
+}
+
+QWidget* SweepForm::buildSpaceSection() {
+    auto* box = new QGroupBox(tr("Parameter space"));
+    auto* column = new QVBoxLayout(box);
     auto* note = new QLabel(tr("Each sampled value is appended to the estimator's script "
                                "parameters as \"NAME VALUE\"."));
     note->setObjectName(QStringLiteral("muted"));
     note->setWordWrap(true);
-    sv->addWidget(note);
+    column->addWidget(note);
     params_ = new ParameterSpaceTable;
-    sv->addWidget(params_);
+    column->addWidget(params_);
     paramsError_ = makeErrorBanner();
-    sv->addWidget(paramsError_);
-    layout->addWidget(space);
+    column->addWidget(paramsError_);
+    return box;
+}
 
-    auto* row = new QHBoxLayout;
-    auto* sampling = new QGroupBox(tr("Sampling"));
-    auto* sf = new QFormLayout(sampling);
-    method_ = new QComboBox;
+QWidget* SweepForm::buildSamplingSection() {
+    auto* section = new FormSection(tr("Sampling"));
+    method_ = section->add(tr("Method"), new QComboBox);
     method_->addItem(tr("Random"), QStringLiteral("random"));
     method_->addItem(tr("Grid (choices only)"), QStringLiteral("grid"));
     method_->addItem(tr("Bayesian (Gaussian process)"), QStringLiteral("bayesian"));
-    sf->addRow(tr("Method"), method_);
-    seed_ = new QSpinBox;
-    seed_->setRange(-1, INT_MAX);
+    seed_ = section->add(tr("Seed"), makeSpinBox(-1, INT_MAX));
     seed_->setSpecialValueText(tr("drawn at submit"));
     seed_->setValue(-1);
-    sf->addRow(tr("Seed"), seed_);
-    row->addWidget(sampling, 1);
+    return section;
+}
 
-    auto* metricBox = new QGroupBox(tr("Primary metric"));
-    auto* mf = new QFormLayout(metricBox);
-    metric_ = new QLineEdit;
-    metric_->setPlaceholderText(QStringLiteral("Accuracy"));
-    mf->addRow(tr("Name"), metric_);
-    goal_ = new QComboBox;
+QWidget* SweepForm::buildMetricSection() {
+    auto* section = new FormSection(tr("Primary metric"));
+    metric_ = section->add(tr("Name"), makeLineEdit(QStringLiteral("Accuracy")));
+    goal_ = section->add(tr("Goal"), new QComboBox);
     goal_->addItem(tr("Maximize"), true);
     goal_->addItem(tr("Minimize"), false);
-    mf->addRow(tr("Goal"), goal_);
-    row->addWidget(metricBox, 1);
-    layout->addLayout(row);
+    return section;
+}
 
-    auto* row2 = new QHBoxLayout;
-    auto* policyBox = new QGroupBox(tr("Early termination"));
-    auto* pf = new QFormLayout(policyBox);
-    policy_ = new QComboBox;
+QWidget* SweepForm::buildPolicySection() {
+    auto* section = new FormSection(tr("Early termination"));
+    policy_ = section->add(tr("Policy"), new QComboBox);
     policy_->addItem(tr("None"), QStringLiteral("none"));
     policy_->addItem(tr("Bandit"), QStringLiteral("bandit"));
     policy_->addItem(tr("Median stopping"), QStringLiteral("median_stopping"));
     policy_->addItem(tr("Truncation selection"), QStringLiteral("truncation_selection"));
-    pf->addRow(tr("Policy"), policy_);
-    interval_ = new QSpinBox;
-    interval_->setRange(0, 1000000);
+    interval_ = section->add(tr("Evaluation interval"), makeSpinBox(0, 1000000));
     interval_->setValue(1);
-    pf->addRow(tr("Evaluation interval"), interval_);
-    delay_ = new QSpinBox;
-    delay_->setRange(0, 1000000);
-    pf->addRow(tr("Delay evaluation"), delay_);
+    delay_ = section->add(tr("Delay evaluation"), makeSpinBox(0, 1000000));
     auto* slackRow = new QHBoxLayout;
     slackKind_ = new QComboBox;
     slackKind_->addItem(tr("Slack factor"), QStringLiteral("slack_factor"));
@@ -154,40 +137,32 @@ QWidget* SweepForm::buildSweepPage() {
     slack_->setValue(0.1);
     slackRow->addWidget(slackKind_);
     slackRow->addWidget(slack_, 1);
-    pf->addRow(tr("Slack"), slackRow);
-    truncation_ = new QDoubleSpinBox;
+    section->add(tr("Slack"), slackRow);
+    truncation_ = section->add(tr("Truncation"), new QDoubleSpinBox);
     truncation_->setRange(0, 100);
     truncation_->setSuffix(QStringLiteral(" %"));
     truncation_->setValue(20);
-    pf->addRow(tr("Truncation"), truncation_);
-    row2->addWidget(policyBox, 1);
+    return section;
+}
 
-    auto* limits = new QGroupBox(tr("Limits"));
-    auto* lf = new QFormLayout(limits);
-    maxTotal_ = new QSpinBox;
-    maxTotal_->setRange(0, 100000);
+QWidget* SweepForm::buildLimitsSection() {
+    auto* section = new FormSection(tr("Limits"));
+    maxTotal_ = section->add(tr("Max total runs"), makeSpinBox(0, 100000));
     maxTotal_->setSpecialValueText(tr("not set"));
     maxTotal_->setValue(8);
-    lf->addRow(tr("Max total runs"), maxTotal_);
-    maxConcurrent_ = new QSpinBox;
-    maxConcurrent_->setRange(0, 100000);
+    maxConcurrent_ = section->add(tr("Max concurrent runs"), makeSpinBox(0, 100000));
     maxConcurrent_->setSpecialValueText(tr("as many as the total"));
     maxConcurrent_->setValue(2);
-    lf->addRow(tr("Max concurrent runs"), maxConcurrent_);
-    maxDuration_ = new QDoubleSpinBox;
+    maxDuration_ = section->add(tr("Max duration"), new QDoubleSpinBox);
     maxDuration_->setRange(0, 1e7);
     maxDuration_->setDecimals(1);
     maxDuration_->setSpecialValueText(tr("no limit"));
     maxDuration_->setSuffix(tr(" min"));
-    lf->addRow(tr("Max duration"), maxDuration_);
-    experiment_ = new QLineEdit;
-    experiment_->setPlaceholderText(tr("the estimator's experiment"));
-    lf->addRow(tr("Experiment"), experiment_);
-    row2->addWidget(limits, 1);
-    layout->addLayout(row2);
-    layout->addStretch();
-    scroll->setWidget(page);
+    experiment_ = section->add(tr("Experiment"), makeLineEdit(tr("the estimator's experiment")));
+    return section;
+}
 
+void SweepForm::watchFields() {
     connect(params_, &ParameterSpaceTable::changed, this, &SweepForm::scheduleValidation);
     for (QComboBox* c : {method_, goal_, policy_, slackKind_})
         connect(c, &QComboBox::currentIndexChanged, this, &SweepForm::scheduleValidation);
@@ -198,8 +173,6 @@ QWidget* SweepForm::buildSweepPage() {
         connect(s, &QDoubleSpinBox::valueChanged, this, &SweepForm::scheduleValidation);
     for (QLineEdit* e : {metric_, experiment_})
         connect(e, &QLineEdit::textChanged, this, &SweepForm::scheduleValidation);
-    updatePolicyFields();
-    return scroll;
 }
 
 void SweepForm::updatePolicyFields() {
@@ -220,26 +193,21 @@ void SweepForm::setWorkspaceRoot(const QString& root) {
     delete actions_;
     actions_ = nullptr;
     root_ = root;
-    submitting_ = false;
+    footer_->forgetSubmit();
     if (!root_.isEmpty()) {
         actions_ = new SweepActions(root_, this);
         connect(actions_, &SweepActions::submitted, this,
                 [this](quint64 request, const QString& id) {
-                    if (!submitting_ || request != request_) return;
-                    submitting_ = false;
-                    submit_->setText(tr("Submit sweep"));
+                    if (!footer_->finishSubmit(request)) return;
                     validateNow();
                     emit message(tr("Submitted sweep %1").arg(id));
                     emit submitted(id);
                 });
         connect(actions_, &SweepActions::submitFailed, this,
                 [this](quint64 request, const QString& m) {
-                    if (!submitting_ || request != request_) return;
-                    submitting_ = false;
-                    submit_->setText(tr("Submit sweep"));
+                    if (!footer_->finishSubmit(request)) return;
                     validateNow();
-                    errorLabel_->setText(m);
-                    errorLabel_->show();
+                    footer_->setError(m);
                 });
     }
     validateNow();
@@ -313,28 +281,26 @@ void SweepForm::scheduleValidation() {
     validateTimer_.start();
 }
 
-void SweepForm::mark(QWidget* field, const QString& reason) {
-    field->setProperty("invalid", !reason.isEmpty());
-    field->setToolTip(reason);
-    field->style()->unpolish(field);
-    field->style()->polish(field);
-    if (!reason.isEmpty()) marked_.append(field);
-}
-
 void SweepForm::validateNow() {
     validateTimer_.stop();
-    for (QWidget* w : marked_)
-        mark(w, QString());
-    marked_.clear();
+    marks_.clear();
     const Estimator e = estimator_->estimator();
     check_ = checkSweepForm(formData(), e, QDir::currentPath());
     params_->setRowErrors(check_.rows);
     const QString tableError = !check_.rows.isEmpty() ? check_.rows.first() : check_.parameters;
     paramsError_->setText(tableError);
     paramsError_->setVisible(!tableError.isEmpty());
-    if (!check_.parameters.isEmpty()) mark(params_->table(), check_.parameters);
-    if (!check_.sampling.isEmpty()) mark(method_, check_.sampling);
-    if (!check_.metric.isEmpty()) mark(metric_, check_.metric);
+    markRefusedFields();
+    const QString error = validationError();
+    footer_->setError(error);
+    footer_->submitButton()->setEnabled(canSubmit());
+    footer_->submitButton()->setToolTip(error.isEmpty() ? tr("Start the sweep") : error);
+}
+
+void SweepForm::markRefusedFields() {
+    if (!check_.parameters.isEmpty()) marks_.mark(params_->table(), check_.parameters);
+    if (!check_.sampling.isEmpty()) marks_.mark(method_, check_.sampling);
+    if (!check_.metric.isEmpty()) marks_.mark(metric_, check_.metric);
     if (!check_.policy.isEmpty()) {
         const QString m = check_.policy;
         QWidget* field = policy_;
@@ -346,20 +312,16 @@ void SweepForm::validateNow() {
             field = slack_;
         else if (m.contains(QLatin1String("truncation_percentage")))
             field = truncation_;
-        mark(field, m);
+        marks_.mark(field, m);
     }
     if (!check_.limits.isEmpty()) {
         const QString m = check_.limits;
-        mark(m.contains(QLatin1String("max_concurrent")) ? static_cast<QWidget*>(maxConcurrent_)
-             : m.contains(QLatin1String("max_duration")) ? static_cast<QWidget*>(maxDuration_)
-                                                         : static_cast<QWidget*>(maxTotal_),
-             m);
+        marks_.mark(
+            m.contains(QLatin1String("max_concurrent")) ? static_cast<QWidget*>(maxConcurrent_)
+            : m.contains(QLatin1String("max_duration")) ? static_cast<QWidget*>(maxDuration_)
+                                                        : static_cast<QWidget*>(maxTotal_),
+            m);
     }
-    const QString error = validationError();
-    errorLabel_->setText(error);
-    errorLabel_->setVisible(!error.isEmpty());
-    submit_->setEnabled(canSubmit());
-    submit_->setToolTip(error.isEmpty() ? tr("Start the sweep") : error);
 }
 
 QString SweepForm::validationError() const {
@@ -371,20 +333,17 @@ QString SweepForm::validationError() const {
 }
 
 bool SweepForm::canSubmit() const {
-    return validationError().isEmpty() && !submitting_;
+    return validationError().isEmpty() && !footer_->submitting();
 }
 
 void SweepForm::submit() {
     validateNow();
     if (!canSubmit()) return;
-    submitting_ = true;
-    submit_->setEnabled(false);
-    submit_->setText(tr("Submitting…"));
-    request_ = actions_->submit(*check_.spec);
+    footer_->startSubmit([this] { return actions_->submit(*check_.spec); });
 }
 
 void SweepForm::loadJson(const QString& path) {
-    try {
+    footer_->loadJson(path, [&] {
         const Json j = readJsonFile(path);
         const SweepFormData f = sweepFormFromJson(j);
         if (j.contains("estimator") && j["estimator"].is_object()) {
@@ -397,21 +356,11 @@ void SweepForm::loadJson(const QString& path) {
         }
         setFormData(f);
         emit titleChanged(title());
-        emit message(tr("Loaded %1").arg(QFileInfo(path).fileName()));
-    } catch (const Error& e) {
-        errorLabel_->setText(e.message());
-        errorLabel_->show();
-    }
+    });
 }
 
 void SweepForm::saveJson(const QString& path) {
-    try {
-        writeJsonFile(path, specJson());
-        emit message(tr("Saved %1").arg(QFileInfo(path).fileName()));
-    } catch (const Error& e) {
-        errorLabel_->setText(e.message());
-        errorLabel_->show();
-    }
+    footer_->saveJson(path, [this] { return specJson(); });
 }
 
 } // namespace lb::ui

@@ -7,6 +7,7 @@
 // file `labbench sweep submit` takes.
 
 #include "core/live/SweepFormSpec.h"
+#include "ui/common/FieldMarks.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -27,6 +28,7 @@ class SweepActions;
 namespace lb::ui {
 
 class EstimatorForm;
+class FormFooter;
 class ParameterSpaceTable;
 
 class SweepForm : public QWidget {
@@ -51,7 +53,7 @@ public:
     // The reason Submit is disabled, or empty.
     QString validationError() const;
     bool canSubmit() const;
-    QPushButton* submitButton() const { return submit_; }
+    QPushButton* submitButton() const;
     QString title() const;
 
     void loadJson(const QString& path);
@@ -64,18 +66,26 @@ signals:
     void message(const QString& text);
 
 private:
+    // One builder per section of the Sweep page, top to bottom, then the footer.
     QWidget* buildSweepPage();
+    QWidget* buildSpaceSection();
+    QWidget* buildSamplingSection();
+    QWidget* buildMetricSection();
+    QWidget* buildPolicySection();
+    QWidget* buildLimitsSection();
+    FormFooter* buildFooter();
+    // Every edit of a Sweep page field checks the form again after a short pause.
+    void watchFields();
     void scheduleValidation();
     void updatePolicyFields();
-    void mark(QWidget* field, const QString& reason);
+    // Marks the fields the last check refused, each with its reason.
+    void markRefusedFields();
 
     QString root_;
     SweepActions* actions_ = nullptr;
-    quint64 request_ = 0;
-    bool submitting_ = false;
     SweepFormCheck check_;
     QTimer validateTimer_;
-    QList<QWidget*> marked_;
+    FieldMarks marks_;
 
     QTabWidget* tabs_ = nullptr;
     EstimatorForm* estimator_ = nullptr;
@@ -95,8 +105,7 @@ private:
     QDoubleSpinBox* maxDuration_ = nullptr;
     QLineEdit* experiment_ = nullptr;
     QLabel* paramsError_ = nullptr;
-    QLabel* errorLabel_ = nullptr;
-    QPushButton* submit_ = nullptr;
+    FormFooter* footer_ = nullptr;
 };
 
 } // namespace lb::ui

@@ -1,12 +1,15 @@
-"""Labbench's stand-in for the Azure ML SDK, for training scripts written for Azure ML.
+"""Labbench's stand-in for the Azure ML SDK (v1): the calls training scripts make inside a run
+(`Run.get_context().log(...)`), and the driver surface a notebook uses to submit and follow runs
+(Workspace, Experiment, ComputeTarget/AmlCompute, Datastore, Estimator and the framework
+estimators, HyperDrive, Run, Model), over Labbench's own `labbench` program (issue 24).
 
-Labbench puts its python/ folder on PYTHONPATH for every run, and PYTHONPATH comes before
-site-packages, so this package is what `import azureml` finds first. It must not hide a real SDK:
-when another folder on sys.path holds azureml/core/run.py (an installed azureml-core), this
+Labbench puts its python/ folder on PYTHONPATH for every run, and `eval "$(labbench sdk env)"`
+does the same for a shell, so this package is what `import azureml` finds first. It must not hide
+a real SDK: when another folder on sys.path holds azureml/core (an installed azureml-core), this
 package's __path__ is replaced by the real package folders, so `azureml.core` and every other
 `azureml.*` module come from the real SDK and this stand-in's modules are never used. Without a
-real SDK, `azureml.core` is the stand-in (see core/run.py); other installed azureml-* parts (a
-namespace package shared by many distributions) stay importable after it.
+real SDK, the other installed azureml-* parts (a namespace package shared by many distributions)
+come first and this stand-in fills in the rest: `azureml.core` is always the stand-in's then.
 """
 
 import os as _os
@@ -41,5 +44,5 @@ REAL_SDK = any(has_core for _, has_core in _others)
 if REAL_SDK:
     __path__[:] = [folder for folder, _ in _others]  # noqa: F821 (set by the import system)
 else:
-    __path__[:] = [_here] + [folder for folder, _ in _others]  # noqa: F821
+    __path__[:] = [folder for folder, _ in _others] + [_here]  # noqa: F821
 del _others

@@ -1,0 +1,256 @@
+#include "core/live/RunsTableModel.h"
+
+#include "core/live/RunColumns.h"
+#include "core/live/StoreWatcher.h"
+#include "core/store/Store.h"
+#include "core/workspace/Workspace.h"
+
+#include <QHash>
+#include <QSet>
+
+namespace lb {
+
+using PagePtr = std::shared_ptr<const RunsTableModel::Page>;
+
+} // namespace lb
+
+Q_DECLARE_METATYPE(lb::PagePtr)
+
+namespace lb {
+
+RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent) {
+    for (auto a : {query::Attribute::Status, query::Attribute::Name, query::Attribute::Start, query::Attribute::Duration,
+                   query::Attribute::Target}) {
+        query::Key k;
+        k.attribute = a;
+        columns_ << k;
+    }
+    threadColumns_ = columns_;
+}
+
+// The watcher's thread reads this model's search under lock_: stop it before any member goes.
+RunsTableModel::~RunsTableModel() { watcher_.reset(); }
+
+void RunsTableModel::setWorkspace(const QString& root) {
+    watcher_ = std::make_unique<StoreWatcher>(
+        root,
+        [this](Workspace& ws) -> QVariant {
+            RunSearch search;
+            QList<query::Key> columns;
+            auto page = std::make_shared<Page>();
+            {
+                QMutexLocker locker(&lock_);
+                search = search_;
+                columns = threadColumns_;
+                page->generation = threadGeneration_;
+                search.limit = threadWanted_;
+            }
+            search.offset = 0;
+            page->runs = ws.store().runs().search(search);
+            page->total = ws.store().runs().countMatching(search);
+            page->values = runColumnValues(ws.store(), page->runs, columns);
+            return QVariant::fromValue(PagePtr(page));
+        },
+        300);
+    connect(watcher_.get(), &StoreWatcher::loaded, this,
+            [this](const QVariant& v) { applyPage(v.value<PagePtr>()); });
+    connect(watcher_.get(), &StoreWatcher::failed, this, &RunsTableModel::loadFailed);
+    sinceRequest_.start();
+    watcher_->start();
+}
+
+void RunsTableModel::setSearch(const RunSearch& search) {
+    {
+        QMutexLocker locker(&lock_);
+        search_ = search;
+    }
+    restartLoad(true);
+}
+
+RunSearch RunsTableModel::search() const {
+    QMutexLocker locker(&lock_);
+    return search_;
+}
+
+void RunsTableModel::setColumns(const QList<query::Key>& columns) {
+    beginResetModel();
+    columns_ = columns;
+    for (auto& row : values_)
+        row = QList<QVariant>(columns.size());
+    endResetModel();
+    {
+        QMutexLocker locker(&lock_);
+        threadColumns_ = columns;
+    }
+    restartLoad(false);
+}
+
+void RunsTableModel::restartLoad(bool reset) {
+    {
+        QMutexLocker locker(&lock_);
+        if (reset)
+            threadWanted_ = kPageSize;
+        generation_ = ++threadGeneration_;
+    }
+    if (reset)
+        wanted_ = kPageSize;
+    resetPending_ = resetPending_ || reset;
+    loadTimed_ = false;
+    sinceRequest_.restart();
+    if (watcher_)
+        watcher_->refreshNow();
+}
+
+void RunsTableModel::sort(int column, Qt::SortOrder order) {
+    if (column < 0 || column >= columns_.size())
+        return;
+    {
+        QMutexLocker locker(&lock_);
+        search_.sortKey = columns_[column];
+        search_.descending = order == Qt::DescendingOrder;
+    }
+    restartLoad(false); // a new order of the same rows: moved, not reset
+}
+
+bool RunsTableModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && runs_.size() < total_ && wanted_ <= runs_.size();
+}
+
+void RunsTableModel::fetchMore(const QModelIndex& parent) {
+    if (parent.isValid())
+        return;
+    wanted_ = int(runs_.size()) + kPageSize;
+    {
+        QMutexLocker locker(&lock_);
+        threadWanted_ = wanted_;
+    }
+    if (watcher_)
+        watcher_->refreshNow();
+}
+
+void RunsTableModel::applyPage(const PagePtr& page) {
+    if (!page || page->generation != generation_)
+        return; // the answer to a search, order or column set that has been replaced since
+    if (resetPending_) {
+        beginResetModel();
+        runs_ = page->runs;
+        values_ = page->values;
+        total_ = page->total;
+        endResetModel();
+        resetPending_ = false;
+    } else {
+        total_ = page->total;
+        applyLiveUpdate(*page);
+    }
+    if (!loadTimed_) {
+        lastLoadMs_ = sinceRequest_.elapsed();
+        loadTimed_ = true;
+    }
+    emit loaded();
+}
+
+// Brings the rows to the page's runs without a reset: removes vanished runs, appends new ones,
+// moves rows into the page's order (persistent indexes follow their run), updates changed cells.
+void RunsTableModel::applyLiveUpdate(const Page& page) {
+    QSet<QString> wantedIds;
+    for (const RunRecord& r : page.runs)
+        wantedIds.insert(r.id);
+    for (int row = int(runs_.size()) - 1; row >= 0; --row) {
+        if (wantedIds.contains(runs_[row].id))
+            continue;
+        beginRemoveRows({}, row, row);
+        runs_.removeAt(row);
+        values_.removeAt(row);
+        endRemoveRows();
+    }
+    QSet<QString> haveIds;
+    for (const RunRecord& r : runs_)
+        haveIds.insert(r.id);
+    QList<qsizetype> added;
+    for (qsizetype i = 0; i < page.runs.size(); ++i)
+        if (!haveIds.contains(page.runs[i].id))
+            added << i;
+    if (!added.isEmpty()) {
+        beginInsertRows({}, int(runs_.size()), int(runs_.size() + added.size() - 1));
+        for (qsizetype i : added) {
+            runs_.append(page.runs[i]);
+            values_.append(page.values[i]);
+        }
+        endInsertRows();
+    }
+    // Same set of runs now; put them in the page's order.
+    bool sameOrder = true;
+    for (qsizetype i = 0; i < runs_.size() && sameOrder; ++i)
+        sameOrder = runs_[i].id == page.runs[i].id;
+    if (!sameOrder) {
+        emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        QHash<QString, int> newRow;
+        for (qsizetype i = 0; i < page.runs.size(); ++i)
+            newRow.insert(page.runs[i].id, int(i));
+        const QModelIndexList before = persistentIndexList();
+        QModelIndexList after;
+        for (const QModelIndex& index : before)
+            after << createIndex(newRow.value(runs_[index.row()].id), index.column());
+        runs_ = page.runs;
+        values_ = page.values;
+        changePersistentIndexList(before, after);
+        emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    }
+    // Cells whose value or status moved on.
+    for (qsizetype i = 0; i < page.runs.size(); ++i) {
+        const bool changed = !sameOrder || values_[i] != page.values[i] || runs_[i].status != page.runs[i].status ||
+                             runs_[i].name != page.runs[i].name;
+        runs_[i] = page.runs[i];
+        values_[i] = page.values[i];
+        if (changed && !columns_.isEmpty())
+            emit dataChanged(index(int(i), 0), index(int(i), int(columns_.size()) - 1));
+    }
+}
+
+QString RunsTableModel::runId(int row) const { return row >= 0 && row < runs_.size() ? runs_[row].id : QString(); }
+
+int RunsTableModel::rowOf(const QString& runId) const {
+    for (qsizetype i = 0; i < runs_.size(); ++i)
+        if (runs_[i].id == runId)
+            return int(i);
+    return -1;
+}
+
+int RunsTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
+
+int RunsTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(columns_.size()); }
+
+QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= runs_.size() || index.column() >= columns_.size())
+        return {};
+    const RunRecord& run = runs_[index.row()];
+    const QVariant value = values_[index.row()].value(index.column());
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayText(value);
+    case Qt::ToolTipRole:
+        return QStringLiteral("%1 · run %2 of %3").arg(run.name.isEmpty() ? run.id : run.name).arg(run.number).arg(run.experiment);
+    case Qt::TextAlignmentRole:
+        return value.typeId() == QMetaType::Double || value.typeId() == QMetaType::Int
+                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                   : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case RunIdRole:
+        return run.id;
+    case ValueRole:
+        return value;
+    case StatusRole:
+        return toString(run.status);
+    default:
+        return {};
+    }
+}
+
+QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || section < 0 || section >= columns_.size())
+        return {};
+    if (role == Qt::DisplayRole)
+        return columns_[section].text();
+    return {};
+}
+
+} // namespace lb

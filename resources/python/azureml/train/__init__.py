@@ -1,0 +1,1 @@
+"""Labbench's stand-in for azureml.train: estimators (estimator, dnn) and HyperDrive sweeps."""

@@ -75,6 +75,22 @@ namespace {
 
 QString opt(const char* name) { return QString::fromLatin1(name); }
 
+// --env, --secret-env or --public-env NAME=VALUE: the variable, and its name in `list` (which
+// says whether it is secret, #25). Messages never repeat the argument: it may hold a secret.
+void addVariables(Invocation& inv, const char* option, Estimator& e, QStringList* list) {
+    for (const QString& kv : inv.values(opt(option))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            throw UsageError(QStringLiteral("--%1 needs NAME=VALUE: a variable name, '=', then its "
+                                            "value.")
+                                 .arg(QLatin1String(option)));
+        const QString name = kv.left(eq);
+        e.environmentVariables.insert(name, kv.mid(eq + 1));
+        if (list && !list->contains(name))
+            list->append(name);
+    }
+}
+
 // The estimator from --estimator FILE (if any) with the command line's options on top.
 Estimator estimatorFrom(Invocation& inv) {
     Estimator e;
@@ -124,12 +140,9 @@ Estimator estimatorFrom(Invocation& inv) {
                                             "servers from 1 to 4096."));
         e.parameterServerCount = static_cast<int>(*v);
     }
-    for (const QString& kv : inv.values(opt("env"))) {
-        const qsizetype eq = kv.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            throw UsageError(QStringLiteral("--env needs KEY=VALUE, not '%1'.").arg(kv));
-        e.environmentVariables.insert(kv.left(eq), kv.mid(eq + 1));
-    }
+    addVariables(inv, "env", e, nullptr);
+    addVariables(inv, "secret-env", e, &e.secretVariables);
+    addVariables(inv, "public-env", e, &e.publicVariables);
     if (auto v = inv.value(opt("python")))
         e.python = *v;
     if (auto v = inv.intValue(opt("max-duration"))) {
@@ -283,7 +296,13 @@ void registerRunCommands(CommandLine& cli) {
               valueOption("backend", "B", "none, mpi, pytorch or parameter_server"),
               valueOption("worker-count", "W", "parameter_server: worker tasks"),
               valueOption("parameter-server-count", "P", "parameter_server: parameter-server tasks"),
-              valueOption("env", "K=V", "an environment variable for the script", true),
+              valueOption("env", "K=V",
+                          "an environment variable for the script; secret (shown as ***, kept in a "
+                          "0600 file) when its name contains TOKEN, SECRET, PASSWORD or KEY",
+                          true),
+              valueOption("secret-env", "K=V", "a secret environment variable for the script", true),
+              valueOption("public-env", "K=V",
+                          "an environment variable that is not secret, whatever its name", true),
               valueOption("python", "EXE", "the interpreter for .py scripts (default: python3)"),
               valueOption("max-duration", "S", "stop the run after S seconds"),
               valueOption("estimator", "FILE", "an estimator JSON file; options given here win"),

@@ -7,12 +7,14 @@
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
 #include "core/store/Store.h"
+#include "core/util/BytePaths.h"
+#include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
+#include "core/util/JsonValues.h"
 #include "core/util/SparseCopy.h"
 #include "core/workspace/Workspace.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
 #include <cmath>
@@ -54,7 +56,8 @@ int metrics(Invocation& inv) {
     if (inv.flag(opt("json"))) {
         Json j = Json::array();
         for (const MetricPoint& p : points)
-            j.push_back({{"name", toStd(p.name)}, {"step", p.step}, {"value", p.value}, {"time", p.time}});
+            j.push_back({{"name", toStd(p.name)}, {"step", p.step}, {"value", jsonNumber(p.value)},
+                         {"time", jsonNumber(p.time)}}); // NaN -> "NaN", not null (#25)
         printJson(inv.out, j);
         return 0;
     }
@@ -106,7 +109,7 @@ int files(Invocation& inv) {
     if (inv.flag(opt("json"))) {
         Json j = Json::array();
         for (const RunFile& f : list)
-            j.push_back({{"path", toStd(f.path)}, {"size", f.size}});
+            j.push_back({{"path", jsonString(f.path)}, {"size", f.size}});
         printJson(inv.out, j);
         return 0;
     }
@@ -115,7 +118,7 @@ int files(Invocation& inv) {
         return 0;
     }
     for (const RunFile& f : list)
-        inv.out << QString::number(f.size).rightJustified(12) << "  " << f.path << '\n';
+        inv.out << QString::number(f.size).rightJustified(12) << "  " << displayText(f.path) << '\n';
     return 0;
 }
 
@@ -141,7 +144,8 @@ int download(Invocation& inv) {
         throw UsageError(QStringLiteral("labbench download needs --to DIR."));
     Workspace& ws = inv.workspace();
     const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
-    const QString snapshot = QFileInfo(RunFolder(run.runDir).snapshotDir()).canonicalFilePath();
+    // Names are bytes (#25): every path below is handled with its exact bytes (BytePaths.h).
+    const QString snapshot = canonicalPath(RunFolder(run.runDir).snapshotDir());
     QList<RunFile> chosen;
     for (const RunFile& f : listKeptFiles(RunFolder(run.runDir))) {
         if (!f.path.startsWith(prefix))
@@ -149,7 +153,7 @@ int download(Invocation& inv) {
         if (!isSafeRelativeName(f.path))
             throw Error(QStringLiteral("The run holds a file named '%1', which would land outside "
                                        "%2; nothing was downloaded.")
-                            .arg(f.path, to));
+                            .arg(displayText(f.path), to));
         chosen.append(f);
     }
     if (chosen.isEmpty()) {
@@ -157,31 +161,33 @@ int download(Invocation& inv) {
         return 1;
     }
     const QString target = QDir(to).absolutePath();
-    if (!QDir().mkpath(target))
+    if (!makePath(target))
         throw Error(QStringLiteral("Cannot create %1; check the permissions of its parent.").arg(target));
-    const QString root = QFileInfo(target).canonicalFilePath();
+    const QString root = canonicalPath(target);
     qint64 bytes = 0;
     for (const RunFile& f : chosen) {
         const QString source = QDir(snapshot).filePath(f.path);
         // The source must really be inside the snapshot (no link leads out of it).
-        const QString real = QFileInfo(source).canonicalFilePath();
+        const QString real = canonicalPath(source);
         if (real.isEmpty() || !real.startsWith(snapshot + QLatin1Char('/')))
             continue;
         const QString dest = QDir::cleanPath(root + QLatin1Char('/') + f.path);
         if (!dest.startsWith(root + QLatin1Char('/')))
-            throw Error(QStringLiteral("'%1' would land outside %2; nothing more was downloaded.").arg(f.path, root));
-        QDir().mkpath(QFileInfo(dest).absolutePath());
-        const QString destParent = QFileInfo(QFileInfo(dest).absolutePath()).canonicalFilePath();
+            throw Error(QStringLiteral("'%1' would land outside %2; nothing more was downloaded.")
+                            .arg(displayText(f.path), root));
+        const QString destFolder = QFileInfo(dest).absolutePath();
+        makePath(destFolder);
+        const QString destParent = canonicalPath(destFolder);
         if (destParent != root && !destParent.startsWith(root + QLatin1Char('/')))
             throw Error(QStringLiteral("'%1' would land outside %2 (through a link there); nothing "
                                        "more was downloaded.")
-                            .arg(f.path, root));
-        if (QFileInfo(dest).isSymLink() || QFileInfo::exists(dest))
-            QFile::remove(dest);
+                            .arg(displayText(f.path), root));
+        if (pathExists(dest))
+            removeFile(dest);
         // Holes stay holes, and a FIFO swapped in since the listing is refused, not waited on (#25).
         copyFileKeepingHoles(real, dest);
         bytes += f.size;
-        inv.out << dest << '\n';
+        inv.out << displayText(dest) << '\n';
     }
     inv.err << "labbench: downloaded " << chosen.size() << " file(s), " << bytes << " bytes, to " << root << '\n';
     return 0;

@@ -5,6 +5,7 @@
 #include "ui/common/AppStyle.h"
 #include "core/live/RecentWorkspaces.h"
 #include "ui/main/MainWindow.h"
+#include "core/util/ByteStrings.h"
 #include "core/workspace/WorkspaceDiscovery.h"
 
 #include <QApplication>
@@ -71,9 +72,11 @@ int runWorkbench(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Arguments are bytes: decoded so that encodeBytes() gives every one of them back (a script
+    // argument or a file name that is not UTF-8 reaches the script unchanged, #25).
     QStringList args;
     for (int i = 1; i < argc; ++i)
-        args.append(QString::fromLocal8Bit(argv[i]));
+        args.append(lb::decodeBytes(argv[i]));
 
     lb::cli::CommandLine cli;
     lb::cli::registerAllCommands(cli);
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr,
                              "labbench: '%s' is neither a labbench command nor a file to open; run "
                              "'labbench --help' for the commands.\n",
-                             qPrintable(args[i]));
+                             qPrintable(lb::displayText(args[i])));
                 return 2;
             }
         }

@@ -40,6 +40,10 @@ struct Estimator {
     QString distributedBackend = QStringLiteral("none"); // none|mpi|pytorch|parameter_server
     int workerCount = 1, parameterServerCount = 0;   // parameter_server only
     QMap<QString, QString> environmentVariables;     // "environment_variables"
+    // Which of those are secret (SecretVariables.h): names given with --secret-env, and names
+    // that look secret (TOKEN, SECRET, PASSWORD, KEY) but were given with --public-env.
+    QStringList secretVariables;        // "secret_environment_variables"
+    QStringList publicVariables;        // "public_environment_variables"
     std::optional<int> maxRunDurationSeconds;        // "max_run_duration_seconds"
     QMap<QString, QString> tags;        // "tags"
     QString python;                     // "python": interpreter for .py entry scripts
@@ -61,8 +65,14 @@ struct Estimator {
     // absolute.
     static Estimator load(const QString& path);
 
-    // Every field, so that fromJson(toJson()) gives the same estimator (origin aside).
-    Json toJson() const;
+    // Every field, so that fromJson(toJson()) gives the same estimator (origin aside). With
+    // Masked, the values of secret variables are written as "***": the form for everything
+    // stored with a run (the store, run.json, sweep.json).
+    enum class SecretValues { Kept, Masked };
+    Json toJson(SecretValues secrets = SecretValues::Kept) const;
+
+    // True for a secret environment variable (see SecretVariables.h).
+    bool isSecretVariable(const QString& name) const;
 
     // Throws lb::Error naming the field and the fix: required fields, source_directory is a
     // folder, entry_script is a file inside it (relative, no "..", not escaping by symlink),

@@ -2,8 +2,10 @@
 
 #include "core/estimator/Estimator.h"
 
+#include "core/estimator/SecretVariables.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/JsonValues.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -38,11 +40,13 @@ struct Reader {
 
     bool has(const char* key) const { return doc.contains(key); }
 
+    // A string, or {"b64": …} for bytes that are not UTF-8 (paths, arguments: JsonValues.h).
     QString string(const char* key, const char* example) const {
         const Json& v = doc[key];
-        if (!v.is_string())
+        const auto text = stringFromJson(v);
+        if (!text)
             wrongType(key, v, "a string", QString::fromUtf8(example));
-        return fromStd(v.get<std::string>());
+        return *text;
     }
 
     bool boolean(const char* key) const {
@@ -69,17 +73,18 @@ struct Reader {
             wrongType(key, v, "a list of strings", QString::fromUtf8(example));
         QStringList out;
         for (const Json& item : v) {
-            if (!item.is_string())
+            const auto text = stringFromJson(item);
+            if (!text)
                 wrongType(key, item, "a list of strings", QString::fromUtf8(example));
-            out.append(fromStd(item.get<std::string>()));
+            out.append(*text);
         }
         return out;
     }
 
     // A string or a number, as the text a program would see ("0.01", "32").
     static std::optional<QString> scalarText(const Json& v) {
-        if (v.is_string())
-            return fromStd(v.get<std::string>());
+        if (const auto text = stringFromJson(v))
+            return text;
         if (v.is_number())
             return fromStd(v.dump()); // shortest round-trip form: 0.01 -> "0.01", 1.0 -> "1.0"
         return std::nullopt;
@@ -160,7 +165,8 @@ const std::vector<std::string>& knownKeys() {
         "framework",        "pip_packages",  "conda_packages",      "custom_docker_image",
         "use_gpu",          "node_count",    "process_count_per_node", "distributed_backend",
         "worker_count",     "parameter_server_count", "environment_variables",
-        "max_run_duration_seconds", "tags",  "python",              "experiment"};
+        "max_run_duration_seconds", "tags",  "python",              "experiment",
+        "secret_environment_variables", "public_environment_variables"};
     return keys;
 }
 
@@ -216,6 +222,12 @@ Estimator parse(const Json& doc, const QString& origin, const QByteArray* text) 
     if (r.has("environment_variables"))
         e.environmentVariables = r.stringMap("environment_variables",
                                              "\"environment_variables\": {\"OMP_NUM_THREADS\": \"2\"}");
+    if (r.has("secret_environment_variables"))
+        e.secretVariables = r.stringList("secret_environment_variables",
+                                         "\"secret_environment_variables\": [\"HF_TOKEN\"]");
+    if (r.has("public_environment_variables"))
+        e.publicVariables = r.stringList("public_environment_variables",
+                                         "\"public_environment_variables\": [\"KEYBOARD\"]");
     if (r.has("max_run_duration_seconds") && !doc["max_run_duration_seconds"].is_null())
         e.maxRunDurationSeconds =
             r.integer("max_run_duration_seconds", "\"max_run_duration_seconds\": 3600");
@@ -231,14 +243,14 @@ Estimator parse(const Json& doc, const QString& origin, const QByteArray* text) 
 Json mapToJson(const QMap<QString, QString>& map) {
     Json out = Json::object();
     for (auto it = map.cbegin(); it != map.cend(); ++it)
-        out[toStd(it.key())] = toStd(it.value());
+        out[toStd(it.key())] = jsonString(it.value());
     return out;
 }
 
 Json listToJson(const QStringList& list) {
     Json out = Json::array();
     for (const QString& s : list)
-        out.push_back(toStd(s));
+        out.push_back(jsonString(s));
     return out;
 }
 
@@ -256,10 +268,14 @@ Estimator Estimator::load(const QString& path) {
     return e;
 }
 
-Json Estimator::toJson() const {
+bool Estimator::isSecretVariable(const QString& name) const {
+    return secretVariables.contains(name) || (looksSecret(name) && !publicVariables.contains(name));
+}
+
+Json Estimator::toJson(SecretValues secrets) const {
     Json doc = Json::object();
-    doc["source_directory"] = toStd(sourceDirectory);
-    doc["entry_script"] = toStd(entryScript);
+    doc["source_directory"] = jsonString(sourceDirectory);
+    doc["entry_script"] = jsonString(entryScript);
     doc["script_params"] = listToJson(scriptParams);
     doc["compute_target"] = toStd(computeTarget);
     doc["framework"] = toStd(framework);
@@ -272,11 +288,18 @@ Json Estimator::toJson() const {
     doc["distributed_backend"] = toStd(distributedBackend);
     doc["worker_count"] = workerCount;
     doc["parameter_server_count"] = parameterServerCount;
-    doc["environment_variables"] = mapToJson(environmentVariables);
+    QMap<QString, QString> environment = environmentVariables;
+    if (secrets == SecretValues::Masked)
+        for (auto it = environment.begin(); it != environment.end(); ++it)
+            if (isSecretVariable(it.key()))
+                it.value() = kMaskedSecret;
+    doc["environment_variables"] = mapToJson(environment);
+    doc["secret_environment_variables"] = listToJson(secretVariables);
+    doc["public_environment_variables"] = listToJson(publicVariables);
     doc["max_run_duration_seconds"] =
         maxRunDurationSeconds ? Json(*maxRunDurationSeconds) : Json(nullptr);
     doc["tags"] = mapToJson(tags);
-    doc["python"] = toStd(python);
+    doc["python"] = jsonString(python);
     doc["experiment"] = toStd(experiment);
     return doc;
 }
@@ -291,6 +314,7 @@ bool Estimator::operator==(const Estimator& o) const {
            distributedBackend == o.distributedBackend && workerCount == o.workerCount &&
            parameterServerCount == o.parameterServerCount &&
            environmentVariables == o.environmentVariables &&
+           secretVariables == o.secretVariables && publicVariables == o.publicVariables &&
            maxRunDurationSeconds == o.maxRunDurationSeconds && tags == o.tags &&
            python == o.python && experiment == o.experiment;
 }

@@ -2,10 +2,12 @@
 
 #include "core/estimator/Estimator.h"
 
+#include "core/estimator/SecretVariables.h"
+#include "core/util/BytePaths.h"
+#include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QRegularExpression>
 
 namespace lb {
@@ -69,12 +71,12 @@ struct Checker {
                  QStringLiteral("Name the folder that holds your training code, e.g. "
                                 "\"source_directory\": \".\" (or --source DIR)."));
         noNul("source_directory", e.sourceDirectory);
-        const QFileInfo source(e.sourceDirectory);
-        if (!source.exists())
-            fail("source_directory", QStringLiteral("%1 does not exist.").arg(e.sourceDirectory),
+        // Paths are bytes (#25): checked with their exact bytes, shown with \xNN for the rest.
+        if (canonicalPath(e.sourceDirectory).isEmpty())
+            fail("source_directory", QStringLiteral("%1 does not exist.").arg(displayText(e.sourceDirectory)),
                  QStringLiteral("Create it or fix the path."));
-        if (!source.isDir())
-            fail("source_directory", QStringLiteral("%1 is not a folder.").arg(e.sourceDirectory),
+        if (!isDirectory(e.sourceDirectory))
+            fail("source_directory", QStringLiteral("%1 is not a folder.").arg(displayText(e.sourceDirectory)),
                  QStringLiteral("Name the folder that holds the entry script, not a file."));
 
         if (e.entryScript.trimmed().isEmpty())
@@ -95,22 +97,23 @@ struct Checker {
                  QStringLiteral("Move the script into %1 or choose a source_directory that "
                                 "contains it.")
                      .arg(e.sourceDirectory));
-        const QFileInfo script(QDir(e.sourceDirectory).filePath(e.entryScript));
-        if (!script.exists())
+        const QString script = QDir(e.sourceDirectory).filePath(e.entryScript);
+        const QString target = canonicalPath(script);
+        if (target.isEmpty())
             fail("entry_script",
                  QStringLiteral("%1 was not found in source_directory %2.")
-                     .arg(e.entryScript, e.sourceDirectory),
+                     .arg(displayText(e.entryScript), displayText(e.sourceDirectory)),
                  QStringLiteral("Check the name, or point source_directory at the folder that "
                                 "holds it."));
-        if (!script.isFile())
-            fail("entry_script", QStringLiteral("%1 is not a file.").arg(e.entryScript),
+        if (!isRegularFile(script))
+            fail("entry_script", QStringLiteral("%1 is not a file.").arg(displayText(e.entryScript)),
                  QStringLiteral("Name a script file, e.g. \"train.py\"."));
         // A symlink may lead out of the source folder; the snapshot would not contain it.
-        const QString root = QFileInfo(e.sourceDirectory).canonicalFilePath();
-        const QString target = script.canonicalFilePath();
+        const QString root = canonicalPath(e.sourceDirectory);
         if (!target.startsWith(root + QLatin1Char('/')))
             fail("entry_script",
-                 QStringLiteral("%1 leads outside source_directory (to %2).").arg(e.entryScript, target),
+                 QStringLiteral("%1 leads outside source_directory (to %2).")
+                     .arg(displayText(e.entryScript), displayText(target)),
                  QStringLiteral("Copy the script into %1 instead of linking to it.")
                      .arg(e.sourceDirectory));
     }
@@ -167,6 +170,32 @@ struct Checker {
                          .arg(it.key()),
                      QStringLiteral("Rename the variable."));
             noNul("environment_variables", it.value());
+            // "***" is what Labbench shows in place of a secret: a run copied from a stored
+            // estimator would hand the mask to the script instead of the secret.
+            if (e.isSecretVariable(it.key()) && it.value() == kMaskedSecret)
+                fail("environment_variables",
+                     QStringLiteral("gives the secret variable %1 the value \"***\", the mask "
+                                    "Labbench shows in place of secret values.")
+                         .arg(it.key()),
+                     QStringLiteral("Give its real value, e.g. --secret-env %1=VALUE.").arg(it.key()));
+        }
+        secretLists();
+    }
+
+    // secret_environment_variables and public_environment_variables name variables that are
+    // set, and no name is in both.
+    void secretLists() const {
+        for (const char* field : {"secret_environment_variables", "public_environment_variables"}) {
+            const bool secret = field[0] == 's';
+            for (const QString& name : secret ? e.secretVariables : e.publicVariables) {
+                if (!e.environmentVariables.contains(name))
+                    fail(field, QStringLiteral("names %1, which is not in environment_variables.").arg(name),
+                         QStringLiteral("Set it with --%1 %2=VALUE, or remove the name.")
+                             .arg(QLatin1String(secret ? "secret-env" : "public-env"), name));
+                if (secret && e.publicVariables.contains(name))
+                    fail(field, QStringLiteral("names %1, which is public_environment_variables too.").arg(name),
+                         QStringLiteral("Give it with either --secret-env or --public-env, not both."));
+            }
         }
     }
 

@@ -1,13 +1,20 @@
 #include "core/lifecycle/MetricLine.h"
 
 #include "core/util/Json.h"
+#include "core/util/JsonValues.h"
 
+#include <QLocale>
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 namespace lb {
 
 namespace {
+
+// The largest step a metric line may give (see readStep).
+constexpr std::int64_t kMaxStep = std::int64_t(1) << 53;
 
 // A cursor over one line for the fast path; every helper returns false on anything unusual,
 // which sends the line to the full parser.
@@ -165,7 +172,9 @@ void invalid(MetricLine& out, const QString& why) {
 }
 
 // Python's json module writes NaN, Infinity and -Infinity, which JSON does not have: outside
-// strings they become null, so records such as table rows holding them still parse.
+// strings they become the strings "NaN", "Infinity" and "-Infinity", the form Labbench's own
+// JSON uses (JsonValues.h), so a metric value keeps its meaning and records such as table rows
+// holding them still parse.
 std::string withoutNonFiniteTokens(std::string_view line) {
     std::string out;
     out.reserve(line.size());
@@ -188,13 +197,45 @@ std::string withoutNonFiniteTokens(std::string_view line) {
             if (!skip && rest.substr(0, token.size()) == token)
                 skip = token.size();
         if (skip) {
-            out += "null";
+            out += '"';
+            out += rest.substr(0, skip);
+            out += '"';
             i += skip - 1;
         } else {
             out += c;
         }
     }
     return out;
+}
+
+// A step is a whole number from 0 to 2^53. Anything else (-5, 2.5, 1e23, "3") is refused rather
+// than stored as some other step (#25): -1 means "not given" in the store, a step past 2^53 is
+// not exact for JSON readers that hold numbers as doubles (and the store's "next step" after
+// it could overflow), and labbench.log() refuses negative and fractional steps before writing.
+bool readStep(const Json& value, std::int64_t& step) {
+    if (value.is_number_unsigned()) {
+        const std::uint64_t u = value.get<std::uint64_t>();
+        step = static_cast<std::int64_t>(std::min<std::uint64_t>(u, kMaxStep));
+        return u <= static_cast<std::uint64_t>(kMaxStep);
+    }
+    if (value.is_number_integer()) {
+        step = value.get<std::int64_t>();
+        return step >= 0 && step <= kMaxStep;
+    }
+    if (!value.is_number_float())
+        return false;
+    const double d = value.get<double>();
+    if (!(d >= 0) || d > double(kMaxStep) || d != std::floor(d))
+        return false;
+    step = static_cast<std::int64_t>(d);
+    return true;
+}
+
+// A step as the line wrote it, near enough: 1e23, not 9.999999999999999e+22.
+QString stepText(const Json& value) {
+    if (value.is_number_float())
+        return QString::number(value.get<double>(), 'g', QLocale::FloatingPointShortest);
+    return fromStd(value.dump());
 }
 
 void parseFull(std::string_view line, MetricLine& out) {
@@ -240,8 +281,8 @@ void parseFull(std::string_view line, MetricLine& out) {
         return;
     }
     const Json& v = j.contains("value") ? j["value"] : Json(nullptr);
-    if (v.is_number())
-        out.value = v.get<double>();
+    if (const auto number = numberFromJson(v)) // a number, or "NaN", "Infinity", "-Infinity"
+        out.value = *number;
     else if (v.is_boolean())
         out.value = v.get<bool>() ? 1.0 : 0.0;
     else {
@@ -249,10 +290,11 @@ void parseFull(std::string_view line, MetricLine& out) {
         return;
     }
     out.step = -1;
-    if (j.contains("step") && j["step"].is_number()) {
-        const double s = j["step"].get<double>();
-        if (s >= 0 && std::isfinite(s))
-            out.step = static_cast<std::int64_t>(s);
+    if (j.contains("step") && !j["step"].is_null() && !readStep(j["step"], out.step)) {
+        invalid(out, QStringLiteral("the step of metric \"%1\" is %2; a step must be a whole number "
+                                    "from 0 to 9007199254740992 (or left out)")
+                         .arg(fromStd(out.name), stepText(j["step"])));
+        return;
     }
     out.time = j.contains("time") && j["time"].is_number() ? j["time"].get<double>() : 0.0;
     out.kind = MetricLine::Kind::Metric;
@@ -287,8 +329,8 @@ bool parseMetricLineFast(std::string_view line, MetricLine& out) {
             haveValue = true;
         } else if (key == "step") {
             if (!c.isNull()) {
-                if (!c.integer(out.step) || out.step < 0)
-                    return false;
+                if (!c.integer(out.step) || out.step < 0 || out.step > kMaxStep)
+                    return false; // the full parser says what is wrong with it
             }
         } else if (key == "time") {
             if (!c.isNull() && !c.number(out.time))

@@ -17,13 +17,15 @@ struct MetricLine {
     Kind kind = Kind::Invalid;
     std::string name;     // metric name, or tag key
     double value = 0;     // metric value
-    std::int64_t step = -1; // -1: not given (the store assigns the next step)
+    std::int64_t step = -1; // -1: not given (the store assigns the next step); else 0..2^53
     double time = 0;      // 0: not given
     QString tagValue;
     QString error;        // why an Invalid line was rejected
 };
 
-// Parses `line` (without its newline) into `out`. Never throws.
+// Parses `line` (without its newline) into `out`. Never throws. A value may be a number or one of
+// "NaN", "Infinity", "-Infinity" (bare, as Python writes them, or as strings, as Labbench's JSON
+// does); a step that is not a whole number from 0 to 2^53 makes the line Invalid (#25).
 void parseMetricLine(std::string_view line, MetricLine& out);
 
 // The fast path alone: true when `line` has exactly the common shape; exposed for tests.

@@ -4,6 +4,7 @@
 #include "core/lifecycle/RunProcesses.h"
 #include "core/lifecycle/Spawn.h"
 #include "core/store/Store.h"
+#include "core/util/BytePaths.h"
 #include "core/util/Error.h"
 #include "core/util/Json.h"
 #include "core/util/SafeFile.h"
@@ -12,6 +13,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QFile>
 
 #include <csignal>
 #include <unistd.h>
@@ -19,21 +21,14 @@
 namespace lb {
 
 QList<RunFile> listKeptFiles(const RunFolder& folder) {
+    // Names are bytes: a file whose name is not UTF-8 is listed too, with its exact name (#25).
     QList<RunFile> files;
-    const QDir snapshot(folder.snapshotDir());
     for (const QString& kept : RunFolder::keptFolders()) {
-        const QString root = snapshot.filePath(kept);
-        const QFileInfo rootInfo(root);
-        if (!rootInfo.isDir() || rootInfo.isSymLink())
+        const QString root = folder.snapshotDir() + QLatin1Char('/') + kept;
+        if (isSymbolicLink(root))
             continue;
-        QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            it.next();
-            const QFileInfo info = it.fileInfo();
-            if (info.isSymLink() || !info.isFile())
-                continue;
-            files.append({snapshot.relativeFilePath(info.filePath()), info.size()});
-        }
+        for (const FoundFile& f : regularFilesUnder(root))
+            files.append({kept + QLatin1Char('/') + f.relative, f.size});
     }
     std::sort(files.begin(), files.end(), [](const RunFile& a, const RunFile& b) { return a.path < b.path; });
     return files;

@@ -12,6 +12,7 @@
 //   runs/<id>/supervisor.log    the supervisor's own diagnostics
 //   runs/<id>/gpu_metrics.jsonl the GPU samples the supervisor stored (metrics.jsonl's shape),
 //                               so `workspace repair` brings them back
+//   runs/<id>/secrets.json      values of the run's secret variables, mode 0600 (#25)
 
 #include <QString>
 #include <QStringList>
@@ -33,6 +34,7 @@ public:
     QString processJson() const { return dir_ + QStringLiteral("/process.json"); }
     QString supervisorLog() const { return dir_ + QStringLiteral("/supervisor.log"); }
     QString gpuMetricsFile() const { return dir_ + QStringLiteral("/gpu_metrics.jsonl"); }
+    QString secretsFile() const { return dir_ + QStringLiteral("/secrets.json"); }
 
     // The names ingest offsets are stored under.
     static QString driverLogName() { return QStringLiteral("driver.log"); }

@@ -1,5 +1,6 @@
 #include "core/lifecycle/Spawn.h"
 
+#include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
 
 #include <QDir>
@@ -22,14 +23,15 @@ namespace lb {
 
 namespace {
 
-// Owns the byte strings an argv/envp array points into.
+// Owns the byte strings an argv/envp array points into: each word encoded back to the bytes it
+// was decoded from (ByteStrings.h), so an argument that is not UTF-8 arrives unchanged.
 struct CStrings {
     std::vector<QByteArray> storage;
     std::vector<char*> pointers;
     explicit CStrings(const QStringList& list) {
         storage.reserve(static_cast<size_t>(list.size()));
         for (const QString& s : list)
-            storage.push_back(s.toLocal8Bit());
+            storage.push_back(encodeBytes(s));
         for (QByteArray& b : storage)
             pointers.push_back(b.data());
         pointers.push_back(nullptr);
@@ -56,7 +58,7 @@ pid_t spawnProcess(const SpawnSpec& spec) {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     for (const auto& [from, to] : spec.inheritFds)
         posix_spawn_file_actions_adddup2(&actions, from, to);
-    QByteArray cwd = QFile::encodeName(spec.workingDirectory);
+    QByteArray cwd = encodeBytes(spec.workingDirectory);
     if (!spec.workingDirectory.isEmpty())
         posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
 
@@ -80,7 +82,7 @@ pid_t spawnProcess(const SpawnSpec& spec) {
     argvList.prepend(spec.program);
     CStrings argv(argvList);
     CStrings envp(spec.environment);
-    const QByteArray program = QFile::encodeName(spec.program);
+    const QByteArray program = encodeBytes(spec.program);
     pid_t pid = -1;
     const int rc = spec.program.contains(QLatin1Char('/'))
                        ? posix_spawn(&pid, program.constData(), &actions, &attr, argv.data(), envp.data())
@@ -90,14 +92,14 @@ pid_t spawnProcess(const SpawnSpec& spec) {
     if (rc != 0)
         throw Error(QStringLiteral("Cannot start %1: %2. Check that the program exists and is "
                                    "executable (or set the interpreter with --python).")
-                        .arg(spec.program, QString::fromLocal8Bit(std::strerror(rc))));
+                        .arg(displayText(spec.program), QString::fromLocal8Bit(std::strerror(rc))));
     return pid;
 }
 
 QStringList currentEnvironment() {
     QStringList env;
     for (char** e = environ; e && *e; ++e)
-        env.append(QString::fromLocal8Bit(*e));
+        env.append(decodeBytes(*e)); // values are bytes too: passed on unchanged
     return env;
 }
 

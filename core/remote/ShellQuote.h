@@ -8,7 +8,9 @@
 
 namespace lb {
 
-// 'word' with each ' written as '\'' ; the empty word becomes ''.
+// 'word' with each ' written as '\'' ; the empty word becomes ''. Bytes that are not UTF-8
+// (escaped, see ByteStrings.h) are written as "$(printf '\377')" inside the same word, so the
+// command line itself stays valid text and the shell there rebuilds the exact bytes (#25).
 QString shellQuote(const QString& word);
 
 // The words quoted and joined by spaces: one command line that a POSIX shell splits back into

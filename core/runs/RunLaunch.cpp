@@ -3,10 +3,11 @@
 #include "core/compute/launch/DistributedLaunch.h"
 #include "core/estimator/Estimator.h"
 #include "core/lifecycle/RunFolder.h"
+#include "core/util/BytePaths.h"
+#include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
 
 #include <QDir>
-#include <QFileInfo>
 
 namespace lb {
 
@@ -33,12 +34,13 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
         spec.program = python;
         spec.arguments = QStringList{QStringLiteral("-u"), e.entryScript} + e.scriptParams;
     } else {
-        const QFileInfo entry(QDir(folder.snapshotDir()).filePath(e.entryScript));
-        if (!entry.isFile() || !entry.isExecutable())
+        // The entry's name is bytes (#25): checked and started with its exact bytes.
+        const QString entry = QDir::cleanPath(QDir(folder.snapshotDir()).absoluteFilePath(e.entryScript));
+        if (!isExecutableFile(entry))
             throw Error(QStringLiteral("The entry script %1 is neither a .py file nor executable; "
                                        "make it executable (chmod +x) or use a Python script.")
-                            .arg(e.entryScript));
-        spec.program = entry.absoluteFilePath();
+                            .arg(displayText(e.entryScript)));
+        spec.program = entry;
         spec.arguments = e.scriptParams;
     }
 

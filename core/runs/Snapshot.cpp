@@ -1,11 +1,11 @@
 #include "core/runs/Snapshot.h"
 
 #include "core/runs/IgnoreRules.h"
+#include "core/util/BytePaths.h"
+#include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
 
 #include <QDir>
-#include <QFile>
-#include <QFileInfo>
 
 #include <algorithm>
 #include <cerrno>
@@ -20,6 +20,8 @@
 
 namespace lb {
 
+// Names are bytes: they are encoded and decoded as ByteStrings.h says, so a file whose name is
+// not UTF-8 is copied under its exact name (#25).
 namespace {
 
 QString systemError(int err) { return QString::fromLocal8Bit(std::strerror(err)); }
@@ -45,7 +47,7 @@ QByteArray resolvedPath(const QString& path) {
     QString existing = QDir::cleanPath(QDir::current().absoluteFilePath(path));
     QStringList missing;
     QByteArray real;
-    while ((real = realPath(QFile::encodeName(existing))).isEmpty()) {
+    while ((real = realPath(encodeBytes(existing))).isEmpty()) {
         const qsizetype slash = existing.lastIndexOf(u'/');
         if (slash < 0)
             break;
@@ -53,7 +55,7 @@ QByteArray resolvedPath(const QString& path) {
         existing = slash == 0 ? QStringLiteral("/") : existing.left(slash);
     }
     for (const QString& part : missing)
-        real += (real.endsWith('/') ? "" : "/") + QFile::encodeName(part);
+        real += (real.endsWith('/') ? "" : "/") + encodeBytes(part);
     return real;
 }
 
@@ -64,7 +66,7 @@ bool isInside(const QByteArray& path, const QByteArray& root) {
 
 // A relative link target from folder `fromDir` to `to` (both canonical absolute paths).
 QByteArray relativeTarget(const QByteArray& fromDir, const QByteArray& to) {
-    return QFile::encodeName(QDir(QFile::decodeName(fromDir)).relativeFilePath(QFile::decodeName(to)));
+    return encodeBytes(QDir(decodeBytes(fromDir)).relativeFilePath(decodeBytes(to)));
 }
 
 // Walks the source depth-first, applying the ignore rules, and lists what to copy.
@@ -78,12 +80,12 @@ public:
 
     void scan(const QByteArray& absolute, const QByteArray& relative) {
         const int depth = rules_.depth();
-        rules_.addFolder(QFile::decodeName(absolute), QFile::decodeName(relative));
+        rules_.addFolder(decodeBytes(absolute), decodeBytes(relative));
         DIR* dir = ::opendir(absolute.constData());
         if (!dir)
             throw Error(QStringLiteral("Cannot read the folder %1: %2. Fix its permissions or add "
                                        "it to .labbenchignore.")
-                            .arg(QFile::decodeName(absolute), systemError(errno)));
+                            .arg(decodeBytes(absolute), systemError(errno)));
         std::vector<QByteArray> names;
         while (const dirent* d = ::readdir(dir)) {
             if (std::strcmp(d->d_name, ".") != 0 && std::strcmp(d->d_name, "..") != 0)
@@ -98,7 +100,7 @@ public:
 
 private:
     void visit(const QByteArray& parent, const QByteArray& parentRelative, const QByteArray& name) {
-        const QString decoded = QFile::decodeName(name);
+        const QString decoded = decodeBytes(name);
         if (IgnoreRules::alwaysSkipped(decoded))
             return;
         const QByteArray absolute = parent + '/' + name;
@@ -107,9 +109,9 @@ private:
         if (::lstat(absolute.constData(), &st) != 0)
             throw Error(QStringLiteral("Cannot read %1: %2. Fix its permissions or add it to "
                                        ".labbenchignore.")
-                            .arg(QFile::decodeName(absolute), systemError(errno)));
+                            .arg(decodeBytes(absolute), systemError(errno)));
         const bool isDir = S_ISDIR(st.st_mode);
-        if (rules_.isIgnored(QFile::decodeName(relative), isDir))
+        if (rules_.isIgnored(decodeBytes(relative), isDir))
             return;
         Entry e{Entry::File, relative, 0, st.st_mode, st.st_mtim, {}};
         if (isDir) {
@@ -125,7 +127,7 @@ private:
         } else if (S_ISLNK(st.st_mode)) {
             const QByteArray target = realPath(absolute);
             if (target.isEmpty() || !isInside(target, root_) || target == root_) {
-                result_.skippedLinks.append(QFile::decodeName(relative));
+                result_.skippedLinks.append(decodeBytes(relative));
                 return;
             }
             e.kind = Entry::Link;
@@ -157,9 +159,9 @@ private:
                       [](const Entry* a, const Entry* b) { return a->size > b->size; });
     QStringList biggest;
     for (size_t i = 0; i < shown; ++i)
-        biggest.append(QStringLiteral("%1 (%2)").arg(QFile::decodeName(files[i]->relative),
+        biggest.append(QStringLiteral("%1 (%2)").arg(decodeBytes(files[i]->relative),
                                                      formatSize(files[i]->size)));
-    const QString example = shown > 0 ? QFile::decodeName(files[0]->relative) : QStringLiteral("data/");
+    const QString example = shown > 0 ? decodeBytes(files[0]->relative) : QStringLiteral("data/");
     throw Error(QStringLiteral("The source folder %1 holds %2 to snapshot, over the limit of %3; "
                                "the biggest files are %4 - add them, or a pattern such as "
                                "\"%5\" or \"*.ckpt\", to %1/.labbenchignore (data belongs in a "
@@ -173,7 +175,7 @@ void copyFile(const QByteArray& from, const QByteArray& to, const Entry& e) {
     if (in < 0)
         throw Error(QStringLiteral("Cannot read %1: %2. Fix its permissions or add it to "
                                    ".labbenchignore.")
-                        .arg(QFile::decodeName(from), systemError(errno)));
+                        .arg(decodeBytes(from), systemError(errno)));
     const int out = ::open(to.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                            S_IRUSR | S_IWUSR);
     if (out < 0) {
@@ -181,7 +183,7 @@ void copyFile(const QByteArray& from, const QByteArray& to, const Entry& e) {
         ::close(in);
         throw Error(QStringLiteral("Cannot create %1 in the snapshot: %2. Give the run a fresh, "
                                    "empty snapshot folder.")
-                        .arg(QFile::decodeName(to), systemError(err)));
+                        .arg(decodeBytes(to), systemError(err)));
     }
     auto fail = [&](const char* what) {
         const int err = errno;
@@ -189,7 +191,7 @@ void copyFile(const QByteArray& from, const QByteArray& to, const Entry& e) {
         ::close(out);
         throw Error(QStringLiteral("Copying %1 into the snapshot failed while %2: %3. Free some "
                                    "disk space or check the file, then submit again.")
-                        .arg(QFile::decodeName(from), QLatin1String(what), systemError(err)));
+                        .arg(decodeBytes(from), QLatin1String(what), systemError(err)));
     };
     bool useCopyRange = true;
     while (true) {
@@ -255,8 +257,8 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
 
 SnapshotResult takeSnapshot(const QString& source, const QString& destination,
                             const SnapshotOptions& options) {
-    const QByteArray root = realPath(QFile::encodeName(source));
-    if (root.isEmpty() || !QFileInfo(source).isDir())
+    const QByteArray root = realPath(encodeBytes(source));
+    if (root.isEmpty() || !isDirectory(source))
         throw Error(QStringLiteral("The source folder %1 does not exist or is not a folder. Fix "
                                    "source_directory (or --source).")
                         .arg(source));
@@ -268,7 +270,7 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
 
     QList<QByteArray> excluded{target};
     for (const QString& folder : options.excludedFolders) {
-        const QByteArray canonical = realPath(QFile::encodeName(folder));
+        const QByteArray canonical = realPath(encodeBytes(folder));
         if (!canonical.isEmpty())
             excluded.append(canonical);
     }
@@ -280,7 +282,7 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
         tooBig(source, scanner.entries, scanner.totalBytes, options.sizeLimitBytes);
 
     // Only now, with the tree checked, is anything written.
-    if (!QDir().mkpath(destination) || realPath(QFile::encodeName(destination)) != target)
+    if (!makePath(destination) || realPath(encodeBytes(destination)) != target)
         throw Error(QStringLiteral("Cannot create the snapshot folder %1. Check that its parent "
                                    "is writable.")
                         .arg(destination));
@@ -292,7 +294,7 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
             if (::mkdir(to.constData(), (e.mode & 0777) | S_IRWXU) != 0 && errno != EEXIST)
                 throw Error(QStringLiteral("Cannot create the folder %1 in the snapshot: %2. "
                                            "Check the disk and its permissions.")
-                                .arg(QFile::decodeName(to), systemError(errno)));
+                                .arg(decodeBytes(to), systemError(errno)));
             ++result.directories;
             break;
         case Entry::File:
@@ -304,7 +306,7 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
             if (::symlink(e.linkTarget.constData(), to.constData()) != 0)
                 throw Error(QStringLiteral("Cannot create the link %1 in the snapshot: %2. Give "
                                            "the run a fresh, empty snapshot folder.")
-                                .arg(QFile::decodeName(to), systemError(errno)));
+                                .arg(decodeBytes(to), systemError(errno)));
             ++result.links;
             break;
         }

@@ -3,6 +3,7 @@
 #include "core/compute/ComputeTarget.h"
 #include "core/datastore/Datastores.h"
 #include "core/estimator/Estimator.h"
+#include "core/estimator/SecretVariables.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
 #include "core/util/Error.h"
@@ -50,7 +51,8 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
     run.parentId = options.parentId;
     run.name = options.name.trimmed();
     run.runDir = QDir(ws.runsDir()).filePath(run.id);
-    run.estimatorJson = QString::fromStdString(e.toJson().dump());
+    // Secret values rest in the run's 0600 secrets file only; the store and run.json say "***".
+    run.estimatorJson = QString::fromStdString(e.toJson(Estimator::SecretValues::Masked).dump());
     const RunFolder folder(run.runDir);
     if (!QDir().mkpath(run.runDir))
         throw Error(QStringLiteral("Cannot create the run folder %1; check the permissions of %2.")
@@ -59,6 +61,7 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
         SnapshotOptions snapshot;
         snapshot.sizeLimitBytes = options.snapshotLimitBytes;
         snapshot.excludedFolders = {ws.root()};
+        writeSecretsFile(folder.secretsFile(), secretValues(e));
         takeSnapshot(e.sourceDirectory, folder.snapshotDir(), snapshot);
         run = ws.store().runs().create(run);
         for (auto it = e.tags.begin(); it != e.tags.end(); ++it)

@@ -4,6 +4,7 @@
 #include "core/compute/LocalTarget.h"
 #include "core/datastore/Datastores.h"
 #include "core/estimator/Estimator.h"
+#include "core/estimator/SecretVariables.h"
 #include "core/runs/EnvironmentStep.h"
 #include "core/lifecycle/ExitRecord.h"
 #include "core/lifecycle/RunFinish.h"
@@ -72,6 +73,7 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
     try {
         est = Estimator::fromJson(parseJson(run.estimatorJson.toUtf8(), folder.runJson()),
                                   QStringLiteral("run %1").arg(run.id));
+        restoreSecrets(folder.secretsFile(), est); // the stored estimator says "***"
         // datastore://NAME/path arguments become the data's path on this machine (issue 4).
         est.scriptParams = resolveDatastoreArgs(est.scriptParams, ws.store());
         const auto target = openComputeTarget(ws, run.computeTarget);

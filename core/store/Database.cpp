@@ -1,5 +1,6 @@
 #include "core/store/Database.h"
 
+#include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
 
 #include <QDir>
@@ -183,8 +184,11 @@ Statement& Statement::bind(int index, double value) {
     return *this;
 }
 
+// Text is stored as the bytes it was decoded from (ByteStrings.h): a file name that is not UTF-8
+// comes back from the store unchanged (#25); any other text is plain UTF-8 as before.
 Statement& Statement::bind(int index, const QString& value) {
-    return bind(index, std::string_view(value.toStdString()));
+    const QByteArray bytes = encodeBytes(value);
+    return bind(index, std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
@@ -235,7 +239,7 @@ double Statement::real(int column) const {
 
 QString Statement::text(int column) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    return p ? QString::fromUtf8(p, sqlite3_column_bytes(stmt_, column)) : QString();
+    return p ? decodeBytes(QByteArrayView(p, sqlite3_column_bytes(stmt_, column))) : QString();
 }
 
 std::string Statement::utf8(int column) const {

@@ -6,11 +6,13 @@
 #include "core/store/RunRows.h"
 #include "core/util/Error.h"
 #include "core/util/Json.h"
+#include "core/util/JsonValues.h"
 
 namespace lb {
 
-// The argv words of a stored estimator's script_params; words that are not plain strings (a
-// number written by hand, bytes kept as {"b64": …}) are taken as their JSON text.
+// The argv words of a stored estimator's script_params; bytes kept as {"b64": …} are decoded as
+// every argument is (core/util/ByteStrings.h), anything else that is not a string (a number
+// written by hand) is taken as its JSON text.
 QStringList scriptWordsOf(const QString& estimatorJson) {
     QStringList words;
     try {
@@ -18,8 +20,10 @@ QStringList scriptWordsOf(const QString& estimatorJson) {
         const auto it = doc.find("script_params");
         if (it == doc.end() || !it->is_array())
             return words;
-        for (const Json& w : *it)
-            words << (w.is_string() ? QString::fromStdString(w.get<std::string>()) : QString::fromStdString(w.dump()));
+        for (const Json& w : *it) {
+            const std::optional<QString> text = stringFromJson(w);
+            words << (text ? *text : QString::fromStdString(w.dump()));
+        }
     } catch (const std::exception&) {
         // An unreadable estimator has no parameters to search by; the run itself stays listed.
     }

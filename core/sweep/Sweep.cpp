@@ -1,6 +1,7 @@
 #include "core/sweep/Sweep.h"
 
 #include "core/compute/ComputeTarget.h"
+#include "core/estimator/SecretVariables.h"
 #include "core/runs/RunControl.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
@@ -10,6 +11,7 @@
 #include "core/store/Store.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/JsonValues.h"
 #include "core/workspace/Workspace.h"
 
 #include <QDir>
@@ -59,7 +61,7 @@ RunRecord startParent(Workspace& ws, SweepSpec spec, const RunRecord* resumedFro
     parent.experiment = spec.experiment;
     parent.computeTarget = targetName;
     parent.runDir = QDir(ws.runsDir()).filePath(parent.id);
-    parent.estimatorJson = QString::fromStdString(e.toJson().dump());
+    parent.estimatorJson = QString::fromStdString(e.toJson(Estimator::SecretValues::Masked).dump());
     const RunFolder folder(parent.runDir);
     if (!QDir().mkpath(parent.runDir))
         throw Error(QStringLiteral("Cannot create the sweep folder %1; check the permissions of %2.")
@@ -69,6 +71,7 @@ RunRecord startParent(Workspace& ws, SweepSpec spec, const RunRecord* resumedFro
         throw Error(QStringLiteral("Cannot lock the new sweep folder %1; try again.").arg(parent.runDir));
     auto runs = ws.store().runs();
     try {
+        writeSecretsFile(folder.secretsFile(), secretValues(e)); // sweep.json says "***"
         writeJsonFile(sweepJsonPath(parent.runDir), spec.toJson());
         parent = runs.create(parent);
         runs.setTag(parent.id, kSweepTag, QStringLiteral("parent"));
@@ -111,9 +114,8 @@ SweepSpec loadSpec(const RunRecord& parent) {
     return spec;
 }
 
-Json numberOrNull(const std::optional<double>& v) {
-    return v && std::isfinite(*v) ? Json(*v) : Json(nullptr);
-}
+// null: no value logged; NaN and the infinities as "NaN", "Infinity", "-Infinity" (#25).
+Json numberOrNull(const std::optional<double>& v) { return v ? jsonNumber(*v) : Json(nullptr); }
 
 } // namespace
 
@@ -214,7 +216,9 @@ RunRecord resumeSweep(Workspace& ws, const QString& idOrPrefix) {
         lock->release();
         return runs.find(old.id).value_or(old);
     }
-    return startParent(ws, loadSpec(old), &old);
+    SweepSpec spec = loadSpec(old);
+    restoreSecrets(RunFolder(old.runDir).secretsFile(), spec.estimator);
+    return startParent(ws, spec, &old);
 }
 
 } // namespace lb::sweep

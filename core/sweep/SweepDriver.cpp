@@ -1,6 +1,7 @@
 #include "core/sweep/SweepDriver.h"
 
 #include "core/compute/ComputeTarget.h"
+#include "core/estimator/SecretVariables.h"
 #include "core/runs/RunControl.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
@@ -33,6 +34,7 @@ void note(const QString& line) { helperNote(kWho, line); }
 SweepSpec specOf(const RunRecord& parent) {
     const QString path = parent.runDir + QStringLiteral("/sweep.json");
     SweepSpec spec = SweepSpec::fromJson(readJsonFile(path), path, parent.runDir);
+    restoreSecrets(RunFolder(parent.runDir).secretsFile(), spec.estimator); // children need them
     spec.seedGiven = true;
     return spec;
 }

@@ -169,7 +169,9 @@ SweepSpec SweepSpec::load(const QString& path) {
 Json SweepSpec::toJson() const {
     Json j;
     j["experiment"] = toStd(experiment);
-    j["estimator"] = estimator.toJson();
+    // sweep.json rests in the sweep's folder: secret values are "***" there, and in the
+    // sweep's secrets file (#25).
+    j["estimator"] = estimator.toJson(Estimator::SecretValues::Masked);
     j["sampling"] = {{"method", toStd(methodName())}, {"seed", seed}};
     j["parameters"] = Json::object();
     for (const Parameter& p : parameters)

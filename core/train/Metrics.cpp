@@ -36,11 +36,14 @@ std::string MetricsSink::formatLine(const std::string& name, double value, long 
         if (static_cast<unsigned char>(c) < 0x20) continue;
         escaped += c;
     }
+    // NaN and the infinities (a diverged loss) as Labbench's JSON writes them everywhere:
+    // "NaN", "Infinity", "-Infinity"; null would read back as "no value" (#25).
     char number[64];
     if (std::isfinite(value))
         std::snprintf(number, sizeof number, "%.9g", value);
     else
-        std::snprintf(number, sizeof number, "null");
+        std::snprintf(number, sizeof number, "%s",
+                      std::isnan(value) ? "\"NaN\"" : value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
     char tail[96];
     std::snprintf(tail, sizeof tail, ", \"step\": %ld, \"time\": %.6f}\n", step, time);
     return "{\"name\": \"" + escaped + "\", \"value\": " + number + tail;

@@ -1,6 +1,7 @@
 #include "core/util/SafeFile.h"
 
-#include <QFile>
+#include "core/util/BytePaths.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -72,7 +73,7 @@ Failure systemFailure(const QString& path, int err) {
 
 // Opens and checks; -1 with `failure` set when `path` is not a regular file it could open.
 int openChecked(const QString& path, FollowLinks links, struct stat& st, Failure& failure) {
-    const QByteArray name = QFile::encodeName(path);
+    const QByteArray name = nativePath(path);
     // Look before opening: opening some devices has effects of its own (a tape rewinds), and a
     // look refuses the common case without touching the file at all.
     const int lookRc =
@@ -212,7 +213,7 @@ QByteArray readFileWithLimit(const QString& path, std::int64_t limit, FollowLink
 int openForAppend(const QString& path) {
     int fd;
     do {
-        fd = ::open(QFile::encodeName(path).constData(),
+        fd = ::open(nativePath(path).constData(),
                     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY,
                     0644);
     } while (fd < 0 && errno == EINTR);

@@ -1,10 +1,10 @@
 #include "core/util/SparseCopy.h"
 
+#include "core/util/BytePaths.h"
 #include "core/util/Error.h"
 #include "core/util/SafeFile.h"
 
 #include <QByteArray>
-#include <QFile>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -117,7 +117,7 @@ bool copyKeepingHoles(const SafeFile& from, int toFd, const QString& toPath,
 
 void copyFileKeepingHoles(const QString& from, const QString& to) {
     const SafeFile in = SafeFile::open(from, FollowLinks::No);
-    const QByteArray name = QFile::encodeName(to);
+    const QByteArray name = nativePath(to);
     const int out =
         ::open(name.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (out < 0)

@@ -32,6 +32,9 @@
 #       S is "running", "ended" (exit.json exists), "gone" (no supervisor and no exit.json) or
 #       "preparing" (RUN/env.pending: its environment is being prepared).
 #   cancel RUN            asks the run to stop.
+#   secrets RUN           stores stdin as RUN/secrets.env (mode 0600): `export NAME='value'` lines
+#       with the run's secret variables, which supervise (and a Slurm batch script) sources
+#       just before the script starts, so no secret is ever on a command line (#25).
 #   rank-exec RUN BACKEND PROCESSES_PER_NODE WORKERS PARAMETER_SERVERS PORT -- PROGRAM ARGS...
 #       run by mpirun/srun once per rank: sets the variables the backend expects (pytorch:
 #       MASTER_ADDR MASTER_PORT RANK WORLD_SIZE LOCAL_RANK NODE_RANK; parameter_server:
@@ -224,6 +227,10 @@ supervise() {
         write_exit "$run" null null false false "The snapshot folder $run/snapshot is missing on the remote machine."
         return 0
     fi
+    # The run's secret variables: from their 0600 file, never from a command line.
+    if [ -f "$run/secrets.env" ]; then
+        . "$run/secrets.env"
+    fi
     # A background job of a shell without job control is not a group leader, so setsid execs
     # in place: $! is the script's pid, and its process group id.
     setsid "$@" < /dev/null >> "$run/driver.log" 2>&1 &
@@ -383,6 +390,12 @@ case "$cmd" in
         ;;
     poll) [ $# -eq 4 ] || [ $# -eq 5 ] || die "usage: poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [JOB_ID]"; poll "$@" ;;
     cancel) [ $# -eq 1 ] || die "usage: cancel RUN"; echo "canceled by user" > "$1/cancel.request" ;;
+    secrets)
+        [ $# -eq 1 ] || die "usage: secrets RUN < FILE"
+        umask 077
+        mkdir -p "$1" || die "cannot create $1"
+        cat > "$1/secrets.env.tmp" && mv -f "$1/secrets.env.tmp" "$1/secrets.env" || die "cannot write $1/secrets.env"
+        ;;
     rank-exec) [ $# -ge 8 ] && [ "$7" = "--" ] || die "usage: rank-exec RUN BACKEND PPN WORKERS PS PORT -- PROGRAM ARGS..."; rank_exec "$@" ;;
-    *) die "unknown command '$cmd' (start, supervise, prepare-env, pending, poll, cancel, rank-exec)" ;;
+    *) die "unknown command '$cmd' (start, supervise, prepare-env, pending, poll, cancel, secrets, rank-exec)" ;;
 esac

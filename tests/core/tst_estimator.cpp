@@ -1,6 +1,7 @@
 // Estimator: JSON round trip, Azure ML dict-form params, validation messages that name the field.
 
 #include "core/estimator/Estimator.h"
+#include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
 
 #include <QDir>
@@ -83,6 +84,46 @@ private slots:
         const Estimator d = valid();
         QVERIFY(Estimator::fromJson(d.toJson(), QStringLiteral("x")) == d);
         QVERIFY(d.toJson()["max_run_duration_seconds"].is_null());
+    }
+
+    // #25: run.json, the store and sweep.json get "***" for secrets; the estimator itself keeps them.
+    void secretValuesAreMaskedInStoredJsonOnly() {
+        Estimator e = valid();
+        e.environmentVariables = {{QStringLiteral("HF_TOKEN"), QStringLiteral("t0ken-value")},
+                                  {QStringLiteral("db_password"), QStringLiteral("pw-value")},
+                                  {QStringLiteral("MY_KEY"), QStringLiteral("visible")},
+                                  {QStringLiteral("PLAIN"), QStringLiteral("hidden-value")},
+                                  {QStringLiteral("OMP_NUM_THREADS"), QStringLiteral("2")}};
+        e.secretVariables = {QStringLiteral("PLAIN")};
+        e.publicVariables = {QStringLiteral("MY_KEY")};
+        e.validate();
+        const Json masked = e.toJson(Estimator::SecretValues::Masked);
+        const std::string text = masked.dump();
+        for (const char* secret : {"t0ken-value", "pw-value", "hidden-value"})
+            QVERIFY2(text.find(secret) == std::string::npos, text.c_str());
+        const Json& env = masked["environment_variables"];
+        QCOMPARE(env["HF_TOKEN"].get<std::string>(), std::string("***"));
+        QCOMPARE(env["db_password"].get<std::string>(), std::string("***"));
+        QCOMPARE(env["PLAIN"].get<std::string>(), std::string("***"));
+        QCOMPARE(env["MY_KEY"].get<std::string>(), std::string("visible"));
+        QCOMPARE(env["OMP_NUM_THREADS"].get<std::string>(), std::string("2"));
+        const Estimator back = Estimator::fromJson(Json::parse(text), QStringLiteral("x"));
+        QVERIFY(back.isSecretVariable(QStringLiteral("PLAIN")) && !back.isSecretVariable(QStringLiteral("MY_KEY")));
+        QVERIFY(Estimator::fromJson(e.toJson(), QStringLiteral("x")) == e); // Kept: every value
+    }
+
+    // #25: argv words and file names that are not UTF-8 survive as {"b64": ...}.
+    void bytesThatAreNotUtf8RoundTripAsBase64() {
+        Estimator e = valid();
+        e.scriptParams = {lb::decodeBytes(QByteArray("\xff\xfe\x80" "bad")), QStringLiteral("ok")};
+        e.entryScript = lb::decodeBytes(QByteArray("tr\xe9in.py"));
+        const Json j = Json::parse(e.toJson().dump());
+        QCOMPARE(j["script_params"][0]["b64"].get<std::string>(), std::string("//6AYmFk"));
+        QCOMPARE(j["script_params"][1].get<std::string>(), std::string("ok"));
+        QVERIFY(j["entry_script"].is_object());
+        const Estimator back = Estimator::fromJson(j, QStringLiteral("x"));
+        QVERIFY(back == e);
+        QCOMPARE(lb::encodeBytes(back.scriptParams[0]), QByteArray("\xff\xfe\x80" "bad"));
     }
 
     void onlyRequiredFieldsGiveDefaults() {
@@ -194,6 +235,9 @@ private slots:
             "custom_docker_image|image reference", "compute_target|compute target name",
             "script_params|NUL",                  "python|blank",
             "tags|empty tag",                     "experiment|blank",
+            "environment_variables|the mask",     "secret_environment_variables|not in environment",
+            "secret_environment_variables|public_environment_variables too",
+            "public_environment_variables|not in environment",
         };
         for (int i = 0; i < cases.size(); ++i) {
             const QStringList parts = cases[i].split(QLatin1Char('|'));
@@ -238,6 +282,14 @@ private slots:
         case 25: e.python = QStringLiteral("  "); break;
         case 26: e.tags.insert(QString(), QStringLiteral("v")); break;
         case 27: e.experiment = QStringLiteral(" "); break;
+        case 28: e.environmentVariables.insert(QStringLiteral("HF_TOKEN"), QStringLiteral("***")); break;
+        case 29: e.secretVariables = {QStringLiteral("UNSET")}; break;
+        case 30:
+            e.environmentVariables.insert(QStringLiteral("X"), QStringLiteral("1"));
+            e.secretVariables = {QStringLiteral("X")};
+            e.publicVariables = {QStringLiteral("X")};
+            break;
+        case 31: e.publicVariables = {QStringLiteral("UNSET")}; break;
         }
         const QString message = errorOf([&] { e.validate(); });
         QVERIFY2(message.startsWith(QStringLiteral("test.json: \"") + field + QLatin1Char('"')),

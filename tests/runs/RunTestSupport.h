@@ -63,6 +63,26 @@ inline CliResult runCli(const QString& workspace, const QStringList& args, int t
     return r;
 }
 
+// Runs `labbench --workspace WS ARGS… TAIL` through sh, where TAIL is shell text appended to the
+// command line (e.g. -- "$(printf '\377')"): arguments that are not valid text cannot be given
+// through QProcess, but a user's shell passes them on as bytes (#25).
+inline CliResult runCliThroughShell(const QString& workspace, const QStringList& args, const QString& tail,
+                                    int timeoutMs = 60000) {
+    QProcess p;
+    p.setProgram(QStringLiteral("sh"));
+    p.setArguments(QStringList{QStringLiteral("-c"), QStringLiteral("exec \"$0\" \"$@\" ") + tail, labbenchBinary(),
+                               QStringLiteral("--workspace"), workspace} +
+                   args);
+    p.start();
+    CliResult r;
+    if (!p.waitForStarted(10000) || !p.waitForFinished(timeoutMs))
+        return r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
 // Polls `pred` every 10 ms for at most `timeoutMs`.
 template <typename Pred> bool waitFor(Pred pred, int timeoutMs) {
     QElapsedTimer t;

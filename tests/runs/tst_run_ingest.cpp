@@ -99,6 +99,40 @@ private slots:
         QVERIFY(m.kind == MetricLine::Kind::Invalid);
     }
 
+    void stepsThatAreNotWholeNumbersInRangeAreRefused() { // #25
+        MetricLine m;
+        for (const char* step : {"-5", "1e23", "2.5", "\"3\"", "true", "18446744073709551615",
+                                 "9223372036854775807", "9007199254740993"}) {
+            parseMetricLine("{\"name\": \"a\", \"value\": 1, \"step\": " + std::string(step) + "}", m);
+            QVERIFY2(m.kind == MetricLine::Kind::Invalid, step);
+            QVERIFY2(m.error.contains(QLatin1String("the step of metric \"a\"")) &&
+                         m.error.contains(QLatin1String("whole number from 0 to 9007199254740992")),
+                     qPrintable(m.error));
+        }
+        parseMetricLine("{\"name\": \"a\", \"value\": 1, \"step\": 9007199254740992}", m);
+        QVERIFY(m.kind == MetricLine::Kind::Metric);
+        QCOMPARE(m.step, std::int64_t(1) << 53);
+        parseMetricLine("{\"name\": \"a\", \"value\": 1, \"step\": 3.0}", m);
+        QCOMPARE(m.step, 3);
+        parseMetricLine("{\"name\": \"a\", \"value\": 1, \"step\": 1e15}", m);
+        QCOMPARE(m.step, std::int64_t(1000000000000000));
+        parseMetricLine("{\"name\": \"a\", \"value\": 1, \"step\": null}", m);
+        QCOMPARE(m.step, -1);
+    }
+
+    void nonFiniteValuesReadAsStringsAndAsPythonTokens() { // #25
+        MetricLine m;
+        parseMetricLine("{\"name\": \"a\", \"value\": \"NaN\", \"step\": 1}", m);
+        QVERIFY(m.kind == MetricLine::Kind::Metric && std::isnan(m.value));
+        parseMetricLine("{\"name\": \"a\", \"value\": \"-Infinity\"}", m);
+        QVERIFY(m.kind == MetricLine::Kind::Metric && std::isinf(m.value) && m.value < 0);
+        // A bare token on the slow path (an extra key) keeps its meaning too.
+        parseMetricLine("{\"name\": \"a\", \"value\": Infinity, \"extra\": 1}", m);
+        QVERIFY(m.kind == MetricLine::Kind::Metric && std::isinf(m.value) && m.value > 0);
+        parseMetricLine("{\"name\": \"a\", \"value\": \"nan\"}", m);
+        QVERIFY(m.kind == MetricLine::Kind::Invalid);
+    }
+
     void partialLinesWaitAndBadLinesAreSkipped() {
         Fixture f = fixture();
         const RunFolder folder(f.dir);

@@ -335,6 +335,8 @@ void EstimatorForm::setEstimator(const Estimator& e, bool readArgs) {
     backend_->setCurrentText(e.distributedBackend);
     workers_->setValue(e.workerCount);
     parameterServers_->setValue(e.parameterServerCount);
+    secretVariables_ = e.secretVariables;
+    publicVariables_ = e.publicVariables;
     env_->setRowCount(0);
     for (auto it = e.environmentVariables.begin(); it != e.environmentVariables.end(); ++it) {
         env_->insertRow(env_->rowCount());
@@ -376,6 +378,12 @@ Estimator EstimatorForm::estimator() const {
             e.environmentVariables.insert(key, env_->item(r, 1) ? env_->item(r, 1)->text()
                                                                  : QString());
     }
+    for (const QString& name : secretVariables_)
+        if (e.environmentVariables.contains(name))
+            e.secretVariables.append(name);
+    for (const QString& name : publicVariables_)
+        if (e.environmentVariables.contains(name))
+            e.publicVariables.append(name);
     e.experiment = experiment_->text().trimmed();
     e.computeTarget = target_->currentText().trimmed();
     if (maxDuration_->value() > 0)

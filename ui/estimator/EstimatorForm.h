@@ -118,6 +118,9 @@ private:
     QSpinBox* workers_ = nullptr;
     QSpinBox* parameterServers_ = nullptr;
     QTableWidget* env_ = nullptr;
+    // Which variables the loaded estimator marked secret or public (#25): kept for what the form
+    // gives back, so a cloned run's --secret-env variable stays secret.
+    QStringList secretVariables_, publicVariables_;
     QLineEdit* experiment_ = nullptr;
     QComboBox* target_ = nullptr;
     QSpinBox* maxDuration_ = nullptr;

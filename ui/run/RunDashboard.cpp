@@ -5,6 +5,8 @@
 #include "ui/common/ElidedLabel.h"
 #include "ui/common/StatusIcons.h"
 #include "core/estimator/Estimator.h"
+#include "core/estimator/SecretVariables.h"
+#include "core/lifecycle/RunFolder.h"
 #include "core/live/RunActions.h"
 #include "core/live/RunFilesModel.h"
 #include "core/live/StoreWatcher.h"
@@ -103,9 +105,11 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
         if (!detail_)
             return;
         try {
-            emit cloneRequested(Estimator::fromJson(
-                Json::parse(detail_->run.estimatorJson.toStdString()),
-                tr("run %1").arg(runId_)));
+            Estimator e = Estimator::fromJson(Json::parse(detail_->run.estimatorJson.toStdString()),
+                                              tr("run %1").arg(runId_));
+            // The stored estimator says "***" for secrets; the copy gets their real values.
+            restoreSecrets(RunFolder(detail_->run.runDir).secretsFile(), e);
+            emit cloneRequested(e);
         } catch (const std::exception& e) {
             showError(tr("This run's estimator cannot be read (%1).").arg(e.what()));
         }

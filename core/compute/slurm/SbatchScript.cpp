@@ -3,6 +3,7 @@
 #include "core/compute/launch/DistributedLaunch.h"
 #include "core/compute/slurm/SlurmTarget.h"
 #include "core/compute/ssh/RemoteEnvironment.h"
+#include "core/compute/ssh/RemoteSecrets.h"
 #include "core/compute/ssh/RemoteTarget.h"
 #include "core/estimator/Estimator.h"
 #include "core/remote/ShellQuote.h"
@@ -59,6 +60,10 @@ SbatchJob makeSbatchJob(const Estimator& e, const SlurmTargetConfig& config, con
              "\nPATH=\"$VIRTUAL_ENV/bin:$PATH\"\n";
         s += "export VIRTUAL_ENV PATH\n";
     }
+    // The run's secret variables, from the 0600 file the follower wrote (RemoteSecrets.h): Slurm
+    // keeps this script, so no value may be written into it. srun passes them on to every rank.
+    const QByteArray secrets = shellQuote(remoteSecretsFile(layout, run.id)).toUtf8();
+    s += "if [ -f " + secrets + " ]; then . " + secrets + "; fi\n";
     s += "exec " +
          shellCommand(remoteProgram(e, layout, run, config.python, Launcher::Srun,
                                     env ? env->dir() : QString()))

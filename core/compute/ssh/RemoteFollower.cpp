@@ -3,7 +3,9 @@
 #include "core/compute/ssh/RemoteTarget.h"
 
 #include "core/compute/ssh/RemoteDatastores.h"
+#include "core/compute/ssh/RemoteSecrets.h"
 #include "core/estimator/Estimator.h"
+#include "core/estimator/SecretVariables.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
 #include "core/lifecycle/RunHelper.h"
@@ -91,12 +93,14 @@ private:
             try {
                 est_ = Estimator::fromJson(parseJson(run_.estimatorJson.toUtf8(), folder_.runJson()),
                                            QStringLiteral("run %1").arg(run_.id));
+                restoreSecrets(folder_.secretsFile(), est_); // the stored estimator says "***"
                 if (job_->submittedStatus() != RunStatus::Queued)
                     ws_.store().runs().transitionIf(run_.id, RunStatus::Queued, RunStatus::Preparing);
                 const QString share = QDir(executableDir()).filePath(QStringLiteral("../share/labbench"));
                 shell_->upload(share, layout_.shareDir(), false,
                                {QStringLiteral("remote/***"), QStringLiteral("python/***")});
                 shell_->upload(folder_.snapshotDir(), layout_.runDir(run_.id) + QStringLiteral("/snapshot"));
+                storeRemoteSecrets(*shell_, layout_, run_.id, est_);
                 est_.scriptParams = stageRemoteDatastores(est_.scriptParams, ws_.store(), *shell_, layout_);
                 if (cancelAsked())
                     continue;

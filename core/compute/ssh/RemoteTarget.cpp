@@ -147,7 +147,8 @@ QStringList remoteProgram(const Estimator& e, const RemoteLayout& layout, const 
     for (auto it = launchEnv.begin(); it != launchEnv.end(); ++it)
         set(it.key(), it.value());
     for (auto it = e.environmentVariables.begin(); it != e.environmentVariables.end(); ++it)
-        set(it.key(), it.value());
+        if (!e.isSecretVariable(it.key())) // secrets come from RUN/secrets.env (RemoteSecrets.h)
+            set(it.key(), it.value());
     // Last, so that nothing overrides what the helpers rely on.
     set(QStringLiteral("LABBENCH_RUN_ID"), run.id);
     set(QStringLiteral("LABBENCH_RUN_DIR"), runDir);

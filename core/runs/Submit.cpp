@@ -63,9 +63,7 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
         snapshot.excludedFolders = {ws.root()};
         writeSecretsFile(folder.secretsFile(), secretValues(e));
         takeSnapshot(e.sourceDirectory, folder.snapshotDir(), snapshot);
-        run = ws.store().runs().create(run);
-        for (auto it = e.tags.begin(); it != e.tags.end(); ++it)
-            ws.store().runs().setTag(run.id, it.key(), it.value());
+        run = ws.store().runs().create(run, e.tags);
     } catch (...) {
         QDir(run.runDir).removeRecursively();
         throw;

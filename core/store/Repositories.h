@@ -46,9 +46,10 @@ private:
 class RunRepository {
 public:
     explicit RunRepository(Database& db) : db_(db) {}
-    // Records a new run as Queued (its first state-history entry) and returns it with its
-    // number within the experiment filled in.
-    RunRecord create(RunRecord run);
+    // Records a new run as Queued (its first state-history entry), with its tags, and returns it
+    // with its number within the experiment filled in. One transaction: a process killed while
+    // submitting (a sweep driver) never leaves a run without the tags it was created with.
+    RunRecord create(RunRecord run, const QMap<QString, QString>& tags = {});
     std::optional<RunRecord> find(const QString& id);
     // Newest first; an empty experiment lists all.
     QList<RunRecord> list(const QString& experiment = {}, int limit = -1);

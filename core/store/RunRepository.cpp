@@ -34,7 +34,7 @@ bool applyTransition(Database& db, const QString& id, RunStatus to, const QStrin
 
 } // namespace
 
-RunRecord RunRepository::create(RunRecord run) {
+RunRecord RunRepository::create(RunRecord run, const QMap<QString, QString>& tags) {
     Transaction tx(db_);
     const std::int64_t experimentId = ExperimentRepository(db_).ensure(run.experiment);
     Statement number(db_, "SELECT coalesce(max(number), 0) + 1 FROM runs WHERE experiment_id = ?");
@@ -59,6 +59,9 @@ RunRecord RunRepository::create(RunRecord run) {
     setParams(run.id, scriptWordsOf(run.estimatorJson));
     if (!run.name.isEmpty())
         setName(run.id, run.name);
+    Statement tag(db_, "INSERT OR REPLACE INTO run_tags(run_id, key, value) VALUES(?, ?, ?)");
+    for (auto it = tags.begin(); it != tags.end(); ++it)
+        tag.bind(1, run.id).bind(2, it.key()).bind(3, it.value()).exec();
     db_.noteChange({RecordKind::Run, run.id});
     tx.commit();
     return run;

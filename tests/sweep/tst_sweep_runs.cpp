@@ -211,8 +211,12 @@ private slots:
         const lb::Json j = show(resumed);
         QCOMPARE(j["children"].size(), size_t(4)); // adopted + new: every grid point once
         QSet<int> xs;
-        for (const lb::Json& c : j["children"])
+        for (const lb::Json& c : j["children"]) {
+            // Every child keeps its grid point, even the one the driver was killed while submitting.
+            QVERIFY2(c.contains("params") && c["params"].contains("--x") && c["params"]["--x"].is_number(),
+                     c.dump().c_str());
             xs.insert(c["params"]["--x"].get<int>());
+        }
         QCOMPARE(xs, (QSet<int>{1, 2, 3, 4}));
         QCOMPARE(j["best_primary_metric"].get<double>(), 4.0);
         QVERIFY(runs.children(id).isEmpty());
@@ -255,8 +259,12 @@ private slots:
         const lb::Json j = show(id);
         QVERIFY2(j["status"] == "Completed", j.dump().c_str());
         QSet<int> xs;
-        for (const lb::Json& c : j["children"])
+        for (const lb::Json& c : j["children"]) {
+            // Every child keeps its grid point, even the one the driver was killed while submitting.
+            QVERIFY2(c.contains("params") && c["params"].contains("--x") && c["params"]["--x"].is_number(),
+                     c.dump().c_str());
             xs.insert(c["params"]["--x"].get<int>());
+        }
         QCOMPARE(j["children"].size(), size_t(3));
         QCOMPARE(xs, (QSet<int>{1, 2, 3}));
         // A completed sweep is not resumed.

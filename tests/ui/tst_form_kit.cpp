@@ -14,6 +14,7 @@
 #include "ui/common/FormSection.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -271,6 +272,14 @@ void TestFormKit::sectionRowsCarryTheirLabels() { // #21
     QCOMPARE(nodes->value(), 1);
     std::unique_ptr<QSpinBox> seed(makeSpinBox(-1, 100));
     QCOMPARE(seed->value(), 0);
+    // A choice box shows the labels and gives the values, the first one chosen.
+    std::unique_ptr<QComboBox> goal(
+        makeChoiceBox({{QStringLiteral("Maximize"), true}, {QStringLiteral("Minimize"), false}}));
+    QCOMPARE(goal->count(), 2);
+    QCOMPARE(goal->currentText(), QStringLiteral("Maximize"));
+    QCOMPARE(goal->currentData(), QVariant(true));
+    goal->setCurrentIndex(1);
+    QCOMPARE(goal->currentData(), QVariant(false));
 }
 
 QTEST_MAIN(TestFormKit)

@@ -1,5 +1,6 @@
 #include "ui/common/FormSection.h"
 
+#include <QComboBox>
 #include <QLineEdit>
 #include <QSpinBox>
 
@@ -8,6 +9,13 @@ namespace lb::ui {
 FormSection::FormSection(const QString& title, QWidget* parent)
     : QGroupBox(title, parent)
     , rows_(new QFormLayout(this)) {}
+
+QComboBox* makeChoiceBox(const QList<Choice>& choices) {
+    auto* box = new QComboBox;
+    for (const Choice& c : choices)
+        box->addItem(c.label, c.value);
+    return box;
+}
 
 QLineEdit* makeLineEdit(const QString& placeholder) {
     auto* edit = new QLineEdit;

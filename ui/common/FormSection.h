@@ -4,7 +4,10 @@
 
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QList>
+#include <QVariant>
 
+class QComboBox;
 class QLineEdit;
 class QSpinBox;
 
@@ -25,6 +28,13 @@ private:
     QFormLayout* rows_ = nullptr;
 };
 
+// One entry of a choice box: the label shown and the value currentData() gives.
+struct Choice {
+    QString label;
+    QVariant value;
+};
+// A combo box offering `choices` in order, the first one chosen.
+QComboBox* makeChoiceBox(const QList<Choice>& choices);
 // A line edit that shows `placeholder` while it is empty.
 QLineEdit* makeLineEdit(const QString& placeholder = {});
 // A spin box limited to [minimum, maximum]; its value is 0, or the bound nearer to 0.

@@ -97,10 +97,11 @@ QWidget* SweepForm::buildSpaceSection() {
 
 QWidget* SweepForm::buildSamplingSection() {
     auto* section = new FormSection(tr("Sampling"));
-    method_ = section->add(tr("Method"), new QComboBox);
-    method_->addItem(tr("Random"), QStringLiteral("random"));
-    method_->addItem(tr("Grid (choices only)"), QStringLiteral("grid"));
-    method_->addItem(tr("Bayesian (Gaussian process)"), QStringLiteral("bayesian"));
+    method_ = section->add(
+        tr("Method"),
+        makeChoiceBox({{tr("Random"), QStringLiteral("random")},
+                       {tr("Grid (choices only)"), QStringLiteral("grid")},
+                       {tr("Bayesian (Gaussian process)"), QStringLiteral("bayesian")}}));
     seed_ = section->add(tr("Seed"), makeSpinBox(-1, INT_MAX));
     seed_->setSpecialValueText(tr("drawn at submit"));
     seed_->setValue(-1);
@@ -110,26 +111,25 @@ QWidget* SweepForm::buildSamplingSection() {
 QWidget* SweepForm::buildMetricSection() {
     auto* section = new FormSection(tr("Primary metric"));
     metric_ = section->add(tr("Name"), makeLineEdit(QStringLiteral("Accuracy")));
-    goal_ = section->add(tr("Goal"), new QComboBox);
-    goal_->addItem(tr("Maximize"), true);
-    goal_->addItem(tr("Minimize"), false);
+    goal_ =
+        section->add(tr("Goal"), makeChoiceBox({{tr("Maximize"), true}, {tr("Minimize"), false}}));
     return section;
 }
 
 QWidget* SweepForm::buildPolicySection() {
     auto* section = new FormSection(tr("Early termination"));
-    policy_ = section->add(tr("Policy"), new QComboBox);
-    policy_->addItem(tr("None"), QStringLiteral("none"));
-    policy_->addItem(tr("Bandit"), QStringLiteral("bandit"));
-    policy_->addItem(tr("Median stopping"), QStringLiteral("median_stopping"));
-    policy_->addItem(tr("Truncation selection"), QStringLiteral("truncation_selection"));
+    policy_ = section->add(
+        tr("Policy"),
+        makeChoiceBox({{tr("None"), QStringLiteral("none")},
+                       {tr("Bandit"), QStringLiteral("bandit")},
+                       {tr("Median stopping"), QStringLiteral("median_stopping")},
+                       {tr("Truncation selection"), QStringLiteral("truncation_selection")}}));
     interval_ = section->add(tr("Evaluation interval"), makeSpinBox(0, 1000000));
     interval_->setValue(1);
     delay_ = section->add(tr("Delay evaluation"), makeSpinBox(0, 1000000));
     auto* slackRow = new QHBoxLayout;
-    slackKind_ = new QComboBox;
-    slackKind_->addItem(tr("Slack factor"), QStringLiteral("slack_factor"));
-    slackKind_->addItem(tr("Slack amount"), QStringLiteral("slack_amount"));
+    slackKind_ = makeChoiceBox({{tr("Slack factor"), QStringLiteral("slack_factor")},
+                                {tr("Slack amount"), QStringLiteral("slack_amount")}});
     slack_ = new QDoubleSpinBox;
     slack_->setDecimals(4);
     slack_->setRange(-1, 1e9); // the parser, not the spin box, says what is allowed

@@ -47,6 +47,7 @@ QStringList splitList(const QString& text) {
 
 EstimatorForm::EstimatorForm(RunActions* actions, QWidget* parent)
     : QWidget(parent), actions_(actions) {
+    setObjectName(QStringLiteral("estimatorForm"));
     reader_ = new ArgparseReader(this);
     connect(reader_, &ArgparseReader::finished, this, &EstimatorForm::onArguments);
     connect(reader_, &ArgparseReader::failed, this, [this](const QString&, const QString& m) {

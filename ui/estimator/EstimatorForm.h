@@ -30,6 +30,13 @@ class ScriptParamsTable;
 
 class EstimatorForm : public QWidget {
     Q_OBJECT
+    // What an observer outside ui/estimator (the end-to-end state hook) reads by name; the form
+    // is found by its object name "estimatorForm", Submit as its one "primary" button.
+    Q_PROPERTY(QString title READ title)
+    Q_PROPERTY(QString validationError READ validationError)
+    Q_PROPERTY(bool argumentsRead READ argumentsRead)
+    Q_PROPERTY(bool canSubmit READ canSubmit)
+    Q_PROPERTY(QStringList scriptParams READ scriptParams)
 public:
     // `actions` may be null (no workspace yet): Submit then stays disabled with a reason.
     explicit EstimatorForm(RunActions* actions, QWidget* parent = nullptr);
@@ -39,6 +46,7 @@ public:
     void setEstimator(const Estimator& estimator, bool readArguments = false);
     // The form's estimator (framework defaults not applied).
     Estimator estimator() const;
+    QStringList scriptParams() const { return estimator().scriptParams; }
     void setComputeTargets(const QStringList& names);
     // Where Submit goes (the window's current workspace); null disables Submit.
     void setActions(RunActions* actions);

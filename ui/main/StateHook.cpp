@@ -2,7 +2,6 @@
 
 #include "core/util/AtomicFile.h"
 #include "core/util/Json.h"
-#include "ui/estimator/EstimatorForm.h"
 
 #include <QLabel>
 #include <QMainWindow>
@@ -15,14 +14,15 @@ namespace lb::ui {
 
 namespace {
 
-Json formState(const EstimatorForm& form) {
+// One estimator form, through the properties it publishes for observers like this one.
+Json formState(const QWidget& form) {
     Json f;
-    f["title"] = toStd(form.title());
-    f["error"] = toStd(form.validationError());
-    f["arguments_read"] = form.argumentsRead();
-    f["can_submit"] = form.canSubmit();
+    f["title"] = toStd(form.property("title").toString());
+    f["error"] = toStd(form.property("validationError").toString());
+    f["arguments_read"] = form.property("argumentsRead").toBool();
+    f["can_submit"] = form.property("canSubmit").toBool();
     Json params = Json::array();
-    for (const QString& word : form.estimator().scriptParams)
+    for (const QString& word : form.property("scriptParams").toStringList())
         params.push_back(toStd(word));
     f["script_params"] = params;
     return f;
@@ -101,9 +101,9 @@ void StateHook::tick() {
     for (int i = 0; i < tabs->count(); ++i) {
         QWidget* page = tabs->widget(i);
         tabTexts.push_back(toStd(tabs->tabText(i)));
-        if (auto* form = qobject_cast<EstimatorForm*>(page)) {
-            forms.push_back(formState(*form));
-            autosubmit(form);
+        if (page->objectName() == QLatin1String("estimatorForm")) {
+            forms.push_back(formState(*page));
+            autosubmit(page);
         } else if (page->objectName() == QLatin1String("runDashboard")) {
             int points = 0;
             QStringList tail;
@@ -137,12 +137,17 @@ void StateHook::tick() {
         QTimer::singleShot(500, window_, &QWidget::close); // after the state file has the shot
 }
 
-// Presses the form's real Submit button, once, when it is valid and its arguments were read.
-void StateHook::autosubmit(EstimatorForm* form) {
-    if (!autosubmit_ || submitted_.contains(form) || !form->argumentsRead() || !form->canSubmit())
+// Presses the form's real Submit button (its one "primary" button), once, when it is valid and
+// its arguments were read.
+void StateHook::autosubmit(QWidget* form) {
+    if (!autosubmit_ || submitted_.contains(form) || !form->property("argumentsRead").toBool() ||
+        !form->property("canSubmit").toBool())
+        return;
+    auto* submit = form->findChild<QPushButton*>(QStringLiteral("primary"));
+    if (!submit)
         return;
     submitted_.insert(form);
-    form->submitButton()->click();
+    submit->click();
 }
 
 } // namespace lb::ui

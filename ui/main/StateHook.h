@@ -10,8 +10,8 @@
 //   LABBENCH_UI_AUTOSUBMIT=1      presses Submit (the real button) on each estimator form once
 //                                 it is valid and its arguments were read
 // It reads the window through its public surface: widgets found by object name
-// ("workbenchTabs", "workspaceCounts", "runDashboard", "metricChart", "driverLog") and their Qt
-// properties; estimator forms through EstimatorForm's public functions.
+// ("workbenchTabs", "workspaceCounts", "runDashboard", "estimatorForm", "metricChart",
+// "driverLog") and their Qt properties; it includes no panel's header.
 // (Pictures of each dashboard section, the form and the start page: tests/ui/tst_page_pictures.)
 
 #include <QObject>
@@ -19,10 +19,9 @@
 #include <QTimer>
 
 class QMainWindow;
+class QWidget;
 
 namespace lb::ui {
-
-class EstimatorForm;
 
 class StateHook : public QObject {
     Q_OBJECT
@@ -33,7 +32,7 @@ public:
 private:
     explicit StateHook(QMainWindow* window);
     void tick();
-    void autosubmit(EstimatorForm* form);
+    void autosubmit(QWidget* form);
 
     QMainWindow* window_;
     QString stateFile_;

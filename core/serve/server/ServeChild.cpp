@@ -1,0 +1,202 @@
+#include "core/serve/server/ServeChild.h"
+
+#include "core/environment/EnvironmentCache.h"
+#include "core/estimator/Estimator.h"
+#include "core/lifecycle/HelperMain.h"
+#include "core/lifecycle/RunHelper.h"
+#include "core/lifecycle/Spawn.h"
+#include "core/models/ModelRegistry.h"
+#include "core/serve/EndpointFolder.h"
+#include "core/serve/EndpointKey.h"
+#include "core/serve/ServeMonitor.h"
+#include "core/serve/server/HttpRoutes.h"
+#include "core/serve/server/NativeScorer.h"
+#include "core/serve/server/ScoreWorkerPool.h"
+#include "core/serve/server/ServeMetrics.h"
+#include "core/util/SafeFile.h"
+#include "core/workspace/Workspace.h"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <csignal>
+#include <pthread.h>
+#include <thread>
+#include <unistd.h>
+
+namespace lb {
+
+namespace {
+
+constexpr const char* kWho = "labbench-serve";
+constexpr std::chrono::seconds kRunTimeout{60};
+constexpr std::chrono::seconds kInitTimeout{300};
+
+// Thrown for anything that keeps the endpoint from serving: the reason it is Failed.
+struct ServeFailure {
+    QString reason;
+};
+
+QString modelFile(Workspace& ws, const QString& ref) {
+    const ModelVersion m = ModelRegistry(ws).get(ModelRef::parse(ref, true));
+    return QFileInfo(m.path).isDir() ? m.path + QStringLiteral("/model.npz") : m.path;
+}
+
+// AZUREML_MODEL_DIR: the version's folder with one model, model-dir/<name>/<version> with several.
+QString azureModelDir(Workspace& ws, const EndpointRecord& e) {
+    if (e.models.size() > 1)
+        return EndpointFolder(ws.root(), e.name).modelDir();
+    return QFileInfo(ModelRegistry(ws).get(ModelRef::parse(e.models.value(0), true)).path)
+        .absolutePath();
+}
+
+std::unique_ptr<serve::Scorer> nativeScorer(Workspace& ws, const EndpointRecord& e) {
+    const QString path = modelFile(ws, e.models.value(0));
+    try {
+        return std::make_unique<serve::NativeScorer>(path.toStdString(), e.batchDelayUs);
+    } catch (const std::exception& error) {
+        throw ServeFailure{QStringLiteral("The model %1 does not load: %2")
+                               .arg(e.models.value(0), QString::fromUtf8(error.what()))};
+    }
+}
+
+std::unique_ptr<serve::Scorer> scoreScorer(Workspace& ws, const EndpointRecord& e, int logFd) {
+    const EndpointFolder folder(ws.root(), e.name);
+    const QString helperDir =
+        QDir::cleanPath(executableDir() + QStringLiteral("/../share/labbench/python"));
+    serve::WorkerLaunch launch;
+    launch.workerScript = helperDir + QStringLiteral("/labbench_serve_worker.py");
+    launch.entryScript = folder.sourceDir() + QLatin1Char('/') + e.entry;
+    launch.workingDir = folder.sourceDir();
+    launch.logFd = logFd;
+    launch.environment = currentEnvironment();
+    const QString systemPython = QFileInfo::exists(QStringLiteral("/usr/bin/python3"))
+                                     ? QStringLiteral("/usr/bin/python3")
+                                     : QStringLiteral("python3");
+    launch.python = systemPython;
+    if (!e.pipPackages.isEmpty()) {
+        Estimator estimator;
+        estimator.pipPackages = e.pipPackages;
+        try {
+            EnvironmentCache cache(ws.environmentsDir());
+            const ResolvedEnvironment env = cache.prepare(
+                estimator, [](const QString& line) { helperNote(kWho, line); }, systemPython);
+            launch.python = env.python;
+            QString path = environmentValue(launch.environment, QStringLiteral("PATH"));
+            for (const QString& dir : env.pathPrepend)
+                path = dir + QLatin1Char(':') + path;
+            setEnvironmentVariable(launch.environment, QStringLiteral("PATH"), path);
+            for (auto it = env.variables.begin(); it != env.variables.end(); ++it)
+                setEnvironmentVariable(launch.environment, it.key(), it.value());
+        } catch (const std::exception& error) {
+            throw ServeFailure{QStringLiteral("The environment with --pip %1 could not be built: %2")
+                                   .arg(e.pipPackages.join(QLatin1Char(' ')),
+                                        QString::fromUtf8(error.what()))};
+        }
+    }
+    const QString pythonPath = environmentValue(launch.environment, QStringLiteral("PYTHONPATH"));
+    setEnvironmentVariable(launch.environment, QStringLiteral("PYTHONPATH"),
+                           pythonPath.isEmpty() ? helperDir : helperDir + QLatin1Char(':') + pythonPath);
+    setEnvironmentVariable(launch.environment, QStringLiteral("AZUREML_MODEL_DIR"), azureModelDir(ws, e));
+    setEnvironmentVariable(launch.environment, QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1"));
+    auto pool = std::make_unique<serve::ScoreWorkerPool>(launch, e.workers, kRunTimeout, kInitTimeout);
+    try {
+        pool->start();
+    } catch (const serve::WorkerInitError& error) {
+        throw ServeFailure{QString::fromUtf8(error.what())};
+    }
+    return pool;
+}
+
+// SIGTERM and SIGINT are taken by one thread that stops the server; every other thread (the
+// HTTP pool, the batcher) starts with them blocked, so none is interrupted mid-request.
+sigset_t blockStopSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    ::signal(SIGPIPE, SIG_IGN); // a worker or client gone mid-write is an error return, not death
+    return set;
+}
+
+int fail(Workspace& ws, const QString& name, const QString& reason) {
+    helperNote(kWho, QStringLiteral("failed: ") + reason);
+    ws.store().endpoints().transition(name, EndpointState::Failed, reason);
+    return kServeExitFailed;
+}
+
+} // namespace
+
+int serveEndpoint(const HelperArgs& args) {
+    const sigset_t stopSignals = blockStopSignals();
+    Workspace ws = Workspace::open(args.workspaceRoot);
+    const auto found = ws.store().endpoints().find(args.id);
+    if (!found) {
+        helperNote(kWho, QStringLiteral("there is no endpoint '%1'").arg(args.id));
+        return kServeExitFailed;
+    }
+    const EndpointRecord e = *found;
+    const EndpointFolder folder(ws.root(), e.name);
+    helperNote(kWho, QStringLiteral("starting endpoint '%1' (%2, %3) on %4:%5")
+                         .arg(e.name, e.kind, e.models.join(QLatin1Char(' ')), e.host)
+                         .arg(e.port));
+
+    httplib::Server server;
+    if (!server.bind_to_port(e.host.toStdString(), e.port))
+        return fail(ws, e.name,
+                    QStringLiteral("Port %1 on %2 is already in use (or cannot be bound there); "
+                                   "deploy again with another --port.")
+                        .arg(e.port)
+                        .arg(e.host));
+    std::string key;
+    std::unique_ptr<serve::Scorer> scorer;
+    const int logFd = openForAppend(folder.logPath());
+    try {
+        if (e.auth) {
+            key = readEndpointKey(folder.keyPath()).toStdString();
+            if (key.empty())
+                throw ServeFailure{QStringLiteral("The endpoint needs a key and has none; make one "
+                                                  "with 'labbench endpoints keys %1 --regenerate'.")
+                                       .arg(e.name)};
+        }
+        scorer = e.kind == QLatin1String("native") ? nativeScorer(ws, e) : scoreScorer(ws, e, logFd);
+    } catch (const ServeFailure& f) {
+        return fail(ws, e.name, f.reason);
+    } catch (const std::exception& error) {
+        return fail(ws, e.name, QString::fromUtf8(error.what()));
+    }
+
+    serve::ServeMetrics metrics;
+    serve::RouteContext context;
+    context.endpointName = e.name.toStdString();
+    context.kind = e.kind.toStdString();
+    context.key = key;
+    context.scorer = scorer.get();
+    context.metrics = &metrics;
+    const std::string health =
+        nlohmann::json{{"name", context.endpointName}, {"state", "Healthy"}, {"kind", context.kind}}
+            .dump();
+    context.healthJson = [health] { return health; };
+    serve::installRoutes(server, context);
+
+    std::thread([&server, stopSignals] {
+        int signal = 0;
+        sigwait(&stopSignals, &signal);
+        server.stop();
+    }).detach();
+
+    ws.store().endpoints().transition(e.name, EndpointState::Healthy);
+    helperNote(kWho, QStringLiteral("serving on %1:%2").arg(e.host).arg(e.port));
+    server.listen_after_bind();
+    helperNote(kWho, QStringLiteral("server stopped"));
+    scorer.reset(); // stops the workers before the process ends
+    if (logFd >= 0)
+        ::close(logFd);
+    return 0;
+}
+
+} // namespace lb

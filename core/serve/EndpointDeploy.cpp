@@ -129,7 +129,7 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
         if (!r.pipPackages.isEmpty()) {
             Estimator estimator; // the same checks a run's --pip gets, before anything starts
             estimator.pipPackages = r.pipPackages;
-            EnvironmentSpec::fromEstimator(estimator, QStringLiteral("python3"));
+            (void)EnvironmentSpec::fromEstimator(estimator, QStringLiteral("python3"));
         }
     }
     if (r.port < 0 || r.port > 65535)

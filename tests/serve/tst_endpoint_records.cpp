@@ -51,7 +51,7 @@ private slots:
         QVERIFY(!canTransition(EndpointState::Stopped, EndpointState::Healthy));
         QVERIFY(!canTransition(EndpointState::Failed, EndpointState::Healthy));
         QVERIFY(!canTransition(EndpointState::Healthy, EndpointState::Healthy));
-        QCOMPARE(endpointStateFromString(QStringLiteral("unhealthy")), EndpointState::Unhealthy);
+        QVERIFY(endpointStateFromString(QStringLiteral("unhealthy")) == EndpointState::Unhealthy);
         QVERIFY(!endpointStateFromString(QStringLiteral("Running")));
     }
 

@@ -3,14 +3,16 @@
 // a model labbench-train trained: natively, and through an Azure-style score.py with numpy.
 #include "core/train/Idx.h"
 #include "core/train/Image.h"
-#include "tests/runs/RunTestSupport.h"
+#include "tests/sdk/SdkTestSupport.h"
 
 #include <httplib.h>
 
 #include <QDirIterator>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -237,7 +239,7 @@ private slots:
         flat["data"] = flat["data"][0];
         const auto one = post(digitsPort, flat.dump());
         QVERIFY(one && one->status == 200);
-        QCOMPARE(classesOf(one), std::vector<int>{nativeClasses[5]});
+        QVERIFY(classesOf(one) == std::vector<int>{nativeClasses[5]});
         lb::train::GreyImage image;
         image.width = image.height = 28;
         image.pixels.assign(images.pixels.begin() + 5 * 784, images.pixels.begin() + 6 * 784);
@@ -246,7 +248,7 @@ private slots:
         const auto fromPng = post(digitsPort, readFile(png).toStdString(), {}, "image/png");
         QVERIFY(fromPng);
         QVERIFY2(fromPng->status == 200, fromPng->body.c_str());
-        QCOMPARE(classesOf(fromPng), std::vector<int>{nativeClasses[5]});
+        QVERIFY(classesOf(fromPng) == std::vector<int>{nativeClasses[5]});
 
         // The CLI's invoke says the same.
         const CliResult invoked = cli({qs("endpoints"), qs("invoke"), qs("digits"), qs("--data"),
@@ -411,7 +413,7 @@ private slots:
         QVERIFY(res);
         QVERIFY2(res->status == 200, res->body.c_str());
         // numpy's forward pass over the same model.npz agrees with the trainer's C++.
-        QCOMPARE(classesOf(res), nativeClasses);
+        QVERIFY2(classesOf(res) == nativeClasses, res->body.c_str());
 
         const auto boom = post(port, "{\"data\": \"boom\"}");
         QVERIFY(boom);
@@ -492,7 +494,7 @@ private slots:
         QVERIFY2(sawUnhealthy, j["history"].dump().c_str());
         const auto res = post(digitsPort, body(0, 64));
         QVERIFY(res && res->status == 200);
-        QCOMPARE(classesOf(res), nativeClasses);
+        QVERIFY2(classesOf(res) == nativeClasses, res->body.c_str());
     }
 
     void stopStartAndRemove() {
@@ -517,6 +519,34 @@ private slots:
         for (const Json& e : list.json())
             QVERIFY(e["name"] != "numpy-score");
         QCOMPARE(cli({qs("endpoints"), qs("show"), qs("numpy-score")}).code, 1);
+    }
+
+    // Azure's own deployment code, run with /usr/bin/python3 after `labbench sdk env`.
+    void azureSdkDeploysAndCallsTheService() {
+        const QString rows = tmp.filePath(qs("rows.json"));
+        writeFile(rows, QByteArray::fromStdString(body(0, 16)));
+        QProcessEnvironment extra;
+        extra.insert(qs("SCORER_DIR"), tmp.filePath(qs("scorer")));
+        extra.insert(qs("BAD_DIR"), tmp.filePath(qs("badinit")));
+        extra.insert(qs("ROWS_FILE"), rows);
+        extra.insert(qs("PORT"), QString::number(freePort()));
+        extra.insert(qs("PORT2"), QString::number(freePort()));
+        const QString script = qs(LABBENCH_SOURCE_DIR "/tests/serve/drivers/deploy_service.py");
+        const lbtest::DriverResult r = lbtest::runDriver(ws, script, 180000, extra);
+        QVERIFY2(r.code == 0, r.all().constData());
+        QCOMPARE(r.tagged("STATE"), QByteArray("Healthy"));
+        QVERIFY2(r.tagged("URI").startsWith("http://127.0.0.1:") && r.tagged("URI").endsWith("/score"),
+                 r.all().constData());
+        const Json classes = r.taggedJson("CLASSES");
+        QVERIFY2(classes.is_array() && classes.get<std::vector<int>>() ==
+                                           std::vector<int>(nativeClasses.begin(), nativeClasses.begin() + 16),
+                 r.all().constData());
+        QVERIFY2(r.tagged("RAISED").contains("HTTP 500") && r.tagged("RAISED").contains("boom"), r.all().constData());
+        QCOMPARE(r.tagged("LOGGED"), QByteArray("true"));
+        QVERIFY2(r.tagged("PATH").endsWith("/models/mnist/1/model.npz"), r.all().constData());
+        QVERIFY2(r.tagged("FAILED").contains("Failed") && r.tagged("FAILED").contains("no weights here"),
+                 r.all().constData());
+        QVERIFY2(r.taggedJson("LEFT").dump().find("sdk-") == std::string::npos, r.all().constData());
     }
 
     void badDeployOptionsAreRefusedWithTheFix() {

@@ -19,10 +19,6 @@ ScoreReply badRequest(const std::string& sentence) { return {400, errorBody(sent
 
 } // namespace
 
-std::string errorBody(const std::string& sentence) {
-    return Json{{"error", sentence}}.dump();
-}
-
 NativeScorer::NativeScorer(const std::string& modelPath, int batchDelayUs, int threads) {
     train::BackendOptions options;
     options.threads = threads;

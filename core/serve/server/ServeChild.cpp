@@ -24,6 +24,7 @@
 
 #include <csignal>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -146,6 +147,12 @@ int serveEndpoint(const HelperArgs& args) {
                          .arg(e.port));
 
     httplib::Server server;
+    // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server of
+    // this user would share a port in use instead of being told it is taken.
+    server.set_socket_options([](httplib::socket_t sock) {
+        const int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     if (!server.bind_to_port(e.host.toStdString(), e.port))
         return fail(ws, e.name,
                     QStringLiteral("Port %1 on %2 is already in use (or cannot be bound there); "

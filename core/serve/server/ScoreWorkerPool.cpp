@@ -175,17 +175,20 @@ void ScoreWorkerPool::release(Worker* w) {
 ScoreReply ScoreWorkerPool::score(const std::string& body, const std::string& contentType) {
     // Azure hands run() the body as it came; a body that says it is JSON is checked first, so a
     // client's typo gets a 400 naming the place instead of a traceback from json.loads.
-    if (contentType.empty() || contentType.rfind("application/json", 0) == 0) {
+    const bool saysJson = contentType.empty() || contentType.rfind("application/json", 0) == 0;
+    if (saysJson && !nlohmann::json::accept(body)) { // checked without building it
+        std::string what = "it is not";
         try {
-            (void)nlohmann::json::parse(body);
+            const nlohmann::json parsed = nlohmann::json::parse(body); // for the parser's words
+            (void)parsed;
         } catch (const nlohmann::json::parse_error& e) {
-            std::string what = e.what();
+            what = e.what();
             const auto bracket = what.find("] ");
             if (bracket != std::string::npos)
                 what = what.substr(bracket + 2);
-            return {400, errorBody("The body is not valid JSON (" + what +
-                                   "); send JSON, or another Content-Type for raw text.")};
         }
+        return {400, errorBody("The body is not valid JSON (" + what +
+                               "); send JSON, or another Content-Type for raw text.")};
     }
     Worker* w = acquire();
     if (!w)

@@ -149,7 +149,7 @@ int serveEndpoint(const HelperArgs& args) {
     httplib::Server server;
     // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server of
     // this user would share a port in use instead of being told it is taken.
-    server.set_socket_options([](httplib::socket_t sock) {
+    server.set_socket_options([](socket_t sock) {
         const int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });

@@ -53,6 +53,7 @@ pid_t startServer(const HelperArgs& args, int logFd) {
     spec.environment = currentEnvironment();
     spec.stdoutFd = logFd;
     spec.stderrFd = logFd;
+    spec.closeOtherFds = true;
     return spawnProcess(spec);
 }
 
@@ -61,11 +62,15 @@ int waitForServer(pid_t child) {
     int status = 0;
     qint64 killAt = 0;
     for (;;) {
-        const pid_t got = ::waitpid(child, &status, gStopRequested ? WNOHANG : 0);
+        // Polled: the stop signal may be taken by another thread (the BLAS library's, started
+        // before main()), which would not interrupt a blocking waitpid() here.
+        const pid_t got = ::waitpid(child, &status, WNOHANG);
         if (got == child)
             return status;
         if (got < 0 && errno != EINTR)
             return 0;
+        if (!gStopRequested)
+            sleepMs(50);
         if (gStopRequested) {
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             if (killAt == 0) {

@@ -70,6 +70,7 @@ void ScoreWorkerPool::startWorker(Worker& w) {
     spec.stdoutFd = launch_.logFd;
     spec.stderrFd = launch_.logFd;
     spec.inheritFds = {{childIn, 3}, {childOut, 4}};
+    spec.closeOtherFds = true; // not the clients' sockets nor the listening one
     pid_t pid = -1;
     try {
         pid = spawnProcess(spec);

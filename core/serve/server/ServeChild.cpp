@@ -22,8 +22,9 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <cerrno>
 #include <csignal>
-#include <pthread.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -112,16 +113,32 @@ std::unique_ptr<serve::Scorer> scoreScorer(Workspace& ws, const EndpointRecord& 
     return pool;
 }
 
-// SIGTERM and SIGINT are taken by one thread that stops the server; every other thread (the
-// HTTP pool, the batcher) starts with them blocked, so none is interrupted mid-request.
-sigset_t blockStopSignals() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+// SIGTERM and SIGINT stop the server. Blocking them for a sigwait() thread is not enough: the
+// BLAS library starts its threads before main() with nothing blocked, and any of them would take
+// the signal and die. So a handler (which may run on any thread) writes a byte to a pipe, and one
+// thread reads it and stops the server.
+int gStopPipe[2] = {-1, -1};
+
+void onStopSignal(int) {
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(gStopPipe[1], &byte, 1);
+}
+
+bool installStopSignals() {
     ::signal(SIGPIPE, SIG_IGN); // a worker or client gone mid-write is an error return, not death
-    return set;
+    if (::pipe2(gStopPipe, O_CLOEXEC) != 0)
+        return false;
+    struct sigaction sa {};
+    sa.sa_handler = onStopSignal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    return ::sigaction(SIGTERM, &sa, nullptr) == 0 && ::sigaction(SIGINT, &sa, nullptr) == 0;
+}
+
+void waitForStopSignal() {
+    char byte = 0;
+    while (::read(gStopPipe[0], &byte, 1) < 0 && errno == EINTR) {
+    }
 }
 
 int fail(Workspace& ws, const QString& name, const QString& reason) {
@@ -133,7 +150,10 @@ int fail(Workspace& ws, const QString& name, const QString& reason) {
 } // namespace
 
 int serveEndpoint(const HelperArgs& args) {
-    const sigset_t stopSignals = blockStopSignals();
+    if (!installStopSignals()) {
+        helperNote(kWho, QStringLiteral("cannot install the stop signal handler"));
+        return kServeExitFailed;
+    }
     Workspace ws = Workspace::open(args.workspaceRoot);
     const auto found = ws.store().endpoints().find(args.id);
     if (!found) {
@@ -149,9 +169,11 @@ int serveEndpoint(const HelperArgs& args) {
     httplib::Server server;
     // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server of
     // this user would share a port in use instead of being told it is taken.
-    server.set_socket_options([](socket_t sock) {
+    int listening = -1;
+    server.set_socket_options([&listening](socket_t sock) {
         const int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listening = sock;
     });
     if (!server.bind_to_port(e.host.toStdString(), e.port))
         return fail(ws, e.name,
@@ -159,6 +181,10 @@ int serveEndpoint(const HelperArgs& args) {
                                    "deploy again with another --port.")
                         .arg(e.port)
                         .arg(e.host));
+    // Debian's cpp-httplib listens with a backlog of 5: a burst of clients connecting at once
+    // would overflow it and some would be reset. Listening again sets the kernel's limit instead.
+    if (listening >= 0)
+        ::listen(listening, SOMAXCONN);
     std::string key;
     std::unique_ptr<serve::Scorer> scorer;
     const int logFd = openForAppend(folder.logPath());
@@ -190,9 +216,8 @@ int serveEndpoint(const HelperArgs& args) {
     context.healthJson = [health] { return health; };
     serve::installRoutes(server, context);
 
-    std::thread([&server, stopSignals] {
-        int signal = 0;
-        sigwait(&stopSignals, &signal);
+    std::thread([&server] {
+        waitForStopSignal();
         server.stop();
     }).detach();
 

@@ -205,8 +205,11 @@ EndpointRecord launch(Workspace& ws, const QString& name, int waitSeconds) {
 } // namespace
 
 bool isLoopbackHost(const QString& host) {
-    return host == QLatin1String("localhost") || host == QLatin1String("::1") ||
-           host.startsWith(QLatin1String("127."));
+    if (host == QLatin1String("localhost") || host == QLatin1String("::1"))
+        return true;
+    in_addr v4{};
+    return ::inet_pton(AF_INET, host.toLatin1().constData(), &v4) == 1 &&
+           (ntohl(v4.s_addr) >> 24) == 127; // 127.0.0.0/8
 }
 
 bool portIsFree(const QString& host, int port) { return testBind(host, port) == port; }

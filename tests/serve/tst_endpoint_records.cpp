@@ -2,6 +2,7 @@
 // leaves in endpoints/<name>/endpoint.json, and `workspace repair` bringing endpoints back.
 #include "core/repair/WorkspaceRepair.h"
 #include "core/serve/EndpointFolder.h"
+#include "core/serve/EndpointDeploy.h"
 #include "core/serve/EndpointKey.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
@@ -188,6 +189,21 @@ private slots:
             readEndpointKey(path);
         } catch (const Error& e) {
             refused = e.message().contains(QStringLiteral("--regenerate"));
+        }
+        QVERIFY(refused);
+    }
+
+    // Any address off loopback makes deploy require the key (EndpointDeploy's recordFrom).
+    void onlyLoopbackAddressesServeWithoutAKey() {
+        for (const char* host : {"127.0.0.1", "127.0.0.2", "::1", "localhost"})
+            QVERIFY2(isLoopbackHost(QString::fromLatin1(host)), host);
+        for (const char* host : {"0.0.0.0", "::", "192.168.1.5", "10.0.0.1", "1270.0.0.1"})
+            QVERIFY2(!isLoopbackHost(QString::fromLatin1(host)), host);
+        bool refused = false;
+        try {
+            portIsFree(QStringLiteral("example.com"), 80);
+        } catch (const UsageError& e) {
+            refused = e.message().contains(QStringLiteral("not an IP address"));
         }
         QVERIFY(refused);
     }

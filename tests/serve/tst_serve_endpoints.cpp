@@ -60,6 +60,22 @@ def run(raw_data):
     return {"classes": x.argmax(axis=1).tolist(), "pid": os.getpid()}
 )";
 
+// Azure's layout with several models: AZUREML_MODEL_DIR/<name>/<version>/<files>.
+const char* kListModelsPy = R"(import json
+import os
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    root = os.getenv("AZUREML_MODEL_DIR")
+    return sorted("%s/%s/%s" % (name, version, f) for name in os.listdir(root)
+                  for version in os.listdir(os.path.join(root, name))
+                  for f in os.listdir(os.path.join(root, name, version)))
+)";
+
 const char* kBadInitPy = R"(def init():
     raise RuntimeError("no weights here: the model folder is empty")
 
@@ -220,6 +236,7 @@ private slots:
 
         writeFile(tmp.filePath(qs("scorer/score.py")), kScorePy);
         writeFile(tmp.filePath(qs("badinit/score.py")), kBadInitPy);
+        writeFile(tmp.filePath(qs("lister/score.py")), kListModelsPy);
     }
 
     void cleanupTestCase() {
@@ -454,6 +471,25 @@ private slots:
                  logs.out.constData());
         QVERIFY2(logs.out.contains("init: loaded"), logs.out.constData()); // print() goes to the log
         QCOMPARE(processesWith({qs("labbench_serve_worker.py"), ws + qs("/endpoints/numpy-score/")}).size(), 2);
+    }
+
+    void severalModelsAreUnderNameAndVersion() {
+        const CliResult run = cli({qs("runs"), qs("list"), qs("--json")});
+        QVERIFY2(run.code == 0, run.err.constData());
+        const QString runId = QString::fromStdString(run.json()[0]["id"]);
+        const CliResult reg = cli({qs("models"), qs("register"), qs("--run"), runId, qs("--name"),
+                                   qs("mnist"), qs("--path"), qs("outputs/model.npz")});
+        QVERIFY2(reg.code == 0, reg.err.constData()); // mnist:2
+        const int port = freePort();
+        const CliResult r = deploy(qs("lister"),
+                                   {qs("--model"), qs("mnist:1"), qs("--model"), qs("mnist:2"),
+                                    qs("--entry"), qs("score.py"), qs("--source"), tmp.filePath(qs("lister"))},
+                                   port);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const auto res = post(port, "{}");
+        QVERIFY(res && res->status == 200);
+        QVERIFY2(Json::parse(res->body) == Json({"mnist/1/model.npz", "mnist/2/model.npz"}), res->body.c_str());
+        QCOMPARE(cli({qs("endpoints"), qs("remove"), qs("lister")}).code, 0);
     }
 
     void killedWorkerIsRestartedAndNoRequestGetsAWrongAnswer() {

@@ -28,7 +28,7 @@ try:
 except WebserviceException as e:
     print("RAISED", json.dumps(str(e)))
 print("LOGGED", json.dumps("Traceback" in service.get_logs()))
-print("PATH", Model.get_model_path("mnist", _workspace=ws))
+print("PATH", Model.get_model_path("mnist", version=1, _workspace=ws))
 
 bad = Model.deploy(ws, "sdk-bad", [model],
                    InferenceConfig(entry_script="score.py", source_directory=os.environ["BAD_DIR"]),

@@ -235,6 +235,7 @@ void registerAllCommands(CommandLine& cli) {
     registerModelCommands(cli);
     registerSweepCommands(cli);
     registerSdkCommands(cli);
+    registerEndpointCommands(cli);
 }
 
 } // namespace lb::cli

@@ -108,6 +108,7 @@ void registerDatastoreCommands(CommandLine& cli);
 void registerModelCommands(CommandLine& cli);
 void registerSweepCommands(CommandLine& cli);
 void registerSdkCommands(CommandLine& cli);
+void registerEndpointCommands(CommandLine& cli); // EndpointCommands.cpp
 
 // The one option every list/show command takes.
 OptionSpec jsonOption();

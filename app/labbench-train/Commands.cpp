@@ -8,6 +8,7 @@
 #include "core/train/Image.h"
 #include "core/train/Metrics.h"
 #include "core/train/ModelFile.h"
+#include "core/train/Predictor.h"
 #include "core/train/Trainer.h"
 
 #include <algorithm>
@@ -204,7 +205,6 @@ int runEvaluation(const Options& o) {
 
 int runPrediction(const Options& o) {
     const SavedModel saved = loadModel(o.modelPath);
-    const int features = saved.arch.inputs();
     // Every image of every file, normalised, with a name to print.
     std::vector<float> pixels;
     std::vector<std::string> names;
@@ -241,26 +241,12 @@ int runPrediction(const Options& o) {
             pixels.push_back(float(p) * saved.scale + saved.offset);
     }
     const int count = int(names.size());
-    auto backend = chooseBackend(o);
-    const int chunk = std::max(1, std::min(1000, count));
-    Mlp model(*backend, saved.arch, chunk);
-    model.uploadParameters(saved.parameters);
-    DeviceBuffer<float> x(*backend, std::size_t(chunk) * features);
-    const int classes = saved.arch.classes();
-    std::vector<float> logits(std::size_t(chunk) * classes);
-    for (int first = 0; first < count; first += chunk) {
-        const int rows = std::min(chunk, count - first);
-        x.upload(pixels.data() + std::size_t(first) * features, std::size_t(rows) * features);
-        const float* out = model.forward(x.data(), rows);
-        backend->copyToHost(logits.data(), out, std::size_t(rows) * classes * sizeof(float));
-        for (int r = 0; r < rows; ++r) {
-            const float* z = logits.data() + std::size_t(r) * classes; // (classes)
-            const int best = int(std::max_element(z, z + classes) - z);
-            double sum = 0;
-            for (int c = 0; c < classes; ++c)
-                sum += std::exp(double(z[c]) - z[best]);
-            std::printf("%s: %d (p=%.4f)\n", names[first + r].c_str(), best, 1.0 / sum);
-        }
+    Predictor predictor(saved, chooseBackend(o), std::max(1, std::min(1000, count)));
+    const Predictions p = predictor.predict(pixels.data(), count);
+    for (int r = 0; r < count; ++r) {
+        const int best = p.best[std::size_t(r)];
+        std::printf("%s: %d (p=%.4f)\n", names[std::size_t(r)].c_str(), best,
+                    double(p.probabilities[std::size_t(r) * p.classes + best]));
     }
     return 0;
 }

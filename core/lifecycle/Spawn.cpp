@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -56,8 +57,13 @@ pid_t spawnProcess(const SpawnSpec& spec) {
         posix_spawn_file_actions_adddup2(&actions, spec.stderrFd, 2);
     else
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    for (const auto& [from, to] : spec.inheritFds)
+    int firstUnnamed = 3;
+    for (const auto& [from, to] : spec.inheritFds) {
         posix_spawn_file_actions_adddup2(&actions, from, to);
+        firstUnnamed = std::max(firstUnnamed, to + 1);
+    }
+    if (spec.closeOtherFds)
+        posix_spawn_file_actions_addclosefrom_np(&actions, firstUnnamed);
     QByteArray cwd = encodeBytes(spec.workingDirectory);
     if (!spec.workingDirectory.isEmpty())
         posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());

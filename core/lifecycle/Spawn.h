@@ -21,6 +21,10 @@ struct SpawnSpec {
     QList<QPair<int, int>> inheritFds; // (fd here, fd in the child)
     bool newSession = false;      // setsid(): detached from our terminal and session
     bool newProcessGroup = false; // its own group, so the group can be signalled as a whole
+    // Closes every descriptor above the ones named here (0-2 and inheritFds' targets), however
+    // it was opened: a child of a threaded server (a score.py worker) must not keep its parent's
+    // sockets, which are not close-on-exec, open after the parent closed them.
+    bool closeOtherFds = false;
 };
 
 // Starts the process; throws lb::Error naming the program and the system's reason (e.g. "No such

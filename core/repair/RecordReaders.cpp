@@ -3,11 +3,12 @@
 namespace lb {
 
 const QList<RecordReader>& recordReaders() {
-    // Experiments first (their creation times win over their runs'); models after runs.
+    // Experiments first (their creation times win over their runs'); models after runs;
+    // endpoints, which serve model versions, last.
     static const QList<RecordReader> readers = {
         {"experiments", restoreExperiments},      {"compute targets", restoreComputeTargets},
         {"datastores", restoreDatastores},        {"runs", restoreRuns},
-        {"model versions", restoreModelVersions},
+        {"model versions", restoreModelVersions}, {"endpoints", restoreEndpoints},
     };
     return readers;
 }

@@ -43,5 +43,6 @@ void restoreComputeTargets(RepairContext& context);
 void restoreDatastores(RepairContext& context);
 void restoreRuns(RepairContext& context);
 void restoreModelVersions(RepairContext& context);
+void restoreEndpoints(RepairContext& context); // EndpointReader.cpp
 
 } // namespace lb

@@ -11,7 +11,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -137,6 +137,34 @@ constexpr std::array<const char*, 5> kMigrations = {
     ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
     ALTER TABLE runs ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX runs_by_created ON runs(created);
+    )sql",
+    // 6: endpoints (issue 18): registered model versions served by a labbench-serve process, and
+    // their state history. models and pip are JSON arrays of strings.
+    R"sql(
+    CREATE TABLE endpoints (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK(kind IN ('native', 'score')),
+        models TEXT NOT NULL DEFAULT '[]',
+        host TEXT NOT NULL DEFAULT '127.0.0.1',
+        port INTEGER NOT NULL,
+        workers INTEGER NOT NULL DEFAULT 1,
+        auth INTEGER NOT NULL DEFAULT 0,
+        entry TEXT NOT NULL DEFAULT '',
+        source_dir TEXT NOT NULL DEFAULT '',
+        pip TEXT NOT NULL DEFAULT '[]',
+        batch_delay_us INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        pid INTEGER NOT NULL DEFAULT 0,
+        log_path TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL);
+    CREATE TABLE endpoint_states (
+        name TEXT NOT NULL REFERENCES endpoints(name) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        time TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '');
+    CREATE INDEX endpoint_states_by_name ON endpoint_states(name);
     )sql",
 };
 

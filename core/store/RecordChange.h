@@ -8,10 +8,10 @@
 namespace lb {
 
 // The kinds of record that live in the store and have a mirror file in the workspace.
-enum class RecordKind { Experiment, Run, ComputeTarget, Datastore, ModelVersion };
+enum class RecordKind { Experiment, Run, ComputeTarget, Datastore, ModelVersion, Endpoint };
 
 // One changed (added, updated or removed) record: a run id, a target or datastore name, an
-// experiment name, or a model name with its version.
+// experiment name, an endpoint name, or a model name with its version.
 struct RecordChange {
     RecordKind kind;
     QString key;

@@ -4,6 +4,7 @@
 
 #include "core/store/Database.h"
 #include "core/store/DatastoreRepository.h"
+#include "core/store/EndpointRepository.h"
 #include "core/store/Repositories.h"
 
 #include <QString>
@@ -23,6 +24,7 @@ public:
     MetricRepository metrics() { return MetricRepository(db_); }
     ModelRepository models() { return ModelRepository(db_); }
     DatastoreRepository datastores() { return DatastoreRepository(db_); }
+    EndpointRepository endpoints() { return EndpointRepository(db_); }
 
     // Changes whenever another connection commits (PRAGMA data_version), so views can poll
     // cheaply for "anything new?".

@@ -90,9 +90,9 @@ GreyImage readPgm(const fs::path& path) {
     return img;
 }
 
-GreyImage readPng(const fs::path& path) {
-    const std::string file = path.string();
-    const auto bytes = readAll(path);
+GreyImage readPng(const fs::path& path) { return decodePng(readAll(path), path.string()); }
+
+GreyImage decodePng(const std::vector<std::uint8_t>& bytes, const std::string& file) {
     if (bytes.size() < 8 || std::memcmp(bytes.data(), kPngSignature, 8) != 0) {
         throw TrainError(file + ": not a PNG file");
     }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace lb::train {
@@ -16,6 +17,8 @@ struct GreyImage {
 
 GreyImage readPgm(const std::filesystem::path& path);
 GreyImage readPng(const std::filesystem::path& path);
+// Decodes a PNG held in memory (a request body); `name` is what errors call it.
+GreyImage decodePng(const std::vector<std::uint8_t>& bytes, const std::string& name);
 // Picks the decoder from the file's first bytes.
 GreyImage readGreyImage(const std::filesystem::path& path);
 

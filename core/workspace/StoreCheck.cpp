@@ -1,6 +1,7 @@
 #include "core/workspace/StoreCheck.h"
 
 #include "core/store/Store.h"
+#include "core/workspace/mirror/EndpointFile.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -61,6 +62,7 @@ QString RecordsOnDisk::describe() const {
     if (modelVersions) parts << plural(modelVersions, "model version", "model versions");
     if (computeTargets) parts << plural(computeTargets, "compute target", "compute targets");
     if (datastores) parts << plural(datastores, "datastore", "datastores");
+    if (endpoints) parts << plural(endpoints, "endpoint", "endpoints");
     if (parts.size() <= 1) return parts.value(0);
     const QString last = parts.takeLast();
     return parts.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
@@ -73,6 +75,7 @@ RecordsOnDisk countRecordsOnDisk(const QString& root) {
     r.computeTargets =
         countJsonFiles(root + QStringLiteral("/compute-targets"), QStringLiteral("local.json"));
     r.datastores = countJsonFiles(root + QStringLiteral("/datastores"));
+    r.endpoints = static_cast<int>(endpointFilesIn(root).size());
     return r;
 }
 

@@ -17,8 +17,9 @@ struct RecordsOnDisk {
     int modelVersions = 0;  // models/<name>/<version>/
     int computeTargets = 0; // compute-targets/<name>.json, other than the built-in "local"
     int datastores = 0;     // datastores/<name>.json
+    int endpoints = 0;      // endpoints/<name>/endpoint.json
 
-    bool any() const { return runs + modelVersions + computeTargets + datastores > 0; }
+    bool any() const { return runs + modelVersions + computeTargets + datastores + endpoints > 0; }
     // "54 runs, 3 model versions and 1 datastore"
     QString describe() const;
 };

@@ -4,6 +4,7 @@
 #include "core/util/Json.h"
 #include "core/workspace/mirror/ComputeTargetFile.h"
 #include "core/workspace/mirror/DatastoreFile.h"
+#include "core/workspace/mirror/EndpointFile.h"
 #include "core/workspace/mirror/ExperimentsFile.h"
 #include "core/workspace/mirror/ModelVersionFile.h"
 #include "core/workspace/mirror/RunJson.h"
@@ -29,6 +30,9 @@ void mirrorRecord(const QString& root, Store& store, const RecordChange& change)
         break;
     case RecordKind::ModelVersion:
         syncModelVersionFile(root, store, change.key, change.version);
+        break;
+    case RecordKind::Endpoint:
+        syncEndpointFile(root, store, change.key);
         break;
     }
 }

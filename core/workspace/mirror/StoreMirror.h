@@ -8,6 +8,7 @@
 //   compute target  compute-targets/<name>.json         (ComputeTargetFile.h)
 //   datastore       datastores/<name>.json              (DatastoreFile.h)
 //   model version   models/<name>/<version>.json        (ModelVersionFile.h)
+//   endpoint        endpoints/<name>/endpoint.json      (EndpointFile.h)
 //
 // A new kind of record: a RecordKind, a noteChange() in its repository, a writer here, a reader
 // in core/repair, and its files in StoreCheck's count.

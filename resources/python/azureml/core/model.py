@@ -98,3 +98,98 @@ def _labels_match(labels, wanted):
         if key not in labels or (value is not None and labels[key] != str(value)):
             return False
     return True
+
+
+class InferenceConfig:
+    """How a model is served: entry_script (Azure's score.py, with init() and run(raw_data)) in
+    source_directory, and optionally an environment whose pip packages the workers need."""
+
+    def __init__(self, entry_script=None, runtime=None, conda_file=None, extra_docker_file_steps=None,
+                 source_directory=None, enable_gpu=None, description=None, base_image=None,
+                 base_image_registry=None, cuda_version=None, environment=None):
+        _labbench.reject_unsupported("InferenceConfig", {
+            "conda_file": (conda_file, None), "extra_docker_file_steps": (extra_docker_file_steps, None),
+            "enable_gpu": (enable_gpu, None), "base_image": (base_image, None),
+            "base_image_registry": (base_image_registry, None), "cuda_version": (cuda_version, None)})
+        self.entry_script = entry_script
+        self.source_directory = source_directory
+        self.environment = environment
+        self.runtime = runtime
+        self.description = description
+
+
+def _pip_packages(environment):
+    """The pip packages of an Environment-like object (env.python.conda_dependencies)."""
+    if environment is None:
+        return []
+    dependencies = getattr(getattr(environment, "python", None), "conda_dependencies", None)
+    packages = getattr(dependencies, "pip_packages", None) if dependencies is not None else None
+    if packages is None:
+        packages = getattr(environment, "pip_packages", None) or []
+    return list(packages)
+
+
+def _deploy_args(name, models, inference_config, deployment_config, current=None):
+    args = ["endpoints", "deploy", name]
+    refs = [m.id if isinstance(m, Model) else str(m) for m in (models or [])]
+    if not refs and current:
+        refs = current["models"]
+    for ref in refs:
+        args += ["--model", ref]
+    if inference_config is not None and inference_config.entry_script:
+        args += ["--entry", inference_config.entry_script,
+                 "--source", os.path.abspath(inference_config.source_directory or ".")]
+        for package in _pip_packages(inference_config.environment):
+            args += ["--pip", package]
+    port = getattr(deployment_config, "port", None) if deployment_config is not None else None
+    if port is None and current:
+        port = current["port"]
+    if port is not None:
+        args += ["--port", str(port)]
+    return args + ["--json"]
+
+
+def _deploy(workspace, name, models, inference_config=None, deployment_config=None,
+            deployment_target=None, overwrite=False, show_output=False):
+    """Model.deploy: serves `models` as the endpoint `name` on this machine and returns its
+    LocalWebservice (deployed, or Failed with its reason: call wait_for_deployment())."""
+    from azureml.core.webservice import LocalWebservice
+    from azureml.exceptions import WebserviceException
+    _labbench.reject_unsupported("Model.deploy", {"deployment_target": (deployment_target, None)})
+    if overwrite:
+        try:
+            _labbench.call(["endpoints", "remove", name], workspace=workspace._root)
+        except UserErrorException:
+            pass  # nothing to overwrite
+    args = _deploy_args(name, models, inference_config, deployment_config)
+    try:
+        _labbench.call(args, workspace=workspace._root, error=WebserviceException)
+    except WebserviceException:
+        pass  # a Failed service is returned; wait_for_deployment() raises with its reason
+    return LocalWebservice(workspace, name)
+
+
+def _get_model_path(model_name, version=None, _workspace=None):
+    """Inside score.py: the model's files under AZUREML_MODEL_DIR; with _workspace: its path in
+    the workspace's registry."""
+    if _workspace is not None:
+        return Model(_workspace, model_name, version=version).url
+    root = os.getenv("AZUREML_MODEL_DIR")
+    if not root:
+        raise ModelNotFoundException("AZUREML_MODEL_DIR is not set: get_model_path without _workspace works "
+                                     "inside a deployed score.py only.")
+    nested = os.path.join(root, model_name)
+    if os.path.isdir(nested):  # several models: <name>/<version>/
+        versions = sorted((int(v) for v in os.listdir(nested) if v.isdigit()), reverse=True)
+        chosen = str(version if version is not None else versions[0]) if versions else None
+        if chosen is None or not os.path.isdir(os.path.join(nested, chosen)):
+            raise ModelNotFoundException("Model %s:%s is not deployed with this service." % (model_name, version))
+        folder = os.path.join(nested, chosen)
+    else:
+        folder = root
+    entries = os.listdir(folder)
+    return os.path.join(folder, entries[0]) if len(entries) == 1 else folder
+
+
+Model.deploy = staticmethod(_deploy)
+Model.get_model_path = staticmethod(_get_model_path)

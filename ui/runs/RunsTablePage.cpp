@@ -2,6 +2,7 @@
 
 #include "core/lifecycle/RunFinish.h"
 #include "core/live/BackgroundCall.h"
+#include "core/live/RunSizes.h"
 #include "core/live/RunsTableModel.h"
 #include "core/runs/RunDelete.h"
 #include "core/store/Store.h"
@@ -74,6 +75,8 @@ RunsTablePage::RunsTablePage(const QString& workspaceRoot, QWidget* parent)
     delete_->setEnabled(false);
     count_ = new QLabel;
     count_->setObjectName(QStringLiteral("runsCount"));
+    diskTotalLabel_ = new QLabel;
+    diskTotalLabel_->setObjectName(QStringLiteral("runsDiskTotal"));
 
     view_ = new QTableView;
     view_->setObjectName(QStringLiteral("runsTable"));
@@ -101,7 +104,11 @@ RunsTablePage::RunsTablePage(const QString& workspaceRoot, QWidget* parent)
     layout->addLayout(bar);
     layout->addWidget(queryError_);
     layout->addWidget(view_, 1);
-    layout->addWidget(count_);
+    auto* footer = new QHBoxLayout;
+    footer->addWidget(count_);
+    footer->addStretch();
+    footer->addWidget(diskTotalLabel_);
+    layout->addLayout(footer);
 
     connect(query_, &QLineEdit::textChanged, this, &RunsTablePage::applyQuery);
     connect(archived_, &QCheckBox::toggled, this, &RunsTablePage::applyQuery);
@@ -130,8 +137,11 @@ RunsTablePage::RunsTablePage(const QString& workspaceRoot, QWidget* parent)
         queryError_->show();
     });
 
+    connect(this, &RunsTablePage::deleteFinished, this, &RunsTablePage::measureDiskTotal);
+
     applyColumns(rememberedColumns(), false);
     model_->setWorkspace(root_);
+    measureDiskTotal();
 }
 
 void RunsTablePage::setExperiment(const QString& experiment) {
@@ -143,6 +153,7 @@ void RunsTablePage::setExperiment(const QString& experiment) {
     }
     applyColumns(rememberedColumns(), false);
     applyQuery();
+    measureDiskTotal();
 }
 
 void RunsTablePage::setQuery(const QString& text) { query_->setText(text); }
@@ -317,14 +328,9 @@ void RunsTablePage::deleteSelected(bool confirmed) {
                 emit deleteFinished(0, why);
                 return;
             }
-            const QString what = QStringLiteral("%1 run%2, freeing %3 MB")
-                                     .arg(p.plan.runs.size())
-                                     .arg(p.plan.runs.size() == 1 ? "" : "s")
-                                     .arg(double(p.plan.bytes) / 1e6, 0, 'f', 1);
             if (!confirmed &&
                 QMessageBox::question(this, QStringLiteral("Delete runs"),
-                                      QStringLiteral("Delete %1? Their records and files are removed for good.").arg(what)) !=
-                    QMessageBox::Yes) {
+                                      deleteQuestion(int(p.plan.runs.size()), p.plan.bytes)) != QMessageBox::Yes) {
                 return;
             }
             // The folders go on a background thread; the bar follows a shared counter.
@@ -362,6 +368,44 @@ void RunsTablePage::updateCount() {
     const int total = model_->totalMatching();
     count_->setText(model_->rowCount() < total ? QStringLiteral("%1 of %2 runs shown").arg(model_->rowCount()).arg(total)
                                                : QStringLiteral("%1 runs").arg(total));
+}
+
+QString RunsTablePage::deleteQuestion(int runs, qint64 bytes) {
+    return QStringLiteral("Delete %1 run%2? Delete would free %3. Their records and files are removed for good.")
+        .arg(runs)
+        .arg(runs == 1 ? "" : "s")
+        .arg(formatDiskSize(bytes));
+}
+
+// Every run folder of the experiment is walked, which takes a while with thousands of runs: on a
+// background thread, and only the answer for the experiment still shown is kept.
+void RunsTablePage::measureDiskTotal() {
+    const int generation = ++diskGeneration_;
+    const QString root = root_, experiment = experiment_;
+    runInBackground<qint64>(
+        this,
+        [root, experiment]() -> qint64 {
+            try {
+                Workspace ws = Workspace::open(root);
+                qint64 total = 0;
+                for (const RunRecord& run : ws.store().runs().list(experiment))
+                    total += run.runDir.isEmpty() ? 0 : diskUsage(run.runDir);
+                return total;
+            } catch (const std::exception&) {
+                return -1; // the table reports an unreadable workspace itself
+            }
+        },
+        [this, generation, experiment](qint64 total) {
+            if (generation != diskGeneration_)
+                return;
+            diskTotal_ = total;
+            diskTotalLabel_->setText(total < 0 ? QString()
+                                               : QStringLiteral("%1 use %2 on disk")
+                                                     .arg(experiment.isEmpty() ? QStringLiteral("All runs")
+                                                                               : QStringLiteral("Runs of %1").arg(experiment),
+                                                          formatDiskSize(total)));
+            emit diskTotalMeasured(total);
+        });
 }
 
 } // namespace lb::ui

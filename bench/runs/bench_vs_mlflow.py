@@ -53,6 +53,9 @@ def results(cmd, env=None):
     print(out, end="")
     found = {}
     for line in out.splitlines():
+        m = re.match(r"CPU (\S+) ([\d.]+)", line)
+        if m:
+            found["cpu_" + m.group(1)] = float(m.group(2))
         m = re.match(r"RESULT (\S+) ([\d.]+) ([\d.]+) (\d+)", line)
         if m:
             found[m.group(1)] = (float(m.group(2)), float(m.group(3)), int(m.group(4)))
@@ -90,16 +93,19 @@ def main():
     if lab["cli"][2] != mlf["mlflow_cli"][2]:
         sys.exit("the two stores disagree: %d runs match in Labbench, %d in MLflow" % (lab["cli"][2], mlf["mlflow_cli"][2]))
     print()
-    print("| measure | Labbench (median) | MLflow search_runs (median) | ratio | goal |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| measure | Labbench wall | MLflow wall | ratio (wall) | Labbench CPU | MLflow CPU | ratio (CPU) | goal |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     rows = [("open the table (first page of 200, newest first)", "open", "mlflow_open", "first paint < 300 ms"),
             ("two-term filter (`%s`)" % FILTER, "filter", "mlflow_filter", "keystroke to repaint < 50 ms"),
             ("sort by a metric (`metrics.loss`)", "sort", "mlflow_sort", ""),
             ("CLI `runs list --filter ... --json`, every match", "cli", "mlflow_cli", "")]
     for label, a, b, goal in rows:
-        print("| %s | %.1f ms | %.1f ms | %.0fx | >= 10x %s |" % (label, lab[a][0], mlf[b][0], mlf[b][0] / lab[a][0],
-                                                               ("; " + goal) if goal else ""))
-    print("\nmatching runs: Labbench %d, MLflow %d (CLI, every match)" % (lab["cli"][2], mlf["mlflow_cli"][2]))
+        cpu, mcpu = lab.get("cpu_" + a), mlf.get("cpu_" + b)
+        cpus = ("%.1f ms | %.1f ms | %.0fx" % (cpu, mcpu, mcpu / cpu)) if cpu and mcpu else "- | - | -"
+        print("| %s | %.1f ms | %.1f ms | %.0fx | %s | >= 10x%s |" % (
+            label, lab[a][0], mlf[b][0], mlf[b][0] / lab[a][0], cpus, ("; " + goal) if goal else ""))
+    print("\nwall: medians; CPU: medians of the process's CPU time (every thread) per measure")
+    print("matching runs: Labbench %d, MLflow %d (CLI, every match)" % (lab["cli"][2], mlf["mlflow_cli"][2]))
     print("CLI without --columns (id, name, status, times only): %.1f ms" % lab["cli_plain"][0])
 
 

@@ -1,6 +1,7 @@
 // Compare grouping (issue 17): runs grouped by the values of chosen parameters, read from a real
 // store through CompareData, and each group's mean ± standard deviation by step, checked against
 // numbers worked out by hand.
+#include "core/live/MetricFeed.h"
 #include "core/live/RunGroups.h"
 #include "core/workspace/Workspace.h"
 

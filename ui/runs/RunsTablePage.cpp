@@ -138,10 +138,14 @@ RunsTablePage::RunsTablePage(const QString& workspaceRoot, QWidget* parent)
     });
 
     connect(this, &RunsTablePage::deleteFinished, this, &RunsTablePage::measureDiskTotal);
+    // The disk total walks every run folder: after the first rows are on screen, not against them.
+    connect(model_, &RunsTableModel::loaded, this, [this] {
+        if (diskGeneration_ == 0)
+            measureDiskTotal();
+    });
 
     applyColumns(rememberedColumns(), false);
     model_->setWorkspace(root_);
-    measureDiskTotal();
 }
 
 void RunsTablePage::setExperiment(const QString& experiment) {
@@ -164,22 +168,27 @@ void RunsTablePage::applyQuery() {
     RunSearch search = model_->search();
     search.experiment = experiment_;
     search.includeArchived = archived_->isChecked();
+    // Re-polishing restyles the box; on every keystroke that costs more than the search itself,
+    // so it happens only when the box turns valid or invalid.
+    auto markInvalid = [this](bool invalid) {
+        if (query_->property("invalid").toBool() == invalid)
+            return;
+        query_->setProperty("invalid", invalid);
+        query_->style()->unpolish(query_);
+        query_->style()->polish(query_);
+    };
     try {
         search.filter = query::parseQuery(query_->text());
         queryError_->hide();
-        query_->setProperty("invalid", false);
+        markInvalid(false);
     } catch (const query::QueryError& e) {
         // Keep showing the last good search; say where this one goes wrong.
         queryError_->setText(QStringLiteral("Column %1: %2").arg(e.column()).arg(e.message()));
         queryError_->show();
-        query_->setProperty("invalid", true);
+        markInvalid(true);
         query_->setCursorPosition(e.column() - 1);
-        query_->style()->unpolish(query_);
-        query_->style()->polish(query_);
         return;
     }
-    query_->style()->unpolish(query_);
-    query_->style()->polish(query_);
     model_->setSearch(search);
 }
 

@@ -5,6 +5,7 @@
 #include "app/cli/RunCommands.h"
 
 #include "core/live/CompareModel.h"
+#include "core/live/CompareTable.h"
 #include "core/live/RunColumns.h"
 #include "core/runs/RunControl.h"
 #include "core/util/Error.h"
@@ -18,57 +19,7 @@ namespace lb::cli {
 
 namespace {
 
-struct Table {
-    QStringList params;    // every parameter any run has, in first-seen order
-    QSet<QString> differ;  // those whose value is not the same in every run (or missing in one)
-    QStringList metrics;   // every metric any run has (or the --metric ones), sorted
-};
-
-QString paramValue(const CompareRow& row, const QString& name) {
-    for (const auto& [flag, value] : row.params)
-        if (flag == name)
-            return value;
-    return {};
-}
-
-bool hasParam(const CompareRow& row, const QString& name) {
-    for (const auto& p : row.params)
-        if (p.first == name)
-            return true;
-    return false;
-}
-
-Table tableOf(const CompareData& data, const QStringList& onlyMetrics) {
-    Table t;
-    QSet<QString> metricSet;
-    for (const CompareRow& row : data.rows) {
-        for (const auto& p : row.params)
-            if (!t.params.contains(p.first))
-                t.params << p.first;
-        for (auto it = row.metrics.begin(); it != row.metrics.end(); ++it)
-            if (onlyMetrics.isEmpty() || onlyMetrics.contains(it.key()))
-                metricSet.insert(it.key());
-    }
-    for (const QString& p : t.params) {
-        const CompareRow& first = data.rows.first();
-        for (const CompareRow& row : data.rows)
-            if (hasParam(row, p) != hasParam(first, p) || paramValue(row, p) != paramValue(first, p))
-                t.differ.insert(p);
-    }
-    t.metrics = QStringList(metricSet.begin(), metricSet.end());
-    t.metrics.sort();
-    return t;
-}
-
 Json number(double v) { return std::isfinite(v) ? Json(v) : Json(toStd(displayText(v))); }
-
-QString csvField(const QString& text) {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
-        return text;
-    QString q = text;
-    q.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
-}
 
 int compare(Invocation& inv) {
     if (inv.flag(QStringLiteral("json")) && inv.flag(QStringLiteral("csv")))
@@ -81,7 +32,7 @@ int compare(Invocation& inv) {
         throw UsageError(QStringLiteral("runs compare needs two runs or more."));
     const QStringList onlyMetrics = inv.values(QStringLiteral("metric"));
     const CompareData data = CompareData::load(ws, ids);
-    const Table t = tableOf(data, onlyMetrics);
+    const CompareTable t = compareTable(data, onlyMetrics);
     for (const QString& m : onlyMetrics)
         if (!t.metrics.contains(m))
             throw NotFoundError(QStringLiteral("None of these runs logged a metric '%1'.").arg(m));
@@ -114,38 +65,10 @@ int compare(Invocation& inv) {
         return 0;
     }
     // CSV and text share the columns: run, name, each parameter, each metric's last/min/max.
-    QStringList header{QStringLiteral("run"), QStringLiteral("name")};
-    for (const QString& p : t.params)
-        header << p;
-    for (const QString& m : t.metrics)
-        header << m + QStringLiteral(".last") << m + QStringLiteral(".min") << m + QStringLiteral(".max");
-    QList<QStringList> rows;
-    for (const CompareRow& row : data.rows) {
-        QStringList cells{row.run.id, row.run.name};
-        for (const QString& p : t.params)
-            cells << (hasParam(row, p) ? paramValue(row, p) : QString());
-        for (const QString& m : t.metrics) {
-            if (!row.metrics.contains(m)) {
-                cells << QString() << QString() << QString();
-                continue;
-            }
-            const MetricSummary& s = row.metrics[m];
-            cells << displayText(s.last) << QStringLiteral("%1 @%2").arg(displayText(s.min)).arg(s.minStep)
-                  << QStringLiteral("%1 @%2").arg(displayText(s.max)).arg(s.maxStep);
-        }
-        rows << cells;
-    }
+    const QStringList& header = t.header;
+    const QList<QStringList>& rows = t.rows;
     if (inv.flag(QStringLiteral("csv"))) {
-        QStringList fields;
-        for (const QString& h : header)
-            fields << csvField(h);
-        inv.out << fields.join(QLatin1Char(',')) << '\n';
-        for (const QStringList& cells : rows) {
-            fields.clear();
-            for (const QString& c : cells)
-                fields << csvField(c);
-            inv.out << fields.join(QLatin1Char(',')) << '\n';
-        }
+        inv.out << QString::fromUtf8(toCsv(header, rows));
         return 0;
     }
     // Text: one line per column, runs side by side; '*' marks parameters that differ.

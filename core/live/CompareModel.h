@@ -40,6 +40,7 @@ public:
     static constexpr int kColumnsPerMetric = 3; // last, min, max
     explicit CompareModel(QObject* parent = nullptr);
     void setData(CompareDataPtr data);
+    const CompareDataPtr& compareData() const { return data_; }
     const QStringList& paramColumns() const { return params_; }
     const QStringList& metricColumns() const { return metrics_; }
 

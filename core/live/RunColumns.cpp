@@ -34,6 +34,9 @@ QVariant attributeValue(const RunRecord& run, query::Attribute attribute) {
 }
 
 QList<QList<QVariant>> runColumnValues(Store& store, const QList<RunRecord>& runs, const QList<query::Key>& keys) {
+    QStringList ids;
+    for (const RunRecord& run : runs)
+        ids << run.id;
     QList<QList<QVariant>> rows(runs.size());
     for (auto& row : rows)
         row.resize(keys.size());
@@ -44,7 +47,7 @@ QList<QList<QVariant>> runColumnValues(Store& store, const QList<RunRecord>& run
                 rows[i][j] = attributeValue(runs[i], key.attribute);
             continue;
         }
-        const QHash<QString, QVariant> values = store.runs().keyValues(key);
+        const QHash<QString, QVariant> values = store.runs().keyValues(key, ids);
         for (qsizetype i = 0; i < runs.size(); ++i)
             rows[i][j] = values.value(runs[i].id);
     }

@@ -23,6 +23,7 @@ RunDetail RunDetail::load(Workspace& workspace, const QString& runId) {
                   ? store.runs().files(runId)
                   : listKeptFiles(RunFolder(d.run.runDir));
     d.tags = store.runs().tags(runId);
+    d.note = store.runs().note(runId);
     d.snapshotDir = d.run.runDir + QStringLiteral("/snapshot");
     return d;
 }

@@ -17,6 +17,7 @@ struct RunDetail {
     QList<StateChange> history;
     QList<RunFile> files;
     QMap<QString, QString> tags;
+    QString note; // Markdown
     QString snapshotDir;
 
     // Throws lb::NotFoundError when the run is not in the store.

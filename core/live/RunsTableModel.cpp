@@ -1,6 +1,7 @@
 #include "core/live/RunsTableModel.h"
 
 #include "core/live/RunColumns.h"
+#include "core/live/RunSizes.h"
 #include "core/live/StoreWatcher.h"
 #include "core/store/Store.h"
 #include "core/workspace/Workspace.h"
@@ -18,7 +19,8 @@ Q_DECLARE_METATYPE(lb::PagePtr)
 
 namespace lb {
 
-RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent) {
+RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent), sizes_(new RunSizes(this)) {
+    connect(sizes_, &RunSizes::measured, this, &RunsTableModel::sizesMeasured);
     for (auto a : {query::Attribute::Status, query::Attribute::Name, query::Attribute::Start, query::Attribute::Duration,
                    query::Attribute::Target}) {
         query::Key k;
@@ -85,6 +87,26 @@ void RunsTableModel::setColumns(const QList<query::Key>& columns) {
     restartLoad(false);
 }
 
+void RunsTableModel::setShowSizes(bool show) {
+    if (show == showSizes_)
+        return;
+    beginResetModel();
+    showSizes_ = show;
+    endResetModel();
+    if (show)
+        sizes_->request(runs_);
+}
+
+void RunsTableModel::sizesMeasured(const QStringList& runIds) {
+    if (!showSizes_)
+        return;
+    for (const QString& id : runIds) {
+        const int row = rowOf(id);
+        if (row >= 0)
+            emit dataChanged(index(row, sizeColumn()), index(row, sizeColumn()));
+    }
+}
+
 void RunsTableModel::restartLoad(bool reset) {
     {
         QMutexLocker locker(&lock_);
@@ -142,6 +164,8 @@ void RunsTableModel::applyPage(const PagePtr& page) {
         total_ = page->total;
         applyLiveUpdate(*page);
     }
+    if (showSizes_)
+        sizes_->request(runs_);
     if (!loadTimed_) {
         lastLoadMs_ = sinceRequest_.elapsed();
         loadTimed_ = true;
@@ -218,12 +242,16 @@ int RunsTableModel::rowOf(const QString& runId) const {
 
 int RunsTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
 
-int RunsTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(columns_.size()); }
+int RunsTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(columns_.size()) + (showSizes_ ? 1 : 0);
+}
 
 QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= runs_.size() || index.column() >= columns_.size())
+    if (!index.isValid() || index.row() >= runs_.size() || index.column() >= columnCount())
         return {};
     const RunRecord& run = runs_[index.row()];
+    if (index.column() == sizeColumn())
+        return sizeData(run, role);
     const QVariant value = values_[index.row()].value(index.column());
     switch (role) {
     case Qt::DisplayRole:
@@ -245,12 +273,23 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     }
 }
 
+QVariant RunsTableModel::sizeData(const RunRecord& run, int role) const {
+    const std::optional<qint64> bytes = sizes_->size(run.id);
+    switch (role) {
+    case Qt::DisplayRole: return bytes ? formatDiskSize(*bytes) : QStringLiteral("…");
+    case Qt::ToolTipRole: return QStringLiteral("Disk space of %1").arg(run.runDir);
+    case Qt::TextAlignmentRole: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case RunIdRole: return run.id;
+    case ValueRole: return bytes ? QVariant(*bytes) : QVariant();
+    case StatusRole: return toString(run.status);
+    default: return {};
+    }
+}
+
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= columns_.size())
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount() || role != Qt::DisplayRole)
         return {};
-    if (role == Qt::DisplayRole)
-        return columns_[section].text();
-    return {};
+    return section == sizeColumn() ? QStringLiteral("size") : columns_[section].text();
 }
 
 } // namespace lb

@@ -5,7 +5,8 @@
 // in pages as the view scrolls (canFetchMore/fetchMore), loaded off the UI thread by a
 // StoreWatcher. The table stays live from the store's data version: changed cells get dataChanged,
 // new and vanished runs insert and remove rows, a new order moves them (layoutChanged, selection
-// kept); only a new search or new columns reset it.
+// kept); only a new search or new columns reset it. A last "size" column shows each run folder's
+// disk space, measured off the UI thread (RunSizes) as rows arrive.
 #include "core/query/RunQuery.h"
 #include "core/store/Entities.h"
 #include "core/store/RunSearch.h"
@@ -19,6 +20,7 @@
 
 namespace lb {
 
+class RunSizes;
 class StoreWatcher;
 
 class RunsTableModel : public QAbstractTableModel {
@@ -41,6 +43,11 @@ public:
     RunSearch search() const;
     void setColumns(const QList<query::Key>& columns);
     const QList<query::Key>& columns() const { return columns_; }
+    // The size column after the chosen ones (on by default); it is not a query key, so it does
+    // not sort.
+    void setShowSizes(bool show);
+    bool showsSizes() const { return showSizes_; }
+    int sizeColumn() const { return showSizes_ ? int(columns_.size()) : -1; }
 
     // How many runs the search selects in all (the loaded rows may be fewer).
     int totalMatching() const { return total_; }
@@ -76,8 +83,12 @@ private:
     void applyPage(const std::shared_ptr<const Page>& page);
     void applyLiveUpdate(const Page& page);
     void restartLoad(bool reset);
+    void sizesMeasured(const QStringList& runIds);
+    QVariant sizeData(const RunRecord& run, int role) const;
 
     std::unique_ptr<StoreWatcher> watcher_;
+    RunSizes* sizes_;
+    bool showSizes_ = true;
     QList<query::Key> columns_;
     QList<RunRecord> runs_;
     QList<QList<QVariant>> values_;

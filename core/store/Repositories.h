@@ -103,9 +103,9 @@ public:
     // a sort key the store cannot order by.
     QList<RunRecord> search(const RunSearch& search);
     int countMatching(const RunSearch& search);
-    // The value of one metric summary, parameter or tag for every run that has it, by run id:
-    // a double for metrics, text for parameters and tags (attributes come from RunRecord).
-    QHash<QString, QVariant> keyValues(const query::Key& key);
+    // The value of one metric summary, parameter or tag for each of `runIds` that has it, by run
+    // id: a double for metrics, text for parameters and tags (attributes come from RunRecord).
+    QHash<QString, QVariant> keyValues(const query::Key& key, const QStringList& runIds);
     // The metric names, parameter names or tag keys that runs have (of one experiment, or of
     // all when it is empty), sorted: what a column chooser offers.
     QStringList keyNames(query::KeyKind kind, const QString& experiment = {});

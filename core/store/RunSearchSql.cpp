@@ -1,10 +1,12 @@
 // RunRepository::search: a parsed runs query (core/query) as one SQL statement with bound
-// parameters. Parameters, tags and metric summaries are looked up per run through their primary
-// keys (run_params, run_tags, metric_series), so a filter over 10,000 runs reads only what it
-// compares. lb_num() (registered by Database) is a value's number when it parses as one.
+// parameters. A test on a parameter, tag or metric summary is `r.id IN (SELECT run_id …)` over
+// that table's (name, value) index: one range scan of the key's rows, not one lookup per run, so
+// a filter over 10,000 runs reads only the key it compares. A sort key is one LEFT JOIN, read
+// once per run. lb_num() (registered by Database) is a value's number when it parses as one.
 #include "core/store/Database.h"
 #include "core/store/Repositories.h"
 #include "core/store/RunRows.h"
+#include "core/util/Json.h"
 
 #include <variant>
 #include <vector>
@@ -52,18 +54,27 @@ public:
         return "1";
     }
 
-    // An expression for ordering by `key`, and whether it sorts as numbers.
-    std::string sortValue(const Key& key) {
+    // The LEFT JOIN that brings a sort key's value to each run (empty for attributes), and the
+    // expression for it.
+    std::string sortJoin(const Key& key) {
         switch (key.kind) {
         case KeyKind::Metric:
-            return "(SELECT s." + metricColumn(key) + " FROM metric_series s WHERE s.run_id = r.id AND s.name = " +
-                   bind(key.name) + ")";
+            return " LEFT JOIN metric_series sk ON sk.run_id = r.id AND sk.name = " + bind(key.name);
         case KeyKind::Param:
-            return "(SELECT p.value FROM run_params p WHERE p.run_id = r.id AND p.name = " + bind(key.name) + ")";
+            return " LEFT JOIN run_params sk ON sk.run_id = r.id AND sk.name = " + bind(key.name);
         case KeyKind::Tag:
-            return "(SELECT t.value FROM run_tags t WHERE t.run_id = r.id AND t.key = " + bind(key.name) + ")";
+            return " LEFT JOIN run_tags sk ON sk.run_id = r.id AND sk.key = " + bind(key.name);
         case KeyKind::Attribute:
-            return attributeColumn(key.attribute);
+            return {};
+        }
+        return {};
+    }
+    static std::string sortValue(const Key& key) {
+        switch (key.kind) {
+        case KeyKind::Metric: return "sk." + metricColumn(key);
+        case KeyKind::Param:
+        case KeyKind::Tag: return "sk.value";
+        case KeyKind::Attribute: return attributeColumn(key.attribute);
         }
         return "NULL";
     }
@@ -168,18 +179,19 @@ private:
 
     std::string comparison(const Comparison& c) {
         const bool nullTest = c.op == CompareOp::IsNull || c.op == CompareOp::IsNotNull;
-        const std::string exists = c.op == CompareOp::IsNull ? "NOT EXISTS" : "EXISTS";
+        // run_id is never NULL, so NOT IN is the exact negation of IN here.
+        const std::string in = c.op == CompareOp::IsNull ? "r.id NOT IN" : "r.id IN";
         switch (c.key.kind) {
         case KeyKind::Metric: {
             const std::string col = "s." + metricColumn(c.key);
-            return exists + " (SELECT 1 FROM metric_series s WHERE s.run_id = r.id AND s.name = " + bind(c.key.name) +
-                   " AND " + (nullTest ? col + " IS NOT NULL" : test(col, c, true, false)) + ")";
+            return in + " (SELECT s.run_id FROM metric_series s WHERE s.name = " + bind(c.key.name) + " AND " +
+                   (nullTest ? col + " IS NOT NULL" : test(col, c, true, false)) + ")";
         }
         case KeyKind::Param:
-            return exists + " (SELECT 1 FROM run_params p WHERE p.run_id = r.id AND p.name = " + bind(c.key.name) +
+            return in + " (SELECT p.run_id FROM run_params p WHERE p.name = " + bind(c.key.name) +
                    (nullTest ? std::string() : " AND " + test("p.value", c, false, false)) + ")";
         case KeyKind::Tag:
-            return exists + " (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.key = " + bind(c.key.name) +
+            return in + " (SELECT t.run_id FROM run_tags t WHERE t.key = " + bind(c.key.name) +
                    (nullTest ? std::string() : " AND " + test("t.value", c, false, false)) + ")";
         case KeyKind::Attribute: {
             const std::string col = attributeColumn(c.key.attribute);
@@ -225,12 +237,18 @@ void bindAll(Statement& s, const SqlBuilder& sql) {
 
 QList<RunRecord> RunRepository::search(const RunSearch& search) {
     SqlBuilder sql;
-    std::string text = std::string(kRunColumns) + whereClause(sql, search) + " ORDER BY ";
+    std::string text = std::string(kRunColumns) + (search.sortKey ? sql.sortJoin(*search.sortKey) : std::string()) +
+                       whereClause(sql, search) + " ORDER BY ";
     if (search.sortKey) {
-        const std::string value = sql.sortValue(*search.sortKey);
+        const std::string value = SqlBuilder::sortValue(*search.sortKey);
         const char* dir = search.descending ? " DESC" : " ASC";
-        // Numbers before text, each in order; runs without the value last either way.
-        text += value + " IS NULL, lb_num(" + value + ") IS NULL, lb_num(" + value + ")" + dir + ", " + value + dir + ", ";
+        // Runs without the value last either way; metric summaries are numbers, other values
+        // sort numbers before text, each in order.
+        if (search.sortKey->kind == KeyKind::Metric)
+            text += value + " IS NULL, " + value + dir + ", ";
+        else
+            text += value + " IS NULL, lb_num(" + value + ") IS NULL, lb_num(" + value + ")" + dir + ", " + value +
+                    dir + ", ";
     }
     text += "r.created DESC, r.rowid DESC";
     if (search.limit >= 0 || search.offset > 0)
@@ -244,25 +262,34 @@ QList<RunRecord> RunRepository::search(const RunSearch& search) {
     return runs;
 }
 
-QHash<QString, QVariant> RunRepository::keyValues(const query::Key& key) {
+QHash<QString, QVariant> RunRepository::keyValues(const query::Key& key, const QStringList& runIds) {
+    if (runIds.isEmpty())
+        return {};
     std::string sql;
     switch (key.kind) {
     case KeyKind::Metric:
-        sql = key.aggregate == query::MetricAggregate::Min   ? "SELECT run_id, min_value FROM metric_series WHERE name = ?"
-              : key.aggregate == query::MetricAggregate::Max ? "SELECT run_id, max_value FROM metric_series WHERE name = ?"
-                                                             : "SELECT run_id, last_value FROM metric_series WHERE name = ?";
+        sql = key.aggregate == query::MetricAggregate::Min   ? "SELECT run_id, min_value FROM metric_series WHERE name = ?1"
+              : key.aggregate == query::MetricAggregate::Max ? "SELECT run_id, max_value FROM metric_series WHERE name = ?1"
+                                                             : "SELECT run_id, last_value FROM metric_series WHERE name = ?1";
         break;
     case KeyKind::Param:
-        sql = "SELECT run_id, value FROM run_params WHERE name = ?";
+        sql = "SELECT run_id, value FROM run_params WHERE name = ?1";
         break;
     case KeyKind::Tag:
-        sql = "SELECT run_id, value FROM run_tags WHERE key = ?";
+        sql = "SELECT run_id, value FROM run_tags WHERE key = ?1";
         break;
     case KeyKind::Attribute:
         return {};
     }
+    // Only the asked runs, each found through its (run_id, name) key: a page of 200 runs reads
+    // 200 rows, not the key's value for every run of the workspace.
+    sql += " AND run_id IN (SELECT value FROM json_each(?2))";
+    Json ids = Json::array();
+    for (const QString& id : runIds)
+        ids.push_back(id.toStdString());
     Statement s(db_, sql);
     s.bind(1, key.name);
+    s.bind(2, ids.dump());
     QHash<QString, QVariant> values;
     while (s.step()) {
         if (s.isNull(1))

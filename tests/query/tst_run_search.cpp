@@ -162,12 +162,16 @@ private slots:
         QCOMPARE(ids(store.runs().search(s)), QStringList({"r1"}));
     }
 
-    void keyValuesGiveOneColumnForEveryRun() {
-        const auto acc = store_->runs().keyValues(query::parseKey("metrics.accuracy"));
+    // One column for the asked runs only (a page of the table), whatever else the store holds.
+    void keyValuesGiveOneColumnForTheAskedRuns() {
+        const auto acc = store_->runs().keyValues(query::parseKey("metrics.accuracy"), {"a", "c", "e"});
         QCOMPARE(acc.value("a").toDouble(), 0.98);
-        QVERIFY(!acc.contains("e"));
-        const auto lr = store_->runs().keyValues(query::parseKey("params.lr"));
+        QVERIFY(!acc.contains("e")); // asked, but it logged no accuracy
+        QVERIFY(!acc.contains("b")); // has one, but was not asked
+        const auto lr = store_->runs().keyValues(query::parseKey("params.lr"), {"c"});
         QCOMPARE(lr.value("c").toString(), QStringLiteral("0.001"));
+        QCOMPARE(lr.size(), 1);
+        QVERIFY(store_->runs().keyValues(query::parseKey("params.lr"), {}).isEmpty());
     }
 };
 

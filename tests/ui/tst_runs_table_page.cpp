@@ -1,7 +1,9 @@
 // The runs table page (issue 17) offscreen over a real workspace: the query box filters in the
 // store and shows where a bad query goes wrong, header clicks sort in SQL, the chosen columns are
 // remembered per experiment, and Compare asks for the selected runs.
+#include "core/live/RunSizes.h"
 #include "core/live/RunsTableModel.h"
+#include "core/runs/RunDelete.h"
 #include "core/store/Store.h"
 #include "core/workspace/Workspace.h"
 #include "ui/runs/RunsTablePage.h"
@@ -9,7 +11,10 @@
 #include <QApplication>
 #include <QHeaderView>
 #include <QLabel>
+#include <QDir>
+#include <QFile>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -17,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTimeZone>
 #include <QTest>
+#include <QTimer>
 
 using namespace lb;
 
@@ -92,10 +98,11 @@ private slots:
         QSettings().setValue(key, QStringList({"id", "params.lr", "max(metrics.accuracy)"}));
         ui::RunsTablePage page(root_);
         page.setExperiment(QStringLiteral("mnist"));
-        QCOMPARE(page.model()->columnCount(), 3);
+        QCOMPARE(page.model()->columnCount(), 4); // and the size column
         QCOMPARE(page.model()->headerData(2, Qt::Horizontal).toString(), QStringLiteral("max(metrics.accuracy)"));
+        QCOMPARE(page.model()->headerData(3, Qt::Horizontal).toString(), QStringLiteral("size"));
         page.setExperiment(QStringLiteral("cifar"));
-        QCOMPARE(page.model()->columnCount(), 5); // cifar has none remembered: the defaults
+        QCOMPARE(page.model()->columnCount(), 6); // cifar has none remembered: the defaults, and size
         QVERIFY(QTest::qWaitFor([&] { return page.model()->rowCount() == 2; }, 10000));
     }
 
@@ -141,6 +148,59 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return page.model()->rowOf(QStringLiteral("r5")) < 0; }, 10000));
         QCOMPARE(page.model()->rowCount(), 5);
         QCOMPARE(resets.count(), 0);
+    }
+
+    // Disk usage (issue 17): each row's folder size measured off the UI thread, the experiment's
+    // total, and what a delete would free in its confirmation (answered No: nothing goes).
+    void sizesTotalsAndWhatADeleteWouldFree() {
+        QString dir;
+        {
+            Workspace ws = Workspace::open(root_);
+            RunRecord r;
+            r.id = QStringLiteral("big");
+            r.experiment = QStringLiteral("disk");
+            r.computeTarget = QStringLiteral("local");
+            r.runDir = ws.runsDir() + QStringLiteral("/big");
+            dir = r.runDir;
+            QVERIFY(QDir().mkpath(r.runDir + QStringLiteral("/outputs")));
+            QFile f(r.runDir + QStringLiteral("/outputs/weights.bin"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(300000, 'w'));
+            f.close();
+            ws.store().runs().create(r);
+            for (RunStatus s : {RunStatus::Preparing, RunStatus::Running, RunStatus::Completed})
+                QVERIFY(ws.store().runs().transition(r.id, s));
+        }
+        const qint64 expected = diskUsage(dir);
+        QVERIFY(expected >= 300000);
+        ui::RunsTablePage page(root_);
+        page.show();
+        page.setExperiment(QStringLiteral("disk"));
+        QVERIFY(QTest::qWaitFor([&] { return page.model()->rowCount() == 1; }, 10000));
+        const QModelIndex size = page.model()->index(0, page.model()->sizeColumn());
+        QVERIFY(QTest::qWaitFor([&] { return size.data(RunsTableModel::ValueRole).isValid(); }, 10000));
+        QCOMPARE(size.data(RunsTableModel::ValueRole).toLongLong(), expected);
+        QCOMPARE(size.data().toString(), formatDiskSize(expected));
+        QVERIFY(QTest::qWaitFor([&] { return page.diskTotal() == expected; }, 10000));
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("runsDiskTotal"))->text().contains(formatDiskSize(expected)));
+
+        QString asked;
+        QTimer answer;
+        answer.setInterval(20);
+        connect(&answer, &QTimer::timeout, &page, [&] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                asked = box->text();
+                box->button(QMessageBox::No)->click();
+            }
+        });
+        answer.start();
+        page.view()->selectRow(0);
+        page.deleteSelected(false);
+        QVERIFY(QTest::qWaitFor([&] { return !asked.isEmpty(); }, 10000));
+        QCOMPARE(asked, ui::RunsTablePage::deleteQuestion(1, expected));
+        QVERIFY2(asked.contains(QStringLiteral("Delete would free ") + formatDiskSize(expected)), qPrintable(asked));
+        QVERIFY(QFileInfo::exists(dir));
+        QCOMPARE(page.model()->rowCount(), 1);
     }
 };
 

@@ -1,5 +1,7 @@
 #include "ui/charts/MetricChart.h"
 
+#include "ui/charts/GroupBandSeries.h"
+
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
@@ -70,6 +72,8 @@ MetricChart::MetricChart(QString metric, std::shared_ptr<MetricBuffers> buffers,
     cursor_->hide();
 }
 
+MetricChart::~MetricChart() = default;
+
 void MetricChart::setRuns(const QStringList& runIds, const QStringList& labels) {
     for (QLineSeries* s : series_) {
         chart()->removeSeries(s);
@@ -90,10 +94,42 @@ void MetricChart::setRuns(const QStringList& runIds, const QStringList& labels) 
         series_.append(s);
     }
     chart()->legend()->setVisible(runIds.size() > 1);
+    setGroups(groups_);
+}
+
+void MetricChart::setGroups(const QList<RunGroup>& groups) {
+    groups_ = groups;
+    bands_.clear();
+    for (qsizetype i = 0; i < groups.size(); ++i) {
+        auto band = std::make_unique<GroupBandSeries>(chart(), groups[i].label,
+                                                      seriesColors()[static_cast<int>(i) % seriesColors().size()]);
+        band->attachAxes(xAxis_, yAxis_);
+        bands_.push_back(std::move(band));
+    }
+    const bool grouped = showingGroups();
+    for (QLineSeries* s : series_)
+        s->setVisible(!grouped);
+    for (auto& band : bands_)
+        band->setVisible(grouped);
+    chart()->legend()->setVisible(grouped ? true : runIds_.size() > 1);
+    xMax_ = yMin_ = yMax_ = 0;
     redraw();
 }
 
+void MetricChart::redrawGroups(int columns, double& y0, double& y1) {
+    for (size_t i = 0; i < bands_.size(); ++i) {
+        const GroupBand band = groupBand(*buffers_, metric_, groups_[qsizetype(i)].runIds);
+        for (size_t k = 0; k < band.steps.size(); ++k) {
+            y0 = std::min(y0, band.mean[k] - band.stddev[k]);
+            y1 = std::max(y1, band.mean[k] + band.stddev[k]);
+        }
+        bands_[i]->show(band, columns, logScale_);
+    }
+}
+
 void MetricChart::rebuildAxes() {
+    for (auto& band : bands_)
+        band->detachAxes(xAxis_, yAxis_);
     for (QLineSeries* s : series_) {
         s->clear(); // old points may not fit the new axis (a log axis refuses y <= 0)
         if (xAxis_)
@@ -137,6 +173,8 @@ void MetricChart::rebuildAxes() {
         s->attachAxis(xAxis_);
         s->attachAxis(yAxis_);
     }
+    for (auto& band : bands_)
+        band->attachAxes(xAxis_, yAxis_);
     xMax_ = yMin_ = yMax_ = 0;
     zoomed_ = false;
 }
@@ -154,7 +192,7 @@ void MetricChart::setTimeAxis(bool on) {
         return;
     timeAxis_ = on;
     rebuildAxes();
-    redraw();
+    setGroups(groups_); // bands on the step axis, the runs' lines on the time axis
 }
 
 void MetricChart::resetZoom() {
@@ -226,6 +264,8 @@ void MetricChart::redraw() {
         series_[i]->setPointsVisible(points.size() < 40);
         series_[i]->replace(points);
     }
+    if (showingGroups() && any)
+        redrawGroups(columns, dataY0, dataY1);
     if (!any || zoomed_)
         return;
     // Grow ranges in steps, so axes do not jump on every frame.

@@ -5,12 +5,17 @@
 // double click resets), hover shows the nearest values.
 
 #include "core/live/MetricFeed.h"
+#include "core/live/RunGroups.h"
 
 #include <QChartView>
 #include <QLineSeries>
 #include <QPointer>
 
+#include <memory>
+
 namespace lb::ui {
+
+class GroupBandSeries;
 
 class MetricChart : public QChartView {
     Q_OBJECT
@@ -21,10 +26,16 @@ class MetricChart : public QChartView {
     Q_PROPERTY(QList<QPointF> lastPoints READ lastPoints)
 public:
     MetricChart(QString metric, std::shared_ptr<MetricBuffers> buffers, QWidget* parent = nullptr);
+    ~MetricChart() override; // where GroupBandSeries is complete
 
     const QString& metric() const { return metric_; }
     // The runs drawn, with their legend labels (a legend shows when there are several).
     void setRuns(const QStringList& runIds, const QStringList& labels);
+    // Draws each group's mean ± std band instead of its runs' lines (on the step axis; the time
+    // axis shows the runs). No groups: the runs again.
+    void setGroups(const QList<RunGroup>& groups);
+    // The group bands drawn (tests, the state hook).
+    const std::vector<std::unique_ptr<GroupBandSeries>>& groupBands() const { return bands_; }
     void setLogScale(bool on);
     void setTimeAxis(bool on);
     // Back to the full, auto-ranged view (after a zoom or a view change).
@@ -55,11 +66,16 @@ protected:
 
 private:
     void rebuildAxes();
+    bool showingGroups() const { return !bands_.empty() && !timeAxis_; }
+    // Draws the group bands (buffers locked by the caller) and widens [y0, y1] to hold them.
+    void redrawGroups(int columns, double& y0, double& y1);
     void showReadout(const QPointF& valuePoint, const QPoint& widgetPos);
     QString metric_;
     std::shared_ptr<MetricBuffers> buffers_;
     QStringList runIds_;
     QList<QLineSeries*> series_;
+    QList<RunGroup> groups_;
+    std::vector<std::unique_ptr<GroupBandSeries>> bands_;
     QAbstractAxis* xAxis_ = nullptr;
     QAbstractAxis* yAxis_ = nullptr;
     bool logScale_ = false;

@@ -125,6 +125,7 @@ void MetricChartsPanel::addMissingCharts() {
         grid_->addWidget(chart, index / 2, index % 2);
         charts_.append(chart);
         chart->setRuns(runIds_, labels_);
+        chart->setGroups(groups_);
     }
     empty_->setVisible(charts_.isEmpty());
 }
@@ -186,6 +187,12 @@ void MetricChartsPanel::setSmoothing(double weight) {
     }
     smoothingValue_->setText(QString::number(weight, 'f', 2));
     applyView();
+}
+
+void MetricChartsPanel::setGroups(const QList<RunGroup>& groups) {
+    groups_ = groups;
+    for (MetricChart* c : charts_)
+        c->setGroups(groups);
 }
 
 void MetricChartsPanel::exportChart(MetricChart* chart, bool csv) {

@@ -5,6 +5,7 @@
 // points arrive.
 
 #include "core/live/MetricFeed.h"
+#include "core/live/RunGroups.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -35,12 +36,15 @@ public:
     void setLogScale(bool on);
     void setTimeAxis(bool on);
     void setSmoothing(double weight);
+    // Every chart draws these groups' mean ± std bands instead of the runs (none: the runs).
+    void setGroups(const QList<RunGroup>& groups);
 
 private:
     void addMissingCharts();
     void applyView();
     void exportChart(MetricChart* chart, bool csv);
     QStringList runIds_, labels_;
+    QList<RunGroup> groups_;
     MetricFeed* feed_ = nullptr;
     QTimer frameTimer_;
     std::uint64_t drawnVersion_ = 0;

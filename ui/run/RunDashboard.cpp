@@ -15,6 +15,7 @@
 #include "ui/run/ImagesStrip.h"
 #include "ui/run/LogView.h"
 #include "ui/run/OutputsPanel.h"
+#include "ui/run/RunNotePanel.h"
 #include "ui/run/StateTimeline.h"
 #include "core/sweep/Sweep.h"
 #include "core/util/Error.h"
@@ -82,6 +83,8 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     files_ = new RunFilesModel(this);
     outputsPanel_ = new OutputsPanel(files_);
     tabs_->addTab(outputsPanel_, tr("Outputs"));
+    note_ = new RunNotePanel(workspaceRoot, runId);
+    tabs_->addTab(note_, tr("Note"));
     layout->addWidget(tabs_, 1);
 
     connect(cancel_, &QPushButton::clicked, this, [this] {
@@ -196,6 +199,7 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
     register_->setEnabled(run.status == RunStatus::Completed);
     timeline_->setHistory(detail->history, final);
     files_->setFiles(detail->files);
+    note_->showNote(detail->note);
     tick();
 }
 

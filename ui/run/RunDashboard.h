@@ -1,8 +1,8 @@
 #pragma once
 // One run, live: a header (status, duration, target, exit code; Cancel, Clone, Register model,
-// Open outputs folder) over tabs for metrics, the driver log, the state timeline, the estimator
-// and the outputs. Every piece is fed by a core producer on its own thread; an unreadable run
-// (deleted folder, broken store) shows the reason in the panel.
+// Open outputs folder) over tabs for metrics, the driver log, the state timeline, the estimator,
+// the outputs and the run's note (Markdown, editable). Every piece is fed by a core producer on
+// its own thread; an unreadable run (deleted folder, broken store) shows the reason in the panel.
 
 #include "core/live/RunDetail.h"
 
@@ -28,6 +28,7 @@ class ImagesStrip;
 class LogView;
 class MetricChartsPanel;
 class OutputsPanel;
+class RunNotePanel;
 class StateTimeline;
 
 class RunDashboard : public QWidget {
@@ -47,6 +48,7 @@ public:
     RunFilesModel* files() const { return files_; }
     ImagesStrip* images() const { return images_; }
     OutputsPanel* outputsPanel() const { return outputsPanel_; }
+    RunNotePanel* notePanel() const { return note_; }
     const RunDetailPtr& detail() const { return detail_; }
     QTabWidget* sections() const { return tabs_; }
     QString title() const;
@@ -86,6 +88,7 @@ private:
     RunFilesModel* files_ = nullptr;
     ImagesStrip* images_ = nullptr;
     OutputsPanel* outputsPanel_ = nullptr;
+    RunNotePanel* note_ = nullptr;
 };
 
 } // namespace lb::ui

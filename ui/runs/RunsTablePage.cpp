@@ -2,6 +2,7 @@
 
 #include "core/lifecycle/RunFinish.h"
 #include "core/live/BackgroundCall.h"
+#include "core/live/RunSizes.h"
 #include "core/live/RunsTableModel.h"
 #include "core/runs/RunDelete.h"
 #include "core/store/Store.h"
@@ -74,6 +75,8 @@ RunsTablePage::RunsTablePage(const QString& workspaceRoot, QWidget* parent)
     delete_->setEnabled(false);
     count_ = new QLabel;
     count_->setObjectName(QStringLiteral("runsCount"));
+    diskTotalLabel_ = new QLabel;
+    diskTotalLabel_->setObjectName(QStringLiteral("runsDiskTotal"));
 
     view_ = new QTableView;
     view_->setObjectName(QStringLiteral("runsTable"));
@@ -101,7 +104,11 @@ RunsTablePage::RunsTablePage(const QString& workspaceRoot, QWidget* parent)
     layout->addLayout(bar);
     layout->addWidget(queryError_);
     layout->addWidget(view_, 1);
-    layout->addWidget(count_);
+    auto* footer = new QHBoxLayout;
+    footer->addWidget(count_);
+    footer->addStretch();
+    footer->addWidget(diskTotalLabel_);
+    layout->addLayout(footer);
 
     connect(query_, &QLineEdit::textChanged, this, &RunsTablePage::applyQuery);
     connect(archived_, &QCheckBox::toggled, this, &RunsTablePage::applyQuery);
@@ -130,6 +137,13 @@ RunsTablePage::RunsTablePage(const QString& workspaceRoot, QWidget* parent)
         queryError_->show();
     });
 
+    connect(this, &RunsTablePage::deleteFinished, this, &RunsTablePage::measureDiskTotal);
+    // The disk total walks every run folder: after the first rows are on screen, not against them.
+    connect(model_, &RunsTableModel::loaded, this, [this] {
+        if (diskGeneration_ == 0)
+            measureDiskTotal();
+    });
+
     applyColumns(rememberedColumns(), false);
     model_->setWorkspace(root_);
 }
@@ -143,6 +157,7 @@ void RunsTablePage::setExperiment(const QString& experiment) {
     }
     applyColumns(rememberedColumns(), false);
     applyQuery();
+    measureDiskTotal();
 }
 
 void RunsTablePage::setQuery(const QString& text) { query_->setText(text); }
@@ -153,22 +168,27 @@ void RunsTablePage::applyQuery() {
     RunSearch search = model_->search();
     search.experiment = experiment_;
     search.includeArchived = archived_->isChecked();
+    // Re-polishing restyles the box; on every keystroke that costs more than the search itself,
+    // so it happens only when the box turns valid or invalid.
+    auto markInvalid = [this](bool invalid) {
+        if (query_->property("invalid").toBool() == invalid)
+            return;
+        query_->setProperty("invalid", invalid);
+        query_->style()->unpolish(query_);
+        query_->style()->polish(query_);
+    };
     try {
         search.filter = query::parseQuery(query_->text());
         queryError_->hide();
-        query_->setProperty("invalid", false);
+        markInvalid(false);
     } catch (const query::QueryError& e) {
         // Keep showing the last good search; say where this one goes wrong.
         queryError_->setText(QStringLiteral("Column %1: %2").arg(e.column()).arg(e.message()));
         queryError_->show();
-        query_->setProperty("invalid", true);
+        markInvalid(true);
         query_->setCursorPosition(e.column() - 1);
-        query_->style()->unpolish(query_);
-        query_->style()->polish(query_);
         return;
     }
-    query_->style()->unpolish(query_);
-    query_->style()->polish(query_);
     model_->setSearch(search);
 }
 
@@ -317,14 +337,9 @@ void RunsTablePage::deleteSelected(bool confirmed) {
                 emit deleteFinished(0, why);
                 return;
             }
-            const QString what = QStringLiteral("%1 run%2, freeing %3 MB")
-                                     .arg(p.plan.runs.size())
-                                     .arg(p.plan.runs.size() == 1 ? "" : "s")
-                                     .arg(double(p.plan.bytes) / 1e6, 0, 'f', 1);
             if (!confirmed &&
                 QMessageBox::question(this, QStringLiteral("Delete runs"),
-                                      QStringLiteral("Delete %1? Their records and files are removed for good.").arg(what)) !=
-                    QMessageBox::Yes) {
+                                      deleteQuestion(int(p.plan.runs.size()), p.plan.bytes)) != QMessageBox::Yes) {
                 return;
             }
             // The folders go on a background thread; the bar follows a shared counter.
@@ -362,6 +377,44 @@ void RunsTablePage::updateCount() {
     const int total = model_->totalMatching();
     count_->setText(model_->rowCount() < total ? QStringLiteral("%1 of %2 runs shown").arg(model_->rowCount()).arg(total)
                                                : QStringLiteral("%1 runs").arg(total));
+}
+
+QString RunsTablePage::deleteQuestion(int runs, qint64 bytes) {
+    return QStringLiteral("Delete %1 run%2? Delete would free %3. Their records and files are removed for good.")
+        .arg(runs)
+        .arg(runs == 1 ? "" : "s")
+        .arg(formatDiskSize(bytes));
+}
+
+// Every run folder of the experiment is walked, which takes a while with thousands of runs: on a
+// background thread, and only the answer for the experiment still shown is kept.
+void RunsTablePage::measureDiskTotal() {
+    const int generation = ++diskGeneration_;
+    const QString root = root_, experiment = experiment_;
+    runInBackground<qint64>(
+        this,
+        [root, experiment]() -> qint64 {
+            try {
+                Workspace ws = Workspace::open(root);
+                qint64 total = 0;
+                for (const RunRecord& run : ws.store().runs().list(experiment))
+                    total += run.runDir.isEmpty() ? 0 : diskUsage(run.runDir);
+                return total;
+            } catch (const std::exception&) {
+                return -1; // the table reports an unreadable workspace itself
+            }
+        },
+        [this, generation, experiment](qint64 total) {
+            if (generation != diskGeneration_)
+                return;
+            diskTotal_ = total;
+            diskTotalLabel_->setText(total < 0 ? QString()
+                                               : QStringLiteral("%1 use %2 on disk")
+                                                     .arg(experiment.isEmpty() ? QStringLiteral("All runs")
+                                                                               : QStringLiteral("Runs of %1").arg(experiment),
+                                                          formatDiskSize(total)));
+            emit diskTotalMeasured(total);
+        });
 }
 
 } // namespace lb::ui

@@ -40,12 +40,18 @@ public:
     // Plans the delete of the selected runs off the UI thread, asks with what it frees (unless
     // `confirmed`), then deletes with a progress bar; refusals are shown, nothing is half done.
     void deleteSelected(bool confirmed = false);
+    // What the delete confirmation asks: "Delete 3 runs? Delete would free 12.4 MB. …"
+    static QString deleteQuestion(int runs, qint64 bytes);
+    // The disk space the shown experiment's runs (archived ones too) use, once measured; -1 before.
+    qint64 diskTotal() const { return diskTotal_; }
 
 signals:
     void openRunRequested(const QString& runId);
     void compareRequested(const QStringList& runIds);
     // A delete finished: how many runs went, or why none did.
     void deleteFinished(int removed, const QString& error);
+    // The experiment's disk total was measured (off the UI thread).
+    void diskTotalMeasured(qint64 bytes);
 
 private:
     void applyQuery();
@@ -53,6 +59,7 @@ private:
     void applyColumns(const QList<query::Key>& keys, bool remember);
     QList<query::Key> rememberedColumns() const;
     void updateCount();
+    void measureDiskTotal();
 
     QString root_;
     QString experiment_;
@@ -63,6 +70,9 @@ private:
     QComboBox* experiments_;
     QCheckBox* archived_;
     QLabel* count_;
+    QLabel* diskTotalLabel_;
+    qint64 diskTotal_ = -1;
+    int diskGeneration_ = 0; // answers for an experiment shown before are dropped
     QPushButton* compare_;
     QPushButton* archive_;
     QPushButton* delete_;

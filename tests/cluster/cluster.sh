@@ -43,6 +43,16 @@ stop_pidfile() {
   rm -f "$f"
 }
 
+# The controller's folder: $C/ctld when the slurm user can reach $C, else one under /var/tmp
+# named after $C (so `down` finds it again).
+controller_dir() {
+  if runuser -u slurm -- test -x "$C" 2>/dev/null; then
+    echo "$C/ctld"
+  else
+    echo "/var/tmp/labbench-slurmctld-$(echo -n "$C" | sha256sum | cut -c1-16)"
+  fi
+}
+
 write_env() {
   cat > "$C/env.sh" <<ENV
 export LABBENCH_CLUSTER_DIR='$C'
@@ -60,8 +70,13 @@ up() {
   for tool in munged slurmctld slurmd sshd sinfo mpirun; do
     command -v "$tool" >/dev/null || { log "$tool is missing; run scripts/setup"; exit 1; }
   done
-  mkdir -p "$C"/{state,spool,log,tmp/n1,tmp/n2,fakegpu,ssh}
-  chown slurm: "$C/state" "$C/log"
+  mkdir -p "$C"/{spool,log,tmp/n1,tmp/n2,fakegpu,ssh}
+  # slurmctld runs as the slurm user: its state, log and pid file go where that user can reach
+  # them. A clone under a private folder (mktemp -d makes 0700 folders) is not such a place.
+  local S; S="$(controller_dir)"
+  mkdir -p "$S"/{state,log}
+  chown slurm: "$S" "$S/state" "$S/log"
+  ln -sfn "$S" "$C/controller"
 
   # munge
   if ! munge -n >/dev/null 2>&1; then
@@ -81,11 +96,11 @@ ClusterName=local
 SlurmctldHost=localhost
 SlurmUser=slurm
 AuthType=auth/munge
-StateSaveLocation=$C/state
+StateSaveLocation=$S/state
 SlurmdSpoolDir=$C/spool/%n
-SlurmctldPidFile=$C/slurmctld.pid
+SlurmctldPidFile=$S/slurmctld.pid
 SlurmdPidFile=$C/slurmd-%n.pid
-SlurmctldLogFile=$C/log/slurmctld.log
+SlurmctldLogFile=$S/log/slurmctld.log
 SlurmdLogFile=$C/log/slurmd-%n.log
 TmpFS=$C/tmp/%n
 ProctrackType=proctrack/linuxproc
@@ -95,7 +110,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
-JobCompLoc=$C/log/jobcomp.txt
+JobCompLoc=$S/log/jobcomp.txt
 MinJobAge=3600
 ReturnToService=2
 MpiDefault=none
@@ -107,7 +122,7 @@ NodeName=n2 NodeHostname=localhost NodeAddr=127.0.0.1 Port=17002 CPUs=$cpus Real
 PartitionName=debug Nodes=n[1-2] Default=YES MaxTime=INFINITE State=UP
 CONF
   echo "NodeName=n[1-2] Name=gpu File=$C/fakegpu/nvidia[0-1]" > /etc/slurm/gres.conf
-  alive "$C/slurmctld.pid" || slurmctld -i
+  alive "$S/slurmctld.pid" || slurmctld -i
   alive "$C/slurmd-n1.pid" || slurmd -N n1
   alive "$C/slurmd-n2.pid" || slurmd -N n2
   wait_for 20 "both nodes idle" bash -c '[[ "$(sinfo -h -o %T | sort -u)" == idle ]]' || {
@@ -147,7 +162,7 @@ down() {
   stop_pidfile "$C/ssh/sshd.pid"
   stop_pidfile "$C/slurmd-n1.pid"
   stop_pidfile "$C/slurmd-n2.pid"
-  stop_pidfile "$C/slurmctld.pid"
+  stop_pidfile "$(controller_dir)/slurmctld.pid"
   stop_pidfile /run/munge/munged.pid
   log "down ($C)"
 }

@@ -8,6 +8,7 @@
 #include "core/serve/EndpointKey.h"
 #include "core/serve/server/EndpointClient.h"
 #include "core/util/Error.h"
+#include "core/util/JsonValues.h"
 #include "core/util/SafeFile.h"
 #include "core/util/Time.h"
 #include "core/workspace/Workspace.h"
@@ -16,18 +17,12 @@ namespace lb::cli {
 
 namespace {
 
-Json stringArray(const QStringList& list) {
-    Json j = Json::array();
-    for (const QString& s : list)
-        j.push_back(toStd(s));
-    return j;
-}
 
 Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
     const QString url = endpointUrl(e);
     Json j = {{"name", toStd(e.name)},
               {"kind", toStd(e.kind)},
-              {"models", stringArray(e.models)},
+              {"models", jsonStringList(e.models)},
               {"state", toStd(toString(e.state))},
               {"reason", toStd(e.reason)},
               {"host", toStd(e.host)},
@@ -36,7 +31,7 @@ Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
               {"auth", e.auth},
               {"batch_delay_us", e.batchDelayUs},
               {"entry", toStd(e.entry)},
-              {"pip", stringArray(e.pipPackages)},
+              {"pip", jsonStringList(e.pipPackages)},
               {"url", toStd(url)},
               {"scoring_uri", toStd(url + QStringLiteral("/score"))},
               {"swagger_uri", toStd(url + QStringLiteral("/swagger.json"))},

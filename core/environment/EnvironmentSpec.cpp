@@ -2,6 +2,7 @@
 
 #include "core/estimator/Estimator.h"
 #include "core/util/Error.h"
+#include "core/util/JsonValues.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -52,13 +53,6 @@ void checkPlainRequirement(const QString& p) {
                            "accept a package name with optional extras and versions only "
                            "(e.g. 'tomli', 'tomli>=2,<3', 'requests[socks]==2.31').")
                 .arg(p));
-}
-
-Json toJsonList(const QStringList& list) {
-    Json a = Json::array();
-    for (const auto& s : list)
-        a.push_back(toStd(s));
-    return a;
 }
 
 } // namespace
@@ -151,8 +145,8 @@ Json EnvironmentSpec::toJson() const {
     Json j;
     j["kind"] = toStd(kindName(kind));
     j["python"] = toStd(python);
-    j["pip_packages"] = toJsonList(pipPackages);
-    j["conda_packages"] = toJsonList(condaPackages);
+    j["pip_packages"] = jsonStringList(pipPackages);
+    j["conda_packages"] = jsonStringList(condaPackages);
     j["image"] = toStd(image);
     j["system_site_packages"] = systemSitePackages;
     return j;

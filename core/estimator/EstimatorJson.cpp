@@ -247,12 +247,6 @@ Json mapToJson(const QMap<QString, QString>& map) {
     return out;
 }
 
-Json listToJson(const QStringList& list) {
-    Json out = Json::array();
-    for (const QString& s : list)
-        out.push_back(jsonString(s));
-    return out;
-}
 
 } // namespace
 
@@ -276,11 +270,11 @@ Json Estimator::toJson(SecretValues secrets) const {
     Json doc = Json::object();
     doc["source_directory"] = jsonString(sourceDirectory);
     doc["entry_script"] = jsonString(entryScript);
-    doc["script_params"] = listToJson(scriptParams);
+    doc["script_params"] = jsonStringList(scriptParams);
     doc["compute_target"] = toStd(computeTarget);
     doc["framework"] = toStd(framework);
-    doc["pip_packages"] = listToJson(pipPackages);
-    doc["conda_packages"] = listToJson(condaPackages);
+    doc["pip_packages"] = jsonStringList(pipPackages);
+    doc["conda_packages"] = jsonStringList(condaPackages);
     doc["custom_docker_image"] = toStd(customDockerImage);
     doc["use_gpu"] = useGpu;
     doc["node_count"] = nodeCount;
@@ -294,8 +288,8 @@ Json Estimator::toJson(SecretValues secrets) const {
             if (isSecretVariable(it.key()))
                 it.value() = kMaskedSecret;
     doc["environment_variables"] = mapToJson(environment);
-    doc["secret_environment_variables"] = listToJson(secretVariables);
-    doc["public_environment_variables"] = listToJson(publicVariables);
+    doc["secret_environment_variables"] = jsonStringList(secretVariables);
+    doc["public_environment_variables"] = jsonStringList(publicVariables);
     doc["max_run_duration_seconds"] =
         maxRunDurationSeconds ? Json(*maxRunDurationSeconds) : Json(nullptr);
     doc["tags"] = mapToJson(tags);

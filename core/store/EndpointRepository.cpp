@@ -2,7 +2,7 @@
 
 #include "core/store/Database.h"
 #include "core/util/Error.h"
-#include "core/util/Json.h"
+#include "core/util/JsonValues.h"
 #include "core/util/Time.h"
 
 namespace lb {
@@ -13,21 +13,11 @@ constexpr const char* kColumns =
     "name, kind, models, host, port, workers, entry, source_dir, pip, batch_delay_us, state, "
     "reason, pid, log_path, created, updated, auth";
 
-QString listToJson(const QStringList& list) {
-    Json j = Json::array();
-    for (const QString& s : list)
-        j.push_back(toStd(s));
-    return fromStd(j.dump());
-}
+QString listToJson(const QStringList& list) { return fromStd(jsonStringList(list).dump()); }
 
+// A list column the store wrote; an unreadable one reads as empty (repair rewrites it).
 QStringList listFromJson(const QString& text) {
-    QStringList out;
-    const Json j = Json::parse(text.toStdString(), nullptr, false);
-    if (j.is_array())
-        for (const Json& v : j)
-            if (v.is_string())
-                out << fromStd(v.get<std::string>());
-    return out;
+    return stringListFromJson(Json::parse(text.toStdString(), nullptr, false)).value_or(QStringList());
 }
 
 EndpointRecord readEndpoint(const Statement& s) {

@@ -24,6 +24,23 @@ std::optional<QString> stringFromJson(const Json& value) {
     return decodeBytes(*decoded);
 }
 
+Json jsonStringList(const QStringList& list) {
+    Json out = Json::array();
+    for (const QString& s : list) out.push_back(jsonString(s));
+    return out;
+}
+
+std::optional<QStringList> stringListFromJson(const Json& value) {
+    if (!value.is_array()) return std::nullopt;
+    QStringList out;
+    for (const Json& v : value) {
+        auto s = stringFromJson(v);
+        if (!s) return std::nullopt;
+        out << *s;
+    }
+    return out;
+}
+
 Json jsonNumber(double value) {
     if (std::isnan(value)) return "NaN";
     if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";

@@ -9,6 +9,7 @@
 #include "core/util/Json.h"
 
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace lb {
@@ -19,6 +20,13 @@ Json jsonString(const QString& text);
 // The text of a plain JSON string or of a {"b64": …} object (its bytes decoded as in
 // ByteStrings.h); nothing for any other value, or for a "b64" that is not base64.
 std::optional<QString> stringFromJson(const Json& value);
+
+// A JSON list of `list`'s strings, each as jsonString writes it.
+Json jsonStringList(const QStringList& list);
+
+// The strings of a JSON list written by jsonStringList; nothing when `value` is not a list or
+// holds anything but strings.
+std::optional<QStringList> stringListFromJson(const Json& value);
 
 // A JSON number, or "NaN" / "Infinity" / "-Infinity".
 Json jsonNumber(double value);

@@ -34,7 +34,9 @@ private slots:
     }
 
     void gpusAreAllocatedAsGenericResources() {
-        const Ran two = runProgram(QStringLiteral("srun"), {QStringLiteral("-N1"), QStringLiteral("--gres=gpu:2"),
+        // --quiet: when the previous test's job still holds the node, srun says "queued and waiting
+        // for resources" on the same merged output.
+        const Ran two = runProgram(QStringLiteral("srun"), {QStringLiteral("--quiet"), QStringLiteral("-N1"), QStringLiteral("--gres=gpu:2"),
                                                             QStringLiteral("printenv"), QStringLiteral("CUDA_VISIBLE_DEVICES")});
         QCOMPARE(two.exitCode, 0);
         QCOMPARE(two.out.trimmed(), QByteArray("0,1"));

@@ -68,6 +68,19 @@ private slots:
         QVERIFY(!stringFromJson(Json(3)));
     }
 
+    // Lists of names (pip packages, endpoint models, script arguments) keep every byte too.
+    void stringListsRoundTripThroughJson() {
+        const QStringList list = {QStringLiteral("numpy"), decodeBytes(QByteArray("\xff-arg")), QString()};
+        const Json j = jsonStringList(list);
+        QVERIFY(j.is_array());
+        QCOMPARE(j.size(), std::size_t(3));
+        QVERIFY(j[1].is_object());
+        QCOMPARE(*stringListFromJson(Json::parse(j.dump())), list);
+        QCOMPARE(stringListFromJson(Json::array())->size(), 0);
+        QVERIFY(!stringListFromJson(Json::parse(R"(["a", 2])")));
+        QVERIFY(!stringListFromJson(Json("a")));
+    }
+
     void jsonWritesNonFiniteNumbersAsStrings() { // #25
         QCOMPARE(jsonNumber(std::nan("")).dump(), std::string("\"NaN\""));
         QCOMPARE(jsonNumber(INFINITY).dump(), std::string("\"Infinity\""));

@@ -6,6 +6,7 @@
 
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTemporaryDir>
 
 namespace lbtest {
 
@@ -20,6 +21,27 @@ inline void copyDriverFile(const QString& name, const QString& project) {
     } else {
         writeFile(project + QLatin1Char('/') + name, readFile(from));
     }
+}
+
+// A project folder as a notebook user has it: `dir`/project with a fresh workspace in
+// project/.labbench, the named driver files, and the data file the drivers read. Returns an
+// empty string on success, else what failed (for QVERIFY2).
+struct SdkProject {
+    QString project, workspace;
+};
+inline QString makeSdkProject(const QTemporaryDir& dir, const QStringList& driverFiles, SdkProject& out) {
+    if (!dir.isValid())
+        return QStringLiteral("no temporary folder");
+    out.project = QFileInfo(dir.filePath(QStringLiteral("project"))).absoluteFilePath();
+    const QString ws = out.project + QStringLiteral("/.labbench");
+    const CliResult init = runCli(ws, {QStringLiteral("workspace"), QStringLiteral("init"), ws});
+    if (init.code != 0)
+        return QString::fromUtf8(init.err);
+    out.workspace = QFileInfo(ws).canonicalFilePath();
+    for (const QString& name : driverFiles)
+        copyDriverFile(name, out.project);
+    writeFile(out.project + QStringLiteral("/data/values.txt"), "3 5 7 9\n");
+    return {};
 }
 
 struct DriverResult {

@@ -26,16 +26,15 @@ class TestSdkDriver : public QObject {
 
 private slots:
     void initTestCase() {
-        QVERIFY(tmp_.isValid());
-        project_ = QFileInfo(tmp_.filePath(QStringLiteral("project"))).absoluteFilePath();
-        ws_ = project_ + QStringLiteral("/.labbench");
-        const CliResult init = runCli(ws_, {QStringLiteral("workspace"), QStringLiteral("init"), ws_});
-        QVERIFY2(init.code == 0, init.err.constData());
-        ws_ = QFileInfo(ws_).canonicalFilePath();
-        for (const char* name : {"train", "chainer_estimator.py", "failing_run.py", "compute_checks.py",
-                                 "hyperdrive_sweep.py"})
-            copyDriverFile(QString::fromLatin1(name), project_);
-        writeFile(project_ + QStringLiteral("/data/values.txt"), "3 5 7 9\n");
+        SdkProject made;
+        const QString failed = makeSdkProject(tmp_,
+                                              {QStringLiteral("train"), QStringLiteral("chainer_estimator.py"),
+                                               QStringLiteral("failing_run.py"), QStringLiteral("compute_checks.py"),
+                                               QStringLiteral("hyperdrive_sweep.py")},
+                                              made);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        project_ = made.project;
+        ws_ = made.workspace;
     }
 
     // eval "$(labbench sdk env)" puts the package first on PYTHONPATH and keeps what was there.

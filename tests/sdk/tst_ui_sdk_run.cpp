@@ -25,15 +25,12 @@ class TestUiSdkRun : public QObject {
 
 private slots:
     void initTestCase() {
-        QVERIFY(tmp_.isValid());
-        project_ = QFileInfo(tmp_.filePath(QStringLiteral("project"))).absoluteFilePath();
-        ws_ = project_ + QStringLiteral("/.labbench");
-        const CliResult init = runCli(ws_, {QStringLiteral("workspace"), QStringLiteral("init"), ws_});
-        QVERIFY2(init.code == 0, init.err.constData());
-        ws_ = QFileInfo(ws_).canonicalFilePath();
-        copyDriverFile(QStringLiteral("train"), project_);
-        copyDriverFile(QStringLiteral("chainer_estimator.py"), project_);
-        writeFile(project_ + QStringLiteral("/data/values.txt"), "3 5 7 9\n");
+        SdkProject made;
+        const QString failed =
+            makeSdkProject(tmp_, {QStringLiteral("train"), QStringLiteral("chainer_estimator.py")}, made);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        project_ = made.project;
+        ws_ = made.workspace;
 
         const DriverResult r = runDriver(project_, QStringLiteral("chainer_estimator.py"));
         QVERIFY2(r.code == 0, r.all().constData());

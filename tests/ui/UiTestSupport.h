@@ -2,6 +2,7 @@
 // Helpers for the workbench tests: a real workspace in a temporary folder with runs and metrics
 // recorded through the store's own repositories (no mocks).
 
+#include "core/live/RunsTableModel.h"
 #include "core/store/Store.h"
 #include "core/workspace/Workspace.h"
 
@@ -10,6 +11,14 @@
 #include <QTemporaryDir>
 
 namespace lb::test {
+
+// The run ids a runs table shows, top to bottom.
+inline QStringList shownRunIds(const RunsTableModel& model) {
+    QStringList ids;
+    for (int row = 0; row < model.rowCount(); ++row)
+        ids << model.runId(row);
+    return ids;
+}
 
 inline RunRecord addRun(Workspace& w, const QString& experiment, RunStatus status,
                         const QString& estimatorJson = QStringLiteral("{}")) {

@@ -4,6 +4,7 @@
 // is rendered Markdown, and editing it there saves it to the store and the run's run.json.
 #include "core/live/RunsTableModel.h"
 #include "core/workspace/Workspace.h"
+#include "tests/ui/UiTestSupport.h"
 #include "tests/support/CliRunner.h"
 #include "ui/run/RunDashboard.h"
 #include "ui/run/RunNotePanel.h"
@@ -26,13 +27,6 @@ class RunsCliLiveTest : public QObject {
 
     CliResult cli(const QStringList& args) {
         return runLabbench(QStringList{QStringLiteral("--workspace"), root_} + args);
-    }
-
-    static QStringList shownIds(ui::RunsTablePage& page) {
-        QStringList ids;
-        for (int row = 0; row < page.model()->rowCount(); ++row)
-            ids << page.model()->runId(row);
-        return ids;
     }
 
 private slots:
@@ -73,12 +67,12 @@ private slots:
 
         r = cli({QStringLiteral("runs"), QStringLiteral("archive"), QStringLiteral("live2")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(QTest::qWaitFor([&] { return !shownIds(page).contains(QStringLiteral("live2")); }, 10000));
-        QCOMPARE(shownIds(page), QStringList({"live1", "live0"}));
+        QVERIFY(QTest::qWaitFor([&] { return !lb::test::shownRunIds(*page.model()).contains(QStringLiteral("live2")); }, 10000));
+        QCOMPARE(lb::test::shownRunIds(*page.model()), QStringList({"live1", "live0"}));
 
         r = cli({QStringLiteral("runs"), QStringLiteral("delete"), QStringLiteral("live0"), QStringLiteral("--yes")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(QTest::qWaitFor([&] { return shownIds(page) == QStringList({"live1"}); }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return lb::test::shownRunIds(*page.model()) == QStringList({"live1"}); }, 10000));
         QVERIFY(!QFileInfo::exists(root_ + QStringLiteral("/runs/live0")));
         QCOMPARE(resets.count(), 0); // rows came and went in place: no reset, the view kept its state
     }

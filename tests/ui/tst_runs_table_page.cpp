@@ -6,6 +6,7 @@
 #include "core/runs/RunDelete.h"
 #include "core/store/Store.h"
 #include "core/workspace/Workspace.h"
+#include "tests/ui/UiTestSupport.h"
 #include "ui/runs/RunsTablePage.h"
 
 #include <QApplication>
@@ -31,13 +32,6 @@ class RunsTablePageTest : public QObject {
     QTemporaryDir tmp_;
     QString root_;
 
-    static QStringList shownIds(ui::RunsTablePage& page) {
-        QStringList ids;
-        for (int row = 0; row < page.model()->rowCount(); ++row)
-            ids << page.model()->runId(row);
-        return ids;
-    }
-
 private slots:
     void initTestCase() {
         QCoreApplication::setOrganizationName(QStringLiteral("labbench-tests"));
@@ -48,7 +42,8 @@ private slots:
             r.id = QStringLiteral("r%1").arg(i);
             r.experiment = i < 4 ? QStringLiteral("mnist") : QStringLiteral("cifar");
             r.computeTarget = QStringLiteral("local");
-            r.runDir = QStringLiteral("/tmp/") + r.id;
+            r.runDir = ws.runsDir() + QLatin1Char('/') + r.id; // deleted below: inside the test's folder
+            QVERIFY(QDir().mkpath(r.runDir));
             r.estimatorJson = QStringLiteral("{\"script_params\": [\"--lr\", \"0.%1\"]}").arg(i + 1);
             r.created = QDateTime::fromSecsSinceEpoch(1700000000 + i, Qt::UTC);
             ws.store().runs().create(r);
@@ -64,13 +59,13 @@ private slots:
         auto* box = page.findChild<QLineEdit*>(QStringLiteral("runsQuery"));
         QVERIFY(box);
         box->setText(QStringLiteral("metrics.accuracy >= 0.915 and params.lr < 0.45"));
-        QVERIFY2(QTest::qWaitFor([&] { return shownIds(page) == QStringList({"r3", "r2"}); }, 10000),
-                 qPrintable(shownIds(page).join(",") + " / " + page.queryError()));
+        QVERIFY2(QTest::qWaitFor([&] { return lb::test::shownRunIds(*page.model()) == QStringList({"r3", "r2"}); }, 10000),
+                 qPrintable(lb::test::shownRunIds(*page.model()).join(",") + " / " + page.queryError()));
         QVERIFY(page.queryError().isEmpty());
         box->setText(QStringLiteral("metrics.accuracy >= high"));
         QVERIFY(page.queryError().contains(QStringLiteral("Column 21")));
         QCOMPARE(box->property("invalid").toBool(), true);
-        QCOMPARE(shownIds(page), QStringList({"r3", "r2"})); // the last good search stays
+        QCOMPARE(lb::test::shownRunIds(*page.model()), QStringList({"r3", "r2"})); // the last good search stays
         box->clear();
         QVERIFY(QTest::qWaitFor([&] { return page.model()->rowCount() == 6; }, 10000));
     }
@@ -81,9 +76,9 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return page.model()->rowCount() == 6; }, 10000));
         page.model()->setColumns({query::parseKey("id"), query::parseKey("metrics.accuracy")});
         page.view()->horizontalHeader()->setSortIndicator(1, Qt::DescendingOrder);
-        QVERIFY(QTest::qWaitFor([&] { return shownIds(page) == QStringList({"r5", "r4", "r3", "r2", "r1", "r0"}); }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return lb::test::shownRunIds(*page.model()) == QStringList({"r5", "r4", "r3", "r2", "r1", "r0"}); }, 10000));
         page.view()->horizontalHeader()->setSortIndicator(1, Qt::AscendingOrder);
-        QVERIFY(QTest::qWaitFor([&] { return shownIds(page).value(0) == "r0"; }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return lb::test::shownRunIds(*page.model()).value(0) == "r0"; }, 10000));
     }
 
     void columnsAreRememberedPerExperiment() {

@@ -454,10 +454,7 @@ void TestWorkbench::submitFromFormAndCancelFromDashboard() {
                d->log()->model()->rowCount() >= 1;
     }, 20000));
     QCOMPARE(d->log()->tailLines(1), QStringList{QStringLiteral("started")});
-    QPushButton* cancel = nullptr;
-    for (QPushButton* b : d->findChildren<QPushButton*>())
-        if (b->text() == QLatin1String("Cancel"))
-            cancel = b;
+    auto* cancel = d->findChild<QPushButton*>(QStringLiteral("cancelRun"));
     QVERIFY(cancel && cancel->isEnabled());
     QElapsedTimer t;
     t.start();

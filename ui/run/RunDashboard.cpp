@@ -51,6 +51,7 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     facts_ = header.facts;
     error_ = header.error;
     cancel_ = new QPushButton(tr("Cancel"));
+    cancel_->setObjectName(QStringLiteral("cancelRun"));
     clone_ = new QPushButton(tr("Clone"));
     register_ = new QPushButton(tr("Register model"));
     outputs_ = new QPushButton(tr("Open outputs folder"));

@@ -32,7 +32,9 @@ RunNotePanel::RunNotePanel(const QString& workspaceRoot, const QString& runId, Q
     edit_->setObjectName(QStringLiteral("runNoteEdit"));
     save_ = new QPushButton(tr("Save"));
     save_->setObjectName(QStringLiteral("runNoteSave"));
-    cancel_ = new QPushButton(tr("Cancel"));
+    // Not "Cancel": the dashboard's Cancel stops the run, and one page must not offer two.
+    cancel_ = new QPushButton(tr("Discard"));
+    cancel_->setObjectName(QStringLiteral("runNoteDiscard"));
     error_ = makeErrorBanner();
     auto* bar = new QHBoxLayout;
     bar->addStretch();

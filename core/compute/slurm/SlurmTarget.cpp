@@ -72,8 +72,13 @@ public:
         const SlurmStateMapping m = mapSlurmState(info->state);
         RemoteStatus s;
         s.status = m.status;
-        if (m.status == RunStatus::Running && poll.state == QLatin1String("preparing"))
-            s.status = RunStatus::Preparing; // the batch script is building the environment
+        // While the batch script builds the environment, and when that failed (Slurm then says
+        // COMPLETING for a moment), the script never ran: the run is still Preparing, not
+        // Running or Finalizing.
+        const bool beforeScript =
+            poll.state == QLatin1String("preparing") || !preparationFailureReason(poll).isEmpty();
+        if ((m.status == RunStatus::Running || m.status == RunStatus::Finalizing) && beforeScript)
+            s.status = RunStatus::Preparing;
         s.ended = m.final;
         if (m.final) {
             s.exit.exitCode = info->signal ? 128 + info->signal : info->exitCode;
@@ -98,11 +103,15 @@ public:
 private:
     // A job whose environment could not be prepared ends with the helper's exit.json (exit_code
     // null, pip's message): the run failed in Preparing, not the script.
-    static void preparationFailure(const RemotePoll& poll, ExitRecord& exit) {
-        if (!poll.exitJson) return;
+    static QString preparationFailureReason(const RemotePoll& poll) {
+        if (!poll.exitJson) return {};
         const Json j = Json::parse(poll.exitJson->toStdString(), nullptr, false);
-        if (!j.is_object() || !j.contains("exit_code") || !j["exit_code"].is_null()) return;
-        const QString reason = fromStd(j.value("reason", std::string()));
+        if (!j.is_object() || !j.contains("exit_code") || !j["exit_code"].is_null()) return {};
+        return fromStd(j.value("reason", std::string()));
+    }
+
+    static void preparationFailure(const RemotePoll& poll, ExitRecord& exit) {
+        const QString reason = preparationFailureReason(poll);
         if (reason.isEmpty()) return;
         exit.exitCode.reset();
         exit.signal.reset();

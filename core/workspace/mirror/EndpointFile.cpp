@@ -1,6 +1,7 @@
 #include "core/workspace/mirror/EndpointFile.h"
 
 #include "core/store/Store.h"
+#include "core/util/JsonValues.h"
 #include "core/util/Time.h"
 #include "core/workspace/mirror/RecordFile.h"
 
@@ -10,28 +11,6 @@
 namespace lb {
 
 namespace {
-
-Json stringArray(const QStringList& list) {
-    Json j = Json::array();
-    for (const QString& s : list)
-        j.push_back(toStd(s));
-    return j;
-}
-
-QStringList readStringArray(const JsonFields& f, const char* key) {
-    QStringList out;
-    const auto it = f.json().find(key);
-    if (it == f.json().end() || it->is_null())
-        return out;
-    if (!it->is_array())
-        f.fail(key, QStringLiteral("must be a list of strings"));
-    for (const Json& v : *it) {
-        if (!v.is_string())
-            f.fail(key, QStringLiteral("must be a list of strings"));
-        out << fromStd(v.get<std::string>());
-    }
-    return out;
-}
 
 EndpointState readState(const JsonFields& f, const char* key, const QString& text) {
     const auto state = endpointStateFromString(text);
@@ -61,14 +40,14 @@ void syncEndpointFile(const QString& root, Store& store, const QString& name) {
                                {"reason", toStd(c.reason)}});
         j = Json{{"name", toStd(e->name)},
                  {"kind", toStd(e->kind)},
-                 {"models", stringArray(e->models)},
+                 {"models", jsonStringList(e->models)},
                  {"host", toStd(e->host)},
                  {"port", e->port},
                  {"workers", e->workers},
                  {"auth", e->auth},
                  {"entry", toStd(e->entry)},
                  {"source_dir", toStd(e->sourceDir)},
-                 {"pip", stringArray(e->pipPackages)},
+                 {"pip", jsonStringList(e->pipPackages)},
                  {"batch_delay_us", e->batchDelayUs},
                  {"state", toStd(toString(e->state))},
                  {"reason", toStd(e->reason)},
@@ -92,7 +71,7 @@ EndpointFileContents readEndpointFile(const QString& path) {
     e.kind = f.text("kind", true);
     if (e.kind != QLatin1String("native") && e.kind != QLatin1String("score"))
         f.fail("kind", QStringLiteral("'%1' is neither 'native' nor 'score'").arg(e.kind));
-    e.models = readStringArray(f, "models");
+    e.models = f.stringList("models");
     e.host = f.text("host", true);
     e.port = static_cast<int>(f.integer("port", true).value_or(0));
     e.workers = static_cast<int>(f.integer("workers").value_or(1));
@@ -100,7 +79,7 @@ EndpointFileContents readEndpointFile(const QString& path) {
     e.auth = auth != j.end() && auth->is_boolean() && auth->get<bool>();
     e.entry = f.text("entry");
     e.sourceDir = f.text("source_dir");
-    e.pipPackages = readStringArray(f, "pip");
+    e.pipPackages = f.stringList("pip");
     e.batchDelayUs = static_cast<int>(f.integer("batch_delay_us").value_or(0));
     e.state = readState(f, "state", f.text("state", true));
     e.reason = f.text("reason");

@@ -1,6 +1,7 @@
 #include "core/workspace/mirror/RecordFile.h"
 
 #include "core/util/Error.h"
+#include "core/util/JsonValues.h"
 #include "core/util/SafeFile.h"
 #include "core/util/Time.h"
 
@@ -94,6 +95,14 @@ QMap<QString, QString> JsonFields::stringMap(const char* key) const {
         map.insert(fromStd(e.key()), fromStd(e.value().get<std::string>()));
     }
     return map;
+}
+
+QStringList JsonFields::stringList(const char* key) const {
+    const auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return {};
+    const auto list = stringListFromJson(*it);
+    if (!list) fail(key, QStringLiteral("must be a list of strings"));
+    return *list;
 }
 
 Json JsonFields::readObject(const QString& path) {

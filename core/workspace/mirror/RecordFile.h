@@ -39,6 +39,7 @@ public:
     QDateTime time(const char* key, bool required = false) const;
     std::optional<std::int64_t> integer(const char* key, bool required = false) const;
     QMap<QString, QString> stringMap(const char* key) const; // an object of strings; none: empty
+    QStringList stringList(const char* key) const;           // a list of strings; none: empty
     const Json& json() const { return j_; }
     const QString& path() const { return path_; }
 

@@ -15,8 +15,8 @@ RunSizes::RunSizes(QObject* parent) : QObject(parent) {}
 void RunSizes::request(const QList<RunRecord>& runs) {
     for (const RunRecord& run : runs) {
         const bool finished = isTerminal(run.status);
-        if (finished && sizes_.contains(run.id) && !active_.contains(run.id))
-            continue;
+        if (finished && (sizes_.contains(run.id) || measuring_.contains(run.id)) && !active_.contains(run.id))
+            continue; // kept, or on its way
         if (finished)
             active_.remove(run.id);
         else
@@ -36,6 +36,8 @@ void RunSizes::startNext() {
         return;
     busy_ = true;
     const QHash<QString, QString> folders = std::exchange(pending_, {});
+    for (auto it = folders.begin(); it != folders.end(); ++it)
+        measuring_.insert(it.key());
     runInBackground<QHash<QString, qint64>>(
         this,
         [folders] {
@@ -46,6 +48,7 @@ void RunSizes::startNext() {
         },
         [this](QHash<QString, qint64> sizes) {
             busy_ = false;
+            measuring_.clear();
             QStringList ids;
             for (auto it = sizes.begin(); it != sizes.end(); ++it) {
                 sizes_.insert(it.key(), it.value());

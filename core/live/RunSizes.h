@@ -30,6 +30,7 @@ private:
     QHash<QString, qint64> sizes_;
     QHash<QString, QString> pending_; // run id -> folder, waiting for the next call
     QSet<QString> active_;            // runs whose size may still grow
+    QSet<QString> measuring_;         // in the background call now
     bool busy_ = false;
 };
 

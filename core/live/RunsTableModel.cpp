@@ -8,6 +8,9 @@
 
 #include <QHash>
 #include <QSet>
+#include <QTimer>
+
+#include <utility>
 
 namespace lb {
 
@@ -92,9 +95,7 @@ void RunsTableModel::setShowSizes(bool show) {
         return;
     beginResetModel();
     showSizes_ = show;
-    endResetModel();
-    if (show)
-        sizes_->request(runs_);
+    endResetModel(); // the view asks for the size cells it shows, which queues them
 }
 
 void RunsTableModel::sizesMeasured(const QStringList& runIds) {
@@ -164,8 +165,16 @@ void RunsTableModel::applyPage(const PagePtr& page) {
         total_ = page->total;
         applyLiveUpdate(*page);
     }
-    if (showSizes_)
-        sizes_->request(runs_);
+    // Sizes already shown are asked again (RunSizes measures only active runs' again); the rest
+    // when a view first shows them.
+    if (showSizes_) {
+        QList<RunRecord> shown;
+        for (const RunRecord& run : std::as_const(runs_))
+            if (sizes_->size(run.id))
+                shown << run;
+        if (!shown.isEmpty())
+            sizes_->request(shown);
+    }
     if (!loadTimed_) {
         lastLoadMs_ = sinceRequest_.elapsed();
         loadTimed_ = true;
@@ -273,8 +282,23 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     }
 }
 
+void RunsTableModel::queueSize(const RunRecord& run) const {
+    sizeQueue_ << run;
+    if (sizeQueueScheduled_)
+        return;
+    sizeQueueScheduled_ = true;
+    QTimer::singleShot(0, this, [this] { measureQueuedSizes(); });
+}
+
+void RunsTableModel::measureQueuedSizes() const {
+    sizeQueueScheduled_ = false;
+    sizes_->request(std::exchange(sizeQueue_, {}));
+}
+
 QVariant RunsTableModel::sizeData(const RunRecord& run, int role) const {
     const std::optional<qint64> bytes = sizes_->size(run.id);
+    if (!bytes && (role == Qt::DisplayRole || role == ValueRole))
+        queueSize(run);
     switch (role) {
     case Qt::DisplayRole: return bytes ? formatDiskSize(*bytes) : QStringLiteral("…");
     case Qt::ToolTipRole: return QStringLiteral("Disk space of %1").arg(run.runDir);

@@ -6,7 +6,7 @@
 // StoreWatcher. The table stays live from the store's data version: changed cells get dataChanged,
 // new and vanished runs insert and remove rows, a new order moves them (layoutChanged, selection
 // kept); only a new search or new columns reset it. A last "size" column shows each run folder's
-// disk space, measured off the UI thread (RunSizes) as rows arrive.
+// disk space, measured off the UI thread (RunSizes) once its row has been shown.
 #include "core/query/RunQuery.h"
 #include "core/store/Entities.h"
 #include "core/store/RunSearch.h"
@@ -85,10 +85,16 @@ private:
     void restartLoad(bool reset);
     void sizesMeasured(const QStringList& runIds);
     QVariant sizeData(const RunRecord& run, int role) const;
+    void queueSize(const RunRecord& run) const;
+    void measureQueuedSizes() const;
 
     std::unique_ptr<StoreWatcher> watcher_;
     RunSizes* sizes_;
     bool showSizes_ = true;
+    // Runs whose size cell a view asked for before it was measured: measured together once that
+    // paint is over, so only rows on screen are measured, and never against their first paint.
+    mutable QList<RunRecord> sizeQueue_;
+    mutable bool sizeQueueScheduled_ = false;
     QList<query::Key> columns_;
     QList<RunRecord> runs_;
     QList<QList<QVariant>> values_;

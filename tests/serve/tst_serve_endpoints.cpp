@@ -117,6 +117,19 @@ QList<pid_t> processesWith(const QStringList& words) {
     return out;
 }
 
+// "pid ppid state: command line" for each, to say what a failed process count found.
+QByteArray describeProcesses(const QList<pid_t>& pids) {
+    QByteArray out;
+    for (pid_t pid : pids) {
+        QByteArray cmdline = readFile(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        cmdline.replace('\0', ' ');
+        const QList<QByteArray> stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid)).split(' ');
+        out += QByteArray::number(pid) + ' ' + (stat.size() > 3 ? stat[3] + ' ' + stat[2] : QByteArray("? ?")) +
+               ": " + cmdline + '\n';
+    }
+    return out;
+}
+
 // Sends `head` (a request's line and headers) on a plain socket and returns the first bytes of the
 // answer: what a client that announces a huge body, without sending it, is told (once the server's
 // read time-out, 10 s, ends its wait for the body it discards).
@@ -525,7 +538,8 @@ private slots:
         QVERIFY2(failed.load() == 0, (std::to_string(failed.load()) + " failed, first: " + why).c_str());
         // The second worker is restarted with backoff: it may still be on its way.
         QList<pid_t> after;
-        QVERIFY(QTest::qWaitFor([&] { return (after = processesWith(workerWords)).size() == 2; }, 10000));
+        QVERIFY2(QTest::qWaitFor([&] { return (after = processesWith(workerWords)).size() == 2; }, 10000),
+                 describeProcesses(after).constData());
         QVERIFY(!after.contains(before[0]) && !after.contains(before[1]));
         QVERIFY(show(qs("numpy-score"))["state"] == "Healthy");
     }
@@ -547,7 +561,7 @@ private slots:
 
     void crashedServerIsRestartedAndUnhealthyMeanwhile() {
         const QList<pid_t> servers = processesWith({qs("labbench-serve"), qs("--child"), qs("--endpoint digits ")});
-        QCOMPARE(servers.size(), 1);
+        QVERIFY2(servers.size() == 1, describeProcesses(servers).constData());
         QCOMPARE(::kill(servers[0], SIGKILL), 0);
         QVERIFY(waitFor([&] {
             const auto h = get(digitsPort, "/health");

@@ -71,3 +71,5 @@ private:
 };
 
 } // namespace lb::ui
+
+Q_DECLARE_METATYPE(lb::EndpointRecord)

@@ -1,5 +1,6 @@
 #include "ui/endpoints/EndpointActions.h"
 
+#include "core/live/WorkspaceModel.h"
 #include "ui/common/StatusIcons.h"
 #include "ui/endpoints/EndpointsPage.h"
 #include "ui/main/WorkbenchShell.h"
@@ -7,6 +8,27 @@
 #include <QMenu>
 
 namespace lb::ui {
+
+namespace {
+
+using Kind = WorkspaceModel::NodeKind;
+
+bool isEndpointNode(const QModelIndex& index) {
+    if (!index.isValid())
+        return false;
+    const auto k = static_cast<Kind>(index.data(WorkspaceModel::KindRole).toInt());
+    return k == Kind::Endpoint ||
+           (k == Kind::Category &&
+            index.data(WorkspaceModel::KeyRole).toString() == QLatin1String("endpoints"));
+}
+
+// The endpoint a node names; empty for the category.
+QString endpointOf(const QModelIndex& index) {
+    const auto k = static_cast<Kind>(index.data(WorkspaceModel::KindRole).toInt());
+    return k == Kind::Endpoint ? index.data(WorkspaceModel::KeyRole).toString() : QString();
+}
+
+} // namespace
 
 EndpointActions::EndpointActions(WorkbenchShell* shell, QObject* parent)
     : QObject(parent)
@@ -16,6 +38,19 @@ QMenu* EndpointActions::createMenu(QWidget* parent) {
     auto* menu = new QMenu(tr("&Endpoints"), parent);
     menu->addAction(tr("Show &endpoints"), this, [this] { openEndpointsPage(); });
     return menu;
+}
+
+void EndpointActions::activate(const QModelIndex& index) {
+    if (isEndpointNode(index))
+        openEndpointsPage(endpointOf(index));
+}
+
+void EndpointActions::addContextActions(QMenu* menu, const QModelIndex& index) {
+    if (!isEndpointNode(index))
+        return;
+    menu->addSeparator();
+    const QString name = endpointOf(index);
+    menu->addAction(tr("Show in Endpoints page"), this, [this, name] { openEndpointsPage(name); });
 }
 
 EndpointsPage* EndpointActions::openEndpointsPage(const QString& name) {

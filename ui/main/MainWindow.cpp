@@ -62,7 +62,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(counts_);
     compute_ = new ComputeTargetActions(this, this); // Compute menu, browser's Compute targets node
     models_ = new ModelActions(this, this);          // Models menu and page, browser's Models node
-    endpoints_ = new EndpointActions(this, this);    // Endpoints menu and page
+    endpoints_ = new EndpointActions(this, this);    // Endpoints menu and page, browser's node
     buildMenus();
 
     connect(browser_, &WorkspaceBrowser::runActivated, this, &MainWindow::openRun);
@@ -75,6 +75,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             &ModelActions::addContextActions);
     connect(browser_->view(), &QTreeView::activated, compute_, &ComputeTargetActions::activate);
     connect(browser_->view(), &QTreeView::activated, models_, &ModelActions::activate);
+    connect(browser_, &WorkspaceBrowser::contextMenuAboutToShow, endpoints_,
+            &EndpointActions::addContextActions);
+    connect(browser_->view(), &QTreeView::activated, endpoints_, &EndpointActions::activate);
     connect(models_, &ModelActions::endpointDeployed, endpoints_,
             [this](const QString& name) { endpoints_->openEndpointsPage(name); });
     connect(welcome, &WelcomePage::newEstimatorRequested, this,

@@ -2,11 +2,11 @@
 // trains a small MNIST model that the registry holds; the Models page's Deploy… dialog refuses a
 // taken port with the core's sentence, then deploys it through the core into a real
 // labbench-serve on 127.0.0.1; the browser lists it under Endpoints; the Endpoints page shows
-// it Healthy with its scoring URI, charts
-// fed from its /metrics and its log; a digit drawn on the canvas with mouse events is sent and
-// answered with 10 probabilities that sum to one, drawn as bars; a malformed body shows the
-// server's 400 sentence; Stop changes the pill and Start brings it back; Remove deletes it.
-// The state hook reports the page. A picture of the page is kept in test-artifacts.
+// it Healthy with its scoring URI, charts fed from its /metrics and its log; a digit drawn on
+// the canvas with mouse events is sent and answered with 10 probabilities that sum to one,
+// drawn as bars; a malformed body shows the server's 400 sentence; Stop changes the pill and
+// Start brings it back; Remove deletes it. The state hook reports the page. A picture of the
+// page is kept in test-artifacts.
 #include "core/live/EndpointListModel.h"
 #include "core/live/EndpointRates.h"
 #include "core/live/ScoreBodies.h"
@@ -37,6 +37,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -259,8 +260,11 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     // Any free port: the real deploy, through the core, until Healthy.
     dialog->portBox()->setValue(0);
     QSignalSpy deployed(dialog, &DeployDialog::deployed);
+    const QPointer<DeployDialog> open(dialog); // deleted once it closes
     QTest::mouseClick(dialog->deployButton(), Qt::LeftButton);
-    QVERIFY2(deployed.wait(120000) || !deployed.isEmpty(), qPrintable(dialog->problem()));
+    const bool healthy = deployed.wait(120000) || !deployed.isEmpty();
+    QVERIFY2(healthy, qPrintable(open ? open->problem() : QStringLiteral("(dialog closed)")));
+    QVERIFY(QTest::qWaitFor([&] { return open.isNull(); }, 5000));
     const auto endpoint = deployed.first().first().value<EndpointRecord>();
     QCOMPARE(toString(endpoint.state), QStringLiteral("Healthy"));
     QCOMPARE(endpoint.kind, QStringLiteral("native"));
@@ -281,22 +285,25 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     QTest::mouseClick(panel->copyButton(), Qt::LeftButton);
     QCOMPARE(QGuiApplication::clipboard()->text(), uri);
     QVERIFY(panel->stopButton()->isEnabled());
-    // The browser lists it under Endpoints, with its state.
+    // The browser lists it under Endpoints, with its state (found again on each look: a new
+    // node resets the tree, which drops the indexes held before).
     WorkspaceModel* tree = w.workspaceModel();
-    QModelIndex category;
-    for (int r = 0; r < tree->rowCount(); ++r)
-        if (tree->index(r, 0).data(WorkspaceModel::KeyRole) == QStringLiteral("endpoints"))
-            category = tree->index(r, 0);
-    QVERIFY(category.isValid());
+    auto endpointsCategory = [tree] {
+        for (int r = 0; r < tree->rowCount(); ++r)
+            if (tree->index(r, 0).data(WorkspaceModel::KeyRole) == QStringLiteral("endpoints"))
+                return tree->index(r, 0);
+        return QModelIndex();
+    };
     QVERIFY(QTest::qWaitFor(
         [&] {
+            const QModelIndex category = endpointsCategory();
             return tree->rowCount(category) == 1 &&
+                   tree->index(0, 0, category).data(WorkspaceModel::KeyRole).toString() ==
+                       QLatin1String("digits") &&
                    tree->index(0, WorkspaceModel::StatusColumn, category).data().toString() ==
                        QLatin1String("Healthy");
         },
         10000));
-    QCOMPARE(tree->index(0, 0, category).data(WorkspaceModel::KeyRole).toString(),
-             QStringLiteral("digits"));
 
     // The endpoint says its rows are 784 pixels: the canvas and bars are offered.
     TestPanel* test = panel->testPanel();
@@ -341,7 +348,7 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     // The bars show the server's answer: its class is the highest bar.
     const QJsonDocument answer = QJsonDocument::fromJson(test->answerView()->toPlainText().toUtf8());
     QCOMPARE(answer["classes"][0].toInt(-1), test->bars()->predicted());
-    QVERIFY(test->statusLabel()->text().startsWith(QLatin1String("200 · ")));
+    QVERIFY(test->statusLabel()->text().startsWith(QStringLiteral("200 · ")));
     QVERIFY(test->statusLabel()->text().contains(QLatin1String(" ms")));
 
     // A picture of the page with the test panel and its answer, for review.

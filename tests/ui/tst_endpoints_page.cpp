@@ -16,6 +16,7 @@
 #include "core/serve/EndpointFolder.h"
 #include "tests/ui/UiTestSupport.h"
 #include "ui/charts/MetricChart.h"
+#include "ui/common/AppStyle.h"
 #include "ui/endpoints/DeployDialog.h"
 #include "ui/endpoints/DigitCanvas.h"
 #include "ui/endpoints/EndpointCharts.h"
@@ -29,6 +30,7 @@
 #include "ui/run/LogView.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QJsonArray>
@@ -78,6 +80,7 @@ private:
 
 void TestEndpointsPage::initTestCase() {
     QVERIFY(tmp_.isValid());
+    applyAppStyle(*qApp); // the window's own look, for the picture (pills, titles)
     root_ = tmp_.filePath(QStringLiteral("ws"));
     Workspace ws = Workspace::create(root_, QStringLiteral("serving"));
     // A completed run whose outputs/model.npz is a real model that labbench-train trained on
@@ -309,6 +312,7 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     TestPanel* test = panel->testPanel();
     QVERIFY(QTest::qWaitFor([&] { return test->imageInput(); }, 10000));
     panel->tabs()->setCurrentWidget(test);
+    panel->charts()->setPollInterval(250);
     QVERIFY(QTest::qWaitFor([&] { return panel->charts()->scrapes() >= 1; }, 10000));
 
     // A stroke down the middle of the canvas, as the mouse draws a "1".
@@ -351,7 +355,18 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     QVERIFY(test->statusLabel()->text().startsWith(QStringLiteral("200 · ")));
     QVERIFY(test->statusLabel()->text().contains(QLatin1String(" ms")));
 
-    // A picture of the page with the test panel and its answer, for review.
+    // The charts drew the traffic from /metrics: a rate, and a latency once the request was
+    // answered between two scrapes (one each 250 ms here, to keep the test short).
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return totalPoints(panel->charts()->rateChart()) > 0 &&
+                   totalPoints(panel->charts()->latencyChart()) > 0;
+        },
+        15000));
+    // A picture of the page with the test panel and its answer, for review (once the rate
+    // chart has a few scrapes to draw a line through).
+    QVERIFY(QTest::qWaitFor([&] { return totalPoints(panel->charts()->rateChart()) >= 8; },
+                            15000));
     QTest::qWait(100);
     const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
     QDir().mkpath(artifacts);
@@ -367,15 +382,6 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     QVERIFY(test->statusLabel()->text().contains(test->lastError()));
     QVERIFY(test->bars()->probabilities().isEmpty());
 
-    // The charts drew the traffic from /metrics: a rate, and a latency once requests were
-    // answered between two scrapes (one each 250 ms here, to keep the test short).
-    panel->charts()->setPollInterval(250);
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            return totalPoints(panel->charts()->rateChart()) > 0 &&
-                   totalPoints(panel->charts()->latencyChart()) > 0;
-        },
-        15000));
     // The server's log streams into the Log tab.
     QVERIFY(panel->log());
     QVERIFY(QTest::qWaitFor([&] { return panel->log()->lineCount() > 0; }, 10000));

@@ -34,8 +34,7 @@ EndpointListing loadEndpointListing(Workspace& ws) {
         if (e.auth) {
             try {
                 const QString key = readEndpointKey(EndpointFolder(ws.root(), e.name).keyPath());
-                if (!key.isEmpty())
-                    out.keys.insert(e.name, key);
+                if (!key.isEmpty()) out.keys.insert(e.name, key);
             } catch (const std::exception&) {
                 // A key file that is not private is refused by the core; requests get a 401.
             }
@@ -45,11 +44,13 @@ EndpointListing loadEndpointListing(Workspace& ws) {
     return out;
 }
 
-EndpointListModel::EndpointListModel(QObject* parent) : QAbstractTableModel(parent) {}
+EndpointListModel::EndpointListModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
 
 void EndpointListModel::setListing(EndpointListing listing) {
-    std::stable_sort(listing.endpoints.begin(), listing.endpoints.end(),
-                     [](const EndpointRecord& a, const EndpointRecord& b) { return a.name < b.name; });
+    std::stable_sort(
+        listing.endpoints.begin(), listing.endpoints.end(),
+        [](const EndpointRecord& a, const EndpointRecord& b) { return a.name < b.name; });
     bool sameShape = listing.endpoints.size() == listing_.endpoints.size();
     for (qsizetype i = 0; sameShape && i < listing.endpoints.size(); ++i)
         sameShape = listing.endpoints[i].name == listing_.endpoints[i].name;
@@ -66,8 +67,7 @@ void EndpointListModel::setListing(EndpointListing listing) {
 
 int EndpointListModel::rowOf(const QString& name) const {
     for (int r = 0; r < listing_.endpoints.size(); ++r)
-        if (listing_.endpoints[r].name == name)
-            return r;
+        if (listing_.endpoints[r].name == name) return r;
     return -1;
 }
 
@@ -85,35 +85,39 @@ int EndpointListModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant EndpointListModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= listing_.endpoints.size())
-        return {};
+    if (!index.isValid() || index.row() >= listing_.endpoints.size()) return {};
     const EndpointRecord& e = listing_.endpoints[index.row()];
-    if (role == NameRole)
-        return e.name;
-    if (role == StateRole)
-        return toString(e.state);
-    if (role == Qt::ToolTipRole && !e.reason.isEmpty())
-        return e.reason;
-    if (role != Qt::DisplayRole)
-        return {};
+    if (role == NameRole) return e.name;
+    if (role == StateRole) return toString(e.state);
+    if (role == Qt::ToolTipRole && !e.reason.isEmpty()) return e.reason;
+    if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
-    case NameColumn: return e.name;
-    case StateColumn: return toString(e.state);
-    case UrlColumn: return endpointUrl(e) + QStringLiteral("/score");
-    case ModelsColumn: return e.models.join(QStringLiteral(", "));
-    default: return {};
+    case NameColumn:
+        return e.name;
+    case StateColumn:
+        return toString(e.state);
+    case UrlColumn:
+        return endpointUrl(e) + QStringLiteral("/score");
+    case ModelsColumn:
+        return e.models.join(QStringLiteral(", "));
+    default:
+        return {};
     }
 }
 
 QVariant EndpointListModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case NameColumn: return tr("Name");
-    case StateColumn: return tr("State");
-    case UrlColumn: return tr("Scoring URI");
-    case ModelsColumn: return tr("Models");
-    default: return {};
+    case NameColumn:
+        return tr("Name");
+    case StateColumn:
+        return tr("State");
+    case UrlColumn:
+        return tr("Scoring URI");
+    case ModelsColumn:
+        return tr("Models");
+    default:
+        return {};
     }
 }
 

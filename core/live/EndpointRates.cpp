@@ -1,7 +1,6 @@
 #include "core/live/EndpointRates.h"
 
 #include <QList>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,12 +14,10 @@ QByteArray label(const QByteArray& labels, const QByteArray& name) {
     const QByteArray key = name + "=\"";
     qsizetype at = 0;
     while ((at = labels.indexOf(key, at)) >= 0) {
-        if (at == 0 || labels[at - 1] == ',' || labels[at - 1] == ' ')
-            break;
+        if (at == 0 || labels[at - 1] == ',' || labels[at - 1] == ' ') break;
         at += key.size();
     }
-    if (at < 0)
-        return {};
+    if (at < 0) return {};
     const qsizetype start = at + key.size();
     const qsizetype end = labels.indexOf('"', start);
     return end < 0 ? QByteArray() : labels.mid(start, end - start);
@@ -28,8 +25,7 @@ QByteArray label(const QByteArray& labels, const QByteArray& name) {
 
 double parseValue(const QByteArray& text) {
     const QByteArray t = text.trimmed();
-    if (t == "+Inf")
-        return std::numeric_limits<double>::infinity();
+    if (t == "+Inf") return std::numeric_limits<double>::infinity();
     bool ok = false;
     const double v = t.toDouble(&ok);
     return ok ? v : 0;
@@ -41,21 +37,18 @@ ScoreCounters parseScoreCounters(const QByteArray& text) {
     ScoreCounters c;
     for (const QByteArray& raw : text.split('\n')) {
         const QByteArray line = raw.trimmed();
-        if (line.isEmpty() || line.startsWith('#'))
-            continue;
+        if (line.isEmpty() || line.startsWith('#')) continue;
         const qsizetype open = line.indexOf('{');
         const qsizetype close = line.lastIndexOf('}');
         if (open < 0 || close < open)
             continue; // every series the server writes carries a route label
         const QByteArray name = line.left(open);
         const QByteArray labels = line.mid(open + 1, close - open - 1);
-        if (label(labels, "route") != "/score")
-            continue;
+        if (label(labels, "route") != "/score") continue;
         const double value = parseValue(line.mid(close + 1));
         if (name == "labbench_requests_total") {
             c.requests += value;
-            if (label(labels, "code").toInt() >= 400)
-                c.errors += value;
+            if (label(labels, "code").toInt() >= 400) c.errors += value;
         } else if (name == "labbench_request_duration_seconds_sum") {
             c.latencySum = value;
         } else if (name == "labbench_request_duration_seconds_count") {
@@ -69,8 +62,7 @@ ScoreCounters parseScoreCounters(const QByteArray& text) {
 }
 
 double histogramQuantile(double q, const std::vector<std::pair<double, double>>& buckets) {
-    if (buckets.empty() || buckets.back().second <= 0)
-        return 0;
+    if (buckets.empty() || buckets.back().second <= 0) return 0;
     const double rank = q * buckets.back().second;
     double lowerBound = 0, lowerCount = 0;
     for (const auto& [bound, count] : buckets) {
@@ -78,8 +70,9 @@ double histogramQuantile(double q, const std::vector<std::pair<double, double>>&
             if (std::isinf(bound))
                 return lowerBound; // nothing is known above the last finite bound
             const double inBucket = count - lowerCount;
-            return inBucket <= 0 ? bound
-                                 : lowerBound + (bound - lowerBound) * (rank - lowerCount) / inBucket;
+            return inBucket <= 0
+                       ? bound
+                       : lowerBound + (bound - lowerBound) * (rank - lowerCount) / inBucket;
         }
         lowerBound = bound;
         lowerCount = count;
@@ -89,7 +82,8 @@ double histogramQuantile(double q, const std::vector<std::pair<double, double>>&
 
 ScoreRates ratesBetween(const ScoreCounters& before, const ScoreCounters& after, double seconds) {
     // Counters that went down belong to a server that restarted: its new totals are the news.
-    const bool restarted = after.requests < before.requests || after.latencyCount < before.latencyCount;
+    const bool restarted =
+        after.requests < before.requests || after.latencyCount < before.latencyCount;
     const ScoreCounters zero;
     const ScoreCounters& from = restarted ? zero : before;
     ScoreRates r;
@@ -98,8 +92,7 @@ ScoreRates ratesBetween(const ScoreCounters& before, const ScoreCounters& after,
         r.errorsPerSecond = (after.errors - from.errors) / seconds;
     }
     const double answered = after.latencyCount - from.latencyCount;
-    if (answered <= 0)
-        return r;
+    if (answered <= 0) return r;
     r.hasLatency = true;
     r.meanMs = 1000.0 * (after.latencySum - from.latencySum) / answered;
     // The buckets of this interval only: the cumulative counts' differences.
@@ -107,8 +100,7 @@ ScoreRates ratesBetween(const ScoreCounters& before, const ScoreCounters& after,
     for (const auto& [bound, count] : after.buckets) {
         double old = 0;
         for (const auto& [b, c] : from.buckets)
-            if (b == bound)
-                old = c;
+            if (b == bound) old = c;
         interval.emplace_back(bound, count - old);
     }
     r.p50Ms = 1000.0 * histogramQuantile(0.5, interval);

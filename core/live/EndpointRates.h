@@ -4,18 +4,18 @@
 // charts' own scrapes and health checks do not count as traffic.
 
 #include <QByteArray>
-
 #include <vector>
 
 namespace lb {
 
 // The /score counters of one scrape.
 struct ScoreCounters {
-    double requests = 0;  // labbench_requests_total summed over status codes
-    double errors = 0;    // of which answered with a status of 400 or more
-    double latencySum = 0;   // seconds
+    double requests = 0;   // labbench_requests_total summed over status codes
+    double errors = 0;     // of which answered with a status of 400 or more
+    double latencySum = 0; // seconds
     double latencyCount = 0;
-    std::vector<std::pair<double, double>> buckets; // (upper bound in s, cumulative count), by bound
+    std::vector<std::pair<double, double>>
+        buckets; // (upper bound in s, cumulative count), by bound
 };
 
 // Parses the exposition text; an empty ScoreCounters when /score has not been called yet.

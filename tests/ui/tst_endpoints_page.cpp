@@ -47,7 +47,6 @@
 #include <QTabWidget>
 #include <QTcpServer>
 #include <QTest>
-
 #include <cmath>
 #include <numeric>
 
@@ -206,7 +205,8 @@ void TestEndpointsPage::listModelPassesTheTester() {
     listing.endpoints[0].state = EndpointState::Unhealthy;
     model.setListing(listing);
     QCOMPARE(reset.size(), 0);
-    QCOMPARE(model.index(1, EndpointListModel::StateColumn).data(EndpointListModel::StateRole)
+    QCOMPARE(model.index(1, EndpointListModel::StateColumn)
+                 .data(EndpointListModel::StateRole)
                  .toString(),
              QStringLiteral("Unhealthy"));
     listing.endpoints.removeFirst();
@@ -279,8 +279,8 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     auto* page = qobject_cast<EndpointsPage*>(w.tabs()->currentWidget());
     QVERIFY(page);
     EndpointPanel* panel = page->panel();
-    QVERIFY(QTest::qWaitFor([&] { return panel->endpointName() == QLatin1String("digits"); },
-                            10000));
+    QVERIFY(
+        QTest::qWaitFor([&] { return panel->endpointName() == QLatin1String("digits"); }, 10000));
     QVERIFY(QTest::qWaitFor([&] { return panel->statePill()->text() == QLatin1String("Healthy"); },
                             10000));
     const QString uri = QStringLiteral("http://127.0.0.1:%1/score").arg(endpoint.port);
@@ -326,9 +326,8 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     QTest::mouseRelease(canvas, Qt::LeftButton, {}, QPoint(cx + (bottom - top) / 20, bottom));
     QVERIFY(!canvas->isBlank());
     // The drawing became the body: 784 pixels in [0, 1], a stroke's worth of them inked.
-    const QJsonArray drawn = QJsonDocument::fromJson(test->bodyEdit()->toPlainText().toUtf8())
-                                 ["data"][0]
-                                     .toArray();
+    const QJsonArray drawn =
+        QJsonDocument::fromJson(test->bodyEdit()->toPlainText().toUtf8())["data"][0].toArray();
     QCOMPARE(drawn.size(), 784);
     int inked = 0;
     for (const QJsonValue& v : drawn) {
@@ -350,7 +349,8 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     }
     QVERIFY2(std::abs(sum - 1.0) < 1e-3, qPrintable(QString::number(sum)));
     // The bars show the server's answer: its class is the highest bar.
-    const QJsonDocument answer = QJsonDocument::fromJson(test->answerView()->toPlainText().toUtf8());
+    const QJsonDocument answer =
+        QJsonDocument::fromJson(test->answerView()->toPlainText().toUtf8());
     QCOMPARE(answer["classes"][0].toInt(-1), test->bars()->predicted());
     QVERIFY(test->statusLabel()->text().startsWith(QStringLiteral("200 · ")));
     QVERIFY(test->statusLabel()->text().contains(QLatin1String(" ms")));
@@ -365,8 +365,7 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
         15000));
     // A picture of the page with the test panel and its answer, for review (once the rate
     // chart has a few scrapes to draw a line through).
-    QVERIFY(QTest::qWaitFor([&] { return totalPoints(panel->charts()->rateChart()) >= 8; },
-                            15000));
+    QVERIFY(QTest::qWaitFor([&] { return totalPoints(panel->charts()->rateChart()) >= 8; }, 15000));
     QTest::qWait(100);
     const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
     QDir().mkpath(artifacts);

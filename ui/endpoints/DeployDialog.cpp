@@ -118,8 +118,7 @@ DeployDialog::DeployDialog(QString workspaceRoot, const ModelVersion& model, QWi
     connect(browse_, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("The folder that holds %1").arg(entry_->text()), source_->text());
-        if (!dir.isEmpty())
-            source_->setText(dir);
+        if (!dir.isEmpty()) source_->setText(dir);
     });
     updateKind();
 }
@@ -136,7 +135,9 @@ DeployDialog::Kind DeployDialog::kind() const {
     return kind_->currentIndex() == 0 ? Kind::Native : Kind::Score;
 }
 
-QString DeployDialog::problem() const { return problem_->text(); }
+QString DeployDialog::problem() const {
+    return problem_->text();
+}
 
 void DeployDialog::updateKind() {
     const bool native = kind() == Kind::Native;
@@ -149,8 +150,7 @@ void DeployDialog::updateKind() {
 }
 
 void DeployDialog::validate() {
-    if (busy_)
-        return;
+    if (busy_) return;
     // Only what can be told without the disk or the network: the core checks the rest.
     QString reason;
     QWidget* field = nullptr;
@@ -182,8 +182,7 @@ void DeployDialog::validate() {
 
 void DeployDialog::runDeploy() {
     validate();
-    if (!deploy_->isEnabled())
-        return;
+    if (!deploy_->isEnabled()) return;
     DeployRequest r;
     r.name = name_->text().trimmed();
     r.models = {model_};
@@ -201,8 +200,8 @@ void DeployDialog::runDeploy() {
     busy_ = true;
     deploy_->setEnabled(false);
     setProblemTone(problem_, ProblemTone::Progress);
-    problem_->setText(tr("Deploying %1: starting its server and waiting until it is Healthy…")
-                          .arg(r.name));
+    problem_->setText(
+        tr("Deploying %1: starting its server and waiting until it is Healthy…").arg(r.name));
     runInBackground<Outcome>(
         this,
         [root = root_, r] {

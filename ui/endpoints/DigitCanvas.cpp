@@ -2,7 +2,6 @@
 
 #include <QMouseEvent>
 #include <QPainter>
-
 #include <algorithm>
 #include <cmath>
 
@@ -19,7 +18,9 @@ constexpr double kStrength = 0.6;
 
 } // namespace
 
-DigitCanvas::DigitCanvas(QWidget* parent) : QWidget(parent), pixels_(kSide * kSide, 0.0f) {
+DigitCanvas::DigitCanvas(QWidget* parent)
+    : QWidget(parent)
+    , pixels_(kSide * kSide, 0.0f) {
     setObjectName(QStringLiteral("digitCanvas"));
     setMinimumSize(kSide * 5, kSide * 5);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
@@ -56,8 +57,7 @@ void DigitCanvas::dab(const QPointF& centre) {
             // A pixel's centre is at (x + 0.5, y + 0.5) in grid units.
             const double dx = x + 0.5 - centre.x(), dy = y + 0.5 - centre.y();
             const double d2 = dx * dx + dy * dy;
-            if (d2 > kReach * kReach)
-                continue;
+            if (d2 > kReach * kReach) continue;
             float& p = pixels_[y * kSide + x];
             p = float(std::min(1.0, p + kStrength * std::exp(-d2 / (2 * kSigma * kSigma))));
         }
@@ -75,8 +75,7 @@ void DigitCanvas::strokeTo(const QPointF& to) {
 }
 
 void DigitCanvas::mousePressEvent(QMouseEvent* event) {
-    if (event->button() != Qt::LeftButton)
-        return;
+    if (event->button() != Qt::LeftButton) return;
     drawing_ = true;
     last_ = toGrid(event->position());
     dab(last_);
@@ -84,13 +83,11 @@ void DigitCanvas::mousePressEvent(QMouseEvent* event) {
 }
 
 void DigitCanvas::mouseMoveEvent(QMouseEvent* event) {
-    if (drawing_)
-        strokeTo(toGrid(event->position()));
+    if (drawing_) strokeTo(toGrid(event->position()));
 }
 
 void DigitCanvas::mouseReleaseEvent(QMouseEvent* event) {
-    if (!drawing_ || event->button() != Qt::LeftButton)
-        return;
+    if (!drawing_ || event->button() != Qt::LeftButton) return;
     strokeTo(toGrid(event->position()));
     drawing_ = false;
     emit strokeFinished();
@@ -105,8 +102,7 @@ void DigitCanvas::paintEvent(QPaintEvent*) {
     for (int y = 0; y < kSide; ++y)
         for (int x = 0; x < kSide; ++x) {
             const float v = pixels_[y * kSide + x];
-            if (v <= 0)
-                continue;
+            if (v <= 0) continue;
             const int grey = int(std::lround(v * 255));
             p.fillRect(QRectF(g.left() + x * cell, g.top() + y * cell, cell + 0.5, cell + 0.5),
                        QColor(grey, grey, grey));

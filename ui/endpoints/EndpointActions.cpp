@@ -14,8 +14,7 @@ namespace {
 using Kind = WorkspaceModel::NodeKind;
 
 bool isEndpointNode(const QModelIndex& index) {
-    if (!index.isValid())
-        return false;
+    if (!index.isValid()) return false;
     const auto k = static_cast<Kind>(index.data(WorkspaceModel::KindRole).toInt());
     return k == Kind::Endpoint ||
            (k == Kind::Category &&
@@ -41,13 +40,11 @@ QMenu* EndpointActions::createMenu(QWidget* parent) {
 }
 
 void EndpointActions::activate(const QModelIndex& index) {
-    if (isEndpointNode(index))
-        openEndpointsPage(endpointOf(index));
+    if (isEndpointNode(index)) openEndpointsPage(endpointOf(index));
 }
 
 void EndpointActions::addContextActions(QMenu* menu, const QModelIndex& index) {
-    if (!isEndpointNode(index))
-        return;
+    if (!isEndpointNode(index)) return;
     menu->addSeparator();
     const QString name = endpointOf(index);
     menu->addAction(tr("Show in Endpoints page"), this, [this, name] { openEndpointsPage(name); });
@@ -56,8 +53,7 @@ void EndpointActions::addContextActions(QMenu* menu, const QModelIndex& index) {
 EndpointsPage* EndpointActions::openEndpointsPage(const QString& name) {
     EndpointsPage* page = nullptr;
     for (QWidget* open : shell_->pages())
-        if ((page = qobject_cast<EndpointsPage*>(open)))
-            break;
+        if ((page = qobject_cast<EndpointsPage*>(open))) break;
     if (!page) {
         const WorkspaceSnapshotPtr snapshot = shell_->snapshot();
         const QString root = snapshot ? snapshot->root : shell_->workspaceDir();

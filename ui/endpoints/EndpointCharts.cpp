@@ -91,11 +91,13 @@ void EndpointCharts::scrape() {
         return; // one scrape at a time: a slow server is not asked twice
     inFlight_ = true;
     const QString asked = url_;
-    http_->get(url_ + QStringLiteral("/metrics"), key_, this, [this, asked](const HttpAnswer& a) {
-        inFlight_ = false;
-        if (asked == url_ && a.status == 200)
-            onScrape(a.body);
-    }, 5000);
+    http_->get(
+        url_ + QStringLiteral("/metrics"), key_, this,
+        [this, asked](const HttpAnswer& a) {
+            inFlight_ = false;
+            if (asked == url_ && a.status == 200) onScrape(a.body);
+        },
+        5000);
 }
 
 void EndpointCharts::onScrape(const QByteArray& text) {
@@ -112,14 +114,13 @@ void EndpointCharts::onScrape(const QByteArray& text) {
             append(kP99, kLatency, r.p99Ms, t);
         }
         ++step_;
-        summary_->setText(tr("%1 requests answered · %2 errors · mean latency %3 ms")
-                              .arg(now.requests)
-                              .arg(now.errors)
-                              .arg(now.latencyCount > 0 ? 1000.0 * now.latencySum / now.latencyCount
-                                                        : 0.0,
-                                   0, 'f', 2));
-        if (!redraw_.isActive())
-            redraw_.start();
+        summary_->setText(
+            tr("%1 requests answered · %2 errors · mean latency %3 ms")
+                .arg(now.requests)
+                .arg(now.errors)
+                .arg(now.latencyCount > 0 ? 1000.0 * now.latencySum / now.latencyCount : 0.0, 0,
+                     'f', 2));
+        if (!redraw_.isActive()) redraw_.start();
     }
     last_ = now;
     lastMs_ = ms;
@@ -131,8 +132,7 @@ void EndpointCharts::append(const QString& series, const QString& metric, double
     auto [it, added] = buffers_->series.try_emplace(MetricBuffers::Key{series, metric});
     if (added) {
         it->second.buffer.setView(MetricSeriesBuffer::XAxis::Time, 0);
-        if (!buffers_->metricNames.contains(metric))
-            buffers_->metricNames.append(metric);
+        if (!buffers_->metricNames.contains(metric)) buffers_->metricNames.append(metric);
     }
     it->second.buffer.append(step_, value, time);
     ++buffers_->version;

@@ -9,7 +9,6 @@
 
 #include <QTimer>
 #include <QWidget>
-
 #include <memory>
 #include <optional>
 

@@ -6,7 +6,6 @@
 #include <QByteArray>
 #include <QObject>
 #include <QString>
-
 #include <functional>
 
 class QElapsedTimer;
@@ -16,10 +15,10 @@ class QNetworkReply;
 namespace lb::ui {
 
 struct HttpAnswer {
-    int status = 0;     // the HTTP status; 0 when no answer came
+    int status = 0; // the HTTP status; 0 when no answer came
     QByteArray body;
-    QString error;      // why no answer came (refused, timed out), one sentence
-    double ms = 0;      // from sending to the whole answer
+    QString error; // why no answer came (refused, timed out), one sentence
+    double ms = 0; // from sending to the whole answer
 };
 
 class EndpointHttp : public QObject {

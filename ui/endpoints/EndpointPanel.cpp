@@ -116,7 +116,9 @@ QString EndpointPanel::state() const {
     return endpoint_.name.isEmpty() ? QString() : toString(endpoint_.state);
 }
 
-QString EndpointPanel::actionStatus() const { return status_->text(); }
+QString EndpointPanel::actionStatus() const {
+    return status_->text();
+}
 
 void EndpointPanel::setEndpoint(const EndpointRecord& endpoint, const QString& key) {
     const bool another = endpoint.name != endpoint_.name;
@@ -126,17 +128,16 @@ void EndpointPanel::setEndpoint(const EndpointRecord& endpoint, const QString& k
     title_->setText(endpoint.name);
     pill_->setText(state);
     pill_->setStyleSheet(QStringLiteral("background: %1;").arg(statusColor(state).name()));
-    QStringList facts = {endpoint.kind == QLatin1String("native") ? tr("native (C++)")
-                                                                   : tr("score.py: %1").arg(endpoint.entry),
+    QStringList facts = {endpoint.kind == QLatin1String("native")
+                             ? tr("native (C++)")
+                             : tr("score.py: %1").arg(endpoint.entry),
                          tr("serves %1").arg(endpoint.models.join(QStringLiteral(", ")))};
     if (endpoint.kind != QLatin1String("native"))
         facts << tr("%n worker(s)", nullptr, endpoint.workers);
     else if (endpoint.batchDelayUs > 0)
         facts << tr("batching %1 µs").arg(endpoint.batchDelayUs);
-    if (endpoint.auth)
-        facts << tr("key required");
-    if (endpoint.pid > 0)
-        facts << tr("server pid %1").arg(endpoint.pid);
+    if (endpoint.auth) facts << tr("key required");
+    if (endpoint.pid > 0) facts << tr("server pid %1").arg(endpoint.pid);
     facts_->setText(facts.join(QStringLiteral(" · ")));
     url_->setText(endpointUrl(endpoint) + QStringLiteral("/score"));
     reason_->setText(endpoint.reason);
@@ -176,8 +177,7 @@ void EndpointPanel::probeImageInput() {
     // The canvas fits a model whose rows are 28×28 images; the endpoint says what it takes.
     http_->get(endpointUrl(endpoint_) + QStringLiteral("/swagger.json"), key_, this,
                [this, name](const HttpAnswer& a) {
-                   if (name != endpoint_.name)
-                       return;
+                   if (name != endpoint_.name) return;
                    if (a.status != 200) {
                        probed_.clear(); // asked again at the next reload
                        return;
@@ -195,8 +195,7 @@ void EndpointPanel::updateButtons() {
 }
 
 void EndpointPanel::runAction(const QString& progress, std::function<QString(Workspace&)> work) {
-    if (busy_ || endpoint_.name.isEmpty())
-        return;
+    if (busy_ || endpoint_.name.isEmpty()) return;
     busy_ = true;
     updateButtons();
     status_->setText(progress);
@@ -222,19 +221,18 @@ void EndpointPanel::runAction(const QString& progress, std::function<QString(Wor
 void EndpointPanel::stop() {
     const QString name = endpoint_.name;
     runAction(tr("Stopping %1…").arg(name), [name](Workspace& ws) {
-        return stopEndpoint(ws, name) ? tr("Stopped %1.").arg(name)
-                                      : tr("%1 had no server running; it is recorded Stopped.").arg(name);
+        return stopEndpoint(ws, name)
+                   ? tr("Stopped %1.").arg(name)
+                   : tr("%1 had no server running; it is recorded Stopped.").arg(name);
     });
 }
 
 void EndpointPanel::restart() {
     const QString name = endpoint_.name;
     runAction(tr("Starting %1 again…").arg(name), [name](Workspace& ws) {
-        if (endpointServerRunning(ws.root(), name))
-            stopEndpoint(ws, name);
+        if (endpointServerRunning(ws.root(), name)) stopEndpoint(ws, name);
         const EndpointRecord e = startEndpoint(ws, name, kRestartWaitSeconds);
-        if (e.state == EndpointState::Healthy)
-            return tr("%1 is Healthy again.").arg(name);
+        if (e.state == EndpointState::Healthy) return tr("%1 is Healthy again.").arg(name);
         return e.reason.isEmpty() ? tr("%1 is %2.").arg(name, toString(e.state))
                                   : tr("%1 is %2: %3").arg(name, toString(e.state), e.reason);
     });
@@ -242,8 +240,7 @@ void EndpointPanel::restart() {
 
 void EndpointPanel::remove(bool ask) {
     const QString name = endpoint_.name;
-    if (name.isEmpty())
-        return;
+    if (name.isEmpty()) return;
     if (ask && QMessageBox::question(this, tr("Remove endpoint"),
                                      tr("Stop %1 and delete it with its log? Clients that call "
                                         "its URI will get no answer.")

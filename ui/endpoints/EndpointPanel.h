@@ -7,7 +7,6 @@
 #include "core/store/EndpointRepository.h"
 
 #include <QWidget>
-
 #include <functional>
 
 class QLabel;

@@ -107,7 +107,9 @@ EndpointsPage::EndpointsPage(const QString& workspaceRoot, QWidget* parent)
 
 EndpointsPage::~EndpointsPage() = default;
 
-void EndpointsPage::refresh() { watcher_->refreshNow(); }
+void EndpointsPage::refresh() {
+    watcher_->refreshNow();
+}
 
 void EndpointsPage::selectEndpoint(const QString& name) {
     pending_ = name;
@@ -115,11 +117,9 @@ void EndpointsPage::selectEndpoint(const QString& name) {
 }
 
 void EndpointsPage::applyPendingSelection() {
-    if (pending_.isEmpty())
-        return;
+    if (pending_.isEmpty()) return;
     const int row = model_->rowOf(pending_);
-    if (row < 0)
-        return;
+    if (row < 0) return;
     pending_.clear();
     const QModelIndex at = view_->model()->index(row, 0);
     view_->selectionModel()->select(at, QItemSelectionModel::ClearAndSelect |

@@ -1,12 +1,12 @@
 #include "ui/endpoints/ProbabilityBars.h"
 
 #include <QPainter>
-
 #include <algorithm>
 
 namespace lb::ui {
 
-ProbabilityBars::ProbabilityBars(QWidget* parent) : QWidget(parent) {
+ProbabilityBars::ProbabilityBars(QWidget* parent)
+    : QWidget(parent) {
     setObjectName(QStringLiteral("probabilityBars"));
 }
 
@@ -16,8 +16,7 @@ void ProbabilityBars::setProbabilities(const QVector<double>& probabilities) {
 }
 
 int ProbabilityBars::predicted() const {
-    if (probabilities_.isEmpty())
-        return -1;
+    if (probabilities_.isEmpty()) return -1;
     return int(std::max_element(probabilities_.begin(), probabilities_.end()) -
                probabilities_.begin());
 }

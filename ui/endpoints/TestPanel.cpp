@@ -32,7 +32,9 @@ QLabel* heading(const QString& text) {
 
 } // namespace
 
-TestPanel::TestPanel(EndpointHttp* http, QWidget* parent) : QWidget(parent), http_(http) {
+TestPanel::TestPanel(EndpointHttp* http, QWidget* parent)
+    : QWidget(parent)
+    , http_(http) {
     setObjectName(QStringLiteral("endpointTestPanel"));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
@@ -83,12 +85,10 @@ TestPanel::TestPanel(EndpointHttp* http, QWidget* parent) : QWidget(parent), htt
     layout->addWidget(imageColumn_, 2);
 
     connect(send_, &QPushButton::clicked, this, &TestPanel::send);
-    connect(example_, &QPushButton::clicked, this, [this] {
-        body_->setPlainText(QString::fromUtf8(exampleScoreBody(native_)));
-    });
-    connect(canvas_, &DigitCanvas::strokeFinished, this, [this] {
-        body_->setPlainText(QString::fromUtf8(pixelsScoreBody(canvas_->pixels())));
-    });
+    connect(example_, &QPushButton::clicked, this,
+            [this] { body_->setPlainText(QString::fromUtf8(exampleScoreBody(native_))); });
+    connect(canvas_, &DigitCanvas::strokeFinished, this,
+            [this] { body_->setPlainText(QString::fromUtf8(pixelsScoreBody(canvas_->pixels()))); });
     connect(clear_, &QPushButton::clicked, this, [this] {
         canvas_->clear();
         bars_->setProbabilities({});
@@ -101,8 +101,7 @@ void TestPanel::setEndpoint(const QString& name, const QString& scoringUri, cons
     uri_ = scoringUri;
     key_ = key;
     send_->setEnabled(!uri_.isEmpty());
-    if (name == name_ && native == native_)
-        return;
+    if (name == name_ && native == native_) return;
     name_ = name;
     native_ = native;
     ++request_; // an answer still on its way belongs to the other endpoint
@@ -121,14 +120,12 @@ void TestPanel::setImageInput(bool on) {
 }
 
 void TestPanel::send() {
-    if (uri_.isEmpty())
-        return;
+    if (uri_.isEmpty()) return;
     const quint64 request = ++request_;
     status_->setText(tr("Sending…"));
     http_->post(uri_, key_, body_->toPlainText().toUtf8(), this,
                 [this, request](const HttpAnswer& a) {
-                    if (request == request_)
-                        showAnswer(a.status, a.body, a.ms, a.error);
+                    if (request == request_) showAnswer(a.status, a.body, a.ms, a.error);
                 });
 }
 

@@ -50,6 +50,11 @@ void WorkspaceModel::build(const WorkspaceSnapshot& s, std::deque<Node>& nodes,
     Node* data = add(root, NodeKind::Category, tr("Data folders"), QStringLiteral("data"), nullptr);
     for (const QString& folder : s.dataFolders)
         add(data, NodeKind::DataFolder, QFileInfo(folder).fileName(), folder, nullptr);
+    // Last, so the categories above keep their rows.
+    Node* endpoints =
+        add(root, NodeKind::Category, tr("Endpoints"), QStringLiteral("endpoints"), nullptr);
+    for (const EndpointRecord& e : s.endpoints)
+        add(endpoints, NodeKind::Endpoint, e.name, e.name, &e);
 }
 
 QStringList WorkspaceModel::shapeOf(const Node* root) {
@@ -235,6 +240,15 @@ QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
         if (role == Qt::DisplayRole && column == NameColumn)
             return n->title;
         return runData(*static_cast<const RunRecord*>(n->payload), column, role);
+    }
+    if (n->kind == NodeKind::Endpoint) {
+        const auto* e = static_cast<const EndpointRecord*>(n->payload);
+        if ((role == Qt::DisplayRole && column == StatusColumn) || role == StatusRole)
+            return toString(e->state);
+        if (role == Qt::ToolTipRole)
+            return e->reason.isEmpty() ? e->models.join(QStringLiteral(", "))
+                                       : e->models.join(QStringLiteral(", ")) +
+                                             QLatin1Char('\n') + e->reason;
     }
     if (role == Qt::DisplayRole) {
         if (column == NameColumn)

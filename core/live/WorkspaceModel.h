@@ -30,12 +30,13 @@ public:
         Model,
         ModelVersion,
         DataFolder,
+        Endpoint,
     };
     enum Column { NameColumn, StatusColumn, DurationColumn, ColumnCount };
     enum Role {
         KindRole = Qt::UserRole + 1, // NodeKind as int
         KeyRole,                     // run id, experiment/target/model name, folder path
-        StatusRole,                  // run status text ("Running"); empty for other nodes
+        StatusRole,                  // run or endpoint state ("Running", "Healthy"); else empty
         VersionRole,                 // model version number
         RunDirRole,                  // a run's folder
     };

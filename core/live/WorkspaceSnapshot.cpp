@@ -32,6 +32,7 @@ WorkspaceSnapshot WorkspaceSnapshot::load(Workspace& workspace) {
     }
     s.computeTargets = store.computeTargets().list();
     s.models = store.models().list();
+    s.endpoints = store.endpoints().list();
     const QDir root(workspace.root());
     for (const QString& folder : workspace.config().dataFolders)
         s.dataFolders.append(QDir::cleanPath(root.absoluteFilePath(folder)));

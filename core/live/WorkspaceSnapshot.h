@@ -2,6 +2,7 @@
 // Everything the workspace browser shows, read in one go on a background thread and handed to
 // the UI thread as an immutable value.
 
+#include "core/store/EndpointRepository.h"
 #include "core/store/Entities.h"
 
 #include <QList>
@@ -26,6 +27,7 @@ struct WorkspaceSnapshot {
     QList<ComputeTargetRecord> computeTargets;
     QList<ModelVersion> models;        // by name, then version
     QStringList dataFolders;           // absolute paths
+    QList<EndpointRecord> endpoints;   // by name, as the store has them (issue 18)
     int running = 0;                   // Preparing, Running or Finalizing
     int queued = 0;
 

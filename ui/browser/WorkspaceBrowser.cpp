@@ -36,6 +36,8 @@ public:
                 return nodeIcon(QStringLiteral("model"));
             case K::DataFolder:
                 return nodeIcon(QStringLiteral("folder"));
+            case K::Endpoint:
+                return statusIcon(index.data(WorkspaceModel::StatusRole).toString());
             case K::Category: {
                 const QString key = index.data(WorkspaceModel::KeyRole).toString();
                 return nodeIcon(key == QLatin1String("data") ? QStringLiteral("folder") : key);

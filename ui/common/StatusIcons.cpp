@@ -17,6 +17,11 @@ QColor statusColor(const QString& status) {
         {QStringLiteral("Completed"), QColor(0x1a, 0x7f, 0x37)},
         {QStringLiteral("Failed"), QColor(0xcf, 0x22, 0x2e)},
         {QStringLiteral("Canceled"), QColor(0x57, 0x60, 0x6a)},
+        // An endpoint's states (issue 18): Failed as a run's; Stopped as a canceled run's.
+        {QStringLiteral("Transitioning"), QColor(0xb0, 0x7d, 0x12)},
+        {QStringLiteral("Healthy"), QColor(0x1a, 0x7f, 0x37)},
+        {QStringLiteral("Unhealthy"), QColor(0xbc, 0x4c, 0x00)},
+        {QStringLiteral("Stopped"), QColor(0x57, 0x60, 0x6a)},
     };
     return colors.value(status, QColor(0x8a, 0x8f, 0x98));
 }
@@ -43,7 +48,9 @@ QIcon statusIcon(const QString& status) {
     const bool active = status == QLatin1String("Running") ||
                         status == QLatin1String("Preparing") ||
                         status == QLatin1String("Finalizing") ||
-                        status == QLatin1String("Starting");
+                        status == QLatin1String("Starting") ||
+                        status == QLatin1String("Transitioning") ||
+                        status == QLatin1String("Unhealthy");
     if (active) {
         p.setPen(QPen(c, 3));
         p.setBrush(Qt::NoBrush);
@@ -56,12 +63,12 @@ QIcon statusIcon(const QString& status) {
         p.setBrush(c);
         p.drawEllipse(QRectF(5, 5, 22, 22));
         p.setPen(QPen(Qt::white, 3, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        if (status == QLatin1String("Completed")) {
+        if (status == QLatin1String("Completed") || status == QLatin1String("Healthy")) {
             p.drawPolyline(QPolygonF({QPointF(10, 16.5), QPointF(14.5, 21), QPointF(22, 12)}));
         } else if (status == QLatin1String("Failed")) {
             p.drawLine(QPointF(11.5, 11.5), QPointF(20.5, 20.5));
             p.drawLine(QPointF(20.5, 11.5), QPointF(11.5, 20.5));
-        } else if (status == QLatin1String("Canceled")) {
+        } else if (status == QLatin1String("Canceled") || status == QLatin1String("Stopped")) {
             p.drawLine(QPointF(11, 16), QPointF(21, 16));
         } else { // Queued: a clock hand
             p.drawLine(QPointF(16, 10), QPointF(16, 16));
@@ -113,6 +120,13 @@ QIcon nodeIcon(const QString& kind) {
                                  QPointF(16, 28), QPointF(5, 22), QPointF(5, 10)}));
         p.drawPolyline(QPolygonF({QPointF(5, 10), QPointF(16, 16), QPointF(27, 10)}));
         p.drawLine(QPointF(16, 16), QPointF(16, 28));
+    } else if (kind == QLatin1String("endpoints") || kind == QLatin1String("endpoint")) {
+        // A globe: a model served over the network.
+        p.setBrush(QColor(0xdd, 0xf4, 0xff));
+        p.drawEllipse(QRectF(5, 5, 22, 22));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(QRectF(11, 5, 10, 22));
+        p.drawLine(QPointF(5, 16), QPointF(27, 16));
     } else {
         // A folder.
         p.setBrush(QColor(0xfb, 0xef, 0xc9));

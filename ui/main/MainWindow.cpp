@@ -11,6 +11,7 @@
 #include "ui/compare/CompareView.h"
 #include "ui/runs/RunsTablePage.h"
 #include "ui/compute/ComputeTargetActions.h"
+#include "ui/endpoints/EndpointActions.h"
 #include "ui/estimator/EstimatorForm.h"
 #include "ui/main/StartupProbe.h"
 #include "ui/main/StateHook.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(counts_);
     compute_ = new ComputeTargetActions(this, this); // Compute menu, browser's Compute targets node
     models_ = new ModelActions(this, this);          // Models menu and page, browser's Models node
+    endpoints_ = new EndpointActions(this, this);    // Endpoints menu and page, browser's node
     buildMenus();
 
     connect(browser_, &WorkspaceBrowser::runActivated, this, &MainWindow::openRun);
@@ -73,6 +75,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             &ModelActions::addContextActions);
     connect(browser_->view(), &QTreeView::activated, compute_, &ComputeTargetActions::activate);
     connect(browser_->view(), &QTreeView::activated, models_, &ModelActions::activate);
+    connect(browser_, &WorkspaceBrowser::contextMenuAboutToShow, endpoints_,
+            &EndpointActions::addContextActions);
+    connect(browser_->view(), &QTreeView::activated, endpoints_, &EndpointActions::activate);
+    connect(models_, &ModelActions::endpointDeployed, endpoints_,
+            [this](const QString& name) { endpoints_->openEndpointsPage(name); });
     connect(welcome, &WelcomePage::newEstimatorRequested, this,
             [this] { openEstimatorForm(Estimator(), false); });
     // Re-attach: runs whose supervisor vanished are finished from their folders, queued runs
@@ -94,6 +101,7 @@ void MainWindow::buildMenus() {
     menus_ = new WorkbenchMenus(this, this);
     menus_->insertBeforeHelp(compute_->createMenu(menuBar()));
     menus_->insertBeforeHelp(models_->createMenu(menuBar()));
+    menus_->insertBeforeHelp(endpoints_->createMenu(menuBar()));
     connect(menus_, &WorkbenchMenus::openWorkspaceRequested, this,
             [this](const QString& dir) { openWorkspace(dir); });
     connect(menus_, &WorkbenchMenus::createWorkspaceRequested, this, &MainWindow::openWorkspace);

@@ -21,6 +21,7 @@ struct Estimator;
 namespace lb::ui {
 
 class ComputeTargetActions;
+class EndpointActions;
 class EstimatorForm;
 class ModelActions;
 class RunDashboard;
@@ -59,6 +60,7 @@ public:
     WorkspaceBrowser* browser() const { return browser_; }
     ComputeTargetActions* computeActions() const { return compute_; }
     ModelActions* modelActions() const { return models_; }
+    EndpointActions* endpointActions() const { return endpoints_; }
     RunActions* actions() const { return actions_; }
     // The status bar's counts ("2 running · 1 queued").
     QString countsText() const;
@@ -98,6 +100,7 @@ private:
     QLabel* workspaceLabel_ = nullptr;
     ComputeTargetActions* compute_ = nullptr;
     ModelActions* models_ = nullptr;
+    EndpointActions* endpoints_ = nullptr;
 };
 
 } // namespace lb::ui

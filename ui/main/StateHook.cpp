@@ -65,6 +65,29 @@ Json dashboardState(const QWidget& dashboard, int* points, QStringList* tail) {
     return j;
 }
 
+// The Endpoints page: each endpoint's state, the one shown, and the test panel's last answer.
+Json endpointsState(const QWidget& page) {
+    Json j;
+    Json states = Json::array();
+    for (const QString& s : page.property("endpointStates").toStringList())
+        states.push_back(toStd(s));
+    j["endpoints"] = states;
+    j["selected"] = toStd(page.property("selectedEndpoint").toString());
+    if (const auto* panel = page.findChild<QWidget*>(QStringLiteral("endpointPanel")))
+        j["state"] = toStd(panel->property("state").toString());
+    if (const auto* test = page.findChild<QWidget*>(QStringLiteral("endpointTestPanel"))) {
+        j["test_status"] = test->property("lastStatus").toInt();
+        j["test_error"] = toStd(test->property("lastError").toString());
+    }
+    if (const auto* bars = page.findChild<QWidget*>(QStringLiteral("probabilityBars"))) {
+        Json p = Json::array();
+        for (double v : bars->property("probabilities").value<QVector<double>>())
+            p.push_back(v);
+        j["probabilities"] = p;
+    }
+    return j;
+}
+
 } // namespace
 
 void StateHook::installIfRequested(QMainWindow* window) {
@@ -97,6 +120,7 @@ void StateHook::tick() {
     Json tabTexts = Json::array();
     Json forms = Json::array();
     Json dashboards = Json::array();
+    Json endpoints = Json::array();
     bool showsPointAndLine = false;
     for (int i = 0; i < tabs->count(); ++i) {
         QWidget* page = tabs->widget(i);
@@ -104,6 +128,8 @@ void StateHook::tick() {
         if (page->objectName() == QLatin1String("estimatorForm")) {
             forms.push_back(formState(*page));
             autosubmit(page);
+        } else if (page->objectName() == QLatin1String("endpointsPage")) {
+            endpoints.push_back(endpointsState(*page));
         } else if (page->objectName() == QLatin1String("runDashboard")) {
             int points = 0;
             QStringList tail;
@@ -120,6 +146,7 @@ void StateHook::tick() {
     state["tabs"] = tabTexts;
     state["forms"] = forms;
     state["dashboards"] = dashboards;
+    state["endpoints_pages"] = endpoints;
     bool quitNow = false;
     if (!screenshot_.isEmpty() && showsPointAndLine && !shot_) {
         shot_ = window_->grab().save(screenshot_, "PNG");

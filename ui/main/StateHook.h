@@ -1,8 +1,9 @@
 #pragma once
 // A test hook, off unless its environment variables are set, so an end-to-end test can check
 // what the real window shows without scraping pixels:
-//   LABBENCH_UI_STATE_FILE=path   every 300 ms, a JSON of the tabs, the metric points charted
-//                                 and the log lines shown (written atomically)
+//   LABBENCH_UI_STATE_FILE=path   every 300 ms, a JSON of the tabs, the metric points charted,
+//                                 the log lines shown and the Endpoints page's states and test
+//                                 answer (written atomically)
 //   LABBENCH_UI_SCREENSHOT=path   one PNG of the window once a run shows a metric point and a
 //                                 log line
 //   LABBENCH_UI_SCREENSHOT_MIN_POINTS=N  wait for N charted points before that shot
@@ -11,7 +12,8 @@
 //                                 it is valid and its arguments were read
 // It reads the window through its public surface: widgets found by object name
 // ("workbenchTabs", "workspaceCounts", "runDashboard", "estimatorForm", "metricChart",
-// "driverLog") and their Qt properties; it includes no panel's header.
+// "driverLog", "endpointsPage", "endpointPanel", "endpointTestPanel", "probabilityBars") and
+// their Qt properties; it includes no panel's header.
 // (Pictures of each dashboard section, the form and the start page: tests/ui/tst_page_pictures.)
 
 #include <QObject>

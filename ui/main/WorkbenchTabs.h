@@ -1,7 +1,7 @@
 #pragma once
 // The centre of the workbench window: a tab per page (estimator and sweep forms, run and sweep
-// dashboards, comparisons, the Models page) after the start page, which never closes. A page's
-// tab can follow its title; closing a tab deletes its page.
+// dashboards, comparisons, the Models and Endpoints pages) after the start page, which never
+// closes. A page's tab can follow its title; closing a tab deletes its page.
 
 #include <QTabWidget>
 

@@ -77,6 +77,7 @@ ModelsPage* ModelActions::openModelsPage(const QString& name, int version) {
         shell_->addPage(page, tr("Models"), nodeIcon(QStringLiteral("model")));
         connect(page, &ModelsPage::runRequested, this,
                 [this](const QString& runId) { shell_->showRun(runId); });
+        connect(page, &ModelsPage::endpointDeployed, this, &ModelActions::endpointDeployed);
     }
     shell_->showPage(page);
     if (!name.isEmpty()) page->selectModel(name, version);

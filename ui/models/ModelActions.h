@@ -32,6 +32,10 @@ public:
     // (-1: the newest). Null without a workspace.
     ModelsPage* openModelsPage(const QString& name = {}, int version = -1);
 
+signals:
+    // A version was deployed from the Models page (Deploy…): the window shows the endpoint.
+    void endpointDeployed(const QString& endpoint);
+
 private:
     void openFromIndex(const QModelIndex& index);
     WorkbenchShell* shell_ = nullptr;

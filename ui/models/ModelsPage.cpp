@@ -1,6 +1,7 @@
 #include "ui/models/ModelsPage.h"
 
 #include "ui/common/AppStyle.h"
+#include "ui/endpoints/DeployDialog.h"
 #include "core/live/BackgroundCall.h"
 #include "core/live/ModelListModel.h"
 #include "core/live/StoreWatcher.h"
@@ -80,9 +81,14 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
     download_->setObjectName(QStringLiteral("downloadModel"));
     download_->setToolTip(tr("Copy the selected model version into a folder"));
     download_->setEnabled(false);
+    deploy_ = new QPushButton(tr("Deploy…"));
+    deploy_->setObjectName(QStringLiteral("deployModel"));
+    deploy_->setToolTip(tr("Serve the selected model version over HTTP as an endpoint"));
+    deploy_->setEnabled(false);
     auto* bar = new QHBoxLayout;
     bar->addWidget(filter_, 1);
     bar->addWidget(download_);
+    bar->addWidget(deploy_);
     layout->addLayout(bar);
     error_ = makeErrorBanner();
     layout->addWidget(error_);
@@ -128,7 +134,11 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
     });
 
     connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { download_->setEnabled(!selectedModel().isEmpty()); });
+            [this] {
+                download_->setEnabled(!selectedModel().isEmpty());
+                deploy_->setEnabled(!selectedModel().isEmpty());
+            });
+    connect(deploy_, &QPushButton::clicked, this, [this] { deploySelected(); });
     connect(download_, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("Download %1 into").arg(selectedModel()), QDir::homePath());
@@ -177,6 +187,18 @@ QString ModelsPage::selectedModel() const {
     if (rows.isEmpty()) return {};
     return rows.first().data(ModelListModel::NameRole).toString() + QLatin1Char(':') +
            QString::number(rows.first().data(ModelListModel::VersionRole).toInt());
+}
+
+DeployDialog* ModelsPage::deploySelected() {
+    const QModelIndexList rows = view_->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return nullptr;
+    const int row = model_->rowOf(rows.first().data(ModelListModel::NameRole).toString(),
+                                  rows.first().data(ModelListModel::VersionRole).toInt());
+    if (row < 0) return nullptr;
+    DeployDialog* dialog = DeployDialog::openFor(this, root_, model_->versions().at(row));
+    connect(dialog, &DeployDialog::deployed, this,
+            [this](const EndpointRecord& e) { emit endpointDeployed(e.name); });
+    return dialog;
 }
 
 void ModelsPage::downloadSelectedTo(const QString& dir) {

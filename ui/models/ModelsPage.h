@@ -3,7 +3,7 @@
 // run, registered time) over the model registry, sortable and filterable, read by its own store
 // watcher so a registration from anywhere (CLI, a dashboard) shows up by itself. The source run
 // is a link: clicking it asks for that run's dashboard. Download… copies the selected version
-// into a folder the user picks.
+// into a folder the user picks; Deploy… serves it as an endpoint (ui/endpoints/DeployDialog).
 
 #include <QWidget>
 
@@ -19,6 +19,8 @@ class StoreWatcher;
 } // namespace lb
 
 namespace lb::ui {
+
+class DeployDialog;
 
 class ModelsPage : public QWidget {
     Q_OBJECT
@@ -37,11 +39,16 @@ public:
     // the answer comes as downloaded() or downloadFailed() and in the page's status line.
     void downloadSelectedTo(const QString& dir);
     QPushButton* downloadButton() const { return download_; }
+    QPushButton* deployButton() const { return deploy_; }
+    // Opens the Deploy dialog on the selected version (window-modal; null when none is
+    // selected). A deploy that succeeds comes out as endpointDeployed().
+    DeployDialog* deploySelected();
 
 signals:
     void runRequested(const QString& runId);
     void downloaded(const QString& model, const QString& path);
     void downloadFailed(const QString& model, const QString& message);
+    void endpointDeployed(const QString& endpoint);
 
 private:
     void applyPendingSelection();
@@ -55,6 +62,7 @@ private:
     QLabel* error_ = nullptr;
     QLabel* status_ = nullptr;
     QPushButton* download_ = nullptr;
+    QPushButton* deploy_ = nullptr;
     QString pendingName_;
     int pendingVersion_ = -1;
 };

@@ -61,7 +61,7 @@ void turnWheel(QWidget* w, int steps) {
     QWheelEvent e(at, w->mapToGlobal(at), QPoint(), QPoint(0, -120 * steps), Qt::NoButton,
                   Qt::NoModifier, Qt::NoScrollPhase, false);
     QSpontaneKeyEvent::setSpontaneous(&e);
-    QApplication::sendEvent(w, &e);
+    qApp->notify(w, &e); // sendEvent() would make it a synthesized event again
 }
 
 int rowOf(const ScriptParamsTable* t, const QString& name) {

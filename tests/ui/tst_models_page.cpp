@@ -16,6 +16,7 @@
 #include "ui/run/RunDashboard.h"
 
 #include <QAbstractItemModelTester>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>

@@ -84,7 +84,10 @@ ComputeTargetDialog::ComputeTargetDialog(QString workspaceRoot, QString kind,
     // A new dialog is not red: a blank field shows its problem once the user has been there
     // (#23 item 9).
     touched_ = new TouchedFields(this);
-    connect(touched_, &TouchedFields::touched, this, &ComputeTargetDialog::validate);
+    // Queued, as in EstimatorForm: focus moves while the dialog is being destroyed too. A
+    // touch from setValue() is followed by the value's own validate() anyway.
+    connect(touched_, &TouchedFields::touched, this, &ComputeTargetDialog::validate,
+            Qt::QueuedConnection);
     setWindowTitle(existing_ ? tr("Edit compute target %1").arg(existing_->name)
                              : tr("New %1 compute target").arg(kindTitle(kind_)));
     auto* layout = new QVBoxLayout(this);
@@ -212,6 +215,7 @@ void ComputeTargetDialog::setValue(const QString& field, const QString& value) {
         line->setText(value);
     else if (auto* combo = qobject_cast<QComboBox*>(editor(field)))
         combo->setCurrentText(value);
+    validate(); // the touch shows a problem even when the value did not change
 }
 
 QString ComputeTargetDialog::value(const QString& field) const {

@@ -256,7 +256,10 @@ void EstimatorForm::watchFields() {
     for (QWidget* field : fields())
         touched_->watch(field);
     // A field the user leaves may now show its problem.
-    connect(touched_, &TouchedFields::touched, this, &EstimatorForm::scheduleValidation);
+    // Queued: focus also moves while the form's children are being destroyed, after its own
+    // members are gone; a posted call to a destroyed form is dropped, a direct one is not.
+    connect(touched_, &TouchedFields::touched, this, &EstimatorForm::scheduleValidation,
+            Qt::QueuedConnection);
     // Only what the user types: a form filled from an estimator keeps that estimator's params.
     connect(entry_->lineEdit(), &QLineEdit::textEdited, this, [this] { typedScriptTimer_.start(); });
     connect(source_, &QLineEdit::textEdited, this, [this] { typedScriptTimer_.start(); });

@@ -188,7 +188,9 @@ void SweepForm::watchFields() {
     connect(method_, &QComboBox::currentIndexChanged, this, &SweepForm::updateSamplingFields);
     for (QWidget* field : std::initializer_list<QWidget*>{params_->table(), metric_, experiment_})
         touched_->watch(field);
-    connect(touched_, &TouchedFields::touched, this, &SweepForm::scheduleValidation);
+    // Queued, as in EstimatorForm: focus moves while the form is being destroyed too.
+    connect(touched_, &TouchedFields::touched, this, &SweepForm::scheduleValidation,
+            Qt::QueuedConnection);
 }
 
 void SweepForm::updateSamplingFields() {

@@ -326,10 +326,9 @@ void SweepForm::setFormData(const SweepFormData& f) {
     experiment_->setText(f.experiment);
     updatePolicyFields();
     updateSamplingFields();
-    // What a spec gave, the user brought: its problems show in red.
+    // A spec given whole (a loaded file) is the user's, blanks included: its problems show red.
     for (QWidget* field : std::initializer_list<QWidget*>{params_->table(), metric_, experiment_})
-        if (!TouchedFields::isBlank(field))
-            touched_->touch(field);
+        touched_->touch(field);
     validateNow();
 }
 

@@ -12,6 +12,7 @@
 #include "core/live/WorkspaceModel.h"
 #include "core/live/WorkspaceSnapshot.h"
 #include "tests/ui/UiTestSupport.h"
+#include "ui/common/AppStyle.h"
 #include "ui/common/FormFooter.h"
 #include "ui/compute/ComputeTargetDialog.h"
 #include "ui/common/WheelGuard.h"
@@ -144,6 +145,9 @@ private:
 };
 
 void TestFormPolish::initTestCase() {
+    // As app/labbench sets up the application: its look (the pictures show the red marks) and
+    // the wheel guard.
+    applyAppStyle(*qApp);
     WheelGuard::install(*qApp);
 }
 

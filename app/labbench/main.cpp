@@ -3,6 +3,7 @@
 // ESTIMATOR.json]…` opens the window, and each path opens an estimator form as a drop would.
 #include "app/cli/CommandLine.h"
 #include "ui/common/AppStyle.h"
+#include "ui/common/WheelGuard.h"
 #include "core/live/RecentWorkspaces.h"
 #include "ui/main/MainWindow.h"
 #include "core/util/ByteStrings.h"
@@ -43,6 +44,7 @@ int runWorkbench(int argc, char** argv) {
     QCoreApplication::setApplicationName(QStringLiteral("labbench"));
     QCoreApplication::setOrganizationName(QStringLiteral("labbench"));
     lb::ui::applyAppStyle(app);
+    lb::ui::WheelGuard::install(app); // no form or dialog changes a setting under a passing wheel
     // Qt has taken its own options (-platform, …) out of arguments() by now.
     const QStringList args = app.arguments().mid(1);
     QString workspace;

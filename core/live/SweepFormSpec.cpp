@@ -111,9 +111,12 @@ QString argumentsText(const Json& arguments) {
 
 Json sweepFormJson(const SweepFormData& f, const Estimator& estimator) {
     Json j;
-    const QString experiment =
-        f.experiment.trimmed().isEmpty() ? estimator.experiment : f.experiment.trimmed();
-    if (!experiment.isEmpty()) j["experiment"] = toStd(experiment);
+    // The experiment a run of this estimator would land in (submitRun's "default"), not the
+    // spec parser's fallback "sweep": the sweep belongs beside the estimator's runs (#23 item 12).
+    QString experiment = f.experiment.trimmed();
+    if (experiment.isEmpty()) experiment = estimator.experiment.trimmed();
+    if (experiment.isEmpty()) experiment = QStringLiteral("default");
+    j["experiment"] = toStd(experiment);
     j["estimator"] = estimator.toJson();
     j["sampling"] = {{"method", toStd(f.method)}};
     if (f.seed) j["sampling"]["seed"] = *f.seed;
@@ -148,11 +151,13 @@ SweepFormCheck checkSweepForm(const SweepFormData& f, const Estimator& estimator
         if (name.isEmpty() || name == QLatin1String("--")) {
             check.rows.insert(
                 r, QStringLiteral("Row %1 needs a parameter name such as --lr.").arg(r + 1));
+            check.rowFields.insert(r, QStringLiteral("name"));
             continue;
         }
         if (seen.contains(name)) {
             check.rows.insert(
                 r, QStringLiteral("%1 appears twice; give each parameter one row.").arg(name));
+            check.rowFields.insert(r, QStringLiteral("name"));
             continue;
         }
         seen.append(name);
@@ -161,6 +166,10 @@ SweepFormCheck checkSweepForm(const SweepFormData& f, const Estimator& estimator
                                        QStringLiteral("parameters.") + name);
         } catch (const Error& e) {
             check.rows.insert(r, e.message());
+            // An unknown expression is the Expression cell's fault; the rest, its Arguments'.
+            check.rowFields.insert(r, parameterExpressionNames().contains(row.expression.trimmed())
+                                          ? QStringLiteral("arguments")
+                                          : QStringLiteral("expression"));
         }
     }
     try {

@@ -34,12 +34,14 @@ struct SweepFormData {
     int maxTotalRuns = 0;                           // 0: not given
     int maxConcurrentRuns = 0;                      // 0: not given
     double maxDurationMinutes = 0;                  // 0: no limit
-    QString experiment;                             // empty: the estimator's
+    QString experiment; // empty: the estimator's, else "default" as for a run
 };
 
 // The form's errors, each with the field it belongs to.
 struct SweepFormCheck {
     QMap<int, QString> rows; // parameter row → why its expression is refused
+    // parameter row → the cell at fault: "name", "expression" or "arguments" (#23 item 6)
+    QMap<int, QString> rowFields;
     QString parameters;      // about the table as a whole (none, a duplicate name, grid)
     QString sampling;
     QString metric;

@@ -3,6 +3,7 @@
 #include "core/live/RunFilesModel.h"
 
 #include <QFileInfo>
+#include <QSet>
 
 namespace lb {
 
@@ -223,6 +224,22 @@ QVariant WorkspaceModel::runData(const RunRecord& run, int column, int role) con
     return {};
 }
 
+QString WorkspaceModel::experimentCounts(const Node& experiment) {
+    // A sweep's parent is a record in the runs table, but no run of a script: "3 runs · 1
+    // sweep", not "4 runs" (#23 item 12). A parent is a run that another run names.
+    QSet<QString> parents;
+    for (const Node* child : experiment.children)
+        if (const auto* run = static_cast<const RunRecord*>(child->payload); run && !run->parentId.isEmpty())
+            parents.insert(run->parentId);
+    int runs = 0, sweeps = 0;
+    for (const Node* child : experiment.children)
+        ++(parents.contains(child->key) ? sweeps : runs);
+    QString text = runs == 1 ? tr("1 run") : tr("%1 runs").arg(runs);
+    if (sweeps > 0)
+        text += sweeps == 1 ? tr(" · 1 sweep") : tr(" · %1 sweeps").arg(sweeps);
+    return text;
+}
+
 QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
@@ -256,7 +273,7 @@ QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
         if (column == StatusColumn) {
             const auto count = static_cast<int>(n->children.size());
             if (n->kind == NodeKind::Experiment)
-                return count == 1 ? tr("1 run") : tr("%1 runs").arg(count);
+                return experimentCounts(*n);
             if (n->kind == NodeKind::Model)
                 return count == 1 ? tr("1 version") : tr("%1 versions").arg(count);
             if (n->kind == NodeKind::Category)

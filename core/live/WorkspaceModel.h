@@ -79,6 +79,8 @@ private:
         const void* payload = nullptr; // RunRecord, ComputeTargetRecord or ModelVersion
     };
     Node* nodeOf(const QModelIndex& index) const;
+    // An experiment's status cell: its runs, and its sweeps apart.
+    static QString experimentCounts(const Node& experiment);
     void build(const WorkspaceSnapshot& s, std::deque<Node>& nodes, Node*& root) const;
     static QStringList shapeOf(const Node* root);
     QVariant runData(const RunRecord& run, int column, int role) const;

@@ -16,6 +16,7 @@
 #include "ui/run/RunDashboard.h"
 
 #include <QAbstractItemModelTester>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -155,10 +156,25 @@ void TestModelsPage::registerDialogChecksNameAndTags() {
     QDir().mkpath(artifacts);
     QVERIFY(d.grab().save(artifacts + QStringLiteral("/register_model_dialog.png"), "PNG"));
 
-    // A run with one output file gets it chosen.
+    // A run with one output file gets it chosen, and with no experiment name to go by (the
+    // dashboard gives none for "default"), the file's stem as the name (#23 item 13).
     RegisterModelDialog one(ws_, runId_, {{QStringLiteral("outputs/model.npz"), 3}});
     QCOMPARE(one.chosenPath(), QStringLiteral("outputs/model.npz"));
-    QVERIFY(!one.registerButton()->isEnabled()); // but no name yet
+    QCOMPARE(one.nameEdit()->text(), QStringLiteral("model"));
+    QVERIFY(one.registerButton()->isEnabled());
+    QCOMPARE(RegisterModelDialog::nameFromPath(QStringLiteral("outputs/resnet50.weights.pt")),
+             QStringLiteral("resnet50"));
+    QCOMPARE(RegisterModelDialog::nameFromPath(QStringLiteral("outputs/ckpt")),
+             QStringLiteral("ckpt"));
+    QCOMPARE(RegisterModelDialog::nameFromPath(QStringLiteral("outputs/.hidden")), QString());
+    // What the user types stays, whatever is chosen next.
+    RegisterModelDialog several(ws_, runId_, files);
+    QVERIFY(several.nameEdit()->text().isEmpty());
+    QVERIFY(several.choosePath(QStringLiteral("outputs/model.txt")));
+    QCOMPARE(several.nameEdit()->text(), QStringLiteral("model"));
+    QTest::keyClicks(several.nameEdit(), QStringLiteral("-v2"));
+    QVERIFY(several.choosePath(QStringLiteral("outputs/ckpt")));
+    QCOMPARE(several.nameEdit()->text(), QStringLiteral("model-v2"));
 }
 
 void TestModelsPage::registerFromACompletedRunGivesVersionsOneAndTwo() {
@@ -173,9 +189,10 @@ void TestModelsPage::registerFromACompletedRunGivesVersionsOneAndTwo() {
     QCOMPARE(toString(d->detail()->run.status), QStringLiteral("Completed"));
     QSignalSpy messages(d, &RunDashboard::message);
 
+    RegisterModelDialog* dialog = nullptr;
     auto registerOnce = [&](const QString& path, const QString& tags) -> ModelVersion {
         reg->click();
-        RegisterModelDialog* dialog = d->findChild<RegisterModelDialog*>();
+        dialog = d->findChild<RegisterModelDialog*>();
         if (!dialog || !dialog->isVisible()) return {};
         QSignalSpy registered(dialog, &RegisterModelDialog::registered);
         if (dialog->nameEdit()->text() != QLatin1String("mnist")) // suggested from the experiment
@@ -195,6 +212,17 @@ void TestModelsPage::registerFromACompletedRunGivesVersionsOneAndTwo() {
     QCOMPARE(v1.runId, runId_);
     QCOMPARE(v1.sourcePath, QStringLiteral("outputs/model.txt"));
     QCOMPARE(v1.tags.value(QStringLiteral("framework")), QStringLiteral("numpy"));
+    // The dialog stays to confirm: the new version, with a link to it (#23 item 13).
+    QVERIFY(dialog->isVisible());
+    QVERIFY(dialog->confirmationLabel()->isVisible());
+    QVERIFY2(dialog->confirmationLabel()->text().contains(QStringLiteral("<b>mnist</b> version "
+                                                                         "<b>1</b>")) &&
+                 dialog->confirmationLabel()->text().contains(QStringLiteral("href=\"model:mnist:1\"")),
+             qPrintable(dialog->confirmationLabel()->text()));
+    QVERIFY(!dialog->registerButton()->isVisible()); // one registration per dialog
+    QPushButton* close = button(dialog, QStringLiteral("Close"));
+    QVERIFY(close);
+    close->click();
     QVERIFY(QTest::qWaitFor([&] { return d->findChild<RegisterModelDialog*>() == nullptr; }, 5000));
     QVERIFY(messages.size() >= 1 &&
             messages.last().first().toString().contains(QLatin1String("mnist:1")));
@@ -202,6 +230,14 @@ void TestModelsPage::registerFromACompletedRunGivesVersionsOneAndTwo() {
         registerOnce(QStringLiteral("outputs/ckpt"), QStringLiteral("stage=dev"));
     QCOMPARE(v2.version, 2);
     QCOMPARE(v2.size, 100);
+    // Its link opens the Models page on the new version.
+    emit dialog->confirmationLabel()->linkActivated(QStringLiteral("model:mnist:2"));
+    auto* linked = qobject_cast<ModelsPage*>(w.tabs()->currentWidget());
+    QVERIFY(linked);
+    QVERIFY(QTest::qWaitFor([&] { return linked->selectedModel() == QLatin1String("mnist:2"); },
+                            10000));
+    QVERIFY(QTest::qWaitFor([&] { return d->findChild<RegisterModelDialog*>() == nullptr; }, 5000));
+    w.tabs()->setCurrentWidget(d);
     // The copies are in the registry, apart from the run.
     QCOMPARE(QFile(v1.path).exists() || QDir(v1.path).exists(), true);
 

@@ -12,6 +12,7 @@
 #include "core/sweep/Sweep.h"
 #include "ui/sweep/SweepDashboard.h"
 #include "ui/sweep/SweepForm.h"
+#include "ui/sweep/SweepWords.h"
 #include "core/util/Error.h"
 
 #include <QLabel>
@@ -143,11 +144,18 @@ void TestSweepForm::validationErrorsLandOnTheirFields() {
     QVERIFY(rows[5].contains(QStringLiteral("needs a parameter name")));
     QVERIFY(rows[6].contains(QStringLiteral("twice")));
     QTableWidget* table = form.parameterTable()->table();
-    QCOMPARE(table->item(3, 2)->toolTip(), rows[3]);
+    // The cells say it in the form's words (#23 item 9), on the cell at fault (#23 item 6).
+    QCOMPARE(table->item(3, 2)->toolTip(), sweepFormWords(rows[3]));
+    QVERIFY2(sweepFormWords(rows[3]).startsWith(QStringLiteral("--drop: uniform needs low below "
+                                                               "high")),
+             qPrintable(sweepFormWords(rows[3])));
     QVERIFY(table->item(3, 2)->background().style() != Qt::NoBrush);
+    QCOMPARE(table->item(3, 0)->background().style(), Qt::NoBrush);
     QCOMPARE(table->item(0, 2)->background().style(), Qt::NoBrush);
+    QVERIFY(table->item(5, 0)->background().style() != Qt::NoBrush); // no name: the name cell
+    QVERIFY(table->item(6, 0)->background().style() != Qt::NoBrush); // twice: the name cell
     QVERIFY(!form.submitButton()->isEnabled());
-    QCOMPARE(form.validationError(), rows[3]);
+    QCOMPARE(form.validationError(), sweepFormWords(rows[3]));
 
     // Grid takes choices only.
     f = validData();

@@ -202,30 +202,33 @@ void TestWorkbench::formMarksInvalidFieldsAndHoldsSubmit() {
     w.openWorkspace(ws_->root());
     EstimatorForm* form = w.openEstimatorForm(Estimator(), false);
     QVERIFY(!form->submitButton()->isEnabled());
-    QVERIFY2(form->validationError().contains(QStringLiteral("source_directory")),
+    // In the form's words (#23 item 9).
+    QVERIFY2(form->validationError().contains(QStringLiteral("Source folder")),
              qPrintable(form->validationError()));
     Estimator e;
     e.sourceDirectory = project_;
     e.entryScript = QStringLiteral("missing.py");
     form->setEstimator(e);
     QVERIFY(!form->submitButton()->isEnabled());
-    QVERIFY(form->validationError().contains(QStringLiteral("entry_script")));
+    QVERIFY(form->validationError().contains(QStringLiteral("Entry script")));
     // The field holding the problem is marked, with the reason as its tooltip.
     bool marked = false;
     for (QWidget* child : form->findChildren<QWidget*>())
         marked = marked || (child->property("invalid").toBool() &&
-                            child->toolTip().contains(QStringLiteral("entry_script")));
+                            child->toolTip().contains(QStringLiteral("Entry script")));
     QVERIFY(marked);
     e.entryScript = QStringLiteral("train.py");
     e.nodeCount = 2; // more than one process and no backend: invalid for generic
     form->setEstimator(e);
-    QVERIFY(form->validationError().contains(QStringLiteral("distributed_backend")) ||
-            form->validationError().contains(QStringLiteral("node_count")));
+    QVERIFY2(form->validationError().contains(QStringLiteral("Backend")) ||
+                 form->validationError().contains(QStringLiteral("Nodes")),
+             qPrintable(form->validationError()));
     QVERIFY(!form->submitButton()->isEnabled());
     e.nodeCount = 1;
     e.environmentVariables.insert(QStringLiteral("LABBENCH_RUN_ID"), QStringLiteral("x"));
     form->setEstimator(e);
-    QVERIFY(form->validationError().contains(QStringLiteral("environment_variables")));
+    QVERIFY2(form->validationError().startsWith(QStringLiteral("Variables sets LABBENCH_RUN_ID")),
+             qPrintable(form->validationError()));
     e.environmentVariables.clear();
     form->setEstimator(e);
     QVERIFY(form->validationError().isEmpty());

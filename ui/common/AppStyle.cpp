@@ -31,6 +31,7 @@ void applyAppStyle(QApplication& app) {
                         padding: 6px 10px; color: #3b2300; }
         QLabel#errorBanner { background: #ffebe9; border: 1px solid #ff8182; border-radius: 4px;
                              padding: 6px 10px; color: #82071e; }
+        QLabel#hintBanner { padding: 6px 10px; color: #57606a; }
         QLabel#pill { border-radius: 9px; padding: 2px 10px; color: white; font-weight: 600; }
         QLabel#runTitle { font-size: 15pt; font-weight: 600; }
         QLabel#muted { color: #57606a; }

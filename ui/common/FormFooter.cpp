@@ -2,6 +2,7 @@
 
 #include "core/util/Error.h"
 #include "ui/common/AppStyle.h"
+#include "ui/common/FieldMarks.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -35,12 +36,32 @@ void FormFooter::addAction(QPushButton* button) {
 }
 
 void FormFooter::setError(const QString& text) {
-    error_->setText(text);
-    error_->setVisible(!text.isEmpty());
+    showBanner(QStringLiteral("errorBanner"), text);
 }
 
 QString FormFooter::error() const {
-    return error_->isHidden() ? QString() : error_->text();
+    return error_->isHidden() || error_->objectName() != QLatin1String("errorBanner")
+               ? QString()
+               : error_->text();
+}
+
+void FormFooter::setHint(const QString& text) {
+    showBanner(QStringLiteral("hintBanner"), text);
+}
+
+QString FormFooter::hint() const {
+    return error_->isHidden() || error_->objectName() != QLatin1String("hintBanner")
+               ? QString()
+               : error_->text();
+}
+
+void FormFooter::showBanner(const QString& kind, const QString& text) {
+    if (error_->objectName() != kind) {
+        error_->setObjectName(kind);
+        restyle(error_);
+    }
+    error_->setText(text);
+    error_->setVisible(!text.isEmpty());
 }
 
 void FormFooter::setJsonFiles(JsonFiles files) {

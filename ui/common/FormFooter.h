@@ -27,6 +27,10 @@ public:
     // Shows `text` in the error banner, or hides the banner when `text` is empty.
     void setError(const QString& text);
     QString error() const;
+    // Shows `text` in the banner's place in muted grey: what is still needed before Submit,
+    // for a problem the user has not met yet (a new form is not red, #23 item 9).
+    void setHint(const QString& text);
+    QString hint() const;
 
     // What Load JSON… and Save as JSON… offer: the file dialogs' captions and filter, the
     // folder Load starts in and the file Save proposes (asked each time, as the form changes).
@@ -63,6 +67,8 @@ signals:
     void message(const QString& text);
 
 private:
+    // The one banner, as an error (red) or a hint (grey).
+    void showBanner(const QString& kind, const QString& text);
     void chooseLoad();
     void chooseSave();
 

@@ -5,6 +5,7 @@
 #include "core/live/BackgroundCall.h"
 #include "core/workspace/Workspace.h"
 #include "ui/common/FieldMarks.h"
+#include "ui/common/TouchedFields.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -80,6 +81,13 @@ ComputeTargetDialog::ComputeTargetDialog(QString workspaceRoot, QString kind,
     , kind_(std::move(kind))
     , taken_(std::move(takenNames))
     , existing_(std::move(existing)) {
+    // A new dialog is not red: a blank field shows its problem once the user has been there
+    // (#23 item 9).
+    touched_ = new TouchedFields(this);
+    // Queued, as in EstimatorForm: focus moves while the dialog is being destroyed too. A
+    // touch from setValue() is followed by the value's own validate() anyway.
+    connect(touched_, &TouchedFields::touched, this, &ComputeTargetDialog::validate,
+            Qt::QueuedConnection);
     setWindowTitle(existing_ ? tr("Edit compute target %1").arg(existing_->name)
                              : tr("New %1 compute target").arg(kindTitle(kind_)));
     auto* layout = new QVBoxLayout(this);
@@ -197,14 +205,17 @@ void ComputeTargetDialog::addField(QFormLayout* form, const QString& field) {
     column->addWidget(problem);
     editors_.insert(field, editor);
     problems_.insert(field, problem);
+    touched_->watch(editor);
     form->addRow(tr(text.label), cell);
 }
 
 void ComputeTargetDialog::setValue(const QString& field, const QString& value) {
+    touched_->touch(editor(field)); // a value given (a file chosen, a target loaded) is the user's
     if (auto* line = qobject_cast<QLineEdit*>(editor(field)))
         line->setText(value);
     else if (auto* combo = qobject_cast<QComboBox*>(editor(field)))
         combo->setCurrentText(value);
+    validate(); // the touch shows a problem even when the value did not change
 }
 
 QString ComputeTargetDialog::value(const QString& field) const {
@@ -232,7 +243,8 @@ void ComputeTargetDialog::validate() {
         fields.insert(it.key(), value(it.key()));
     draft_ = draftComputeTarget(kind_, fields, existing_ ? QStringList() : taken_);
     for (auto it = editors_.begin(); it != editors_.end(); ++it) {
-        const QString reason = draft_.problemFor(it.key());
+        const bool shown = touched_->isTouched(it.value()) || !TouchedFields::isBlank(it.value());
+        const QString reason = shown ? draft_.problemFor(it.key()) : QString();
         markField(it.value(), reason);
         QLabel* label = problems_.value(it.key());
         label->setText(reason);
@@ -244,7 +256,7 @@ void ComputeTargetDialog::validate() {
         answer_->show();
     }
     save_->setEnabled(draft_.ok() && !saving_);
-    save_->setToolTip(draft_.ok() ? QString() : tr("Fix the marked fields first."));
+    save_->setToolTip(draft_.ok() ? QString() : tr("Fill in the fields, or fix the marked ones, first."));
     // A test needs everything but a name (an unsaved target may not have one yet).
     bool testable = kindProblem.isEmpty();
     for (const FieldProblem& p : draft_.problems)

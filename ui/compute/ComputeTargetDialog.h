@@ -22,6 +22,8 @@ class QPushButton;
 
 namespace lb::ui {
 
+class TouchedFields;
+
 class ComputeTargetDialog : public QDialog {
     Q_OBJECT
 public:
@@ -79,6 +81,7 @@ private:
     TargetDraft draft_;
     QHash<QString, QWidget*> editors_;
     QHash<QString, QLabel*> problems_;
+    TouchedFields* touched_ = nullptr;
     QHBoxLayout* gpuRow_ = nullptr;
     QLabel* gpuInfo_ = nullptr;
     QList<QCheckBox*> gpuBoxes_;

@@ -7,6 +7,7 @@
 #include "ui/common/FormFooter.h"
 #include "ui/common/FormPage.h"
 #include "ui/common/FormSection.h"
+#include "ui/common/TouchedFields.h"
 #include "ui/estimator/ScriptParamsTable.h"
 
 #include <QCheckBox>
@@ -59,6 +60,11 @@ EstimatorForm::EstimatorForm(RunActions* actions, QWidget* parent)
     validateTimer_.setSingleShot(true);
     validateTimer_.setInterval(120);
     connect(&validateTimer_, &QTimer::timeout, this, &EstimatorForm::validateNow);
+    // Long enough that a name being typed is not read at every letter.
+    typedScriptTimer_.setSingleShot(true);
+    typedScriptTimer_.setInterval(500);
+    connect(&typedScriptTimer_, &QTimer::timeout, this, &EstimatorForm::readTypedScript);
+    touched_ = new TouchedFields(this);
     build();
     RunActions* initial = actions_;
     actions_ = nullptr;
@@ -247,6 +253,25 @@ void EstimatorForm::watchFields() {
     connect(gpu_, &QCheckBox::toggled, this, &EstimatorForm::scheduleValidation);
     connect(env_, &QTableWidget::itemChanged, this, &EstimatorForm::scheduleValidation);
     connect(params_, &ScriptParamsTable::changed, this, &EstimatorForm::scheduleValidation);
+    for (QWidget* field : fields())
+        touched_->watch(field);
+    // A field the user leaves may now show its problem.
+    // Queued: focus also moves while the form's children are being destroyed, after its own
+    // members are gone; a posted call to a destroyed form is dropped, a direct one is not.
+    connect(touched_, &TouchedFields::touched, this, &EstimatorForm::scheduleValidation,
+            Qt::QueuedConnection);
+    // Only what the user types: a form filled from an estimator keeps that estimator's params.
+    connect(entry_->lineEdit(), &QLineEdit::textEdited, this, [this] { typedScriptTimer_.start(); });
+    connect(source_, &QLineEdit::textEdited, this, [this] { typedScriptTimer_.start(); });
+}
+
+void EstimatorForm::readTypedScript() {
+    const Estimator e = estimator();
+    if (e.sourceDirectory.isEmpty() || !e.entryScript.endsWith(QLatin1String(".py")))
+        return;
+    const QString script = QDir(e.sourceDirectory).filePath(e.entryScript);
+    if (QFileInfo(script).isFile() && script != lastReadScript_)
+        readArguments();
 }
 
 void EstimatorForm::chooseSourceFolder() {
@@ -348,6 +373,10 @@ void EstimatorForm::setEstimator(const Estimator& e, bool readArgs) {
     if (!e.computeTarget.isEmpty())
         target_->setEditText(e.computeTarget);
     maxDuration_->setValue(e.maxRunDurationSeconds.value_or(0));
+    // What the estimator gave, the user brought (a drop, a file, a clone): its problems show.
+    for (QWidget* field : fields())
+        if (!TouchedFields::isBlank(field))
+            touched_->touch(field);
     emit titleChanged(title());
     if (readArgs)
         readArguments();
@@ -409,6 +438,7 @@ void EstimatorForm::readArguments() {
         return;
     }
     argumentsRead_ = false;
+    lastReadScript_ = QDir(e.sourceDirectory).filePath(e.entryScript);
     paramsStatus_->setObjectName(QStringLiteral("muted"));
     restyle(paramsStatus_);
     paramsStatus_->setText(tr("Reading the arguments of %1…").arg(e.entryScript));
@@ -433,58 +463,6 @@ QString EstimatorForm::argumentsStatus() const { return paramsStatus_->text(); }
 
 void EstimatorForm::scheduleValidation() { validateTimer_.start(); }
 
-QWidget* EstimatorForm::fieldNamedIn(const QString& error) const {
-    // The core names the field by its JSON key; the first key the message holds wins.
-    const QList<QPair<const char*, QWidget*>> fields = {
-        {"source_directory", source_},
-        {"entry_script", entry_},
-        {"script_params", params_->table()},
-        {"pip_packages", pip_},
-        {"conda_packages", conda_},
-        {"custom_docker_image", image_},
-        {"process_count_per_node", processes_},
-        {"node_count", nodes_},
-        {"distributed_backend", backend_},
-        {"worker_count", workers_},
-        {"parameter_server_count", parameterServers_},
-        {"environment_variables", env_},
-        {"max_run_duration_seconds", maxDuration_},
-        {"compute_target", target_},
-        {"python", python_},
-        {"experiment", experiment_},
-        {"framework", framework_},
-    };
-    for (const auto& [key, widget] : fields) {
-        if (error.contains(QLatin1String(key)))
-            return widget;
-    }
-    return nullptr;
-}
-
-void EstimatorForm::validateNow() {
-    marks_.clear();
-    error_.clear();
-    Estimator e = estimator();
-    try {
-        e.applyFrameworkDefaults();
-        e.validate();
-        const QString missing = params_->missingRequired();
-        if (!missing.isEmpty())
-            throw Error(tr("script_params: the script requires %1; tick it and give it a value.")
-                            .arg(missing));
-    } catch (const Error& err) {
-        error_ = err.message();
-    }
-    if (QWidget* field = error_.isEmpty() ? nullptr : fieldNamedIn(error_))
-        marks_.mark(field, error_);
-    footer_->setError(!actions_ && error_.isEmpty() ? tr("Open a workspace to submit runs.")
-                                                    : error_);
-    footer_->submitButton()->setEnabled(canSubmit());
-    footer_->submitButton()->setToolTip(error_.isEmpty() ? tr("Submit this estimator as a run")
-                                                         : error_);
-    emit validated();
-}
-
 void EstimatorForm::setFooterVisible(bool visible) { footer_->setVisible(visible); }
 
 bool EstimatorForm::canSubmit() const {
@@ -492,6 +470,7 @@ bool EstimatorForm::canSubmit() const {
 }
 
 void EstimatorForm::submit() {
+    touched_->touchAll(); // Submit asks about every field
     validateNow();
     if (!canSubmit())
         return;

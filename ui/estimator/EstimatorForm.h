@@ -5,6 +5,7 @@
 
 #include "core/estimator/Estimator.h"
 #include "ui/common/FieldMarks.h"
+#include "ui/common/FormWords.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -27,6 +28,7 @@ namespace lb::ui {
 
 class FormFooter;
 class ScriptParamsTable;
+class TouchedFields;
 
 class EstimatorForm : public QWidget {
     Q_OBJECT
@@ -51,8 +53,11 @@ public:
     // Where Submit goes (the window's current workspace); null disables Submit.
     void setActions(RunActions* actions);
 
-    // Empty when valid, else the reason shown on the form.
+    // Empty when valid, else the reason, in the form's words. It shows in red once the field at
+    // fault was touched (or holds something), else as a grey hint (#23 item 9).
     QString validationError() const { return error_; }
+    FormFooter* footer() const { return footer_; }
+    TouchedFields* touchedFields() const { return touched_; }
     bool canSubmit() const;
     QPushButton* submitButton() const;
     ScriptParamsTable* paramsTable() const { return params_; }
@@ -68,6 +73,8 @@ public:
     void loadJson(const QString& path);
     void saveJson(const QString& path);
     void submit();
+    // Checks now (edits check after a short pause on their own).
+    void validateNow();
 
 signals:
     void titleChanged(const QString& title);
@@ -95,17 +102,23 @@ private:
     void addVariable();
     void removeVariable();
     void scheduleValidation();
-    void validateNow();
-    // The widget that holds the field an estimator error names (null when none does).
-    QWidget* fieldNamedIn(const QString& error) const;
+    // Each field's estimator key, the label the form shows for it in messages, and its widget.
+    QList<FieldLabel> fieldLabels() const;
+    QWidget* fieldFor(const QString& key) const;
+    QList<QWidget*> fields() const;
     void refreshEntryChoices();
     void readArguments();
+    // A script typed by hand is read as a drop's is, once it names a file (#23 item 14).
+    void readTypedScript();
     void onArguments(const QString& script, const ScriptArguments& arguments);
     void applyPreset(const QString& framework);
 
     RunActions* actions_ = nullptr;
     ArgparseReader* reader_ = nullptr;
     QTimer validateTimer_;
+    QTimer typedScriptTimer_;
+    QString lastReadScript_;
+    TouchedFields* touched_ = nullptr;
     QString error_;
     bool argumentsRead_ = false;
     FieldMarks marks_;

@@ -1,5 +1,6 @@
 #include "ui/estimator/ScriptParamsTable.h"
 
+#include <QColor>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPushButton>
@@ -11,6 +12,12 @@ namespace lb::ui {
 namespace {
 constexpr int kFlagRole = Qt::UserRole + 1;     // a boolean flag: no value
 constexpr int kRequiredRole = Qt::UserRole + 2;
+// On the Type cell: the argument as the script declared it.
+constexpr int kTypeRole = Qt::UserRole + 3;
+constexpr int kChoicesRole = Qt::UserRole + 4;
+constexpr int kNargsRole = Qt::UserRole + 5;
+constexpr int kPositionalRole = Qt::UserRole + 6; // on the Use cell
+const QColor kFaultColor(0xff, 0xeb, 0xe9);
 } // namespace
 
 ScriptParamsTable::ScriptParamsTable(QWidget* parent) : QWidget(parent) {
@@ -103,6 +110,7 @@ void ScriptParamsTable::setArguments(const ScriptArguments& arguments) {
             help = QStringLiteral("(positional %1) %2").arg(a.flag, help).trimmed();
         const bool use = a.isFlag() ? false : (a.hasDefault || a.required || a.positional);
         addRow(name, a.defaultText, type, help, use, a.isFlag(), a.required);
+        setSpec(table_->rowCount() - 1, {a.type, a.choices, a.nargs, a.positional});
     }
     emit changed();
 }
@@ -123,6 +131,7 @@ void ScriptParamsTable::setWords(const QStringList& words) {
             }
         } else {
             addRow({}, w);
+            setSpec(table_->rowCount() - 1, {{}, {}, {}, true}); // a bare word is a positional
         }
     }
     emit changed();
@@ -140,23 +149,78 @@ QStringList ScriptParamsTable::words() const {
         if (!isFlag) {
             const QString value = table_->item(r, ValueColumn)->text();
             if (!value.isEmpty() || name.isEmpty())
-                words.append(value);
+                words.append(valueWords(value, spec(r))); // "--sizes 1 2": three words
         }
     }
     return words;
 }
 
-QString ScriptParamsTable::missingRequired() const {
+void ScriptParamsTable::setSpec(int row, const ParamSpec& spec) {
+    const QSignalBlocker block(table_);
+    QTableWidgetItem* type = table_->item(row, TypeColumn);
+    type->setData(kTypeRole, spec.type);
+    type->setData(kChoicesRole, spec.choices);
+    type->setData(kNargsRole, spec.nargs);
+    table_->item(row, UseColumn)->setData(kPositionalRole, spec.positional);
+}
+
+ParamSpec ScriptParamsTable::spec(int row) const {
+    const QTableWidgetItem* type = table_->item(row, TypeColumn);
+    return {type->data(kTypeRole).toString(), type->data(kChoicesRole).toStringList(),
+            type->data(kNargsRole).toString(),
+            table_->item(row, UseColumn)->data(kPositionalRole).toBool()};
+}
+
+void ScriptParamsTable::markCell(int row, int column, const QString& reason) {
+    QTableWidgetItem* item = table_->item(row, column);
+    item->setBackground(reason.isEmpty() ? QBrush() : QBrush(kFaultColor));
+    if (column != HelpColumn)
+        item->setToolTip(reason);
+    if (!reason.isEmpty())
+        marked_.append({row, column});
+}
+
+QString ScriptParamsTable::check() {
+    // Painting cells is no edit: the form must not hear "changed" and check again.
+    const QSignalBlocker block(table_);
+    for (const auto& [row, column] : std::as_const(marked_))
+        if (row < table_->rowCount())
+            markCell(row, column, QString());
+    marked_.clear();
+    QString first;
     for (int r = 0; r < table_->rowCount(); ++r) {
         const QTableWidgetItem* use = table_->item(r, UseColumn);
-        if (!use->data(kRequiredRole).toBool() || use->data(kFlagRole).toBool())
+        if (use->checkState() != Qt::Checked) {
+            // argparse refuses a run without a required argument as surely as a bad value.
+            if (use->data(kRequiredRole).toBool() && !use->data(kFlagRole).toBool()) {
+                const QString name = table_->item(r, NameColumn)->text();
+                const QString reason =
+                    tr("Script parameters: the script requires %1; tick it and give it a value.")
+                        .arg(name.isEmpty() ? table_->item(r, HelpColumn)->text() : name);
+                markCell(r, UseColumn, reason);
+                if (first.isEmpty())
+                    first = reason;
+            }
             continue;
-        if (use->checkState() != Qt::Checked || table_->item(r, ValueColumn)->text().isEmpty()) {
-            const QString name = table_->item(r, NameColumn)->text();
-            return name.isEmpty() ? table_->item(r, HelpColumn)->text() : name;
         }
+        const ParamSpec declared = spec(r);
+        const QString name = table_->item(r, NameColumn)->text().trimmed();
+        QString reason = argumentNameProblem(name, declared.positional);
+        if (!reason.isEmpty()) {
+            markCell(r, NameColumn, reason);
+        } else if (!use->data(kFlagRole).toBool()) {
+            const QString value = table_->item(r, ValueColumn)->text();
+            reason = argumentValueProblem(name, value, declared);
+            if (reason.isEmpty() && use->data(kRequiredRole).toBool() && value.trimmed().isEmpty())
+                reason = tr("Script parameters: the script requires %1; give it a value.")
+                             .arg(name.isEmpty() ? table_->item(r, HelpColumn)->text() : name);
+            if (!reason.isEmpty())
+                markCell(r, ValueColumn, reason);
+        }
+        if (first.isEmpty())
+            first = reason;
     }
-    return {};
+    return first;
 }
 
 void ScriptParamsTable::removeSelected() {

@@ -14,6 +14,7 @@
 #include "ui/endpoints/EndpointActions.h"
 #include "ui/estimator/EstimatorForm.h"
 #include "ui/main/StartupProbe.h"
+#include "ui/main/QuitNotice.h"
 #include "ui/main/StateHook.h"
 #include "ui/main/WelcomePage.h"
 #include "ui/main/WorkbenchMenus.h"
@@ -285,6 +286,10 @@ RunDashboard* MainWindow::openRun(const QString& runId) {
     tabs_->followTitle(dashboard, &RunDashboard::titleChanged);
     connect(dashboard, &RunDashboard::cloneRequested, this,
             [this](const Estimator& e) { openEstimatorForm(e, false); });
+    connect(dashboard, &RunDashboard::message, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(dashboard, &RunDashboard::modelRequested, this,
+            [this](const QString& name, int version) { models_->openModelsPage(name, version); });
     // The browser cannot always tell a sweep (no children yet): its run dashboard can.
     connect(dashboard, &RunDashboard::sweepDetected, this, [this, dashboard](const QString& id) {
         tabs_->closePage(dashboard);
@@ -396,7 +401,14 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    // Runs keep going under their supervisors; the window only stops watching them.
+    // Runs keep going under their supervisors; the window only stops watching them, and says so
+    // (and where to find them) before it goes.
+    const int running = snapshot_ ? snapshot_->running : 0;
+    const int queued = snapshot_ ? snapshot_->queued : 0;
+    if (!confirmQuitWithActiveRuns(this, running, queued, workspaceDir_)) {
+        event->ignore();
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

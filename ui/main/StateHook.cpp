@@ -3,6 +3,7 @@
 #include "core/util/AtomicFile.h"
 #include "core/util/Json.h"
 
+#include <QCoreApplication>
 #include <QLabel>
 #include <QMainWindow>
 #include <QPointF>
@@ -160,8 +161,11 @@ void StateHook::tick() {
             // A test hook must never take the window down.
         }
     }
+    // After the state file has the shot. The event loop ends rather than the window closing
+    // (exit(), not quit(), which in Qt 6 closes the windows first): the hook is no user, and the
+    // quit notice about active runs is for users.
     if (quitNow)
-        QTimer::singleShot(500, window_, &QWidget::close); // after the state file has the shot
+        QTimer::singleShot(500, qApp, [] { QCoreApplication::exit(0); });
 }
 
 // Presses the form's real Submit button (its one "primary" button), once, when it is valid and

@@ -2,6 +2,7 @@
 
 #include "core/live/RecentWorkspaces.h"
 #include "core/workspace/WorkspaceConfig.h"
+#include "ui/main/HelpPages.h"
 #include "ui/main/WorkbenchShell.h"
 
 #include <QFileDialog>
@@ -24,6 +25,16 @@ WorkbenchMenus::WorkbenchMenus(QMainWindow* window, WorkbenchShell* shell)
     runs->addAction(tr("Compare selected runs"), this, &WorkbenchMenus::compareSelectedRequested);
     runs->addAction(tr("Refresh"), QKeySequence::Refresh, this, &WorkbenchMenus::refreshRequested);
     help_ = window_->menuBar()->addMenu(tr("&Help"));
+    help_->addAction(tr("&Getting started"), QKeySequence::HelpContents, this, [this] {
+        showHelpPage(window_, tr("Getting started"), gettingStartedHtml(),
+                     QStringLiteral("gettingStarted"));
+    });
+    // Read when asked, so the menus the helpers added later are in it too.
+    help_->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        showHelpPage(window_, tr("Keyboard shortcuts"), keyboardShortcutsHtml(window_->menuBar()),
+                     QStringLiteral("keyboardShortcuts"));
+    });
+    help_->addSeparator();
     help_->addAction(tr("About Labbench"), this, [this] {
         QMessageBox::about(window_, tr("About Labbench"),
                            tr("<b>Labbench</b> — the Azure ML estimator workflow on your own "

@@ -1,8 +1,9 @@
 #pragma once
 // The workbench window's own menus: File (workspaces new, open and recent; new estimator or
-// sweep; open a script; quit), Runs (compare, refresh) and Help. The panels' helpers bring
-// their menus (Compute, Models, Endpoints), which go before Help. Dialogs that only pick a
-// folder or file are asked here; what was picked goes out as a signal for the window to act on.
+// sweep; open a script; quit), Runs (compare, refresh) and Help (Getting started, keyboard
+// shortcuts, About). The panels' helpers bring their menus (Compute, Models, Endpoints), which go
+// before Help. Dialogs that only pick a folder or file are asked here; what was picked goes out as
+// a signal for the window to act on.
 
 #include <QObject>
 

@@ -9,6 +9,7 @@
 #include "ui/common/FieldMarks.h"
 
 #include <QDialogButtonBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -82,11 +83,18 @@ RegisterModelDialog::RegisterModelDialog(QString workspaceRoot, QString runId,
 
     problem_ = makeProblemLabel();
     layout->addWidget(problem_);
+    confirmation_ = new QLabel;
+    confirmation_->setObjectName(QStringLiteral("registeredModel"));
+    confirmation_->setWordWrap(true);
+    confirmation_->setTextFormat(Qt::RichText);
+    confirmation_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    confirmation_->hide();
+    layout->addWidget(confirmation_);
 
     auto* buttons = new QDialogButtonBox;
     register_ = buttons->addButton(tr("Register"), QDialogButtonBox::ActionRole);
     register_->setObjectName(QStringLiteral("primary"));
-    buttons->addButton(QDialogButtonBox::Cancel);
+    close_ = buttons->addButton(QDialogButtonBox::Cancel);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(register_, &QPushButton::clicked, this, &RegisterModelDialog::runRegister);
@@ -94,9 +102,60 @@ RegisterModelDialog::RegisterModelDialog(QString workspaceRoot, QString runId,
     connect(tags_, &QPlainTextEdit::textChanged, this, &RegisterModelDialog::validate);
     connect(files_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RegisterModelDialog::validate);
+    connect(files_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RegisterModelDialog::proposeName);
+    connect(name_, &QLineEdit::textEdited, this, [this] { nameTyped_ = true; });
+    connect(confirmation_, &QLabel::linkActivated, this, [this](const QString& link) {
+        // model:NAME:VERSION
+        const QStringList parts = link.split(QLatin1Char(':'));
+        if (parts.size() != 3) return;
+        emit showModelRequested(parts[1], parts[2].toInt());
+        accept();
+    });
+    fallbackName_ = suggestedName;
     // The likeliest model: the only file of outputs/, else nothing chosen yet.
     if (outputs.size() == 1) choosePath(outputs.first().path);
+    proposeName();
     validate();
+}
+
+QString RegisterModelDialog::nameFromPath(const QString& path) {
+    QString stem = QFileInfo(path).fileName();
+    const qsizetype dot = stem.indexOf(QLatin1Char('.'));
+    stem = dot >= 0 ? stem.left(dot) : stem;
+    // ".hidden" has no stem; "outputs" is the folder, not a model.
+    if (stem.isEmpty() || stem == QLatin1String("outputs")) return {};
+    try {
+        ModelRegistry::validateName(stem);
+    } catch (const Error&) {
+        return {};
+    }
+    return stem;
+}
+
+void RegisterModelDialog::proposeName() {
+    if (nameTyped_) return; // the user's own name stays
+    // An experiment someone named says what the model is for; failing that, the output's name.
+    name_->setText(!fallbackName_.isEmpty() ? fallbackName_ : nameFromPath(chosenPath()));
+}
+
+void RegisterModelDialog::confirm(const ModelVersion& version) {
+    // The dialog stays open to say what was made, with the way to it (#23 item 13).
+    problem_->setText(QString());
+    const QString id = QStringLiteral("%1:%2").arg(version.name).arg(version.version);
+    confirmation_->setText(
+        tr("Registered <b>%1</b> version <b>%2</b> from %3. <a href=\"model:%4\">Show %4 in the "
+           "Models page</a>")
+            .arg(version.name.toHtmlEscaped())
+            .arg(version.version)
+            .arg(chosenPath().toHtmlEscaped(), id.toHtmlEscaped()));
+    confirmation_->show();
+    register_->hide();
+    close_->setText(tr("Close"));
+    files_->setEnabled(false);
+    name_->setReadOnly(true);
+    tags_->setReadOnly(true);
+    description_->setReadOnly(true);
 }
 
 RegisterModelDialog* RegisterModelDialog::openFor(QWidget* parent, const QString& workspaceRoot,
@@ -107,6 +166,8 @@ RegisterModelDialog* RegisterModelDialog::openFor(QWidget* parent, const QString
     } catch (const Error&) {
         name.clear(); // an experiment name that is no model name: let the user choose
     }
+    // "default" is where runs go when nobody named an experiment: it names no model.
+    if (name == QLatin1String("default")) name.clear();
     auto* dialog =
         new RegisterModelDialog(workspaceRoot, detail.run.id, detail.files, name, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -196,9 +257,8 @@ void RegisterModelDialog::runRegister() {
                 problem_->setText(o.error);
                 return;
             }
-            problem_->setText(QString());
+            confirm(o.version);
             emit registered(o.version);
-            accept();
         });
 }
 

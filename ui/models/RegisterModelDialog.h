@@ -40,17 +40,29 @@ public:
     // Why Register is held back (or why the registry refused), empty when all is fine.
     QString problem() const;
     bool busy() const { return busy_; }
+    // After a registration: "Registered mnist version 3." with a link to it (#23 item 13).
+    QLabel* confirmationLabel() const { return confirmation_; }
+
+    // The name a chosen output proposes: its file name without extensions ("model" for
+    // outputs/model.npz, "resnet" for outputs/resnet/), else empty when that is no model name.
+    static QString nameFromPath(const QString& path);
 
     // The dialog for a run's dashboard: window-modal over `parent`, deleted on close, the name
-    // suggested from the run's experiment.
+    // proposed from the run's experiment, else (for "default", which names nothing) from the
+    // chosen output.
     static RegisterModelDialog* openFor(QWidget* parent, const QString& workspaceRoot,
                                         const RunDetail& detail);
 
 signals:
     void registered(const lb::ModelVersion& version);
+    // The confirmation's link was followed: show this version in the Models page.
+    void showModelRequested(const QString& name, int version);
 
 private:
     void validate();
+    // Proposes a name for the chosen output until the user types one.
+    void proposeName();
+    void confirm(const ModelVersion& version);
     void runRegister();
     QString root_;
     QString runId_;
@@ -60,7 +72,11 @@ private:
     QPlainTextEdit* tags_ = nullptr;
     QLineEdit* description_ = nullptr;
     QLabel* problem_ = nullptr;
+    QLabel* confirmation_ = nullptr;
     QPushButton* register_ = nullptr;
+    QPushButton* close_ = nullptr;
+    QString fallbackName_;
+    bool nameTyped_ = false;
     bool busy_ = false;
 };
 

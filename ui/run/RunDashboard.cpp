@@ -125,6 +125,8 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
         connect(dialog, &RegisterModelDialog::registered, this, [this](const ModelVersion& m) {
             emit message(tr("Registered model %1:%2.").arg(m.name).arg(m.version));
         });
+        connect(dialog, &RegisterModelDialog::showModelRequested, this,
+                &RunDashboard::modelRequested);
     });
     connect(outputs_, &QPushButton::clicked, this, [this] {
         if (detail_)

@@ -61,6 +61,8 @@ signals:
     void message(const QString& text);
     // The run turned out to be a sweep's parent (its own dashboard shows it better).
     void sweepDetected(const QString& runId);
+    // A registered model's confirmation link was followed (#23 item 13).
+    void modelRequested(const QString& name, int version);
 
 private:
     void onDetail(const RunDetailPtr& detail);

@@ -1,5 +1,7 @@
 #include "ui/sweep/ParameterSpaceTable.h"
 
+#include "ui/common/FieldMarks.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -122,17 +124,27 @@ void ParameterSpaceTable::setRows(const QList<SweepFormData::Row>& rows) {
     emit changed();
 }
 
-void ParameterSpaceTable::setRowErrors(const QMap<int, QString>& errors) {
+void ParameterSpaceTable::setRowErrors(const QMap<int, QString>& errors,
+                                       const QMap<int, QString>& fields) {
     const QSignalBlocker block(table_);
     for (int r = 0; r < table_->rowCount(); ++r) {
         const QString reason = errors.value(r);
+        const QString field = fields.value(r, QStringLiteral("arguments"));
+        // Only the cell the reason is about: a bad range is its Arguments' fault, not the
+        // name's (#23 item 6).
         for (int c : {NameColumn, ArgumentsColumn}) {
             QTableWidgetItem* item = table_->item(r, c);
             if (!item) continue;
-            item->setBackground(reason.isEmpty() ? QBrush() : QBrush(QColor(0xff, 0xeb, 0xe9)));
-            item->setToolTip(reason);
+            const bool atFault = !reason.isEmpty() &&
+                                 field == (c == NameColumn ? QLatin1String("name")
+                                                           : QLatin1String("arguments"));
+            item->setBackground(atFault ? QBrush(QColor(0xff, 0xeb, 0xe9)) : QBrush());
+            item->setToolTip(atFault ? reason : QString());
         }
-        if (QWidget* combo = table_->cellWidget(r, ExpressionColumn)) combo->setToolTip(reason);
+        if (QWidget* combo = table_->cellWidget(r, ExpressionColumn)) {
+            const bool atFault = !reason.isEmpty() && field == QLatin1String("expression");
+            markField(combo, atFault ? reason : QString());
+        }
     }
 }
 

@@ -21,8 +21,9 @@ public:
     void setRows(const QList<SweepFormData::Row>& rows);
     void addRow(const SweepFormData::Row& row = {QString(), QStringLiteral("choice"), QString()});
     void removeRow(int row);
-    // Marks rows with their errors (row → reason); other rows are cleared.
-    void setRowErrors(const QMap<int, QString>& errors);
+    // Marks the cell at fault in each row (row → reason; `fields`: row → "name", "expression"
+    // or "arguments", the last when not given); every other cell is cleared.
+    void setRowErrors(const QMap<int, QString>& errors, const QMap<int, QString>& fields = {});
     QTableWidget* table() const { return table_; }
     // What the arguments of each expression are ("uniform: low, high").
     static QString argumentsHint(const QString& expression);

@@ -6,8 +6,10 @@
 #include "ui/common/FormFooter.h"
 #include "ui/common/FormPage.h"
 #include "ui/common/FormSection.h"
+#include "ui/common/TouchedFields.h"
 #include "ui/estimator/EstimatorForm.h"
 #include "ui/sweep/ParameterSpaceTable.h"
+#include "ui/sweep/SweepWords.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -22,12 +24,14 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <climits>
 
 namespace lb::ui {
 
 SweepForm::SweepForm(const QString& workspaceRoot, QWidget* parent)
     : QWidget(parent) {
+    touched_ = new TouchedFields(this);
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     tabs_ = new QTabWidget;
@@ -77,6 +81,7 @@ QWidget* SweepForm::buildSweepPage() {
     page->addSections(policy, buildLimitsSection());
     watchFields();
     updatePolicyFields();
+    updateSamplingFields();
     return page;
 }
 
@@ -110,7 +115,8 @@ QWidget* SweepForm::buildSamplingSection() {
 
 QWidget* SweepForm::buildMetricSection() {
     auto* section = new FormSection(tr("Primary metric"));
-    metric_ = section->add(tr("Name"), makeLineEdit(QStringLiteral("Accuracy")));
+    // A hint, not a name that looks already filled in (#23 item 12).
+    metric_ = section->add(tr("Name"), makeLineEdit(tr("the metric your script logs, e.g. accuracy")));
     goal_ =
         section->add(tr("Goal"), makeChoiceBox({{tr("Maximize"), true}, {tr("Minimize"), false}}));
     return section;
@@ -147,9 +153,15 @@ QWidget* SweepForm::buildPolicySection() {
 
 QWidget* SweepForm::buildLimitsSection() {
     auto* section = new FormSection(tr("Limits"));
-    maxTotal_ = section->add(tr("Max total runs"), makeSpinBox(0, 100000));
+    maxTotal_ = makeSpinBox(0, 100000);
     maxTotal_->setSpecialValueText(tr("not set"));
     maxTotal_->setValue(8);
+    combinations_ = new QLabel;
+    combinations_->setObjectName(QStringLiteral("muted"));
+    auto* totalRow = new QHBoxLayout;
+    totalRow->addWidget(maxTotal_);
+    totalRow->addWidget(combinations_, 1);
+    section->add(tr("Max total runs"), totalRow);
     maxConcurrent_ = section->add(tr("Max concurrent runs"), makeSpinBox(0, 100000));
     maxConcurrent_->setSpecialValueText(tr("as many as the total"));
     maxConcurrent_->setValue(2);
@@ -173,6 +185,46 @@ void SweepForm::watchFields() {
         connect(s, &QDoubleSpinBox::valueChanged, this, &SweepForm::scheduleValidation);
     for (QLineEdit* e : {metric_, experiment_})
         connect(e, &QLineEdit::textChanged, this, &SweepForm::scheduleValidation);
+    connect(method_, &QComboBox::currentIndexChanged, this, &SweepForm::updateSamplingFields);
+    for (QWidget* field : std::initializer_list<QWidget*>{params_->table(), metric_, experiment_})
+        touched_->watch(field);
+    // Queued, as in EstimatorForm: focus moves while the form is being destroyed too.
+    connect(touched_, &TouchedFields::touched, this, &SweepForm::scheduleValidation,
+            Qt::QueuedConnection);
+}
+
+void SweepForm::updateSamplingFields() {
+    const bool grid = method_->currentData().toString() == QLatin1String("grid");
+    seed_->setEnabled(!grid);
+    seed_->setToolTip(grid ? tr("Grid sampling runs every combination in order: nothing is drawn.")
+                           : tr("The same seed draws the same runs again."));
+}
+
+void SweepForm::updateCombinations() {
+    // A grid's size, from the choice rows as typed; any other expression is a continuous range.
+    const QList<SweepFormData::Row> rows = params_->rows();
+    long long combinations = 1;
+    bool finite = !rows.isEmpty();
+    for (const SweepFormData::Row& row : rows) {
+        const Json values = parseArgumentsText(row.arguments);
+        if (row.expression.trimmed() != QLatin1String("choice") || values.empty()) {
+            finite = false;
+            break;
+        }
+        combinations = std::min<long long>(combinations * static_cast<long long>(values.size()),
+                                           1000000000LL);
+    }
+    if (rows.isEmpty())
+        combinations_->setText(QString());
+    else if (!finite)
+        combinations_->setText(tr("of a continuous space"));
+    else
+        combinations_->setText(combinations == 1 ? tr("of 1 combination")
+                                                  : tr("of %1 combinations").arg(combinations));
+}
+
+QString SweepForm::combinationsText() const {
+    return combinations_->text();
 }
 
 void SweepForm::updatePolicyFields() {
@@ -223,6 +275,9 @@ void SweepForm::setComputeTargets(const QStringList& names) {
 }
 
 QString SweepForm::title() const {
+    // A new sweep is a sweep, not "Sweep · New estimator" (#23 item 12).
+    if (estimator_->estimator().entryScript.isEmpty())
+        return tr("New sweep");
     return tr("Sweep · %1").arg(estimator_->title());
 }
 
@@ -230,7 +285,7 @@ SweepFormData SweepForm::formData() const {
     SweepFormData f;
     f.parameters = params_->rows();
     f.method = method_->currentData().toString();
-    if (seed_->value() >= 0) f.seed = seed_->value();
+    if (seed_->value() >= 0 && seed_->isEnabled()) f.seed = seed_->value();
     f.metric = metric_->text().trimmed();
     f.maximize = goal_->currentData().toBool();
     f.policy = policy_->currentData().toString();
@@ -270,6 +325,10 @@ void SweepForm::setFormData(const SweepFormData& f) {
     maxDuration_->setValue(f.maxDurationMinutes);
     experiment_->setText(f.experiment);
     updatePolicyFields();
+    updateSamplingFields();
+    // A spec given whole (a loaded file) is the user's, blanks included: its problems show red.
+    for (QWidget* field : std::initializer_list<QWidget*>{params_->table(), metric_, experiment_})
+        touched_->touch(field);
     validateNow();
 }
 
@@ -286,23 +345,54 @@ void SweepForm::validateNow() {
     marks_.clear();
     const Estimator e = estimator_->estimator();
     check_ = checkSweepForm(formData(), e, QDir::currentPath());
-    params_->setRowErrors(check_.rows);
-    const QString tableError = !check_.rows.isEmpty() ? check_.rows.first() : check_.parameters;
+    QMap<int, QString> rows;
+    for (auto it = check_.rows.cbegin(); it != check_.rows.cend(); ++it)
+        rows.insert(it.key(), sweepFormWords(it.value()));
+    params_->setRowErrors(rows, check_.rowFields);
+    updateCombinations();
+
+    const QList<Refusal> refused = refusals();
+    for (const Refusal& r : refused)
+        if (r.field && r.loud) marks_.mark(r.field, r.text);
+    // The table's own banner: the first problem of the table, when it shows.
+    QString tableError;
+    for (const Refusal& r : refused)
+        if (r.field == params_->table() && r.loud && tableError.isEmpty()) tableError = r.text;
     paramsError_->setText(tableError);
     paramsError_->setVisible(!tableError.isEmpty());
-    markRefusedFields();
-    const QString error = validationError();
-    footer_->setError(error);
+
+    error_.clear();
+    bool loud = false;
+    if (!refused.isEmpty()) {
+        error_ = refused.first().text;
+        loud = refused.first().loud;
+    } else if (!actions_) {
+        error_ = tr("Open a workspace to submit sweeps.");
+    }
+    if (loud)
+        footer_->setError(error_);
+    else
+        footer_->setHint(error_);
     footer_->submitButton()->setEnabled(canSubmit());
-    footer_->submitButton()->setToolTip(error.isEmpty() ? tr("Start the sweep") : error);
+    footer_->submitButton()->setToolTip(error_.isEmpty() ? tr("Start the sweep") : error_);
 }
 
-void SweepForm::markRefusedFields() {
-    if (!check_.parameters.isEmpty()) marks_.mark(params_->table(), check_.parameters);
-    if (!check_.sampling.isEmpty()) marks_.mark(method_, check_.sampling);
-    if (!check_.metric.isEmpty()) marks_.mark(metric_, check_.metric);
+bool SweepForm::shownLoud(QWidget* field) const {
+    return touched_->isTouched(field) || !TouchedFields::isBlank(field);
+}
+
+QList<SweepForm::Refusal> SweepForm::refusals() const {
+    QList<Refusal> out;
+    const auto add = [&](QWidget* field, const QString& raw) {
+        if (!raw.isEmpty()) out.append({field, sweepFormWords(raw), shownLoud(field)});
+    };
+    for (auto it = check_.rows.cbegin(); it != check_.rows.cend(); ++it)
+        add(params_->table(), it.value());
+    add(params_->table(), check_.parameters);
+    add(method_, check_.sampling);
+    add(metric_, check_.metric);
     if (!check_.policy.isEmpty()) {
-        const QString m = check_.policy;
+        const QString& m = check_.policy;
         QWidget* field = policy_;
         if (m.contains(QLatin1String("evaluation_interval")))
             field = interval_;
@@ -312,24 +402,24 @@ void SweepForm::markRefusedFields() {
             field = slack_;
         else if (m.contains(QLatin1String("truncation_percentage")))
             field = truncation_;
-        marks_.mark(field, m);
+        add(field, m);
     }
     if (!check_.limits.isEmpty()) {
-        const QString m = check_.limits;
-        marks_.mark(
-            m.contains(QLatin1String("max_concurrent")) ? static_cast<QWidget*>(maxConcurrent_)
+        const QString& m = check_.limits;
+        add(m.contains(QLatin1String("max_concurrent")) ? static_cast<QWidget*>(maxConcurrent_)
             : m.contains(QLatin1String("max_duration")) ? static_cast<QWidget*>(maxDuration_)
                                                         : static_cast<QWidget*>(maxTotal_),
             m);
     }
-}
-
-QString SweepForm::validationError() const {
-    if (!check_.ok()) return check_.first();
-    if (!estimator_->validationError().isEmpty())
-        return tr("Estimator: %1").arg(estimator_->validationError());
-    if (!actions_) return tr("Open a workspace to submit sweeps.");
-    return {};
+    // The estimator's problem in the Estimator tab's words, red when that tab shows it red.
+    const QString estimatorError = estimator_->validationError();
+    if (!estimatorError.isEmpty())
+        out.append({nullptr, tr("Estimator: %1").arg(estimatorError),
+                    !estimator_->footer()->error().isEmpty()});
+    else if (!check_.estimator.isEmpty())
+        out.append({nullptr, tr("Estimator: %1").arg(sweepFormWords(check_.estimator)), true});
+    if (!check_.other.isEmpty()) out.append({nullptr, sweepFormWords(check_.other), true});
+    return out;
 }
 
 bool SweepForm::canSubmit() const {
@@ -337,6 +427,9 @@ bool SweepForm::canSubmit() const {
 }
 
 void SweepForm::submit() {
+    touched_->touchAll(); // Submit asks about every field, the estimator's too
+    estimator_->touchedFields()->touchAll();
+    estimator_->validateNow();
     validateNow();
     if (!canSubmit()) return;
     footer_->startSubmit([this] { return actions_->submit(*check_.spec); });

@@ -30,6 +30,7 @@ namespace lb::ui {
 class EstimatorForm;
 class FormFooter;
 class ParameterSpaceTable;
+class TouchedFields;
 
 class SweepForm : public QWidget {
     Q_OBJECT
@@ -50,8 +51,14 @@ public:
     // Checks now (edits check after a short pause on their own).
     void validateNow();
     const SweepFormCheck& check() const { return check_; }
-    // The reason Submit is disabled, or empty.
-    QString validationError() const;
+    // The reason Submit is disabled, in the form's words, or empty. Red once the field at fault
+    // was touched or holds something, else a grey hint in the footer (#23 item 9).
+    QString validationError() const { return error_; }
+    FormFooter* footer() const { return footer_; }
+    // "12 combinations" beside Max total runs: what a grid would run (#23 item 12).
+    QString combinationsText() const;
+    QSpinBox* seedBox() const { return seed_; }
+    QLineEdit* metricEdit() const { return metric_; }
     bool canSubmit() const;
     QPushButton* submitButton() const;
     QString title() const;
@@ -78,12 +85,26 @@ private:
     void watchFields();
     void scheduleValidation();
     void updatePolicyFields();
-    // Marks the fields the last check refused, each with its reason.
-    void markRefusedFields();
+    // Seed means nothing to a grid, which runs every combination in order.
+    void updateSamplingFields();
+    void updateCombinations();
+    // What the last check refused, first to last, each with the field it belongs to and the
+    // reason in the form's words.
+    struct Refusal {
+        QWidget* field = nullptr;
+        QString text;
+        bool loud = true;
+    };
+    QList<Refusal> refusals() const;
+    // Red for a field the user touched or that holds something (see EstimatorForm).
+    bool shownLoud(QWidget* field) const;
 
     QString root_;
     SweepActions* actions_ = nullptr;
     SweepFormCheck check_;
+    QString error_;
+    TouchedFields* touched_ = nullptr;
+    QLabel* combinations_ = nullptr;
     QTimer validateTimer_;
     FieldMarks marks_;
 

@@ -81,7 +81,9 @@ void TestModels::workspaceTreeFromWatcher() {
     WorkspaceModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setSnapshot(snapshot);
-    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(model.rowCount(), 5); // Experiments, Compute targets, Models, Data folders, Endpoints
+    QCOMPARE(model.index(4, 0).data().toString(), QStringLiteral("Endpoints"));
+    QCOMPARE(model.rowCount(model.index(4, 0)), 0); // none deployed
     const QModelIndex experiments = model.index(0, 0);
     QCOMPARE(experiments.data().toString(), QStringLiteral("Experiments"));
     QCOMPARE(model.rowCount(experiments), 2);

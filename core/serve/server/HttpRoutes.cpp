@@ -69,9 +69,11 @@ std::string openApiJson(const RouteContext& c) {
           {"400", response("The body is malformed; the sentence says where.", error)},
           {"401", response("The key is missing or wrong.", error)},
           {"500", response("The scoring code failed; the sentence says how.", error)}}}};
-    if (c.kind == "native")
-        score["requestBody"]["content"]["image/png"] = {
-            {"schema", {{"type", "string"}, {"format", "binary"}}}};
+    if (c.kind == "native") {
+        const Json binary = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+        score["requestBody"]["content"]["image/png"] = binary;
+        score["requestBody"]["content"]["application/x-idx"] = binary; // MNIST's IDX images
+    }
     Json doc = {{"openapi", "3.0.3"},
                 {"info", {{"title", "Labbench endpoint " + c.endpointName}, {"version", "1"}}},
                 {"paths",
@@ -90,8 +92,10 @@ std::string openApiJson(const RouteContext& c) {
 void installRoutes(httplib::Server& server, const RouteContext& c) {
     server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
     server.set_payload_max_length(kMaxBodyBytes);
-    server.set_read_timeout(10, 0);
-    server.set_write_timeout(10, 0);
+    // A client that stalls while sending (or reading) loses its connection after this; it holds
+    // one pool thread until then, never the others.
+    server.set_read_timeout(c.requestTimeoutS, 0);
+    server.set_write_timeout(c.requestTimeoutS, 0);
     server.set_keep_alive_timeout(5);
 
     server.set_pre_routing_handler([c](const httplib::Request& req, httplib::Response& res) {

@@ -1,6 +1,7 @@
 #include "core/serve/server/NativeScorer.h"
 
 #include "core/train/Backend.h"
+#include "core/train/Idx.h"
 #include "core/train/Image.h"
 
 #include <nlohmann/json.hpp>
@@ -25,15 +26,28 @@ NativeScorer::NativeScorer(const std::string& modelPath, int batchDelayUs, int t
     predictor_ = std::make_unique<train::Predictor>(
         train::loadModel(modelPath), train::makeBackend(train::BackendKind::Cpu, options));
     batcher_ = std::make_unique<DynamicBatcher>(*predictor_, batchDelayUs);
+    shape_.features = predictor_->features();
+    shape_.maxRows = kMaxRows;
+    shape_.scale = predictor_->model().scale;
+    shape_.offset = predictor_->model().offset;
 }
 
 ScoreReply NativeScorer::score(const std::string& body, const std::string& contentType) {
     if (contentType.rfind("image/png", 0) == 0)
         return fromPng(body);
+    if (contentType.rfind("application/x-idx", 0) == 0 ||
+        contentType.rfind("application/octet-stream", 0) == 0)
+        return fromIdx(body);
     return fromJson(body);
 }
 
 ScoreReply NativeScorer::fromJson(const std::string& body) {
+    std::vector<float> fast;
+    int fastRows = 0;
+    if (parseRowsFast(body, shape_, fast, fastRows))
+        return answer(std::move(fast), fastRows);
+    // What the fast path refused: parsed again, slowly, to say what is wrong (or to accept what
+    // it is too strict for, such as keys beside "data").
     const Json j = Json::parse(body, nullptr, false);
     if (j.is_discarded())
         return badRequest("The body is not valid JSON; send {\"data\": [[" +
@@ -93,6 +107,30 @@ ScoreReply NativeScorer::fromPng(const std::string& body) {
     for (std::uint8_t p : image.pixels)
         x.push_back(float(p) * m.scale + m.offset);
     return answer(std::move(x), 1);
+}
+
+ScoreReply NativeScorer::fromIdx(const std::string& body) {
+    if (body.size() >= 2 && std::uint8_t(body[0]) == 0x1f && std::uint8_t(body[1]) == 0x8b)
+        return badRequest("The body is gzip-compressed; send the IDX file uncompressed "
+                          "(gunzip t10k-images-idx3-ubyte.gz).");
+    train::IdxImages images;
+    try {
+        images = train::decodeIdxImages(std::vector<std::uint8_t>(body.begin(), body.end()), "The body");
+    } catch (const std::exception& e) {
+        return badRequest(std::string(e.what()) + "; send an IDX image file (magic 0x00000803).");
+    }
+    const auto& m = predictor_->model();
+    if (images.cols != m.cols || images.rows != m.rows)
+        return badRequest("The IDX images are " + std::to_string(images.cols) + "x" +
+                          std::to_string(images.rows) + "; the model takes " +
+                          std::to_string(m.cols) + "x" + std::to_string(m.rows) + " images.");
+    if (images.count == 0 || images.count > kMaxRows)
+        return badRequest("The IDX file holds " + std::to_string(images.count) +
+                          " images; send 1 to " + std::to_string(kMaxRows) + " per request.");
+    std::vector<float> x(images.pixels.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = float(images.pixels[i]) * m.scale + m.offset;
+    return answer(std::move(x), images.count);
 }
 
 ScoreReply NativeScorer::answer(std::vector<float> x, int rows) {

@@ -8,13 +8,12 @@ namespace lb {
 
 EndpointLimits readEndpointLimits(const QString& path) {
     EndpointLimits limits;
-    if (!QFileInfo::exists(path))
-        return limits; // deployed before the limits were configurable
+    if (!QFileInfo::exists(path)) return limits; // deployed before the limits were configurable
     const Json j = readJsonFile(path, FollowLinks::No);
     const auto seconds = [&](const char* key, int fallback) {
         const auto it = j.find(key);
         return it != j.end() && it->is_number_integer() && it->get<int>() > 0 ? it->get<int>()
-                                                                             : fallback;
+                                                                              : fallback;
     };
     limits.requestTimeoutS = seconds("request_timeout_s", limits.requestTimeoutS);
     limits.runTimeoutS = seconds("run_timeout_s", limits.runTimeoutS);

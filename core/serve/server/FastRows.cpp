@@ -12,12 +12,10 @@ namespace {
 
 // Appends one row of `features` numbers in [0, 1]; false for anything else.
 bool appendRow(simdjson::dom::array row, const RowShape& shape, std::vector<float>& x) {
-    if (row.size() != std::size_t(shape.features))
-        return false;
+    if (row.size() != std::size_t(shape.features)) return false;
     for (simdjson::dom::element v : row) {
         double d;
-        if (v.get_double().get(d) != simdjson::SUCCESS || !(d >= 0.0 && d <= 1.0))
-            return false;
+        if (v.get_double().get(d) != simdjson::SUCCESS || !(d >= 0.0 && d <= 1.0)) return false;
         x.push_back(float(d) * 255.0f * shape.scale + shape.offset); // as Predictor::normalise01
     }
     return true;
@@ -25,13 +23,13 @@ bool appendRow(simdjson::dom::array row, const RowShape& shape, std::vector<floa
 
 } // namespace
 
-bool parseRowsFast(const std::string& body, const RowShape& shape, std::vector<float>& x, int& rows) {
+bool parseRowsFast(const std::string& body, const RowShape& shape, std::vector<float>& x,
+                   int& rows) {
     // One parser per server thread: it keeps its buffers between requests. The DOM parser
     // validates the whole document, so what it accepts nlohmann_json accepts too.
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element doc;
-    if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS)
-        return false;
+    if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) return false;
     simdjson::dom::object object;
     simdjson::dom::array data;
     if (doc.get_object().get(object) != simdjson::SUCCESS || object.size() != 1 ||
@@ -44,23 +42,27 @@ bool parseRowsFast(const std::string& body, const RowShape& shape, std::vector<f
         x.reserve(std::size_t(shape.features));
         return appendRow(data, shape, x);
     }
-    if (data.size() > std::size_t(shape.maxRows))
-        return false;
+    if (data.size() > std::size_t(shape.maxRows)) return false;
     rows = int(data.size());
     x.reserve(std::size_t(rows) * std::size_t(shape.features));
     for (simdjson::dom::element r : data)
-        if (r.get_array().get(row) != simdjson::SUCCESS || !appendRow(row, shape, x))
-            return false;
+        if (r.get_array().get(row) != simdjson::SUCCESS || !appendRow(row, shape, x)) return false;
     return true;
 }
 
-bool fastRowsAvailable() { return true; }
+bool fastRowsAvailable() {
+    return true;
+}
 
 #else
 
-bool parseRowsFast(const std::string&, const RowShape&, std::vector<float>&, int&) { return false; }
+bool parseRowsFast(const std::string&, const RowShape&, std::vector<float>&, int&) {
+    return false;
+}
 
-bool fastRowsAvailable() { return false; }
+bool fastRowsAvailable() {
+    return false;
+}
 
 #endif
 

@@ -10,14 +10,15 @@
 namespace lb::serve {
 
 struct RowShape {
-    int features = 784;  // numbers per row
-    int maxRows = 10000; // rows per request
+    int features = 784;          // numbers per row
+    int maxRows = 10000;         // rows per request
     float scale = 1.0f / 255.0f; // the model's normalisation of 0..255 pixels (SavedModel)
     float offset = 0.0f;
 };
 
 // On true, x holds (rows, features) normalised inputs. On false, x and rows mean nothing.
-bool parseRowsFast(const std::string& body, const RowShape& shape, std::vector<float>& x, int& rows);
+bool parseRowsFast(const std::string& body, const RowShape& shape, std::vector<float>& x,
+                   int& rows);
 
 // Whether the fast path was built in (simdjson was found).
 bool fastRowsAvailable();

@@ -4,9 +4,8 @@
 #include "core/train/Idx.h"
 #include "core/train/Image.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace lb::serve {
 
@@ -16,7 +15,9 @@ namespace {
 
 constexpr int kMaxRows = 10000; // per request; the body limit comes first for most clients
 
-ScoreReply badRequest(const std::string& sentence) { return {400, errorBody(sentence)}; }
+ScoreReply badRequest(const std::string& sentence) {
+    return {400, errorBody(sentence)};
+}
 
 } // namespace
 
@@ -33,8 +34,7 @@ NativeScorer::NativeScorer(const std::string& modelPath, int batchDelayUs, int t
 }
 
 ScoreReply NativeScorer::score(const std::string& body, const std::string& contentType) {
-    if (contentType.rfind("image/png", 0) == 0)
-        return fromPng(body);
+    if (contentType.rfind("image/png", 0) == 0) return fromPng(body);
     if (contentType.rfind("application/x-idx", 0) == 0 ||
         contentType.rfind("application/octet-stream", 0) == 0)
         return fromIdx(body);
@@ -44,8 +44,7 @@ ScoreReply NativeScorer::score(const std::string& body, const std::string& conte
 ScoreReply NativeScorer::fromJson(const std::string& body) {
     std::vector<float> fast;
     int fastRows = 0;
-    if (parseRowsFast(body, shape_, fast, fastRows))
-        return answer(std::move(fast), fastRows);
+    if (parseRowsFast(body, shape_, fast, fastRows)) return answer(std::move(fast), fastRows);
     // What the fast path refused: parsed again, slowly, to say what is wrong (or to accept what
     // it is too strict for, such as keys beside "data").
     const Json j = Json::parse(body, nullptr, false);
@@ -74,7 +73,8 @@ ScoreReply NativeScorer::fromJson(const std::string& body) {
             return badRequest(where + " must be a list of " + std::to_string(features) +
                               " numbers (the image's pixels, row by row), not " +
                               (row.is_array() ? std::to_string(row.size()) + " values"
-                                              : std::string(row.type_name())) + ".");
+                                              : std::string(row.type_name())) +
+                              ".");
         for (std::size_t c = 0; c < features; ++c) {
             const Json& v = row[c];
             if (!v.is_number())
@@ -115,7 +115,8 @@ ScoreReply NativeScorer::fromIdx(const std::string& body) {
                           "(gunzip t10k-images-idx3-ubyte.gz).");
     train::IdxImages images;
     try {
-        images = train::decodeIdxImages(std::vector<std::uint8_t>(body.begin(), body.end()), "The body");
+        images =
+            train::decodeIdxImages(std::vector<std::uint8_t>(body.begin(), body.end()), "The body");
     } catch (const std::exception& e) {
         return badRequest(std::string(e.what()) + "; send an IDX image file (magic 0x00000803).");
     }
@@ -155,18 +156,21 @@ std::string NativeScorer::requestSchema() const {
     return Json{{"type", "object"},
                 {"required", {"data"}},
                 {"properties",
-                 {{"data", {{"type", "array"}, {"items", row}, {"minItems", 1},
-                            {"description", "Images as rows of pixels scaled to [0, 1]."}}}}}}
+                 {{"data",
+                   {{"type", "array"},
+                    {"items", row},
+                    {"minItems", 1},
+                    {"description", "Images as rows of pixels scaled to [0, 1]."}}}}}}
         .dump();
 }
 
 std::string NativeScorer::responseSchema() const {
-    return Json{{"type", "object"},
-                {"properties",
-                 {{"classes", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
-                  {"probabilities",
-                   {{"type", "array"},
-                    {"items", {{"type", "array"}, {"items", {{"type", "number"}}}}}}}}}}
+    return Json{
+        {"type", "object"},
+        {"properties",
+         {{"classes", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
+          {"probabilities",
+           {{"type", "array"}, {"items", {{"type", "array"}, {"items", {{"type", "number"}}}}}}}}}}
         .dump();
 }
 

@@ -2,7 +2,8 @@
 // A native endpoint: a model.npz that labbench-train wrote, answered by the trainer's own
 // inference code (core/train/Predictor) with no Python. Takes {"data": [[784 floats in 0..1],
 // ...]} (or one flat row), one PNG image (Content-Type: image/png), or an IDX image file as
-// MNIST ships it, uncompressed (Content-Type: application/x-idx or application/octet-stream); answers
+// MNIST ships it, uncompressed (Content-Type: application/x-idx or application/octet-stream);
+// answers
 // {"classes": [...], "probabilities": [[...], ...]}.
 
 #include "core/serve/server/DynamicBatcher.h"

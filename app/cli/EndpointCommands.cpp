@@ -6,6 +6,7 @@
 #include "core/serve/EndpointDeploy.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
+#include "core/serve/EndpointLimits.h"
 #include "core/serve/server/EndpointClient.h"
 #include "core/util/Error.h"
 #include "core/util/JsonValues.h"
@@ -20,6 +21,7 @@ namespace {
 
 Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
     const QString url = endpointUrl(e);
+    const EndpointLimits limits = readEndpointLimits(EndpointFolder(ws.root(), e.name).limitsPath());
     Json j = {{"name", toStd(e.name)},
               {"kind", toStd(e.kind)},
               {"models", jsonStringList(e.models)},
@@ -30,6 +32,8 @@ Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
               {"workers", e.workers},
               {"auth", e.auth},
               {"batch_delay_us", e.batchDelayUs},
+              {"request_timeout_s", limits.requestTimeoutS},
+              {"run_timeout_s", limits.runTimeoutS},
               {"entry", toStd(e.entry)},
               {"pip", jsonStringList(e.pipPackages)},
               {"url", toStd(url)},
@@ -88,6 +92,8 @@ int deploy(Invocation& inv) {
     r.workers = intOption(inv, "workers", 1);
     r.auth = inv.flag(QStringLiteral("auth"));
     r.batchDelayUs = intOption(inv, "batch-delay-us", 0);
+    r.requestTimeoutS = intOption(inv, "request-timeout", 10);
+    r.runTimeoutS = intOption(inv, "run-timeout", 60);
     r.waitSeconds = intOption(inv, "timeout", 300);
     return reportStarted(inv, deployEndpoint(inv.workspace(), r));
 }
@@ -266,6 +272,11 @@ void registerEndpointCommands(CommandLine& cli) {
          flagOption("auth", "require the key even on 127.0.0.1"),
          valueOption("batch-delay-us", "US", "native models: gather concurrent requests this "
                                              "many microseconds into one batch (default 0: off)"),
+         valueOption("request-timeout", "SECONDS", "a client must send its request within this "
+                                                   "(default 10)"),
+         valueOption("run-timeout", "SECONDS", "score.py: run() must answer within this, or the "
+                                               "client gets 504 and the worker is restarted "
+                                               "(default 60)"),
          timeout, jsonOption()},
         deploy));
     cli.add(command("start", "Start a Stopped or Failed endpoint again as it was deployed.",
@@ -285,7 +296,8 @@ void registerEndpointCommands(CommandLine& cli) {
                      valueOption("file", "FILE", "a file holding the request body"),
                      valueOption("content-type", "TYPE",
                                  "the body's type (default application/json; image/png for a "
-                                 "PNG sent to a native endpoint)")},
+                                 "PNG, application/x-idx for IDX images, sent to a native "
+                                 "endpoint)")},
                     invoke));
     cli.add(command("keys", "Print an endpoint's key, or make a new one.",
                     {flagOption("regenerate", "replace the key (a running server restarts to use it)"),

@@ -10,7 +10,6 @@
 #include <QDir>
 #include <QFile>
 #include <QThread>
-
 #include <algorithm>
 #include <csignal>
 #include <sys/stat.h>
@@ -21,11 +20,9 @@ namespace {
 
 // True when `pid` is a labbench-serve process (the recorded pid may have been reused since).
 bool isServeProcess(qint64 pid) {
-    if (pid <= 0)
-        return false;
+    if (pid <= 0) return false;
     QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-    if (!cmdline.open(QIODevice::ReadOnly))
-        return false;
+    if (!cmdline.open(QIODevice::ReadOnly)) return false;
     const QByteArray argv0 = cmdline.readAll().split('\0').value(0);
     return argv0.endsWith("labbench-serve");
 }
@@ -33,8 +30,7 @@ bool isServeProcess(qint64 pid) {
 bool waitForLockFree(const QString& lockPath, int ms) {
     const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + ms;
     while (RunLock::isHeld(lockPath)) {
-        if (QDateTime::currentMSecsSinceEpoch() >= deadline)
-            return false;
+        if (QDateTime::currentMSecsSinceEpoch() >= deadline) return false;
         QThread::msleep(50);
     }
     return true;
@@ -104,17 +100,16 @@ QByteArray endpointLogTail(Workspace& ws, const QString& name, qint64 maxBytes) 
     findEndpoint(ws, name);
     const QString path = EndpointFolder(ws.root(), name).logPath();
     const auto file = SafeFile::openIfRegular(path, FollowLinks::No);
-    if (!file)
-        return {};
+    if (!file) return {};
     struct stat st {};
-    if (::fstat(file->fd(), &st) != 0)
-        return {};
+    if (::fstat(file->fd(), &st) != 0) return {};
     const qint64 from = std::max<qint64>(0, st.st_size - maxBytes);
     return file->readAt(from, st.st_size - from);
 }
 
 QString endpointUrl(const EndpointRecord& e) {
-    const QString host = e.host.contains(QLatin1Char(':')) ? QLatin1Char('[') + e.host + QLatin1Char(']') : e.host;
+    const QString host =
+        e.host.contains(QLatin1Char(':')) ? QLatin1Char('[') + e.host + QLatin1Char(']') : e.host;
     return QStringLiteral("http://%1:%2").arg(host).arg(e.port);
 }
 

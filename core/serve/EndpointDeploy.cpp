@@ -9,6 +9,7 @@
 #include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
+#include "core/serve/EndpointLimits.h"
 #include "core/util/Error.h"
 #include "core/workspace/Workspace.h"
 
@@ -16,7 +17,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QThread>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -28,11 +28,12 @@ namespace {
 
 constexpr int kMaxWorkers = 64;
 constexpr int kMaxBatchDelayUs = 1000000;
+constexpr int kMaxTimeoutS = 3600;
 
 // A socket address for host:port; false for a host that is not an IP address.
 bool socketAddress(const QString& host, int port, sockaddr_storage* out, socklen_t* length) {
-    const QByteArray h = host == QLatin1String("localhost") ? QByteArray("127.0.0.1")
-                                                            : host.toLatin1();
+    const QByteArray h =
+        host == QLatin1String("localhost") ? QByteArray("127.0.0.1") : host.toLatin1();
     *out = {};
     auto* v4 = reinterpret_cast<sockaddr_in*>(out);
     if (::inet_pton(AF_INET, h.constData(), &v4->sin_addr) == 1) {
@@ -60,8 +61,7 @@ int testBind(const QString& host, int port) {
                                         "127.0.0.1 (this machine only) or 0.0.0.0 (every network).")
                              .arg(host));
     const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     const int yes = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     int bound = -1;
@@ -69,9 +69,9 @@ int testBind(const QString& host, int port) {
         sockaddr_storage got{};
         socklen_t gotLength = sizeof(got);
         if (::getsockname(fd, reinterpret_cast<sockaddr*>(&got), &gotLength) == 0)
-            bound = ntohs(got.ss_family == AF_INET
-                              ? reinterpret_cast<sockaddr_in*>(&got)->sin_port
-                              : reinterpret_cast<sockaddr_in6*>(&got)->sin6_port);
+            bound =
+                ntohs(got.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&got)->sin_port
+                                               : reinterpret_cast<sockaddr_in6*>(&got)->sin6_port);
     }
     ::close(fd);
     return bound;
@@ -92,9 +92,10 @@ void checkNativeModel(Workspace& ws, const QStringList& models) {
     const bool npz = file.isFile() ? m.path.endsWith(QLatin1String(".npz"))
                                    : QFileInfo(m.path + QStringLiteral("/model.npz")).isFile();
     if (!npz)
-        throw UsageError(QStringLiteral("The model %1 is not a model.npz that labbench-train wrote; "
-                                        "serve it with --entry score.py --source DIR.")
-                             .arg(models.first()));
+        throw UsageError(
+            QStringLiteral("The model %1 is not a model.npz that labbench-train wrote; "
+                           "serve it with --entry score.py --source DIR.")
+                .arg(models.first()));
 }
 
 EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
@@ -115,7 +116,8 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
         if (r.source.isEmpty())
             throw UsageError(QStringLiteral("--entry needs --source DIR, the folder that holds %1.")
                                  .arg(r.entry));
-        if (QDir::isAbsolutePath(r.entry) || r.entry.split(QLatin1Char('/')).contains(QStringLiteral("..")))
+        if (QDir::isAbsolutePath(r.entry) ||
+            r.entry.split(QLatin1Char('/')).contains(QStringLiteral("..")))
             throw UsageError(QStringLiteral("--entry '%1' must be a path inside --source, like "
                                             "score.py.")
                                  .arg(r.entry));
@@ -135,11 +137,20 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
     if (r.port < 0 || r.port > 65535)
         throw UsageError(QStringLiteral("--port %1 is not a TCP port (1 to 65535).").arg(r.port));
     if (r.workers < 1 || r.workers > kMaxWorkers)
-        throw UsageError(QStringLiteral("--workers must be 1 to %1, not %2.").arg(kMaxWorkers).arg(r.workers));
+        throw UsageError(
+            QStringLiteral("--workers must be 1 to %1, not %2.").arg(kMaxWorkers).arg(r.workers));
     if (r.batchDelayUs < 0 || r.batchDelayUs > kMaxBatchDelayUs)
         throw UsageError(QStringLiteral("--batch-delay-us must be 0 (off) to %1, not %2.")
                              .arg(kMaxBatchDelayUs)
                              .arg(r.batchDelayUs));
+    if (r.requestTimeoutS < 1 || r.requestTimeoutS > kMaxTimeoutS)
+        throw UsageError(QStringLiteral("--request-timeout must be 1 to %1 seconds, not %2.")
+                             .arg(kMaxTimeoutS)
+                             .arg(r.requestTimeoutS));
+    if (r.runTimeoutS < 1 || r.runTimeoutS > kMaxTimeoutS)
+        throw UsageError(QStringLiteral("--run-timeout must be 1 to %1 seconds, not %2.")
+                             .arg(kMaxTimeoutS)
+                             .arg(r.runTimeoutS));
     e.host = r.host.isEmpty() ? QStringLiteral("127.0.0.1") : r.host;
     e.port = r.port == 0 ? pickFreePort(e.host) : r.port;
     if (!portIsFree(e.host, e.port))
@@ -158,8 +169,7 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
 // AZUREML_MODEL_DIR for several models: model-dir/<name>/<version> links to the registry.
 void linkModels(Workspace& ws, const EndpointRecord& e, const EndpointFolder& folder) {
     QDir(folder.modelDir()).removeRecursively();
-    if (e.models.size() < 2)
-        return;
+    if (e.models.size() < 2) return;
     for (const QString& text : e.models) {
         const ModelVersion m = ModelRegistry(ws).get(ModelRef::parse(text, true));
         const QString parent = folder.modelDir() + QLatin1Char('/') + m.name;
@@ -191,9 +201,10 @@ EndpointRecord launch(Workspace& ws, const QString& name, int waitSeconds) {
                                    "with 'labbench endpoints stop %1'.")
                         .arg(name));
     try {
-        spawnRunHelper(QStringLiteral("labbench-serve"),
-                       {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--endpoint"), name},
-                       lock->fd(), folder.logPath(), true);
+        spawnRunHelper(
+            QStringLiteral("labbench-serve"),
+            {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--endpoint"), name},
+            lock->fd(), folder.logPath(), true);
     } catch (const Error& e) {
         ws.store().endpoints().transition(name, EndpointState::Failed, e.message());
         throw;
@@ -205,14 +216,15 @@ EndpointRecord launch(Workspace& ws, const QString& name, int waitSeconds) {
 } // namespace
 
 bool isLoopbackHost(const QString& host) {
-    if (host == QLatin1String("localhost") || host == QLatin1String("::1"))
-        return true;
+    if (host == QLatin1String("localhost") || host == QLatin1String("::1")) return true;
     in_addr v4{};
     return ::inet_pton(AF_INET, host.toLatin1().constData(), &v4) == 1 &&
            (ntohl(v4.s_addr) >> 24) == 127; // 127.0.0.0/8
 }
 
-bool portIsFree(const QString& host, int port) { return testBind(host, port) == port; }
+bool portIsFree(const QString& host, int port) {
+    return testBind(host, port) == port;
+}
 
 int pickFreePort(const QString& host) {
     const int port = testBind(host, 0);
@@ -240,8 +252,8 @@ EndpointRecord deployEndpoint(Workspace& ws, const DeployRequest& request) {
         takeSnapshot(e.sourceDir, folder.sourceDir(), options);
     }
     linkModels(ws, e, folder);
-    if (e.auth)
-        ensureEndpointKey(folder.keyPath());
+    writeEndpointLimits(folder.limitsPath(), {request.requestTimeoutS, request.runTimeoutS});
+    if (e.auth) ensureEndpointKey(folder.keyPath());
     if (existing) {
         ws.store().endpoints().updateConfig(e);
         ws.store().endpoints().transition(e.name, EndpointState::Transitioning,
@@ -264,9 +276,9 @@ EndpointRecord startEndpoint(Workspace& ws, const QString& name, int waitSeconds
                                    "deploy the endpoint again with another --port.")
                         .arg(e.port)
                         .arg(e.host));
-    if (e.auth)
-        ensureEndpointKey(EndpointFolder(ws.root(), name).keyPath());
-    ws.store().endpoints().transition(name, EndpointState::Transitioning, QStringLiteral("Started again."));
+    if (e.auth) ensureEndpointKey(EndpointFolder(ws.root(), name).keyPath());
+    ws.store().endpoints().transition(name, EndpointState::Transitioning,
+                                      QStringLiteral("Started again."));
     return launch(ws, name, waitSeconds);
 }
 

@@ -21,9 +21,11 @@ struct DeployRequest {
     int port = 0;            // 0: a free port is picked
     QString host = QStringLiteral("127.0.0.1");
     int workers = 1;
-    bool auth = false;       // forced on for any host other than a loopback address
+    bool auth = false; // forced on for any host other than a loopback address
     int batchDelayUs = 0;
-    int waitSeconds = 300;   // how long to wait for Healthy or Failed (pip may take a while)
+    int requestTimeoutS = 10; // a client that takes longer to send its request is cut off
+    int runTimeoutS = 60;     // score.py: a run() that takes longer gets its worker restarted, 504
+    int waitSeconds = 300;    // how long to wait for Healthy or Failed (pip may take a while)
 };
 
 // Checks `request` (lb::UsageError naming the option and the fix), records or updates the

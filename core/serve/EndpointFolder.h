@@ -5,6 +5,7 @@
 //   serve.log       the server's log: its notes, the workers' output, run() tracebacks
 //   serve.lock      flock-held by the labbench-serve process that looks after the endpoint
 //   key             the bearer key, mode 0600
+//   limits.json     the request and run() time limits (core/serve/EndpointLimits.h)
 //   source/         a copy of the score.py folder taken at deploy time
 //   model-dir/      AZUREML_MODEL_DIR when the endpoint serves several models: <name>/<version>
 
@@ -20,6 +21,7 @@ struct EndpointFolder {
     QString logPath() const { return dir + QStringLiteral("/serve.log"); }
     QString lockPath() const { return dir + QStringLiteral("/serve.lock"); }
     QString keyPath() const { return dir + QStringLiteral("/key"); }
+    QString limitsPath() const { return dir + QStringLiteral("/limits.json"); }
     QString sourceDir() const { return dir + QStringLiteral("/source"); }
     QString modelDir() const { return dir + QStringLiteral("/model-dir"); }
 };

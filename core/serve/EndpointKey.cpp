@@ -21,8 +21,7 @@ QString regenerateEndpointKey(const QString& keyPath) {
 }
 
 QString readEndpointKey(const QString& keyPath) {
-    if (!QFileInfo::exists(keyPath) && !QFileInfo(keyPath).isSymLink())
-        return {};
+    if (!QFileInfo::exists(keyPath) && !QFileInfo(keyPath).isSymLink()) return {};
     const SafeFile file = SafeFile::open(keyPath, FollowLinks::No);
     struct stat st {};
     if (::fstat(file.fd(), &st) != 0 || (st.st_mode & 077) != 0)
@@ -43,8 +42,7 @@ QString ensureEndpointKey(const QString& keyPath) {
 }
 
 bool keysEqual(const QByteArray& a, const QByteArray& b) {
-    if (a.size() != b.size())
-        return false;
+    if (a.size() != b.size()) return false;
     unsigned char diff = 0;
     for (qsizetype i = 0; i < a.size(); ++i)
         diff |= static_cast<unsigned char>(a[i] ^ b[i]);

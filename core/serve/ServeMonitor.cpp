@@ -9,7 +9,6 @@
 #include "core/workspace/Workspace.h"
 
 #include <QDateTime>
-
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -24,7 +23,9 @@ namespace {
 constexpr const char* kWho = "labbench-serve";
 volatile std::sig_atomic_t gStopRequested = 0;
 
-void onStopSignal(int) { gStopRequested = 1; }
+void onStopSignal(int) {
+    gStopRequested = 1;
+}
 
 // Without SA_RESTART, so a waitpid() or sleep in progress returns at once.
 void installStopHandler() {
@@ -65,12 +66,9 @@ int waitForServer(pid_t child) {
         // Polled: the stop signal may be taken by another thread (the BLAS library's, started
         // before main()), which would not interrupt a blocking waitpid() here.
         const pid_t got = ::waitpid(child, &status, WNOHANG);
-        if (got == child)
-            return status;
-        if (got < 0 && errno != EINTR)
-            return 0;
-        if (!gStopRequested)
-            sleepMs(50);
+        if (got == child) return status;
+        if (got < 0 && errno != EINTR) return 0;
+        if (!gStopRequested) sleepMs(50);
         if (gStopRequested) {
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             if (killAt == 0) {
@@ -124,8 +122,7 @@ int monitorEndpoint(const HelperArgs& args) {
             break;
         }
         const int status = waitForServer(child);
-        if (gStopRequested)
-            break;
+        if (gStopRequested) break;
         if (WIFEXITED(status) && WEXITSTATUS(status) == kServeExitFailed) {
             exitCode = 1; // the child recorded Failed and why
             break;
@@ -145,11 +142,11 @@ int monitorEndpoint(const HelperArgs& args) {
     }
     if (gStopRequested) {
         helperNote(kWho, QStringLiteral("stopped"));
-        ws.store().endpoints().transition(args.id, EndpointState::Stopped, QStringLiteral("Stopped."));
+        ws.store().endpoints().transition(args.id, EndpointState::Stopped,
+                                          QStringLiteral("Stopped."));
     }
     ws.store().endpoints().setPid(args.id, 0);
-    if (logFd >= 0)
-        ::close(logFd);
+    if (logFd >= 0) ::close(logFd);
     return exitCode;
 }
 

@@ -109,11 +109,14 @@ std::vector<std::uint8_t> readMaybeGzip(const std::filesystem::path& path) {
 }
 
 IdxImages readIdxImages(const std::filesystem::path& path) {
-    const auto bytes = readMaybeGzip(path);
-    const auto sizes = parseHeader(path, bytes, 3, "image");
+    return decodeIdxImages(readMaybeGzip(path), path.string());
+}
+
+IdxImages decodeIdxImages(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+    const auto sizes = parseHeader(name, bytes, 3, "image");
     if (sizes[1] == 0 || sizes[2] == 0 || sizes[1] > 4096 || sizes[2] > 4096) {
-        throw TrainError(path.string() + ": implausible image size " + std::to_string(sizes[1]) +
-                         "x" + std::to_string(sizes[2]));
+        throw TrainError(name + ": implausible image size " + std::to_string(sizes[1]) + "x" +
+                         std::to_string(sizes[2]));
     }
     IdxImages images;
     images.count = int(sizes[0]);

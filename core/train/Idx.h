@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace lb::train {
@@ -26,6 +27,8 @@ std::vector<std::uint8_t> readMaybeGzip(const std::filesystem::path& path);
 
 // Throws TrainError naming the file on any inconsistency.
 IdxImages readIdxImages(const std::filesystem::path& path);
+// The same from bytes in memory (a request body, not gzip); `name` is what errors call it.
+IdxImages decodeIdxImages(const std::vector<std::uint8_t>& bytes, const std::string& name);
 // Labels must lie in [0, classes).
 IdxLabels readIdxLabels(const std::filesystem::path& path, int classes = 10);
 

@@ -4,6 +4,7 @@
 #include "core/train/Idx.h"
 #include "core/train/Image.h"
 #include "tests/sdk/SdkTestSupport.h"
+#include "tests/serve/ServeTestSupport.h"
 
 #include <httplib.h>
 
@@ -22,6 +23,8 @@
 #include <unistd.h>
 
 using lbtest::CliResult;
+using lbtest::freePort;
+using lbtest::rawExchange;
 using lbtest::readFile;
 using lbtest::runCli;
 using lbtest::waitFor;
@@ -86,18 +89,6 @@ def run(raw_data):
 
 QString qs(const char* s) { return QString::fromUtf8(s); }
 
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 // The pids of processes whose command line holds every one of `words`.
 QList<pid_t> processesWith(const QStringList& words) {
     QList<pid_t> out;
@@ -128,29 +119,6 @@ QByteArray describeProcesses(const QList<pid_t>& pids) {
                ": " + cmdline + '\n';
     }
     return out;
-}
-
-// Sends `head` (a request's line and headers) on a plain socket and returns the first bytes of the
-// answer: what a client that announces a huge body, without sending it, is told (once the server's
-// read time-out, 10 s, ends its wait for the body it discards).
-QByteArray rawExchange(int port, const QByteArray& head) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const timeval wait{30, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    QByteArray answer;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::write(fd, head.constData(), size_t(head.size())) == head.size()) {
-        char buffer[4096];
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n > 0)
-            answer = QByteArray(buffer, int(n));
-    }
-    ::close(fd);
-    return answer;
 }
 
 int errorsIn(const std::vector<int>& classes, const std::vector<int>& expected) {
@@ -294,6 +262,13 @@ private slots:
         const auto one = post(digitsPort, flat.dump());
         QVERIFY(one && one->status == 200);
         QVERIFY(classesOf(one) == std::vector<int>{nativeClasses[5]});
+        // A key beside "data" is past the fast (simdjson) path; the full parser accepts it.
+        Json withNote = Json::parse(body(5, 1));
+        withNote["note"] = "from the test";
+        const auto noted = post(digitsPort, withNote.dump());
+        QVERIFY(noted && noted->status == 200);
+        QVERIFY(classesOf(noted) == std::vector<int>{nativeClasses[5]});
+        QVERIFY(Json::parse(noted->body)["probabilities"] == Json::parse(one->body)["probabilities"]);
         lb::train::GreyImage image;
         image.width = image.height = 28;
         image.pixels.assign(images.pixels.begin() + 5 * 784, images.pixels.begin() + 6 * 784);
@@ -309,6 +284,46 @@ private slots:
                                        QString::fromStdString(flat.dump())});
         QVERIFY2(invoked.code == 0, invoked.err.constData());
         QVERIFY(Json::parse(invoked.out.toStdString())["classes"][0] == nativeClasses[5]);
+    }
+
+    // MNIST's own file format, as a body: every image in it is scored, like the same rows as JSON.
+    void idxImagesAreScoredLikeTheirJsonRows() {
+        lb::train::IdxImages eight;
+        eight.count = 8;
+        eight.rows = eight.cols = 28;
+        eight.pixels.assign(images.pixels.begin(), images.pixels.begin() + 8 * 784);
+        const QString idx = tmp.filePath(qs("eight-idx3-ubyte"));
+        lb::train::writeIdxImages(idx.toStdString(), eight);
+        const std::string bytes = readFile(idx).toStdString();
+        const auto res = post(digitsPort, bytes, {}, "application/x-idx");
+        QVERIFY(res);
+        QVERIFY2(res->status == 200, res->body.c_str());
+        QVERIFY(classesOf(res) == std::vector<int>(nativeClasses.begin(), nativeClasses.begin() + 8));
+        const auto octets = post(digitsPort, bytes, {}, "application/octet-stream");
+        QVERIFY(octets && octets->status == 200);
+        QVERIFY(classesOf(octets) == classesOf(res));
+
+        // Broken files get a 400 that says what is wrong with them.
+        std::string truncated = bytes.substr(0, bytes.size() - 100);
+        std::string labelsFile = bytes;
+        labelsFile[3] = 1; // an IDX file of one dimension: labels, not images
+        lb::train::IdxImages small = eight;
+        small.rows = small.cols = 14;
+        small.pixels.resize(8 * 14 * 14);
+        const QString smallPath = tmp.filePath(qs("small-idx3-ubyte"));
+        lb::train::writeIdxImages(smallPath.toStdString(), small);
+        const std::vector<std::pair<std::string, std::string>> cases = {
+            {truncated, "truncated"},
+            {labelsFile, "wrong magic number"},
+            {readFile(smallPath).toStdString(), "the model takes 28x28"},
+            {std::string("\x1f\x8b\x08\x00", 4) + "rest", "uncompressed"},
+        };
+        for (const auto& [payload, words] : cases) {
+            const auto r = post(digitsPort, payload, {}, "application/x-idx");
+            QVERIFY(r);
+            QVERIFY2(r->status == 400 && errorOf(r).find(words) != std::string::npos,
+                     (words + ": " + r->body).c_str());
+        }
     }
 
     void malformedBodiesGetA400ThatSaysWhatIsWrong() {
@@ -339,6 +354,8 @@ private slots:
             digitsPort, "POST /score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                         "Content-Length: " + QByteArray::number(33 << 20) + "\r\n\r\n");
         QVERIFY2(huge.startsWith("HTTP/1.1 413"), huge.constData());
+        QVERIFY2(huge.contains("The body is larger than 32 MiB; send fewer rows per request."),
+                 huge.constData());
         const auto nowhere = get(digitsPort, "/nowhere");
         QVERIFY(nowhere && nowhere->status == 404);
         QVERIFY(errorOf(nowhere).find("POST /score") != std::string::npos);
@@ -639,6 +656,9 @@ private slots:
         } cases[] = {
             {{qs("--model"), qs("nosuch")}, "no model nosuch"},
             {{qs("--model"), qs("mnist"), qs("--workers"), qs("0")}, "--workers must be"},
+            {{qs("--model"), qs("mnist"), qs("--run-timeout"), qs("0")}, "--run-timeout must be 1 to 3600"},
+            {{qs("--model"), qs("mnist"), qs("--request-timeout"), qs("99999")},
+             "--request-timeout must be 1 to 3600"},
             {{qs("--model"), qs("mnist"), qs("--host"), qs("example.com")}, "not an IP address"},
             {{qs("--model"), qs("mnist"), qs("--entry"), qs("missing.py"), qs("--source"),
               tmp.filePath(qs("scorer"))}, "There is no missing.py"},

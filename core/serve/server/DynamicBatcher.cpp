@@ -6,9 +6,10 @@
 namespace lb::serve {
 
 DynamicBatcher::DynamicBatcher(train::Predictor& predictor, int delayUs, int maxRows)
-    : predictor_(predictor), delayUs_(delayUs), maxRows_(maxRows) {
-    if (delayUs_ > 0)
-        thread_ = std::thread([this] { loop(); });
+    : predictor_(predictor)
+    , delayUs_(delayUs)
+    , maxRows_(maxRows) {
+    if (delayUs_ > 0) thread_ = std::thread([this] { loop(); });
 }
 
 DynamicBatcher::~DynamicBatcher() {
@@ -17,13 +18,11 @@ DynamicBatcher::~DynamicBatcher() {
         stopping_ = true;
     }
     arrived_.notify_all();
-    if (thread_.joinable())
-        thread_.join();
+    if (thread_.joinable()) thread_.join();
 }
 
 train::Predictions DynamicBatcher::predict(std::vector<float> x, int rows) {
-    if (delayUs_ <= 0)
-        return predictor_.predict(x.data(), rows);
+    if (delayUs_ <= 0) return predictor_.predict(x.data(), rows);
     Pending p;
     p.x = std::move(x);
     p.rows = rows;
@@ -31,8 +30,7 @@ train::Predictions DynamicBatcher::predict(std::vector<float> x, int rows) {
     queue_.push_back(&p);
     arrived_.notify_one();
     finished_.wait(lock, [&] { return p.done; });
-    if (!p.error.empty())
-        throw std::runtime_error(p.error);
+    if (!p.error.empty()) throw std::runtime_error(p.error);
     return std::move(p.result);
 }
 
@@ -40,8 +38,7 @@ void DynamicBatcher::loop() {
     std::unique_lock lock(mutex_);
     for (;;) {
         arrived_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (stopping_ && queue_.empty())
-            return;
+        if (stopping_ && queue_.empty()) return;
         // The window opens with the first request and closes after delayUs_ or when full.
         const auto closes = std::chrono::steady_clock::now() + std::chrono::microseconds(delayUs_);
         const auto rowsQueued = [&] {

@@ -8,17 +8,14 @@ namespace {
 
 // The address to connect to: a server bound to every address is reached on loopback.
 std::string connectHost(const QString& host) {
-    if (host == QLatin1String("0.0.0.0") || host.isEmpty())
-        return "127.0.0.1";
-    if (host == QLatin1String("::"))
-        return "::1";
+    if (host == QLatin1String("0.0.0.0") || host.isEmpty()) return "127.0.0.1";
+    if (host == QLatin1String("::")) return "::1";
     return host.toStdString();
 }
 
 httplib::Headers headersFor(const QString& key) {
     httplib::Headers h;
-    if (!key.isEmpty())
-        h.emplace("Authorization", "Bearer " + key.toStdString());
+    if (!key.isEmpty()) h.emplace("Authorization", "Bearer " + key.toStdString());
     return h;
 }
 

@@ -10,9 +10,9 @@
 namespace lb {
 
 struct EndpointResponse {
-    int status = 0;     // the HTTP status; 0 when no answer came
+    int status = 0; // the HTTP status; 0 when no answer came
     QByteArray body;
-    QString error;      // why no answer came (connection refused, time-out)
+    QString error; // why no answer came (connection refused, time-out)
 };
 
 // POSTs `body` to the endpoint's /score with `key` as bearer (none when empty).

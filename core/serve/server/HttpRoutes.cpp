@@ -3,10 +3,9 @@
 #include "core/serve/server/Scorer.h"
 #include "core/serve/server/ServeMetrics.h"
 
+#include <chrono>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
-
-#include <chrono>
 
 namespace lb::serve {
 
@@ -21,8 +20,7 @@ constexpr std::size_t kThreads = 64;
 
 bool keyMatches(const std::string& header, const std::string& key) {
     const std::string expected = "Bearer " + key;
-    if (header.size() != expected.size())
-        return false;
+    if (header.size() != expected.size()) return false;
     unsigned char diff = 0;
     for (std::size_t i = 0; i < header.size(); ++i)
         diff |= static_cast<unsigned char>(header[i] ^ expected[i]);
@@ -31,11 +29,18 @@ bool keyMatches(const std::string& header, const std::string& key) {
 
 std::string sentenceFor(int status) {
     switch (status) {
-    case 404: return "There is no such route; use POST /score, GET /health, GET /swagger.json or GET /metrics.";
-    case 405: return "That method is not allowed on this route.";
-    case 413: return "The body is larger than " + std::to_string(kMaxBodyBytes >> 20) + " MiB; send fewer rows per request.";
-    case 408: return "The request took too long to arrive.";
-    default: return "The request could not be served (HTTP " + std::to_string(status) + ").";
+    case 404:
+        return "There is no such route; use POST /score, GET /health, GET /swagger.json or GET "
+               "/metrics.";
+    case 405:
+        return "That method is not allowed on this route.";
+    case 413:
+        return "The body is larger than " + std::to_string(kMaxBodyBytes >> 20) +
+               " MiB; send fewer rows per request.";
+    case 408:
+        return "The request took too long to arrive.";
+    default:
+        return "The request could not be served (HTTP " + std::to_string(status) + ").";
     }
 }
 
@@ -43,12 +48,13 @@ using Timed = std::function<void(const httplib::Request&, httplib::Response&)>;
 
 // Runs `handler` and records its status and time under `route`.
 httplib::Server::Handler timed(ServeMetrics* metrics, std::string route, Timed handler) {
-    return [metrics, route = std::move(route), handler = std::move(handler)](
-               const httplib::Request& req, httplib::Response& res) {
+    return [metrics, route = std::move(route),
+            handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
         const auto start = std::chrono::steady_clock::now();
         handler(req, res);
-        metrics->record(route, res.status,
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        metrics->record(
+            route, res.status,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     };
 }
 
@@ -69,17 +75,23 @@ std::string openApiJson(const RouteContext& c) {
           {"400", response("The body is malformed; the sentence says where.", error)},
           {"401", response("The key is missing or wrong.", error)},
           {"500", response("The scoring code failed; the sentence says how.", error)}}}};
-    if (c.kind == "native")
-        score["requestBody"]["content"]["image/png"] = {
-            {"schema", {{"type", "string"}, {"format", "binary"}}}};
+    if (c.kind == "native") {
+        const Json binary = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+        score["requestBody"]["content"]["image/png"] = binary;
+        score["requestBody"]["content"]["application/x-idx"] = binary; // MNIST's IDX images
+    }
     Json doc = {{"openapi", "3.0.3"},
                 {"info", {{"title", "Labbench endpoint " + c.endpointName}, {"version", "1"}}},
                 {"paths",
                  {{"/score", {{"post", score}}},
-                  {"/health", {{"get", {{"summary", "The endpoint's state."},
-                                        {"responses", {{"200", {{"description", "Up."}}}}}}}}},
-                  {"/metrics", {{"get", {{"summary", "Prometheus metrics."},
-                                         {"responses", {{"200", {{"description", "Text."}}}}}}}}}}}};
+                  {"/health",
+                   {{"get",
+                     {{"summary", "The endpoint's state."},
+                      {"responses", {{"200", {{"description", "Up."}}}}}}}}},
+                  {"/metrics",
+                   {{"get",
+                     {{"summary", "Prometheus metrics."},
+                      {"responses", {{"200", {{"description", "Text."}}}}}}}}}}}};
     if (!c.key.empty()) {
         doc["components"]["securitySchemes"]["bearer"] = {{"type", "http"}, {"scheme", "bearer"}};
         doc["security"] = Json::array({{{"bearer", Json::array()}}});
@@ -90,8 +102,10 @@ std::string openApiJson(const RouteContext& c) {
 void installRoutes(httplib::Server& server, const RouteContext& c) {
     server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
     server.set_payload_max_length(kMaxBodyBytes);
-    server.set_read_timeout(10, 0);
-    server.set_write_timeout(10, 0);
+    // A client that stalls while sending (or reading) loses its connection after this; it holds
+    // one pool thread until then, never the others.
+    server.set_read_timeout(c.requestTimeoutS, 0);
+    server.set_write_timeout(c.requestTimeoutS, 0);
     server.set_keep_alive_timeout(5);
 
     server.set_pre_routing_handler([c](const httplib::Request& req, httplib::Response& res) {
@@ -102,50 +116,52 @@ void installRoutes(httplib::Server& server, const RouteContext& c) {
         res.status = 401;
         res.set_header("WWW-Authenticate", "Bearer");
         res.set_content(errorBody("This endpoint needs its key: send 'Authorization: Bearer KEY' "
-                                  "(labbench endpoints keys " + c.endpointName + " prints it)."),
+                                  "(labbench endpoints keys " +
+                                  c.endpointName + " prints it)."),
                         kJson);
         // Counted under the route only when it is one (any other path would add a series).
-        const bool known = req.path == "/score" || req.path == "/metrics" || req.path == "/swagger.json";
+        const bool known =
+            req.path == "/score" || req.path == "/metrics" || req.path == "/swagger.json";
         c.metrics->record(known ? req.path : "other", 401, 0);
         return httplib::Server::HandlerResponse::Handled;
     });
 
-    server.Post("/score", timed(c.metrics, "/score", [c](const httplib::Request& req,
-                                                          httplib::Response& res) {
-        const ScoreReply reply = c.scorer->score(req.body, req.get_header_value("Content-Type"));
-        res.status = reply.status;
-        res.set_content(reply.body, kJson);
-    }));
-    server.Get("/health", timed(c.metrics, "/health", [c](const httplib::Request&,
-                                                           httplib::Response& res) {
-        res.set_content(c.healthJson(), kJson);
-    }));
+    server.Post("/score", timed(c.metrics, "/score",
+                                [c](const httplib::Request& req, httplib::Response& res) {
+                                    const ScoreReply reply = c.scorer->score(
+                                        req.body, req.get_header_value("Content-Type"));
+                                    res.status = reply.status;
+                                    res.set_content(reply.body, kJson);
+                                }));
+    server.Get("/health",
+               timed(c.metrics, "/health", [c](const httplib::Request&, httplib::Response& res) {
+                   res.set_content(c.healthJson(), kJson);
+               }));
     const std::string openApi = openApiJson(c);
     server.Get("/swagger.json", timed(c.metrics, "/swagger.json",
                                       [openApi](const httplib::Request&, httplib::Response& res) {
                                           res.set_content(openApi, kJson);
                                       }));
-    server.Get("/metrics", timed(c.metrics, "/metrics", [c](const httplib::Request&,
-                                                             httplib::Response& res) {
-        res.set_content(c.metrics->prometheusText(), "text/plain; version=0.0.4");
-    }));
+    server.Get("/metrics",
+               timed(c.metrics, "/metrics", [c](const httplib::Request&, httplib::Response& res) {
+                   res.set_content(c.metrics->prometheusText(), "text/plain; version=0.0.4");
+               }));
 
     server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (res.body.empty())
-            res.set_content(errorBody(sentenceFor(res.status)), kJson);
+        if (res.body.empty()) res.set_content(errorBody(sentenceFor(res.status)), kJson);
     });
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                    std::exception_ptr ep) {
-        std::string what = "unknown error";
-        try {
-            std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-            what = e.what();
-        } catch (...) {
-        }
-        res.status = 500;
-        res.set_content(errorBody("The server failed while answering: " + what), kJson);
-    });
+    server.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            std::string what = "unknown error";
+            try {
+                std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what = e.what();
+            } catch (...) {
+            }
+            res.status = 500;
+            res.set_content(errorBody("The server failed while answering: " + what), kJson);
+        });
 }
 
 } // namespace lb::serve

@@ -19,8 +19,9 @@ inline constexpr std::size_t kMaxBodyBytes = std::size_t(32) << 20;
 
 struct RouteContext {
     std::string endpointName;
-    std::string kind;   // "native" or "score"
-    std::string key;    // empty: no authentication
+    std::string kind;         // "native" or "score"
+    std::string key;          // empty: no authentication
+    int requestTimeoutS = 10; // to send a request, and to read the answer
     Scorer* scorer = nullptr;
     ServeMetrics* metrics = nullptr;
     std::function<std::string()> healthJson; // what GET /health answers

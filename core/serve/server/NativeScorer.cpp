@@ -1,11 +1,11 @@
 #include "core/serve/server/NativeScorer.h"
 
 #include "core/train/Backend.h"
+#include "core/train/Idx.h"
 #include "core/train/Image.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace lb::serve {
 
@@ -15,7 +15,9 @@ namespace {
 
 constexpr int kMaxRows = 10000; // per request; the body limit comes first for most clients
 
-ScoreReply badRequest(const std::string& sentence) { return {400, errorBody(sentence)}; }
+ScoreReply badRequest(const std::string& sentence) {
+    return {400, errorBody(sentence)};
+}
 
 } // namespace
 
@@ -25,15 +27,26 @@ NativeScorer::NativeScorer(const std::string& modelPath, int batchDelayUs, int t
     predictor_ = std::make_unique<train::Predictor>(
         train::loadModel(modelPath), train::makeBackend(train::BackendKind::Cpu, options));
     batcher_ = std::make_unique<DynamicBatcher>(*predictor_, batchDelayUs);
+    shape_.features = predictor_->features();
+    shape_.maxRows = kMaxRows;
+    shape_.scale = predictor_->model().scale;
+    shape_.offset = predictor_->model().offset;
 }
 
 ScoreReply NativeScorer::score(const std::string& body, const std::string& contentType) {
-    if (contentType.rfind("image/png", 0) == 0)
-        return fromPng(body);
+    if (contentType.rfind("image/png", 0) == 0) return fromPng(body);
+    if (contentType.rfind("application/x-idx", 0) == 0 ||
+        contentType.rfind("application/octet-stream", 0) == 0)
+        return fromIdx(body);
     return fromJson(body);
 }
 
 ScoreReply NativeScorer::fromJson(const std::string& body) {
+    std::vector<float> fast;
+    int fastRows = 0;
+    if (parseRowsFast(body, shape_, fast, fastRows)) return answer(std::move(fast), fastRows);
+    // What the fast path refused: parsed again, slowly, to say what is wrong (or to accept what
+    // it is too strict for, such as keys beside "data").
     const Json j = Json::parse(body, nullptr, false);
     if (j.is_discarded())
         return badRequest("The body is not valid JSON; send {\"data\": [[" +
@@ -60,7 +73,8 @@ ScoreReply NativeScorer::fromJson(const std::string& body) {
             return badRequest(where + " must be a list of " + std::to_string(features) +
                               " numbers (the image's pixels, row by row), not " +
                               (row.is_array() ? std::to_string(row.size()) + " values"
-                                              : std::string(row.type_name())) + ".");
+                                              : std::string(row.type_name())) +
+                              ".");
         for (std::size_t c = 0; c < features; ++c) {
             const Json& v = row[c];
             if (!v.is_number())
@@ -95,6 +109,31 @@ ScoreReply NativeScorer::fromPng(const std::string& body) {
     return answer(std::move(x), 1);
 }
 
+ScoreReply NativeScorer::fromIdx(const std::string& body) {
+    if (body.size() >= 2 && std::uint8_t(body[0]) == 0x1f && std::uint8_t(body[1]) == 0x8b)
+        return badRequest("The body is gzip-compressed; send the IDX file uncompressed "
+                          "(gunzip t10k-images-idx3-ubyte.gz).");
+    train::IdxImages images;
+    try {
+        images =
+            train::decodeIdxImages(std::vector<std::uint8_t>(body.begin(), body.end()), "The body");
+    } catch (const std::exception& e) {
+        return badRequest(std::string(e.what()) + "; send an IDX image file (magic 0x00000803).");
+    }
+    const auto& m = predictor_->model();
+    if (images.cols != m.cols || images.rows != m.rows)
+        return badRequest("The IDX images are " + std::to_string(images.cols) + "x" +
+                          std::to_string(images.rows) + "; the model takes " +
+                          std::to_string(m.cols) + "x" + std::to_string(m.rows) + " images.");
+    if (images.count == 0 || images.count > kMaxRows)
+        return badRequest("The IDX file holds " + std::to_string(images.count) +
+                          " images; send 1 to " + std::to_string(kMaxRows) + " per request.");
+    std::vector<float> x(images.pixels.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = float(images.pixels[i]) * m.scale + m.offset;
+    return answer(std::move(x), images.count);
+}
+
 ScoreReply NativeScorer::answer(std::vector<float> x, int rows) {
     const train::Predictions p = batcher_->predict(std::move(x), rows);
     Json classes = Json::array(), probabilities = Json::array();
@@ -117,18 +156,21 @@ std::string NativeScorer::requestSchema() const {
     return Json{{"type", "object"},
                 {"required", {"data"}},
                 {"properties",
-                 {{"data", {{"type", "array"}, {"items", row}, {"minItems", 1},
-                            {"description", "Images as rows of pixels scaled to [0, 1]."}}}}}}
+                 {{"data",
+                   {{"type", "array"},
+                    {"items", row},
+                    {"minItems", 1},
+                    {"description", "Images as rows of pixels scaled to [0, 1]."}}}}}}
         .dump();
 }
 
 std::string NativeScorer::responseSchema() const {
-    return Json{{"type", "object"},
-                {"properties",
-                 {{"classes", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
-                  {"probabilities",
-                   {{"type", "array"},
-                    {"items", {{"type", "array"}, {"items", {{"type", "number"}}}}}}}}}}
+    return Json{
+        {"type", "object"},
+        {"properties",
+         {{"classes", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
+          {"probabilities",
+           {{"type", "array"}, {"items", {{"type", "array"}, {"items", {{"type", "number"}}}}}}}}}}
         .dump();
 }
 

@@ -3,13 +3,12 @@
 #include "core/lifecycle/Spawn.h"
 #include "core/serve/server/WorkerFrames.h"
 
-#include <nlohmann/json.hpp>
-
-#include <cerrno>
 #include <algorithm>
-#include <cstring>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,8 +26,7 @@ int highFd(int fd) {
 }
 
 void closeFd(int& fd) {
-    if (fd >= 0)
-        ::close(fd);
+    if (fd >= 0) ::close(fd);
     fd = -1;
 }
 
@@ -37,8 +35,10 @@ void closeFd(int& fd) {
 ScoreWorkerPool::ScoreWorkerPool(WorkerLaunch launch, int workers,
                                  std::chrono::milliseconds runTimeout,
                                  std::chrono::milliseconds initTimeout)
-    : launch_(std::move(launch)), runTimeout_(runTimeout), initTimeout_(initTimeout),
-      workers_(std::size_t(std::max(1, workers))) {}
+    : launch_(std::move(launch))
+    , runTimeout_(runTimeout)
+    , initTimeout_(initTimeout)
+    , workers_(std::size_t(std::max(1, workers))) {}
 
 ScoreWorkerPool::~ScoreWorkerPool() {
     for (Worker& w : workers_)
@@ -91,8 +91,7 @@ void ScoreWorkerPool::startWorker(Worker& w) {
     w.fromWorker = answers[0];
     std::string frame;
     const FrameResult r = readFrame(w.fromWorker, frame, Clock::now() + initTimeout_);
-    if (r == FrameResult::Ok && frame == "R")
-        return;
+    if (r == FrameResult::Ok && frame == "R") return;
     stopWorker(w);
     if (r == FrameResult::TimedOut)
         throw WorkerInitError("init() did not finish within " +
@@ -112,12 +111,10 @@ void ScoreWorkerPool::stopWorker(Worker& w) {
         pid = w.pid;
         w.pid = 0;
     }
-    if (pid <= 0)
-        return;
+    if (pid <= 0) return;
     // A worker whose input ended leaves by itself; give it a moment, then make sure.
     for (int i = 0; i < 20; ++i) {
-        if (::waitpid(pid, nullptr, WNOHANG) == pid)
-            return;
+        if (::waitpid(pid, nullptr, WNOHANG) == pid) return;
         ::usleep(5000);
     }
     ::kill(pid, SIGKILL);
@@ -127,8 +124,7 @@ void ScoreWorkerPool::stopWorker(Worker& w) {
 
 ScoreWorkerPool::CallOutcome ScoreWorkerPool::call(Worker& w, const std::string& body,
                                                    ScoreReply& reply) {
-    if (w.pid == 0 || !writeFrame(w.toWorker, body))
-        return CallOutcome::Died;
+    if (w.pid == 0 || !writeFrame(w.toWorker, body)) return CallOutcome::Died;
     std::string frame;
     switch (readFrame(w.fromWorker, frame, Clock::now() + runTimeout_)) {
     case FrameResult::TimedOut:
@@ -160,8 +156,7 @@ ScoreWorkerPool::Worker* ScoreWorkerPool::acquire() {
             }
         return false;
     });
-    if (found)
-        found->busy = true;
+    if (found) found->busy = true;
     return found;
 }
 
@@ -185,8 +180,7 @@ ScoreReply ScoreWorkerPool::score(const std::string& body, const std::string& co
         } catch (const nlohmann::json::parse_error& e) {
             what = e.what();
             const auto bracket = what.find("] ");
-            if (bracket != std::string::npos)
-                what = what.substr(bracket + 2);
+            if (bracket != std::string::npos) what = what.substr(bracket + 2);
         }
         return {400, errorBody("The body is not valid JSON (" + what +
                                "); send JSON, or another Content-Type for raw text.")};
@@ -199,15 +193,14 @@ ScoreReply ScoreWorkerPool::score(const std::string& body, const std::string& co
     ScoreReply reply;
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
-            if (w->pid == 0)
-                startWorker(*w); // it died earlier and could not be started again then
+            if (w->pid == 0) startWorker(*w); // it died earlier and could not be started again then
         } catch (const WorkerInitError& e) {
-            reply = {503, errorBody(std::string("A worker could not be started again: ") + e.what())};
+            reply = {503,
+                     errorBody(std::string("A worker could not be started again: ") + e.what())};
             break;
         }
         const CallOutcome outcome = call(*w, body, reply);
-        if (outcome == CallOutcome::Answered)
-            break;
+        if (outcome == CallOutcome::Answered) break;
         stopWorker(*w);
         if (outcome == CallOutcome::TimedOut) {
             reply = {504, errorBody("run() took longer than " +
@@ -224,7 +217,8 @@ ScoreReply ScoreWorkerPool::score(const std::string& body, const std::string& co
 }
 
 std::string ScoreWorkerPool::requestSchema() const {
-    return nlohmann::json{{"description", "Any body; score.py's run(raw_data) receives it as a str."}}
+    return nlohmann::json{
+        {"description", "Any body; score.py's run(raw_data) receives it as a str."}}
         .dump();
 }
 

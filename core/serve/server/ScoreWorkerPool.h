@@ -11,7 +11,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -22,12 +21,12 @@
 namespace lb::serve {
 
 struct WorkerLaunch {
-    QString python;        // the interpreter
-    QString workerScript;  // labbench_serve_worker.py
-    QString entryScript;   // the endpoint's copy of score.py (absolute)
-    QString workingDir;    // the endpoint's source copy
+    QString python;          // the interpreter
+    QString workerScript;    // labbench_serve_worker.py
+    QString entryScript;     // the endpoint's copy of score.py (absolute)
+    QString workingDir;      // the endpoint's source copy
     QStringList environment; // complete, AZUREML_MODEL_DIR included
-    int logFd = -1;        // the workers' stdout and stderr
+    int logFd = -1;          // the workers' stdout and stderr
 };
 
 // init() raised, or the script would not load: the endpoint is Failed with this sentence.

@@ -41,6 +41,12 @@ ScoreWorkerPool::ScoreWorkerPool(WorkerLaunch launch, int workers,
     , workers_(std::size_t(std::max(1, workers))) {}
 
 ScoreWorkerPool::~ScoreWorkerPool() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    stopWatching_.notify_all();
+    if (watcher_.joinable()) watcher_.join();
     for (Worker& w : workers_)
         closeFd(w.toWorker); // end of input: a worker between requests exits by itself
     for (Worker& w : workers_)
@@ -50,6 +56,32 @@ ScoreWorkerPool::~ScoreWorkerPool() {
 void ScoreWorkerPool::start() {
     for (Worker& w : workers_)
         startWorker(w);
+    watcher_ = std::thread([this] { watchWorkers(); });
+}
+
+void ScoreWorkerPool::watchWorkers() {
+    std::unique_lock lock(mutex_);
+    while (!stopWatching_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; })) {
+        for (Worker& w : workers_) {
+            // A busy worker belongs to its request, which finds out itself; a worker at pid 0
+            // could not be started again, and the next request tries and says why.
+            if (w.busy || w.pid <= 0 || ::waitpid(w.pid, nullptr, WNOHANG) != w.pid) continue;
+            w.pid = 0; // reaped: this pid may be another process's soon, never signal it
+            w.busy = true; // the watcher's while it starts
+            lock.unlock();
+            closeFd(w.toWorker);
+            closeFd(w.fromWorker);
+            try {
+                startWorker(w);
+            } catch (const WorkerInitError&) {
+                // Stays down (pid 0): the next request that takes it starts it and reports why.
+            }
+            lock.lock();
+            w.busy = false;
+            freed_.notify_one();
+            if (stopping_) break;
+        }
+    }
 }
 
 void ScoreWorkerPool::startWorker(Worker& w) {

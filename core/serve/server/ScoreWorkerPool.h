@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <stdexcept>
 #include <sys/types.h>
 #include <vector>
@@ -65,12 +66,18 @@ private:
     CallOutcome call(Worker& w, const std::string& body, ScoreReply& reply);
     Worker* acquire();
     void release(Worker* w);
+    // Restarts workers that died between requests (killed, out of memory), so that the pool is
+    // whole again without waiting for a request to land on the dead one.
+    void watchWorkers();
 
     WorkerLaunch launch_;
     std::chrono::milliseconds runTimeout_, initTimeout_;
     mutable std::mutex mutex_;
     std::condition_variable freed_;
     std::vector<Worker> workers_;
+    bool stopping_ = false; // under mutex_
+    std::condition_variable stopWatching_;
+    std::thread watcher_;
 };
 
 } // namespace lb::serve

@@ -143,7 +143,17 @@ void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, cons
                       int lda, const float* b, int ldb, float beta, float* c, int ldc) {
     // Our AVX-512 kernel where the CPU has it, OpenBLAS otherwise.
     auto product = [&](int rows, int cols, const float* aPart, const float* bPart, float* cPart) {
-        if (useAvx512_) {
+        if (rows == 1 && !useAvx512_) {
+            // One row (a served request of one image): a matrix-vector product. sgemm would pack
+            // the whole weight matrix first, which costs more than the product itself.
+            const int incx = ta == Trans::Yes ? lda : 1;
+            if (tb == Trans::Yes) // op(B) is the stored (cols, k) matrix transposed
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, cols, k, alpha, bPart, ldb, aPart, incx,
+                            beta, cPart, 1);
+            else
+                cblas_sgemv(CblasRowMajor, CblasTrans, k, cols, alpha, bPart, ldb, aPart, incx,
+                            beta, cPart, 1);
+        } else if (useAvx512_) {
             sgemmAvx512(ta == Trans::Yes, tb == Trans::Yes, rows, cols, k, alpha, aPart, lda, bPart,
                         ldb, beta, cPart, ldc);
         } else {

@@ -73,7 +73,8 @@ void addCases() {
     QTest::addColumn<float>("beta");
     const int shapes[][3] = {{1, 1, 1},     {8, 32, 16},   {7, 5, 3},     {100, 100, 784},
                              {61, 10, 100}, {33, 47, 300}, {17, 16, 513}, {9, 33, 256},
-                             {20, 150, 90}, {24, 333, 70}};
+                             {20, 150, 90}, {24, 333, 70}, {1, 100, 784}, {1, 10, 100},
+                             {1, 1000, 784}}; // one row: the backend's matrix-vector path
     for (const auto& s : shapes)
         for (int ta = 0; ta < 2; ++ta)
             for (int tb = 0; tb < 2; ++tb)

@@ -1,0 +1,13 @@
+#pragma once
+// Numbers as people read them: the shortest decimal text that reads back to exactly the same
+// double (0.179067235, not 0.17906723499999999), as std::to_chars gives it.
+
+#include <QString>
+
+namespace lb {
+
+// "nan", "inf" and "-inf" for the values that have no digits; otherwise the shortest text that
+// round-trips (std::from_chars or strtod give `v` back bit for bit).
+QString shortestNumber(double v);
+
+} // namespace lb

@@ -85,6 +85,9 @@ private:
     void onSnapshot(const WorkspaceSnapshotPtr& snapshot);
     QStringList targetNames() const;
     bool isSweepParent(const QString& runId) const;
+    // Reopens the pages that were open when this workspace was last closed (#23 item 11).
+    void restoreTabs();
+    void rememberTabs() const;
 
     QString workspaceDir_;
     WorkspaceSnapshotPtr snapshot_;
@@ -98,6 +101,7 @@ private:
     QLabel* workspaceLabel_ = nullptr;
     ComputeTargetActions* compute_ = nullptr;
     ModelActions* models_ = nullptr;
+    bool restorePending_ = false; // set on opening a workspace, done on its first snapshot
 };
 
 } // namespace lb::ui

@@ -5,7 +5,9 @@
 
 namespace lb {
 
-QString shortestNumber(double v) {
+namespace {
+
+template <class Number> QString shortest(Number v) {
     if (std::isnan(v))
         return QStringLiteral("nan");
     if (std::isinf(v))
@@ -14,8 +16,13 @@ QString shortestNumber(double v) {
     char buffer[32];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
     if (ec != std::errc())
-        return QString::number(v, 'g', 17); // cannot happen with this buffer; never lose digits
+        return QString::number(double(v), 'g', 17); // cannot happen with this buffer; never lose digits
     return QString::fromLatin1(buffer, static_cast<qsizetype>(end - buffer));
 }
+
+} // namespace
+
+QString shortestNumber(double v) { return shortest(v); }
+QString shortestNumber(float v) { return shortest(v); }
 
 } // namespace lb

@@ -9,5 +9,7 @@ namespace lb {
 // "nan", "inf" and "-inf" for the values that have no digits; otherwise the shortest text that
 // round-trips (std::from_chars or strtod give `v` back bit for bit).
 QString shortestNumber(double v);
+// The same for a float (what live chart buffers hold): 0.1f is "0.1", not 0.10000000149011612.
+QString shortestNumber(float v);
 
 } // namespace lb

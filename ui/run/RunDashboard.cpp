@@ -219,6 +219,7 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
                                                            : QStringLiteral("color: #57606a;"));
     timeline_->setHistory(detail->history, final);
     files_->setFiles(detail->files);
+    outputsPanel_->setRunEnded(final);
     note_->showNote(detail->note);
     tick();
 }

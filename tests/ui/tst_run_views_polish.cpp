@@ -180,7 +180,9 @@ void TestRunViewsPolish::onceLoggedValuesGoToTheTableAndAxesAreNice() {
     for (MetricChart* c : d.charts()->charts()) {
         QVERIFY(c->metric() != QLatin1String("Batch size"));
         (c->metric() == QLatin1String("loss") ? lossChart : bigChart) = c;
-        QVERIFY(table->mapTo(&d, QPoint(0, table->height())).y() <= c->mapTo(&d, QPoint(0, 0)).y());
+        QVERIFY(QTest::qWaitFor([&] { // once the layout has taken the table's new height
+            return table->mapTo(&d, QPoint(0, table->height())).y() <= c->mapTo(&d, QPoint(0, 0)).y();
+        }, 5000));
     }
     QVERIFY(lossChart && bigChart);
     QVERIFY(QTest::qWaitFor([&] { return lossChart->seriesPointCounts() == QList<int>{12}; }, 5000));

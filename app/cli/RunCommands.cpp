@@ -180,7 +180,12 @@ int submit(Invocation& inv) {
     options.name = inv.valueOr(opt("name"), QString());
     if (options.name.size() > 200 || options.name.contains(QLatin1Char('\n')))
         throw UsageError(QStringLiteral("--name is one line of at most 200 characters."));
+    QStringList warnings;
+    options.warnings = &warnings;
     const RunRecord run = submitRun(ws, e, options);
+    for (const QString& w : warnings)
+        inv.err << "labbench: warning: " << w << '\n';
+    inv.err.flush();
     inv.out << run.id << '\n';
     inv.out.flush();
     if (!inv.flag(opt("wait")))

@@ -11,6 +11,7 @@
 #include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
 #include "core/util/JsonValues.h"
+#include "core/util/ShortestNumber.h"
 #include "core/util/SparseCopy.h"
 #include "core/workspace/Workspace.h"
 
@@ -38,13 +39,9 @@ int logs(Invocation& inv) {
     return 0;
 }
 
-QString number(double v) {
-    if (std::isnan(v))
-        return QStringLiteral("nan");
-    if (std::isinf(v))
-        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', 17);
-}
+// The shortest text that reads back to the same double: no float noise such as
+// 0.17906723499999999 (#23 item 15).
+QString number(double v) { return shortestNumber(v); }
 
 int metrics(Invocation& inv) {
     Workspace& ws = inv.workspace();

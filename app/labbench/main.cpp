@@ -13,6 +13,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QTextStream>
 
 #include <cstdio>
@@ -37,6 +38,36 @@ QString startWorkspace(const QString& explicitDir, bool* createDefault) {
     }
     *createDefault = true;
     return lb::defaultWorkspaceDir();
+}
+
+bool looksLikePath(const QString& arg) {
+    return arg.contains(QLatin1Char('/')) || arg.contains(QLatin1Char('.'));
+}
+
+// Says in the window (a message box that does not block, and the status bar) which of the
+// paths the window was started with do not exist, and returns the others.
+QStringList reportMissing(lb::ui::MainWindow& window, const QStringList& paths) {
+    QStringList found, missing;
+    for (const QString& p : paths)
+        (QFileInfo::exists(p) ? found : missing).append(p);
+    if (missing.isEmpty())
+        return found;
+    QStringList shown;
+    for (const QString& p : missing)
+        shown.append(QDir::toNativeSeparators(p));
+    const QString text =
+        QCoreApplication::translate("main", "Labbench cannot open %1: there is no such file or "
+                                            "folder. Check the name, or drop a training script "
+                                            "onto the window.")
+            .arg(shown.join(QStringLiteral(", ")));
+    window.showStatusMessage(text, 0);
+    auto* box = new QMessageBox(QMessageBox::Warning,
+                                QCoreApplication::translate("main", "File not found"), text,
+                                QMessageBox::Ok, &window);
+    box->setObjectName(QStringLiteral("openError"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // window-modal, not a nested event loop: the window and its tests keep going
+    return found;
 }
 
 int runWorkbench(int argc, char** argv) {
@@ -66,6 +97,7 @@ int runWorkbench(int argc, char** argv) {
     const QString dir = startWorkspace(workspace, &createDefault);
     window.openWorkspace(dir, createDefault ? QStringLiteral("default") : QString());
     window.show();
+    paths = reportMissing(window, paths);
     if (!paths.isEmpty())
         window.openPaths(paths);
     return app.exec();
@@ -92,7 +124,11 @@ int main(int argc, char** argv) {
             }
             if (args[i] == QLatin1String("--"))
                 break;
-            if (!args[i].startsWith(QLatin1Char('-')) && !QFileInfo::exists(args[i])) {
+            // A name with a dot or a slash is a file the user meant to open ("nope.py"): the
+            // window opens and says it is missing, since from a launcher or a file manager a
+            // line on stderr is never seen (#23 item 8). A bare word is a mistyped command.
+            if (!args[i].startsWith(QLatin1Char('-')) && !QFileInfo::exists(args[i]) &&
+                !looksLikePath(args[i])) {
                 std::fprintf(stderr,
                              "labbench: '%s' is neither a labbench command nor a file to open; run "
                              "'labbench --help' for the commands.\n",

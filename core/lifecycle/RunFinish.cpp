@@ -69,13 +69,17 @@ void appendToDriverLog(const RunFolder& folder, const QString& line) {
 void finalizeRun(Store& store, const RunRecord& run, const ExitRecord& exit, RunIngester& ingester) {
     auto runs = store.runs();
     const bool started = exit.exitCode.has_value();
+    // One moment for both stamps: the script's end (the supervisor's clock, written in
+    // exit.json). Finalizing begins there and the final state keeps it, so the run's duration is
+    // the script's. Stamping Finalizing with "now" instead put it after the final state, which
+    // carries the earlier end time (#23 item 7: "Completed" 1 ms before "Finalizing").
+    const QDateTime end = exit.endTime.isValid() ? exit.endTime : QDateTime::currentDateTimeUtc();
     if (started)
-        runs.transition(run.id, RunStatus::Finalizing);
+        runs.transition(run.id, RunStatus::Finalizing, {}, end);
     ingester.ingest(/*final=*/true);
     runs.setFiles(run.id, listKeptFiles(RunFolder(run.runDir)));
     if (exit.exitCode)
         runs.setExitCode(run.id, *exit.exitCode);
-    const QDateTime end = exit.endTime.isValid() ? exit.endTime : QDateTime::currentDateTimeUtc();
     if (exit.canceled) {
         runs.transition(run.id, RunStatus::Canceled, QStringLiteral("Canceled by the user."), end);
     } else if (!exit.reason.isEmpty()) {

@@ -1,6 +1,7 @@
 #include "core/live/CompareModel.h"
 
 #include "core/estimator/Estimator.h"
+#include "core/store/RunDisplayName.h"
 #include "core/workspace/Workspace.h"
 
 namespace lb {
@@ -71,6 +72,13 @@ void CompareModel::setData(CompareDataPtr data) {
                     metrics_.append(it.key());
         }
     }
+    names_.clear();
+    if (data_) {
+        QList<RunRecord> runs;
+        for (const CompareRow& r : data_->rows)
+            runs.append(r.run);
+        names_ = distinctRunDisplayNames(runs);
+    }
     differing_.clear();
     if (data_ && !data_->rows.isEmpty()) {
         auto valueOf = [](const CompareRow& r, const QString& key) -> std::optional<QString> {
@@ -107,8 +115,12 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
         return paramColumn && differing_.contains(params_[c - kFixed]);
     if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
         return {};
-    if (c == 0)
-        return role == SortRole ? QVariant(row.run.created) : QVariant(row.run.id);
+    if (c == 0) {
+        // The run as every view names it; the id, experiment and parameters in its tooltip.
+        if (role == SortRole)
+            return row.run.created;
+        return role == Qt::ToolTipRole ? runToolTip(row.run) : names_.value(index.row(), row.run.id);
+    }
     if (c == 1)
         return toString(row.run.status);
     if (c < kFixed + params_.size()) {

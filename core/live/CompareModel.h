@@ -58,6 +58,7 @@ private:
     QStringList params_;
     QSet<QString> differing_;
     QStringList metrics_;
+    QStringList names_; // each row's run by its display name (#23 item 10)
 };
 
 } // namespace lb

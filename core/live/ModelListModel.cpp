@@ -1,5 +1,6 @@
 #include "core/live/ModelListModel.h"
 
+#include "core/store/RunDisplayName.h"
 #include "core/util/Time.h"
 
 #include <QLocale>
@@ -35,6 +36,14 @@ void ModelListModel::setVersions(QList<ModelVersion> versions) {
     beginResetModel();
     versions_ = std::move(versions);
     endResetModel();
+}
+
+void ModelListModel::setRuns(const QList<RunRecord>& runs) {
+    runs_.clear();
+    for (const RunRecord& r : runs)
+        runs_.insert(r.id, r);
+    if (!versions_.isEmpty())
+        emit dataChanged(index(0, RunColumn), index(rowCount() - 1, RunColumn));
 }
 
 int ModelListModel::rowOf(const QString& name, int version) const {
@@ -77,8 +86,10 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
             return formatTags(m.tags);
         case DescriptionColumn:
             return m.description;
-        case RunColumn:
-            return m.runId;
+        case RunColumn: {
+            const auto run = runs_.constFind(m.runId);
+            return run == runs_.constEnd() ? m.runId : runDisplayName(*run);
+        }
         case RegisteredColumn:
             return role == SortRole ? QVariant(m.created)
                                     : QVariant(QLocale().toString(m.created.toLocalTime(),
@@ -86,7 +97,11 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
         }
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == RunColumn) return tr("Open the dashboard of run %1").arg(m.runId);
+        if (index.column() == RunColumn) {
+            const auto run = runs_.constFind(m.runId);
+            const QString about = run == runs_.constEnd() ? m.runId : runToolTip(*run);
+            return tr("Open the dashboard of this run\n%1").arg(about);
+        }
         if (index.column() == RegisteredColumn) return isoTime(m.created);
         return tr("%1:%2 from %3 (%4 bytes)")
             .arg(m.name)

@@ -6,6 +6,7 @@
 #include "core/store/Entities.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 
 namespace lb {
 
@@ -31,6 +32,9 @@ public:
     explicit ModelListModel(QObject* parent = nullptr);
 
     void setVersions(QList<ModelVersion> versions);
+    // The source runs, by id: the Source run column shows their display names (core/store/
+    // RunDisplayName.h) and tooltips; a run not given shows its id.
+    void setRuns(const QList<RunRecord>& runs);
     const QList<ModelVersion>& versions() const { return versions_; }
     // The row of name:version (-1: the newest version of `name`); -1 when absent.
     int rowOf(const QString& name, int version = -1) const;
@@ -45,8 +49,16 @@ public:
 
 private:
     QList<ModelVersion> versions_;
+    QHash<QString, RunRecord> runs_;
+};
+
+// What the Models page loads in one go: the versions and the runs they came from.
+struct ModelListData {
+    QList<ModelVersion> versions;
+    QList<RunRecord> runs;
 };
 
 } // namespace lb
 
 Q_DECLARE_METATYPE(QList<lb::ModelVersion>)
+Q_DECLARE_METATYPE(lb::ModelListData)

@@ -1,5 +1,7 @@
 #include "core/live/WorkspaceModel.h"
 
+#include "core/store/RunDisplayName.h"
+
 #include "core/live/RunFilesModel.h"
 
 #include <QFileInfo>
@@ -34,7 +36,7 @@ void WorkspaceModel::build(const WorkspaceSnapshot& s, std::deque<Node>& nodes,
     for (const auto& e : s.experiments) {
         Node* en = add(experiments, NodeKind::Experiment, e.name, e.name, nullptr);
         for (const RunRecord& r : e.runs)
-            add(en, NodeKind::Run, tr("Run %1").arg(r.number), r.id, &r);
+            add(en, NodeKind::Run, runDisplayName(r), r.id, &r); // one name everywhere (#23 item 10)
     }
     Node* targets = add(root, NodeKind::Category, tr("Compute targets"),
                         QStringLiteral("targets"), nullptr);
@@ -208,9 +210,7 @@ QVariant WorkspaceModel::runData(const RunRecord& run, int column, int role) con
         }
     }
     if (role == Qt::ToolTipRole) {
-        QString tip = tr("%1\n%2 on %3\ncreated %4")
-                          .arg(run.id, toString(run.status), run.computeTarget,
-                               run.created.toLocalTime().toString(Qt::ISODate));
+        QString tip = runToolTip(run) + tr("\ncreated %1").arg(run.created.toLocalTime().toString(Qt::ISODate));
         if (run.exitCode)
             tip += tr("\nexit code %1").arg(*run.exitCode);
         if (!run.reason.isEmpty())

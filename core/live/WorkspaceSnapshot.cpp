@@ -1,11 +1,29 @@
 #include "core/live/WorkspaceSnapshot.h"
 
+#include "core/util/Json.h"
+
 #include "core/workspace/Workspace.h"
 
 #include <QDir>
 #include <QHash>
 
 namespace lb {
+
+namespace {
+
+// Of a run's estimator, only its script arguments stay in the snapshot: the tree's tooltip
+// names a run's key parameters (#23 item 10), and the rest is left to the dashboards so that
+// a snapshot of many runs stays small.
+QString argumentsOnly(const QString& estimatorJson) {
+    if (!estimatorJson.contains(QLatin1String("script_params")))
+        return {};
+    const Json doc = Json::parse(estimatorJson.toStdString(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("script_params"))
+        return {};
+    return QString::fromStdString(Json{{"script_params", doc["script_params"]}}.dump());
+}
+
+} // namespace
 
 WorkspaceSnapshot WorkspaceSnapshot::load(Workspace& workspace) {
     WorkspaceSnapshot s;
@@ -18,7 +36,7 @@ WorkspaceSnapshot WorkspaceSnapshot::load(Workspace& workspace) {
         s.experiments.append({e.name, {}});
     }
     for (RunRecord& run : store.runs().list()) {
-        run.estimatorJson.clear();
+        run.estimatorJson = argumentsOnly(run.estimatorJson);
         if (run.status == RunStatus::Queued)
             ++s.queued;
         else if (!isTerminal(run.status))

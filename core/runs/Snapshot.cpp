@@ -170,6 +170,47 @@ private:
                          biggest.join(QStringLiteral(", ")), example));
 }
 
+// The biggest top-level items of the snapshot (a folder counts with everything in it, since
+// a folder is what one line of an ignore file most often leaves out), biggest first.
+QStringList biggestItems(const std::vector<Entry>& entries, size_t count) {
+    std::vector<std::pair<QByteArray, qint64>> sizes; // top-level name, bytes
+    for (const Entry& e : entries) {
+        const qsizetype slash = e.relative.indexOf('/');
+        const bool nested = slash >= 0;
+        const QByteArray top = nested ? e.relative.left(slash) : e.relative;
+        auto it = std::find_if(sizes.begin(), sizes.end(), [&](const auto& s) { return s.first == top; });
+        if (it == sizes.end()) {
+            sizes.emplace_back(top, 0);
+            it = sizes.end() - 1;
+        }
+        if (e.kind == Entry::File)
+            it->second += e.size;
+    }
+    const size_t shown = std::min(count, sizes.size());
+    std::partial_sort(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(shown), sizes.end(),
+                      [](const auto& a, const auto& b) { return a.second > b.second; });
+    QStringList names;
+    for (size_t i = 0; i < shown; ++i) {
+        const bool folder = std::any_of(entries.begin(), entries.end(), [&](const Entry& e) {
+            return e.kind == Entry::Directory && e.relative == sizes[i].first;
+        });
+        names.append(QStringLiteral("%1%2 (%3)").arg(decodeBytes(sizes[i].first),
+                                                     folder ? QStringLiteral("/") : QString(),
+                                                     formatSize(sizes[i].second)));
+    }
+    return names;
+}
+
+QString bigSnapshotWarning(const QString& source, const std::vector<Entry>& entries,
+                           qint64 bytes, qint64 files) {
+    return QStringLiteral("The snapshot of %1 is large: %2 in %3 files. The biggest items are "
+                          "%4. If the script does not need them, list them in "
+                          "%1/.labbenchignore (or .amlignore) so that runs copy only the code.")
+        .arg(source, formatSize(bytes))
+        .arg(files)
+        .arg(biggestItems(entries, 5).join(QStringLiteral(", ")));
+}
+
 void copyFile(const QByteArray& from, const QByteArray& to, const Entry& e) {
     const int in = ::open(from.constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (in < 0)
@@ -280,6 +321,12 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
     scanner.scan(root, QByteArray());
     if (options.sizeLimitBytes > 0 && scanner.totalBytes > options.sizeLimitBytes)
         tooBig(source, scanner.entries, scanner.totalBytes, options.sizeLimitBytes);
+
+    const qint64 fileCount = std::count_if(scanner.entries.begin(), scanner.entries.end(),
+                                           [](const Entry& e) { return e.kind == Entry::File; });
+    if ((options.warnBytes > 0 && scanner.totalBytes > options.warnBytes) ||
+        (options.warnFiles > 0 && fileCount > options.warnFiles))
+        result.warning = bigSnapshotWarning(source, scanner.entries, scanner.totalBytes, fileCount);
 
     // Only now, with the tree checked, is anything written.
     if (!makePath(destination) || realPath(encodeBytes(destination)) != target)

@@ -8,6 +8,10 @@ namespace lb {
 
 // Azure ML's limit for a snapshot: 300 MB.
 inline constexpr qint64 kDefaultSnapshotLimit = 300LL * 1024 * 1024;
+// Well below the limit, a snapshot this big is most likely data or checkpoints by mistake: the
+// submit goes ahead with a warning that names the biggest items (#23 item 4).
+inline constexpr qint64 kSnapshotWarnBytes = 50LL * 1024 * 1024;
+inline constexpr qint64 kSnapshotWarnFiles = 5000;
 
 struct SnapshotOptions {
     qint64 sizeLimitBytes = kDefaultSnapshotLimit; // 0 or less: no limit
@@ -15,6 +19,8 @@ struct SnapshotOptions {
     // run folder). The destination and any folder holding a Labbench workspace (config.json
     // next to labbench.db) are always left out.
     QStringList excludedFolders;
+    qint64 warnBytes = kSnapshotWarnBytes; // 0 or less: never warn about the size
+    qint64 warnFiles = kSnapshotWarnFiles; // 0 or less: never warn about the count
 };
 
 struct SnapshotResult {
@@ -23,6 +29,9 @@ struct SnapshotResult {
     qint64 directories = 0;  // folders created below the destination
     qint64 links = 0;        // symbolic links recreated
     QStringList skippedLinks; // links left out (leading outside the source, or dangling), relative
+    // Set when the snapshot is over warnBytes or warnFiles: the size, the biggest items and the
+    // ignore file that would leave them out. Empty otherwise.
+    QString warning;
 };
 
 // Copies `source` into `destination` (created if missing; existing files there are never

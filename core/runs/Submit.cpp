@@ -62,7 +62,19 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
         snapshot.sizeLimitBytes = options.snapshotLimitBytes;
         snapshot.excludedFolders = {ws.root()};
         writeSecretsFile(folder.secretsFile(), secretValues(e));
-        takeSnapshot(e.sourceDirectory, folder.snapshotDir(), snapshot);
+        if (e.runsBuiltinTrainer()) {
+            // The built-in trainer is a program, not a file of the source folder: copying the
+            // current folder would only waste space and pass its logs/ off as the run's
+            // (#23 item 4). It still gets an empty working directory for outputs/ and logs/.
+            if (!QDir().mkpath(folder.snapshotDir()))
+                throw Error(QStringLiteral("Cannot create the run's working folder %1; check the "
+                                           "permissions of %2.")
+                                .arg(folder.snapshotDir(), run.runDir));
+        } else {
+            const SnapshotResult taken = takeSnapshot(e.sourceDirectory, folder.snapshotDir(), snapshot);
+            if (!taken.warning.isEmpty() && options.warnings)
+                options.warnings->append(taken.warning);
+        }
         run = ws.store().runs().create(run, e.tags);
     } catch (...) {
         QDir(run.runDir).removeRecursively();

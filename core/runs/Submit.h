@@ -15,6 +15,8 @@ struct SubmitOptions {
     qint64 snapshotLimitBytes = kDefaultSnapshotLimit;
     QString parentId;   // a sweep's child points at its sweep (recorded with the run)
     QString name;       // the run's display name (issue 17); empty: none
+    // Where notes that do not stop the submit go (a large snapshot, #23 item 4); may be null.
+    QStringList* warnings = nullptr;
 };
 
 // Everything that can be checked is checked before anything is written (estimator, compute

@@ -19,7 +19,18 @@ bool applyTransition(Database& db, const QString& id, RunStatus to, const QStrin
     const auto from = runStatusFromString(current.text(0));
     if (!from || !canTransition(*from, to) || (expected && *from != *expected))
         return false;
-    const QString when = isoTime(time);
+    // A history reads in order: a move is never stamped before the one it follows. Two clocks
+    // stamp a run (the supervisor's exit time, the finisher's "now"), and a caller that passes
+    // an earlier time must not make "Completed" precede "Finalizing" (#23 item 7).
+    QDateTime stamp = time;
+    Statement last(db, "SELECT time FROM run_states WHERE run_id = ? ORDER BY rowid DESC LIMIT 1");
+    last.bind(1, id);
+    if (last.step()) {
+        const QDateTime previous = parseIsoTime(last.text(0));
+        if (previous.isValid() && stamp < previous)
+            stamp = previous;
+    }
+    const QString when = isoTime(stamp);
     Statement update(db, "UPDATE runs SET status = ?1, "
                          "started = CASE WHEN ?1 = 'Running' AND started IS NULL THEN ?2 ELSE started END, "
                          "ended = CASE WHEN ?4 THEN ?2 ELSE ended END, "

@@ -1,6 +1,7 @@
 #include "ui/charts/MetricChart.h"
 
 #include "ui/charts/GroupBandSeries.h"
+#include "core/live/AxisTicks.h"
 
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
@@ -33,6 +34,13 @@ double niceCeil(double v) {
         if (m * p >= v)
             return m * p;
     return 10 * p;
+}
+
+// Range, tick count and label format from the tick maths (core/live/AxisTicks).
+void applyTicks(QValueAxis* axis, const AxisTicks& ticks) {
+    axis->setRange(ticks.min, ticks.max);
+    axis->setTickCount(ticks.count);
+    axis->setLabelFormat(QString::fromStdString(tickLabelFormat(ticks)));
 }
 
 } // namespace
@@ -204,6 +212,7 @@ void MetricChart::resetZoom() {
 void MetricChart::zoomTo(double x0, double x1) {
     settingRange_ = true;
     static_cast<QValueAxis*>(xAxis_)->setRange(x0, x1);
+    niceZoomedTicks();
     settingRange_ = false;
     zoomed_ = true;
     redraw();
@@ -272,8 +281,11 @@ void MetricChart::redraw() {
     settingRange_ = true;
     const double spanX = dataX1 - dataX0;
     if (spanX > xMax_ || xMax_ == 0) {
-        xMax_ = niceCeil(std::max(spanX * 1.05, 1e-9));
-        x->setRange(timeAxis_ ? 0 : dataX0, (timeAxis_ ? 0 : dataX0) + xMax_);
+        // Steps are whole numbers: a span under 1 would give ticks at 0.2, 0.4 (#23 item 5).
+        xMax_ = niceCeil(std::max(spanX * 1.05, timeAxis_ ? 1e-3 : 1.0));
+        const double from = timeAxis_ ? 0 : dataX0;
+        applyTicks(x, niceTicks(from, from + xMax_,
+                                {.maxTicks = 6, .integer = !timeAxis_, .nonNegative = from >= 0}));
     }
     if (logScale_) {
         auto* y = static_cast<QLogValueAxis*>(yAxis_);
@@ -286,13 +298,15 @@ void MetricChart::redraw() {
         }
     } else if (dataY0 < yMin_ || dataY1 > yMax_ || (yMin_ == 0 && yMax_ == 0)) {
         auto* y = static_cast<QValueAxis*>(yAxis_);
-        const double span = std::max(dataY1 - dataY0, std::abs(dataY1) * 1e-3 + 1e-12);
-        yMin_ = dataY0 - span * 0.08;
-        yMax_ = dataY1 + span * 0.08;
-        y->setRange(yMin_, yMax_);
-        y->applyNiceNumbers();
-        yMin_ = y->min();
-        yMax_ = y->max();
+        // Some room above and below; a flat series (a constant learning rate) gets its room
+        // from niceTicks, ±10% of the value, not 99.99–100.01.
+        const double pad = (dataY1 - dataY0) * 0.08;
+        // A series that never goes below zero (a loss, an accuracy) gets no negative range.
+        const AxisTicks ticks = niceTicks(dataY0 - pad, dataY1 + pad,
+                                          {.maxTicks = 6, .integer = false, .nonNegative = dataY0 >= 0});
+        applyTicks(y, ticks);
+        yMin_ = ticks.min;
+        yMax_ = ticks.max;
     }
     settingRange_ = false;
 }
@@ -390,8 +404,18 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
     QChartView::mouseReleaseEvent(event);
     if (x->min() != min || x->max() != max) {
         zoomed_ = true;
+        niceZoomedTicks();
         redraw();
     }
+}
+
+void MetricChart::niceZoomedTicks() {
+    // A zoom gives any range: widen it to whole ticks, so labels stay distinct and plain
+    // (whole steps on the step axis).
+    auto* x = static_cast<QValueAxis*>(xAxis_);
+    applyTicks(x, niceTicks(x->min(), x->max(), {.maxTicks = 6, .integer = !timeAxis_, .nonNegative = false}));
+    if (auto* y = qobject_cast<QValueAxis*>(yAxis_))
+        applyTicks(y, niceTicks(y->min(), y->max(), {.maxTicks = 6, .integer = false, .nonNegative = false}));
 }
 
 void MetricChart::mouseDoubleClickEvent(QMouseEvent* event) {

@@ -66,6 +66,7 @@ protected:
 
 private:
     void rebuildAxes();
+    void niceZoomedTicks();
     bool showingGroups() const { return !bands_.empty() && !timeAxis_; }
     // Draws the group bands (buffers locked by the caller) and widens [y0, y1] to hold them.
     void redrawGroups(int columns, double& y0, double& y1);

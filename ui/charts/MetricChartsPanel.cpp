@@ -1,6 +1,7 @@
 #include "ui/charts/MetricChartsPanel.h"
 
 #include "ui/charts/MetricChart.h"
+#include "ui/charts/OnceLoggedTable.h"
 #include "ui/common/AppStyle.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -16,6 +17,8 @@
 #include <QSlider>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace lb::ui {
 
@@ -56,9 +59,15 @@ MetricChartsPanel::MetricChartsPanel(const QString& storePath, const QStringList
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     auto* content = new QWidget;
-    grid_ = new QGridLayout(content);
+    auto* column = new QVBoxLayout(content);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(10);
+    onceLogged_ = new OnceLoggedTable(runIds, labels);
+    column->addWidget(onceLogged_);
+    grid_ = new QGridLayout;
     grid_->setSpacing(10);
     grid_->setContentsMargins(0, 0, 0, 0);
+    column->addLayout(grid_, 1);
     empty_ = new QLabel(tr("No metrics yet. Points logged with labbench.log() or run.log() "
                            "appear here as they arrive."));
     empty_->setObjectName(QStringLiteral("muted"));
@@ -96,12 +105,27 @@ MetricChartsPanel::~MetricChartsPanel() {
 }
 
 void MetricChartsPanel::addMissingCharts() {
-    QStringList names;
+    QStringList charted; // metrics with two points or more in some run: a chart each
+    QStringList once;    // the others: one value per run, for the table
     {
         std::lock_guard lock(feed_->buffers()->mutex);
-        names = feed_->buffers()->metricNames;
+        const MetricBuffers& buffers = *feed_->buffers();
+        for (const QString& name : buffers.metricNames) {
+            std::size_t most = 0;
+            for (const QString& run : runIds_) {
+                const auto it = buffers.series.find({run, name});
+                if (it != buffers.series.end())
+                    most = std::max(most, it->second.buffer.size());
+            }
+            bool hasChart = false;
+            for (const MetricChart* c : charts_)
+                hasChart = hasChart || c->metric() == name;
+            // A chart, once there, stays (a run reset to one point must not make it jump).
+            (most >= 2 || hasChart ? charted : once).append(name);
+        }
+        onceLogged_->showFrom(buffers, once);
     }
-    for (const QString& name : names) {
+    for (const QString& name : charted) {
         bool have = false;
         for (const MetricChart* c : charts_)
             have = have || c->metric() == name;
@@ -127,7 +151,7 @@ void MetricChartsPanel::addMissingCharts() {
         chart->setRuns(runIds_, labels_);
         chart->setGroups(groups_);
     }
-    empty_->setVisible(charts_.isEmpty());
+    empty_->setVisible(charts_.isEmpty() && onceLogged_->isHidden());
 }
 
 void MetricChartsPanel::redrawIfChanged() {

@@ -19,6 +19,7 @@ class QSlider;
 namespace lb::ui {
 
 class MetricChart;
+class OnceLoggedTable;
 
 class MetricChartsPanel : public QWidget {
     Q_OBJECT
@@ -28,6 +29,8 @@ public:
     ~MetricChartsPanel() override;
 
     const QList<MetricChart*>& charts() const { return charts_; }
+    // Values logged once, in a table above the charts (#23 item 5).
+    OnceLoggedTable* onceLogged() const { return onceLogged_; }
     MetricFeed* feed() const { return feed_; }
     // Redraws now if anything changed (the timer does this on its own).
     void redrawIfChanged();
@@ -51,6 +54,7 @@ private:
     int frames_ = 0;
     QList<MetricChart*> charts_;
     QGridLayout* grid_ = nullptr;
+    OnceLoggedTable* onceLogged_ = nullptr;
     QLabel* empty_ = nullptr;
     QLabel* error_ = nullptr;
     QLabel* stats_ = nullptr;

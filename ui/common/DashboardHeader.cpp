@@ -15,6 +15,20 @@ void DashboardHeader::addButton(QPushButton* button) const {
     layout->addTrailing(button);
 }
 
+QString unbreakable(const QString& fact) {
+    QString kept = fact;
+    kept.replace(QLatin1Char(' '), QChar::Nbsp);
+    return kept;
+}
+
+QString joinFacts(const QStringList& facts) {
+    QStringList kept;
+    for (const QString& f : facts)
+        kept.append(unbreakable(f));
+    // Plain spaces around the dot: the only places a wrapped line may break.
+    return kept.join(QStringLiteral("   ·   "));
+}
+
 DashboardHeader makeDashboardHeader(QVBoxLayout* dashboard, const QString& objectName,
                                     const QString& title) {
     DashboardHeader h;
@@ -45,6 +59,14 @@ DashboardHeader makeDashboardHeader(QVBoxLayout* dashboard, const QString& objec
     h.facts->setWordWrap(true);
     h.facts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // never widens the window
     left->addWidget(h.facts);
+    h.detail = new QLabel;
+    h.detail->setObjectName(QStringLiteral("headerDetail"));
+    h.detail->setTextFormat(Qt::PlainText); // a reason quotes the script's output verbatim
+    h.detail->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    h.detail->setWordWrap(true);
+    h.detail->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    h.detail->hide();
+    left->addWidget(h.detail);
     h.layout->addLead(lead);
     dashboard->addWidget(h.widget);
 

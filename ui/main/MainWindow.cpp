@@ -5,6 +5,7 @@
 #include "core/live/RunActions.h"
 #include "core/live/StoreWatcher.h"
 #include "core/live/WorkspaceModel.h"
+#include "core/store/RunDisplayName.h"
 #include "core/util/Error.h"
 #include "ui/browser/WorkspaceBrowser.h"
 #include "ui/common/StatusIcons.h"
@@ -16,6 +17,7 @@
 #include "ui/main/StartupProbe.h"
 #include "ui/main/QuitNotice.h"
 #include "ui/main/StateHook.h"
+#include "ui/main/TabMemory.h"
 #include "ui/main/WelcomePage.h"
 #include "ui/main/WorkbenchMenus.h"
 #include "ui/main/WorkbenchTabs.h"
@@ -31,6 +33,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QSet>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
@@ -137,7 +140,10 @@ void MainWindow::addPage(QWidget* page, const QString& title, const QIcon& icon)
 void MainWindow::showPage(QWidget* page) { tabs_->setCurrentWidget(page); }
 
 void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
+    if (!workspaceDir_.isEmpty())
+        rememberTabs(); // the old workspace's pages, before they close
     workspaceDir_ = QDir(dir).absolutePath();
+    restorePending_ = true;
     // Dashboards and comparisons belong to the old workspace; forms stay and follow the new one.
     for (QWidget* page : tabs_->pages()) {
         if (auto* form = qobject_cast<EstimatorForm*>(page)) {
@@ -193,6 +199,10 @@ void MainWindow::onSnapshot(const WorkspaceSnapshotPtr& snapshot) {
         RecentWorkspaces::add(snapshot->root);
         menus_->rebuildRecent();
         setWindowTitle(tr("Labbench — %1").arg(snapshot->name));
+    }
+    if (restorePending_) {
+        restorePending_ = false;
+        restoreTabs();
     }
     const QStringList targets = targetNames();
     for (QWidget* page : tabs_->pages()) {
@@ -356,12 +366,18 @@ void MainWindow::compareRuns(const QStringList& runIds) {
                                  6000);
         return;
     }
-    QStringList labels;
+    // Legends name runs as the tree does (#23 item 10); a run not in the tree yet by its id.
+    QList<RunRecord> runs;
     for (const QString& id : runIds) {
-        const QModelIndex i = model_->indexOfRun(id);
-        const RunRecord* r = model_->runAt(i);
-        labels.append(r ? QStringLiteral("%1 #%2").arg(r->experiment).arg(r->number) : id);
+        const RunRecord* r = model_->runAt(model_->indexOfRun(id));
+        RunRecord known = r ? *r : RunRecord();
+        if (!r) {
+            known.id = id;
+            known.name = id;
+        }
+        runs.append(known);
     }
+    const QStringList labels = distinctRunDisplayNames(runs);
     auto* view = new CompareView(snapshot_->root, snapshot_->root + QStringLiteral("/labbench.db"),
                                  runIds, labels);
     tabs_->addPage(view, tr("Compare %1 runs").arg(runIds.size()),
@@ -409,7 +425,39 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         event->ignore();
         return;
     }
+    rememberTabs();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::rememberTabs() const {
+    TabMemory::save(workspaceDir_, TabMemory::describe(*tabs_));
+}
+
+void MainWindow::restoreTabs() {
+    const OpenTabs open = TabMemory::load(workspaceDir_);
+    if (open.pages.isEmpty() || !snapshot_)
+        return;
+    QSet<QString> runs; // a run deleted since is not reopened
+    for (const auto& experiment : snapshot_->experiments)
+        for (const RunRecord& run : experiment.runs)
+            runs.insert(run.id);
+    QWidget* front = tabs_->startPage();
+    for (qsizetype i = 0; i < open.pages.size(); ++i) {
+        const QString& what = open.pages[i];
+        const QString id = what.section(QLatin1Char(':'), 1);
+        QWidget* page = nullptr;
+        if (what.startsWith(QLatin1String("run:")) && runs.contains(id))
+            page = openRun(id);
+        else if (what.startsWith(QLatin1String("sweep:")) && runs.contains(id))
+            page = openSweep(id);
+        else if (what == QLatin1String("runs")) {
+            openRunsTable();
+            page = tabs_->currentWidget();
+        }
+        if (page && i == open.current)
+            front = page;
+    }
+    tabs_->setCurrentWidget(front);
 }
 
 } // namespace lb::ui

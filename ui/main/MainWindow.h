@@ -87,6 +87,9 @@ private:
     void onSnapshot(const WorkspaceSnapshotPtr& snapshot);
     QStringList targetNames() const;
     bool isSweepParent(const QString& runId) const;
+    // Reopens the pages that were open when this workspace was last closed (#23 item 11).
+    void restoreTabs();
+    void rememberTabs() const;
 
     QString workspaceDir_;
     WorkspaceSnapshotPtr snapshot_;
@@ -101,6 +104,7 @@ private:
     ComputeTargetActions* compute_ = nullptr;
     ModelActions* models_ = nullptr;
     EndpointActions* endpoints_ = nullptr;
+    bool restorePending_ = false; // set on opening a workspace, done on its first snapshot
 };
 
 } // namespace lb::ui

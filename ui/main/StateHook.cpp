@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMainWindow>
 #include <QPointF>
 #include <QPushButton>
@@ -118,6 +119,12 @@ void StateHook::tick() {
     state["workspace"] = toStd(window_->property("workspaceDir").toString());
     state["counts"] = toStd(counts->text());
     state["status_message"] = toStd(window_->statusBar()->currentMessage());
+    // Message boxes on screen (an error the window opened with, #23 item 8).
+    Json boxes = Json::array();
+    for (const QMessageBox* box : window_->findChildren<QMessageBox*>())
+        if (box->isVisible())
+            boxes.push_back(toStd(box->text()));
+    state["message_boxes"] = boxes;
     Json tabTexts = Json::array();
     Json forms = Json::array();
     Json dashboards = Json::array();

@@ -1,5 +1,7 @@
 #include "ui/main/WorkbenchTabs.h"
 
+#include <QTabBar>
+
 namespace lb::ui {
 
 WorkbenchTabs::WorkbenchTabs(QWidget* startPage, QWidget* parent)
@@ -10,6 +12,11 @@ WorkbenchTabs::WorkbenchTabs(QWidget* startPage, QWidget* parent)
     setTabsClosable(true);
     setMovable(true);
     setDocumentMode(true);
+    // Many tabs shrink to elided titles first, then scroll; never clipped mid-word ("rt" for
+    // Start, #23 item 11). A tab's full title is in its tooltip.
+    setElideMode(Qt::ElideRight);
+    setUsesScrollButtons(true);
+    tabBar()->setExpanding(false);
     addTab(start_, tr("Start"));
     connect(this, &QTabWidget::tabCloseRequested, this, [this](int index) {
         QWidget* page = widget(index);
@@ -25,7 +32,17 @@ QList<QWidget*> WorkbenchTabs::pages() const {
 }
 
 void WorkbenchTabs::addPage(QWidget* page, const QString& title, const QIcon& icon) {
-    setCurrentIndex(addTab(page, icon, title));
+    const int index = addTab(page, icon, title);
+    setTabToolTip(index, title);
+    setCurrentIndex(index);
+}
+
+void WorkbenchTabs::setPageTitle(QWidget* page, const QString& title, const QString& toolTip) {
+    const int index = indexOf(page);
+    if (index < 0)
+        return;
+    setTabText(index, title);
+    setTabToolTip(index, toolTip.isEmpty() ? title : toolTip);
 }
 
 void WorkbenchTabs::closePage(QWidget* page) {

@@ -20,10 +20,16 @@ public:
     // Takes `page` out and deletes it once its pending events are done.
     void closePage(QWidget* page);
 
-    // Keeps `page`'s tab text on the title its `titleChanged` signal gives.
+    // A page's tab text, and its tooltip (the title when none is given: an elided tab still
+    // says what it is).
+    void setPageTitle(QWidget* page, const QString& title, const QString& toolTip = {});
+    // Keeps `page`'s tab text on the title its `titleChanged` signal gives (and its tooltip on
+    // the page's "titleToolTip" property, where it has one).
     template <class Page> void followTitle(Page* page, void (Page::*titleChanged)(const QString&)) {
         connect(page, titleChanged, this,
-                [this, page](const QString& title) { setTabText(indexOf(page), title); });
+                [this, page](const QString& title) {
+                    setPageTitle(page, title, page->property("titleToolTip").toString());
+                });
     }
 
     // The first page of type Page that `matches`, brought to the front; null when none does.

@@ -6,6 +6,7 @@
 #include "core/live/ModelListModel.h"
 #include "core/live/StoreWatcher.h"
 #include "core/models/ModelRegistry.h"
+#include "core/store/Store.h"
 #include "core/workspace/Workspace.h"
 
 #include <QFileDialog>
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -146,11 +148,27 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
     });
 
     watcher_ = new StoreWatcher(
-        workspaceRoot, [](Workspace& w) { return QVariant::fromValue(ModelRegistry(w).list()); },
+        workspaceRoot,
+        [](Workspace& w) {
+            // The source runs too: the table names them as every view does (#23 item 10).
+            ModelListData data;
+            data.versions = ModelRegistry(w).list();
+            QSet<QString> seen;
+            for (const ModelVersion& m : data.versions) {
+                if (m.runId.isEmpty() || seen.contains(m.runId))
+                    continue;
+                seen.insert(m.runId);
+                if (auto run = w.store().runs().find(m.runId))
+                    data.runs.append(*run);
+            }
+            return QVariant::fromValue(data);
+        },
         400, this);
     connect(watcher_, &StoreWatcher::loaded, this, [this](const QVariant& v) {
         error_->hide();
-        model_->setVersions(v.value<QList<ModelVersion>>());
+        const auto data = v.value<ModelListData>();
+        model_->setRuns(data.runs);
+        model_->setVersions(data.versions);
         empty_->setVisible(model_->rowCount() == 0);
         applyPendingSelection();
     });

@@ -11,6 +11,7 @@
 #include <QListView>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace lb::ui {
@@ -92,7 +93,25 @@ void LogView::onGrew(qint64 lines) {
         view_->scrollToBottom();
 }
 
-void LogView::setFollow(bool on) { follow_->setChecked(on); }
+void LogView::setFollow(bool on) {
+    follow_->setChecked(on);
+    if (on)
+        view_->scrollToBottom(); // already checked: toggled() does not come
+}
+
+bool LogView::following() const { return follow_->isChecked(); }
+
+bool LogView::atEnd() const {
+    const QScrollBar* bar = view_->verticalScrollBar();
+    return bar->value() >= bar->maximum();
+}
+
+void LogView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    // After the layout has given the list its height: only then is "the bottom" known.
+    if (follow_->isChecked())
+        QTimer::singleShot(0, view_, [view = view_] { view->scrollToBottom(); });
+}
 
 void LogView::find(bool forward) {
     const QString text = search_->text();

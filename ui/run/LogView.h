@@ -31,7 +31,14 @@ public:
     // Lines the model holds.
     int lineCount() const;
     void setFollow(bool on);
+    bool following() const;
+    // True when the last line is in view (tests: a failed run opens at its end).
+    bool atEnd() const;
     void find(bool forward);
+
+protected:
+    // A view filled while hidden (a background tab) scrolls to its end once shown.
+    void showEvent(QShowEvent* event) override;
 
 private:
     void onGrew(qint64 lines);

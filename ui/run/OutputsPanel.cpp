@@ -57,6 +57,13 @@ OutputsPanel::OutputsPanel(RunFilesModel* files, QWidget* parent)
     view_->setAlternatingRowColors(true);
     view_->setFrameShape(QFrame::NoFrame);
     layout->addWidget(view_, 1);
+    empty_ = new QLabel;
+    empty_->setObjectName(QStringLiteral("outputsEmpty"));
+    empty_->setWordWrap(true);
+    empty_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    empty_->setContentsMargins(16, 16, 16, 16);
+    empty_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(empty_, 1);
 
     connect(view_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
         if (!index.data(RunFilesModel::IsFolderRole).toBool()) openSelected();
@@ -64,12 +71,16 @@ OutputsPanel::OutputsPanel(RunFilesModel* files, QWidget* parent)
     connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &OutputsPanel::updateButtons);
     connect(files_, &QAbstractItemModel::modelReset, this, &OutputsPanel::updateButtons);
+    connect(files_, &QAbstractItemModel::modelReset, this, &OutputsPanel::updateEmpty);
+    connect(files_, &QAbstractItemModel::rowsInserted, this, &OutputsPanel::updateEmpty);
+    connect(files_, &QAbstractItemModel::rowsRemoved, this, &OutputsPanel::updateEmpty);
     connect(open_, &QPushButton::clicked, this, &OutputsPanel::openSelected);
     connect(download_, &QPushButton::clicked, this, &OutputsPanel::chooseAndDownload);
     connect(cancel_, &QPushButton::clicked, this, [this] {
         if (job_) job_->cancel();
     });
     updateButtons();
+    updateEmpty();
 }
 
 OutputsPanel::~OutputsPanel() {
@@ -88,6 +99,35 @@ QString OutputsPanel::selectedPath() const {
 
 QString OutputsPanel::statusText() const {
     return status_->text();
+}
+
+void OutputsPanel::setRunEnded(bool ended) {
+    if (ended == runEnded_)
+        return;
+    runEnded_ = ended;
+    updateEmpty();
+}
+
+QString OutputsPanel::emptyText() const {
+    return empty_->isHidden() ? QString() : empty_->text();
+}
+
+void OutputsPanel::updateEmpty() {
+    // An empty tree says nothing; say why it is empty and how a script fills it (#23 item 14).
+    const bool none = files_->rowCount() == 0;
+    view_->setVisible(!none);
+    empty_->setVisible(none);
+    if (!none)
+        return;
+    const QString how =
+        tr("A script keeps files with its run by writing them under ./outputs (or ./logs) "
+           "relative to its working directory, for example "
+           "torch.save(model, \"outputs/model.pt\") or np.savez(\"outputs/model.npz\", …). "
+           "Only those two folders are kept: files written anywhere else are not.");
+    empty_->setText((runEnded_ ? tr("This run wrote no files to ./outputs or ./logs.")
+                               : tr("No files in ./outputs or ./logs yet; they appear here as "
+                                    "the script writes them.")) +
+                    QStringLiteral("\n\n") + how);
 }
 
 void OutputsPanel::updateButtons() {

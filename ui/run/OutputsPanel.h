@@ -33,6 +33,10 @@ public:
     bool download(const QString& relativePath, const QString& target);
     bool downloading() const { return job_ != nullptr; }
     QString statusText() const;
+    // Whether the run has ended: the empty panel's explanation says "yet" only while it runs.
+    void setRunEnded(bool ended);
+    // The explanation shown instead of an empty tree (#23 item 14), or empty when files show.
+    QString emptyText() const;
 
 signals:
     void downloadFinished(const QString& target);
@@ -40,6 +44,7 @@ signals:
 
 private:
     void updateButtons();
+    void updateEmpty();
     void chooseAndDownload();
     void openSelected();
     RunFilesModel* files_ = nullptr;
@@ -50,6 +55,8 @@ private:
     QPushButton* cancel_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;
+    QLabel* empty_ = nullptr;
+    bool runEnded_ = false;
     DownloadJob* job_ = nullptr;
 };
 

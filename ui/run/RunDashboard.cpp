@@ -17,6 +17,7 @@
 #include "ui/run/OutputsPanel.h"
 #include "ui/run/RunNotePanel.h"
 #include "ui/run/StateTimeline.h"
+#include "core/store/RunDisplayName.h"
 #include "core/sweep/Sweep.h"
 #include "core/util/Error.h"
 
@@ -49,6 +50,8 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     title_ = header.title;
     status_ = header.status;
     facts_ = header.facts;
+    reason_ = header.detail;
+    reason_->setObjectName(QStringLiteral("runReason"));
     error_ = header.error;
     cancel_ = new QPushButton(tr("Cancel"));
     cancel_->setObjectName(QStringLiteral("cancelRun"));
@@ -155,7 +158,11 @@ RunDashboard::~RunDashboard() = default;
 QString RunDashboard::title() const {
     if (!detail_)
         return runId_;
-    return tr("%1 · run %2").arg(detail_->run.experiment).arg(detail_->run.number);
+    return runDisplayName(detail_->run); // one name everywhere (#23 item 10)
+}
+
+QString RunDashboard::titleToolTip() const {
+    return detail_ ? runToolTip(detail_->run) : runId_;
 }
 
 QString RunDashboard::statusName() const {
@@ -189,8 +196,18 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
         emit titleChanged(title());
         if (detail->tags.contains(sweep::kSweepTag))
             emit sweepDetected(runId_);
+        // A failed run's story is at the end of its log, not on an empty Metrics tab
+        // (#23 item 3). The log follows its tail, so it opens scrolled to the end.
+        if (run.status == RunStatus::Failed) {
+            log_->setFollow(true);
+            tabs_->setCurrentWidget(log_);
+        }
     }
-    title_->setText(title());
+    if (title_->text() != title()) {
+        title_->setText(title());
+        emit titleChanged(title()); // renamed (runs rename): the tab follows
+    }
+    title_->setToolTip(titleToolTip());
     const QString status = toString(run.status);
     status_->setText(status);
     status_->setStyleSheet(QStringLiteral("background: %1;").arg(statusColor(status).name()));
@@ -200,8 +217,12 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
         cancel_->setText(tr("Cancel"));
     cancel_->setToolTip(final ? tr("The run has ended.") : tr("Stop the run (SIGTERM, then SIGKILL)"));
     register_->setEnabled(run.status == RunStatus::Completed);
+    // Red for a failure; a cancel's or a policy's reason is news, not an alarm.
+    reason_->setStyleSheet(run.status == RunStatus::Failed ? QStringLiteral("color: #cf222e;")
+                                                           : QStringLiteral("color: #57606a;"));
     timeline_->setHistory(detail->history, final);
     files_->setFiles(detail->files);
+    outputsPanel_->setRunEnded(final);
     note_->showNote(detail->note);
     tick();
 }
@@ -217,9 +238,12 @@ void RunDashboard::tick() {
     facts << (seconds >= 0 ? tr("duration %1").arg(WorkspaceModel::formatDuration(seconds))
                            : tr("not started"));
     facts << (run.exitCode ? tr("exit code %1").arg(*run.exitCode) : tr("exit code —"));
-    if (!run.reason.isEmpty())
-        facts << run.reason.section(QLatin1Char('\n'), 0, 0).left(160);
-    facts_->setText(facts.join(QStringLiteral("   ·   ")));
+    facts_->setText(joinFacts(facts));
+    // The reason whole, on lines of its own: cut at 160 characters it stopped mid-word
+    // ("unrecognized argume", #23 item 3). Selectable, so it can be copied into a search.
+    if (reason_->text() != run.reason)
+        reason_->setText(run.reason);
+    reason_->setVisible(!run.reason.isEmpty());
     if (!isTerminal(run.status))
         timeline_->setHistory(detail_->history, false);
 }

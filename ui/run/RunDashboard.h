@@ -37,6 +37,8 @@ class RunDashboard : public QWidget {
     // ("runDashboard") and its sections by theirs ("dashboardSections").
     Q_PROPERTY(QString runId READ runId CONSTANT)
     Q_PROPERTY(QString status READ statusName)
+    // The tab's tooltip (WorkbenchTabs::followTitle): id, experiment, key parameters.
+    Q_PROPERTY(QString titleToolTip READ titleToolTip)
 public:
     RunDashboard(const QString& workspaceRoot, const QString& storePath, const QString& runId,
                  RunActions* actions, QWidget* parent = nullptr);
@@ -51,7 +53,12 @@ public:
     RunNotePanel* notePanel() const { return note_; }
     const RunDetailPtr& detail() const { return detail_; }
     QTabWidget* sections() const { return tabs_; }
+    // The header's line of facts and the whole reason of a failed or canceled run (tests).
+    QLabel* factsLabel() const { return facts_; }
+    QLabel* reasonLabel() const { return reason_; }
+    // The run's one display name (core/store/RunDisplayName.h), as the tree and legends say it.
     QString title() const;
+    QString titleToolTip() const;
     // The run's state as stored ("Running"), empty until the first load.
     QString statusName() const;
 
@@ -77,6 +84,7 @@ private:
     QLabel* title_ = nullptr;
     QLabel* status_ = nullptr;
     QLabel* facts_ = nullptr;
+    QLabel* reason_ = nullptr;
     QLabel* error_ = nullptr;
     QPushButton* cancel_ = nullptr;
     QPushButton* clone_ = nullptr;

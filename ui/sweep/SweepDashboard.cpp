@@ -2,6 +2,7 @@
 
 #include "ui/charts/MetricChart.h"
 #include "ui/common/DashboardHeader.h"
+#include "core/store/RunDisplayName.h"
 #include "ui/common/ElidedLabel.h"
 #include "ui/common/StatusIcons.h"
 #include "core/live/MetricFeed.h"
@@ -217,7 +218,7 @@ void SweepDashboard::onSummary(const SweepSummaryPtr& summary) {
                                              : QString());
     if (!summary->parent.reason.isEmpty())
         facts << summary->parent.reason.section(QLatin1Char('\n'), 0, 0).left(160);
-    facts_->setText(facts.join(QStringLiteral("   ·   ")));
+    facts_->setText(joinFacts(facts));
 
     coordinates_->setData(parallelCoordinates(*summary));
     ensureChart(spec.primaryMetric);
@@ -231,7 +232,8 @@ void SweepDashboard::onSummary(const SweepSummaryPtr& summary) {
                 if (c.params.contains(toStd(p.name)))
                     values << QStringLiteral("%1=%2").arg(
                         p.name, sweep::valueText(c.params[toStd(p.name)]));
-            labels << QStringLiteral("#%1 %2").arg(c.run.number).arg(values.join(QLatin1Char(' ')));
+            // The run's one display name, then what this sweep varied (#23 item 10).
+            labels << QStringLiteral("%1 %2").arg(runDisplayName(c.run), values.join(QLatin1Char(' ')));
         }
         feed_->setRunIds(ids);
         chart_->setRuns(ids, labels);

@@ -55,4 +55,11 @@ QLabel* makeErrorBanner() {
     return banner;
 }
 
+QLabel* makeMutedLabel(const QString& text) {
+    auto* label = new QLabel(text);
+    label->setObjectName(QStringLiteral("muted"));
+    label->setWordWrap(true);
+    return label;
+}
+
 } // namespace lb::ui

@@ -6,6 +6,7 @@
 #include "core/workspace/Workspace.h"
 #include "ui/common/FieldMarks.h"
 #include "ui/common/TouchedFields.h"
+#include "ui/common/AppStyle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -191,9 +192,7 @@ void ComputeTargetDialog::addField(QFormLayout* form, const QString& field) {
     column->addLayout(row);
     if (field == QLatin1String("gpus")) {
         gpuRow_ = new QHBoxLayout;
-        gpuInfo_ = new QLabel(tr("Detecting GPUs…"));
-        gpuInfo_->setObjectName(QStringLiteral("muted"));
-        gpuInfo_->setWordWrap(true);
+        gpuInfo_ = makeMutedLabel(tr("Detecting GPUs…"));
         gpuRow_->addWidget(gpuInfo_, 1);
         column->addLayout(gpuRow_);
         connect(static_cast<QLineEdit*>(editor), &QLineEdit::textChanged, this,

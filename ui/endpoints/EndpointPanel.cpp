@@ -61,9 +61,7 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
         titleRow->addWidget(b);
     layout->addLayout(titleRow);
 
-    facts_ = new QLabel;
-    facts_->setObjectName(QStringLiteral("muted"));
-    facts_->setWordWrap(true);
+    facts_ = makeMutedLabel();
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(facts_);
     auto* urlRow = new QHBoxLayout;
@@ -78,9 +76,7 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
     layout->addLayout(urlRow);
     reason_ = makeErrorBanner();
     layout->addWidget(reason_);
-    status_ = new QLabel;
-    status_->setObjectName(QStringLiteral("muted"));
-    status_->setWordWrap(true);
+    status_ = makeMutedLabel();
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     status_->hide();
     layout->addWidget(status_);

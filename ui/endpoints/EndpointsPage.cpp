@@ -60,10 +60,8 @@ EndpointsPage::EndpointsPage(const QString& workspaceRoot, QWidget* parent)
     view_->setColumnHidden(EndpointListModel::ModelsColumn, true); // the panel says it
 
     stack_ = new QStackedWidget;
-    empty_ = new QLabel(tr("No endpoints yet. Deploy a registered model from the Models page "
+    empty_ = makeMutedLabel(tr("No endpoints yet. Deploy a registered model from the Models page "
                            "(Deploy…) or with 'labbench endpoints deploy'."));
-    empty_->setObjectName(QStringLiteral("muted"));
-    empty_->setWordWrap(true);
     empty_->setAlignment(Qt::AlignCenter);
     panel_ = new EndpointPanel(root_);
     stack_->addWidget(empty_);

@@ -9,6 +9,7 @@
 #include "ui/common/FormSection.h"
 #include "ui/common/TouchedFields.h"
 #include "ui/estimator/ScriptParamsTable.h"
+#include "ui/common/AppStyle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -154,9 +155,7 @@ QWidget* EstimatorForm::buildParametersSection() {
     auto* box = new QGroupBox(tr("Script parameters"));
     auto* column = new QVBoxLayout(box);
     auto* statusRow = new QHBoxLayout;
-    paramsStatus_ = new QLabel(tr("Choose an entry script to read its arguments."));
-    paramsStatus_->setObjectName(QStringLiteral("muted"));
-    paramsStatus_->setWordWrap(true);
+    paramsStatus_ = makeMutedLabel(tr("Choose an entry script to read its arguments."));
     auto* reread = new QPushButton(tr("Read from script"));
     statusRow->addWidget(paramsStatus_, 1);
     statusRow->addWidget(reread);

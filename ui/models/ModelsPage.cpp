@@ -112,14 +112,10 @@ ModelsPage::ModelsPage(const QString& workspaceRoot, QWidget* parent)
                                                     QHeaderView::Stretch);
     view_->setMouseTracking(true);
     layout->addWidget(view_, 1);
-    empty_ = new QLabel(tr("No models yet. Register one from a completed run's dashboard "
+    empty_ = makeMutedLabel(tr("No models yet. Register one from a completed run's dashboard "
                            "(Register model) or with 'labbench models register'."));
-    empty_->setObjectName(QStringLiteral("muted"));
-    empty_->setWordWrap(true);
     layout->addWidget(empty_);
-    status_ = new QLabel;
-    status_->setObjectName(QStringLiteral("muted"));
-    status_->setWordWrap(true);
+    status_ = makeMutedLabel();
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     status_->hide();
     layout->addWidget(status_);

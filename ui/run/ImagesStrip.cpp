@@ -2,6 +2,7 @@
 
 #include "core/live/RunImageFeed.h"
 #include "core/live/RunImagesModel.h"
+#include "ui/common/AppStyle.h"
 
 #include <QBuffer>
 #include <QDialog>
@@ -66,10 +67,8 @@ ImagesStrip::ImagesStrip(QWidget* parent)
     : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
-    empty_ = new QLabel(tr("No images yet. Images logged with labbench.log_image() (or copied "
+    empty_ = makeMutedLabel(tr("No images yet. Images logged with labbench.log_image() (or copied "
                            "to ./logs/images/) appear here as they arrive."));
-    empty_->setObjectName(QStringLiteral("muted"));
-    empty_->setWordWrap(true);
     empty_->setAlignment(Qt::AlignCenter);
     layout->addWidget(empty_);
     model_ = new RunImagesModel(this);

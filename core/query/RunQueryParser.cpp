@@ -131,7 +131,21 @@ private:
         return combine(Expr::Kind::And, std::move(parts));
     }
 
+    // NOT and '(' recurse: a filter of a hundred thousand '(' (a CLI argument may be that long)
+    // would overflow the stack (#20 item 5). No one nests a query this deep by hand.
+    static constexpr int kMaxDepth = 200;
+
     ExprPtr unary() {
+        if (depth_ >= kMaxDepth)
+            throw QueryError(peek().column, QStringLiteral("the query nests NOT and parentheses more than %1 deep")
+                                                .arg(kMaxDepth));
+        ++depth_;
+        ExprPtr e = unaryBody();
+        --depth_;
+        return e;
+    }
+
+    ExprPtr unaryBody() {
         if (isKeyword(peek(), "not")) {
             next();
             auto e = std::make_shared<Expr>();
@@ -346,6 +360,7 @@ private:
 
     std::vector<Token> tokens_;
     size_t pos_ = 0;
+    int depth_ = 0; // NOT and '(' levels open around the current token
 };
 
 } // namespace

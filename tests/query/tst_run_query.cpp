@@ -110,6 +110,22 @@ private slots:
         }
     }
 
+    // A deep nest is refused with a QueryError, not a stack overflow (#20 item 5: a filter of
+    // 100,000 '(' crashed `runs list --filter`).
+    void deepNestingIsAnErrorNotACrash() {
+        const QString nested = QString(100000, QLatin1Char('(')) + QStringLiteral("status = Completed") +
+                               QString(100000, QLatin1Char(')'));
+        QVERIFY_THROWS_EXCEPTION(QueryError, parseQuery(nested));
+        QStringList nots;
+        for (int i = 0; i < 100000; ++i)
+            nots << QStringLiteral("not");
+        QVERIFY_THROWS_EXCEPTION(QueryError, parseQuery(nots.join(QLatin1Char(' ')) + QStringLiteral(" status = Completed")));
+        // 50 levels, more than anyone writes, still parse.
+        const QString fifty = QString(50, QLatin1Char('(')) + QStringLiteral("not status = Completed") +
+                              QString(50, QLatin1Char(')'));
+        QCOMPARE(render(parseQuery(fifty)), QStringLiteral("!status = 'Completed'"));
+    }
+
     void keysForSortAndColumns() {
         QCOMPARE(parseKey(QStringLiteral("metrics.loss")).kind, KeyKind::Metric);
         QCOMPARE(parseKey(QStringLiteral("min(metrics.loss)")).aggregate, MetricAggregate::Min);

@@ -370,8 +370,13 @@ QString Key::text() const {
         for (QChar c : n)
             if (c.isSpace() || c == QLatin1Char('`') || c == QLatin1Char('(') || c == QLatin1Char(')') ||
                 c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char(',') || c == QLatin1Char('=') ||
-                c == QLatin1Char('<') || c == QLatin1Char('>') || c == QLatin1Char('!'))
-                return QStringLiteral("`%1`").arg(n);
+                c == QLatin1Char('<') || c == QLatin1Char('>') || c == QLatin1Char('!')) {
+                // Inside back quotes the lexer reads '\\' as an escape and '``' as one '`': write
+                // them so, or the text names another key (#20 item 5, fuzz_query).
+                QString escaped = n;
+                escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('`'), QStringLiteral("``"));
+                return QStringLiteral("`%1`").arg(escaped);
+            }
         return n;
     };
     switch (kind) {
@@ -382,7 +387,9 @@ QString Key::text() const {
                                                    : base;
     }
     case KeyKind::Param:
-        return QStringLiteral("params.") + quoted(name);
+        // paramName() drops up to two leading dashes when the key is read back: a name that
+        // itself starts with '-' gets two more, so that "params.---x" stays "-x".
+        return QStringLiteral("params.") + quoted(name.startsWith(QLatin1Char('-')) ? QStringLiteral("--") + name : name);
     case KeyKind::Tag:
         return QStringLiteral("tags.") + quoted(name);
     case KeyKind::Attribute:

@@ -131,7 +131,21 @@ private:
         return combine(Expr::Kind::And, std::move(parts));
     }
 
+    // NOT and '(' recurse: a filter of a hundred thousand '(' (a CLI argument may be that long)
+    // would overflow the stack (#20 item 5). No one nests a query this deep by hand.
+    static constexpr int kMaxDepth = 200;
+
     ExprPtr unary() {
+        if (depth_ >= kMaxDepth)
+            throw QueryError(peek().column, QStringLiteral("the query nests NOT and parentheses more than %1 deep")
+                                                .arg(kMaxDepth));
+        ++depth_;
+        ExprPtr e = unaryBody();
+        --depth_;
+        return e;
+    }
+
+    ExprPtr unaryBody() {
         if (isKeyword(peek(), "not")) {
             next();
             auto e = std::make_shared<Expr>();
@@ -346,6 +360,7 @@ private:
 
     std::vector<Token> tokens_;
     size_t pos_ = 0;
+    int depth_ = 0; // NOT and '(' levels open around the current token
 };
 
 } // namespace
@@ -355,8 +370,13 @@ QString Key::text() const {
         for (QChar c : n)
             if (c.isSpace() || c == QLatin1Char('`') || c == QLatin1Char('(') || c == QLatin1Char(')') ||
                 c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char(',') || c == QLatin1Char('=') ||
-                c == QLatin1Char('<') || c == QLatin1Char('>') || c == QLatin1Char('!'))
-                return QStringLiteral("`%1`").arg(n);
+                c == QLatin1Char('<') || c == QLatin1Char('>') || c == QLatin1Char('!')) {
+                // Inside back quotes the lexer reads '\\' as an escape and '``' as one '`': write
+                // them so, or the text names another key (#20 item 5, fuzz_query).
+                QString escaped = n;
+                escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('`'), QStringLiteral("``"));
+                return QStringLiteral("`%1`").arg(escaped);
+            }
         return n;
     };
     switch (kind) {
@@ -367,7 +387,9 @@ QString Key::text() const {
                                                    : base;
     }
     case KeyKind::Param:
-        return QStringLiteral("params.") + quoted(name);
+        // paramName() drops up to two leading dashes when the key is read back: a name that
+        // itself starts with '-' gets two more, so that "params.---x" stays "-x".
+        return QStringLiteral("params.") + quoted(name.startsWith(QLatin1Char('-')) ? QStringLiteral("--") + name : name);
     case KeyKind::Tag:
         return QStringLiteral("tags.") + quoted(name);
     case KeyKind::Attribute:

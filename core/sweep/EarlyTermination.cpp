@@ -41,6 +41,10 @@ TerminationPolicy TerminationPolicy::fromJson(const Json& j, const QString& orig
                                      "delay_evaluation, slack_factor, slack_amount, truncation_percentage")
                           .arg(fromStd(it.key())));
     }
+    // value() would throw nlohmann's type_error for a non-string (#20 item 5).
+    if (j.contains("policy") && !j["policy"].is_string())
+        throw bad(QStringLiteral("policy must be one of \"bandit\", \"median_stopping\", "
+                                 "\"truncation_selection\" or \"none\""));
     const std::string policy = j.value("policy", std::string());
     if (policy == "bandit")
         p.kind = Kind::Bandit;

@@ -87,6 +87,10 @@ SweepSpec SweepSpec::fromJson(const Json& j, const QString& origin, const QStrin
         if (it.key() != "method" && it.key() != "seed")
             throw bad(QStringLiteral("sampling has an unknown field '%1'; it takes method and seed")
                           .arg(fromStd(it.key())));
+    // Checked before value(): nlohmann's value() throws its own type_error for a non-string
+    // (#20 item 5: {"method": 5} escaped as that, not as an lb::Error).
+    if (sampling.contains("method") && !sampling["method"].is_string())
+        throw bad(QStringLiteral("sampling.method must be one of \"grid\", \"random\" or \"bayesian\""));
     const std::string method = sampling.value("method", std::string("random"));
     if (method == "grid")
         s.sampling = SamplingMethod::Grid;
@@ -125,6 +129,8 @@ SweepSpec SweepSpec::fromJson(const Json& j, const QString& origin, const QStrin
         primary["name"].get<std::string>().empty())
         throw bad(QStringLiteral("primary_metric is required: {\"name\": \"Accuracy\", \"goal\": \"maximize\"}"));
     s.primaryMetric = fromStd(primary["name"].get<std::string>());
+    if (primary.contains("goal") && !primary["goal"].is_string())
+        throw bad(QStringLiteral("primary_metric.goal must be \"maximize\" or \"minimize\""));
     const std::string goal = primary.value("goal", std::string("maximize"));
     if (goal != "maximize" && goal != "minimize")
         throw bad(QStringLiteral("primary_metric.goal must be \"maximize\" or \"minimize\", not \"%1\"")

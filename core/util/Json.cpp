@@ -68,11 +68,52 @@ qsizetype tokenStart(const QByteArray& text, qsizetype last) {
         --i;
     return i;
 }
+
+// Where the number token `token` first stands outside a string: nlohmann stops at the first
+// number too large for a double but does not say where it was, and an earlier equal token
+// would have stopped it there.
+qsizetype numberTokenOffset(const QByteArray& text, const QByteArray& token) {
+    const auto isNumberChar = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+';
+    };
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (text.mid(i, token.size()) == token && (i == 0 || !isNumberChar(text[i - 1])) &&
+                   (i + token.size() >= text.size() || !isNumberChar(text[i + token.size()]))) {
+            return i;
+        }
+    }
+    return 0;
+}
 } // namespace
 
 Json parseJson(const QByteArray& text, const QString& fileName) {
     try {
         return Json::parse(text.begin(), text.end());
+    } catch (const Json::out_of_range& e) {
+        // A number beyond a double's range ("1e400") is the one JSON syntax nlohmann refuses with
+        // out_of_range (406) rather than parse_error; it is as much the file's fault (#20 item 5:
+        // it escaped every JSON reader as an unexpected exception).
+        const QString what = QString::fromStdString(e.what());
+        const qsizetype open = what.indexOf(QLatin1Char('\''));
+        const qsizetype close = what.lastIndexOf(QLatin1Char('\''));
+        const QByteArray token = open >= 0 && close > open ? what.mid(open + 1, close - open - 1).toUtf8()
+                                                           : QByteArray();
+        const TextPosition pos = positionOfOffset(text, token.isEmpty() ? 0 : numberTokenOffset(text, token));
+        throw Error(QStringLiteral("%1:%2:%3: invalid JSON: the number %4 is too large. Write a number "
+                                   "a double can hold (at most about 1.8e308).")
+                        .arg(fileName)
+                        .arg(pos.line)
+                        .arg(pos.column)
+                        .arg(QString::fromUtf8(token)));
     } catch (const Json::parse_error& e) {
         // nlohmann reports the byte just past the offending token (1-based); point at the token.
         const qsizetype offset = tokenStart(text, e.byte > 0 ? static_cast<qsizetype>(e.byte) - 1 : 0);

@@ -91,6 +91,14 @@ private slots:
         QCOMPARE(*withJob.scheduler, QByteArray("JobId=1 \n"));
     }
 
+    // #20 item 5 (fuzz_remote_poll): a byte count near 2^63 overflowed the bounds check (signed
+    // overflow, undefined behaviour); it is a malformed answer like any other.
+    void pollRefusesHugeByteCounts() {
+        QVERIFY_THROWS_EXCEPTION(Error, RemotePoll::parse("state running\ndriver.log 9223372036854775807 0\n"
+                                                          "metrics.jsonl 0 0\n"));
+        QVERIFY_THROWS_EXCEPTION(Error, RemotePoll::parse("state running\nsched 9223372036854775800\nx\n"));
+    }
+
     void pollReadsByOffsetThroughTheHelper() {
         QTemporaryDir dir;
         QFile log(dir.filePath(QStringLiteral("driver.log")));

@@ -110,6 +110,22 @@ private slots:
         }
     }
 
+    // A deep nest is refused with a QueryError, not a stack overflow (#20 item 5: a filter of
+    // 100,000 '(' crashed `runs list --filter`).
+    void deepNestingIsAnErrorNotACrash() {
+        const QString nested = QString(100000, QLatin1Char('(')) + QStringLiteral("status = Completed") +
+                               QString(100000, QLatin1Char(')'));
+        QVERIFY_THROWS_EXCEPTION(QueryError, parseQuery(nested));
+        QStringList nots;
+        for (int i = 0; i < 100000; ++i)
+            nots << QStringLiteral("not");
+        QVERIFY_THROWS_EXCEPTION(QueryError, parseQuery(nots.join(QLatin1Char(' ')) + QStringLiteral(" status = Completed")));
+        // 50 levels, more than anyone writes, still parse.
+        const QString fifty = QString(50, QLatin1Char('(')) + QStringLiteral("not status = Completed") +
+                              QString(50, QLatin1Char(')'));
+        QCOMPARE(render(parseQuery(fifty)), QStringLiteral("!status = 'Completed'"));
+    }
+
     void keysForSortAndColumns() {
         QCOMPARE(parseKey(QStringLiteral("metrics.loss")).kind, KeyKind::Metric);
         QCOMPARE(parseKey(QStringLiteral("min(metrics.loss)")).aggregate, MetricAggregate::Min);
@@ -118,6 +134,22 @@ private slots:
         QCOMPARE(parseKey(QStringLiteral("params.`batch size`")).text(), QStringLiteral("params.`batch size`"));
         QVERIFY_THROWS_EXCEPTION(QueryError, parseKey(QStringLiteral("metrics.loss > 1")));
         QVERIFY_THROWS_EXCEPTION(QueryError, parseKey(QStringLiteral("")));
+    }
+
+    // Key::text() is what the runs table saves for a column and sort; it must read back as the
+    // same key (#20 item 5: fuzz_query found names with '\\' or '`' inside back quotes, and
+    // parameter names starting with '-', that came back as other keys).
+    void keyTextReadsBackAsTheSameKey() {
+        for (const char* text : {"metrics.`val loss\\\\top`", "metrics.`a``b c`", "params.---x", "params.`-- lr`",
+                                 "max(metrics.`x\\\\ y`)", "tags.`it's`", "params.----"}) {
+            const Key k = parseKey(QString::fromUtf8(text));
+            const Key again = parseKey(k.text());
+            QCOMPARE(again.kind, k.kind);
+            QCOMPARE(again.name, k.name);
+            QCOMPARE(again.aggregate, k.aggregate);
+        }
+        QCOMPARE(parseKey(QStringLiteral("metrics.`val loss\\\\top`")).name, QStringLiteral("val loss\\top"));
+        QCOMPARE(parseKey(QStringLiteral("params.---x")).name, QStringLiteral("-x"));
     }
 
     // params.NAME matches the script's --NAME: the argv words become (name, value) pairs.

@@ -253,6 +253,19 @@ private slots:
             << QStringLiteral(R"({%1, "max_total_runs": 2, "parameters": {"--lr": {"uniform": [0, 1]}},
                 "early_termination": {"policy": "truncation_selection", "truncation_percentage": 150}})").arg(base)
             << QStringLiteral("truncation_percentage");
+        // #20 item 5 (fuzz_sweep_json): these escaped as nlohmann's type_error, not lb::Error.
+        QTest::newRow("method not a string")
+            << QStringLiteral(R"({%1, "max_total_runs": 2, "sampling": {"method": 5},
+                "parameters": {"--lr": {"uniform": [0, 1]}}})").arg(base)
+            << QStringLiteral("sampling.method");
+        QTest::newRow("goal not a string")
+            << QStringLiteral(R"({"estimator": {"source_directory": ".", "entry_script": "t.py"}, "max_total_runs": 2,
+                "parameters": {"--lr": {"uniform": [0, 1]}}, "primary_metric": {"name": "loss", "goal": true}})")
+            << QStringLiteral("primary_metric.goal");
+        QTest::newRow("policy not a string")
+            << QStringLiteral(R"({%1, "max_total_runs": 2, "parameters": {"--lr": {"uniform": [0, 1]}},
+                "early_termination": {"policy": ["bandit"]}})").arg(base)
+            << QStringLiteral("early_termination policy");
     }
 
     void specErrorsNameTheFieldAndTheFix() {

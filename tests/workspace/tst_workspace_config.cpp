@@ -49,6 +49,20 @@ private slots:
         QVERIFY(message.contains(QStringLiteral("invalid JSON")));
     }
 
+    // #20 item 5 (fuzz_workspace_config): a number beyond a double escaped every JSON reader as
+    // nlohmann's out_of_range instead of an lb::Error naming the file and the place.
+    void numberTooLargeIsASyntaxErrorWithItsPlace() {
+        QByteArray text = kValid;
+        text.replace("\"schema_version\": 1,", "\"schema_version\": 1e400,");
+        const QString message = errorFor(text);
+        QVERIFY2(message.startsWith(QStringLiteral("/ws/config.json:5:21:")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("1e400 is too large")), qPrintable(message));
+        // The same digits inside a string earlier on do not move the position.
+        text.replace("\"name\": \"demo\"", "\"name\": \"1e400\"");
+        QVERIFY2(errorFor(text).startsWith(QStringLiteral("/ws/config.json:5:21:")), qPrintable(errorFor(text)));
+        QVERIFY2(errorFor("[-1e999]").startsWith(QStringLiteral("/ws/config.json:1:2:")), qPrintable(errorFor("[-1e999]")));
+    }
+
     void truncatedFileIsASyntaxError() {
         const QString message = errorFor(kValid.left(40));
         QVERIFY2(message.startsWith(QStringLiteral("/ws/config.json:")), qPrintable(message));

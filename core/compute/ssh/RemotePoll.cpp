@@ -20,7 +20,9 @@ public:
         return l.split(' ');
     }
     QByteArray bytes(qint64 n) {
-        if (n < 0 || pos_ + n > text_.size())
+        // Compared as "what is left" so that a huge count cannot overflow pos_ + n (#20 item 5:
+        // "driver.log 9223372036854775807 0" was undefined behaviour).
+        if (n < 0 || n > text_.size() - pos_)
             fail();
         const QByteArray b = text_.mid(pos_, n);
         pos_ += n;

@@ -367,8 +367,11 @@ private:
 
 QString Key::text() const {
     auto quoted = [](const QString& n) {
+        // A bare word's trailing '.' is read as "another part follows", so a name ending in one
+        // is written quoted too (fuzz_query: "metrics..x." came back as ".x").
+        const bool endsInDot = n.endsWith(QLatin1Char('.'));
         for (QChar c : n)
-            if (c.isSpace() || c == QLatin1Char('`') || c == QLatin1Char('(') || c == QLatin1Char(')') ||
+            if (endsInDot || c.isSpace() || c == QLatin1Char('`') || c == QLatin1Char('(') || c == QLatin1Char(')') ||
                 c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char(',') || c == QLatin1Char('=') ||
                 c == QLatin1Char('<') || c == QLatin1Char('>') || c == QLatin1Char('!')) {
                 // Inside back quotes the lexer reads '\\' as an escape and '``' as one '`': write

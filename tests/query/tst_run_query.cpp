@@ -141,7 +141,8 @@ private slots:
     // parameter names starting with '-', that came back as other keys).
     void keyTextReadsBackAsTheSameKey() {
         for (const char* text : {"metrics.`val loss\\\\top`", "metrics.`a``b c`", "params.---x", "params.`-- lr`",
-                                 "max(metrics.`x\\\\ y`)", "tags.`it's`", "params.----"}) {
+                                 "max(metrics.`x\\\\ y`)", "tags.`it's`", "params.----",
+                                 "metrics..x..", "tags.`a.`"}) { // a name ending in '.' (fuzz_query)
             const Key k = parseKey(QString::fromUtf8(text));
             const Key again = parseKey(k.text());
             QCOMPARE(again.kind, k.kind);

@@ -131,7 +131,7 @@ class TestRemotePip : public QObject {
     QByteArray logOf(const QString& id) { return runCli(ws_, {QStringLiteral("logs"), id}).out; }
 
     void checkFailedInPreparing(const QString& id) {
-        const lb::Json run = waitFinal(id, 90000);
+        const lb::Json run = waitFinal(id, 180000);
         const QByteArray log = logOf(id);
         QVERIFY2(statusOf(run) == QLatin1String("Failed"),
                  (statusOf(run).toUtf8() + "\n" + log).constData());
@@ -201,7 +201,7 @@ private slots:
         const QString cache = remote_ + QStringLiteral("/ssh/environments");
         const QString first = submit(QStringLiteral("box"), {QStringLiteral("tomli")});
         QVERIFY(!first.isEmpty());
-        const lb::Json run1 = waitFinal(first, 90000);
+        const lb::Json run1 = waitFinal(first, 180000);
         const QByteArray log1 = logOf(first);
         QVERIFY2(statusOf(run1) == QLatin1String("Completed"),
                  (statusOf(run1).toUtf8() + "\n" + log1).constData());
@@ -293,7 +293,7 @@ private slots:
         QVERIFY(!a.isEmpty() && !b.isEmpty() && !bad.isEmpty());
         int installed = 0;
         for (const QString& id : {a, b}) {
-            const lb::Json run = waitFinal(id, 90000);
+            const lb::Json run = waitFinal(id, 180000);
             const QByteArray log = logOf(id);
             QVERIFY2(statusOf(run) == QLatin1String("Completed"),
                      (statusOf(run).toUtf8() + "\n" + log).constData());

@@ -75,8 +75,8 @@ public:
         // While the batch script builds the environment, and when that failed (Slurm then says
         // COMPLETING for a moment), the script never ran: the run is still Preparing, not
         // Running or Finalizing.
-        const bool beforeScript =
-            poll.state == QLatin1String("preparing") || !preparationFailureReason(poll).isEmpty();
+        const QString preparationFailed = preparationFailureReason(poll);
+        const bool beforeScript = poll.state == QLatin1String("preparing") || !preparationFailed.isEmpty();
         if ((m.status == RunStatus::Running || m.status == RunStatus::Finalizing) && beforeScript)
             s.status = RunStatus::Preparing;
         s.ended = m.final;
@@ -89,7 +89,11 @@ public:
             s.exit.reason = slurmFailureReason(*info, state.jobId);
             if (m.status == RunStatus::Completed)
                 s.exit.exitCode = 0;
-            if (m.status == RunStatus::Failed) preparationFailure(poll, s.exit);
+            if (m.status == RunStatus::Failed && !preparationFailed.isEmpty()) {
+                s.exit.exitCode.reset();
+                s.exit.signal.reset();
+                s.exit.reason = preparationFailed;
+            }
         }
         return s;
     }
@@ -108,14 +112,6 @@ private:
         const Json j = Json::parse(poll.exitJson->toStdString(), nullptr, false);
         if (!j.is_object() || !j.contains("exit_code") || !j["exit_code"].is_null()) return {};
         return fromStd(j.value("reason", std::string()));
-    }
-
-    static void preparationFailure(const RemotePoll& poll, ExitRecord& exit) {
-        const QString reason = preparationFailureReason(poll);
-        if (reason.isEmpty()) return;
-        exit.exitCode.reset();
-        exit.signal.reset();
-        exit.reason = reason;
     }
 
     std::optional<SlurmJobInfo> fromCompletionFile(RemoteShell& shell, const QString& jobId) {

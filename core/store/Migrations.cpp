@@ -11,7 +11,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -165,6 +165,12 @@ constexpr std::array<const char*, 6> kMigrations = {
         time TEXT NOT NULL,
         reason TEXT NOT NULL DEFAULT '');
     CREATE INDEX endpoint_states_by_name ON endpoint_states(name);
+    )sql",
+    // 7: the runs table's count of shown runs (issue 17): every load counts the runs that are not
+    // archived, and without this index that count read all 10,000 wide rows of a large
+    // workspace (4.5 ms); the index covers it (0.7 ms).
+    R"sql(
+    CREATE INDEX runs_by_archived ON runs(archived, experiment_id);
     )sql",
 };
 

@@ -6,7 +6,6 @@
 #include "core/live/CompareModel.h"
 
 #include <QStringList>
-
 #include <utility>
 #include <vector>
 
@@ -27,13 +26,23 @@ QList<RunGroup> groupRunsByParams(const QList<CompareRow>& rows, const QStringLi
 // and the sample standard deviation (n - 1 in the denominator; 0 when one run has the step).
 // NaN and infinite values are left out; a step logged twice in a run counts its last value.
 struct GroupBand {
-    std::vector<double> steps, mean, stddev;
-    std::vector<int> runs; // how many runs the step's numbers come from
+    std::vector<double> steps, mean, stddev; // steps: each point's x (seconds on a time axis)
+    std::vector<int> runs;                   // how many runs the step's numbers come from
 };
 
 using StepSeries = std::vector<std::pair<double, double>>; // (step, value) as logged
 GroupBand groupBand(const std::vector<StepSeries>& runSeries);
-// The same over a metric feed's buffers (raw values by step); the caller holds buffers.mutex.
-GroupBand groupBand(const MetricBuffers& buffers, const QString& metric, const QStringList& runIds);
+
+// The band on a time axis: x is seconds since each run's own first point (seeds of a group
+// rarely start at the same moment, and often run one after another). Runs log at different
+// moments, so each run's values are interpolated linearly onto the group's x values: every x any
+// run logged at, or `maxPoints` even x values when there are more. A run counts at x only inside
+// its own span. `runSeries` holds (wall time, value) pairs in time order.
+GroupBand groupBandOverTime(const std::vector<StepSeries>& runSeries, std::size_t maxPoints = 2000);
+
+// The same over a metric feed's buffers (raw values by step, or by time since each run's first
+// point with `overTime`); the caller holds buffers.mutex.
+GroupBand groupBand(const MetricBuffers& buffers, const QString& metric, const QStringList& runIds,
+                    bool overTime = false);
 
 } // namespace lb

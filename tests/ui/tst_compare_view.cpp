@@ -16,7 +16,7 @@
 #include <QLineSeries>
 #include <QTemporaryDir>
 #include <QTest>
-
+#include <QValueAxis>
 #include <cmath>
 
 using namespace lb;
@@ -25,15 +25,15 @@ namespace {
 
 const QStringList kRuns = {"ra", "rb", "rc"};
 
-QList<QPointF> pointsOf(const QLineSeries* s) { return s->points(); }
+QList<QPointF> pointsOf(const QLineSeries* s) {
+    return s->points();
+}
 
 QStringList csvLines(const QString& path) {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
+    if (!f.open(QIODevice::ReadOnly)) return {};
     QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
-    if (!lines.isEmpty() && lines.last().isEmpty())
-        lines.removeLast();
+    if (!lines.isEmpty() && lines.last().isEmpty()) lines.removeLast();
     return lines;
 }
 
@@ -74,10 +74,15 @@ private slots:
         ui::CompareView view(root_, ws.storePath(), kRuns, kRuns);
         view.resize(1000, 700);
         view.show();
-        QVERIFY(QTest::qWaitFor([&] { return view.model()->rowCount() == 3 && !view.charts()->charts().isEmpty(); },
-                                10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return view.model()->rowCount() == 3 && !view.charts()->charts().isEmpty(); },
+            10000));
         ui::MetricChart* chart = view.charts()->charts().first();
-        QVERIFY(QTest::qWaitFor([&] { return chart->seriesPointCounts() == QList<int>({3, 3, 3}); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return chart->seriesPointCounts() == QList<int>({3, 3, 3});
+            },
+            10000));
         QVERIFY(chart->groupBands().empty());
 
         view.setGroupBy({QStringLiteral("--lr")});
@@ -89,17 +94,35 @@ private slots:
         // ra and rb: means 5, 3, 2; sample std sqrt(2) at every step.
         QCOMPARE(pointsOf(tenth.meanLine()), QList<QPointF>({{0, 5}, {1, 3}, {2, 2}}));
         const double s = std::sqrt(2.0);
-        QCOMPARE(pointsOf(tenth.area()->upperSeries()), QList<QPointF>({{0, 5 + s}, {1, 3 + s}, {2, 2 + s}}));
-        QCOMPARE(pointsOf(tenth.area()->lowerSeries()), QList<QPointF>({{0, 5 - s}, {1, 3 - s}, {2, 2 - s}}));
+        QCOMPARE(pointsOf(tenth.area()->upperSeries()),
+                 QList<QPointF>({{0, 5 + s}, {1, 3 + s}, {2, 2 + s}}));
+        QCOMPARE(pointsOf(tenth.area()->lowerSeries()),
+                 QList<QPointF>({{0, 5 - s}, {1, 3 - s}, {2, 2 - s}}));
         // rc alone: no spread.
         const ui::GroupBandSeries& hundredth = *chart->groupBands()[1];
         QCOMPARE(hundredth.meanLine()->name(), QStringLiteral("--lr=0.01"));
         QCOMPARE(pointsOf(hundredth.area()->upperSeries()), pointsOf(hundredth.meanLine()));
         // The runs' own lines give way to the bands, and come back without groups.
         for (QAbstractSeries* series : chart->chart()->series())
-            if (auto* line = qobject_cast<QLineSeries*>(series); line && line != tenth.meanLine() &&
-                                                                 line != hundredth.meanLine())
+            if (auto* line = qobject_cast<QLineSeries*>(series);
+                line && line != tenth.meanLine() && line != hundredth.meanLine())
                 QVERIFY(!line->isVisible());
+
+        // On the time axis the bands stay, by seconds since each run's first point (every run
+        // here logs step k at 1000 + k s), and the axis says so.
+        view.charts()->setTimeAxis(true);
+        QCOMPARE(chart->groupBands().size(), size_t(2));
+        QVERIFY(chart->groupBands()[0]->meanLine()->isVisible());
+        QCOMPARE(pointsOf(chart->groupBands()[0]->meanLine()),
+                 QList<QPointF>({{0, 5}, {1, 3}, {2, 2}}));
+        QCOMPARE(pointsOf(chart->groupBands()[0]->area()->upperSeries()),
+                 QList<QPointF>({{0, 5 + s}, {1, 3 + s}, {2, 2 + s}}));
+        auto* timeAxis = qobject_cast<QValueAxis*>(chart->chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(timeAxis);
+        QCOMPARE(timeAxis->titleText(), QStringLiteral("time since each run's first point (s)"));
+        QVERIFY(timeAxis->min() <= 0 && timeAxis->max() >= 2);
+        view.charts()->setTimeAxis(false);
+
         view.setGroupBy({});
         QVERIFY(chart->groupBands().empty());
         QCOMPARE(chart->seriesPointCounts(), QList<int>({3, 3, 3}));
@@ -110,10 +133,13 @@ private slots:
         ui::CompareView view(root_, ws.storePath(), kRuns, kRuns);
         view.resize(1000, 700);
         view.show();
-        QVERIFY(QTest::qWaitFor([&] { return view.model()->rowCount() == 3 && !view.charts()->charts().isEmpty() &&
-                                             view.charts()->charts().first()->seriesPointCounts() ==
-                                                 QList<int>({3, 3, 3}); },
-                                10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return view.model()->rowCount() == 3 && !view.charts()->charts().isEmpty() &&
+                       view.charts()->charts().first()->seriesPointCounts() ==
+                           QList<int>({3, 3, 3});
+            },
+            10000));
         QTemporaryDir out;
 
         const QString table = out.filePath(QStringLiteral("compare.csv"));
@@ -123,9 +149,10 @@ private slots:
         QCOMPARE(rows[0], QStringLiteral("run,name,--lr,--seed,loss.last,loss.min,loss.max"));
         QCOMPARE(rows[1], QStringLiteral("ra,,0.1,1,1,1 @2,4 @0"));
         // The same bytes as the command line's CSV.
-        const CliResult cli = runLabbench({QStringLiteral("--workspace"), root_, QStringLiteral("runs"),
-                                           QStringLiteral("compare"), QStringLiteral("ra"), QStringLiteral("rb"),
-                                           QStringLiteral("rc"), QStringLiteral("--csv")});
+        const CliResult cli =
+            runLabbench({QStringLiteral("--workspace"), root_, QStringLiteral("runs"),
+                         QStringLiteral("compare"), QStringLiteral("ra"), QStringLiteral("rb"),
+                         QStringLiteral("rc"), QStringLiteral("--csv")});
         QVERIFY2(cli.exitCode == 0, cli.err.constData());
         QFile f(table);
         QVERIFY(f.open(QIODevice::ReadOnly));

@@ -1,7 +1,7 @@
 #include "ui/charts/MetricChart.h"
 
-#include "ui/charts/GroupBandSeries.h"
 #include "core/live/AxisTicks.h"
+#include "ui/charts/GroupBandSeries.h"
 
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
@@ -9,7 +9,6 @@
 #include <QLogValueAxis>
 #include <QMouseEvent>
 #include <QValueAxis>
-
 #include <cmath>
 
 namespace lb::ui {
@@ -27,12 +26,10 @@ const QList<QColor>& seriesColors() {
 // The next "nice" number at or above v (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k): axes grow in
 // steps, so they do not move every frame, without leaving most of the plot empty.
 double niceCeil(double v) {
-    if (v <= 0)
-        return 1;
+    if (v <= 0) return 1;
     const double p = std::pow(10.0, std::floor(std::log10(v)));
     for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
-        if (m * p >= v)
-            return m * p;
+        if (m * p >= v) return m * p;
     return 10 * p;
 }
 
@@ -46,7 +43,9 @@ void applyTicks(QValueAxis* axis, const AxisTicks& ticks) {
 } // namespace
 
 MetricChart::MetricChart(QString metric, std::shared_ptr<MetricBuffers> buffers, QWidget* parent)
-    : QChartView(parent), metric_(std::move(metric)), buffers_(std::move(buffers)) {
+    : QChartView(parent)
+    , metric_(std::move(metric))
+    , buffers_(std::move(buffers)) {
     auto* c = new QChart();
     c->setTitle(metric_);
     QFont titleFont = c->titleFont();
@@ -109,8 +108,8 @@ void MetricChart::setGroups(const QList<RunGroup>& groups) {
     groups_ = groups;
     bands_.clear();
     for (qsizetype i = 0; i < groups.size(); ++i) {
-        auto band = std::make_unique<GroupBandSeries>(chart(), groups[i].label,
-                                                      seriesColors()[static_cast<int>(i) % seriesColors().size()]);
+        auto band = std::make_unique<GroupBandSeries>(
+            chart(), groups[i].label, seriesColors()[static_cast<int>(i) % seriesColors().size()]);
         band->attachAxes(xAxis_, yAxis_);
         bands_.push_back(std::move(band));
     }
@@ -120,13 +119,22 @@ void MetricChart::setGroups(const QList<RunGroup>& groups) {
     for (auto& band : bands_)
         band->setVisible(grouped);
     chart()->legend()->setVisible(grouped ? true : runIds_.size() > 1);
+    if (xAxis_) xAxis_->setTitleText(xAxisTitle());
     xMax_ = yMin_ = yMax_ = 0;
     redraw();
 }
 
-void MetricChart::redrawGroups(int columns, double& y0, double& y1) {
+QString MetricChart::xAxisTitle() const {
+    if (!timeAxis_) return tr("step");
+    return bands_.empty() ? tr("time (s)") : tr("time since each run's first point (s)");
+}
+
+void MetricChart::redrawGroups(int columns, double& y0, double& y1, double& x1) {
+    x1 = 0;
     for (size_t i = 0; i < bands_.size(); ++i) {
-        const GroupBand band = groupBand(*buffers_, metric_, groups_[qsizetype(i)].runIds);
+        const GroupBand band =
+            groupBand(*buffers_, metric_, groups_[qsizetype(i)].runIds, timeAxis_);
+        if (!band.steps.empty()) x1 = std::max(x1, band.steps.back());
         for (size_t k = 0; k < band.steps.size(); ++k) {
             y0 = std::min(y0, band.mean[k] - band.stddev[k]);
             y1 = std::max(y1, band.mean[k] + band.stddev[k]);
@@ -140,10 +148,8 @@ void MetricChart::rebuildAxes() {
         band->detachAxes(xAxis_, yAxis_);
     for (QLineSeries* s : series_) {
         s->clear(); // old points may not fit the new axis (a log axis refuses y <= 0)
-        if (xAxis_)
-            s->detachAxis(xAxis_);
-        if (yAxis_)
-            s->detachAxis(yAxis_);
+        if (xAxis_) s->detachAxis(xAxis_);
+        if (yAxis_) s->detachAxis(yAxis_);
     }
     if (xAxis_) {
         chart()->removeAxis(xAxis_);
@@ -154,7 +160,7 @@ void MetricChart::rebuildAxes() {
         delete yAxis_;
     }
     auto* x = new QValueAxis;
-    x->setTitleText(timeAxis_ ? tr("time (s)") : tr("step"));
+    x->setTitleText(xAxisTitle());
     x->setLabelFormat(QStringLiteral("%g"));
     x->setTickCount(6);
     xAxis_ = x;
@@ -188,19 +194,17 @@ void MetricChart::rebuildAxes() {
 }
 
 void MetricChart::setLogScale(bool on) {
-    if (on == logScale_)
-        return;
+    if (on == logScale_) return;
     logScale_ = on;
     rebuildAxes();
     redraw();
 }
 
 void MetricChart::setTimeAxis(bool on) {
-    if (on == timeAxis_)
-        return;
+    if (on == timeAxis_) return;
     timeAxis_ = on;
     rebuildAxes();
-    setGroups(groups_); // bands on the step axis, the runs' lines on the time axis
+    setGroups(groups_); // the bands again, over the new axis
 }
 
 void MetricChart::resetZoom() {
@@ -219,8 +223,7 @@ void MetricChart::zoomTo(double x0, double x1) {
 }
 
 void MetricChart::redraw() {
-    if (series_.isEmpty())
-        return;
+    if (series_.isEmpty()) return;
     const int columns = std::max(16, static_cast<int>(chart()->plotArea().width()));
     auto* x = static_cast<QValueAxis*>(xAxis_);
     double x0 = 0, x1 = 0;
@@ -232,8 +235,7 @@ void MetricChart::redraw() {
     // The data extent, for auto ranges.
     for (const QString& run : runIds_) {
         auto it = buffers_->series.find({run, metric_});
-        if (it == buffers_->series.end() || it->second.buffer.size() == 0)
-            continue;
+        if (it == buffers_->series.end() || it->second.buffer.size() == 0) continue;
         const MinMaxPyramid& v = it->second.buffer.view();
         if (!any) {
             dataX0 = v.firstX();
@@ -265,18 +267,22 @@ void MetricChart::redraw() {
             points.reserve(static_cast<qsizetype>(scratch_.size()));
             for (const QPointF& p : scratch_)
                 points.append(QPointF(p.x() - t0_, p.y()));
-            if (!v.empty())
-                last_.append(QPointF(v.lastX() - t0_, v.y(v.size() - 1)));
+            if (!v.empty()) last_.append(QPointF(v.lastX() - t0_, v.y(v.size() - 1)));
         }
         drawn_ += static_cast<int>(points.size());
         // A few points are dots as well as a line: one point alone would draw nothing.
         series_[i]->setPointsVisible(points.size() < 40);
         series_[i]->replace(points);
     }
-    if (showingGroups() && any)
-        redrawGroups(columns, dataY0, dataY1);
-    if (!any || zoomed_)
-        return;
+    if (showingGroups() && any) {
+        double bandX1 = 0;
+        redrawGroups(columns, dataY0, dataY1, bandX1);
+        if (timeAxis_) { // bands are drawn by time since each run's first point
+            dataX0 = 0;
+            dataX1 = bandX1;
+        }
+    }
+    if (!any || zoomed_) return;
     // Grow ranges in steps, so axes do not jump on every frame.
     settingRange_ = true;
     const double spanX = dataX1 - dataX0;
@@ -302,8 +308,9 @@ void MetricChart::redraw() {
         // from niceTicks, ±10% of the value, not 99.99–100.01.
         const double pad = (dataY1 - dataY0) * 0.08;
         // A series that never goes below zero (a loss, an accuracy) gets no negative range.
-        const AxisTicks ticks = niceTicks(dataY0 - pad, dataY1 + pad,
-                                          {.maxTicks = 6, .integer = false, .nonNegative = dataY0 >= 0});
+        const AxisTicks ticks =
+            niceTicks(dataY0 - pad, dataY1 + pad,
+                      {.maxTicks = 6, .integer = false, .nonNegative = dataY0 >= 0});
         applyTicks(y, ticks);
         yMin_ = ticks.min;
         yMax_ = ticks.max;
@@ -318,15 +325,16 @@ QList<int> MetricChart::seriesPointCounts() const {
     return counts;
 }
 
-QList<QPointF> MetricChart::lastPoints() const { return last_; }
+QList<QPointF> MetricChart::lastPoints() const {
+    return last_;
+}
 
 QByteArray MetricChart::toCsv() const {
     QByteArray csv = "run,step,time,value\n";
     std::lock_guard lock(buffers_->mutex);
     for (const QString& run : runIds_) {
         auto it = buffers_->series.find({run, metric_});
-        if (it == buffers_->series.end())
-            continue;
+        if (it == buffers_->series.end()) continue;
         const MetricSeriesBuffer& b = it->second.buffer;
         const QByteArray id = run.toUtf8();
         for (std::size_t i = 0; i < b.size(); ++i) {
@@ -345,16 +353,14 @@ void MetricChart::showReadout(const QPointF& valuePoint, const QPoint& widgetPos
         std::lock_guard lock(buffers_->mutex);
         for (qsizetype i = 0; i < runIds_.size(); ++i) {
             auto it = buffers_->series.find({runIds_[i], metric_});
-            if (it == buffers_->series.end())
-                continue;
+            if (it == buffers_->series.end()) continue;
             const MetricSeriesBuffer& b = it->second.buffer;
             const std::size_t n = b.nearest(valuePoint.x() + t0_);
-            if (n >= b.size())
-                continue;
+            if (n >= b.size()) continue;
             const MinMaxPyramid& v = b.view();
             shownX = v.x(n) - t0_;
-            const QString who = runIds_.size() > 1 ? series_[i]->name() + QStringLiteral(": ")
-                                                   : QString();
+            const QString who =
+                runIds_.size() > 1 ? series_[i]->name() + QStringLiteral(": ") : QString();
             lines.append(QStringLiteral("%1%2 = %3   (step %4)")
                              .arg(who, metric_, QString::number(v.y(n), 'g', 6))
                              .arg(static_cast<qint64>(b.step(n))));
@@ -372,8 +378,7 @@ void MetricChart::showReadout(const QPointF& valuePoint, const QPoint& widgetPos
     cursor_->setLine(at.x(), plot.top(), at.x(), plot.bottom());
     QPointF pos = chart()->mapFromScene(mapToScene(widgetPos)) + QPointF(12, -8);
     const QRectF r = readout_->boundingRect();
-    if (pos.x() + r.width() + 8 > plot.right())
-        pos.setX(pos.x() - r.width() - 32);
+    if (pos.x() + r.width() + 8 > plot.right()) pos.setX(pos.x() - r.width() - 32);
     pos.setY(std::clamp(pos.y(), plot.top(), plot.bottom() - r.height()));
     readout_->setPos(pos);
     readoutBox_->setRect(QRectF(pos - QPointF(5, 3), r.size() + QSizeF(10, 6)));
@@ -413,9 +418,11 @@ void MetricChart::niceZoomedTicks() {
     // A zoom gives any range: widen it to whole ticks, so labels stay distinct and plain
     // (whole steps on the step axis).
     auto* x = static_cast<QValueAxis*>(xAxis_);
-    applyTicks(x, niceTicks(x->min(), x->max(), {.maxTicks = 6, .integer = !timeAxis_, .nonNegative = false}));
+    applyTicks(x, niceTicks(x->min(), x->max(),
+                            {.maxTicks = 6, .integer = !timeAxis_, .nonNegative = false}));
     if (auto* y = qobject_cast<QValueAxis*>(yAxis_))
-        applyTicks(y, niceTicks(y->min(), y->max(), {.maxTicks = 6, .integer = false, .nonNegative = false}));
+        applyTicks(y, niceTicks(y->min(), y->max(),
+                                {.maxTicks = 6, .integer = false, .nonNegative = false}));
 }
 
 void MetricChart::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -439,8 +446,7 @@ void MetricChart::setCornerWidget(QWidget* widget) {
 
 void MetricChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
-    if (corner_)
-        corner_->move(width() - corner_->width() - 10, 8);
+    if (corner_) corner_->move(width() - corner_->width() - 10, 8);
     redraw(); // the number of pixel columns changed
 }
 

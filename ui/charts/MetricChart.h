@@ -10,7 +10,6 @@
 #include <QChartView>
 #include <QLineSeries>
 #include <QPointer>
-
 #include <memory>
 
 namespace lb::ui {
@@ -67,9 +66,11 @@ protected:
 private:
     void rebuildAxes();
     void niceZoomedTicks();
-    bool showingGroups() const { return !bands_.empty() && !timeAxis_; }
+    bool showingGroups() const { return !bands_.empty(); }
     // Draws the group bands (buffers locked by the caller) and widens [y0, y1] to hold them.
-    void redrawGroups(int columns, double& y0, double& y1);
+    // Draws the groups' bands; widens y0..y1 to them and gives their last x in x1.
+    void redrawGroups(int columns, double& y0, double& y1, double& x1);
+    QString xAxisTitle() const;
     void showReadout(const QPointF& valuePoint, const QPoint& widgetPos);
     QString metric_;
     std::shared_ptr<MetricBuffers> buffers_;

@@ -4,13 +4,15 @@
 // (core/query), run as one SQL query on the store.
 #include "app/cli/JsonOutput.h"
 #include "app/cli/RunCommands.h"
-
 #include "core/live/RunColumns.h"
+#include "core/live/RunSizes.h"
 #include "core/runs/RunControl.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
 #include "core/workspace/Workspace.h"
+
+#include <algorithm>
 
 namespace lb::cli {
 
@@ -32,7 +34,8 @@ QList<query::Key> parseColumns(const QString& text) {
     bool quoted = false;
     auto flush = [&] {
         if (current.trimmed().isEmpty())
-            throw UsageError(QStringLiteral("--columns has an empty entry; separate keys with single commas."));
+            throw UsageError(
+                QStringLiteral("--columns has an empty entry; separate keys with single commas."));
         try {
             keys << query::parseKey(current.trimmed());
         } catch (const query::QueryError& e) {
@@ -58,8 +61,8 @@ QList<query::Key> parseColumns(const QString& text) {
 
 QList<query::Key> defaultColumns() {
     QList<query::Key> keys;
-    for (auto a : {query::Attribute::Id, query::Attribute::Name, query::Attribute::Experiment, query::Attribute::Status,
-                   query::Attribute::Target, query::Attribute::Created}) {
+    for (auto a : {query::Attribute::Id, query::Attribute::Name, query::Attribute::Experiment,
+                   query::Attribute::Status, query::Attribute::Target, query::Attribute::Created}) {
         query::Key k;
         k.attribute = a;
         keys << k;
@@ -68,8 +71,8 @@ QList<query::Key> defaultColumns() {
 }
 
 QString csvField(const QString& text) {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')) &&
-        !text.contains(QLatin1Char('\r')))
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
+        !text.contains(QLatin1Char('\n')) && !text.contains(QLatin1Char('\r')))
         return text;
     QString quoted = text;
     quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
@@ -77,8 +80,7 @@ QString csvField(const QString& text) {
 }
 
 Json jsonValue(const QVariant& v) {
-    if (!v.isValid() || v.isNull())
-        return nullptr;
+    if (!v.isValid() || v.isNull()) return nullptr;
     switch (v.typeId()) {
     case QMetaType::Double: {
         const double d = v.toDouble();
@@ -114,11 +116,20 @@ RunSearch searchFrom(Invocation& inv) {
         throw UsageError(QStringLiteral("--desc orders by the --sort key; give --sort KEY too."));
     }
     if (auto n = inv.intValue(QStringLiteral("limit"))) {
-        if (*n < 0)
-            throw UsageError(QStringLiteral("--limit needs a number of runs, 0 or more."));
+        if (*n < 0) throw UsageError(QStringLiteral("--limit needs a number of runs, 0 or more."));
         search.limit = static_cast<int>(*n);
     }
     return search;
+}
+
+bool isSize(const query::Key& key) {
+    return key.kind == query::KeyKind::Attribute && key.attribute == query::Attribute::Size;
+}
+
+bool mentionsSize(const query::ExprPtr& e) {
+    if (!e) return false;
+    if (e->kind == query::Expr::Kind::Compare) return isSize(e->comparison.key);
+    return std::any_of(e->children.begin(), e->children.end(), mentionsSize);
 }
 
 int listRuns(Invocation& inv) {
@@ -126,9 +137,15 @@ int listRuns(Invocation& inv) {
         throw UsageError(QStringLiteral("Choose one of --json and --csv."));
     const RunSearch search = searchFrom(inv);
     const auto columnsOption = inv.value(QStringLiteral("columns"));
-    const QList<query::Key> columns = columnsOption ? parseColumns(*columnsOption) : defaultColumns();
+    const QList<query::Key> columns =
+        columnsOption ? parseColumns(*columnsOption) : defaultColumns();
     Workspace& ws = inv.workspace();
     reconcileRuns(ws);
+    // Sizes are kept as last measured (by the runs table, or here): a query that asks for them
+    // measures the folders first, so it never answers with stale or missing sizes.
+    if (mentionsSize(search.filter) || (search.sortKey && isSize(*search.sortKey)) ||
+        std::any_of(columns.begin(), columns.end(), isSize))
+        measureRunDiskUsage(ws.store(), search.experiment);
     const QList<RunRecord> runs = ws.store().runs().search(search);
     const QList<QList<QVariant>> rows = runColumnValues(ws.store(), runs, columns);
 
@@ -179,8 +196,7 @@ int listRuns(Invocation& inv) {
         QString text;
         for (qsizetype c = 0; c < cells.size(); ++c) {
             QString cell = cells[c];
-            if (cell.size() > widths[c])
-                cell = cell.left(widths[c] - 1) + QChar(0x2026);
+            if (cell.size() > widths[c]) cell = cell.left(widths[c] - 1) + QChar(0x2026);
             text += c + 1 < cells.size() ? cell.leftJustified(widths[c] + 2) : cell;
         }
         inv.out << text << '\n';
@@ -202,29 +218,34 @@ int listRuns(Invocation& inv) {
 
 void registerRunListCommand(CommandLine& cli) {
     auto value = [](const char* name, const char* valueName, const char* help) {
-        return OptionSpec{QString::fromLatin1(name), {}, QString::fromLatin1(valueName), QString::fromLatin1(help)};
+        return OptionSpec{QString::fromLatin1(name),
+                          {},
+                          QString::fromLatin1(valueName),
+                          QString::fromLatin1(help)};
     };
     auto flag = [](const char* name, const char* help) {
         return OptionSpec{QString::fromLatin1(name), {}, {}, QString::fromLatin1(help)};
     };
-    cli.add({{QStringLiteral("runs"), QStringLiteral("list")},
-             QStringLiteral("List runs, newest first, or those a query selects in the order of a key."),
-             {value("experiment", "E", "only this experiment's runs"),
-              value("filter", "QUERY",
-                    "e.g. \"metrics.accuracy > 0.97 and params.lr <= 0.01 and status = 'Completed'\" "
-                    "(keys: metrics.NAME, min()/max(metrics.NAME), params.NAME, tags.NAME, id, name, status, "
-                    "experiment, target, number, created, start, end, duration, exit_code; =, !=, <, <=, >, "
-                    ">=, LIKE, ILIKE, IN (...), IS [NOT] NULL, AND, OR, NOT, parentheses)"),
-              value("sort", "KEY", "order by this key (a metric, parameter, tag or attribute)"),
-              flag("desc", "with --sort: largest first"),
-              value("columns", "KEYS", "comma-separated keys to show (default: id,name,experiment,status,target,created)"),
-              flag("archived", "include archived runs"),
-              value("limit", "N", "at most N runs"),
-              flag("csv", "print CSV (a header row, then one row a run)"),
-              jsonOption()},
-             {},
-             false,
-             listRuns});
+    cli.add(
+        {{QStringLiteral("runs"), QStringLiteral("list")},
+         QStringLiteral("List runs, newest first, or those a query selects in the order of a key."),
+         {value("experiment", "E", "only this experiment's runs"),
+          value("filter", "QUERY",
+                "e.g. \"metrics.accuracy > 0.97 and params.lr <= 0.01 and status = 'Completed'\" "
+                "(keys: metrics.NAME, min()/max(metrics.NAME), params.NAME, tags.NAME, id, name, "
+                "status, "
+                "experiment, target, number, created, start, end, duration, exit_code; =, !=, <, "
+                "<=, >, "
+                ">=, LIKE, ILIKE, IN (...), IS [NOT] NULL, AND, OR, NOT, parentheses)"),
+          value("sort", "KEY", "order by this key (a metric, parameter, tag or attribute)"),
+          flag("desc", "with --sort: largest first"),
+          value("columns", "KEYS",
+                "comma-separated keys to show (default: id,name,experiment,status,target,created)"),
+          flag("archived", "include archived runs"), value("limit", "N", "at most N runs"),
+          flag("csv", "print CSV (a header row, then one row a run)"), jsonOption()},
+         {},
+         false,
+         listRuns});
 }
 
 } // namespace lb::cli

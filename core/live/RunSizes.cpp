@@ -2,20 +2,22 @@
 
 #include "core/live/BackgroundCall.h"
 #include "core/runs/RunDelete.h"
+#include "core/store/RunFolders.h"
 
 #include <QLocale>
 #include <QSet>
-
 #include <utility>
 
 namespace lb {
 
-RunSizes::RunSizes(QObject* parent) : QObject(parent) {}
+RunSizes::RunSizes(QObject* parent)
+    : QObject(parent) {}
 
 void RunSizes::request(const QList<RunRecord>& runs) {
     for (const RunRecord& run : runs) {
         const bool finished = isTerminal(run.status);
-        if (finished && (sizes_.contains(run.id) || measuring_.contains(run.id)) && !active_.contains(run.id))
+        if (finished && (sizes_.contains(run.id) || measuring_.contains(run.id)) &&
+            !active_.contains(run.id))
             continue; // kept, or on its way
         if (finished)
             active_.remove(run.id);
@@ -32,8 +34,7 @@ std::optional<qint64> RunSizes::size(const QString& runId) const {
 }
 
 void RunSizes::startNext() {
-    if (busy_ || pending_.isEmpty())
-        return;
+    if (busy_ || pending_.isEmpty()) return;
     busy_ = true;
     const QHash<QString, QString> folders = std::exchange(pending_, {});
     for (auto it = folders.begin(); it != folders.end(); ++it)
@@ -57,6 +58,18 @@ void RunSizes::startNext() {
             emit measured(ids);
             startNext();
         });
+}
+
+qint64 measureRunDiskUsage(Store& store, const QString& experiment) {
+    QHash<QString, qint64> sizes;
+    qint64 total = 0;
+    for (const RunFolder& folder : runFolders(store, experiment)) {
+        const qint64 bytes = diskUsage(folder.dir);
+        sizes.insert(folder.runId, bytes);
+        total += bytes;
+    }
+    recordRunDiskUsage(store, sizes);
+    return total;
 }
 
 QString formatDiskSize(qint64 bytes) {

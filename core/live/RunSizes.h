@@ -7,7 +7,6 @@
 #include <QHash>
 #include <QObject>
 #include <QSet>
-
 #include <optional>
 
 namespace lb {
@@ -33,6 +32,13 @@ private:
     QSet<QString> measuring_;         // in the background call now
     bool busy_ = false;
 };
+
+class Store;
+
+// Measures the folders of `experiment`'s runs (every run's when empty), keeps each size in the
+// store (recordRunDiskUsage, so runs sort by size) and returns their total. Walks every file:
+// call it off the UI thread.
+qint64 measureRunDiskUsage(Store& store, const QString& experiment = {});
 
 // "1.4 MB", "812 KB": a size as the workbench shows it (decimal units, as `du --si`).
 QString formatDiskSize(qint64 bytes);

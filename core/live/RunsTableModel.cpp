@@ -9,7 +9,6 @@
 #include <QHash>
 #include <QSet>
 #include <QTimer>
-
 #include <utility>
 
 namespace lb {
@@ -22,10 +21,12 @@ Q_DECLARE_METATYPE(lb::PagePtr)
 
 namespace lb {
 
-RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent), sizes_(new RunSizes(this)) {
+RunsTableModel::RunsTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+    , sizes_(new RunSizes(this)) {
     connect(sizes_, &RunSizes::measured, this, &RunsTableModel::sizesMeasured);
-    for (auto a : {query::Attribute::Status, query::Attribute::Name, query::Attribute::Start, query::Attribute::Duration,
-                   query::Attribute::Target}) {
+    for (auto a : {query::Attribute::Status, query::Attribute::Name, query::Attribute::Start,
+                   query::Attribute::Duration, query::Attribute::Target}) {
         query::Key k;
         k.attribute = a;
         columns_ << k;
@@ -34,7 +35,9 @@ RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent), s
 }
 
 // The watcher's thread reads this model's search under lock_: stop it before any member goes.
-RunsTableModel::~RunsTableModel() { watcher_.reset(); }
+RunsTableModel::~RunsTableModel() {
+    watcher_.reset();
+}
 
 void RunsTableModel::setWorkspace(const QString& root) {
     watcher_ = std::make_unique<StoreWatcher>(
@@ -91,45 +94,43 @@ void RunsTableModel::setColumns(const QList<query::Key>& columns) {
 }
 
 void RunsTableModel::setShowSizes(bool show) {
-    if (show == showSizes_)
-        return;
+    if (show == showSizes_) return;
     beginResetModel();
     showSizes_ = show;
     endResetModel(); // the view asks for the size cells it shows, which queues them
 }
 
 void RunsTableModel::sizesMeasured(const QStringList& runIds) {
-    if (!showSizes_)
-        return;
+    if (!showSizes_) return;
     for (const QString& id : runIds) {
         const int row = rowOf(id);
-        if (row >= 0)
-            emit dataChanged(index(row, sizeColumn()), index(row, sizeColumn()));
+        if (row >= 0) emit dataChanged(index(row, sizeColumn()), index(row, sizeColumn()));
     }
 }
 
 void RunsTableModel::restartLoad(bool reset) {
     {
         QMutexLocker locker(&lock_);
-        if (reset)
-            threadWanted_ = kPageSize;
+        if (reset) threadWanted_ = kPageSize;
         generation_ = ++threadGeneration_;
     }
-    if (reset)
-        wanted_ = kPageSize;
+    if (reset) wanted_ = kPageSize;
     resetPending_ = resetPending_ || reset;
     loadTimed_ = false;
     sinceRequest_.restart();
-    if (watcher_)
-        watcher_->refreshNow();
+    if (watcher_) watcher_->refreshNow();
 }
 
 void RunsTableModel::sort(int column, Qt::SortOrder order) {
-    if (column < 0 || column >= columns_.size())
-        return;
+    if (column < 0 || column >= columnCount()) return;
+    query::Key key;
+    if (column == sizeColumn())
+        key.attribute = query::Attribute::Size; // the sizes the store keeps (measureRunDiskUsage)
+    else
+        key = columns_[column];
     {
         QMutexLocker locker(&lock_);
-        search_.sortKey = columns_[column];
+        search_.sortKey = key;
         search_.descending = order == Qt::DescendingOrder;
     }
     restartLoad(false); // a new order of the same rows: moved, not reset
@@ -140,15 +141,13 @@ bool RunsTableModel::canFetchMore(const QModelIndex& parent) const {
 }
 
 void RunsTableModel::fetchMore(const QModelIndex& parent) {
-    if (parent.isValid())
-        return;
+    if (parent.isValid()) return;
     wanted_ = int(runs_.size()) + kPageSize;
     {
         QMutexLocker locker(&lock_);
         threadWanted_ = wanted_;
     }
-    if (watcher_)
-        watcher_->refreshNow();
+    if (watcher_) watcher_->refreshNow();
 }
 
 void RunsTableModel::applyPage(const PagePtr& page) {
@@ -170,10 +169,8 @@ void RunsTableModel::applyPage(const PagePtr& page) {
     if (showSizes_) {
         QList<RunRecord> shown;
         for (const RunRecord& run : std::as_const(runs_))
-            if (sizes_->size(run.id))
-                shown << run;
-        if (!shown.isEmpty())
-            sizes_->request(shown);
+            if (sizes_->size(run.id)) shown << run;
+        if (!shown.isEmpty()) sizes_->request(shown);
     }
     if (!loadTimed_) {
         lastLoadMs_ = sinceRequest_.elapsed();
@@ -189,8 +186,7 @@ void RunsTableModel::applyLiveUpdate(const Page& page) {
     for (const RunRecord& r : page.runs)
         wantedIds.insert(r.id);
     for (int row = int(runs_.size()) - 1; row >= 0; --row) {
-        if (wantedIds.contains(runs_[row].id))
-            continue;
+        if (wantedIds.contains(runs_[row].id)) continue;
         beginRemoveRows({}, row, row);
         runs_.removeAt(row);
         values_.removeAt(row);
@@ -201,8 +197,7 @@ void RunsTableModel::applyLiveUpdate(const Page& page) {
         haveIds.insert(r.id);
     QList<qsizetype> added;
     for (qsizetype i = 0; i < page.runs.size(); ++i)
-        if (!haveIds.contains(page.runs[i].id))
-            added << i;
+        if (!haveIds.contains(page.runs[i].id)) added << i;
     if (!added.isEmpty()) {
         beginInsertRows({}, int(runs_.size()), int(runs_.size() + added.size() - 1));
         for (qsizetype i : added) {
@@ -231,7 +226,8 @@ void RunsTableModel::applyLiveUpdate(const Page& page) {
     }
     // Cells whose value or status moved on.
     for (qsizetype i = 0; i < page.runs.size(); ++i) {
-        const bool changed = !sameOrder || values_[i] != page.values[i] || runs_[i].status != page.runs[i].status ||
+        const bool changed = !sameOrder || values_[i] != page.values[i] ||
+                             runs_[i].status != page.runs[i].status ||
                              runs_[i].name != page.runs[i].name;
         runs_[i] = page.runs[i];
         values_[i] = page.values[i];
@@ -240,16 +236,19 @@ void RunsTableModel::applyLiveUpdate(const Page& page) {
     }
 }
 
-QString RunsTableModel::runId(int row) const { return row >= 0 && row < runs_.size() ? runs_[row].id : QString(); }
+QString RunsTableModel::runId(int row) const {
+    return row >= 0 && row < runs_.size() ? runs_[row].id : QString();
+}
 
 int RunsTableModel::rowOf(const QString& runId) const {
     for (qsizetype i = 0; i < runs_.size(); ++i)
-        if (runs_[i].id == runId)
-            return int(i);
+        if (runs_[i].id == runId) return int(i);
     return -1;
 }
 
-int RunsTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
+int RunsTableModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(runs_.size());
+}
 
 int RunsTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : int(columns_.size()) + (showSizes_ ? 1 : 0);
@@ -259,14 +258,16 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= runs_.size() || index.column() >= columnCount())
         return {};
     const RunRecord& run = runs_[index.row()];
-    if (index.column() == sizeColumn())
-        return sizeData(run, role);
+    if (index.column() == sizeColumn()) return sizeData(run, role);
     const QVariant value = values_[index.row()].value(index.column());
     switch (role) {
     case Qt::DisplayRole:
         return displayText(value);
     case Qt::ToolTipRole:
-        return QStringLiteral("%1 · run %2 of %3").arg(run.name.isEmpty() ? run.id : run.name).arg(run.number).arg(run.experiment);
+        return QStringLiteral("%1 · run %2 of %3")
+            .arg(run.name.isEmpty() ? run.id : run.name)
+            .arg(run.number)
+            .arg(run.experiment);
     case Qt::TextAlignmentRole:
         return value.typeId() == QMetaType::Double || value.typeId() == QMetaType::Int
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
@@ -284,8 +285,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
 
 void RunsTableModel::queueSize(const RunRecord& run) const {
     sizeQueue_ << run;
-    if (sizeQueueScheduled_)
-        return;
+    if (sizeQueueScheduled_) return;
     sizeQueueScheduled_ = true;
     QTimer::singleShot(0, this, [this] { measureQueuedSizes(); });
 }
@@ -297,21 +297,28 @@ void RunsTableModel::measureQueuedSizes() const {
 
 QVariant RunsTableModel::sizeData(const RunRecord& run, int role) const {
     const std::optional<qint64> bytes = sizes_->size(run.id);
-    if (!bytes && (role == Qt::DisplayRole || role == ValueRole))
-        queueSize(run);
+    if (!bytes && (role == Qt::DisplayRole || role == ValueRole)) queueSize(run);
     switch (role) {
-    case Qt::DisplayRole: return bytes ? formatDiskSize(*bytes) : QStringLiteral("…");
-    case Qt::ToolTipRole: return QStringLiteral("Disk space of %1").arg(run.runDir);
-    case Qt::TextAlignmentRole: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    case RunIdRole: return run.id;
-    case ValueRole: return bytes ? QVariant(*bytes) : QVariant();
-    case StatusRole: return toString(run.status);
-    default: return {};
+    case Qt::DisplayRole:
+        return bytes ? formatDiskSize(*bytes) : QStringLiteral("…");
+    case Qt::ToolTipRole:
+        return QStringLiteral("Disk space of %1").arg(run.runDir);
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case RunIdRole:
+        return run.id;
+    case ValueRole:
+        return bytes ? QVariant(*bytes) : QVariant();
+    case StatusRole:
+        return toString(run.status);
+    default:
+        return {};
     }
 }
 
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount() || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount() ||
+        role != Qt::DisplayRole)
         return {};
     return section == sizeColumn() ? QStringLiteral("size") : columns_[section].text();
 }

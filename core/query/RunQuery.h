@@ -51,7 +51,8 @@ private:
 enum class KeyKind { Metric, Param, Tag, Attribute };
 enum class MetricAggregate { Last, Min, Max };
 
-enum class Attribute { Id, Name, Status, Experiment, Target, Number, Created, Start, End, Duration, ExitCode };
+// Size: the run folder's bytes on disk as last measured (RunFolders' recordRunDiskUsage).
+enum class Attribute { Id, Name, Status, Experiment, Target, Number, Created, Start, End, Duration, ExitCode, Size };
 
 // What a key names: one metric, parameter, tag or run attribute.
 struct Key {

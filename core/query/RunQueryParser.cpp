@@ -30,6 +30,7 @@ constexpr AttributeName kAttributes[] = {
     {"start", Attribute::Start},     {"start_time", Attribute::Start},
     {"end", Attribute::End},         {"end_time", Attribute::End},
     {"duration", Attribute::Duration}, {"exit_code", Attribute::ExitCode},
+    {"size", Attribute::Size},
 };
 
 QString attributeList() {
@@ -281,7 +282,7 @@ private:
         const bool numericKey = key.kind == KeyKind::Metric ||
                                 (key.kind == KeyKind::Attribute &&
                                  (key.attribute == Attribute::Number || key.attribute == Attribute::Duration ||
-                                  key.attribute == Attribute::ExitCode));
+                                  key.attribute == Attribute::ExitCode || key.attribute == Attribute::Size));
         if (numericKey && !pattern && !v.number)
             throw QueryError(t.column, QStringLiteral("%1 is a number, so compare it with a number, not %2")
                                            .arg(key.text(), describe(t)));

@@ -98,6 +98,7 @@ private:
         case Attribute::Start: return "r.started";
         case Attribute::End: return "r.ended";
         case Attribute::ExitCode: return "r.exit_code";
+        case Attribute::Size: return "(SELECT u.bytes FROM run_disk_usage u WHERE u.run_id = r.id)";
         case Attribute::Duration:
             return "((julianday(coalesce(r.ended, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))) - julianday(r.started)) "
                    "* 86400.0)";
@@ -106,7 +107,7 @@ private:
     }
 
     static bool numericAttribute(Attribute a) {
-        return a == Attribute::Number || a == Attribute::ExitCode || a == Attribute::Duration;
+        return a == Attribute::Number || a == Attribute::ExitCode || a == Attribute::Duration || a == Attribute::Size;
     }
 
     static const char* sqlOp(CompareOp op) {

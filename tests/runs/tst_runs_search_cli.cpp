@@ -75,6 +75,30 @@ time.sleep(a.sleep)
         QVERIFY2(j[0].contains("name") && j[0]["name"].is_null(), j.dump().c_str());
     }
 
+    void sizeSortsAndFiltersAfterMeasuringTheFolders() {
+        // The middle run's folder gets a 300 KB file after it ended: only a fresh measure knows.
+        const lb::Json shown = runCli(ws, {QStringLiteral("runs"), QStringLiteral("show"), runIds[1], QStringLiteral("--json")}).json();
+        writeFile(QString::fromStdString(shown["run_dir"]) + QStringLiteral("/outputs/big.bin"), QByteArray(300000, 'b'));
+        QCOMPARE(listIds({QStringLiteral("--sort"), QStringLiteral("size"), QStringLiteral("--desc"), QStringLiteral("--limit"),
+                          QStringLiteral("1")}),
+                 QStringList({runIds[1]}));
+        QCOMPARE(listIds({QStringLiteral("--filter"), QStringLiteral("size > 250000")}), QStringList({runIds[1]}));
+        const CliResult r = runCli(ws, {QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--columns"),
+                                        QStringLiteral("id,size"), QStringLiteral("--sort"), QStringLiteral("size"),
+                                        QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const lb::Json j = r.json();
+        QCOMPARE(j.size(), size_t(3));
+        QCOMPARE(QString::fromStdString(j[2]["id"]), runIds[1]);
+        QVERIFY2(j[2]["columns"]["size"].get<double>() >= 300000, j.dump().c_str());
+        QVERIFY2(j[0]["columns"]["size"].get<double>() < 300000, j.dump().c_str());
+        // A size compares with a number only.
+        const CliResult bad = runCli(ws, {QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--filter"),
+                                          QStringLiteral("size > big")});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("size is a number"), bad.err.constData());
+    }
+
     void aBadQuerySaysWhereAndExitsTwo() {
         const CliResult r = runCli(ws, {QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--filter"),
                                         QStringLiteral("metrics.accuracy >> 1")});

@@ -5,7 +5,6 @@
 #include "core/live/RunSizes.h"
 #include "core/live/RunsTableModel.h"
 #include "core/runs/RunDelete.h"
-#include "core/store/RunFolders.h"
 #include "core/store/Store.h"
 #include "core/workspace/Workspace.h"
 #include "ui/common/AppStyle.h"
@@ -401,10 +400,7 @@ void RunsTablePage::measureDiskTotal() {
         [root, experiment]() -> qint64 {
             try {
                 Workspace ws = Workspace::open(root);
-                qint64 total = 0;
-                for (const QString& folder : runFolders(ws.store(), experiment))
-                    total += diskUsage(folder);
-                return total;
+                return measureRunDiskUsage(ws.store(), experiment); // and kept, for sorting by size
             } catch (const std::exception&) {
                 return -1; // the table reports an unreadable workspace itself
             }

@@ -24,11 +24,13 @@ void recordRunDiskUsage(Store& store, const QHash<QString, qint64>& bytesByRun) 
     if (bytesByRun.isEmpty()) return;
     const QString now = isoTime(QDateTime::currentDateTimeUtc());
     Transaction tx(store.database());
-    // A run deleted since it was measured has no row to refer to: the join leaves it out.
+    // A run deleted since it was measured has no row to refer to: the SELECT leaves it out. A
+    // size that has not changed is not written again, so a walk over unchanged folders commits
+    // no change and wakes no store watcher.
     Statement insert(store.database(), "INSERT INTO run_disk_usage(run_id, bytes, measured) "
                                        "SELECT id, ?2, ?3 FROM runs WHERE id = ?1 "
                                        "ON CONFLICT(run_id) DO UPDATE SET bytes = excluded.bytes, "
-                                       "measured = excluded.measured");
+                                       "measured = excluded.measured WHERE bytes <> excluded.bytes");
     for (auto it = bytesByRun.begin(); it != bytesByRun.end(); ++it) {
         insert.bind(1, it.key()).bind(2, static_cast<std::int64_t>(it.value())).bind(3, now).exec();
     }

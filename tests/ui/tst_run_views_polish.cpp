@@ -13,6 +13,7 @@
 #include "ui/charts/OnceLoggedTable.h"
 #include "ui/common/AppStyle.h"
 #include "ui/compare/CompareView.h"
+#include "ui/estimator/EstimatorForm.h"
 #include "ui/main/MainWindow.h"
 #include "ui/run/LogView.h"
 #include "ui/run/OutputsPanel.h"
@@ -20,6 +21,7 @@
 
 #include <QLabel>
 #include <QLineSeries>
+#include <QSettings>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTest>
@@ -65,6 +67,7 @@ private slots:
     void emptyOutputsSaysWhyAndWhatToWrite();
     void oneDisplayNameInTreeTabLegendAndCompareTable();
     void tabsElideAndComeBackAfterRestart();
+    void formsAndComparisonsComeBackAfterRestart();
 
 private:
     std::unique_ptr<QTemporaryDir> dir_;
@@ -352,6 +355,76 @@ void TestRunViewsPolish::tabsElideAndComeBackAfterRestart() {
     }
     QCOMPARE(ids, (QStringList{runs[0].id, runs[1].id, runs[2].id}));
     QCOMPARE(again.tabs()->currentIndex(), 2);
+}
+
+// #23 item 11: estimator forms and comparisons were not among the tabs that came back.
+void TestRunViewsPolish::formsAndComparisonsComeBackAfterRestart() {
+    const RunRecord a = test::addRun(*ws_, QStringLiteral("mnist"), RunStatus::Completed);
+    const RunRecord b = test::addRun(*ws_, QStringLiteral("mnist"), RunStatus::Completed);
+    const RunRecord c = test::addRun(*ws_, QStringLiteral("mnist"), RunStatus::Failed);
+    const QString project = dir_->filePath(QStringLiteral("project"));
+    test::writeFile(project + QStringLiteral("/train.py"),
+                    "import argparse\np = argparse.ArgumentParser()\n"
+                    "p.add_argument('--epochs', type=int, default=2)\np.parse_args()\n");
+    Estimator e;
+    e.sourceDirectory = project;
+    e.entryScript = QStringLiteral("train.py");
+    e.scriptParams = {QStringLiteral("--epochs"), QStringLiteral("7")};
+    e.experiment = QStringLiteral("tuned");
+    e.environmentVariables = {{QStringLiteral("API_TOKEN"), QStringLiteral("s3cret-value")},
+                              {QStringLiteral("MODE"), QStringLiteral("fast")}};
+    {
+        MainWindow w;
+        w.openWorkspace(ws_->root());
+        QVERIFY(QTest::qWaitFor([&] { return w.snapshot() != nullptr; }, 5000));
+        QVERIFY(w.openEstimatorForm(e, false));
+        w.compareRuns({a.id, b.id});
+        QWidget* compare = w.tabs()->currentWidget();
+        QVERIFY(qobject_cast<CompareView*>(compare));
+        QVERIFY(w.openRun(c.id));
+        w.tabs()->setCurrentWidget(compare);
+        QCOMPARE(w.tabs()->count(), 4);
+        w.close();
+    }
+    // The secret's value never reaches the settings file (a plain file): the form asks again.
+    QFile settings(QSettings().fileName());
+    QVERIFY2(settings.open(QIODevice::ReadOnly), qPrintable(settings.fileName()));
+    const QByteArray kept = settings.readAll();
+    QVERIFY(kept.contains("tuned"));
+    QVERIFY(!kept.contains("s3cret-value"));
+
+    MainWindow again;
+    again.openWorkspace(ws_->root());
+    QVERIFY(QTest::qWaitFor([&] { return again.tabs()->count() == 4; }, 5000));
+    auto* form = qobject_cast<EstimatorForm*>(again.tabs()->widget(1));
+    QVERIFY(form);
+    const Estimator back = form->estimator();
+    QCOMPARE(back.sourceDirectory, e.sourceDirectory);
+    QCOMPARE(back.entryScript, e.entryScript);
+    QCOMPARE(back.scriptParams, e.scriptParams); // its own values, not the script's defaults
+    QCOMPARE(back.experiment, e.experiment);
+    QCOMPARE(back.environmentVariables.value(QStringLiteral("MODE")), QStringLiteral("fast"));
+    QCOMPARE(back.environmentVariables.value(QStringLiteral("API_TOKEN")), QStringLiteral("***"));
+    form->validateNow(); // the secret is asked for again, by name
+    QVERIFY2(form->validationError().contains(QStringLiteral("API_TOKEN")),
+             qPrintable(form->validationError()));
+    auto* compare = qobject_cast<CompareView*>(again.tabs()->widget(2));
+    QVERIFY(compare);
+    QCOMPARE(compare->runIds(), (QStringList{a.id, b.id}));
+    auto* run = qobject_cast<RunDashboard*>(again.tabs()->widget(3));
+    QVERIFY(run);
+    QCOMPARE(run->runId(), c.id);
+    QCOMPARE(again.tabs()->currentIndex(), 2);
+
+    // Opening the workspace again in the same window: forms stay open, so the kept one is not
+    // opened a second time; the comparison and the dashboard come back.
+    again.openWorkspace(ws_->root());
+    QVERIFY(QTest::qWaitFor([&] { return again.tabs()->count() == 4; }, 5000));
+    QTest::qWait(200);
+    QCOMPARE(again.tabs()->count(), 4);
+    QCOMPARE(again.tabs()->widget(1), static_cast<QWidget*>(form));
+    QVERIFY(qobject_cast<CompareView*>(again.tabs()->widget(2)));
+    QVERIFY(qobject_cast<RunDashboard*>(again.tabs()->widget(3)));
 }
 
 QTEST_MAIN(TestRunViewsPolish)

@@ -93,17 +93,19 @@ QAction* menuAction(QMainWindow& w, const QString& text) {
     return nullptr;
 }
 
-// Answers the next modal message box with the button labelled `button`; keeps its text.
+// Answers the next modal message box with the button labelled `button`; keeps its text (and,
+// given a `picture` path, a picture of the box).
 struct ModalAnswer {
     QTimer timer;
     QString text;
-    explicit ModalAnswer(const QString& button) {
+    explicit ModalAnswer(const QString& button, const QString& picture = {}) {
         timer.setInterval(20);
-        QObject::connect(&timer, &QTimer::timeout, [this, button] {
+        QObject::connect(&timer, &QTimer::timeout, [this, button, picture] {
             auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
             if (!box) return;
             timer.stop();
             text = box->text() + QLatin1Char('\n') + box->informativeText();
+            if (!picture.isEmpty() && !box->grab().save(picture, "PNG")) text.clear();
             for (QAbstractButton* b : box->buttons())
                 if (b->text() == button) b->click();
         });
@@ -611,7 +613,10 @@ void TestFormPolish::largeSnapshotIsAskedAboutBeforeSubmitting() {
 
     // Cancel: nothing is submitted, nothing is written, and Submit is back.
     {
-        ModalAnswer cancel(QStringLiteral("Cancel"));
+        const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+        QDir().mkpath(artifacts);
+        ModalAnswer cancel(QStringLiteral("Cancel"),
+                           artifacts + QStringLiteral("/large_snapshot_question.png"));
         form.submit();
         QVERIFY(QTest::qWaitFor([&] { return !cancel.text.isEmpty(); }, 10000));
         QVERIFY2(cancel.text.startsWith(warning), qPrintable(cancel.text));

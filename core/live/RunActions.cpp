@@ -7,17 +7,28 @@
 namespace lb {
 
 RunActions::RunActions(QString workspaceRoot, QObject* parent)
-    : QObject(parent), root_(std::move(workspaceRoot)) {}
+    : QObject(parent)
+    , root_(std::move(workspaceRoot)) {}
 
-RunActions::~RunActions() { threads_.waitAll(); }
+RunActions::~RunActions() {
+    threads_.waitAll();
+}
 
-quint64 RunActions::submit(const Estimator& estimator, const QString& experiment) {
+quint64 RunActions::submit(const Estimator& estimator, const QString& experiment,
+                           bool largeSnapshotAccepted) {
     const quint64 request = nextRequest_++;
-    threads_.launch([this, estimator, experiment, request] {
+    threads_.launch([this, estimator, experiment, largeSnapshotAccepted, request] {
         try {
             Workspace workspace = Workspace::open(root_);
             SubmitOptions options;
             options.experiment = experiment;
+            if (!largeSnapshotAccepted) {
+                const QString warning = submitSnapshotWarning(workspace, estimator, options);
+                if (!warning.isEmpty()) {
+                    emit largeSnapshot(request, warning);
+                    return;
+                }
+            }
             const RunRecord run = submitRun(workspace, estimator, options);
             emit submitted(request, run.id);
         } catch (const std::exception& e) {
@@ -40,8 +51,7 @@ void RunActions::cancel(const QString& runId) {
 }
 
 void RunActions::reconcile() {
-    if (reconciling_->exchange(true))
-        return;
+    if (reconciling_->exchange(true)) return;
     threads_.launch([this, flag = reconciling_] {
         try {
             Workspace workspace = Workspace::open(root_);

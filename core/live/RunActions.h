@@ -4,11 +4,9 @@
 // with a workspace opened on that thread.
 
 #include "core/estimator/Estimator.h"
-
 #include "core/live/ActionThreads.h"
 
 #include <QObject>
-
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -22,8 +20,12 @@ public:
     ~RunActions() override; // waits for actions still running
 
     const QString& workspaceRoot() const { return root_; }
-    // Returns a request number that the submitted/submitFailed signals carry.
-    quint64 submit(const Estimator& estimator, const QString& experiment);
+    // Returns a request number that the submitted/submitFailed/largeSnapshot signals carry.
+    // Unless `largeSnapshotAccepted`, a source folder whose snapshot would be large (the CLI's
+    // warning, Snapshot.h) is not submitted: largeSnapshot carries the warning instead, so the
+    // window can ask and submit again with `largeSnapshotAccepted` (#23 item 4).
+    quint64 submit(const Estimator& estimator, const QString& experiment,
+                   bool largeSnapshotAccepted = false);
     void cancel(const QString& runId);
     // Finishes runs whose supervisor is gone and starts queued runs that now fit (re-attach
     // after the workbench or a machine restarted). Skipped while the previous one still runs.
@@ -32,6 +34,7 @@ public:
 signals:
     void submitted(quint64 request, const QString& runId);
     void submitFailed(quint64 request, const QString& message);
+    void largeSnapshot(quint64 request, const QString& warning);
     void cancelRequested(const QString& runId);
     void cancelFailed(const QString& runId, const QString& message);
 

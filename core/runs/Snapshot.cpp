@@ -6,7 +6,6 @@
 #include "core/util/Error.h"
 
 #include <QDir>
-
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -24,7 +23,9 @@ namespace lb {
 // not UTF-8 is copied under its exact name (#25).
 namespace {
 
-QString systemError(int err) { return QString::fromLocal8Bit(std::strerror(err)); }
+QString systemError(int err) {
+    return QString::fromLocal8Bit(std::strerror(err));
+}
 
 struct Entry {
     enum Kind { Directory, File, Link } kind;
@@ -49,8 +50,7 @@ QByteArray resolvedPath(const QString& path) {
     QByteArray real;
     while ((real = realPath(encodeBytes(existing))).isEmpty()) {
         const qsizetype slash = existing.lastIndexOf(u'/');
-        if (slash < 0)
-            break;
+        if (slash < 0) break;
         missing.prepend(existing.mid(slash + 1));
         existing = slash == 0 ? QStringLiteral("/") : existing.left(slash);
     }
@@ -73,7 +73,9 @@ QByteArray relativeTarget(const QByteArray& fromDir, const QByteArray& to) {
 class Scanner {
 public:
     Scanner(QByteArray root, QList<QByteArray> excluded, SnapshotResult& result)
-        : root_(std::move(root)), excluded_(std::move(excluded)), result_(result) {}
+        : root_(std::move(root))
+        , excluded_(std::move(excluded))
+        , result_(result) {}
 
     std::vector<Entry> entries;
     qint64 totalBytes = 0;
@@ -101,8 +103,7 @@ public:
 private:
     void visit(const QByteArray& parent, const QByteArray& parentRelative, const QByteArray& name) {
         const QString decoded = decodeBytes(name);
-        if (IgnoreRules::alwaysSkipped(decoded))
-            return;
+        if (IgnoreRules::alwaysSkipped(decoded)) return;
         const QByteArray absolute = parent + '/' + name;
         const QByteArray relative = parentRelative.isEmpty() ? name : parentRelative + '/' + name;
         struct stat st {};
@@ -111,12 +112,10 @@ private:
                                        ".labbenchignore.")
                             .arg(decodeBytes(absolute), systemError(errno)));
         const bool isDir = S_ISDIR(st.st_mode);
-        if (rules_.isIgnored(decodeBytes(relative), isDir))
-            return;
+        if (rules_.isIgnored(decodeBytes(relative), isDir)) return;
         Entry e{Entry::File, relative, 0, st.st_mode, st.st_mtim, {}};
         if (isDir) {
-            if (excluded_.contains(absolute) || isWorkspace(absolute))
-                return;
+            if (excluded_.contains(absolute) || isWorkspace(absolute)) return;
             e.kind = Entry::Directory;
             entries.push_back(e);
             scan(absolute, relative);
@@ -131,7 +130,8 @@ private:
                 return;
             }
             e.kind = Entry::Link;
-            e.linkTarget = relativeTarget(parent, target); // parent is canonical: links are never entered
+            e.linkTarget =
+                relativeTarget(parent, target); // parent is canonical: links are never entered
             entries.push_back(e);
         }
         // fifos, sockets and devices are not source code: left out
@@ -152,8 +152,7 @@ private:
                          qint64 limit) {
     std::vector<const Entry*> files;
     for (const Entry& e : entries)
-        if (e.kind == Entry::File)
-            files.push_back(&e);
+        if (e.kind == Entry::File) files.push_back(&e);
     const size_t shown = std::min<size_t>(5, files.size());
     std::partial_sort(files.begin(), files.begin() + shown, files.end(),
                       [](const Entry* a, const Entry* b) { return a->size > b->size; });
@@ -178,31 +177,32 @@ QStringList biggestItems(const std::vector<Entry>& entries, size_t count) {
         const qsizetype slash = e.relative.indexOf('/');
         const bool nested = slash >= 0;
         const QByteArray top = nested ? e.relative.left(slash) : e.relative;
-        auto it = std::find_if(sizes.begin(), sizes.end(), [&](const auto& s) { return s.first == top; });
+        auto it =
+            std::find_if(sizes.begin(), sizes.end(), [&](const auto& s) { return s.first == top; });
         if (it == sizes.end()) {
             sizes.emplace_back(top, 0);
             it = sizes.end() - 1;
         }
-        if (e.kind == Entry::File)
-            it->second += e.size;
+        if (e.kind == Entry::File) it->second += e.size;
     }
     const size_t shown = std::min(count, sizes.size());
-    std::partial_sort(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(shown), sizes.end(),
+    std::partial_sort(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(shown),
+                      sizes.end(),
                       [](const auto& a, const auto& b) { return a.second > b.second; });
     QStringList names;
     for (size_t i = 0; i < shown; ++i) {
         const bool folder = std::any_of(entries.begin(), entries.end(), [&](const Entry& e) {
             return e.kind == Entry::Directory && e.relative == sizes[i].first;
         });
-        names.append(QStringLiteral("%1%2 (%3)").arg(decodeBytes(sizes[i].first),
-                                                     folder ? QStringLiteral("/") : QString(),
-                                                     formatSize(sizes[i].second)));
+        names.append(QStringLiteral("%1%2 (%3)")
+                         .arg(decodeBytes(sizes[i].first), folder ? QStringLiteral("/") : QString(),
+                              formatSize(sizes[i].second)));
     }
     return names;
 }
 
-QString bigSnapshotWarning(const QString& source, const std::vector<Entry>& entries,
-                           qint64 bytes, qint64 files) {
+QString bigSnapshotWarning(const QString& source, const std::vector<Entry>& entries, qint64 bytes,
+                           qint64 files) {
     return QStringLiteral("The snapshot of %1 is large: %2 in %3 files. The biggest items are "
                           "%4. If the script does not need them, list them in "
                           "%1/.labbenchignore (or .amlignore) so that runs copy only the code.")
@@ -239,46 +239,41 @@ void copyFile(const QByteArray& from, const QByteArray& to, const Entry& e) {
         ssize_t n = -1;
         if (useCopyRange) {
             n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
-            if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+            if (n < 0 &&
+                (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
                 useCopyRange = false; // an older kernel or a file system that cannot: plain copy
                 continue;
             }
-            if (n < 0)
-                fail("copying");
+            if (n < 0) fail("copying");
         } else {
             char buffer[1 << 16];
             n = ::read(in, buffer, sizeof buffer);
             if (n < 0) {
-                if (errno == EINTR)
-                    continue;
+                if (errno == EINTR) continue;
                 fail("reading");
             }
             for (ssize_t done = 0; done < n;) {
                 const ssize_t w = ::write(out, buffer + done, size_t(n - done));
                 if (w < 0) {
-                    if (errno == EINTR)
-                        continue;
+                    if (errno == EINTR) continue;
                     fail("writing");
                 }
                 done += w;
             }
         }
-        if (n == 0)
-            break;
+        if (n == 0) break;
     }
     const struct timespec times[2] = {e.modified, e.modified};
     if (::fchmod(out, e.mode & 0777) != 0 || ::futimens(out, times) != 0)
         fail("setting permissions");
     ::close(in);
-    if (::close(out) != 0)
-        fail("closing");
+    if (::close(out) != 0) fail("closing");
 }
 
 } // namespace
 
 QString formatSize(qint64 bytes) {
-    if (bytes < 1024)
-        return QStringLiteral("%1 bytes").arg(bytes);
+    if (bytes < 1024) return QStringLiteral("%1 bytes").arg(bytes);
     static const char* units[] = {"KB", "MB", "GB", "TB"};
     double v = double(bytes);
     int u = -1;
@@ -286,7 +281,8 @@ QString formatSize(qint64 bytes) {
         v /= 1024;
         ++u;
     }
-    return QStringLiteral("%1 %2").arg(QString::number(v, 'f', v < 10 ? 1 : 0), QLatin1String(units[u]));
+    return QStringLiteral("%1 %2").arg(QString::number(v, 'f', v < 10 ? 1 : 0),
+                                       QLatin1String(units[u]));
 }
 
 SnapshotResult takeSnapshot(const QString& source, const QString& destination,
@@ -296,29 +292,40 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
     return takeSnapshot(source, destination, options);
 }
 
-SnapshotResult takeSnapshot(const QString& source, const QString& destination,
-                            const SnapshotOptions& options) {
-    const QByteArray root = realPath(encodeBytes(source));
-    if (root.isEmpty() || !isDirectory(source))
+namespace {
+
+// The canonical source, the canonical destination and what the scan found: everything
+// takeSnapshot checks before it writes anything.
+struct CheckedSource {
+    QByteArray root;
+    QByteArray target;
+    std::vector<Entry> entries;
+};
+
+CheckedSource checkSource(const QString& source, const QString& destination,
+                          const SnapshotOptions& options, SnapshotResult& result) {
+    CheckedSource checked;
+    checked.root = realPath(encodeBytes(source));
+    if (checked.root.isEmpty() || !isDirectory(source))
         throw Error(QStringLiteral("The source folder %1 does not exist or is not a folder. Fix "
                                    "source_directory (or --source).")
                         .arg(source));
-    const QByteArray target = resolvedPath(destination);
-    if (isInside(root, target))
-        throw Error(QStringLiteral("The snapshot folder %1 contains the source folder %2. Choose "
-                                   "a snapshot folder outside the source.")
-                        .arg(destination, source));
-
-    QList<QByteArray> excluded{target};
+    QList<QByteArray> excluded;
+    if (!destination.isEmpty()) {
+        checked.target = resolvedPath(destination);
+        if (isInside(checked.root, checked.target))
+            throw Error(QStringLiteral("The snapshot folder %1 contains the source folder %2. "
+                                       "Choose a snapshot folder outside the source.")
+                            .arg(destination, source));
+        excluded.append(checked.target);
+    }
     for (const QString& folder : options.excludedFolders) {
         const QByteArray canonical = realPath(encodeBytes(folder));
-        if (!canonical.isEmpty())
-            excluded.append(canonical);
+        if (!canonical.isEmpty()) excluded.append(canonical);
     }
 
-    SnapshotResult result;
-    Scanner scanner(root, excluded, result);
-    scanner.scan(root, QByteArray());
+    Scanner scanner(checked.root, excluded, result);
+    scanner.scan(checked.root, QByteArray());
     if (options.sizeLimitBytes > 0 && scanner.totalBytes > options.sizeLimitBytes)
         tooBig(source, scanner.entries, scanner.totalBytes, options.sizeLimitBytes);
 
@@ -327,13 +334,31 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
     if ((options.warnBytes > 0 && scanner.totalBytes > options.warnBytes) ||
         (options.warnFiles > 0 && fileCount > options.warnFiles))
         result.warning = bigSnapshotWarning(source, scanner.entries, scanner.totalBytes, fileCount);
+    checked.entries = std::move(scanner.entries);
+    return checked;
+}
+
+} // namespace
+
+QString snapshotWarning(const QString& source, const SnapshotOptions& options) {
+    SnapshotResult result;
+    checkSource(source, QString(), options, result);
+    return result.warning;
+}
+
+SnapshotResult takeSnapshot(const QString& source, const QString& destination,
+                            const SnapshotOptions& options) {
+    SnapshotResult result;
+    const CheckedSource checked = checkSource(source, destination, options, result);
+    const QByteArray& root = checked.root;
+    const QByteArray& target = checked.target;
 
     // Only now, with the tree checked, is anything written.
     if (!makePath(destination) || realPath(encodeBytes(destination)) != target)
         throw Error(QStringLiteral("Cannot create the snapshot folder %1. Check that its parent "
                                    "is writable.")
                         .arg(destination));
-    for (const Entry& e : scanner.entries) {
+    for (const Entry& e : checked.entries) {
         const QByteArray from = root + '/' + e.relative;
         const QByteArray to = target + '/' + e.relative;
         switch (e.kind) {

@@ -24,10 +24,10 @@ struct SnapshotOptions {
 };
 
 struct SnapshotResult {
-    qint64 files = 0;        // regular files copied
-    qint64 bytes = 0;        // their total size
-    qint64 directories = 0;  // folders created below the destination
-    qint64 links = 0;        // symbolic links recreated
+    qint64 files = 0;         // regular files copied
+    qint64 bytes = 0;         // their total size
+    qint64 directories = 0;   // folders created below the destination
+    qint64 links = 0;         // symbolic links recreated
     QStringList skippedLinks; // links left out (leading outside the source, or dangling), relative
     // Set when the snapshot is over warnBytes or warnFiles: the size, the biggest items and the
     // ignore file that would leave them out. Empty otherwise.
@@ -55,6 +55,11 @@ SnapshotResult takeSnapshot(const QString& source, const QString& destination,
                             const SnapshotOptions& options);
 SnapshotResult takeSnapshot(const QString& source, const QString& destination,
                             qint64 sizeLimitBytes = kDefaultSnapshotLimit);
+
+// What takeSnapshot(source, …, options) would say before copying, with nothing written: throws
+// the same lb::Error (a missing source, a tree over the limit), else returns the same warning
+// (empty when the snapshot is not large). The workbench asks with it before it submits (#23).
+QString snapshotWarning(const QString& source, const SnapshotOptions& options);
 
 // "1.5 MB", "300 MB", "812 bytes": sizes as the messages show them (1 MB = 1024 * 1024 bytes).
 QString formatSize(qint64 bytes);

@@ -18,11 +18,30 @@ QString newRunId(const QString& experiment) {
     QString safe;
     for (const QChar c : experiment.left(40))
         safe.append(c.isLetterOrNumber() && c.unicode() < 128 ? c : QLatin1Char('_'));
-    if (safe.isEmpty())
-        safe = QStringLiteral("run");
-    const QString time = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss"));
+    if (safe.isEmpty()) safe = QStringLiteral("run");
+    const QString time =
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss"));
     const quint32 random = QRandomGenerator::system()->generate();
     return QStringLiteral("%1_%2_%3").arg(safe, time).arg(random, 8, 16, QLatin1Char('0'));
+}
+
+namespace {
+
+// The one set of snapshot rules for a submit, and for the question before it.
+SnapshotOptions snapshotOptionsFor(const Workspace& ws, const SubmitOptions& options) {
+    SnapshotOptions snapshot;
+    snapshot.sizeLimitBytes = options.snapshotLimitBytes;
+    snapshot.excludedFolders = {ws.root()};
+    return snapshot;
+}
+
+} // namespace
+
+QString submitSnapshotWarning(Workspace& ws, Estimator e, const SubmitOptions& options) {
+    e.applyFrameworkDefaults();
+    e.validate();
+    if (e.runsBuiltinTrainer()) return {};
+    return snapshotWarning(QDir(e.sourceDirectory).absolutePath(), snapshotOptionsFor(ws, options));
 }
 
 RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
@@ -30,13 +49,15 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
                                : !e.experiment.isEmpty()     ? e.experiment
                                                              : QStringLiteral("default");
     if (experiment.size() > 256 || experiment.contains(QChar(0)))
-        throw Error(QStringLiteral("The experiment name is too long or holds a NUL character; use a "
-                                   "short name like 'mnist'."));
+        throw Error(
+            QStringLiteral("The experiment name is too long or holds a NUL character; use a "
+                           "short name like 'mnist'."));
     e.experiment = experiment;
     e.applyFrameworkDefaults();
     e.validate();
     e.sourceDirectory = QDir(e.sourceDirectory).absolutePath();
-    const QString targetName = e.computeTarget.isEmpty() ? ws.config().defaultComputeTarget : e.computeTarget;
+    const QString targetName =
+        e.computeTarget.isEmpty() ? ws.config().defaultComputeTarget : e.computeTarget;
     const auto target = openComputeTarget(ws, targetName);
     target->checkCanRun(e);
     // datastore:// arguments are checked now, so an unknown name or a '..' is refused at submit
@@ -58,9 +79,7 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
         throw Error(QStringLiteral("Cannot create the run folder %1; check the permissions of %2.")
                         .arg(run.runDir, ws.runsDir()));
     try {
-        SnapshotOptions snapshot;
-        snapshot.sizeLimitBytes = options.snapshotLimitBytes;
-        snapshot.excludedFolders = {ws.root()};
+        const SnapshotOptions snapshot = snapshotOptionsFor(ws, options);
         writeSecretsFile(folder.secretsFile(), secretValues(e));
         if (e.runsBuiltinTrainer()) {
             // The built-in trainer is a program, not a file of the source folder: copying the
@@ -71,7 +90,8 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
                                            "permissions of %2.")
                                 .arg(folder.snapshotDir(), run.runDir));
         } else {
-            const SnapshotResult taken = takeSnapshot(e.sourceDirectory, folder.snapshotDir(), snapshot);
+            const SnapshotResult taken =
+                takeSnapshot(e.sourceDirectory, folder.snapshotDir(), snapshot);
             if (!taken.warning.isEmpty() && options.warnings)
                 options.warnings->append(taken.warning);
         }

@@ -13,8 +13,8 @@ class Workspace;
 struct SubmitOptions {
     QString experiment; // wins over the estimator's; default "default"
     qint64 snapshotLimitBytes = kDefaultSnapshotLimit;
-    QString parentId;   // a sweep's child points at its sweep (recorded with the run)
-    QString name;       // the run's display name (issue 17); empty: none
+    QString parentId; // a sweep's child points at its sweep (recorded with the run)
+    QString name;     // the run's display name (issue 17); empty: none
     // Where notes that do not stop the submit go (a large snapshot, #23 item 4); may be null.
     QStringList* warnings = nullptr;
 };
@@ -23,6 +23,12 @@ struct SubmitOptions {
 // target, snapshot size); a failure leaves no run folder and no record behind. Returns the run
 // as recorded (Queued, or already further along when the target started it at once).
 RunRecord submitRun(Workspace& workspace, Estimator estimator, const SubmitOptions& options = {});
+
+// The large-snapshot warning submitRun would give for this estimator (SubmitOptions::warnings),
+// found before anything is written: empty when the snapshot is not large or none is taken
+// (the built-in trainer). Throws what submitRun throws for a bad estimator or source folder.
+QString submitSnapshotWarning(Workspace& workspace, Estimator estimator,
+                              const SubmitOptions& options = {});
 
 // "<experiment>_<yyyyMMddThhmmss>_<8 hex>": unique, sortable, safe as a folder name.
 QString newRunId(const QString& experiment);

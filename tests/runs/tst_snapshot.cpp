@@ -11,7 +11,6 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,8 +64,7 @@ class TestSnapshot : public QObject {
             else
                 write(dir + u'/' + f);
         }
-        if (!ignore.isNull())
-            write(dir + u'/' + ignoreName, ignore);
+        if (!ignore.isNull()) write(dir + u'/' + ignoreName, ignore);
         return dir;
     }
 
@@ -85,31 +83,56 @@ private slots:
         QTest::addColumn<QString>("glob");
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("matches");
-        QTest::newRow("star") << "*.py" << "a.py" << true;
-        QTest::newRow("star-no-slash") << "*.py" << "d/a.py" << false;
-        QTest::newRow("question") << "a?c" << "abc" << true;
-        QTest::newRow("question-no-slash") << "a?c" << "a/c" << false;
-        QTest::newRow("class") << "[ab]x" << "bx" << true;
-        QTest::newRow("range") << "f[0-9]" << "f7" << true;
-        QTest::newRow("range-miss") << "f[0-9]" << "fa" << false;
-        QTest::newRow("negated-class") << "f[!0-9]" << "fa" << true;
-        QTest::newRow("caret-class") << "f[^0-9]" << "f1" << false;
-        QTest::newRow("posix-class") << "[[:digit:]]x" << "5x" << true;
-        QTest::newRow("bracket-first") << "[]a]" << "]" << true;
-        QTest::newRow("unclosed") << "a[b" << "a[b" << true;
-        QTest::newRow("escape") << "\\*x" << "*x" << true;
-        QTest::newRow("escape-miss") << "\\*x" << "ax" << false;
-        QTest::newRow("leading-starstar-0") << "**/foo" << "foo" << true;
-        QTest::newRow("leading-starstar-2") << "**/foo" << "a/b/foo" << true;
-        QTest::newRow("trailing-starstar") << "a/**" << "a/b/c" << true;
-        QTest::newRow("trailing-starstar-self") << "a/**" << "a" << false;
-        QTest::newRow("middle-starstar-0") << "a/**/b" << "a/b" << true;
-        QTest::newRow("middle-starstar-3") << "a/**/b" << "a/x/y/z/b" << true;
-        QTest::newRow("middle-starstar-miss") << "a/**/b" << "a/x/c" << false;
-        QTest::newRow("starstar-in-name") << "a**b" << "axxb" << true;
-        QTest::newRow("starstar-in-name-no-slash") << "a**b" << "a/b" << false;
-        QTest::newRow("star-empty") << "a*" << "a" << true;
-        QTest::newRow("case") << "A.py" << "a.py" << false;
+        QTest::newRow("star") << "*.py"
+                              << "a.py" << true;
+        QTest::newRow("star-no-slash") << "*.py"
+                                       << "d/a.py" << false;
+        QTest::newRow("question") << "a?c"
+                                  << "abc" << true;
+        QTest::newRow("question-no-slash") << "a?c"
+                                           << "a/c" << false;
+        QTest::newRow("class") << "[ab]x"
+                               << "bx" << true;
+        QTest::newRow("range") << "f[0-9]"
+                               << "f7" << true;
+        QTest::newRow("range-miss") << "f[0-9]"
+                                    << "fa" << false;
+        QTest::newRow("negated-class") << "f[!0-9]"
+                                       << "fa" << true;
+        QTest::newRow("caret-class") << "f[^0-9]"
+                                     << "f1" << false;
+        QTest::newRow("posix-class") << "[[:digit:]]x"
+                                     << "5x" << true;
+        QTest::newRow("bracket-first") << "[]a]"
+                                       << "]" << true;
+        QTest::newRow("unclosed") << "a[b"
+                                  << "a[b" << true;
+        QTest::newRow("escape") << "\\*x"
+                                << "*x" << true;
+        QTest::newRow("escape-miss") << "\\*x"
+                                     << "ax" << false;
+        QTest::newRow("leading-starstar-0") << "**/foo"
+                                            << "foo" << true;
+        QTest::newRow("leading-starstar-2") << "**/foo"
+                                            << "a/b/foo" << true;
+        QTest::newRow("trailing-starstar") << "a/**"
+                                           << "a/b/c" << true;
+        QTest::newRow("trailing-starstar-self") << "a/**"
+                                                << "a" << false;
+        QTest::newRow("middle-starstar-0") << "a/**/b"
+                                           << "a/b" << true;
+        QTest::newRow("middle-starstar-3") << "a/**/b"
+                                           << "a/x/y/z/b" << true;
+        QTest::newRow("middle-starstar-miss") << "a/**/b"
+                                              << "a/x/c" << false;
+        QTest::newRow("starstar-in-name") << "a**b"
+                                          << "axxb" << true;
+        QTest::newRow("starstar-in-name-no-slash") << "a**b"
+                                                   << "a/b" << false;
+        QTest::newRow("star-empty") << "a*"
+                                    << "a" << true;
+        QTest::newRow("case") << "A.py"
+                              << "a.py" << false;
     }
 
     void globs() {
@@ -141,7 +164,8 @@ private slots:
     }
 
     void ignoresByNameAtAnyDepth() {
-        const QString src = source({"a.py", "x.log", "d/y.log", "d/e/z.log", "d/keep.py"}, "*.log\n");
+        const QString src =
+            source({"a.py", "x.log", "d/y.log", "d/e/z.log", "d/keep.py"}, "*.log\n");
         QCOMPARE(snapshotTree(src),
                  (QStringList{".labbenchignore", "a.py", "d/", "d/e/", "d/keep.py"}));
     }
@@ -153,23 +177,24 @@ private slots:
 
     void middleSlashAnchors() {
         const QString src = source({"a/b.txt", "x/a/b.txt"}, "a/b.txt\n");
-        QCOMPARE(snapshotTree(src), (QStringList{".labbenchignore", "a/", "x/", "x/a/", "x/a/b.txt"}));
+        QCOMPARE(snapshotTree(src),
+                 (QStringList{".labbenchignore", "a/", "x/", "x/a/", "x/a/b.txt"}));
     }
 
     void trailingSlashMatchesFoldersOnly() {
         const QString src = source({"out/x", "d/out/y", "file/z", "d/out2"}, "out/\nout2/\n");
         write(src + QStringLiteral("/out2"), "a file named out2 stays");
-        QCOMPARE(snapshotTree(src), (QStringList{".labbenchignore", "d/", "d/out2", "file/",
-                                                 "file/z", "out2"}));
+        QCOMPARE(snapshotTree(src),
+                 (QStringList{".labbenchignore", "d/", "d/out2", "file/", "file/z", "out2"}));
     }
 
     void doubleStarPatterns() {
         const QString src =
             source({"logs/a/b/c.txt", "keep/c.txt", "m/x/y/ckpt/w", "m/ckpt/v", "deep/a/b/n.tmp"},
                    "logs/**\nm/**/ckpt\n**/*.tmp\n");
-        QCOMPARE(snapshotTree(src), (QStringList{".labbenchignore", "deep/", "deep/a/", "deep/a/b/",
-                                                 "keep/", "keep/c.txt", "logs/", "m/", "m/x/",
-                                                 "m/x/y/"}));
+        QCOMPARE(snapshotTree(src),
+                 (QStringList{".labbenchignore", "deep/", "deep/a/", "deep/a/b/", "keep/",
+                              "keep/c.txt", "logs/", "m/", "m/x/", "m/x/y/"}));
     }
 
     void negationReincludesAndLastMatchWins() {
@@ -188,8 +213,8 @@ private slots:
     }
 
     void nestedIgnoreFilesOverrideAndAreRelative() {
-        const QString src = source({"a.txt", "sub/a.txt", "sub/b.txt", "sub/deep/b.txt", "b.txt"},
-                                   "*.txt\n");
+        const QString src =
+            source({"a.txt", "sub/a.txt", "sub/b.txt", "sub/deep/b.txt", "b.txt"}, "*.txt\n");
         write(src + QStringLiteral("/sub/.labbenchignore"), "!a.txt\n/b.txt\n");
         // sub/.labbenchignore re-includes a.txt below sub; "/b.txt" is anchored to sub/.
         QCOMPARE(snapshotTree(src), (QStringList{".labbenchignore", "sub/", "sub/.labbenchignore",
@@ -198,7 +223,7 @@ private slots:
 
     void commentsBlankLinesAndEscapes() {
         const QString src = source({"#notes", "x", "!important", "sp "}, "# a comment\n\n\\#notes\n"
-                                                                        "\\!important\nsp\\ \n");
+                                                                         "\\!important\nsp\\ \n");
         QCOMPARE(snapshotTree(src), (QStringList{".labbenchignore", "x"}));
     }
 
@@ -209,9 +234,9 @@ private slots:
     }
 
     void gitAndPycacheAlwaysSkipped() {
-        const QString src = source({".git/HEAD", "__pycache__/m.pyc", "pkg/__pycache__/n.pyc",
-                                    "pkg/m.py", ".gitignore"},
-                                   "!.git\n!__pycache__\n");
+        const QString src = source(
+            {".git/HEAD", "__pycache__/m.pyc", "pkg/__pycache__/n.pyc", "pkg/m.py", ".gitignore"},
+            "!.git\n!__pycache__\n");
         QCOMPARE(snapshotTree(src),
                  (QStringList{".gitignore", ".labbenchignore", "pkg/", "pkg/m.py"}));
     }
@@ -243,16 +268,20 @@ private slots:
     void linksInsideKeptOutsideSkipped() {
         const QString src = source({"data/real.txt", "sub/x"});
         write(tmp.filePath(QStringLiteral("secret.txt")), "secret");
-        QVERIFY(QFile::link(src + QStringLiteral("/data/real.txt"), src + QStringLiteral("/sub/abs")));
-        QVERIFY(::symlink("../data", QFile::encodeName(src + QStringLiteral("/sub/rel")).constData()) == 0);
-        QVERIFY(QFile::link(tmp.filePath(QStringLiteral("secret.txt")), src + QStringLiteral("/out")));
-        QVERIFY(::symlink("nowhere", QFile::encodeName(src + QStringLiteral("/dangling")).constData()) == 0);
+        QVERIFY(
+            QFile::link(src + QStringLiteral("/data/real.txt"), src + QStringLiteral("/sub/abs")));
+        QVERIFY(::symlink("../data",
+                          QFile::encodeName(src + QStringLiteral("/sub/rel")).constData()) == 0);
+        QVERIFY(
+            QFile::link(tmp.filePath(QStringLiteral("secret.txt")), src + QStringLiteral("/out")));
+        QVERIFY(::symlink("nowhere",
+                          QFile::encodeName(src + QStringLiteral("/dangling")).constData()) == 0);
         const QString dst = destination();
         const SnapshotResult r = takeSnapshot(src, dst);
         QCOMPARE(r.links, 2);
         QCOMPARE(r.skippedLinks, (QStringList{"dangling", "out"}));
-        QCOMPARE(tree(dst), (QStringList{"data/", "data/real.txt", "sub/", "sub/abs@", "sub/rel@",
-                                         "sub/x"}));
+        QCOMPARE(tree(dst),
+                 (QStringList{"data/", "data/real.txt", "sub/", "sub/abs@", "sub/rel@", "sub/x"}));
         // Links point into the snapshot, never back into the source.
         QCOMPARE(QFileInfo(dst + QStringLiteral("/sub/abs")).symLinkTarget(),
                  QFileInfo(dst + QStringLiteral("/data/real.txt")).canonicalFilePath());
@@ -269,7 +298,8 @@ private slots:
         // Taken again into a second folder there, the first snapshot is not copied either.
         const QString again = src + QStringLiteral("/snapshots/two");
         takeSnapshot(src, again, SnapshotOptions{0, {src + QStringLiteral("/snapshots/one")}});
-        QCOMPARE(tree(again), (QStringList{"notws/", "notws/config.json", "snapshots/", "train.py"}));
+        QCOMPARE(tree(again),
+                 (QStringList{"notws/", "notws/config.json", "snapshots/", "train.py"}));
         // An excluded folder given by the caller.
         const QString dst2 = destination();
         SnapshotOptions o;
@@ -291,7 +321,8 @@ private slots:
         }
         QVERIFY2(message.contains(QStringLiteral("data/huge.bin (600 KB)")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("model.ckpt (300 KB)")), qPrintable(message));
-        QVERIFY2(message.indexOf(QStringLiteral("huge.bin")) < message.indexOf(QStringLiteral("model.ckpt")),
+        QVERIFY2(message.indexOf(QStringLiteral("huge.bin")) <
+                     message.indexOf(QStringLiteral("model.ckpt")),
                  qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("limit of 512 KB")), qPrintable(message));
         QVERIFY2(message.contains(src + QStringLiteral("/.labbenchignore")), qPrintable(message));
@@ -301,6 +332,46 @@ private slots:
         write(src + QStringLiteral("/.labbenchignore"), "data/\n");
         QCOMPARE(takeSnapshot(src, dst, 512 * 1024).files, 3);
         QVERIFY(!takeSnapshot(src, destination(), 0).skippedLinks.size()); // 0 = no limit
+    }
+
+    // #23: the workbench asks before a large submit with the warning the submit itself gives.
+    void warningBeforeCopyingIsTheSnapshotsOwn() {
+        const QString src = source({"train.py"});
+        write(src + QStringLiteral("/data/a.bin"), QByteArray(200 * 1024, 'a'));
+        SnapshotOptions options;
+        options.warnBytes = 100 * 1024;
+        const QString before = snapshotWarning(src, options);
+        QVERIFY2(before.contains(QStringLiteral("is large: 200 KB in 2 files")),
+                 qPrintable(before));
+        QVERIFY2(before.contains(QStringLiteral("data/ (200 KB)")), qPrintable(before));
+        const QString dst = destination();
+        QCOMPARE(takeSnapshot(src, dst, options).warning, before);
+        // Below the size, and when the data is ignored: no warning.
+        options.warnBytes = 300 * 1024;
+        QCOMPARE(snapshotWarning(src, options), QString());
+        options.warnBytes = 100 * 1024;
+        write(src + QStringLiteral("/.labbenchignore"), "data/\n");
+        QCOMPARE(snapshotWarning(src, options), QString());
+        // Over the limit it throws the submit's own error, and a check never writes.
+        const QStringList written = tree(tmp.path());
+        options.sizeLimitBytes = 1;
+        QVERIFY_THROWS_EXCEPTION(Error, snapshotWarning(src, options));
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 snapshotWarning(tmp.filePath(QStringLiteral("nope")), options));
+        QCOMPARE(tree(tmp.path()), written);
+    }
+
+    // A sparse file counts at its apparent size, as the copy takes it (ls -l, not du).
+    void sparseFilesCountAtTheirApparentSize() {
+        const QString src = source({"train.py"});
+        QFile sparse(src + QStringLiteral("/weights.bin"));
+        QVERIFY(sparse.open(QIODevice::WriteOnly));
+        QVERIFY(sparse.resize(qint64(60) * 1024 * 1024)); // a hole: no block written
+        sparse.close();
+        const QString warning = snapshotWarning(src, SnapshotOptions());
+        QVERIFY2(warning.contains(QStringLiteral("is large: 60 MB in 2 files")),
+                 qPrintable(warning));
+        QVERIFY2(warning.contains(QStringLiteral("weights.bin (60 MB)")), qPrintable(warning));
     }
 
     void refusesToOverwriteAndNamesTheFile() {

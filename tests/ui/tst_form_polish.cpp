@@ -11,11 +11,13 @@
 #include "core/live/SweepFormSpec.h"
 #include "core/live/WorkspaceModel.h"
 #include "core/live/WorkspaceSnapshot.h"
+#include "core/runs/RunControl.h"
+#include "core/runs/Submit.h"
 #include "tests/ui/UiTestSupport.h"
 #include "ui/common/AppStyle.h"
 #include "ui/common/FormFooter.h"
-#include "ui/compute/ComputeTargetDialog.h"
 #include "ui/common/WheelGuard.h"
+#include "ui/compute/ComputeTargetDialog.h"
 #include "ui/estimator/EstimatorForm.h"
 #include "ui/estimator/ScriptParamsTable.h"
 #include "ui/main/MainWindow.h"
@@ -31,6 +33,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -67,48 +70,44 @@ void turnWheel(QWidget* w, int steps) {
 
 int rowOf(const ScriptParamsTable* t, const QString& name) {
     for (int r = 0; r < t->rowCount(); ++r)
-        if (t->table()->item(r, ScriptParamsTable::NameColumn)->text() == name)
-            return r;
+        if (t->table()->item(r, ScriptParamsTable::NameColumn)->text() == name) return r;
     return -1;
 }
 
 QList<QWidget*> marked(const QWidget* root) {
     QList<QWidget*> out;
     for (QWidget* w : root->findChildren<QWidget*>())
-        if (w->property("invalid").toBool())
-            out.append(w);
+        if (w->property("invalid").toBool()) out.append(w);
     return out;
 }
 
 QComboBox* comboWithItem(const QWidget* root, const QString& item) {
     for (QComboBox* c : root->findChildren<QComboBox*>())
-        if (c->findText(item) >= 0)
-            return c;
+        if (c->findText(item) >= 0) return c;
     return nullptr;
 }
 
 QAction* menuAction(QMainWindow& w, const QString& text) {
     for (QAction* a : w.menuBar()->findChildren<QAction*>())
-        if (QString(a->text()).remove(QLatin1Char('&')) == text)
-            return a;
+        if (QString(a->text()).remove(QLatin1Char('&')) == text) return a;
     return nullptr;
 }
 
-// Answers the next modal message box with the button labelled `button`; keeps its text.
+// Answers the next modal message box with the button labelled `button`; keeps its text (and,
+// given a `picture` path, a picture of the box).
 struct ModalAnswer {
     QTimer timer;
     QString text;
-    explicit ModalAnswer(const QString& button) {
+    explicit ModalAnswer(const QString& button, const QString& picture = {}) {
         timer.setInterval(20);
-        QObject::connect(&timer, &QTimer::timeout, [this, button] {
+        QObject::connect(&timer, &QTimer::timeout, [this, button, picture] {
             auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            if (!box)
-                return;
+            if (!box) return;
             timer.stop();
             text = box->text() + QLatin1Char('\n') + box->informativeText();
+            if (!picture.isEmpty() && !box->grab().save(picture, "PNG")) text.clear();
             for (QAbstractButton* b : box->buttons())
-                if (b->text() == button)
-                    b->click();
+                if (b->text() == button) b->click();
         });
         timer.start();
     }
@@ -131,6 +130,7 @@ private slots:
     void quittingWithActiveRunsSaysTheyKeepGoing();
     void typedEntryScriptIsReadAsADropIs();
     void helpHasGettingStartedAndShortcuts();
+    void largeSnapshotIsAskedAboutBeforeSubmitting();
 
 private:
     Estimator scriptEstimator() const {
@@ -185,8 +185,7 @@ void TestFormPolish::wheelChangesNoSettingWithoutFocus() { // #23 item 1
     for (QAbstractSpinBox* spin : form.findChildren<QAbstractSpinBox*>()) {
         QCOMPARE(spin->focusPolicy(), Qt::StrongFocus);
         auto* box = qobject_cast<QSpinBox*>(spin);
-        if (!box || !box->isVisible())
-            continue;
+        if (!box || !box->isVisible()) continue;
         const int before = box->value();
         turnWheel(box, -2); // up: a spin box would count up
         QCOMPARE(box->value(), before);
@@ -205,8 +204,7 @@ void TestFormPolish::wheelChangesNoSettingWithoutFocus() { // #23 item 1
     sweep.resize(800, 400);
     sweep.show();
     QVERIFY(QTest::qWaitForWindowActive(&sweep));
-    auto* expression = qobject_cast<QComboBox*>(
-        sweep.parameterTable()->table()->cellWidget(0, 1));
+    auto* expression = qobject_cast<QComboBox*>(sweep.parameterTable()->table()->cellWidget(0, 1));
     QVERIFY(expression);
     QCOMPARE(expression->focusPolicy(), Qt::StrongFocus);
     turnWheel(expression, 1);
@@ -337,7 +335,8 @@ void TestFormPolish::theFieldAtFaultIsMarked() { // #23 item 6
     // A bad range in the sweep form: its Arguments cell, not its Parameter cell.
     SweepForm sweep{QString()};
     SweepFormData f;
-    f.parameters = {{QStringLiteral("--lr"), QStringLiteral("uniform"), QStringLiteral("0.9, 0.1")}};
+    f.parameters = {
+        {QStringLiteral("--lr"), QStringLiteral("uniform"), QStringLiteral("0.9, 0.1")}};
     f.metric = QStringLiteral("loss");
     f.maxTotalRuns = 4;
     sweep.setFormData(f);
@@ -371,8 +370,7 @@ void TestFormPolish::messagesUseTheFormsLabelsAndANewFormIsNotRed() { // #23 ite
     // Once the user has been to Source folder and left it, it is red.
     QLineEdit* source = nullptr;
     for (QLineEdit* e : form.findChildren<QLineEdit*>())
-        if (e->placeholderText().contains(QStringLiteral("snapshotted")))
-            source = e;
+        if (e->placeholderText().contains(QStringLiteral("snapshotted"))) source = e;
     QVERIFY(source);
     source->setFocus();
     QVERIFY(QTest::qWaitFor([&] { return source->hasFocus(); }, 2000));
@@ -453,9 +451,9 @@ void TestFormPolish::sweepFormRoughEdges() { // #23 item 12
 
     // Seed means nothing to Grid; the combinations stand beside Max total runs.
     SweepFormData f;
-    f.parameters = {{QStringLiteral("--batch"), QStringLiteral("choice"), QStringLiteral("64, 128")},
-                    {QStringLiteral("--act"), QStringLiteral("choice"),
-                     QStringLiteral("relu, tanh, gelu")}};
+    f.parameters = {
+        {QStringLiteral("--batch"), QStringLiteral("choice"), QStringLiteral("64, 128")},
+        {QStringLiteral("--act"), QStringLiteral("choice"), QStringLiteral("relu, tanh, gelu")}};
     f.method = QStringLiteral("grid");
     f.seed = 5;
     f.metric = QStringLiteral("loss");
@@ -465,7 +463,8 @@ void TestFormPolish::sweepFormRoughEdges() { // #23 item 12
     QVERIFY2(form->combinationsText().contains(QStringLiteral("6 combinations")),
              qPrintable(form->combinationsText()));
     f.method = QStringLiteral("random");
-    f.parameters.append({QStringLiteral("--lr"), QStringLiteral("uniform"), QStringLiteral("0, 1")});
+    f.parameters.append(
+        {QStringLiteral("--lr"), QStringLiteral("uniform"), QStringLiteral("0, 1")});
     f.maxTotalRuns = 4;
     form->setFormData(f);
     QVERIFY(form->seedBox()->isEnabled());
@@ -498,8 +497,8 @@ void TestFormPolish::sweepParentIsNotCountedAsARun() { // #23 item 12
         counts.append(model.index(r, 0, experiments).data().toString() + QLatin1Char('=') +
                       model.index(r, WorkspaceModel::StatusColumn, experiments).data().toString());
     counts.sort();
-    QCOMPARE(counts, (QStringList{QStringLiteral("plain=1 run"),
-                                  QStringLiteral("tune=3 runs · 1 sweep")}));
+    QCOMPARE(counts,
+             (QStringList{QStringLiteral("plain=1 run"), QStringLiteral("tune=3 runs · 1 sweep")}));
 }
 
 void TestFormPolish::quittingWithActiveRunsSaysTheyKeepGoing() { // #23 item 14
@@ -547,8 +546,7 @@ void TestFormPolish::typedEntryScriptIsReadAsADropIs() { // #23 item 14
     QVERIFY(QTest::qWaitForWindowActive(&form));
     QComboBox* entry = nullptr;
     for (QComboBox* c : form.findChildren<QComboBox*>())
-        if (c->isEditable() && c->findText(QStringLiteral("local")) < 0)
-            entry = c;
+        if (c->isEditable() && c->findText(QStringLiteral("local")) < 0) entry = c;
     QVERIFY(entry);
     entry->setFocus();
     QTest::keyClicks(entry->lineEdit(), QStringLiteral("train.py"));
@@ -578,8 +576,7 @@ void TestFormPolish::helpHasGettingStartedAndShortcuts() { // #23 item 14
     auto text = [](const QString& name) {
         for (QWidget* top : QApplication::topLevelWidgets())
             if (top->objectName() == name && top->isVisible())
-                if (auto* browser = top->findChild<QTextBrowser*>())
-                    return browser->toPlainText();
+                if (auto* browser = top->findChild<QTextBrowser*>()) return browser->toPlainText();
         return QString();
     };
     const QString guide = text(QStringLiteral("gettingStarted"));
@@ -594,6 +591,65 @@ void TestFormPolish::helpHasGettingStartedAndShortcuts() { // #23 item 14
                  shortcuts.contains(QStringLiteral("Runs → Runs table")) &&
                  shortcuts.contains(QStringLiteral("Ctrl+Shift+R")),
              qPrintable(shortcuts));
+}
+
+// #23 item 4 in the window: the CLI warned of a large snapshot, the form's Submit said nothing.
+void TestFormPolish::largeSnapshotIsAskedAboutBeforeSubmitting() {
+    // 60 MB of weights beside the script, as a sparse file: the snapshot counts its apparent
+    // size (tst_snapshot::sparseFilesCountAtTheirApparentSize), as the copy takes it.
+    QFile weights(project_ + QStringLiteral("/weights.bin"));
+    QVERIFY(weights.open(QIODevice::WriteOnly));
+    QVERIFY(weights.resize(qint64(60) * 1024 * 1024));
+    weights.close();
+    RunActions actions(ws_->root());
+    EstimatorForm form(&actions);
+    form.setEstimator(scriptEstimator(), true);
+    form.show();
+    QVERIFY(QTest::qWaitFor([&] { return form.argumentsRead(); }, 10000));
+    QSignalSpy submitted(&form, &EstimatorForm::submitted);
+    // The CLI's sentence, from the same core function.
+    const QString warning = submitSnapshotWarning(*ws_, form.estimator());
+    QVERIFY2(warning.contains(QStringLiteral("is large: 60 MB in 2 files")), qPrintable(warning));
+
+    // Cancel: nothing is submitted, nothing is written, and Submit is back.
+    {
+        const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+        QDir().mkpath(artifacts);
+        ModalAnswer cancel(QStringLiteral("Cancel"),
+                           artifacts + QStringLiteral("/large_snapshot_question.png"));
+        form.submit();
+        QVERIFY(QTest::qWaitFor([&] { return !cancel.text.isEmpty(); }, 10000));
+        QVERIFY2(cancel.text.startsWith(warning), qPrintable(cancel.text));
+        QVERIFY(cancel.text.contains(QStringLiteral("weights.bin (60 MB)")));
+        QVERIFY(cancel.text.contains(QStringLiteral(".labbenchignore")));
+    }
+    QVERIFY(QTest::qWaitFor([&] { return !form.footer()->submitting(); }, 5000));
+    QCoreApplication::processEvents();
+    QCOMPARE(submitted.count(), 0);
+    QVERIFY(ws_->store().runs().list().isEmpty());
+    QVERIFY(QDir(ws_->runsDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+    QVERIFY(form.submitButton()->isEnabled());
+    QCOMPARE(form.submitButton()->text(), QStringLiteral("Submit"));
+
+    // Submit anyway: the run is submitted with the whole folder.
+    {
+        ModalAnswer anyway(QStringLiteral("Submit anyway"));
+        form.submit();
+        QVERIFY(QTest::qWaitFor([&] { return !anyway.text.isEmpty(); }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return submitted.count() == 1; }, 30000));
+    }
+    const QString runId = submitted.first().first().toString();
+    const RunRecord run = waitForRun(*ws_, runId, {}, 50, 30000);
+    QVERIFY2(run.status == RunStatus::Completed, qPrintable(run.reason));
+    QCOMPARE(QFileInfo(run.runDir + QStringLiteral("/snapshot/weights.bin")).size(),
+             qint64(60) * 1024 * 1024);
+
+    // A small folder is submitted without a question.
+    QVERIFY(QFile::remove(project_ + QStringLiteral("/weights.bin")));
+    form.submit();
+    QVERIFY(QTest::qWaitFor([&] { return submitted.count() == 2; }, 30000));
+    QVERIFY(!QApplication::activeModalWidget());
+    waitForRun(*ws_, submitted.at(1).first().toString(), {}, 50, 30000);
 }
 
 QTEST_MAIN(TestFormPolish)

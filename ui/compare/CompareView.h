@@ -26,6 +26,7 @@ public:
     CompareView(const QString& workspaceRoot, const QString& storePath, const QStringList& runIds,
                 const QStringList& labels, QWidget* parent = nullptr);
     CompareModel* model() const { return model_; }
+    const QStringList& runIds() const { return runIds_; }
     MetricChartsPanel* charts() const { return charts_; }
 
     // Groups the runs by these parameters (names as the table's columns: "--lr"); none: no groups.
@@ -33,7 +34,8 @@ public:
     const QStringList& groupBy() const { return groupBy_; }
 
     // Exports; each throws lb::Error with a sentence when the file cannot be written.
-    void exportTableCsv(const QString& path) const;  // the side-by-side table, as `runs compare --csv`
+    void
+    exportTableCsv(const QString& path) const; // the side-by-side table, as `runs compare --csv`
     void exportSeriesCsv(const QString& path) const; // every point: run,metric,step,time,value
     void exportChartsPng(const QString& path) const; // the charts as shown
 

@@ -4,12 +4,12 @@
 #include "core/live/DropPlan.h"
 #include "core/live/RunActions.h"
 #include "core/util/Error.h"
+#include "ui/common/AppStyle.h"
 #include "ui/common/FormFooter.h"
 #include "ui/common/FormPage.h"
 #include "ui/common/FormSection.h"
 #include "ui/common/TouchedFields.h"
 #include "ui/estimator/ScriptParamsTable.h"
-#include "ui/common/AppStyle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -48,7 +48,8 @@ QStringList splitList(const QString& text) {
 } // namespace
 
 EstimatorForm::EstimatorForm(RunActions* actions, QWidget* parent)
-    : QWidget(parent), actions_(actions) {
+    : QWidget(parent)
+    , actions_(actions) {
     setObjectName(QStringLiteral("estimatorForm"));
     reader_ = new ArgparseReader(this);
     connect(reader_, &ArgparseReader::finished, this, &EstimatorForm::onArguments);
@@ -73,30 +74,9 @@ EstimatorForm::EstimatorForm(RunActions* actions, QWidget* parent)
     validateNow();
 }
 
-void EstimatorForm::setActions(RunActions* actions) {
-    if (actions_)
-        disconnect(actions_, nullptr, this, nullptr);
-    actions_ = actions;
-    footer_->forgetSubmit();
-    if (actions_) {
-        connect(actions_, &RunActions::submitted, this, [this](quint64 request, const QString& runId) {
-            if (!footer_->finishSubmit(request))
-                return;
-            validateNow();
-            emit message(tr("Submitted run %1").arg(runId));
-            emit submitted(runId);
-        });
-        connect(actions_, &RunActions::submitFailed, this, [this](quint64 request, const QString& m) {
-            if (!footer_->finishSubmit(request))
-                return;
-            validateNow();
-            footer_->setError(m);
-        });
-    }
-    validateNow();
+QPushButton* EstimatorForm::submitButton() const {
+    return footer_->submitButton();
 }
-
-QPushButton* EstimatorForm::submitButton() const { return footer_->submitButton(); }
 
 void EstimatorForm::build() {
     auto* outer = new QVBoxLayout(this);
@@ -260,36 +240,32 @@ void EstimatorForm::watchFields() {
     connect(touched_, &TouchedFields::touched, this, &EstimatorForm::scheduleValidation,
             Qt::QueuedConnection);
     // Only what the user types: a form filled from an estimator keeps that estimator's params.
-    connect(entry_->lineEdit(), &QLineEdit::textEdited, this, [this] { typedScriptTimer_.start(); });
+    connect(entry_->lineEdit(), &QLineEdit::textEdited, this,
+            [this] { typedScriptTimer_.start(); });
     connect(source_, &QLineEdit::textEdited, this, [this] { typedScriptTimer_.start(); });
 }
 
 void EstimatorForm::readTypedScript() {
     const Estimator e = estimator();
-    if (e.sourceDirectory.isEmpty() || !e.entryScript.endsWith(QLatin1String(".py")))
-        return;
+    if (e.sourceDirectory.isEmpty() || !e.entryScript.endsWith(QLatin1String(".py"))) return;
     const QString script = QDir(e.sourceDirectory).filePath(e.entryScript);
-    if (QFileInfo(script).isFile() && script != lastReadScript_)
-        readArguments();
+    if (QFileInfo(script).isFile() && script != lastReadScript_) readArguments();
 }
 
 void EstimatorForm::chooseSourceFolder() {
     const QString dir =
         QFileDialog::getExistingDirectory(this, tr("Source folder"), source_->text());
-    if (!dir.isEmpty())
-        source_->setText(dir);
+    if (!dir.isEmpty()) source_->setText(dir);
 }
 
 void EstimatorForm::chooseEntryScript() {
     const QString file = QFileDialog::getOpenFileName(this, tr("Entry script"), source_->text(),
                                                       tr("Scripts (*.py *.sh);;All files (*)"));
-    if (file.isEmpty())
-        return;
+    if (file.isEmpty()) return;
     const QFileInfo info(file);
     if (source_->text().isEmpty() ||
         !QDir(source_->text()).relativeFilePath(file).startsWith(QLatin1String(".."))) {
-        if (source_->text().isEmpty())
-            source_->setText(info.absolutePath());
+        if (source_->text().isEmpty()) source_->setText(info.absolutePath());
         entry_->setEditText(QDir(source_->text()).relativeFilePath(file));
     } else {
         source_->setText(info.absolutePath());
@@ -306,15 +282,13 @@ void EstimatorForm::addVariable() {
 }
 
 void EstimatorForm::removeVariable() {
-    if (env_->currentRow() >= 0)
-        env_->removeRow(env_->currentRow());
+    if (env_->currentRow() >= 0) env_->removeRow(env_->currentRow());
     scheduleValidation();
 }
 
 void EstimatorForm::applyPreset(const QString& framework) {
     if (framework == QLatin1String("builtin-mnist")) {
-        if (entry_->currentText().isEmpty())
-            entry_->setEditText(Estimator::kBuiltinTrainer);
+        if (entry_->currentText().isEmpty()) entry_->setEditText(Estimator::kBuiltinTrainer);
     } else if (framework == QLatin1String("pytorch") || framework == QLatin1String("chainer") ||
                framework == QLatin1String("tensorflow")) {
         // The preset's backend applies when more than one process is asked for.
@@ -369,13 +343,11 @@ void EstimatorForm::setEstimator(const Estimator& e, bool readArgs) {
         env_->setItem(env_->rowCount() - 1, 1, new QTableWidgetItem(it.value()));
     }
     experiment_->setText(e.experiment);
-    if (!e.computeTarget.isEmpty())
-        target_->setEditText(e.computeTarget);
+    if (!e.computeTarget.isEmpty()) target_->setEditText(e.computeTarget);
     maxDuration_->setValue(e.maxRunDurationSeconds.value_or(0));
     // What the estimator gave, the user brought (a drop, a file, a clone): its problems show.
     for (QWidget* field : fields())
-        if (!TouchedFields::isBlank(field))
-            touched_->touch(field);
+        if (!TouchedFields::isBlank(field)) touched_->touch(field);
     emit titleChanged(title());
     if (readArgs)
         readArguments();
@@ -404,19 +376,16 @@ Estimator EstimatorForm::estimator() const {
     for (int r = 0; r < env_->rowCount(); ++r) {
         const QString key = env_->item(r, 0) ? env_->item(r, 0)->text().trimmed() : QString();
         if (!key.isEmpty())
-            e.environmentVariables.insert(key, env_->item(r, 1) ? env_->item(r, 1)->text()
-                                                                 : QString());
+            e.environmentVariables.insert(key,
+                                          env_->item(r, 1) ? env_->item(r, 1)->text() : QString());
     }
     for (const QString& name : secretVariables_)
-        if (e.environmentVariables.contains(name))
-            e.secretVariables.append(name);
+        if (e.environmentVariables.contains(name)) e.secretVariables.append(name);
     for (const QString& name : publicVariables_)
-        if (e.environmentVariables.contains(name))
-            e.publicVariables.append(name);
+        if (e.environmentVariables.contains(name)) e.publicVariables.append(name);
     e.experiment = experiment_->text().trimmed();
     e.computeTarget = target_->currentText().trimmed();
-    if (maxDuration_->value() > 0)
-        e.maxRunDurationSeconds = maxDuration_->value();
+    if (maxDuration_->value() > 0) e.maxRunDurationSeconds = maxDuration_->value();
     return e;
 }
 
@@ -441,8 +410,7 @@ void EstimatorForm::readArguments() {
     paramsStatus_->setObjectName(QStringLiteral("muted"));
     restyle(paramsStatus_);
     paramsStatus_->setText(tr("Reading the arguments of %1…").arg(e.entryScript));
-    if (!e.python.isEmpty())
-        reader_->setPython(e.python);
+    if (!e.python.isEmpty()) reader_->setPython(e.python);
     reader_->start(QDir(e.sourceDirectory).filePath(e.entryScript));
 }
 
@@ -458,24 +426,20 @@ void EstimatorForm::onArguments(const QString& script, const ScriptArguments& ar
     validateNow();
 }
 
-QString EstimatorForm::argumentsStatus() const { return paramsStatus_->text(); }
+QString EstimatorForm::argumentsStatus() const {
+    return paramsStatus_->text();
+}
 
-void EstimatorForm::scheduleValidation() { validateTimer_.start(); }
+void EstimatorForm::scheduleValidation() {
+    validateTimer_.start();
+}
 
-void EstimatorForm::setFooterVisible(bool visible) { footer_->setVisible(visible); }
+void EstimatorForm::setFooterVisible(bool visible) {
+    footer_->setVisible(visible);
+}
 
 bool EstimatorForm::canSubmit() const {
     return error_.isEmpty() && actions_ && !footer_->submitting();
-}
-
-void EstimatorForm::submit() {
-    touched_->touchAll(); // Submit asks about every field
-    validateNow();
-    if (!canSubmit())
-        return;
-    Estimator e = estimator();
-    e.applyFrameworkDefaults();
-    footer_->startSubmit([&] { return actions_->submit(e, e.experiment); });
 }
 
 void EstimatorForm::loadJson(const QString& path) {

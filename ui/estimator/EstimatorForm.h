@@ -112,6 +112,8 @@ private:
     void readTypedScript();
     void onArguments(const QString& script, const ScriptArguments& arguments);
     void applyPreset(const QString& framework);
+    // A submit found the snapshot large: asks whether to go on, and sends it again if so.
+    void askAboutLargeSnapshot(quint64 request, const QString& warning);
 
     RunActions* actions_ = nullptr;
     ArgparseReader* reader_ = nullptr;
@@ -122,6 +124,7 @@ private:
     QString error_;
     bool argumentsRead_ = false;
     FieldMarks marks_;
+    Estimator sent_; // what Submit last sent, sent again as it was after "Submit anyway"
 
     QComboBox* framework_ = nullptr;
     QLineEdit* source_ = nullptr;

@@ -10,12 +10,11 @@
 #include "ui/browser/WorkspaceBrowser.h"
 #include "ui/common/StatusIcons.h"
 #include "ui/compare/CompareView.h"
-#include "ui/runs/RunsTablePage.h"
 #include "ui/compute/ComputeTargetActions.h"
 #include "ui/endpoints/EndpointActions.h"
 #include "ui/estimator/EstimatorForm.h"
-#include "ui/main/StartupProbe.h"
 #include "ui/main/QuitNotice.h"
+#include "ui/main/StartupProbe.h"
 #include "ui/main/StateHook.h"
 #include "ui/main/TabMemory.h"
 #include "ui/main/WelcomePage.h"
@@ -23,6 +22,7 @@
 #include "ui/main/WorkbenchTabs.h"
 #include "ui/models/ModelActions.h"
 #include "ui/run/RunDashboard.h"
+#include "ui/runs/RunsTablePage.h"
 #include "ui/sweep/SweepDashboard.h"
 #include "ui/sweep/SweepForm.h"
 
@@ -41,7 +41,8 @@
 
 namespace lb::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent) {
     setWindowTitle(tr("Labbench"));
     setAcceptDrops(true);
     resize(1280, 800);
@@ -120,28 +121,32 @@ void MainWindow::buildMenus() {
     connect(menus_, &WorkbenchMenus::refreshRequested, this, &MainWindow::refreshWorkspace);
 }
 
-QTabWidget* MainWindow::tabs() const { return tabs_; }
+QTabWidget* MainWindow::tabs() const {
+    return tabs_;
+}
 
 void MainWindow::showStatusMessage(const QString& text, int timeoutMs) {
     statusBar()->showMessage(text, timeoutMs);
 }
 
 void MainWindow::refreshWorkspace() {
-    if (watcher_)
-        watcher_->refreshNow();
+    if (watcher_) watcher_->refreshNow();
 }
 
-QList<QWidget*> MainWindow::pages() const { return tabs_->pages(); }
+QList<QWidget*> MainWindow::pages() const {
+    return tabs_->pages();
+}
 
 void MainWindow::addPage(QWidget* page, const QString& title, const QIcon& icon) {
     tabs_->addPage(page, title, icon);
 }
 
-void MainWindow::showPage(QWidget* page) { tabs_->setCurrentWidget(page); }
+void MainWindow::showPage(QWidget* page) {
+    tabs_->setCurrentWidget(page);
+}
 
 void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
-    if (!workspaceDir_.isEmpty())
-        rememberTabs(); // the old workspace's pages, before they close
+    if (!workspaceDir_.isEmpty()) rememberTabs(); // the old workspace's pages, before they close
     workspaceDir_ = QDir(dir).absolutePath();
     restorePending_ = true;
     // Dashboards and comparisons belong to the old workspace; forms stay and follow the new one.
@@ -187,8 +192,7 @@ void MainWindow::openWorkspace(const QString& dir, const QString& createName) {
 }
 
 void MainWindow::onSnapshot(const WorkspaceSnapshotPtr& snapshot) {
-    if (!snapshot)
-        return;
+    if (!snapshot) return;
     const bool first = !snapshot_;
     snapshot_ = snapshot;
     browser_->showError(QString());
@@ -222,15 +226,13 @@ QStringList MainWindow::targetNames() const {
 }
 
 QString MainWindow::countsText() const {
-    if (!snapshot_)
-        return {};
+    if (!snapshot_) return {};
     return tr("● %1 running   ○ %2 queued").arg(snapshot_->running).arg(snapshot_->queued);
 }
 
 EstimatorForm* MainWindow::openEstimatorForm(const Estimator& estimator, bool readArguments) {
     auto* form = new EstimatorForm(actions_);
-    if (snapshot_)
-        form->setComputeTargets(targetNames());
+    if (snapshot_) form->setComputeTargets(targetNames());
     form->setEstimator(estimator, readArguments);
     tabs_->addPage(form, form->title(), nodeIcon(QStringLiteral("experiment")));
     tabs_->followTitle(form, &EstimatorForm::titleChanged);
@@ -275,23 +277,22 @@ QList<EstimatorForm*> MainWindow::openPaths(const QStringList& paths) {
             break;
         }
     }
-    if (!refused.isEmpty())
-        statusBar()->showMessage(refused.join(QLatin1Char(' ')), 10000);
+    if (!refused.isEmpty()) statusBar()->showMessage(refused.join(QLatin1Char(' ')), 10000);
     return forms;
 }
 
 RunDashboard* MainWindow::openRun(const QString& runId) {
-    if (auto* open = tabs_->raise<RunDashboard>(
-            [&](const RunDashboard& d) { return d.runId() == runId; }))
+    if (auto* open =
+            tabs_->raise<RunDashboard>([&](const RunDashboard& d) { return d.runId() == runId; }))
         return open;
-    if (!snapshot_ && workspaceDir_.isEmpty())
-        return nullptr;
+    if (!snapshot_ && workspaceDir_.isEmpty()) return nullptr;
     if (isSweepParent(runId)) {
         openSweep(runId); // a sweep's parent has a dashboard of its own
         return nullptr;
     }
     const QString root = snapshot_ ? snapshot_->root : workspaceDir_;
-    auto* dashboard = new RunDashboard(root, root + QStringLiteral("/labbench.db"), runId, actions_);
+    auto* dashboard =
+        new RunDashboard(root, root + QStringLiteral("/labbench.db"), runId, actions_);
     tabs_->addPage(dashboard, runId, statusIcon(QStringLiteral("Running")));
     tabs_->followTitle(dashboard, &RunDashboard::titleChanged);
     connect(dashboard, &RunDashboard::cloneRequested, this,
@@ -309,12 +310,10 @@ RunDashboard* MainWindow::openRun(const QString& runId) {
 }
 
 bool MainWindow::isSweepParent(const QString& runId) const {
-    if (!snapshot_)
-        return false;
+    if (!snapshot_) return false;
     for (const auto& experiment : snapshot_->experiments)
         for (const RunRecord& run : experiment.runs)
-            if (run.parentId == runId)
-                return true;
+            if (run.parentId == runId) return true;
     return false;
 }
 
@@ -322,8 +321,7 @@ SweepDashboard* MainWindow::openSweep(const QString& sweepId) {
     if (auto* open = tabs_->raise<SweepDashboard>(
             [&](const SweepDashboard& d) { return d.sweepId() == sweepId; }))
         return open;
-    if (!snapshot_ && workspaceDir_.isEmpty())
-        return nullptr;
+    if (!snapshot_ && workspaceDir_.isEmpty()) return nullptr;
     const QString root = snapshot_ ? snapshot_->root : workspaceDir_;
     auto* dashboard = new SweepDashboard(root, root + QStringLiteral("/labbench.db"), sweepId);
     tabs_->addPage(dashboard, dashboard->title(), nodeIcon(QStringLiteral("experiments")));
@@ -334,8 +332,7 @@ SweepDashboard* MainWindow::openSweep(const QString& sweepId) {
 
 SweepForm* MainWindow::openSweepForm(const Estimator& estimator) {
     auto* form = new SweepForm(snapshot_ ? snapshot_->root : workspaceDir_);
-    if (snapshot_)
-        form->setComputeTargets(targetNames());
+    if (snapshot_) form->setComputeTargets(targetNames());
     form->setEstimator(estimator);
     tabs_->addPage(form, form->title(), nodeIcon(QStringLiteral("experiment")));
     tabs_->followTitle(form, &SweepForm::titleChanged);
@@ -392,8 +389,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
-    if (event->mimeData()->hasUrls())
-        event->acceptProposedAction();
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
@@ -406,9 +402,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
             remote.append(url.toString());
     }
     if (!remote.isEmpty() && paths.isEmpty()) {
-        statusBar()->showMessage(tr("Only local files can be dropped (got %1).")
-                                     .arg(remote.join(QStringLiteral(", "))),
-                                 8000);
+        statusBar()->showMessage(
+            tr("Only local files can be dropped (got %1).").arg(remote.join(QStringLiteral(", "))),
+            8000);
         event->ignore();
         return;
     }
@@ -435,27 +431,38 @@ void MainWindow::rememberTabs() const {
 
 void MainWindow::restoreTabs() {
     const OpenTabs open = TabMemory::load(workspaceDir_);
-    if (open.pages.isEmpty() || !snapshot_)
-        return;
+    if (open.pages.isEmpty() || !snapshot_) return;
     QSet<QString> runs; // a run deleted since is not reopened
     for (const auto& experiment : snapshot_->experiments)
         for (const RunRecord& run : experiment.runs)
             runs.insert(run.id);
+    QSet<QString> shown; // forms stay open across workspaces: one kept here is not opened twice
+    for (QWidget* page : tabs_->pages())
+        shown.insert(TabMemory::describePage(page));
     QWidget* front = tabs_->startPage();
     for (qsizetype i = 0; i < open.pages.size(); ++i) {
         const QString& what = open.pages[i];
-        const QString id = what.section(QLatin1Char(':'), 1);
+        const QString id = TabMemory::pageArgument(what);
         QWidget* page = nullptr;
-        if (what.startsWith(QLatin1String("run:")) && runs.contains(id))
+        if (what.startsWith(QLatin1String("run:")) && runs.contains(id)) {
             page = openRun(id);
-        else if (what.startsWith(QLatin1String("sweep:")) && runs.contains(id))
+        } else if (what.startsWith(QLatin1String("sweep:")) && runs.contains(id)) {
             page = openSweep(id);
-        else if (what == QLatin1String("runs")) {
+        } else if (what == QLatin1String("runs")) {
             openRunsTable();
             page = tabs_->currentWidget();
+        } else if (what.startsWith(QLatin1String("compare:"))) {
+            QStringList ids = id.split(QLatin1Char(','), Qt::SkipEmptyParts);
+            ids.removeIf([&](const QString& run) { return !runs.contains(run); });
+            if (ids.size() >= 2) {
+                compareRuns(ids);
+                page = tabs_->currentWidget();
+            }
+        } else if (const auto estimator = TabMemory::estimatorOf(what);
+                   estimator && !shown.contains(what)) {
+            page = openEstimatorForm(*estimator, false);
         }
-        if (page && i == open.current)
-            front = page;
+        if (page && i == open.current) front = page;
     }
     tabs_->setCurrentWidget(front);
 }

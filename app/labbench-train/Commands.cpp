@@ -154,10 +154,12 @@ private:
 void writeCheckpoint(CheckpointWriter& writer, CheckpointSchedule& schedule, const Trainer& trainer,
                      Progress& progress) {
     try {
+        const auto start = std::chrono::steady_clock::now();
         const fs::path file = writer.write(trainer.saveState());
-        progress.line(format("checkpoint %s (epoch %d, step %ld)", file.string().c_str(),
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        progress.line(format("checkpoint %s (epoch %d, step %ld, %.3f s)", file.string().c_str(),
                              trainer.epochsDone() + (trainer.stepInEpoch() > 0 ? 1 : 0),
-                             trainer.globalStep()));
+                             trainer.globalStep(), took.count()));
     } catch (const TrainError& e) {
         std::fprintf(stderr, "labbench-train: no checkpoint written: %s; training goes on\n",
                      e.what());

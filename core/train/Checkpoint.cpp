@@ -313,16 +313,25 @@ void writeFileAtomically(const fs::path& path, const std::vector<std::uint8_t>& 
     }
 }
 
+namespace {
+void makeFolder(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir, ec))
+        throw TrainError(dir.string() + ": cannot create the checkpoint folder (" +
+                         (ec ? ec.message() : std::string("a file has that name")) + ")");
+}
+} // namespace
+
 CheckpointWriter::CheckpointWriter(fs::path dir, int keep)
     : dir_(std::move(dir))
-    , keep_(std::max(1, keep)) {}
+    , keep_(std::max(1, keep)) {
+    makeFolder(dir_); // a wrong --checkpoint-dir stops the run before it trains, not after
+}
 
 fs::path CheckpointWriter::write(const TrainerState& state) {
     std::error_code ec;
-    fs::create_directories(dir_, ec);
-    if (ec)
-        throw TrainError(dir_.string() + ": cannot create the checkpoint folder (" + ec.message() +
-                         ")");
+    makeFolder(dir_);
     const std::string name = checkpointFileName(state.globalStep);
     const fs::path file = dir_ / name;
     writeFileAtomically(file, encodeCheckpoint(state));

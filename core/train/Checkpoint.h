@@ -75,6 +75,7 @@ void writeFileAtomically(const std::filesystem::path& path, const std::vector<st
 // it wrote itself (files already there are never removed).
 class CheckpointWriter {
 public:
+    // Creates the folder; throws TrainError naming it when it cannot.
     CheckpointWriter(std::filesystem::path dir, int keep);
     // Returns the file written. Throws TrainError when it cannot be written.
     std::filesystem::path write(const TrainerState& state);

@@ -326,7 +326,46 @@ private slots:
         QVERIFY2(resumed.out.contains("5 epochs and 0 steps done"), qPrintable(resumed.out));
     }
 
+    // A checkpoint that cannot be written (here: a folder holds its name, so the rename fails)
+    // is reported; training goes on, its temporary file is gone, and the next one is written.
+    void aFailedWriteIsReportedAndTrainingGoesOn() {
+        const QString ck = path("blocked");
+        const QString blocked = ck + "/" + QString::fromStdString(checkpointFileName(48));
+        QVERIFY(QDir().mkpath(blocked));
+        const Result r = run(args({"-e", "3", "-o", path("blocked-out"), "--checkpoint-every", "1",
+                                   "--checkpoint-dir", ck}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("no checkpoint written: " + blocked + ": cannot rename") &&
+                     r.err.contains("training goes on"),
+                 qPrintable(r.err));
+        QVERIFY(QFileInfo(blocked).isDir());
+        QCOMPARE(QDir(ck).entryList(QDir::Hidden | QDir::Files).filter(".tmp").size(), 0);
+        QCOMPARE(bytesOf(ck + "/latest").trimmed(), QByteArray(checkpointFileName(72).c_str()));
+        QVERIFY(QFileInfo::exists(path("blocked-out/model.npz")));
+    }
+
     // --- what is refused ----------------------------------------------------------------------
+
+    // A checkpoint folder that cannot be made stops the run before it trains; so do bad values.
+    void badCheckpointFlagsStopBeforeTraining() {
+        const QString file = path("a-file");
+        writeBytes(file, "x");
+        const Result r = run(args({"-e", "2", "-o", path("flags-out"), "--checkpoint-every", "1",
+                                   "--checkpoint-dir", file}));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(file + ": cannot create the checkpoint folder"), qPrintable(r.err));
+        QVERIFY(!r.out.contains("epoch 1/2"));
+        QVERIFY(!QFileInfo::exists(path("flags-out/model.npz")));
+        for (const QStringList& bad :
+             {QStringList{"--checkpoint-every", "x"}, QStringList{"--checkpoint-every", "-1"},
+              QStringList{"--checkpoint-minutes", "-2"}, QStringList{"--checkpoint-keep", "0"},
+              QStringList{"--resume"}}) {
+            const Result u = run(args(QStringList{"-e", "1", "-o", path("flags-out")} + bad));
+            QVERIFY2(u.exitCode == 2, qPrintable(bad.join(' ') + ": " + u.err));
+            QVERIFY2(u.err.startsWith("labbench-train: --") && u.err.count('\n') == 1,
+                     qPrintable(u.err));
+        }
+    }
 
     void badCheckpointsAreRefusedAndNothingIsOverwritten_data() {
         QTest::addColumn<QString>("damage");

@@ -167,6 +167,41 @@ void writeCheckpoint(CheckpointWriter& writer, CheckpointSchedule& schedule, con
     schedule.written();
 }
 
+// The lead rank's epochs: train, evaluate, log, and write a checkpoint when one is due.
+void trainEpochs(Trainer& trainer, const Options& o, MetricsSink& metrics, Progress& progress) {
+    std::optional<CheckpointWriter> checkpoints;
+    if (o.checkpointing()) checkpoints.emplace(checkpointDir(o), o.checkpointKeep);
+    CheckpointSchedule schedule(o);
+    // Inside an epoch only alone: with several ranks the epoch's running sums differ per rank.
+    const bool midEpoch =
+        checkpoints && o.checkpointMinutes > 0 && trainer.backend().worldSize() == 1;
+
+    for (int epoch = trainer.epochsDone() + 1; epoch <= o.epochs; ++epoch) {
+        const EpochStats e = trainer.trainEpoch(
+            [&](int step, int steps) {
+                progress.step(epoch, o.epochs, step, steps);
+                // The last step's checkpoint is the epoch's, taken below with its metrics.
+                if (midEpoch && step < steps && schedule.clockDue())
+                    writeCheckpoint(*checkpoints, schedule, trainer, progress);
+            },
+            [&](long step, double loss) { metrics.log("batch_loss", loss, step); }, o.logInterval);
+        const Evaluation test = trainer.evaluateTest();
+        checkLoss(e, o);
+        metrics.log("loss", e.loss, epoch);
+        metrics.log("train_accuracy", e.trainAccuracy, epoch);
+        metrics.log("Accuracy", test.accuracy, epoch);
+        metrics.log("epoch_time", e.seconds, epoch);
+        metrics.log("images_per_sec", e.imagesPerSecond, epoch);
+        metrics.flush();
+        progress.line(format("epoch %d/%d  loss %.4f  train_accuracy %.4f  Accuracy %.4f  "
+                             "epoch_time %.3f s  %.0f images/s",
+                             epoch, o.epochs, e.loss, e.trainAccuracy, test.accuracy, e.seconds,
+                             e.imagesPerSecond));
+        if (checkpoints && (schedule.epochDue(epoch) || schedule.clockDue()))
+            writeCheckpoint(*checkpoints, schedule, trainer, progress);
+    }
+}
+
 } // namespace
 
 int runTraining(const Options& o) {
@@ -203,6 +238,8 @@ int runTraining(const Options& o) {
         std::printf("labbench-train: resuming from %s: %d epochs and %d steps done (step %ld)\n",
                     resume->path.string().c_str(), trainer.epochsDone(), trainer.stepInEpoch(),
                     trainer.globalStep());
+        if (trainer.epochsDone() >= o.epochs)
+            std::printf("labbench-train: -e %d trains no more epochs\n", o.epochs);
     }
     std::fflush(stdout);
 
@@ -219,40 +256,7 @@ int runTraining(const Options& o) {
         throw TrainError(outDir.string() + ": cannot create the output folder (" + ec.message() +
                          ")");
 
-    std::optional<CheckpointWriter> checkpoints;
-    if (o.checkpointing()) checkpoints.emplace(checkpointDir(o), o.checkpointKeep);
-    CheckpointSchedule schedule(o);
-    // Inside an epoch only alone: with several ranks the epoch's running sums differ per rank.
-    const bool midEpoch = checkpoints && o.checkpointMinutes > 0 && backend->worldSize() == 1;
-
-    for (int epoch = trainer.epochsDone() + 1; epoch <= o.epochs; ++epoch) {
-        const EpochStats e = trainer.trainEpoch(
-            [&](int step, int steps) {
-                progress.step(epoch, o.epochs, step, steps);
-                // The last step's checkpoint is the epoch's, taken below with its metrics.
-                if (midEpoch && step < steps && schedule.clockDue())
-                    writeCheckpoint(*checkpoints, schedule, trainer, progress);
-            },
-            [&](long step, double loss) { metrics.log("batch_loss", loss, step); }, o.logInterval);
-        const Evaluation test = trainer.evaluateTest();
-        checkLoss(e, o);
-        metrics.log("loss", e.loss, epoch);
-        metrics.log("train_accuracy", e.trainAccuracy, epoch);
-        metrics.log("Accuracy", test.accuracy, epoch);
-        metrics.log("epoch_time", e.seconds, epoch);
-        metrics.log("images_per_sec", e.imagesPerSecond, epoch);
-        metrics.flush();
-        progress.line(format("epoch %d/%d  loss %.4f  train_accuracy %.4f  Accuracy %.4f  "
-                             "epoch_time %.3f s  %.0f images/s",
-                             epoch, o.epochs, e.loss, e.trainAccuracy, test.accuracy, e.seconds,
-                             e.imagesPerSecond));
-        if (checkpoints && (schedule.epochDue(epoch) || schedule.clockDue()))
-            writeCheckpoint(*checkpoints, schedule, trainer, progress);
-    }
-    if (trainer.epochsDone() >= o.epochs && resume && resume->state.epochsDone >= o.epochs)
-        std::printf("labbench-train: %s has %d epochs done already; -e %d trains none\n",
-                    resume->path.string().c_str(), resume->state.epochsDone, o.epochs);
-
+    trainEpochs(trainer, o, metrics, progress);
     checkReplicas(trainer, *backend);
 
     SavedModel saved;

@@ -246,6 +246,8 @@ private slots:
             if (!r.out.contains(" 0 steps done")) ++midEpoch;
             QVERIFY2(bytesOf(path("adam-r/model.npz")) == expected,
                      qPrintable("resumed from " + f + ": the model differs"));
+            if (f == files.last())
+                QVERIFY2(r.out.contains("-e 3 trains no more epochs"), qPrintable(r.out));
             if (f != files.last()) {
                 const QString resumedLast = r.out.split('\n').filter("epoch 3/3").value(0);
                 // The epoch's loss and accuracies continue the interrupted sums exactly.

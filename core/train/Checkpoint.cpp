@@ -262,15 +262,21 @@ FoundCheckpoint findCheckpoint(const fs::path& path,
     }
     if (candidates.empty())
         throw TrainError(path.string() + ": holds no checkpoint (" + kPrefix + "*" + kSuffix + ")");
-    std::string reasons;
+    // The ones skipped are said only when another is used; otherwise the error lists them.
+    std::vector<std::string> skipped;
     for (const auto& p : candidates) {
         try {
-            return {p, readCheckpoint(p)};
+            FoundCheckpoint found{p, readCheckpoint(p)};
+            for (const auto& why : skipped)
+                if (notice) notice("skipping " + why);
+            return found;
         } catch (const TrainError& e) {
-            if (notice) notice("skipping " + std::string(e.what()));
-            reasons += std::string("\n  ") + e.what();
+            skipped.push_back(e.what());
         }
     }
+    std::string reasons;
+    for (const auto& why : skipped)
+        reasons += "\n  " + why;
     throw TrainError(path.string() + ": no checkpoint there can be used:" + reasons);
 }
 

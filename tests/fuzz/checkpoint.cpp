@@ -3,6 +3,7 @@
 // fuzzer reaches the field reader behind the checksum. TrainError is the documented failure; a
 // file that decodes must encode back to the same bytes.
 #include "core/train/Checkpoint.h"
+
 #include "core/train/Error.h"
 #include "core/train/Sha256.h"
 
@@ -23,7 +24,8 @@ void decodes(const std::vector<std::uint8_t>& bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     decodes(std::vector<std::uint8_t>(data, data + size));
 
-    std::vector<std::uint8_t> wrapped = {'L', 'B', 'C', 'K', 'P', 'T', 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+    std::vector<std::uint8_t> wrapped = {'L', 'B', 'C', 'K', 'P', 'T', 0, 0,
+                                         1,   0,   0,   0,   0,   0,   0, 0};
     const std::uint64_t body = size;
     wrapped.resize(24);
     std::memcpy(wrapped.data() + 16, &body, 8);

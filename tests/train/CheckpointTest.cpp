@@ -262,7 +262,8 @@ private slots:
 
     // A real stop: kill -9 while it trains, then resume from the folder it left.
     void killedRunResumesBitExact() {
-        const QStringList longer = {"-e", "60"};
+        // Long enough (a few seconds) that the kill lands well before the end on a fast machine.
+        const QStringList longer = {"-e", "300"};
         const Result straight = run(args(longer + QStringList{"-o", path("long")}));
         QVERIFY2(straight.exitCode == 0, qPrintable(straight.err));
         const QString ck = path("killed-ck");

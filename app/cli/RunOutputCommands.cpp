@@ -111,7 +111,7 @@ int files(Invocation& inv) {
         return 0;
     }
     if (list.isEmpty()) {
-        inv.out << "The run has no files in outputs/ or logs/.\n";
+        inv.out << "The run has no files in outputs/, logs/ or checkpoints/.\n";
         return 0;
     }
     for (const RunFile& f : list)
@@ -208,15 +208,21 @@ void registerRunOutputCommands(CommandLine& cli) {
              false,
              metrics});
     cli.add({{QStringLiteral("files")},
-             QStringLiteral("List the files a run keeps (outputs/ and logs/) with their sizes."),
+             QStringLiteral(
+                 "List the files a run keeps (outputs/, logs/, checkpoints/) with their sizes."),
              {jsonOption()},
              {runArg()},
              false,
              files});
     cli.add({{QStringLiteral("download")},
-             QStringLiteral("Copy a run's files (outputs/, logs/) into a folder."),
-             {{QStringLiteral("to"), {}, QStringLiteral("DIR"), QStringLiteral("the folder to copy into")},
-              {QStringLiteral("prefix"), {}, QStringLiteral("PREFIX"),
+             QStringLiteral("Copy a run's files (outputs/, logs/, checkpoints/) into a folder."),
+             {{QStringLiteral("to"),
+               {},
+               QStringLiteral("DIR"),
+               QStringLiteral("the folder to copy into")},
+              {QStringLiteral("prefix"),
+               {},
+               QStringLiteral("PREFIX"),
                QStringLiteral("only files whose path starts with it, e.g. outputs/")}},
              {runArg()},
              false,

@@ -1,6 +1,7 @@
 #include "app/labbench-train/Commands.h"
 
 #include "app/labbench-train/Progress.h"
+#include "core/train/Checkpoint.h"
 #include "core/train/Dataset.h"
 #include "core/train/Download.h"
 #include "core/train/Error.h"
@@ -12,10 +13,12 @@
 #include "core/train/Trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace lb::train {
 
@@ -82,7 +85,7 @@ void checkReplicas(Trainer& trainer, const Backend& backend) {
 // Ranks other than 0 of a data-parallel job: the same collectives in the same order as rank 0
 // (every epoch's statistics, the weight check), and nothing printed or written.
 int trainQuietly(Trainer& trainer, const Options& o) {
-    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    for (int epoch = trainer.epochsDone() + 1; epoch <= o.epochs; ++epoch) {
         const EpochStats e = trainer.trainEpoch({}, {}, o.logInterval);
         checkLoss(e, o);
     }
@@ -95,15 +98,120 @@ std::string metricsPath() {
     return env ? env : "";
 }
 
+// --checkpoint-dir, else the run's ./checkpoints that Labbench names in the environment, else
+// ./checkpoints beside ./outputs.
+fs::path checkpointDir(const Options& o) {
+    if (!o.checkpointDir.empty()) return o.checkpointDir;
+    if (const char* env = std::getenv("LABBENCH_CHECKPOINT_DIR"); env && *env) return env;
+    return "checkpoints";
+}
+
+// --resume: the checkpoint, read and checked before anything is trained or written.
+std::optional<FoundCheckpoint> findResume(const Options& o, bool lead) {
+    if (o.resumePath.empty()) return std::nullopt;
+    return findCheckpoint(o.resumePath, [&](const std::string& line) {
+        if (lead) std::fprintf(stderr, "labbench-train: %s\n", line.c_str());
+    });
+}
+
+// Hyper-parameters that the flags may change on a resume: said, since the run is then no longer
+// the one the checkpoint came from.
+void noteChangedFlags(const TrainerState& s, const TrainConfig& c, const std::string& file) {
+    auto note = [&](const char* flag, double was, double now) {
+        if (was != now)
+            std::printf("labbench-train: %s was %g in %s; this run uses %g\n", flag, was,
+                        file.c_str(), now);
+    };
+    note("--lr", s.lr, c.lr);
+    note("--momentum", s.momentum, c.momentum);
+    note("--weight_decay", s.weightDecay, c.weightDecay);
+    note("--batchsize", s.batchSize, c.batchSize);
+}
+
+// When to write a checkpoint: after every N epochs, and at the first step boundary M minutes
+// after the last one (a clock read per step; nothing else in the step loop).
+class CheckpointSchedule {
+public:
+    explicit CheckpointSchedule(const Options& o)
+        : every_(o.checkpointEvery)
+        , seconds_(o.checkpointMinutes * 60.0)
+        , last_(now()) {}
+    bool epochDue(int epoch) const { return every_ > 0 && epoch % every_ == 0; }
+    bool clockDue() const { return seconds_ > 0 && now() - last_ >= seconds_; }
+    void written() { last_ = now(); }
+
+private:
+    static double now() {
+        using namespace std::chrono;
+        return duration<double>(steady_clock::now().time_since_epoch()).count();
+    }
+    int every_;
+    double seconds_, last_;
+};
+
+// Writes the trainer's state; a checkpoint that cannot be written (a full disk) is reported and
+// training goes on, since stopping would lose more than the checkpoint.
+void writeCheckpoint(CheckpointWriter& writer, CheckpointSchedule& schedule, const Trainer& trainer,
+                     Progress& progress) {
+    try {
+        const auto start = std::chrono::steady_clock::now();
+        const fs::path file = writer.write(trainer.saveState());
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        progress.line(format("checkpoint %s (epoch %d, step %ld, %.3f s)", file.string().c_str(),
+                             trainer.epochsDone() + (trainer.stepInEpoch() > 0 ? 1 : 0),
+                             trainer.globalStep(), took.count()));
+    } catch (const TrainError& e) {
+        std::fprintf(stderr, "labbench-train: no checkpoint written: %s; training goes on\n",
+                     e.what());
+    }
+    schedule.written();
+}
+
+// The lead rank's epochs: train, evaluate, log, and write a checkpoint when one is due.
+void trainEpochs(Trainer& trainer, const Options& o, MetricsSink& metrics, Progress& progress) {
+    std::optional<CheckpointWriter> checkpoints;
+    if (o.checkpointing()) checkpoints.emplace(checkpointDir(o), o.checkpointKeep);
+    CheckpointSchedule schedule(o);
+    // Inside an epoch only alone: with several ranks the epoch's running sums differ per rank.
+    const bool midEpoch =
+        checkpoints && o.checkpointMinutes > 0 && trainer.backend().worldSize() == 1;
+
+    for (int epoch = trainer.epochsDone() + 1; epoch <= o.epochs; ++epoch) {
+        const EpochStats e = trainer.trainEpoch(
+            [&](int step, int steps) {
+                progress.step(epoch, o.epochs, step, steps);
+                // The last step's checkpoint is the epoch's, taken below with its metrics.
+                if (midEpoch && step < steps && schedule.clockDue())
+                    writeCheckpoint(*checkpoints, schedule, trainer, progress);
+            },
+            [&](long step, double loss) { metrics.log("batch_loss", loss, step); }, o.logInterval);
+        const Evaluation test = trainer.evaluateTest();
+        checkLoss(e, o);
+        metrics.log("loss", e.loss, epoch);
+        metrics.log("train_accuracy", e.trainAccuracy, epoch);
+        metrics.log("Accuracy", test.accuracy, epoch);
+        metrics.log("epoch_time", e.seconds, epoch);
+        metrics.log("images_per_sec", e.imagesPerSecond, epoch);
+        metrics.flush();
+        progress.line(format("epoch %d/%d  loss %.4f  train_accuracy %.4f  Accuracy %.4f  "
+                             "epoch_time %.3f s  %.0f images/s",
+                             epoch, o.epochs, e.loss, e.trainAccuracy, test.accuracy, e.seconds,
+                             e.imagesPerSecond));
+        if (checkpoints && (schedule.epochDue(epoch) || schedule.clockDue()))
+            writeCheckpoint(*checkpoints, schedule, trainer, progress);
+    }
+}
+
 } // namespace
 
 int runTraining(const Options& o) {
-    auto [files, where] = resolveData(o);
-    const Dataset data = loadDataset(files, where);
     auto backend = chooseBackend(o);
     // Data parallel: every rank trains; rank 0 alone logs metrics, prints and writes the model
     // (the epoch statistics the Trainer returns are already summed over the ranks).
     const bool lead = backend->rank() == 0;
+    const std::optional<FoundCheckpoint> resume = findResume(o, lead);
+    auto [files, where] = resolveData(o);
+    const Dataset data = loadDataset(files, where);
     MetricsSink metrics(lead ? metricsPath() : std::string());
 
     TrainConfig config;
@@ -115,6 +223,7 @@ int runTraining(const Options& o) {
     config.weightDecay = o.weightDecay;
     config.seed = o.seed;
     Trainer trainer(*backend, data, config);
+    if (resume) trainer.restoreState(resume->state, resume->path.string());
     if (!lead) return trainQuietly(trainer, o);
 
     std::printf("labbench-train: %s, %d train / %d test images from %s\n",
@@ -124,6 +233,14 @@ int runTraining(const Options& o) {
         o.optimizer == OptimizerKind::Sgd ? "momentum SGD" : "Adam", o.batchSize, double(o.lr),
         o.optimizer == OptimizerKind::Sgd ? format(" momentum %g", double(o.momentum)).c_str() : "",
         o.seed, backend->describe().c_str());
+    if (resume) {
+        noteChangedFlags(resume->state, config, resume->path.string());
+        std::printf("labbench-train: resuming from %s: %d epochs and %d steps done (step %ld)\n",
+                    resume->path.string().c_str(), trainer.epochsDone(), trainer.stepInEpoch(),
+                    trainer.globalStep());
+        if (trainer.epochsDone() >= o.epochs)
+            std::printf("labbench-train: -e %d trains no more epochs\n", o.epochs);
+    }
     std::fflush(stdout);
 
     metrics.log("Batch size", o.batchSize, 0);
@@ -139,24 +256,7 @@ int runTraining(const Options& o) {
         throw TrainError(outDir.string() + ": cannot create the output folder (" + ec.message() +
                          ")");
 
-    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-        const EpochStats e = trainer.trainEpoch(
-            [&](int step, int steps) { progress.step(epoch, o.epochs, step, steps); },
-            [&](long step, double loss) { metrics.log("batch_loss", loss, step); }, o.logInterval);
-        const Evaluation test = trainer.evaluateTest();
-        checkLoss(e, o);
-        metrics.log("loss", e.loss, epoch);
-        metrics.log("train_accuracy", e.trainAccuracy, epoch);
-        metrics.log("Accuracy", test.accuracy, epoch);
-        metrics.log("epoch_time", e.seconds, epoch);
-        metrics.log("images_per_sec", e.imagesPerSecond, epoch);
-        metrics.flush();
-        progress.line(format("epoch %d/%d  loss %.4f  train_accuracy %.4f  Accuracy %.4f  "
-                             "epoch_time %.3f s  %.0f images/s",
-                             epoch, o.epochs, e.loss, e.trainAccuracy, test.accuracy, e.seconds,
-                             e.imagesPerSecond));
-    }
-
+    trainEpochs(trainer, o, metrics, progress);
     checkReplicas(trainer, *backend);
 
     SavedModel saved;

@@ -2,7 +2,8 @@
 // The run folder protocol, the same on every target (see DESIGN.md):
 //
 //   runs/<id>/run.json          estimator, target, state history (written atomically)
-//   runs/<id>/snapshot/         the script's working directory; outputs/ and logs/ are kept
+//   runs/<id>/snapshot/         the script's working directory; outputs/, logs/ and
+//                               checkpoints/ (LABBENCH_CHECKPOINT_DIR) are kept
 //   runs/<id>/driver.log        stdout + stderr of the script (supervisor warnings too)
 //   runs/<id>/metrics.jsonl     one JSON object a line: {"name","value","step","time"}
 //   runs/<id>/exit.json         exit code, signal, end time (written by the supervisor)
@@ -26,6 +27,8 @@ public:
     const QString& dir() const { return dir_; }
     QString runJson() const { return dir_ + QStringLiteral("/run.json"); }
     QString snapshotDir() const { return dir_ + QStringLiteral("/snapshot"); }
+    // Where the script's checkpoints go (#20): kept like outputs/, so a later attempt finds them.
+    QString checkpointDir() const { return snapshotDir() + QStringLiteral("/checkpoints"); }
     QString driverLog() const { return dir_ + QStringLiteral("/driver.log"); }
     QString metricsFile() const { return dir_ + QStringLiteral("/metrics.jsonl"); }
     QString exitJson() const { return dir_ + QStringLiteral("/exit.json"); }
@@ -41,7 +44,9 @@ public:
     static QString metricsName() { return QStringLiteral("metrics.jsonl"); }
 
     // The folders under snapshot/ whose files are kept and listed with the run.
-    static QStringList keptFolders() { return {QStringLiteral("outputs"), QStringLiteral("logs")}; }
+    static QStringList keptFolders() {
+        return {QStringLiteral("outputs"), QStringLiteral("logs"), QStringLiteral("checkpoints")};
+    }
 
 private:
     QString dir_;

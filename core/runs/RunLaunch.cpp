@@ -70,6 +70,7 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_RUN_ID"), context.runId);
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_RUN_DIR"), folder.dir());
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_METRICS_FILE"), folder.metricsFile());
+    setEnvironmentVariable(env, QStringLiteral("LABBENCH_CHECKPOINT_DIR"), folder.checkpointDir());
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_EXPERIMENT"), context.experiment);
     spec.environment = env;
     if (isDistributed(e)) {
@@ -85,9 +86,13 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
     if (prepared.container) {
         // custom_docker_image: the same command inside the image, with the run folder and the
         // helper mounted at their own paths, and every variable set above passed by name.
-        QStringList names{QStringLiteral("PYTHONPATH"), QStringLiteral("PYTHONUNBUFFERED"),
-                          QStringLiteral("CUDA_VISIBLE_DEVICES"), QStringLiteral("LABBENCH_RUN_ID"),
-                          QStringLiteral("LABBENCH_RUN_DIR"), QStringLiteral("LABBENCH_METRICS_FILE"),
+        QStringList names{QStringLiteral("PYTHONPATH"),
+                          QStringLiteral("PYTHONUNBUFFERED"),
+                          QStringLiteral("CUDA_VISIBLE_DEVICES"),
+                          QStringLiteral("LABBENCH_RUN_ID"),
+                          QStringLiteral("LABBENCH_RUN_DIR"),
+                          QStringLiteral("LABBENCH_METRICS_FILE"),
+                          QStringLiteral("LABBENCH_CHECKPOINT_DIR"),
                           QStringLiteral("LABBENCH_EXPERIMENT")};
         names += prepared.variables.keys();
         names += e.environmentVariables.keys();

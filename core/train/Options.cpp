@@ -63,6 +63,13 @@ Data:
   --download              fetch MNIST into the cache first, verifying SHA-256
 Output:
   --log_interval N        steps between batch_loss metrics (100)
+Checkpoints:
+  --checkpoint-every N    write a checkpoint after every N epochs (0: none)
+  --checkpoint-minutes M  write one every M minutes, at the next step (0: none)
+  --checkpoint-dir DIR    where (else $LABBENCH_CHECKPOINT_DIR, else ./checkpoints)
+  --checkpoint-keep N     how many of this run's newest stay (2)
+  --resume PATH           go on from a checkpoint file, or the newest one in a folder;
+                          --epochs counts from the start, so -e 10 trains to epoch 10
 Metrics go to $LABBENCH_METRICS_FILE as JSON lines when it is set.
 Under mpirun or srun --mpi=pmix the processes train data-parallel (--batchsize per process);
 rank 0 alone prints, logs and writes the model.
@@ -125,6 +132,14 @@ Options parseOptions(const std::vector<std::string>& args) {
         {"--model", {true, [&](auto&, auto& v) { o.modelPath = v; }}},
         {"--log_interval",
          {true, [&](auto& f, auto& v) { o.logInterval = int(parseInt(f, v, 1, 1'000'000'000)); }}},
+        {"--checkpoint_every",
+         {true, [&](auto& f, auto& v) { o.checkpointEvery = int(parseInt(f, v, 0, 1'000'000)); }}},
+        {"--checkpoint_minutes",
+         {true, [&](auto& f, auto& v) { o.checkpointMinutes = parseFloat(f, v, 0.0); }}},
+        {"--checkpoint_dir", {true, [&](auto&, auto& v) { o.checkpointDir = v; }}},
+        {"--checkpoint_keep",
+         {true, [&](auto& f, auto& v) { o.checkpointKeep = int(parseInt(f, v, 1, 1'000'000)); }}},
+        {"--resume", {true, [&](auto&, auto& v) { o.resumePath = v; }}},
         {"--help", {false, [&](auto&, auto&) { o.mode = Options::Mode::Help; }}},
     };
     const std::map<std::string, std::string> shortNames = {{"-e", "--epochs"},

@@ -45,6 +45,15 @@ struct Options {
     std::string modelPath;                 // --model for --predict; default output_dir/model.npz
 
     int logInterval = 100; // steps between batch_loss metrics
+
+    // checkpoints (see Checkpoint.h)
+    int checkpointEvery = 0;      // epochs between checkpoints; 0 = none
+    double checkpointMinutes = 0; // minutes between checkpoints (at a step boundary); 0 = none
+    std::string
+        checkpointDir;      // --checkpoint-dir, else $LABBENCH_CHECKPOINT_DIR, else ./checkpoints
+    int checkpointKeep = 2; // the newest this process wrote that stay
+    std::string resumePath; // --resume FILE|DIR
+    bool checkpointing() const { return checkpointEvery > 0 || checkpointMinutes > 0; }
 };
 
 // Throws UsageError with a sentence naming the flag.

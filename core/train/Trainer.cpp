@@ -227,14 +227,21 @@ void Trainer::issueStep(const std::int32_t* idx, int rows, const OptimizerStep& 
 EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& batchLoss,
                                int interval) {
     const double start = now();
-    ++epoch_;
-    // The order of this epoch: one seeded stream across epochs, so epoch k's order depends only
-    // on the seed (the stream is offset from the initialisation's by a constant).
-    Rng rng(shuffleState_ ^ 0x9e3779b97f4a7c15ull);
-    rng.shuffle(hostPermutation_.data(), hostPermutation_.size());
-    shuffleState_ = rng.next();
-    permutation_.upload(hostPermutation_.data(), hostPermutation_.size());
-    stats_.zero();
+    if (!inEpoch_) {
+        ++epoch_;
+        // The order of this epoch: one seeded stream across epochs, so epoch k's order depends
+        // only on the seed (the stream is offset from the initialisation's by a constant).
+        Rng rng(shuffleState_ ^ 0x9e3779b97f4a7c15ull);
+        rng.shuffle(hostPermutation_.data(), hostPermutation_.size());
+        shuffleState_ = rng.next();
+        permutation_.upload(hostPermutation_.data(), hostPermutation_.size());
+        stats_.zero();
+        inEpoch_ = true;
+        stepInEpoch_ = 0;
+        lastLoss_ = 0.0;
+        rowsSinceLog_ = rowsSeen_ = 0;
+    } // else: restored in the middle of this epoch, whose order and sums restoreState() set
+    const long rowsBefore = rowsSeen_; // > 0 only when resumed mid-epoch (one process)
 
     const int steps = stepsPerEpoch();
     const int world = backend_.worldSize(), rank = backend_.rank();
@@ -244,35 +251,35 @@ EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& ba
                          std::to_string(config_.batchSize) + " on each of " +
                          std::to_string(world) + " processes; lower --batchsize");
     }
-    double lastLoss = 0.0;
-    long rowsSinceLog = 0, rowsSeen = 0;
-    for (int s = 0; s < steps; ++s) {
+    for (int s = stepInEpoch_; s < steps; ++s) {
         // Global batch s is `world` consecutive slices of the shared permutation; this rank
         // takes slice `rank` (one process: first = s * batchSize).
         const int first = (s * world + rank) * config_.batchSize;
         const int rows = std::min(config_.batchSize, trainCount_ - first);
         step(permutation_.data() + first, rows);
-        rowsSinceLog += rows;
-        rowsSeen += rows;
+        rowsSinceLog_ += rows;
+        rowsSeen_ += rows;
         // With several ranks this is a collective, so it must not depend on whether this rank
         // has a callback (only rank 0 reports).
         if ((batchLoss || world > 1) && interval > 0 && (s + 1) % interval == 0) {
             // The only device-to-host read inside the epoch: every `interval` steps.
             double host[2];
             stats_.download(host, 2);
-            double sums[2] = {host[0] - lastLoss, double(rowsSinceLog)};
+            double sums[2] = {host[0] - lastLoss_, double(rowsSinceLog_)};
             sumAcrossRanks(sums, 2);
             if (batchLoss) batchLoss(globalStep_, sums[0] / sums[1]);
-            lastLoss = host[0];
-            rowsSinceLog = 0;
+            lastLoss_ = host[0];
+            rowsSinceLog_ = 0;
         }
+        stepInEpoch_ = s + 1; // before the callback, which may take a checkpoint
         if (progress) progress(s + 1, steps);
     }
     double host[2];
     stats_.download(host, 2);
     backend_.synchronize();
+    inEpoch_ = false;
     // Every rank's loss sum, correct count and images: the global epoch.
-    double sums[3] = {host[0], host[1], double(rowsSeen)};
+    double sums[3] = {host[0], host[1], double(rowsSeen_)};
     sumAcrossRanks(sums, 3);
     EpochStats e;
     e.epoch = epoch_;
@@ -280,8 +287,99 @@ EpochStats Trainer::trainEpoch(const ProgressFn& progress, const BatchLossFn& ba
     e.images = long(sums[2]);
     e.loss = sums[0] / sums[2];
     e.trainAccuracy = sums[1] / sums[2];
-    e.imagesPerSecond = sums[2] / e.seconds;
+    // A resumed epoch's time covers the part trained here; so does its speed.
+    e.imagesPerSecond = (sums[2] - double(rowsBefore)) / e.seconds;
     return e;
+}
+
+TrainerState Trainer::saveState() const {
+    TrainerState s;
+    s.arch = config_.arch;
+    s.optimizer = config_.optimizer;
+    s.batchSize = config_.batchSize;
+    s.seed = config_.seed;
+    s.lr = config_.lr;
+    s.momentum = config_.momentum;
+    s.weightDecay = config_.weightDecay;
+    s.beta1 = config_.beta1;
+    s.beta2 = config_.beta2;
+    s.eps = config_.eps;
+    s.epochsDone = epochsDone();
+    s.stepInEpoch = stepInEpoch();
+    s.globalStep = globalStep_;
+    s.shuffleState = shuffleState_;
+    s.permutation = hostPermutation_;
+    if (inEpoch_) {
+        double host[2];
+        stats_.download(host, 2);
+        backend_.synchronize();
+        s.lossSum = host[0];
+        s.correct = host[1];
+        s.lastLoss = lastLoss_;
+        s.rowsSinceLog = rowsSinceLog_;
+        s.rowsSeen = rowsSeen_;
+    }
+    // Host copies through the Backend interface, so the CUDA backend checkpoints the same way.
+    s.parameters = model_.downloadParameters();
+    s.state1.resize(state1_.size());
+    s.state2.resize(state2_.size());
+    state1_.download(s.state1.data(), s.state1.size());
+    state2_.download(s.state2.data(), s.state2.size());
+    backend_.synchronize();
+    return s;
+}
+
+void Trainer::restoreState(const TrainerState& s, const std::string& source) {
+    auto refuse = [&](const std::string& why) { throw TrainError(source + ": " + why); };
+    if (s.arch.sizes != config_.arch.sizes)
+        refuse("holds a " + s.arch.toString() + " model but this run trains " +
+               config_.arch.toString() + " (see --hidden and the data's image size)");
+    if (s.optimizer != config_.optimizer)
+        refuse(std::string("was written by ") +
+               (s.optimizer == OptimizerKind::Adam ? "Adam" : "momentum SGD") +
+               " but this run uses " +
+               (config_.optimizer == OptimizerKind::Adam ? "Adam" : "momentum SGD") +
+               " (--optimizer)");
+    if (s.permutation.size() != hostPermutation_.size())
+        refuse("was written for " + std::to_string(s.permutation.size()) +
+               " training images but this run has " + std::to_string(hostPermutation_.size()));
+    if (s.stepInEpoch > 0 && s.batchSize != config_.batchSize)
+        refuse("stopped inside an epoch of batch " + std::to_string(s.batchSize) +
+               " but this run's --batchsize is " + std::to_string(config_.batchSize));
+    if (s.stepInEpoch > stepsPerEpoch())
+        refuse("is at step " + std::to_string(s.stepInEpoch) + " of an epoch of only " +
+               std::to_string(stepsPerEpoch()) + " steps");
+    if (s.stepInEpoch > 0 && backend_.worldSize() > 1)
+        refuse("stopped inside an epoch; a data-parallel run resumes only from an epoch "
+               "boundary (--checkpoint-every)");
+    if (s.parameters.size() != model_.parameterCount() || s.state1.size() != state1_.size() ||
+        s.state2.size() != state2_.size())
+        refuse("holds " + std::to_string(s.parameters.size()) + " parameters and " +
+               std::to_string(s.state1.size() + s.state2.size()) +
+               " optimizer values, which do not fit this model and optimizer");
+    std::vector<bool> seen(hostPermutation_.size(), false);
+    for (std::int32_t i : s.permutation) {
+        if (i < 0 || std::size_t(i) >= seen.size() || seen[std::size_t(i)])
+            refuse("is corrupt: its image order is not a permutation");
+        seen[std::size_t(i)] = true;
+    }
+
+    model_.uploadParameters(s.parameters);
+    state1_.upload(s.state1.data(), s.state1.size());
+    state2_.upload(s.state2.data(), s.state2.size());
+    hostPermutation_ = s.permutation;
+    permutation_.upload(hostPermutation_.data(), hostPermutation_.size());
+    shuffleState_ = s.shuffleState;
+    globalStep_ = s.globalStep;
+    inEpoch_ = s.stepInEpoch > 0;
+    epoch_ = s.epochsDone + (inEpoch_ ? 1 : 0);
+    stepInEpoch_ = s.stepInEpoch;
+    lastLoss_ = s.lastLoss;
+    rowsSinceLog_ = s.rowsSinceLog;
+    rowsSeen_ = s.rowsSeen;
+    const double sums[2] = {s.lossSum, s.correct};
+    stats_.upload(sums, 2);
+    backend_.synchronize();
 }
 
 // Every rank holds the same weights and the whole test set, so any rank (labbench-train asks

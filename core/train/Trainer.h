@@ -12,6 +12,7 @@
 // gets the global values (rank 0 reports them).
 
 #include "core/train/Backend.h"
+#include "core/train/Checkpoint.h"
 #include "core/train/Dataset.h"
 #include "core/train/Mlp.h"
 
@@ -67,6 +68,19 @@ public:
                           int interval = 100);
     Evaluation evaluateTest();
 
+    // The whole state between two steps, on the host (a checkpoint's contents), and back. A
+    // restored Trainer takes the same steps, bit for bit, as the one the state came from.
+    // saveState() may be called from trainEpoch's progress callback (a step boundary); with
+    // several ranks only at an epoch boundary, since the epoch's running sums are per rank.
+    TrainerState saveState() const;
+    // Throws TrainError, naming `source`, when the state is for another model, optimizer or
+    // training set; nothing is changed then.
+    void restoreState(const TrainerState& state, const std::string& source);
+    // Complete epochs, and whether one is part done (restored from a mid-epoch checkpoint, or
+    // inside trainEpoch).
+    int epochsDone() const { return inEpoch_ ? epoch_ - 1 : epoch_; }
+    int stepInEpoch() const { return inEpoch_ ? stepInEpoch_ : 0; }
+
     int stepsPerEpoch() const;
     // Data parallel: whether every rank holds the same parameters now (a collective: every rank
     // must call it). Compares a 64-bit hash of each rank's parameter bytes. True alone.
@@ -94,7 +108,7 @@ private:
     Mlp model_;
     DeviceBuffer<float> trainImages_, testImages_;
     DeviceBuffer<std::int32_t> trainLabels_, testLabels_;
-    DeviceBuffer<std::int32_t> permutation_; // (trainCount) this epoch's order
+    DeviceBuffer<std::int32_t> permutation_;    // (trainCount) this epoch's order
     DeviceBuffer<float> batchImages_, dlogits_; // (B, features), (B, classes)
     DeviceBuffer<std::int32_t> batchLabels_;    // (B)
     DeviceBuffer<float> state1_, state2_;       // optimizer state, like the parameters
@@ -104,7 +118,13 @@ private:
     std::uint64_t shuffleState_;
     long globalStep_ = 0;
     bool stepCaptured_ = false; // the backend holds a recorded step (supportsStepCapture)
-    int epoch_ = 0;
+    int epoch_ = 0;             // epochs begun
+    // The epoch in progress: members, not locals, so that a checkpoint can be taken (and
+    // resumed) between two of its steps.
+    bool inEpoch_ = false;
+    int stepInEpoch_ = 0;
+    double lastLoss_ = 0;
+    long rowsSinceLog_ = 0, rowsSeen_ = 0;
 };
 
 } // namespace lb::train

@@ -182,6 +182,8 @@ private slots:
         QVERIFY(job.script.contains("'srun' '--mpi=pmix' '--ntasks=4'"));
         QVERIFY(job.script.contains("'; rm -rf ~' '$(id)'"));
         QVERIFY(job.script.contains("'LABBENCH_METRICS_FILE=" + dir.toUtf8() + "/metrics.jsonl'"));
+        // The job's checkpoints land in the snapshot, which comes home with outputs/ (#20 item 1).
+        QVERIFY(job.script.contains("'LABBENCH_CHECKPOINT_DIR=" + dir.toUtf8() + "/snapshot/checkpoints'"));
         e.useGpu = false;
         e.maxRunDurationSeconds.reset();
         config.timeLimitMinutes = 30;

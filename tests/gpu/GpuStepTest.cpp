@@ -192,6 +192,58 @@ void gpuRunsAreReproducible() {
     CHECK(params[0] == params[1]);
 }
 
+// Checkpoints go through host copies (#20 item 1): a GPU run stopped inside an epoch (graphs
+// recorded, Adam's per-step corrections) and resumed in a fresh Trainer on a fresh backend ends
+// with the same parameters, bit for bit, as the one that went straight on.
+void gpuResumeIsBitExact() {
+    const Dataset data = syntheticData(3 * 100 + 13, 100, 4);
+    const TrainConfig c = config(OptimizerKind::Adam, 100);
+    auto gpu = cudaBackend({"1", "0"});
+    Trainer straight(*gpu, data, c);
+    TrainerState saved;
+    straight.trainEpoch();
+    // Stop after step 2 of epoch 2 (of 4): the state a --checkpoint-minutes write takes.
+    straight.trainEpoch([&](int step, int) {
+        if (step == 2) saved = decodeCheckpoint(encodeCheckpoint(straight.saveState()), "gpu");
+    });
+    straight.trainEpoch();
+    CHECK(saved.stepInEpoch == 2 && saved.epochsDone == 1);
+
+    auto fresh = cudaBackend({"1", "0"});
+    Trainer resumed(*fresh, data, c);
+    resumed.restoreState(saved, "gpu");
+    resumed.trainEpoch(); // the rest of epoch 2
+    resumed.trainEpoch();
+    CHECK(resumed.globalStep() == straight.globalStep());
+    CHECK(resumed.parameters() == straight.parameters());
+    const TrainerState a = straight.saveState(), b = resumed.saveState();
+    CHECK(a.state1 == b.state1 && a.state2 == b.state2 && a.permutation == b.permutation);
+}
+
+// The file does not depend on the backend: a CPU checkpoint continues on the GPU, within the
+// tolerance of the CPU/GPU epoch comparison above.
+void cpuCheckpointResumesOnTheGpu() {
+    const Dataset data = syntheticData(3 * 128 + 37, 200, 6);
+    const TrainConfig c = config(OptimizerKind::Sgd, 128);
+    auto cpu = makeBackend(BackendKind::Cpu, BackendOptions{1, -1, false});
+    Trainer onCpu(*cpu, data, c);
+    onCpu.trainEpoch();
+    const TrainerState saved = onCpu.saveState();
+    auto gpu = cudaBackend({"1", "0"});
+    Trainer onGpu(*gpu, data, c);
+    onGpu.restoreState(saved, "cpu");
+    const std::vector<float> start = onCpu.parameters();
+    CHECK(onGpu.parameters() == start);
+    const EpochStats ec = onCpu.trainEpoch(), eg = onGpu.trainEpoch();
+    CHECK_MSG(std::fabs(eg.loss - ec.loss) <= 1e-3 * std::fabs(ec.loss),
+              std::to_string(eg.loss) + " vs " + std::to_string(ec.loss));
+    const double err =
+        relativeError(minus(onGpu.parameters(), start), minus(onCpu.parameters(), start));
+    std::printf("  epoch 2 after a CPU checkpoint (%s): update relative error %.2e\n",
+                gpu->describe().c_str(), err);
+    CHECK_MSG(err <= 1e-3, std::to_string(err));
+}
+
 } // namespace
 
 int main() {
@@ -223,5 +275,7 @@ int main() {
         {"adam_epochs_match_cpu_eager", [&] { epochsMatch(eager, OptimizerKind::Adam); }},
         {"sgd_epochs_match_cpu_cudnn", [&] { epochsMatch(cudnn, OptimizerKind::Sgd); }},
         {"gpu_runs_are_reproducible", gpuRunsAreReproducible},
+        {"gpu_resume_is_bit_exact", gpuResumeIsBitExact},
+        {"cpu_checkpoint_resumes_on_the_gpu", cpuCheckpointResumesOnTheGpu},
     });
 }

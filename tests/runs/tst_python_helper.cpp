@@ -78,7 +78,12 @@ class TestPythonHelper : public QObject {
         env.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1"));
         env.insert(QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1"));
         env.remove(QStringLiteral("LABBENCH_METRICS_FILE"));
+        env.remove(QStringLiteral("LABBENCH_CHECKPOINT_DIR"));
+        env.remove(QStringLiteral("LABBENCH_RUN_DIR"));
         if (inRun) {
+            // As RunLaunch sets it: the run's snapshot/checkpoints.
+            env.insert(QStringLiteral("LABBENCH_CHECKPOINT_DIR"),
+                       runDir + QStringLiteral("/snapshot/checkpoints"));
             env.insert(QStringLiteral("LABBENCH_METRICS_FILE"), metricsFile);
             env.insert(QStringLiteral("LABBENCH_RUN_ID"), QStringLiteral("run-42"));
             env.insert(QStringLiteral("LABBENCH_RUN_DIR"), runDir);
@@ -341,6 +346,36 @@ private slots:
         QVERIFY2(r.out.contains(QStringLiteral("loss = 0.5")), qPrintable(r.out));
         QVERIFY2(r.out.contains(QStringLiteral("acc = 1")), qPrintable(r.out));
         QVERIFY(!QFileInfo::exists(metricsFile));
+    }
+
+    // labbench.checkpoint_dir() (#20 item 1): LABBENCH_CHECKPOINT_DIR, made if missing; outside a
+    // run ./checkpoints of the folder the script started in, whatever it chdir()s to later.
+    void checkpointDirIsTheRunsCheckpoints() {
+        const QString snap = runDir + QStringLiteral("/snapshot");
+        const Result r = run("import os, labbench\n"
+                             "d = labbench.checkpoint_dir()\n"
+                             "print(d, os.path.isdir(d))\n"
+                             "open(os.path.join(d, 'step1.pt'), 'wb').write(b'w')\n"
+                             "from azureml.core import Run\n"
+                             "print(Run.get_context().get_file_names())\n");
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, snap + QStringLiteral("/checkpoints True\n['checkpoints/step1.pt']\n"));
+        QCOMPARE(readAll(snap + QStringLiteral("/checkpoints/step1.pt")), QByteArray("w"));
+
+        const QString other =
+            tmp.filePath(QStringLiteral("elsewhere-%1").arg(runDir.section(u'/', -1)));
+        const Result moved = run("import os\n"
+                                 "os.environ['LABBENCH_CHECKPOINT_DIR'] = " +
+                                 ("'" + other + "'").toUtf8() +
+                                 "\nimport labbench\nprint(labbench.checkpoint_dir())\n");
+        QCOMPARE(moved.out.trimmed(), other);
+        QVERIFY(QFileInfo(other).isDir());
+
+        const Result outside = run("import os, labbench\nos.chdir('/')\n"
+                                   "print(labbench.checkpoint_dir())\n",
+                                   {}, /*inRun=*/false);
+        QCOMPARE(outside.exitCode, 0);
+        QCOMPARE(outside.out.trimmed(), snap + QStringLiteral("/checkpoints"));
     }
 
     void realSdkWinsOverTheStandIn() {

@@ -43,6 +43,40 @@ private slots:
         QVERIFY2(model, files.dump().c_str());
     }
 
+    // #20 item 1: the run names its snapshot/checkpoints in LABBENCH_CHECKPOINT_DIR, so
+    // labbench-train's --checkpoint-every lands there, and the run lists them with its files.
+    void builtinMnistCheckpointsLandInTheRun() {
+        const QString src = tmp.filePath(QStringLiteral("empty-ck"));
+        QDir().mkpath(src);
+        const CliResult r =
+            runCli(ws,
+                   {QStringLiteral("submit"), QStringLiteral("--source"), src,
+                    QStringLiteral("--framework"), QStringLiteral("builtin-mnist"),
+                    QStringLiteral("--wait"), QStringLiteral("--"), QStringLiteral("--data"),
+                    QStringLiteral(LABBENCH_MNIST_DIR), QStringLiteral("--epochs"),
+                    QStringLiteral("2"), QStringLiteral("--hidden"), QStringLiteral("16"),
+                    QStringLiteral("-b"), QStringLiteral("500"), QStringLiteral("--threads"),
+                    QStringLiteral("1"), QStringLiteral("--checkpoint-every"), QStringLiteral("1")},
+                   240000);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        const QString id = r.firstLine();
+        const lb::Json files =
+            runCli(ws, {QStringLiteral("files"), id, QStringLiteral("--json")}).json();
+        QStringList paths;
+        for (const auto& f : files)
+            paths << QString::fromStdString(f["path"]);
+        // 120 steps an epoch (60000 / 500); the two newest are kept.
+        for (const QString& want :
+             {QStringLiteral("checkpoints/ckpt-000000000120.lbckpt"),
+              QStringLiteral("checkpoints/ckpt-000000000240.lbckpt"),
+              QStringLiteral("checkpoints/latest"), QStringLiteral("outputs/model.npz")})
+            QVERIFY2(paths.contains(want), qPrintable(paths.join(u' ')));
+        const CliResult log = runCli(ws, {QStringLiteral("logs"), id});
+        QVERIFY2(
+            log.out.contains("/snapshot/checkpoints/ckpt-000000000240.lbckpt (epoch 2, step 240, "),
+            log.out.constData());
+    }
+
     // A newcomer's first run (#16): no --data, no network, no source folder of their own. The
     // trainer finds the MNIST that the build copied to share/labbench/datasets.
     void builtinMnistTrainsOnTheShippedDataWithoutDataFlag() {

@@ -141,6 +141,39 @@ private slots:
                  qPrintable(QString("train accuracy %1 vs %2").arg(train1).arg(train2)));
     }
 
+    // #20 item 1: two ranks stopped after epoch 1 and resumed from rank 0's checkpoint (which
+    // every rank reads) end with the model of two ranks run straight through, byte for byte.
+    void twoRanksResumeBitExact() {
+        const QString mpirun = QStandardPaths::findExecutable("mpirun");
+        QVERIFY(!mpirun.isEmpty());
+        const QString dir = tmp_.filePath("resume"), ck = tmp_.filePath("resume-ck");
+        QVERIFY(QDir().mkpath(dir));
+        auto twoRanks = [&](const QString& out, const QStringList& more) {
+            QStringList args{
+                "--allow-run-as-root", "--oversubscribe", "-np", "2", "-wdir", dir, kProgram};
+            args << trainArgs(100) << "--hidden"
+                 << "32"
+                 << "--output_dir" << out << more;
+            return run(mpirun, args);
+        };
+        const Result straight = twoRanks("straight", {});
+        QVERIFY2(straight.exitCode == 0, qPrintable(straight.out + straight.err));
+        const Result first =
+            twoRanks("resumed", {"-e", "1", "--checkpoint-every", "1", "--checkpoint-minutes",
+                                 "0.0001", "--checkpoint-dir", ck});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
+        // Only at the epoch's end, although the clock was due at every step: the ranks' running
+        // sums differ inside an epoch.
+        QCOMPARE(QDir(ck).entryList({"ckpt-*"}, QDir::Files),
+                 QStringList{"ckpt-000000000300.lbckpt"});
+        const Result second = twoRanks("resumed", {"--resume", ck});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.out + second.err));
+        QCOMPARE(second.out.count("1 epochs and 0 steps done"), 1);
+        QFile a(dir + "/straight/model.npz"), b(dir + "/resumed/model.npz");
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QVERIFY2(a.readAll() == b.readAll(), "the resumed two-rank run ended with another model");
+    }
+
     // Ranks that would issue different all-reduces (here: different batches, so different step
     // counts) stop at once with the reason instead of hanging inside MPI.
     void ranksThatDisagreeStopInsteadOfHanging() {

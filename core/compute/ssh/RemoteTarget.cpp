@@ -153,6 +153,9 @@ QStringList remoteProgram(const Estimator& e, const RemoteLayout& layout, const 
     set(QStringLiteral("LABBENCH_RUN_ID"), run.id);
     set(QStringLiteral("LABBENCH_RUN_DIR"), runDir);
     set(QStringLiteral("LABBENCH_METRICS_FILE"), runDir + QStringLiteral("/metrics.jsonl"));
+    // snapshot/checkpoints comes home with outputs/ (RunFolder::keptFolders).
+    set(QStringLiteral("LABBENCH_CHECKPOINT_DIR"),
+        runDir + QStringLiteral("/snapshot/checkpoints"));
     set(QStringLiteral("LABBENCH_EXPERIMENT"), run.experiment);
     if (!venvDir.isEmpty()) set(QStringLiteral("VIRTUAL_ENV"), venvDir);
     argv << distributedPrefix(e, launcher, {layout.helper(), runDir, basePortFor(run.id)});

@@ -10,6 +10,7 @@
     labbench.tag("model", "mlp")
     labbench.get_metrics()                  # what this run has logged so far
     labbench.sample_dataset("mnist")        # the folder of the MNIST files Labbench ships
+    labbench.checkpoint_dir()               # the run's ./checkpoints, kept like ./outputs
 
 Labbench sets LABBENCH_METRICS_FILE for every run; each call appends one JSON line there at once
 (see _stream.py for the exact records). Outside Labbench the calls print what they would log.
@@ -25,9 +26,11 @@ import threading
 from . import _files, _stream
 
 __all__ = ["log", "log_list", "log_row", "log_table", "log_image", "tag", "set_tags",
-           "get_metrics", "get_tags", "upload_file", "metrics_file", "sample_dataset"]
+           "get_metrics", "get_tags", "upload_file", "metrics_file", "sample_dataset",
+           "checkpoint_dir"]
 
 metrics_file = _stream.metrics_file
+checkpoint_dir = _files.checkpoint_dir
 
 _steps = {}
 _steps_lock = threading.Lock()

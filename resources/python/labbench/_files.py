@@ -22,6 +22,18 @@ def run_root():
     return _import_cwd
 
 
+CHECKPOINT_DIR_ENV = "LABBENCH_CHECKPOINT_DIR"
+
+
+def checkpoint_dir():
+    """The folder for this run's checkpoints, created if missing: LABBENCH_CHECKPOINT_DIR, which
+    Labbench sets to the run's ./checkpoints (kept and listed with the run like ./outputs, and
+    where a resumed attempt finds them), else ./checkpoints beside ./outputs."""
+    folder = os.environ.get(CHECKPOINT_DIR_ENV) or os.path.join(run_root(), "checkpoints")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def _inside(path, folder):
     path, folder = os.path.realpath(path), os.path.realpath(folder)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
@@ -45,7 +57,7 @@ def safe_destination(name, default_folder="outputs"):
                          "relative to outputs/, such as 'model.pkl'" % (name,))
     if not parts:
         raise ValueError("upload name %r names no file" % (name,))
-    if parts[0] in ("outputs", "logs") and len(parts) > 1:
+    if parts[0] in ("outputs", "logs", "checkpoints") and len(parts) > 1:
         folder, parts = parts[0], parts[1:]
     else:
         folder = default_folder

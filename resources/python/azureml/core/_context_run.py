@@ -106,7 +106,7 @@ class _ContextRun(Run):
     def get_file_names(self):
         root = _files.run_root()
         names = []
-        for top in ("outputs", "logs"):
+        for top in ("outputs", "logs", "checkpoints"):
             for folder, _, files in os.walk(os.path.join(root, top)):
                 names.extend(os.path.relpath(os.path.join(folder, f), root).replace(os.sep, "/")
                              for f in files)

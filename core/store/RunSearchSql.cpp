@@ -214,10 +214,14 @@ std::string whereClause(SqlBuilder& sql, const RunSearch& search) {
     std::string where = " WHERE 1";
     if (!search.experiment.isEmpty())
         where += " AND e.name = " + sql.bind(search.experiment);
+    // "+r.archived": the flag never chooses the plan. Without the plus, SQLite (no ANALYZE
+    // statistics) read every unarchived run through runs_by_archived and sorted them (58 ms at
+    // 10,000 runs, not 1 ms down runs_by_created), and a filter checked its IN lists against all of
+    // them (11 ms, not 3). A count still reads runs_by_archived, as its covering index.
     if (search.onlyArchived)
-        where += " AND r.archived = 1";
+        where += " AND +r.archived = 1";
     else if (!search.includeArchived)
-        where += " AND r.archived = 0";
+        where += " AND +r.archived = 0";
     if (search.filter)
         where += " AND " + sql.expr(*search.filter);
     return where;

@@ -193,23 +193,40 @@ EndpointRecord waitForServer(Workspace& ws, const QString& name, int waitSeconds
     }
 }
 
-EndpointRecord launch(Workspace& ws, const QString& name, int waitSeconds) {
+// How long a launch waits for the endpoint's lock while something else holds it: a state check
+// (RunLock::isHeld, findEndpoint's reconcile) holds it for an instant; a server holds it for good.
+constexpr int kLaunchLockWaitMs = 2000;
+
+// Takes the endpoint's lock for a deploy or start. It is taken before the endpoint is recorded
+// Transitioning and handed to the server, so from that record on somebody always holds it: a
+// state check in between sees a server starting, not one that is gone (#18: it marked a
+// still-starting endpoint Failed, for good, since Failed never moves to Healthy).
+RunLock takeLaunchLock(const QString& name, const QString& lockPath) {
+    const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + kLaunchLockWaitMs;
+    for (;;) {
+        if (auto lock = RunLock::tryAcquire(lockPath)) return std::move(*lock);
+        if (QDateTime::currentMSecsSinceEpoch() >= deadline)
+            throw Error(QStringLiteral("The server of endpoint '%1' is still running; stop it "
+                                       "first with 'labbench endpoints stop %1'.")
+                            .arg(name));
+        QThread::msleep(20);
+    }
+}
+
+// Starts the server with `lock` (taken by takeLaunchLock before the Transitioning record) and
+// waits for it.
+EndpointRecord launch(Workspace& ws, const QString& name, RunLock lock, int waitSeconds) {
     const EndpointFolder folder(ws.root(), name);
-    auto lock = RunLock::tryAcquire(folder.lockPath());
-    if (!lock)
-        throw Error(QStringLiteral("The server of endpoint '%1' is still running; stop it first "
-                                   "with 'labbench endpoints stop %1'.")
-                        .arg(name));
     try {
         spawnRunHelper(
             QStringLiteral("labbench-serve"),
             {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--endpoint"), name},
-            lock->fd(), folder.logPath(), true);
+            lock.fd(), folder.logPath(), true);
     } catch (const Error& e) {
         ws.store().endpoints().transition(name, EndpointState::Failed, e.message());
         throw;
     }
-    lock->release(); // the server holds its own descriptor of the lock now
+    lock.release(); // the server holds its own descriptor of the lock now
     return waitForServer(ws, name, waitSeconds);
 }
 
@@ -245,6 +262,9 @@ EndpointRecord deployEndpoint(Workspace& ws, const DeployRequest& request) {
     if (!QDir().mkpath(folder.dir))
         throw Error(QStringLiteral("Cannot create %1; check the permissions of the workspace.")
                         .arg(folder.dir));
+    // Held from here, before the source copy and the Transitioning record, until the server
+    // has it: a second deploy of the same name waits or says the server runs.
+    RunLock lock = takeLaunchLock(e.name, folder.lockPath());
     if (e.kind == QLatin1String("score")) {
         QDir(folder.sourceDir()).removeRecursively();
         SnapshotOptions options;
@@ -263,7 +283,7 @@ EndpointRecord deployEndpoint(Workspace& ws, const DeployRequest& request) {
                                    "show %1'.")
                         .arg(e.name));
     }
-    return launch(ws, e.name, request.waitSeconds);
+    return launch(ws, e.name, std::move(lock), request.waitSeconds);
 }
 
 EndpointRecord startEndpoint(Workspace& ws, const QString& name, int waitSeconds) {
@@ -276,10 +296,12 @@ EndpointRecord startEndpoint(Workspace& ws, const QString& name, int waitSeconds
                                    "deploy the endpoint again with another --port.")
                         .arg(e.port)
                         .arg(e.host));
-    if (e.auth) ensureEndpointKey(EndpointFolder(ws.root(), name).keyPath());
+    const EndpointFolder folder(ws.root(), name);
+    if (e.auth) ensureEndpointKey(folder.keyPath());
+    RunLock lock = takeLaunchLock(name, folder.lockPath());
     ws.store().endpoints().transition(name, EndpointState::Transitioning,
                                       QStringLiteral("Started again."));
-    return launch(ws, name, waitSeconds);
+    return launch(ws, name, std::move(lock), waitSeconds);
 }
 
 } // namespace lb

@@ -1,8 +1,15 @@
 // Endpoints end to end (issue 18): the real labbench CLI deploys real labbench-serve processes on
 // free ports of 127.0.0.1, and real HTTP requests (cpp-httplib's client) score MNIST images with
 // a model labbench-train trained: natively, and through an Azure-style score.py with numpy.
+#include "core/lifecycle/RunLock.h"
+#include "core/serve/EndpointControl.h"
+#include "core/serve/EndpointDeploy.h"
+#include "core/serve/EndpointFolder.h"
+#include "core/store/Database.h"
+#include "core/store/Store.h"
 #include "core/train/Idx.h"
 #include "core/train/Image.h"
+#include "core/workspace/Workspace.h"
 #include "tests/sdk/SdkTestSupport.h"
 #include "tests/serve/ServeTestSupport.h"
 
@@ -629,6 +636,49 @@ private slots:
         const auto res = post(digitsPort, body(0, 64));
         QVERIFY(res && res->status == 200);
         QVERIFY2(classesOf(res) == nativeClasses, res->body.c_str());
+    }
+
+    // #18: a deploy (and a start) recorded Transitioning before its server took the endpoint's
+    // lock. A state check in that gap (the Endpoints page's reload, `endpoints list`) found no
+    // server, marked the endpoint Failed, and Failed never becomes Healthy: the starting server
+    // was lost. The check here runs at the very moment the Transitioning record is committed,
+    // from the deploying connection's change listener, on a second connection as the GUI has.
+    void aStateCheckRightAfterTheTransitioningRecordSeesTheServerStarting() {
+        const QString name = qs("racer");
+        const QString lockPath = lb::EndpointFolder(ws, name).lockPath();
+        lb::Workspace deployer = lb::Workspace::open(ws); // its mirror listener is replaced here
+        lb::Workspace checker = lb::Workspace::open(ws);
+        QStringList seen; // what each check found: "lock held|free -> State"
+        deployer.store().database().setChangeListener([&](const lb::RecordChange& change) {
+            if (change.kind != lb::RecordKind::Endpoint || change.key != name) return;
+            const auto now = deployer.store().endpoints().find(name);
+            if (!now || now->state != lb::EndpointState::Transitioning) return;
+            const bool held = lb::RunLock::isHeld(lockPath);
+            const lb::EndpointRecord found = lb::findEndpoint(checker, name);
+            seen << QStringLiteral("lock %1 -> %2")
+                        .arg(held ? qs("held") : qs("free"), lb::toString(found.state));
+        });
+        lb::DeployRequest request;
+        request.name = name;
+        request.models = {qs("mnist")};
+        request.port = freePort();
+        request.waitSeconds = 120;
+        const lb::EndpointRecord deployed = lb::deployEndpoint(deployer, request);
+        QVERIFY2(seen.size() == 1, qPrintable(seen.join(qs("; "))));
+        QCOMPARE(seen.first(), qs("lock held -> Transitioning"));
+        QVERIFY2(deployed.state == lb::EndpointState::Healthy, qPrintable(deployed.reason));
+
+        // Start after a stop takes the same path.
+        QVERIFY(lb::stopEndpoint(checker, name));
+        seen.clear();
+        const lb::EndpointRecord started = lb::startEndpoint(deployer, name, 120);
+        QVERIFY2(seen.size() == 1, qPrintable(seen.join(qs("; "))));
+        QCOMPARE(seen.first(), qs("lock held -> Transitioning"));
+        QVERIFY2(started.state == lb::EndpointState::Healthy, qPrintable(started.reason));
+        const auto res = post(request.port, body(0, 1));
+        QVERIFY(res && res->status == 200);
+        deployer.store().database().setChangeListener({});
+        lb::removeEndpoint(checker, name);
     }
 
     void stopStartAndRemove() {

@@ -341,6 +341,8 @@ private slots:
         tooBright["data"][0][17] = 255;
         Json text = {{"data", Json::array({Json(std::vector<double>(784, 0.5))})}};
         text["data"][0][3] = "x";
+        std::string overflow = tooBright.dump();
+        overflow.replace(overflow.find("255"), 3, "1e400");
         const std::vector<std::pair<std::string, std::string>> cases = {
             {"{\"data\": [[0.1, 0.2", "not valid JSON"},
             {"[1, 2, 3]", "no \"data\" list"},
@@ -349,6 +351,9 @@ private slots:
             {tooBright.dump(), "scaled to [0, 1]"},
             {text.dump(), "not a number"},
             {"", "not valid JSON"},
+            // #18: a number no double holds escaped the JSON reader as out_of_range, a 500.
+            {overflow, "holds the number 1e400, which is out of range"},
+            {"{\"data\": [[-2e999]]}", "holds the number -2e999, which is out of range"},
         };
         for (const auto& [payload, words] : cases) {
             const auto r = post(digitsPort, payload);
@@ -520,6 +525,15 @@ private slots:
         const auto bad = post(port, "{\"data\": [");
         QVERIFY(bad && bad->status == 400);
         QVERIFY(errorOf(bad).find("not valid JSON") != std::string::npos);
+        // #18: a number no double holds is the client's fault too (it was a 500 before run()).
+        const auto huge = post(port, "{\"data\": [[0.5, 1e400]]}");
+        QVERIFY(huge);
+        QVERIFY2(huge->status == 400, huge->body.c_str());
+        QVERIFY2(errorOf(huge) ==
+                     "The body holds the number 1e400, which is out of range: numbers "
+                     "must fit a double (at most about 1.8e308 in size); send a number "
+                     "a double can hold.",
+                 huge->body.c_str());
         const CliResult logs = cli({qs("endpoints"), qs("logs"), qs("numpy-score")});
         QVERIFY2(logs.out.contains("Traceback") && logs.out.contains("ValueError: boom"),
                  logs.out.constData());

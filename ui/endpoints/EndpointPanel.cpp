@@ -74,6 +74,25 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
     urlRow->addWidget(url_, 1);
     urlRow->addWidget(copy_);
     layout->addLayout(urlRow);
+    keyRow_ = new QWidget;
+    auto* keyLayout = new QHBoxLayout(keyRow_);
+    keyLayout->setContentsMargins(0, 0, 0, 0);
+    keyEdit_ = new QLineEdit;
+    keyEdit_->setObjectName(QStringLiteral("endpointKey"));
+    keyEdit_->setReadOnly(true);
+    keyEdit_->setEchoMode(QLineEdit::Password); // over a shoulder or in a screenshot, masked
+    showKey_ = new QPushButton(tr("Show"));
+    showKey_->setCheckable(true);
+    showKey_->setToolTip(tr("Show the key in clear"));
+    copyKey_ = new QPushButton(tr("Copy"));
+    copyKey_->setObjectName(QStringLiteral("copyKey"));
+    copyKey_->setToolTip(tr("Copy the key; clients send it as 'Authorization: Bearer KEY'"));
+    keyLayout->addWidget(new QLabel(tr("Key")));
+    keyLayout->addWidget(keyEdit_, 1);
+    keyLayout->addWidget(showKey_);
+    keyLayout->addWidget(copyKey_);
+    keyRow_->hide();
+    layout->addWidget(keyRow_);
     reason_ = makeErrorBanner();
     layout->addWidget(reason_);
     status_ = makeMutedLabel();
@@ -100,6 +119,15 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
     connect(copy_, &QPushButton::clicked, this, [this] {
         QApplication::clipboard()->setText(url_->text());
         status_->setText(tr("Copied %1").arg(url_->text()));
+        status_->show();
+    });
+    connect(showKey_, &QPushButton::toggled, this, [this](bool on) {
+        keyEdit_->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+        showKey_->setText(on ? tr("Hide") : tr("Show"));
+    });
+    connect(copyKey_, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(key_);
+        status_->setText(tr("Copied the key of %1").arg(endpoint_.name));
         status_->show();
     });
     connect(stop_, &QPushButton::clicked, this, &EndpointPanel::stop);
@@ -136,6 +164,15 @@ void EndpointPanel::setEndpoint(const EndpointRecord& endpoint, const QString& k
     if (endpoint.pid > 0) facts << tr("server pid %1").arg(endpoint.pid);
     facts_->setText(facts.join(QStringLiteral(" · ")));
     url_->setText(endpointUrl(endpoint) + QStringLiteral("/score"));
+    keyRow_->setVisible(endpoint.auth);
+    keyEdit_->setText(key);
+    keyEdit_->setPlaceholderText(
+        endpoint.auth && key.isEmpty()
+            ? tr("its key file cannot be read; 'labbench endpoints keys %1' says why")
+                  .arg(endpoint.name)
+            : QString());
+    copyKey_->setEnabled(!key.isEmpty());
+    if (another) showKey_->setChecked(false);
     reason_->setText(endpoint.reason);
     reason_->setVisible(!endpoint.reason.isEmpty() && endpoint.state != EndpointState::Healthy);
 
@@ -163,6 +200,8 @@ void EndpointPanel::clear() {
     endpoint_ = EndpointRecord();
     endpoint_.name.clear();
     key_.clear();
+    keyEdit_->clear();
+    keyRow_->hide();
     charts_->setEndpoint({}, {}, {}, false);
     updateButtons();
 }

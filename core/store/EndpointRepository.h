@@ -21,18 +21,18 @@ struct EndpointRecord {
     QStringList models;                      // "name:version", at least one
     QString host = QStringLiteral("127.0.0.1");
     int port = 0;
-    int workers = 1;          // score.py worker processes
-    bool auth = false;        // requests need "Authorization: Bearer KEY" (always off loopback)
-    QString entry;            // score.py, relative to the endpoint's source copy
-    QString sourceDir;        // the folder the user deployed from (copied into the endpoint)
-    QStringList pipPackages;  // the score.py environment's packages (none: the system python)
-    int batchDelayUs = 0;     // native dynamic batching window; 0: off
+    int workers = 1;         // score.py worker processes
+    bool auth = false;       // requests need "Authorization: Bearer KEY" (always off loopback)
+    QString entry;           // score.py, relative to the endpoint's source copy
+    QString sourceDir;       // the folder the user deployed from (copied into the endpoint)
+    QStringList pipPackages; // the score.py environment's packages (none: the system python)
+    int batchDelayUs = 0;    // native dynamic batching window; 0: off
     EndpointState state = EndpointState::Transitioning;
-    QString reason;           // why it is Failed or Unhealthy
-    qint64 pid = 0;           // the labbench-serve process that looks after it (0: none)
-    QString logPath;          // endpoints/<name>/serve.log
+    QString reason;  // why it is Failed or Unhealthy
+    qint64 pid = 0;  // the labbench-serve process that looks after it (0: none)
+    QString logPath; // endpoints/<name>/serve.log
     QDateTime created;
-    QDateTime updated;        // the last state change
+    QDateTime updated; // the last state change
 };
 
 struct EndpointStateChange {
@@ -43,7 +43,8 @@ struct EndpointStateChange {
 
 class EndpointRepository {
 public:
-    explicit EndpointRepository(Database& db) : db_(db) {}
+    explicit EndpointRepository(Database& db)
+        : db_(db) {}
 
     // Records a new endpoint as Transitioning (its first history entry). Returns false (and
     // changes nothing) when the name is taken.

@@ -170,19 +170,18 @@ constexpr std::array<const char*, 6> kMigrations = {
 
 // Steps a migration needs beyond SQL, run right after it in the same transaction.
 void afterMigration(Database& db, int version) {
-    if (version == 5)
-        RunRepository(db).backfillParams();
+    if (version == 5) RunRepository(db).backfillParams();
 }
 
 } // namespace
 
-int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+int latestSchemaVersion() {
+    return static_cast<int>(kMigrations.size());
+}
 
 void migrate(Database& db, int target) {
-    if (target < 0)
-        target = latestSchemaVersion();
-    if (db.userVersion() == target)
-        return; // the common case, without taking the write lock
+    if (target < 0) target = latestSchemaVersion();
+    if (db.userVersion() == target) return; // the common case, without taking the write lock
     Transaction tx(db);
     const int current = db.userVersion(); // re-read under the lock: another process may have won
     if (current > latestSchemaVersion())
@@ -195,8 +194,7 @@ void migrate(Database& db, int target) {
         db.exec(kMigrations[static_cast<size_t>(v)]);
         afterMigration(db, v + 1);
     }
-    if (current < target)
-        db.setUserVersion(target);
+    if (current < target) db.setUserVersion(target);
     tx.commit();
 }
 

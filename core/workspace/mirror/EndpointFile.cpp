@@ -14,22 +14,22 @@ namespace {
 
 EndpointState readState(const JsonFields& f, const char* key, const QString& text) {
     const auto state = endpointStateFromString(text);
-    if (!state)
-        f.fail(key, QStringLiteral("'%1' is not an endpoint state").arg(text));
+    if (!state) f.fail(key, QStringLiteral("'%1' is not an endpoint state").arg(text));
     return *state;
 }
 
 } // namespace
 
-QString endpointsDir(const QString& root) { return root + QStringLiteral("/endpoints"); }
+QString endpointsDir(const QString& root) {
+    return root + QStringLiteral("/endpoints");
+}
 
 QString endpointFilePath(const QString& root, const QString& name) {
     return endpointsDir(root) + QLatin1Char('/') + name + QStringLiteral("/endpoint.json");
 }
 
 void syncEndpointFile(const QString& root, Store& store, const QString& name) {
-    if (!isSafeFileStem(name))
-        return;
+    if (!isSafeFileStem(name)) return;
     const auto e = store.endpoints().find(name);
     std::optional<Json> j;
     if (e) {
@@ -93,8 +93,8 @@ EndpointFileContents readEndpointFile(const QString& path) {
             if (!h.is_object())
                 f.fail("history", QStringLiteral("holds an entry that is not an object"));
             const JsonFields hf(h, path);
-            c.history.append({readState(hf, "state", hf.text("state", true)),
-                              hf.time("time", true), hf.text("reason")});
+            c.history.append({readState(hf, "state", hf.text("state", true)), hf.time("time", true),
+                              hf.text("reason")});
         }
     }
     return c;
@@ -105,8 +105,7 @@ QStringList endpointFilesIn(const QString& root) {
     const QDir dir(endpointsDir(root));
     for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
         const QString file = dir.filePath(name) + QStringLiteral("/endpoint.json");
-        if (QFileInfo::exists(file) || QFileInfo(file).isSymLink())
-            out << file;
+        if (QFileInfo::exists(file) || QFileInfo(file).isSymLink()) out << file;
     }
     return out;
 }

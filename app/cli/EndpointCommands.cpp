@@ -6,7 +6,6 @@
 #include "core/serve/EndpointDeploy.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
-#include "core/serve/EndpointLimits.h"
 #include "core/serve/server/EndpointClient.h"
 #include "core/util/Error.h"
 #include "core/util/JsonValues.h"
@@ -20,8 +19,6 @@ namespace {
 
 Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
     const QString url = endpointUrl(e);
-    const EndpointLimits limits =
-        readEndpointLimits(EndpointFolder(ws.root(), e.name).limitsPath());
     Json j = {{"name", toStd(e.name)},
               {"kind", toStd(e.kind)},
               {"models", jsonStringList(e.models)},
@@ -32,8 +29,8 @@ Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
               {"workers", e.workers},
               {"auth", e.auth},
               {"batch_delay_us", e.batchDelayUs},
-              {"request_timeout_s", limits.requestTimeoutS},
-              {"run_timeout_s", limits.runTimeoutS},
+              {"request_timeout_s", e.requestTimeoutS},
+              {"run_timeout_s", e.runTimeoutS},
               {"entry", toStd(e.entry)},
               {"pip", jsonStringList(e.pipPackages)},
               {"url", toStd(url)},

@@ -9,7 +9,7 @@
 #include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
-#include "core/serve/EndpointLimits.h"
+#include "core/store/EndpointLimits.h"
 #include "core/util/Error.h"
 #include "core/workspace/Workspace.h"
 
@@ -28,7 +28,6 @@ namespace {
 
 constexpr int kMaxWorkers = 64;
 constexpr int kMaxBatchDelayUs = 1000000;
-constexpr int kMaxTimeoutS = 3600;
 
 // A socket address for host:port; false for a host that is not an IP address.
 bool socketAddress(const QString& host, int port, sockaddr_storage* out, socklen_t* length) {
@@ -143,13 +142,13 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
         throw UsageError(QStringLiteral("--batch-delay-us must be 0 (off) to %1, not %2.")
                              .arg(kMaxBatchDelayUs)
                              .arg(r.batchDelayUs));
-    if (r.requestTimeoutS < 1 || r.requestTimeoutS > kMaxTimeoutS)
+    if (r.requestTimeoutS < 1 || r.requestTimeoutS > kMaxEndpointTimeoutS)
         throw UsageError(QStringLiteral("--request-timeout must be 1 to %1 seconds, not %2.")
-                             .arg(kMaxTimeoutS)
+                             .arg(kMaxEndpointTimeoutS)
                              .arg(r.requestTimeoutS));
-    if (r.runTimeoutS < 1 || r.runTimeoutS > kMaxTimeoutS)
+    if (r.runTimeoutS < 1 || r.runTimeoutS > kMaxEndpointTimeoutS)
         throw UsageError(QStringLiteral("--run-timeout must be 1 to %1 seconds, not %2.")
-                             .arg(kMaxTimeoutS)
+                             .arg(kMaxEndpointTimeoutS)
                              .arg(r.runTimeoutS));
     e.host = r.host.isEmpty() ? QStringLiteral("127.0.0.1") : r.host;
     e.port = r.port == 0 ? pickFreePort(e.host) : r.port;
@@ -162,6 +161,8 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
     e.auth = r.auth || !isLoopbackHost(e.host); // off this machine, never without a key
     e.pipPackages = r.pipPackages;
     e.batchDelayUs = r.batchDelayUs;
+    e.requestTimeoutS = r.requestTimeoutS;
+    e.runTimeoutS = r.runTimeoutS;
     e.logPath = EndpointFolder(ws.root(), e.name).logPath();
     return e;
 }
@@ -272,7 +273,8 @@ EndpointRecord deployEndpoint(Workspace& ws, const DeployRequest& request) {
         takeSnapshot(e.sourceDir, folder.sourceDir(), options);
     }
     linkModels(ws, e, folder);
-    writeEndpointLimits(folder.limitsPath(), {request.requestTimeoutS, request.runTimeoutS});
+    // The folder's record of the limits too, as before the store held them.
+    writeEndpointLimits(folder.limitsPath(), {e.requestTimeoutS, e.runTimeoutS});
     if (e.auth) ensureEndpointKey(folder.keyPath());
     if (existing) {
         ws.store().endpoints().updateConfig(e);

@@ -2,6 +2,7 @@
 // The workspace's endpoints (issue 18): registered model versions served over HTTP by a detached
 // labbench-serve process, each with a state history like a run's.
 
+#include "core/store/EndpointLimits.h"
 #include "core/store/EndpointState.h"
 
 #include <QDateTime>
@@ -27,6 +28,8 @@ struct EndpointRecord {
     QString sourceDir;       // the folder the user deployed from (copied into the endpoint)
     QStringList pipPackages; // the score.py environment's packages (none: the system python)
     int batchDelayUs = 0;    // native dynamic batching window; 0: off
+    int requestTimeoutS = EndpointLimits().requestTimeoutS; // to send a request
+    int runTimeoutS = EndpointLimits().runTimeoutS;         // score.py's run(), per request
     EndpointState state = EndpointState::Transitioning;
     QString reason;  // why it is Failed or Unhealthy
     qint64 pid = 0;  // the labbench-serve process that looks after it (0: none)
@@ -51,6 +54,10 @@ public:
     bool add(const EndpointRecord& endpoint);
     // Replaces what the endpoint serves and how (a redeploy); state and history are kept.
     void updateConfig(const EndpointRecord& endpoint);
+    // Migration 7: the time limits of endpoints deployed before the store held them, from the
+    // limits.json in each endpoint's folder (beside its log); an endpoint without a readable one
+    // keeps the defaults.
+    void backfillLimitsFromFolders();
     std::optional<EndpointRecord> find(const QString& name);
     QList<EndpointRecord> list(); // by name
     QList<EndpointStateChange> history(const QString& name);

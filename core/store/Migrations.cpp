@@ -1,6 +1,7 @@
 #include "core/store/Migrations.h"
 
 #include "core/store/Database.h"
+#include "core/store/EndpointRepository.h"
 #include "core/store/Repositories.h"
 #include "core/util/Error.h"
 
@@ -11,7 +12,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -166,11 +167,18 @@ constexpr std::array<const char*, 6> kMigrations = {
         reason TEXT NOT NULL DEFAULT '');
     CREATE INDEX endpoint_states_by_name ON endpoint_states(name);
     )sql",
+    // 7: an endpoint's time limits in its row (issue 18), where they were only in its folder's
+    // limits.json; the defaults are EndpointLimits'. The rows' values come from those files.
+    R"sql(
+    ALTER TABLE endpoints ADD COLUMN request_timeout_s INTEGER NOT NULL DEFAULT 10;
+    ALTER TABLE endpoints ADD COLUMN run_timeout_s INTEGER NOT NULL DEFAULT 60;
+    )sql",
 };
 
 // Steps a migration needs beyond SQL, run right after it in the same transaction.
 void afterMigration(Database& db, int version) {
     if (version == 5) RunRepository(db).backfillParams();
+    if (version == 7) EndpointRepository(db).backfillLimitsFromFolders();
 }
 
 } // namespace

@@ -18,7 +18,7 @@
 #include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
-#include "core/serve/EndpointLimits.h"
+#include "core/store/EndpointLimits.h"
 #include "core/train/Backend.h"
 #include "core/train/Idx.h"
 #include "core/train/ModelFile.h"
@@ -572,6 +572,11 @@ void TestEndpointsPage::scorePyWithAKeyFromTheDialogAnswersThePanel() {
                    panel->statePill()->text() == QLatin1String("Healthy");
         },
         10000));
+    const auto* facts = panel->findChild<QLabel*>(QStringLiteral("endpointFacts"));
+    QVERIFY(facts);
+    QVERIFY2(facts->text().contains(QLatin1String("request limit 7 s, run() limit 20 s")) &&
+                 facts->text().contains(QLatin1String("2 worker(s)")),
+             qPrintable(facts->text()));
     QVERIFY(panel->keyRow()->isVisible());
     QCOMPARE(panel->keyEdit()->text(), key);
     QCOMPARE(panel->keyEdit()->echoMode(), QLineEdit::Password);
@@ -601,7 +606,7 @@ void TestEndpointsPage::scorePyWithAKeyFromTheDialogAnswersThePanel() {
     QVERIFY(!test->sendKeyBox()->isChecked());
     QTest::mouseClick(test->sendButton(), Qt::LeftButton);
     QVERIFY(answered.wait(30000));
-    QCOMPARE(test->lastStatus(), 401);
+    QVERIFY2(test->lastStatus() == 401, qPrintable(test->statusLabel()->text()));
     QVERIFY2(test->lastError().contains(QLatin1String("needs its key")),
              qPrintable(test->lastError()));
     QVERIFY(test->statusLabel()->text().contains(test->lastError()));

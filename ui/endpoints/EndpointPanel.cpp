@@ -62,6 +62,7 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
     layout->addLayout(titleRow);
 
     facts_ = makeMutedLabel();
+    facts_->setObjectName(QStringLiteral("endpointFacts"));
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(facts_);
     auto* urlRow = new QHBoxLayout;
@@ -149,17 +150,20 @@ void EndpointPanel::setEndpoint(const EndpointRecord& endpoint, const QString& k
     endpoint_ = endpoint;
     key_ = key;
     const QString state = toString(endpoint.state);
+    const bool native = endpoint.kind == QLatin1String("native");
     title_->setText(endpoint.name);
     pill_->setText(state);
     pill_->setStyleSheet(QStringLiteral("background: %1;").arg(statusColor(state).name()));
-    QStringList facts = {endpoint.kind == QLatin1String("native")
-                             ? tr("native (C++)")
-                             : tr("score.py: %1").arg(endpoint.entry),
+    QStringList facts = {native ? tr("native (C++)") : tr("score.py: %1").arg(endpoint.entry),
                          tr("serves %1").arg(endpoint.models.join(QStringLiteral(", ")))};
-    if (endpoint.kind != QLatin1String("native"))
+    if (!native)
         facts << tr("%n worker(s)", nullptr, endpoint.workers);
     else if (endpoint.batchDelayUs > 0)
         facts << tr("batching %1 µs").arg(endpoint.batchDelayUs);
+    facts << (native ? tr("request limit %1 s").arg(endpoint.requestTimeoutS)
+                     : tr("request limit %1 s, run() limit %2 s")
+                           .arg(endpoint.requestTimeoutS)
+                           .arg(endpoint.runTimeoutS));
     if (endpoint.auth) facts << tr("key required");
     if (endpoint.pid > 0) facts << tr("server pid %1").arg(endpoint.pid);
     facts_->setText(facts.join(QStringLiteral(" · ")));
@@ -176,7 +180,6 @@ void EndpointPanel::setEndpoint(const EndpointRecord& endpoint, const QString& k
     reason_->setText(endpoint.reason);
     reason_->setVisible(!endpoint.reason.isEmpty() && endpoint.state != EndpointState::Healthy);
 
-    const bool native = endpoint.kind == QLatin1String("native");
     test_->setEndpoint(endpoint.name, url_->text(), key, native);
     charts_->setEndpoint(endpoint.name, endpointUrl(endpoint), key,
                          endpoint.state == EndpointState::Healthy ||

@@ -9,7 +9,8 @@
 // page is kept in test-artifacts. Then the same model through an Azure-style score.py, deployed
 // from the dialog with key authentication, a pip environment and time limits: the page shows
 // the key masked, the test panel's answer for real MNIST images matches the trainer's own C++
-// inference, and without the key the panel shows the server's 401 sentence.
+// inference, and without the key the panel shows the server's 401 sentence (pictures:
+// deploy_dialog_score.png, endpoints_page_key.png).
 #include "core/live/EndpointListModel.h"
 #include "core/live/EndpointRates.h"
 #include "core/live/ScoreBodies.h"
@@ -543,6 +544,9 @@ void TestEndpointsPage::scorePyWithAKeyFromTheDialogAnswersThePanel() {
     dialog->workersBox()->setValue(2);
     dialog->requestTimeoutBox()->setValue(7);
     dialog->runTimeoutBox()->setValue(20);
+    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+    QDir().mkpath(artifacts);
+    QVERIFY(dialog->grab().save(artifacts + QStringLiteral("/deploy_dialog_score.png"), "PNG"));
 
     QSignalSpy deployed(dialog, &DeployDialog::deployed);
     const QPointer<DeployDialog> open(dialog);
@@ -613,8 +617,6 @@ void TestEndpointsPage::scorePyWithAKeyFromTheDialogAnswersThePanel() {
     // A picture of the page with the key row (masked again) and the 401, for review.
     QTest::mouseClick(panel->showKeyButton(), Qt::LeftButton);
     QCOMPARE(panel->keyEdit()->echoMode(), QLineEdit::Password);
-    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
-    QDir().mkpath(artifacts);
     QVERIFY(w.grab().save(artifacts + QStringLiteral("/endpoints_page_key.png"), "PNG"));
 
     panel->remove(false);

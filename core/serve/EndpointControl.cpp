@@ -90,8 +90,12 @@ bool stopEndpoint(Workspace& ws, const QString& name, int graceMs) {
             waitForLockFree(folder.lockPath(), 5000);
         }
     } else if (wasRunning) {
-        throw Error(QStringLiteral("The lock of endpoint '%1' is held, but not by the process "
-                                   "it recorded (%2); look for a stray labbench-serve.")
+        // A deploy or start holds the lock from before its Transitioning record until its
+        // server has recorded its pid.
+        throw Error(QStringLiteral("The endpoint '%1' is held by a process other than the server "
+                                   "it recorded (pid %2): a deploy or start of it is under way "
+                                   "(stop it once that ends), or a stray labbench-serve holds "
+                                   "endpoints/%1/serve.lock.")
                         .arg(name)
                         .arg(e.pid));
     }

@@ -1,6 +1,8 @@
 // Endpoint records (issue 18): the store's rows and state machine, the mirror file each write
 // leaves in endpoints/<name>/endpoint.json, and `workspace repair` bringing endpoints back.
+#include "core/lifecycle/RunLock.h"
 #include "core/repair/WorkspaceRepair.h"
+#include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointDeploy.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
@@ -239,6 +241,27 @@ private slots:
                                                                          "folder's name"));
             }
         QVERIFY(sawSentence);
+    }
+
+    // A deploy or start holds the endpoint's lock before its server records its pid: Stop in
+    // that moment says so, and changes nothing.
+    void stopDuringALaunchSaysOneIsUnderWay() {
+        const QString root = tmp.filePath(QStringLiteral("ws-launch"));
+        Workspace ws = Workspace::create(root, QStringLiteral("launch"));
+        QVERIFY(ws.store().endpoints().add(sampleEndpoint(QStringLiteral("starting"))));
+        const EndpointFolder folder(root, QStringLiteral("starting"));
+        QVERIFY(QDir().mkpath(folder.dir));
+        auto launching = RunLock::tryAcquire(folder.lockPath()); // as deployEndpoint holds it
+        QVERIFY(launching);
+        try {
+            stopEndpoint(ws, QStringLiteral("starting"));
+            QFAIL("Stop went ahead during a launch");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(QLatin1String("a deploy or start of it is under way")),
+                     qPrintable(e.message()));
+        }
+        QVERIFY(ws.store().endpoints().find(QStringLiteral("starting"))->state ==
+                EndpointState::Transitioning);
     }
 
     void keyIsPrivateAndComparedWhole() {

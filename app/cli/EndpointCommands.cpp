@@ -1,12 +1,11 @@
-// labbench endpoints deploy | start | list | show | logs | invoke | keys | stop | remove: registered
-// models served over HTTP by a detached labbench-serve process (issue 18).
+// labbench endpoints deploy | start | list | show | logs | invoke | keys | stop | remove:
+// registered models served over HTTP by a detached labbench-serve process (issue 18).
 #include "app/cli/CommandLine.h"
 #include "app/cli/JsonOutput.h"
 #include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointDeploy.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
-#include "core/serve/EndpointLimits.h"
 #include "core/serve/server/EndpointClient.h"
 #include "core/util/Error.h"
 #include "core/util/JsonValues.h"
@@ -18,10 +17,8 @@ namespace lb::cli {
 
 namespace {
 
-
 Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
     const QString url = endpointUrl(e);
-    const EndpointLimits limits = readEndpointLimits(EndpointFolder(ws.root(), e.name).limitsPath());
     Json j = {{"name", toStd(e.name)},
               {"kind", toStd(e.kind)},
               {"models", jsonStringList(e.models)},
@@ -32,8 +29,8 @@ Json endpointJson(Workspace& ws, const EndpointRecord& e, bool withHistory) {
               {"workers", e.workers},
               {"auth", e.auth},
               {"batch_delay_us", e.batchDelayUs},
-              {"request_timeout_s", limits.requestTimeoutS},
-              {"run_timeout_s", limits.runTimeoutS},
+              {"request_timeout_s", e.requestTimeoutS},
+              {"run_timeout_s", e.runTimeoutS},
               {"entry", toStd(e.entry)},
               {"pip", jsonStringList(e.pipPackages)},
               {"url", toStd(url)},
@@ -66,8 +63,7 @@ int reportStarted(Invocation& inv, const EndpointRecord& e) {
         printJson(inv.out, endpointJson(inv.workspace(), e, false));
     if (e.state == EndpointState::Healthy) {
         if (!inv.flag(QStringLiteral("json")))
-            inv.out << "Endpoint '" << e.name << "' is Healthy at " << endpointUrl(e)
-                    << "/score\n";
+            inv.out << "Endpoint '" << e.name << "' is Healthy at " << endpointUrl(e) << "/score\n";
         return 0;
     }
     if (e.state == EndpointState::Transitioning)
@@ -99,8 +95,8 @@ int deploy(Invocation& inv) {
 }
 
 int start(Invocation& inv) {
-    return reportStarted(inv, startEndpoint(inv.workspace(), inv.positional(0),
-                                            intOption(inv, "timeout", 300)));
+    return reportStarted(
+        inv, startEndpoint(inv.workspace(), inv.positional(0), intOption(inv, "timeout", 300)));
 }
 
 int list(Invocation& inv) {
@@ -169,11 +165,12 @@ int invoke(Invocation& inv) {
         throw UsageError(QStringLiteral("Give the request body with either --data JSON or --file "
                                         "FILE."));
     const QByteArray body = data ? data->toUtf8() : readFileWithLimit(*file);
-    const QString key = e.auth ? readEndpointKey(EndpointFolder(ws.root(), e.name).keyPath()) : QString();
+    const QString key =
+        e.auth ? readEndpointKey(EndpointFolder(ws.root(), e.name).keyPath()) : QString();
     const EndpointResponse r = invokeEndpoint(
-        e, key, body, inv.valueOr(QStringLiteral("content-type"), QStringLiteral("application/json")));
-    if (r.status == 0)
-        throw Error(r.error);
+        e, key, body,
+        inv.valueOr(QStringLiteral("content-type"), QStringLiteral("application/json")));
+    if (r.status == 0) throw Error(r.error);
     if (r.status != 200) {
         const Json j = Json::parse(r.body.toStdString(), nullptr, false);
         const QString sentence = j.is_object() && j.contains("error") && j["error"].is_string()
@@ -207,8 +204,10 @@ int keys(Invocation& inv) {
                             .arg(e.name));
     }
     if (inv.flag(QStringLiteral("json")))
-        printJson(inv.out, Json{{"name", toStd(e.name)}, {"key", toStd(key)},
-                                {"key_file", toStd(path)}, {"auth", e.auth}});
+        printJson(inv.out, Json{{"name", toStd(e.name)},
+                                {"key", toStd(key)},
+                                {"key_file", toStd(path)},
+                                {"auth", e.auth}});
     else
         inv.out << key << '\n';
     return 0;
@@ -229,7 +228,10 @@ int remove(Invocation& inv) {
 
 OptionSpec valueOption(const char* name, const char* value, const char* help,
                        bool repeatable = false) {
-    return {QString::fromLatin1(name), {}, QString::fromLatin1(value), QString::fromLatin1(help),
+    return {QString::fromLatin1(name),
+            {},
+            QString::fromLatin1(value),
+            QString::fromLatin1(help),
             repeatable};
 }
 
@@ -260,23 +262,29 @@ void registerEndpointCommands(CommandLine& cli) {
         "deploy",
         "Serve registered model versions over HTTP: a model.npz natively, anything else through "
         "score.py's init() and run(raw_data).",
-        {valueOption("model", "NAME[:VERSION]", "a model version to serve (the latest without "
-                                                ":VERSION)", true),
+        {valueOption("model", "NAME[:VERSION]",
+                     "a model version to serve (the latest without "
+                     ":VERSION)",
+                     true),
          valueOption("entry", "FILE", "the scoring script (Azure ML's score.py), inside --source"),
          valueOption("source", "DIR", "the folder that holds the scoring script (copied)"),
          valueOption("pip", "PACKAGE", "a pip package the scoring script needs", true),
          valueOption("port", "PORT", "the TCP port (default: a free one)"),
-         valueOption("host", "ADDRESS", "the address to listen on (default 127.0.0.1; any other "
-                                        "requires the key)"),
+         valueOption("host", "ADDRESS",
+                     "the address to listen on (default 127.0.0.1; any other "
+                     "requires the key)"),
          valueOption("workers", "N", "score.py worker processes (default 1)"),
          flagOption("auth", "require the key even on 127.0.0.1"),
-         valueOption("batch-delay-us", "US", "native models: gather concurrent requests this "
-                                             "many microseconds into one batch (default 0: off)"),
-         valueOption("request-timeout", "SECONDS", "a client must send its request within this "
-                                                   "(default 10)"),
-         valueOption("run-timeout", "SECONDS", "score.py: run() must answer within this, or the "
-                                               "client gets 504 and the worker is restarted "
-                                               "(default 60)"),
+         valueOption("batch-delay-us", "US",
+                     "native models: gather concurrent requests this "
+                     "many microseconds into one batch (default 0: off)"),
+         valueOption("request-timeout", "SECONDS",
+                     "a client must send its request within this "
+                     "(default 10)"),
+         valueOption("run-timeout", "SECONDS",
+                     "score.py: run() must answer within this, or the "
+                     "client gets 504 and the worker is restarted "
+                     "(default 60)"),
          timeout, jsonOption()},
         deploy));
     cli.add(command("start", "Start a Stopped or Failed endpoint again as it was deployed.",
@@ -299,10 +307,11 @@ void registerEndpointCommands(CommandLine& cli) {
                                  "PNG, application/x-idx for IDX images, sent to a native "
                                  "endpoint)")},
                     invoke));
-    cli.add(command("keys", "Print an endpoint's key, or make a new one.",
-                    {flagOption("regenerate", "replace the key (a running server restarts to use it)"),
-                     jsonOption()},
-                    keys));
+    cli.add(
+        command("keys", "Print an endpoint's key, or make a new one.",
+                {flagOption("regenerate", "replace the key (a running server restarts to use it)"),
+                 jsonOption()},
+                keys));
     cli.add(command("stop", "Stop an endpoint's server (it can be started again).", {}, stop));
     cli.add(command("remove", "Stop an endpoint and remove it with its folder.", {}, remove));
 }

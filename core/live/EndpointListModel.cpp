@@ -9,22 +9,11 @@
 
 namespace lb {
 
-namespace {
-
-// A deploy records the endpoint Transitioning a moment before its server takes the lock; a
-// record that changed this recently is left alone rather than reconciled to Failed mid-launch.
-constexpr int kLaunchGraceSeconds = 5;
-
-} // namespace
-
 EndpointListing loadEndpointListing(Workspace& ws) {
     EndpointListing out;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const EndpointRecord& stored : ws.store().endpoints().list()) {
         EndpointRecord e = stored;
-        const bool settled =
-            !stored.updated.isValid() || stored.updated.secsTo(now) >= kLaunchGraceSeconds;
-        if (!isDown(stored.state) && settled) {
+        if (!isDown(stored.state)) {
             try {
                 e = findEndpoint(ws, stored.name); // with the state its server really has
             } catch (const std::exception&) {

@@ -21,8 +21,8 @@ struct EndpointListing {
 };
 
 // Reads the listing, reconciling each endpoint with its lock as `endpoints list` does (a server
-// that was killed shows Failed, not Healthy), except one whose state changed in the last few
-// seconds (it may be mid-launch). A key that cannot be read is left out.
+// that was killed shows Failed, not Healthy; one mid-launch holds its lock and stays
+// Transitioning). A key that cannot be read is left out.
 EndpointListing loadEndpointListing(Workspace& ws);
 
 class EndpointListModel : public QAbstractTableModel {

@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QThread>
 #include <algorithm>
 #include <csignal>
@@ -48,18 +49,30 @@ EndpointRecord findEndpoint(Workspace& ws, const QString& name) {
         throw NotFoundError(QStringLiteral("There is no endpoint '%1' in this workspace; "
                                            "'labbench endpoints list' shows them.")
                                 .arg(name));
-    if (!isDown(e->state) && !endpointServerRunning(ws.root(), name)) {
-        // Read again once the lock is known free: a server that just ended recorded its state.
-        e = ws.store().endpoints().find(name);
-        if (e && !isDown(e->state)) {
-            ws.store().endpoints().transition(
-                name, EndpointState::Failed,
-                QStringLiteral("Its labbench-serve process is gone (killed, or the machine "
-                               "restarted); start it again with 'labbench endpoints start %1'; "
-                               "its log says more.")
-                    .arg(name));
+    if (!isDown(e->state)) {
+        // Checked by taking the lock: a server holds it while it runs, and a deploy or start
+        // takes it before it records Transitioning and hands it to its server, so a lock taken
+        // here means nobody looks after the endpoint, and nobody can begin to until it is let go.
+        // The state is read again under it (a server that just ended recorded its own).
+        const EndpointFolder folder(ws.root(), name);
+        const bool noFolder = !QFileInfo(folder.dir).isDir();
+        const auto probe = noFolder ? std::nullopt : RunLock::tryAcquire(folder.lockPath());
+        if (noFolder || probe) {
             e = ws.store().endpoints().find(name);
+            if (e && !isDown(e->state)) {
+                ws.store().endpoints().transition(
+                    name, EndpointState::Failed,
+                    QStringLiteral("Its labbench-serve process is gone (killed, or the machine "
+                                   "restarted); start it again with 'labbench endpoints start "
+                                   "%1'; its log says more.")
+                        .arg(name));
+                e = ws.store().endpoints().find(name);
+            }
         }
+        if (!e)
+            throw NotFoundError(QStringLiteral("There is no endpoint '%1' in this workspace; "
+                                               "'labbench endpoints list' shows them.")
+                                    .arg(name));
     }
     return *e;
 }
@@ -77,8 +90,12 @@ bool stopEndpoint(Workspace& ws, const QString& name, int graceMs) {
             waitForLockFree(folder.lockPath(), 5000);
         }
     } else if (wasRunning) {
-        throw Error(QStringLiteral("The lock of endpoint '%1' is held, but not by the process "
-                                   "it recorded (%2); look for a stray labbench-serve.")
+        // A deploy or start holds the lock from before its Transitioning record until its
+        // server has recorded its pid.
+        throw Error(QStringLiteral("The endpoint '%1' is held by a process other than the server "
+                                   "it recorded (pid %2): a deploy or start of it is under way "
+                                   "(stop it once that ends), or a stray labbench-serve holds "
+                                   "endpoints/%1/serve.lock.")
                         .arg(name)
                         .arg(e.pid));
     }

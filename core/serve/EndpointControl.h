@@ -12,7 +12,9 @@ class Workspace;
 
 // The endpoint as the store has it, after reconciling with its lock: one that claims to be up
 // while no labbench-serve process holds its lock is moved to Failed with the reason (its server
-// was killed), so nobody is told an endpoint is Healthy that cannot answer. Throws
+// was killed), so nobody is told an endpoint is Healthy that cannot answer. A deploy or start
+// holds the lock from before it records Transitioning, so one mid-launch is never taken for
+// gone. Throws
 // lb::NotFoundError naming `endpoints list` when there is none.
 EndpointRecord findEndpoint(Workspace& ws, const QString& name);
 

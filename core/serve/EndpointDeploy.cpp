@@ -9,7 +9,7 @@
 #include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
-#include "core/serve/EndpointLimits.h"
+#include "core/store/EndpointLimits.h"
 #include "core/util/Error.h"
 #include "core/workspace/Workspace.h"
 
@@ -28,7 +28,6 @@ namespace {
 
 constexpr int kMaxWorkers = 64;
 constexpr int kMaxBatchDelayUs = 1000000;
-constexpr int kMaxTimeoutS = 3600;
 
 // A socket address for host:port; false for a host that is not an IP address.
 bool socketAddress(const QString& host, int port, sockaddr_storage* out, socklen_t* length) {
@@ -143,13 +142,13 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
         throw UsageError(QStringLiteral("--batch-delay-us must be 0 (off) to %1, not %2.")
                              .arg(kMaxBatchDelayUs)
                              .arg(r.batchDelayUs));
-    if (r.requestTimeoutS < 1 || r.requestTimeoutS > kMaxTimeoutS)
+    if (r.requestTimeoutS < 1 || r.requestTimeoutS > kMaxEndpointTimeoutS)
         throw UsageError(QStringLiteral("--request-timeout must be 1 to %1 seconds, not %2.")
-                             .arg(kMaxTimeoutS)
+                             .arg(kMaxEndpointTimeoutS)
                              .arg(r.requestTimeoutS));
-    if (r.runTimeoutS < 1 || r.runTimeoutS > kMaxTimeoutS)
+    if (r.runTimeoutS < 1 || r.runTimeoutS > kMaxEndpointTimeoutS)
         throw UsageError(QStringLiteral("--run-timeout must be 1 to %1 seconds, not %2.")
-                             .arg(kMaxTimeoutS)
+                             .arg(kMaxEndpointTimeoutS)
                              .arg(r.runTimeoutS));
     e.host = r.host.isEmpty() ? QStringLiteral("127.0.0.1") : r.host;
     e.port = r.port == 0 ? pickFreePort(e.host) : r.port;
@@ -162,6 +161,8 @@ EndpointRecord recordFrom(Workspace& ws, const DeployRequest& r) {
     e.auth = r.auth || !isLoopbackHost(e.host); // off this machine, never without a key
     e.pipPackages = r.pipPackages;
     e.batchDelayUs = r.batchDelayUs;
+    e.requestTimeoutS = r.requestTimeoutS;
+    e.runTimeoutS = r.runTimeoutS;
     e.logPath = EndpointFolder(ws.root(), e.name).logPath();
     return e;
 }
@@ -193,23 +194,40 @@ EndpointRecord waitForServer(Workspace& ws, const QString& name, int waitSeconds
     }
 }
 
-EndpointRecord launch(Workspace& ws, const QString& name, int waitSeconds) {
+// How long a launch waits for the endpoint's lock while something else holds it: a state check
+// (RunLock::isHeld, findEndpoint's reconcile) holds it for an instant; a server holds it for good.
+constexpr int kLaunchLockWaitMs = 2000;
+
+// Takes the endpoint's lock for a deploy or start. It is taken before the endpoint is recorded
+// Transitioning and handed to the server, so from that record on somebody always holds it: a
+// state check in between sees a server starting, not one that is gone (#18: it marked a
+// still-starting endpoint Failed, for good, since Failed never moves to Healthy).
+RunLock takeLaunchLock(const QString& name, const QString& lockPath) {
+    const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + kLaunchLockWaitMs;
+    for (;;) {
+        if (auto lock = RunLock::tryAcquire(lockPath)) return std::move(*lock);
+        if (QDateTime::currentMSecsSinceEpoch() >= deadline)
+            throw Error(QStringLiteral("The server of endpoint '%1' is still running; stop it "
+                                       "first with 'labbench endpoints stop %1'.")
+                            .arg(name));
+        QThread::msleep(20);
+    }
+}
+
+// Starts the server with `lock` (taken by takeLaunchLock before the Transitioning record) and
+// waits for it.
+EndpointRecord launch(Workspace& ws, const QString& name, RunLock lock, int waitSeconds) {
     const EndpointFolder folder(ws.root(), name);
-    auto lock = RunLock::tryAcquire(folder.lockPath());
-    if (!lock)
-        throw Error(QStringLiteral("The server of endpoint '%1' is still running; stop it first "
-                                   "with 'labbench endpoints stop %1'.")
-                        .arg(name));
     try {
         spawnRunHelper(
             QStringLiteral("labbench-serve"),
             {QStringLiteral("--workspace"), ws.root(), QStringLiteral("--endpoint"), name},
-            lock->fd(), folder.logPath(), true);
+            lock.fd(), folder.logPath(), true);
     } catch (const Error& e) {
         ws.store().endpoints().transition(name, EndpointState::Failed, e.message());
         throw;
     }
-    lock->release(); // the server holds its own descriptor of the lock now
+    lock.release(); // the server holds its own descriptor of the lock now
     return waitForServer(ws, name, waitSeconds);
 }
 
@@ -245,6 +263,9 @@ EndpointRecord deployEndpoint(Workspace& ws, const DeployRequest& request) {
     if (!QDir().mkpath(folder.dir))
         throw Error(QStringLiteral("Cannot create %1; check the permissions of the workspace.")
                         .arg(folder.dir));
+    // Held from here, before the source copy and the Transitioning record, until the server
+    // has it: a second deploy of the same name waits or says the server runs.
+    RunLock lock = takeLaunchLock(e.name, folder.lockPath());
     if (e.kind == QLatin1String("score")) {
         QDir(folder.sourceDir()).removeRecursively();
         SnapshotOptions options;
@@ -252,7 +273,8 @@ EndpointRecord deployEndpoint(Workspace& ws, const DeployRequest& request) {
         takeSnapshot(e.sourceDir, folder.sourceDir(), options);
     }
     linkModels(ws, e, folder);
-    writeEndpointLimits(folder.limitsPath(), {request.requestTimeoutS, request.runTimeoutS});
+    // The folder's record of the limits too, as before the store held them.
+    writeEndpointLimits(folder.limitsPath(), {e.requestTimeoutS, e.runTimeoutS});
     if (e.auth) ensureEndpointKey(folder.keyPath());
     if (existing) {
         ws.store().endpoints().updateConfig(e);
@@ -263,7 +285,7 @@ EndpointRecord deployEndpoint(Workspace& ws, const DeployRequest& request) {
                                    "show %1'.")
                         .arg(e.name));
     }
-    return launch(ws, e.name, request.waitSeconds);
+    return launch(ws, e.name, std::move(lock), request.waitSeconds);
 }
 
 EndpointRecord startEndpoint(Workspace& ws, const QString& name, int waitSeconds) {
@@ -276,10 +298,12 @@ EndpointRecord startEndpoint(Workspace& ws, const QString& name, int waitSeconds
                                    "deploy the endpoint again with another --port.")
                         .arg(e.port)
                         .arg(e.host));
-    if (e.auth) ensureEndpointKey(EndpointFolder(ws.root(), name).keyPath());
+    const EndpointFolder folder(ws.root(), name);
+    if (e.auth) ensureEndpointKey(folder.keyPath());
+    RunLock lock = takeLaunchLock(name, folder.lockPath());
     ws.store().endpoints().transition(name, EndpointState::Transitioning,
                                       QStringLiteral("Started again."));
-    return launch(ws, name, waitSeconds);
+    return launch(ws, name, std::move(lock), waitSeconds);
 }
 
 } // namespace lb

@@ -5,7 +5,7 @@
 //   serve.log       the server's log: its notes, the workers' output, run() tracebacks
 //   serve.lock      flock-held by the labbench-serve process that looks after the endpoint
 //   key             the bearer key, mode 0600
-//   limits.json     the request and run() time limits (core/serve/EndpointLimits.h)
+//   limits.json     the request and run() time limits (core/store/EndpointLimits.h)
 //   source/         a copy of the score.py folder taken at deploy time
 //   model-dir/      AZUREML_MODEL_DIR when the endpoint serves several models: <name>/<version>
 

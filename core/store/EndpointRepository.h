@@ -2,6 +2,7 @@
 // The workspace's endpoints (issue 18): registered model versions served over HTTP by a detached
 // labbench-serve process, each with a state history like a run's.
 
+#include "core/store/EndpointLimits.h"
 #include "core/store/EndpointState.h"
 
 #include <QDateTime>
@@ -21,18 +22,20 @@ struct EndpointRecord {
     QStringList models;                      // "name:version", at least one
     QString host = QStringLiteral("127.0.0.1");
     int port = 0;
-    int workers = 1;          // score.py worker processes
-    bool auth = false;        // requests need "Authorization: Bearer KEY" (always off loopback)
-    QString entry;            // score.py, relative to the endpoint's source copy
-    QString sourceDir;        // the folder the user deployed from (copied into the endpoint)
-    QStringList pipPackages;  // the score.py environment's packages (none: the system python)
-    int batchDelayUs = 0;     // native dynamic batching window; 0: off
+    int workers = 1;         // score.py worker processes
+    bool auth = false;       // requests need "Authorization: Bearer KEY" (always off loopback)
+    QString entry;           // score.py, relative to the endpoint's source copy
+    QString sourceDir;       // the folder the user deployed from (copied into the endpoint)
+    QStringList pipPackages; // the score.py environment's packages (none: the system python)
+    int batchDelayUs = 0;    // native dynamic batching window; 0: off
+    int requestTimeoutS = EndpointLimits().requestTimeoutS; // to send a request
+    int runTimeoutS = EndpointLimits().runTimeoutS;         // score.py's run(), per request
     EndpointState state = EndpointState::Transitioning;
-    QString reason;           // why it is Failed or Unhealthy
-    qint64 pid = 0;           // the labbench-serve process that looks after it (0: none)
-    QString logPath;          // endpoints/<name>/serve.log
+    QString reason;  // why it is Failed or Unhealthy
+    qint64 pid = 0;  // the labbench-serve process that looks after it (0: none)
+    QString logPath; // endpoints/<name>/serve.log
     QDateTime created;
-    QDateTime updated;        // the last state change
+    QDateTime updated; // the last state change
 };
 
 struct EndpointStateChange {
@@ -43,13 +46,18 @@ struct EndpointStateChange {
 
 class EndpointRepository {
 public:
-    explicit EndpointRepository(Database& db) : db_(db) {}
+    explicit EndpointRepository(Database& db)
+        : db_(db) {}
 
     // Records a new endpoint as Transitioning (its first history entry). Returns false (and
     // changes nothing) when the name is taken.
     bool add(const EndpointRecord& endpoint);
     // Replaces what the endpoint serves and how (a redeploy); state and history are kept.
     void updateConfig(const EndpointRecord& endpoint);
+    // Migration 7: the time limits of endpoints deployed before the store held them, from the
+    // limits.json in each endpoint's folder (beside its log); an endpoint without a readable one
+    // keeps the defaults.
+    void backfillLimitsFromFolders();
     std::optional<EndpointRecord> find(const QString& name);
     QList<EndpointRecord> list(); // by name
     QList<EndpointStateChange> history(const QString& name);

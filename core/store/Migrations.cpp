@@ -1,6 +1,7 @@
 #include "core/store/Migrations.h"
 
 #include "core/store/Database.h"
+#include "core/store/EndpointRepository.h"
 #include "core/store/Repositories.h"
 #include "core/util/Error.h"
 
@@ -11,7 +12,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -177,23 +178,29 @@ constexpr std::array<const char*, 7> kMigrations = {
         bytes INTEGER NOT NULL,
         measured TEXT NOT NULL) WITHOUT ROWID;
     )sql",
+    // 8: an endpoint's time limits in its row (issue 18), where they were only in its folder's
+    // limits.json; the defaults are EndpointLimits'. The rows' values come from those files.
+    R"sql(
+    ALTER TABLE endpoints ADD COLUMN request_timeout_s INTEGER NOT NULL DEFAULT 10;
+    ALTER TABLE endpoints ADD COLUMN run_timeout_s INTEGER NOT NULL DEFAULT 60;
+    )sql",
 };
 
 // Steps a migration needs beyond SQL, run right after it in the same transaction.
 void afterMigration(Database& db, int version) {
-    if (version == 5)
-        RunRepository(db).backfillParams();
+    if (version == 5) RunRepository(db).backfillParams();
+    if (version == 8) EndpointRepository(db).backfillLimitsFromFolders();
 }
 
 } // namespace
 
-int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+int latestSchemaVersion() {
+    return static_cast<int>(kMigrations.size());
+}
 
 void migrate(Database& db, int target) {
-    if (target < 0)
-        target = latestSchemaVersion();
-    if (db.userVersion() == target)
-        return; // the common case, without taking the write lock
+    if (target < 0) target = latestSchemaVersion();
+    if (db.userVersion() == target) return; // the common case, without taking the write lock
     Transaction tx(db);
     const int current = db.userVersion(); // re-read under the lock: another process may have won
     if (current > latestSchemaVersion())
@@ -206,8 +213,7 @@ void migrate(Database& db, int target) {
         db.exec(kMigrations[static_cast<size_t>(v)]);
         afterMigration(db, v + 1);
     }
-    if (current < target)
-        db.setUserVersion(target);
+    if (current < target) db.setUserVersion(target);
     tx.commit();
 }
 

@@ -1,20 +1,25 @@
 // Endpoint records (issue 18): the store's rows and state machine, the mirror file each write
 // leaves in endpoints/<name>/endpoint.json, and `workspace repair` bringing endpoints back.
+#include "core/lifecycle/RunLock.h"
 #include "core/repair/WorkspaceRepair.h"
-#include "core/serve/EndpointFolder.h"
+#include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointDeploy.h"
+#include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
+#include "core/store/Database.h"
+#include "core/store/EndpointLimits.h"
+#include "core/store/Migrations.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/workspace/StoreCheck.h"
 #include "core/workspace/Workspace.h"
 #include "core/workspace/mirror/EndpointFile.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <sys/stat.h>
 
 using namespace lb;
@@ -32,6 +37,8 @@ EndpointRecord sampleEndpoint(const QString& name) {
     e.entry = QStringLiteral("score.py");
     e.sourceDir = QStringLiteral("/src/dir");
     e.pipPackages = {QStringLiteral("numpy")};
+    e.requestTimeoutS = 7;
+    e.runTimeoutS = 90;
     e.logPath = QStringLiteral("/ws/endpoints/%1/serve.log").arg(name);
     return e;
 }
@@ -78,6 +85,12 @@ private slots:
         QCOMPARE(e->workers, 3);
         QVERIFY(e->auth);
         QCOMPARE(e->pid, qint64(4242));
+        QCOMPARE(e->requestTimeoutS, 7);
+        QCOMPARE(e->runTimeoutS, 90);
+        EndpointRecord changed = *e;
+        changed.runTimeoutS = 120;
+        endpoints.updateConfig(changed); // a redeploy with another --run-timeout
+        QCOMPARE(endpoints.find(QStringLiteral("digits"))->runTimeoutS, 120);
         const auto history = endpoints.history(QStringLiteral("digits"));
         QCOMPARE(history.size(), 4);
         QVERIFY(history[1].state == EndpointState::Failed);
@@ -89,6 +102,8 @@ private slots:
         QVERIFY(mirrored.endpoint.state == EndpointState::Healthy);
         QCOMPARE(mirrored.endpoint.pid, qint64(4242));
         QCOMPARE(mirrored.endpoint.models, e->models);
+        QCOMPARE(mirrored.endpoint.requestTimeoutS, 7);
+        QCOMPARE(mirrored.endpoint.runTimeoutS, 120);
         QCOMPARE(mirrored.history.size(), 4);
         QCOMPARE(countRecordsOnDisk(root).endpoints, 1);
 
@@ -146,6 +161,65 @@ private slots:
         QVERIFY(broken->state == EndpointState::Failed);
         QCOMPARE(broken->reason, QStringLiteral("Port 6789 is in use."));
         QCOMPARE(broken->kind, QStringLiteral("native"));
+        QCOMPARE(up->requestTimeoutS, 7); // the time limits come back with the rest
+        QCOMPARE(up->runTimeoutS, 90);
+    }
+
+    // Before migration 7 the time limits were only in endpoints/<name>/limits.json: the
+    // migration puts them in the rows, and repair reads them there for an older endpoint.json.
+    void timeLimitsMoveIntoTheStoreAndRepairFindsThemInTheFolder() {
+        const QString root = tmp.filePath(QStringLiteral("ws-limits"));
+        QDir().mkpath(root + QStringLiteral("/endpoints/slow"));
+        QDir().mkpath(root + QStringLiteral("/endpoints/plain"));
+        writeEndpointLimits(root + QStringLiteral("/endpoints/slow/limits.json"), {25, 300});
+        const QString dbPath = root + QStringLiteral("/old.db");
+        {
+            Database db(dbPath);
+            migrate(db, 6); // a store from before the limits (migration 8)
+            for (const char* name : {"slow", "plain"})
+                db.exec(QStringLiteral("INSERT INTO endpoints(name, kind, port, state, log_path, "
+                                       "created, updated) VALUES('%1', 'native', 6789, 'Stopped', "
+                                       "'%2/endpoints/%1/serve.log', '2026-01-01T00:00:00.000Z', "
+                                       "'2026-01-01T00:00:00.000Z')")
+                            .arg(QLatin1String(name), root)
+                            .toStdString()
+                            .c_str());
+        }
+        Store store(dbPath);
+        QCOMPARE(store.database().userVersion(), latestSchemaVersion());
+        const auto slow = store.endpoints().find(QStringLiteral("slow"));
+        QVERIFY(slow);
+        QCOMPARE(slow->requestTimeoutS, 25);
+        QCOMPARE(slow->runTimeoutS, 300);
+        const auto plain = store.endpoints().find(QStringLiteral("plain")); // no limits.json
+        QVERIFY(plain);
+        QCOMPARE(plain->requestTimeoutS, EndpointLimits().requestTimeoutS);
+        QCOMPARE(plain->runTimeoutS, EndpointLimits().runTimeoutS);
+
+        // An endpoint.json written before migration 7 has no limits: the folder's file does.
+        const QString file = root + QStringLiteral("/endpoints/slow/endpoint.json");
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "slow", "kind": "native", "models": ["mnist:1"], "host": "127.0.0.1",
+                   "port": 6789, "state": "Stopped", "created": "2026-01-01T00:00:00.000Z"})");
+        f.close();
+        const EndpointFileContents old = readEndpointFile(file);
+        QCOMPARE(old.endpoint.requestTimeoutS, 25);
+        QCOMPARE(old.endpoint.runTimeoutS, 300);
+        // A limit no deploy would write is refused with the field, not served.
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(R"({"name": "slow", "kind": "native", "host": "127.0.0.1", "port": 6789,
+                   "state": "Stopped", "created": "2026-01-01T00:00:00.000Z",
+                   "run_timeout_s": 0})");
+        f.close();
+        try {
+            readEndpointFile(file);
+            QFAIL("a run_timeout_s of 0 was read");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(QLatin1String("run_timeout_s")) &&
+                         e.message().contains(QLatin1String("not 1 to 3600 seconds")),
+                     qPrintable(e.message()));
+        }
     }
 
     void tamperedEndpointFileIsSkippedWithASentence() {
@@ -167,6 +241,27 @@ private slots:
                                                                          "folder's name"));
             }
         QVERIFY(sawSentence);
+    }
+
+    // A deploy or start holds the endpoint's lock before its server records its pid: Stop in
+    // that moment says so, and changes nothing.
+    void stopDuringALaunchSaysOneIsUnderWay() {
+        const QString root = tmp.filePath(QStringLiteral("ws-launch"));
+        Workspace ws = Workspace::create(root, QStringLiteral("launch"));
+        QVERIFY(ws.store().endpoints().add(sampleEndpoint(QStringLiteral("starting"))));
+        const EndpointFolder folder(root, QStringLiteral("starting"));
+        QVERIFY(QDir().mkpath(folder.dir));
+        auto launching = RunLock::tryAcquire(folder.lockPath()); // as deployEndpoint holds it
+        QVERIFY(launching);
+        try {
+            stopEndpoint(ws, QStringLiteral("starting"));
+            QFAIL("Stop went ahead during a launch");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(QLatin1String("a deploy or start of it is under way")),
+                     qPrintable(e.message()));
+        }
+        QVERIFY(ws.store().endpoints().find(QStringLiteral("starting"))->state ==
+                EndpointState::Transitioning);
     }
 
     void keyIsPrivateAndComparedWhole() {

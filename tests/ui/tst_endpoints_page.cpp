@@ -6,7 +6,11 @@
 // the canvas with mouse events is sent and answered with 10 probabilities that sum to one,
 // drawn as bars; a malformed body shows the server's 400 sentence; Stop changes the pill and
 // Start brings it back; Remove deletes it. The state hook reports the page. A picture of the
-// page is kept in test-artifacts.
+// page is kept in test-artifacts. Then the same model through an Azure-style score.py, deployed
+// from the dialog with key authentication, a pip environment and time limits: the page shows
+// the key masked, the test panel's answer for real MNIST images matches the trainer's own C++
+// inference, and without the key the panel shows the server's 401 sentence (pictures:
+// deploy_dialog_score.png, endpoints_page_key.png).
 #include "core/live/EndpointListModel.h"
 #include "core/live/EndpointRates.h"
 #include "core/live/ScoreBodies.h"
@@ -14,6 +18,12 @@
 #include "core/models/ModelRegistry.h"
 #include "core/serve/EndpointControl.h"
 #include "core/serve/EndpointFolder.h"
+#include "core/serve/EndpointKey.h"
+#include "core/store/EndpointLimits.h"
+#include "core/train/Backend.h"
+#include "core/train/Idx.h"
+#include "core/train/ModelFile.h"
+#include "core/train/Predictor.h"
 #include "tests/ui/UiTestSupport.h"
 #include "ui/charts/MetricChart.h"
 #include "ui/common/AppStyle.h"
@@ -31,7 +41,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -55,6 +67,33 @@ using namespace lb::ui;
 
 namespace {
 
+// Azure's documented shape, unchanged: the model's files under AZUREML_MODEL_DIR, run() reads
+// json.loads(raw_data)["data"]. numpy's forward pass over labbench-train's model.npz.
+const char* kScorePy = R"(import json
+import os
+
+import numpy as np
+
+model = None
+
+
+def init():
+    global model
+    model = dict(np.load(os.path.join(os.getenv("AZUREML_MODEL_DIR"), "model.npz")))
+
+
+def run(raw_data):
+    x = np.array(json.loads(raw_data)["data"], dtype=np.float32)
+    scale, offset = model["normalization"]
+    x = x * 255.0 * scale + offset
+    layers = len(model["layers"]) - 1
+    for l in range(1, layers + 1):
+        x = x @ model["W%d" % l] + model["b%d" % l]
+        if l < layers:
+            x = np.maximum(x, 0)
+    return {"classes": x.argmax(axis=1).tolist()}
+)";
+
 int totalPoints(const MetricChart* chart) {
     const QList<int> counts = chart->seriesPointCounts();
     return std::accumulate(counts.begin(), counts.end(), 0);
@@ -71,6 +110,7 @@ private slots:
     void bodiesAndAnswers();
     void listModelPassesTheTester();
     void deployDrawSendStopAndRemove();
+    void scorePyWithAKeyFromTheDialogAnswersThePanel();
 
 private:
     QTemporaryDir tmp_;
@@ -426,6 +466,162 @@ void TestEndpointsPage::deployDrawSendStopAndRemove() {
     QVERIFY(QTest::qWaitFor([&] { return page->model()->rowCount() == 0; }, 30000));
     QVERIFY(!QDir(folder).exists());
     QVERIFY(!endpointServerRunning(root_, QStringLiteral("digits")));
+}
+
+void TestEndpointsPage::scorePyWithAKeyFromTheDialogAnswersThePanel() {
+    const QString source = tmp_.filePath(QStringLiteral("scorer"));
+    test::writeFile(source + QStringLiteral("/score.py"), kScorePy);
+    // The oracle: eight MNIST test images and the trainer's own C++ inference of the same model.
+    constexpr int kRows = 8;
+    const auto images = lb::train::readIdxImages(LABBENCH_MNIST_DIR "/t10k-images-idx3-ubyte.gz");
+    QString modelPath;
+    {
+        Workspace ws = Workspace::open(root_);
+        modelPath = ModelRegistry(ws).get(ModelRef::parse(QStringLiteral("mnist:1"), true)).path;
+    }
+    lb::train::Predictor predictor(lb::train::loadModel(modelPath.toStdString()),
+                                   lb::train::makeBackend(lb::train::BackendKind::Cpu, {}));
+    QJsonArray rows;
+    std::vector<float> x;
+    for (int r = 0; r < kRows; ++r) {
+        QJsonArray row; // pixels scaled to [0, 1], as a client sends them
+        for (int p = 0; p < 784; ++p) {
+            const float pixel = images.pixels[std::size_t(r) * 784 + std::size_t(p)] / 255.0f;
+            row.append(double(pixel));
+            x.push_back(predictor.normalise01(pixel)); // x is (kRows, 784)
+        }
+        rows.append(row);
+    }
+    const lb::train::Predictions expected = predictor.predict(x.data(), kRows);
+    QJsonArray expectedClasses;
+    for (int r = 0; r < kRows; ++r)
+        expectedClasses.append(expected.best[std::size_t(r)]);
+
+    MainWindow w;
+    w.resize(1400, 900);
+    w.openWorkspace(root_);
+    QVERIFY(QTest::qWaitFor([&] { return w.snapshot() != nullptr; }, 10000));
+    ModelsPage* models = w.modelActions()->openModelsPage(QStringLiteral("mnist"), 1);
+    QVERIFY(models);
+    QVERIFY(QTest::qWaitFor([&] { return models->selectedModel() == QLatin1String("mnist:1"); },
+                            10000));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTest::mouseClick(models->deployButton(), Qt::LeftButton);
+    auto* dialog = models->findChild<DeployDialog*>();
+    QVERIFY(dialog && dialog->isVisible());
+
+    // score.py: its fields come alive, the native batching delay does not apply.
+    dialog->kindBox()->setCurrentIndex(1);
+    QCOMPARE(dialog->kind(), DeployDialog::Kind::Score);
+    QVERIFY(dialog->pipEdit()->isEnabled() && dialog->runTimeoutBox()->isEnabled());
+    QVERIFY(!dialog->batchDelayBox()->isEnabled());
+    dialog->nameEdit()->setText(QStringLiteral("digits-py"));
+    QVERIFY(!dialog->deployButton()->isEnabled()); // no source folder yet
+    QVERIFY2(dialog->problem().contains(QLatin1String("Choose the folder")),
+             qPrintable(dialog->problem()));
+    dialog->sourceEdit()->setText(source);
+    QVERIFY(dialog->deployButton()->isEnabled());
+
+    // Key authentication: the user's choice on this machine, forced off it (as the core does).
+    QCheckBox* auth = dialog->authBox();
+    QVERIFY(!auth->isChecked() && auth->isEnabled());
+    dialog->hostEdit()->setText(QStringLiteral("0.0.0.0"));
+    QVERIFY(auth->isChecked() && !auth->isEnabled());
+    dialog->hostEdit()->setText(QStringLiteral("127.0.0.1"));
+    QVERIFY(!auth->isChecked() && auth->isEnabled());
+    QTest::mouseClick(auth, Qt::LeftButton);
+    QVERIFY(auth->isChecked());
+
+    // pip requirements get the core's check while typed: an option is refused, with the field.
+    dialog->pipEdit()->setText(QStringLiteral("numpy --index-url=http://example.com/simple"));
+    QVERIFY(!dialog->deployButton()->isEnabled());
+    QVERIFY2(dialog->problem().contains(QLatin1String("looks like an option")),
+             qPrintable(dialog->problem()));
+    // numpy is the system Python's already: the environment builds without the network.
+    dialog->pipEdit()->setText(QStringLiteral("numpy"));
+    QVERIFY2(dialog->deployButton()->isEnabled(), qPrintable(dialog->problem()));
+    dialog->workersBox()->setValue(2);
+    dialog->requestTimeoutBox()->setValue(7);
+    dialog->runTimeoutBox()->setValue(20);
+    const QString artifacts = QStringLiteral(LABBENCH_BIN_DIR "/../test-artifacts");
+    QDir().mkpath(artifacts);
+    QVERIFY(dialog->grab().save(artifacts + QStringLiteral("/deploy_dialog_score.png"), "PNG"));
+
+    QSignalSpy deployed(dialog, &DeployDialog::deployed);
+    const QPointer<DeployDialog> open(dialog);
+    QTest::mouseClick(dialog->deployButton(), Qt::LeftButton);
+    const bool healthy = deployed.wait(240000) || !deployed.isEmpty();
+    QVERIFY2(healthy, qPrintable(open ? open->problem() : QStringLiteral("(dialog closed)")));
+    const auto endpoint = deployed.first().first().value<EndpointRecord>();
+    QCOMPARE(toString(endpoint.state), QStringLiteral("Healthy"));
+    QCOMPARE(endpoint.kind, QStringLiteral("score"));
+    QVERIFY(endpoint.auth);
+    QCOMPARE(endpoint.workers, 2);
+    QCOMPARE(endpoint.pipPackages, QStringList{QStringLiteral("numpy")});
+    const EndpointFolder folder(root_, QStringLiteral("digits-py"));
+    const EndpointLimits limits = readEndpointLimits(folder.limitsPath());
+    QCOMPARE(limits.requestTimeoutS, 7);
+    QCOMPARE(limits.runTimeoutS, 20);
+    const QString key = readEndpointKey(folder.keyPath());
+    QCOMPARE(key.size(), 64);
+
+    // The page shows the key masked, and shows and copies it on request.
+    auto* page = qobject_cast<EndpointsPage*>(w.tabs()->currentWidget());
+    QVERIFY(page);
+    EndpointPanel* panel = page->panel();
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return panel->endpointName() == QLatin1String("digits-py") &&
+                   panel->statePill()->text() == QLatin1String("Healthy");
+        },
+        10000));
+    const auto* facts = panel->findChild<QLabel*>(QStringLiteral("endpointFacts"));
+    QVERIFY(facts);
+    QVERIFY2(facts->text().contains(QLatin1String("request limit 7 s, run() limit 20 s")) &&
+                 facts->text().contains(QLatin1String("2 worker(s)")),
+             qPrintable(facts->text()));
+    QVERIFY(panel->keyRow()->isVisible());
+    QCOMPARE(panel->keyEdit()->text(), key);
+    QCOMPARE(panel->keyEdit()->echoMode(), QLineEdit::Password);
+    QVERIFY(!panel->keyEdit()->displayText().contains(key));
+    QTest::mouseClick(panel->showKeyButton(), Qt::LeftButton);
+    QCOMPARE(panel->keyEdit()->echoMode(), QLineEdit::Normal);
+    QTest::mouseClick(panel->copyKeyButton(), Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(), key);
+
+    // The test panel sends the key: numpy's answer for the eight images is the trainer's.
+    TestPanel* test = panel->testPanel();
+    panel->tabs()->setCurrentWidget(test);
+    QVERIFY(!test->imageInput()); // a score.py says nothing of its inputs' shape
+    QVERIFY(test->sendKeyBox()->isVisible() && test->sendKeyBox()->isChecked());
+    test->bodyEdit()->setPlainText(
+        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("data"), rows}}).toJson()));
+    QSignalSpy answered(test, &TestPanel::answered);
+    QTest::mouseClick(test->sendButton(), Qt::LeftButton);
+    QVERIFY(answered.wait(60000));
+    QVERIFY2(test->lastStatus() == 200, qPrintable(test->answerView()->toPlainText()));
+    const QJsonDocument answer =
+        QJsonDocument::fromJson(test->answerView()->toPlainText().toUtf8());
+    QCOMPARE(answer["classes"].toArray(), expectedClasses);
+
+    // Without the key: the server's 401 sentence, in the panel.
+    QTest::mouseClick(test->sendKeyBox(), Qt::LeftButton);
+    QVERIFY(!test->sendKeyBox()->isChecked());
+    QTest::mouseClick(test->sendButton(), Qt::LeftButton);
+    QVERIFY(answered.wait(30000));
+    QVERIFY2(test->lastStatus() == 401, qPrintable(test->statusLabel()->text()));
+    QVERIFY2(test->lastError().contains(QLatin1String("needs its key")),
+             qPrintable(test->lastError()));
+    QVERIFY(test->statusLabel()->text().contains(test->lastError()));
+    // A picture of the page with the key row (masked again) and the 401, for review.
+    QTest::mouseClick(panel->showKeyButton(), Qt::LeftButton);
+    QCOMPARE(panel->keyEdit()->echoMode(), QLineEdit::Password);
+    QVERIFY(w.grab().save(artifacts + QStringLiteral("/endpoints_page_key.png"), "PNG"));
+
+    panel->remove(false);
+    QVERIFY(QTest::qWaitFor([&] { return page->model()->rowCount() == 0; }, 30000));
+    QVERIFY(!endpointServerRunning(root_, QStringLiteral("digits-py")));
 }
 
 QTEST_MAIN(TestEndpointsPage)

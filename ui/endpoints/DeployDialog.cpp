@@ -1,5 +1,7 @@
 #include "ui/endpoints/DeployDialog.h"
 
+#include "core/environment/EnvironmentSpec.h"
+#include "core/estimator/Estimator.h"
 #include "core/live/BackgroundCall.h"
 #include "core/serve/EndpointDeploy.h"
 #include "core/serve/EndpointFolder.h"
@@ -7,6 +9,7 @@
 #include "core/workspace/Workspace.h"
 #include "ui/common/FieldMarks.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -16,6 +19,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -73,6 +78,15 @@ DeployDialog::DeployDialog(QString workspaceRoot, const ModelVersion& model, QWi
     host_ = new QLineEdit(QStringLiteral("127.0.0.1"));
     host_->setToolTip(tr("127.0.0.1 serves this machine only; any other address needs a key."));
     form->addRow(tr("Host"), host_);
+    auth_ = new QCheckBox(tr("Require a key (Authorization: Bearer KEY)"));
+    auth_->setObjectName(QStringLiteral("deployAuth"));
+    form->addRow(tr("Authentication"), auth_);
+    requestTimeout_ = new QSpinBox;
+    requestTimeout_->setRange(1, 3600);
+    requestTimeout_->setValue(DeployRequest().requestTimeoutS);
+    requestTimeout_->setSuffix(tr(" s"));
+    requestTimeout_->setToolTip(tr("A client that takes longer to send its request is cut off"));
+    form->addRow(tr("Request time limit"), requestTimeout_);
     workers_ = new QSpinBox;
     workers_->setRange(1, 64);
     workers_->setToolTip(tr("Python worker processes that run score.py"));
@@ -86,6 +100,19 @@ DeployDialog::DeployDialog(QString workspaceRoot, const ModelVersion& model, QWi
     sourceRow->addWidget(source_, 1);
     sourceRow->addWidget(browse_);
     form->addRow(tr("Source folder"), sourceRow);
+    pip_ = new QLineEdit;
+    pip_->setObjectName(QStringLiteral("deployPip"));
+    pip_->setPlaceholderText(tr("none: the system Python's packages"));
+    pip_->setToolTip(tr("pip requirements for score.py, separated by spaces (numpy tomli>=2,<3); "
+                        "built once into a cached environment"));
+    form->addRow(tr("Python packages"), pip_);
+    runTimeout_ = new QSpinBox;
+    runTimeout_->setRange(1, 3600);
+    runTimeout_->setValue(DeployRequest().runTimeoutS);
+    runTimeout_->setSuffix(tr(" s"));
+    runTimeout_->setToolTip(
+        tr("A run() that takes longer is answered 504 and its worker restarted"));
+    form->addRow(tr("run() time limit"), runTimeout_);
     batchDelay_ = new QSpinBox;
     batchDelay_->setRange(0, 1000000);
     batchDelay_->setSuffix(tr(" µs"));
@@ -113,14 +140,19 @@ DeployDialog::DeployDialog(QString workspaceRoot, const ModelVersion& model, QWi
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(deploy_, &QPushButton::clicked, this, &DeployDialog::runDeploy);
     connect(kind_, &QComboBox::currentIndexChanged, this, &DeployDialog::updateKind);
-    for (QLineEdit* edit : {name_, host_, entry_, source_})
+    for (QLineEdit* edit : {name_, host_, entry_, source_, pip_})
         connect(edit, &QLineEdit::textChanged, this, &DeployDialog::validate);
+    connect(host_, &QLineEdit::textChanged, this, &DeployDialog::updateAuth);
+    connect(auth_, &QCheckBox::toggled, this, [this](bool on) {
+        if (auth_->isEnabled()) authChosen_ = on;
+    });
     connect(browse_, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("The folder that holds %1").arg(entry_->text()), source_->text());
         if (!dir.isEmpty()) source_->setText(dir);
     });
     updateKind();
+    updateAuth();
 }
 
 DeployDialog* DeployDialog::openFor(QWidget* parent, const QString& workspaceRoot,
@@ -139,12 +171,32 @@ QString DeployDialog::problem() const {
     return problem_->text();
 }
 
+QStringList DeployDialog::pipPackages() const {
+    static const QRegularExpression space(QStringLiteral("\\s+"));
+    return pip_->text().split(space, Qt::SkipEmptyParts);
+}
+
+void DeployDialog::updateAuth() {
+    // As the core decides: off this machine, never without a key.
+    const QString host = host_->text().trimmed();
+    const bool forced = !host.isEmpty() && !isLoopbackHost(host);
+    const QSignalBlocker quiet(auth_);
+    auth_->setEnabled(!forced);
+    auth_->setChecked(forced || authChosen_);
+    auth_->setToolTip(forced ? tr("%1 is not this machine only: the endpoint always needs a key "
+                                  "there.")
+                                   .arg(host)
+                             : tr("Clients send the endpoint's key; the Endpoints page shows it."));
+}
+
 void DeployDialog::updateKind() {
     const bool native = kind() == Kind::Native;
     workers_->setEnabled(!native);
     entry_->setEnabled(!native);
     source_->setEnabled(!native);
     browse_->setEnabled(!native);
+    pip_->setEnabled(!native);
+    runTimeout_->setEnabled(!native);
     batchDelay_->setEnabled(native);
     validate();
 }
@@ -171,9 +223,18 @@ void DeployDialog::validate() {
         } else if (source_->text().trimmed().isEmpty()) {
             reason = tr("Choose the folder that holds %1.").arg(entry_->text().trimmed());
             field = source_;
+        } else if (!pip_->text().trimmed().isEmpty()) {
+            Estimator estimator; // the core's own check of --pip (deployEndpoint repeats it)
+            estimator.pipPackages = pipPackages();
+            try {
+                (void)EnvironmentSpec::fromEstimator(estimator, QStringLiteral("python3"));
+            } catch (const Error& e) {
+                reason = e.message();
+                field = pip_;
+            }
         }
     }
-    for (QWidget* f : QList<QWidget*>{name_, host_, entry_, source_})
+    for (QWidget* f : QList<QWidget*>{name_, host_, entry_, source_, pip_})
         markField(f, f == field ? reason : QString());
     setProblemTone(problem_, ProblemTone::Problem);
     problem_->setText(reason);
@@ -188,6 +249,8 @@ void DeployDialog::runDeploy() {
     r.models = {model_};
     r.port = port_->value();
     r.host = host_->text().trimmed();
+    r.auth = auth_->isChecked();
+    r.requestTimeoutS = requestTimeout_->value();
     if (kind() == Kind::Native) {
         r.batchDelayUs = batchDelay_->value();
         r.waitSeconds = 60;
@@ -195,7 +258,9 @@ void DeployDialog::runDeploy() {
         r.entry = entry_->text().trimmed();
         r.source = source_->text().trimmed();
         r.workers = workers_->value();
-        r.waitSeconds = 300; // a score.py's init() may load a large model
+        r.pipPackages = pipPackages();
+        r.runTimeoutS = runTimeout_->value();
+        r.waitSeconds = 300; // pip may build an environment; init() may load a large model
     }
     busy_ = true;
     deploy_->setEnabled(false);

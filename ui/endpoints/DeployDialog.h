@@ -1,8 +1,9 @@
 #pragma once
 // Deploy…, from the Models page: serves one registered model version as an endpoint. It asks
-// what `labbench endpoints deploy` asks (name, port, host, workers, entry script and source
-// folder for score.py models, the batching delay for native ones), checks the name as the core
-// does while the user types, and deploys through the same core routine as the CLI
+// what `labbench endpoints deploy` asks (name, port, host, key authentication, the request time
+// limit; workers, entry script, source folder, pip packages and the run() time limit for
+// score.py models; the batching delay for native ones), checks the name, host and packages as
+// the core does while the user types, and deploys through the same core routine as the CLI
 // (deployEndpoint) on a background thread. What the core refuses (a taken port, a bad host, an
 // init() that raised) shows in the dialog as its one sentence.
 
@@ -11,6 +12,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -34,6 +36,12 @@ public:
     QLineEdit* entryEdit() const { return entry_; }
     QLineEdit* sourceEdit() const { return source_; }
     QSpinBox* batchDelayBox() const { return batchDelay_; }
+    QLineEdit* pipEdit() const { return pip_; }
+    QCheckBox* authBox() const { return auth_; }
+    QSpinBox* requestTimeoutBox() const { return requestTimeout_; }
+    QSpinBox* runTimeoutBox() const { return runTimeout_; }
+    // The pip requirements typed, one a word ("numpy tomli>=2,<3").
+    QStringList pipPackages() const;
     QPushButton* deployButton() const { return deploy_; }
     Kind kind() const;
     // Why Deploy is held back, why the core refused, or what is under way; empty when none.
@@ -52,6 +60,7 @@ signals:
 private:
     void validate();
     void updateKind();
+    void updateAuth();
     void runDeploy();
     QString root_;
     QString model_; // name:version
@@ -65,6 +74,11 @@ private:
     QLineEdit* source_ = nullptr;
     QPushButton* browse_ = nullptr;
     QSpinBox* batchDelay_ = nullptr;
+    QLineEdit* pip_ = nullptr;
+    QCheckBox* auth_ = nullptr;
+    bool authChosen_ = false; // what the user ticked, kept while a non-loopback host forces it
+    QSpinBox* requestTimeout_ = nullptr;
+    QSpinBox* runTimeout_ = nullptr;
     QLabel* problem_ = nullptr;
     QPushButton* deploy_ = nullptr;
     bool busy_ = false;

@@ -62,6 +62,7 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
     layout->addLayout(titleRow);
 
     facts_ = makeMutedLabel();
+    facts_->setObjectName(QStringLiteral("endpointFacts"));
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(facts_);
     auto* urlRow = new QHBoxLayout;
@@ -74,6 +75,25 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
     urlRow->addWidget(url_, 1);
     urlRow->addWidget(copy_);
     layout->addLayout(urlRow);
+    keyRow_ = new QWidget;
+    auto* keyLayout = new QHBoxLayout(keyRow_);
+    keyLayout->setContentsMargins(0, 0, 0, 0);
+    keyEdit_ = new QLineEdit;
+    keyEdit_->setObjectName(QStringLiteral("endpointKey"));
+    keyEdit_->setReadOnly(true);
+    keyEdit_->setEchoMode(QLineEdit::Password); // over a shoulder or in a screenshot, masked
+    showKey_ = new QPushButton(tr("Show"));
+    showKey_->setCheckable(true);
+    showKey_->setToolTip(tr("Show the key in clear"));
+    copyKey_ = new QPushButton(tr("Copy"));
+    copyKey_->setObjectName(QStringLiteral("copyKey"));
+    copyKey_->setToolTip(tr("Copy the key; clients send it as 'Authorization: Bearer KEY'"));
+    keyLayout->addWidget(new QLabel(tr("Key")));
+    keyLayout->addWidget(keyEdit_, 1);
+    keyLayout->addWidget(showKey_);
+    keyLayout->addWidget(copyKey_);
+    keyRow_->hide();
+    layout->addWidget(keyRow_);
     reason_ = makeErrorBanner();
     layout->addWidget(reason_);
     status_ = makeMutedLabel();
@@ -102,6 +122,15 @@ EndpointPanel::EndpointPanel(QString workspaceRoot, QWidget* parent)
         status_->setText(tr("Copied %1").arg(url_->text()));
         status_->show();
     });
+    connect(showKey_, &QPushButton::toggled, this, [this](bool on) {
+        keyEdit_->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+        showKey_->setText(on ? tr("Hide") : tr("Show"));
+    });
+    connect(copyKey_, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(key_);
+        status_->setText(tr("Copied the key of %1").arg(endpoint_.name));
+        status_->show();
+    });
     connect(stop_, &QPushButton::clicked, this, &EndpointPanel::stop);
     connect(restart_, &QPushButton::clicked, this, &EndpointPanel::restart);
     connect(remove_, &QPushButton::clicked, this, [this] { remove(true); });
@@ -121,25 +150,36 @@ void EndpointPanel::setEndpoint(const EndpointRecord& endpoint, const QString& k
     endpoint_ = endpoint;
     key_ = key;
     const QString state = toString(endpoint.state);
+    const bool native = endpoint.kind == QLatin1String("native");
     title_->setText(endpoint.name);
     pill_->setText(state);
     pill_->setStyleSheet(QStringLiteral("background: %1;").arg(statusColor(state).name()));
-    QStringList facts = {endpoint.kind == QLatin1String("native")
-                             ? tr("native (C++)")
-                             : tr("score.py: %1").arg(endpoint.entry),
+    QStringList facts = {native ? tr("native (C++)") : tr("score.py: %1").arg(endpoint.entry),
                          tr("serves %1").arg(endpoint.models.join(QStringLiteral(", ")))};
-    if (endpoint.kind != QLatin1String("native"))
+    if (!native)
         facts << tr("%n worker(s)", nullptr, endpoint.workers);
     else if (endpoint.batchDelayUs > 0)
         facts << tr("batching %1 µs").arg(endpoint.batchDelayUs);
+    facts << (native ? tr("request limit %1 s").arg(endpoint.requestTimeoutS)
+                     : tr("request limit %1 s, run() limit %2 s")
+                           .arg(endpoint.requestTimeoutS)
+                           .arg(endpoint.runTimeoutS));
     if (endpoint.auth) facts << tr("key required");
     if (endpoint.pid > 0) facts << tr("server pid %1").arg(endpoint.pid);
     facts_->setText(facts.join(QStringLiteral(" · ")));
     url_->setText(endpointUrl(endpoint) + QStringLiteral("/score"));
+    keyRow_->setVisible(endpoint.auth);
+    keyEdit_->setText(key);
+    keyEdit_->setPlaceholderText(
+        endpoint.auth && key.isEmpty()
+            ? tr("its key file cannot be read; 'labbench endpoints keys %1' says why")
+                  .arg(endpoint.name)
+            : QString());
+    copyKey_->setEnabled(!key.isEmpty());
+    if (another) showKey_->setChecked(false);
     reason_->setText(endpoint.reason);
     reason_->setVisible(!endpoint.reason.isEmpty() && endpoint.state != EndpointState::Healthy);
 
-    const bool native = endpoint.kind == QLatin1String("native");
     test_->setEndpoint(endpoint.name, url_->text(), key, native);
     charts_->setEndpoint(endpoint.name, endpointUrl(endpoint), key,
                          endpoint.state == EndpointState::Healthy ||
@@ -163,6 +203,8 @@ void EndpointPanel::clear() {
     endpoint_ = EndpointRecord();
     endpoint_.name.clear();
     key_.clear();
+    keyEdit_->clear();
+    keyRow_->hide();
     charts_->setEndpoint({}, {}, {}, false);
     updateButtons();
 }

@@ -1,8 +1,8 @@
 #pragma once
 // One endpoint on the Endpoints page: its name, a state pill and the reason when it is down,
-// the scoring URI with a Copy button, Stop / Restart / Remove (run through core/serve's
-// EndpointControl on background threads), live request-rate and latency charts, and tabs for
-// the test panel and the server's streaming log.
+// the scoring URI with a Copy button, its key (masked, with Show and Copy) when it needs one, Stop
+// / Restart / Remove (run through core/serve's EndpointControl on background threads), live
+// request-rate and latency charts, and tabs for the test panel and the server's streaming log.
 
 #include "core/store/EndpointRepository.h"
 
@@ -45,6 +45,11 @@ public:
     QLabel* statePill() const { return pill_; }
     QLineEdit* urlEdit() const { return url_; }
     QPushButton* copyButton() const { return copy_; }
+    // The key row, shown for an endpoint with auth on: the key masked until Show.
+    QWidget* keyRow() const { return keyRow_; }
+    QLineEdit* keyEdit() const { return keyEdit_; }
+    QPushButton* showKeyButton() const { return showKey_; }
+    QPushButton* copyKeyButton() const { return copyKey_; }
     QPushButton* stopButton() const { return stop_; }
     QPushButton* restartButton() const { return restart_; }
     QPushButton* removeButton() const { return remove_; }
@@ -82,6 +87,10 @@ private:
     QLabel* reason_ = nullptr;
     QLineEdit* url_ = nullptr;
     QPushButton* copy_ = nullptr;
+    QWidget* keyRow_ = nullptr;
+    QLineEdit* keyEdit_ = nullptr;
+    QPushButton* showKey_ = nullptr;
+    QPushButton* copyKey_ = nullptr;
     QPushButton* stop_ = nullptr;
     QPushButton* restart_ = nullptr;
     QPushButton* remove_ = nullptr;

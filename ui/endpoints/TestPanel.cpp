@@ -5,6 +5,7 @@
 #include "ui/endpoints/EndpointHttp.h"
 #include "ui/endpoints/ProbabilityBars.h"
 
+#include <QCheckBox>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -55,8 +56,15 @@ TestPanel::TestPanel(EndpointHttp* http, QWidget* parent)
     status_->setObjectName(QStringLiteral("answerStatus"));
     status_->setWordWrap(true);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    sendKey_ = new QCheckBox(tr("Send the key"));
+    sendKey_->setObjectName(QStringLiteral("sendKey"));
+    sendKey_->setToolTip(tr("Send 'Authorization: Bearer KEY'; untick to see what a client "
+                            "without the key gets"));
+    sendKey_->setChecked(true);
+    sendKey_->hide();
     buttons->addWidget(send_);
     buttons->addWidget(example_);
+    buttons->addWidget(sendKey_);
     buttons->addWidget(status_, 1);
     request->addLayout(buttons);
     request->addWidget(heading(tr("Answer")));
@@ -101,7 +109,9 @@ void TestPanel::setEndpoint(const QString& name, const QString& scoringUri, cons
     uri_ = scoringUri;
     key_ = key;
     send_->setEnabled(!uri_.isEmpty());
+    sendKey_->setVisible(!key.isEmpty());
     if (name == name_ && native == native_) return;
+    sendKey_->setChecked(true);
     name_ = name;
     native_ = native;
     ++request_; // an answer still on its way belongs to the other endpoint
@@ -123,7 +133,8 @@ void TestPanel::send() {
     if (uri_.isEmpty()) return;
     const quint64 request = ++request_;
     status_->setText(tr("Sending…"));
-    http_->post(uri_, key_, body_->toPlainText().toUtf8(), this,
+    const QString key = sendKey_->isChecked() ? key_ : QString();
+    http_->post(uri_, key, body_->toPlainText().toUtf8(), this,
                 [this, request](const HttpAnswer& a) {
                     if (request == request_) showAnswer(a.status, a.body, a.ms, a.error);
                 });

@@ -1,12 +1,14 @@
 #pragma once
 // The Endpoints page's test panel: a JSON editor prefilled with an example body, Send (the
 // request goes out asynchronously: the window never waits on the endpoint), and the answer's
-// status, latency and pretty-printed body. For image classifiers (a native endpoint whose rows
-// are 784 pixels) a 28×28 canvas writes the drawn digit into the body, and the answer's
-// probabilities show as bars.
+// status, latency and pretty-printed body. For an endpoint with a key, "Send the key" (on by
+// default) can be turned off to see what a client without it gets. For image classifiers (a native
+// endpoint whose rows are 784 pixels) a 28×28 canvas writes the drawn digit into the body, and the
+// answer's probabilities show as bars.
 
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -38,6 +40,8 @@ public:
     QPlainTextEdit* answerView() const { return answer_; }
     QPushButton* sendButton() const { return send_; }
     QPushButton* clearButton() const { return clear_; }
+    // Shown for an endpoint that needs a key: whether Send sends it.
+    QCheckBox* sendKeyBox() const { return sendKey_; }
     DigitCanvas* canvas() const { return canvas_; }
     ProbabilityBars* bars() const { return bars_; }
     QLabel* statusLabel() const { return status_; }
@@ -65,6 +69,7 @@ private:
     QPushButton* send_ = nullptr;
     QPushButton* example_ = nullptr;
     QPushButton* clear_ = nullptr;
+    QCheckBox* sendKey_ = nullptr;
     QLabel* status_ = nullptr;
     QWidget* imageColumn_ = nullptr;
     DigitCanvas* canvas_ = nullptr;

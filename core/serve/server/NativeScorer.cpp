@@ -48,9 +48,15 @@ ScoreReply NativeScorer::fromJson(const std::string& body) {
     // What the fast path refused: parsed again, slowly, to say what is wrong (or to accept what
     // it is too strict for, such as keys beside "data").
     const Json j = Json::parse(body, nullptr, false);
-    if (j.is_discarded())
-        return badRequest("The body is not valid JSON; send {\"data\": [[" +
-                          std::to_string(predictor_->features()) + " numbers in 0..1], ...]}.");
+    if (j.is_discarded()) {
+        bool outOfRange = false;
+        const std::string problem = jsonBodyProblem(body, &outOfRange);
+        return badRequest((problem.empty() ? std::string("The body is not valid JSON") : problem) +
+                          (outOfRange
+                               ? "; pixels are numbers scaled to [0, 1]."
+                               : "; send {\"data\": [[" + std::to_string(predictor_->features()) +
+                                     " numbers in 0..1], ...]}."));
+    }
     if (!j.is_object() || !j.contains("data") || !j["data"].is_array())
         return badRequest("The body has no \"data\" list; send {\"data\": [[" +
                           std::to_string(predictor_->features()) + " numbers in 0..1], ...]}.");

@@ -61,12 +61,13 @@ void ScoreWorkerPool::start() {
 
 void ScoreWorkerPool::watchWorkers() {
     std::unique_lock lock(mutex_);
-    while (!stopWatching_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; })) {
+    while (!stopWatching_.wait_for(lock, std::chrono::milliseconds(250),
+                                   [this] { return stopping_; })) {
         for (Worker& w : workers_) {
             // A busy worker belongs to its request, which finds out itself; a worker at pid 0
             // could not be started again, and the next request tries and says why.
             if (w.busy || w.pid <= 0 || ::waitpid(w.pid, nullptr, WNOHANG) != w.pid) continue;
-            w.pid = 0; // reaped: this pid may be another process's soon, never signal it
+            w.pid = 0;     // reaped: this pid may be another process's soon, never signal it
             w.busy = true; // the watcher's while it starts
             lock.unlock();
             closeFd(w.toWorker);
@@ -204,18 +205,13 @@ ScoreReply ScoreWorkerPool::score(const std::string& body, const std::string& co
     // Azure hands run() the body as it came; a body that says it is JSON is checked first, so a
     // client's typo gets a 400 naming the place instead of a traceback from json.loads.
     const bool saysJson = contentType.empty() || contentType.rfind("application/json", 0) == 0;
-    if (saysJson && !nlohmann::json::accept(body)) { // checked without building it
-        std::string what = "it is not";
-        try {
-            const nlohmann::json parsed = nlohmann::json::parse(body); // for the parser's words
-            (void)parsed;
-        } catch (const nlohmann::json::parse_error& e) {
-            what = e.what();
-            const auto bracket = what.find("] ");
-            if (bracket != std::string::npos) what = what.substr(bracket + 2);
-        }
-        return {400, errorBody("The body is not valid JSON (" + what +
-                               "); send JSON, or another Content-Type for raw text.")};
+    if (saysJson) {
+        bool outOfRange = false;
+        const std::string problem = jsonBodyProblem(body, &outOfRange);
+        if (!problem.empty())
+            return {400, errorBody(problem + (outOfRange ? "; send a number a double can hold."
+                                                         : "; send JSON, or another Content-Type "
+                                                           "for raw text."))};
     }
     Worker* w = acquire();
     if (!w)

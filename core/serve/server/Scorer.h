@@ -14,6 +14,12 @@ struct ScoreReply {
 // {"error": "..."} as a body.
 std::string errorBody(const std::string& sentence);
 
+// Why `body` is not JSON, as the start of a 400's sentence: "The body is not valid JSON (what
+// the parser says)", or "The body holds the number 1e400, which is out of range …" for a number
+// no double holds (nlohmann_json refuses it with out_of_range, not parse_error, and it escaped
+// as a 500). Empty when the body is JSON. `outOfRange` says which, since their fixes differ.
+std::string jsonBodyProblem(const std::string& body, bool* outOfRange = nullptr);
+
 class Scorer {
 public:
     virtual ~Scorer() = default;

@@ -8,12 +8,12 @@
 #include "core/models/ModelRegistry.h"
 #include "core/serve/EndpointFolder.h"
 #include "core/serve/EndpointKey.h"
-#include "core/serve/EndpointLimits.h"
 #include "core/serve/ServeMonitor.h"
 #include "core/serve/server/HttpRoutes.h"
 #include "core/serve/server/NativeScorer.h"
 #include "core/serve/server/ScoreWorkerPool.h"
 #include "core/serve/server/ServeMetrics.h"
+#include "core/store/EndpointLimits.h"
 #include "core/util/SafeFile.h"
 #include "core/workspace/Workspace.h"
 
@@ -165,12 +165,7 @@ int serveEndpoint(const HelperArgs& args) {
     }
     const EndpointRecord e = *found;
     const EndpointFolder folder(ws.root(), e.name);
-    EndpointLimits limits;
-    try {
-        limits = readEndpointLimits(folder.limitsPath());
-    } catch (const std::exception& error) {
-        return fail(ws, e.name, QString::fromUtf8(error.what()));
-    }
+    const EndpointLimits limits{e.requestTimeoutS, e.runTimeoutS}; // the store's, since migration 7
     helperNote(kWho, QStringLiteral("starting endpoint '%1' (%2, %3) on %4:%5")
                          .arg(e.name, e.kind, e.models.join(QLatin1Char(' ')), e.host)
                          .arg(e.port));

@@ -14,22 +14,22 @@ namespace {
 
 EndpointState readState(const JsonFields& f, const char* key, const QString& text) {
     const auto state = endpointStateFromString(text);
-    if (!state)
-        f.fail(key, QStringLiteral("'%1' is not an endpoint state").arg(text));
+    if (!state) f.fail(key, QStringLiteral("'%1' is not an endpoint state").arg(text));
     return *state;
 }
 
 } // namespace
 
-QString endpointsDir(const QString& root) { return root + QStringLiteral("/endpoints"); }
+QString endpointsDir(const QString& root) {
+    return root + QStringLiteral("/endpoints");
+}
 
 QString endpointFilePath(const QString& root, const QString& name) {
     return endpointsDir(root) + QLatin1Char('/') + name + QStringLiteral("/endpoint.json");
 }
 
 void syncEndpointFile(const QString& root, Store& store, const QString& name) {
-    if (!isSafeFileStem(name))
-        return;
+    if (!isSafeFileStem(name)) return;
     const auto e = store.endpoints().find(name);
     std::optional<Json> j;
     if (e) {
@@ -49,6 +49,8 @@ void syncEndpointFile(const QString& root, Store& store, const QString& name) {
                  {"source_dir", toStd(e->sourceDir)},
                  {"pip", jsonStringList(e->pipPackages)},
                  {"batch_delay_us", e->batchDelayUs},
+                 {"request_timeout_s", e->requestTimeoutS},
+                 {"run_timeout_s", e->runTimeoutS},
                  {"state", toStd(toString(e->state))},
                  {"reason", toStd(e->reason)},
                  {"pid", e->pid},
@@ -81,6 +83,18 @@ EndpointFileContents readEndpointFile(const QString& path) {
     e.sourceDir = f.text("source_dir");
     e.pipPackages = f.stringList("pip");
     e.batchDelayUs = static_cast<int>(f.integer("batch_delay_us").value_or(0));
+    // A file written before the store held the time limits: the folder's limits.json has them.
+    const EndpointLimits folderLimits = readEndpointLimitsOrDefaults(
+        QFileInfo(path).absolutePath() + QStringLiteral("/limits.json"));
+    const auto seconds = [&](const char* field, int fallback) {
+        const qint64 s = f.integer(field).value_or(fallback);
+        if (s < 1 || s > kMaxEndpointTimeoutS)
+            f.fail(field,
+                   QStringLiteral("%1 is not 1 to %2 seconds").arg(s).arg(kMaxEndpointTimeoutS));
+        return static_cast<int>(s);
+    };
+    e.requestTimeoutS = seconds("request_timeout_s", folderLimits.requestTimeoutS);
+    e.runTimeoutS = seconds("run_timeout_s", folderLimits.runTimeoutS);
     e.state = readState(f, "state", f.text("state", true));
     e.reason = f.text("reason");
     e.pid = f.integer("pid").value_or(0);
@@ -93,8 +107,8 @@ EndpointFileContents readEndpointFile(const QString& path) {
             if (!h.is_object())
                 f.fail("history", QStringLiteral("holds an entry that is not an object"));
             const JsonFields hf(h, path);
-            c.history.append({readState(hf, "state", hf.text("state", true)),
-                              hf.time("time", true), hf.text("reason")});
+            c.history.append({readState(hf, "state", hf.text("state", true)), hf.time("time", true),
+                              hf.text("reason")});
         }
     }
     return c;
@@ -105,8 +119,7 @@ QStringList endpointFilesIn(const QString& root) {
     const QDir dir(endpointsDir(root));
     for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
         const QString file = dir.filePath(name) + QStringLiteral("/endpoint.json");
-        if (QFileInfo::exists(file) || QFileInfo(file).isSymLink())
-            out << file;
+        if (QFileInfo::exists(file) || QFileInfo(file).isSymLink()) out << file;
     }
     return out;
 }

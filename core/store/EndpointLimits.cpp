@@ -1,4 +1,4 @@
-#include "core/serve/EndpointLimits.h"
+#include "core/store/EndpointLimits.h"
 
 #include "core/util/Json.h"
 
@@ -18,6 +18,14 @@ EndpointLimits readEndpointLimits(const QString& path) {
     limits.requestTimeoutS = seconds("request_timeout_s", limits.requestTimeoutS);
     limits.runTimeoutS = seconds("run_timeout_s", limits.runTimeoutS);
     return limits;
+}
+
+EndpointLimits readEndpointLimitsOrDefaults(const QString& path) {
+    try {
+        return readEndpointLimits(path);
+    } catch (const std::exception&) {
+        return {};
+    }
 }
 
 void writeEndpointLimits(const QString& path, const EndpointLimits& limits) {

@@ -15,6 +15,7 @@
 #include "core/workspace/Workspace.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 
@@ -158,11 +159,39 @@ Estimator estimatorFrom(Invocation& inv) {
     return e;
 }
 
+// Says once, on stderr, when a waited-for run stops making progress for a reason the user can
+// fix (a full disk), and once more when it goes on; a wait never hangs silently (#20 item 4).
+class PauseNotice {
+public:
+    explicit PauseNotice(QTextStream& err) : err_(err) { sinceCheck_.start(); }
+    void check(const Workspace& ws, const RunRecord& run) {
+        if (sinceCheck_.elapsed() < 1000)
+            return;
+        sinceCheck_.restart();
+        const QString reason = runPauseReason(ws, run);
+        if (reason == shown_)
+            return;
+        err_ << "labbench: " << (reason.isEmpty() ? QStringLiteral("space is back; the run goes on.") : reason)
+             << '\n';
+        err_.flush();
+        shown_ = reason;
+    }
+
+private:
+    QTextStream& err_;
+    QElapsedTimer sinceCheck_;
+    QString shown_;
+};
+
 // Streams driver.log until the run is final; returns the script's exit code.
 int follow(Invocation& inv, Workspace& ws, const RunRecord& run) {
     const QString log = RunFolder(run.runDir).driverLog();
     qint64 offset = 0;
-    const RunRecord done = waitForRun(ws, run.id, [&] { offset = streamFileFrom(log, offset); });
+    PauseNotice pause(inv.err);
+    const RunRecord done = waitForRun(ws, run.id, [&] {
+        offset = streamFileFrom(log, offset);
+        pause.check(ws, run);
+    });
     offset = streamFileFrom(log, offset);
     inv.err << "labbench: run " << done.id << " " << toString(done.status);
     if (!done.reason.isEmpty())
@@ -195,9 +224,18 @@ int submit(Invocation& inv) {
 
 int show(Invocation& inv) {
     Workspace& ws = inv.workspace();
-    const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    const RunRecord found = findRun(ws, inv.positional(0));
+    RunRecord run = found;
+    try {
+        run = reconcileRun(ws, found);
+    } catch (const Error&) {
+        if (runPauseReason(ws, found).isEmpty()) // on a full disk, show what is stored
+            throw;
+    }
     auto runs = ws.store().runs();
     Json j = runSummaryJson(run);
+    if (const QString paused = runPauseReason(ws, run); !paused.isEmpty())
+        j["paused"] = toStd(paused);
     j["history"] = Json::array();
     for (const StateChange& s : runs.history(run.id))
         j["history"].push_back({{"status", toStd(toString(s.status))},
@@ -233,6 +271,8 @@ int show(Invocation& inv) {
         inv.out << "Exit code:  " << *run.exitCode << '\n';
     if (!run.reason.isEmpty())
         inv.out << "Reason:     " << run.reason << '\n';
+    if (const QString paused = runPauseReason(ws, run); !paused.isEmpty())
+        inv.out << "Paused:     " << paused << '\n';
     inv.out << "Folder:     " << run.runDir << '\n'
             << "Log lines:  " << j["log_lines"].get<qint64>() << '\n'
             << "Metrics:    " << j["metric_points"].get<qint64>() << " points\n"
@@ -246,7 +286,8 @@ int show(Invocation& inv) {
 int wait(Invocation& inv) {
     Workspace& ws = inv.workspace();
     const RunRecord run = findRun(ws, inv.positional(0));
-    const RunRecord done = waitForRun(ws, run.id);
+    PauseNotice pause(inv.err);
+    const RunRecord done = waitForRun(ws, run.id, [&] { pause.check(ws, run); });
     inv.out << done.id << ' ' << toString(done.status) << '\n';
     if (!done.reason.isEmpty())
         inv.err << "labbench: " << done.reason << '\n';

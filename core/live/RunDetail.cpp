@@ -1,5 +1,7 @@
 #include "core/live/RunDetail.h"
 
+#include "core/runs/RunControl.h"
+
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
 #include "core/util/Error.h"
@@ -16,6 +18,7 @@ RunDetail RunDetail::load(Workspace& workspace, const QString& runId) {
                                            "deleted.")
                                 .arg(runId));
     d.run = *run;
+    d.paused = runPauseReason(workspace, d.run);
     d.history = store.runs().history(runId);
     // The store records a run's kept files when it ends; until then list what the script has
     // written so far, so the outputs tree grows with every reload (each log line or metric).

@@ -19,6 +19,7 @@ struct RunDetail {
     QMap<QString, QString> tags;
     QString note; // Markdown
     QString snapshotDir;
+    QString paused; // why a live run makes no progress now (a full disk), else empty
 
     // Throws lb::NotFoundError when the run is not in the store.
     static RunDetail load(Workspace& workspace, const QString& runId);

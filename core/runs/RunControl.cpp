@@ -1,6 +1,7 @@
 #include "core/runs/RunControl.h"
 
 #include "core/compute/ComputeTarget.h"
+#include "core/util/DiskSpace.h"
 #include "core/util/Error.h"
 #include "core/workspace/Workspace.h"
 
@@ -48,8 +49,16 @@ RunRecord reconcileRun(Workspace& ws, const RunRecord& run) {
 
 void reconcileRuns(Workspace& ws) {
     auto runs = ws.store().runs();
-    for (const RunRecord& run : runs.listByStatus({RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}))
-        reconcileRun(ws, run);
+    for (const RunRecord& run : runs.listByStatus({RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing})) {
+        try {
+            reconcileRun(ws, run);
+        } catch (const Error&) {
+            // On a full disk a run cannot be finished now; listing must still work, and the
+            // run is finished by whoever looks once space is back.
+            if (runPauseReason(ws, run).isEmpty())
+                throw;
+        }
+    }
     QSet<QString> targets;
     for (const RunRecord& run : runs.listByStatus({RunStatus::Queued}))
         targets.insert(run.computeTarget);
@@ -66,6 +75,16 @@ void requestCancel(Workspace& ws, const RunRecord& run) {
     if (isTerminal(run.status))
         return;
     openComputeTarget(ws, run.computeTarget)->requestCancel(ws, run);
+}
+
+QString runPauseReason(const Workspace& ws, const RunRecord& run) {
+    if (isTerminal(run.status))
+        return {};
+    if (diskIsFull(ws.root()))
+        return diskFullReason(ws.root());
+    if (!run.runDir.isEmpty() && diskIsFull(run.runDir))
+        return diskFullReason(run.runDir);
+    return {};
 }
 
 RunRecord waitForRun(Workspace& ws, const QString& runId, const std::function<void()>& tick, int pollMs,

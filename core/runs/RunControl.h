@@ -24,6 +24,10 @@ RunRecord reconcileRun(Workspace& workspace, const RunRecord& run);
 // Asks the run to stop (Canceled follows); a final run is left as it is.
 void requestCancel(Workspace& workspace, const RunRecord& run);
 
+// Why a run that is not final makes no progress now, for readers to show while it lasts (#20
+// item 4): the disk holding the workspace or the run folder is full. Empty when nothing is wrong.
+QString runPauseReason(const Workspace& workspace, const RunRecord& run);
+
 // Polls until the run is final (reconciling now and then) and returns it; `tick` runs after
 // every poll (to stream the log). timeoutMs < 0: no limit; on timeout returns the run as it is.
 RunRecord waitForRun(Workspace& workspace, const QString& runId, const std::function<void()>& tick = {},

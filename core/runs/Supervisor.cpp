@@ -9,12 +9,14 @@
 #include "core/lifecycle/ExitRecord.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
+#include "core/runs/OutputRelay.h"
 #include "core/runs/RunGpuMetrics.h"
 #include "core/lifecycle/RunIngester.h"
 #include "core/runs/RunLaunch.h"
 #include "core/lifecycle/RunHelper.h"
 #include "core/lifecycle/RunLock.h"
 #include "core/lifecycle/RunProcesses.h"
+#include "core/util/DiskSpace.h"
 #include "core/util/Error.h"
 #include "core/util/Json.h"
 #include "core/util/Time.h"
@@ -68,7 +70,7 @@ struct Launched {
 };
 
 Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& folder, Estimator& est,
-                          RunProcesses& processes) {
+                          RunProcesses& processes, std::unique_ptr<OutputRelay>& relay) {
     Launched result;
     try {
         est = Estimator::fromJson(parseJson(run.estimatorJson.toUtf8(), folder.runJson()),
@@ -91,33 +93,26 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
         context.baseEnvironment = currentEnvironment();
         SpawnSpec spec = buildLaunch(est, folder, context, prepared);
 
-        const int logFd = ::open(QFile::encodeName(folder.driverLog()).constData(),
-                                 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (logFd < 0)
-            throw Error(QStringLiteral("Cannot create %1; check the permissions of the run folder.")
-                            .arg(folder.driverLog()));
+        relay = std::make_unique<OutputRelay>(folder.driverLog());
         // The metric stream exists from the start, so followers can open it at once.
         const int metricsFd = ::open(QFile::encodeName(folder.metricsFile()).constData(),
                                      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (metricsFd >= 0)
             ::close(metricsFd);
         // The store decides: a cancel that won the race leaves the run Canceled, never started.
-        if (!ws.store().runs().transitionIf(run.id, RunStatus::Preparing, RunStatus::Running)) {
-            ::close(logFd);
+        if (!ws.store().runs().transitionIf(run.id, RunStatus::Preparing, RunStatus::Running))
             return result;
-        }
-        spec.stdoutFd = logFd;
-        spec.stderrFd = logFd;
+        spec.stdoutFd = relay->scriptEnd();
+        spec.stderrFd = relay->scriptEnd();
         spec.newProcessGroup = true;
         try {
             result.pid = processes.spawn(spec);
         } catch (const Error& e) {
-            ::close(logFd);
             appendToDriverLog(folder, QStringLiteral("labbench: ") + e.message());
             result.failure = e.message();
             return result;
         }
-        ::close(logFd);
+        relay->closeScriptEnd();
         Json p;
         p["pid"] = result.pid;
         p["start_ticks"] = processStartTicks(result.pid);
@@ -133,7 +128,7 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
 }
 
 // Waits for the script while ingesting; returns its wait status and why it was stopped.
-int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetrics& gpuMetrics,
+int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetrics& gpuMetrics, OutputRelay& relay,
           RunProcesses& processes, const Estimator& est, const SupervisorOptions& options, Stop& stop) {
     QElapsedTimer clock;
     clock.start();
@@ -160,7 +155,7 @@ int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetri
         }
         ingestOrRetry(ingester, kWho);
         gpuMetrics.poll();
-        sleepMs(options.pollMs);
+        relay.pump(options.pollMs);
     }
     if (stop != Stop::None)
         ::kill(-pid, SIGKILL); // whatever of the group ignored SIGTERM
@@ -179,6 +174,43 @@ void stopLeftovers(RunProcesses& processes, const RunFolder& folder, const Super
                                              "running when it ended: %2.")
                                   .arg(left.size())
                                   .arg(names.join(QStringLiteral(", "))));
+}
+
+// Writes what the script left (held output, exit.json) and finishes the run in the store. A full
+// disk is waited out, however long it lasts: the output and the exit code are held in memory
+// meanwhile, and readers say "disk full" (DiskSpace.h) rather than "the supervisor vanished".
+// Any other failure is tried a few times; the lock then goes with us, and any later command
+// finishes the run from exit.json.
+void recordTheEnd(Workspace& ws, const RunRecord& run, const RunFolder& folder, const ExitRecord& exit,
+                  RunIngester& ingester, OutputRelay* relay) {
+    bool waitingForSpace = false, exitWritten = false;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            if (relay && !relay->flush())
+                throw Error(QStringLiteral("Cannot write the rest of %1 (%2 bytes held).")
+                                .arg(folder.driverLog())
+                                .arg(relay->heldBytes()));
+            if (!exitWritten)
+                exit.write(folder.exitJson()); // only now: once it exists, driver.log is complete
+            exitWritten = true;
+            finalizeRun(ws.store(), run, exit, ingester);
+            if (waitingForSpace)
+                note(QStringLiteral("space is back; the run's end is recorded"));
+            return;
+        } catch (const std::exception& e) {
+            const bool full = diskIsFull(folder.dir()) || diskIsFull(ws.root());
+            if (full && !waitingForSpace)
+                note(QStringLiteral("the disk is full; holding the run's output and exit code until space is "
+                                    "freed: %1")
+                         .arg(QString::fromUtf8(e.what())));
+            else if (!full)
+                note(QStringLiteral("finalizing failed: %1").arg(QString::fromUtf8(e.what())));
+            waitingForSpace = full;
+            if (!full && attempt >= 5)
+                return;
+            sleepMs(full ? 1000 : 500);
+        }
+    }
 }
 
 } // namespace
@@ -214,15 +246,17 @@ int superviseRun(const SupervisorOptions& options) {
     Estimator est;
     RunProcesses processes(run->id);
     note(processes.describe());
-    const Launched launched = prepareAndLaunch(*ws, *run, folder, est, processes);
+    std::unique_ptr<OutputRelay> relay;
+    const Launched launched = prepareAndLaunch(*ws, *run, folder, est, processes, relay);
     RunIngester ingester(ws->store(), run->id, run->runDir,
                          [&](const QString& line) { appendToDriverLog(folder, line); });
     ExitRecord exit;
     if (launched.pid > 0) {
         Stop stop = Stop::None;
         RunGpuMetrics gpuMetrics(ws->store(), run->id, run->devices, RunFolder(run->runDir).gpuMetricsFile());
-        const int status = watch(launched.pid, folder, ingester, gpuMetrics, processes, est, options, stop);
+        const int status = watch(launched.pid, folder, ingester, gpuMetrics, *relay, processes, est, options, stop);
         stopLeftovers(processes, folder, options);
+        relay->drain();
         if (WIFEXITED(status)) {
             exit.exitCode = WEXITSTATUS(status);
         } else if (WIFSIGNALED(status)) {
@@ -245,22 +279,7 @@ int superviseRun(const SupervisorOptions& options) {
         return 0;
     }
     exit.endTime = QDateTime::currentDateTimeUtc();
-    try {
-        exit.write(folder.exitJson());
-    } catch (const Error& e) {
-        note(e.message());
-    }
-    for (int attempt = 0;; ++attempt) {
-        try {
-            finalizeRun(ws->store(), *run, exit, ingester);
-            break;
-        } catch (const std::exception& e) {
-            note(QStringLiteral("finalizing failed: %1").arg(QString::fromUtf8(e.what())));
-            if (attempt >= 5)
-                break; // the lock goes with us; any later CLI finishes the run from exit.json
-            sleepMs(500);
-        }
-    }
+    recordTheEnd(*ws, *run, folder, exit, ingester, relay.get());
     lock->release();
     dispatchNext(*ws, run->computeTarget);
     return 0;

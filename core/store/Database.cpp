@@ -1,12 +1,14 @@
 #include "core/store/Database.h"
 
 #include "core/util/ByteStrings.h"
+#include "core/util/DiskSpace.h"
 #include "core/util/Error.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QThread>
 #include <QFileInfo>
+#include <QUrl>
 
 #include <algorithm>
 #include <cmath>
@@ -47,6 +49,7 @@ void sqlNumber(sqlite3_context* context, int, sqlite3_value** argv) {
     }
     sqlite3_result_null(context);
 }
+
 } // namespace
 
 Database::Database(const QString& path, bool createIfMissing) : path_(path) {
@@ -67,7 +70,10 @@ Database::Database(const QString& path, bool createIfMissing) : path_(path) {
     sqlite3_create_function(db_, "lb_num", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                             sqlNumber, nullptr, nullptr);
     try {
-        enableWal();
+        if (!enableWal()) {
+            reopenReadOnlyOnFullDisk();
+            return;
+        }
         exec("PRAGMA synchronous=NORMAL");
         exec("PRAGMA foreign_keys=ON");
     } catch (...) {
@@ -77,7 +83,29 @@ Database::Database(const QString& path, bool createIfMissing) : path_(path) {
     }
 }
 
-void Database::enableWal() {
+// A WAL store opened by the first process after every other has closed it needs room for its
+// -wal and -shm files. On a full disk there is none, and every command would fail, even
+// `runs list`. With no -wal file beside it (or an empty one), everything committed is in the main file, so an
+// immutable read-only connection sees exactly what is stored; writes through it fail with a
+// sentence that says why (fail()), and the next open after space is freed is an ordinary one.
+void Database::reopenReadOnlyOnFullDisk() {
+    const int walCode = walFailure_;
+    if (QFileInfo(path_ + QStringLiteral("-wal")).size() > 0) // SQLite may have just made it, empty
+        fail("PRAGMA journal_mode=WAL", walCode);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    const QByteArray uri = "file:" + QUrl::fromLocalFile(path_).toEncoded(QUrl::RemoveScheme) + "?immutable=1";
+    const int rc = sqlite3_open_v2(uri.constData(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK)
+        fail("opening read-only on a full disk", rc);
+    readOnlyOnFullDisk_ = true;
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_create_function(db_, "lb_num", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                            sqlNumber, nullptr, nullptr);
+}
+
+bool Database::enableWal() {
     // Switching a new database to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY
     // at once (without the busy handler) when another process is opening the same new file;
     // retry for as long as the busy timeout would have waited.
@@ -86,7 +114,12 @@ void Database::enableWal() {
     while (true) {
         const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
         if (rc == SQLITE_OK)
-            return;
+            return true;
+        // No room for the -wal/-shm files: the caller may still read (reopenReadOnlyOnFullDisk).
+        if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && diskIsFull(path_))) {
+            walFailure_ = rc;
+            return false;
+        }
         if ((rc & 0xff) != SQLITE_BUSY || clock.elapsed() > kBusyTimeoutMs)
             fail("PRAGMA journal_mode=WAL", rc);
         QThread::msleep(5);
@@ -101,7 +134,7 @@ Database::~Database() {
 void Database::fail(const char* operation, int code) const {
     QString hint;
     const int primary = code & 0xff;
-    if (primary == SQLITE_FULL)
+    if (primary == SQLITE_FULL || (readOnlyOnFullDisk_ && primary == SQLITE_READONLY))
         hint = QStringLiteral(" The disk is full: free some space; nothing already stored is lost.");
     else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         hint = QStringLiteral(" Another Labbench process held the store for too long; retry.");

@@ -72,6 +72,8 @@ public:
     int userVersion();
     void setUserVersion(int version);
     const QString& path() const { return path_; }
+    // True when the disk was full at open, so the store could only be opened for reading.
+    bool readOnlyOnFullDisk() const { return readOnlyOnFullDisk_; }
     sqlite3* handle() const { return db_; }
 
     // Throws lb::Error describing the failed operation and SQLite's message.
@@ -88,12 +90,15 @@ public:
 
 private:
     friend class Transaction;
-    void enableWal();
+    bool enableWal(); // false: no room on the disk for the WAL files
+    void reopenReadOnlyOnFullDisk();
     void deliverPendingChanges();
     QString path_;
     sqlite3* db_ = nullptr;
     ChangeListener listener_;
     std::vector<RecordChange> pending_;
+    bool readOnlyOnFullDisk_ = false;
+    int walFailure_ = SQLITE_OK;
 };
 
 // BEGIN IMMEDIATE … COMMIT; rolls back if destroyed without commit() (an exception escaped).

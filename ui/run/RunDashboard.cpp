@@ -212,6 +212,9 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
     status_->setText(status);
     status_->setStyleSheet(QStringLiteral("background: %1;").arg(statusColor(status).name()));
     const bool final = isTerminal(run.status);
+    // Nothing changes in the store while the disk is full: a live run is looked at again now
+    // and then, so the dashboard notices such a pause and its end.
+    watcher_->setForcedReloadMs(final ? 0 : 5000);
     cancel_->setEnabled(!final && actions_);
     if (final)
         cancel_->setText(tr("Cancel"));
@@ -241,9 +244,11 @@ void RunDashboard::tick() {
     facts_->setText(joinFacts(facts));
     // The reason whole, on lines of its own: cut at 160 characters it stopped mid-word
     // ("unrecognized argume", #23 item 3). Selectable, so it can be copied into a search.
-    if (reason_->text() != run.reason)
-        reason_->setText(run.reason);
-    reason_->setVisible(!run.reason.isEmpty());
+    // A live run that cannot go on (a full disk) says so until it can (#20 item 4).
+    const QString reason = run.reason.isEmpty() ? detail_->paused : run.reason;
+    if (reason_->text() != reason)
+        reason_->setText(reason);
+    reason_->setVisible(!reason.isEmpty());
     if (!isTerminal(run.status))
         timeline_->setHistory(detail_->history, false);
 }

@@ -279,9 +279,25 @@ start() {
 
 alive() { # alive PIDFILE: the process is running (a zombie is not)
     [ -s "$1" ] || return 1
+    # /proc read by the shell itself where there is one: the poll forks no ps while it runs.
+    read -r pid < "$1" 2>/dev/null
+    if [ -n "${pid:-}" ] && [ -r "/proc/$pid/stat" ] && read -r st < "/proc/$pid/stat" 2>/dev/null; then
+        st=${st##*) }
+        case "$st" in "" | Z* | X*) return 1 ;; esac
+        return 0
+    fi
     st=$(ps -o stat= -p "$(cat "$1")" 2>/dev/null) || return 1
     case "$st" in "" | Z*) return 1 ;; esac
     return 0
+}
+
+# Exactly N bytes of FILE from byte START, in one process: a file cut short since it was
+# measured is padded with zeros (conv=sync) so that the record stays whole; the follower finds
+# the difference on its next poll and asks for the file again.
+bytes_of() { # bytes_of FILE START N
+    [ "$3" -gt 0 ] || return 0
+    dd if="$1" bs="$3" count=1 skip="$2" iflag=skip_bytes,fullblock conv=sync status=none 2>/dev/null ||
+        head -c "$3" /dev/zero
 }
 
 emit() { # emit NAME FILE OFFSET MAX SIZE: "NAME N SIZE\n" and the N bytes after OFFSET
@@ -289,8 +305,7 @@ emit() { # emit NAME FILE OFFSET MAX SIZE: "NAME N SIZE\n" and the N bytes after
     [ "$n" -lt 0 ] && n=0
     [ "$n" -gt "$4" ] && n=$4
     printf '%s %s %s\n' "$1" "$n" "$5"
-    [ "$n" -gt 0 ] && tail -c +$(($3 + 1)) "$2" | head -c "$n"
-    return 0
+    bytes_of "$2" "$3" "$n"
 }
 
 poll() {
@@ -345,15 +360,18 @@ read_manifest() { # stdin "OFFSET PATH" lines -> $manifest, "\nPATH\nOFFSET\n" p
 }
 
 # One `find` (and one wc) for everything the poll measures: the two logs, the mirrored trees,
-# the checkpoints. Sets $listing ("SIZE PATH" lines), $driver_size, $metrics_size, and rotates
-# the two marker files: a file not older than $previous_mark changed since the last poll.
+# the checkpoints. Sets $listing ("SIZE PATH" lines), $driver_size, $metrics_size, and with
+# --mirror rotates the two marker files: a file not older than $previous_mark changed since the
+# last pass that mirrored.
 list_files() {
-    if [ -e .mirror-mark-b ] && ! [ .mirror-mark-a -nt .mirror-mark-b ]; then
-        previous_mark=.mirror-mark-b
-        : > .mirror-mark-a
-    else
-        previous_mark=.mirror-mark-a
-        : > .mirror-mark-b
+    if [ "$mirror" = true ]; then # only passes that mirror move the marks
+        if [ -e .mirror-mark-b ] && ! [ .mirror-mark-a -nt .mirror-mark-b ]; then
+            previous_mark=.mirror-mark-b
+            : > .mirror-mark-a
+        else
+            previous_mark=.mirror-mark-a
+            : > .mirror-mark-b
+        fi
     fi
     listing=$(find driver.log metrics.jsonl snapshot/logs system snapshot/checkpoints \
         \( -name '*[[:cntrl:]]*' -prune \) -o \( -path 'system/*/*' -prune \) -o \
@@ -410,9 +428,7 @@ mirror_files() { # mirror_files BUDGET  (after list_files and read_manifest)
             [ "$size" -ge "$off" ] && [ "$n" -le $((off - start)) ] && continue
         fi
         printf 'file %s %s %s %s\n' "$start" "$n" "$size" "$p"
-        # A file cut short since it was measured is padded with zeros to keep the record whole;
-        # the follower finds the difference on its next poll and asks for the file again.
-        { tail -c +$((start + 1)) -- "$p" 2>/dev/null; head -c "$n" /dev/zero; } | head -c "$n"
+        bytes_of "$p" "$start" "$n"
         budget=$((budget - n))
     done
     unset IFS

@@ -4,7 +4,8 @@
 // scalar (in the store) before the run ends. sshd is stopped and started again in the middle:
 // afterwards each mirrored file is byte-identical to the remote one (nothing lost, nothing
 // twice). The script also rewrites two files (one shrinks, one keeps its size), plants a link
-// to /etc/passwd and a file with a newline in its name: neither comes home while it runs.
+// to /etc/passwd and a file with a newline in its name: neither comes home while it runs. A
+// checkpoint written atomically comes home during the run too, without its temporary file.
 #include "core/util/BytePaths.h"
 #include "tests/cluster/ClusterEnv.h"
 #include "tests/runs/RunTestSupport.h"
@@ -85,6 +86,11 @@ for i in range(steps):
         f.flush()
     tb.write(record(scalar(i, 'tbloss', 1.0 / (i + 1))))
     tb.flush()
+    if i == 2:  # a checkpoint, written atomically (a temporary file renamed)
+        os.makedirs('checkpoints', exist_ok=True)
+        with open('checkpoints/.step2.pt.tmp', 'wb') as f:
+            f.write(bytes(range(256)) * 400)
+        os.replace('checkpoints/.step2.pt.tmp', 'checkpoints/step2.pt')
     if i == steps // 4:
         with open('logs/shrinks.log', 'w') as f:
             f.write('short\n')
@@ -239,6 +245,13 @@ class TestRemoteStreaming : public QObject {
             for (int i = 0; i < kSteps; ++i)
                 QCOMPARE(numbers[i], i);
         }
+        // The checkpoint came home during the run, whole, without its temporary file.
+        const QString checkpoint = QStringLiteral("../checkpoints/step2.pt");
+        QVERIFY2(
+            waitFor([&] { return readFile(local(id, checkpoint)).size() == 256 * 400; }, 40000),
+            qPrintable(compute));
+        QCOMPARE(readFile(local(id, checkpoint)), readFile(remote(compute, id, checkpoint)));
+        QVERIFY(!lb::pathExists(local(id, QStringLiteral("../checkpoints/.step2.pt.tmp"))));
         QVERIFY(!lb::pathExists(local(id, QStringLiteral("passwd"))));
         QVERIFY(!lb::pathExists(local(id, QStringLiteral("bad\nname.log"))));
         writeFile(remote(compute, id, QStringLiteral("../go")), "");

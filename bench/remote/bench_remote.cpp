@@ -132,8 +132,9 @@ Latency logLatency(const QString& ws, const QString& src, const QString& target,
               "        f.flush()\n"
               "    print('line %d %.6f' % (i, time.time()), flush=True)\n"
               "    time.sleep(0.05)\n");
-    const QString id = submit(ws, {QStringLiteral("--source"), src, QStringLiteral("--entry"), QStringLiteral("talk.py"),
-                                   QStringLiteral("--compute"), target, QStringLiteral("--"), QString::number(files)});
+    const QString id = submit(ws, {QStringLiteral("--source"), src, QStringLiteral("--entry"),
+                                   QStringLiteral("talk.py"), QStringLiteral("--compute"), target,
+                                   QStringLiteral("--"), QString::number(files)});
     Workspace workspace = Workspace::open(ws);
     auto runs = workspace.store().runs();
     std::vector<double> seenAt(100, 0);
@@ -162,7 +163,8 @@ Latency logLatency(const QString& ws, const QString& src, const QString& target,
     }
     // The mirrored files came home whole (a bench that loses bytes measures nothing).
     for (int k = 0; k < files; ++k) {
-        const QString rel = QStringLiteral("/snapshot/logs/many/f%1.log").arg(k, 2, 10, QLatin1Char('0'));
+        const QString rel =
+            QStringLiteral("/snapshot/logs/many/f%1.log").arg(k, 2, 10, QLatin1Char('0'));
         if (QFileInfo(ws + QStringLiteral("/runs/") + id + rel).size() != 100 * 201)
             std::printf("  warning: %s of run %s is not whole\n", qPrintable(rel), qPrintable(id));
     }
@@ -171,18 +173,19 @@ Latency logLatency(const QString& ws, const QString& src, const QString& target,
 
 // Local vs SSH vs Slurm in the same run, without and with 50 files written at once.
 void latencyTable(const QString& ws, const QString& src, const QStringList& targets) {
-    std::printf("\nlog-line-to-store latency (100 lines, one per 50 ms; goal p50 < 1000 ms on SSH and Slurm)\n"
+    std::printf("\nlog-line-to-store latency (100 lines, one per 50 ms; goal p50 < 1000 ms on SSH "
+                "and Slurm)\n"
                 "local: this machine; box: the SSH target; hpc: the Slurm target through SSH\n");
-    std::printf("%-22s %6s %8s %8s %8s %11s %11s\n", "target", "files", "p50 ms", "p95 ms", "max ms",
-                "p50/local", "p95/local");
+    std::printf("%-22s %6s %8s %8s %8s %11s %11s\n", "target", "files", "p50 ms", "p95 ms",
+                "max ms", "p50/local", "p95/local");
     for (const int files : {0, 50}) {
         Latency local;
         for (const QString& target : targets) {
             const Latency l = logLatency(ws, src, target, files);
-            if (target == targets.first())
-                local = l;
-            std::printf("%-22s %6d %8.0f %8.0f %8.0f %10.1fx %10.1fx\n", qPrintable(target), files, l.p50, l.p95,
-                        l.max, local.p50 > 0 ? l.p50 / local.p50 : 0, local.p95 > 0 ? l.p95 / local.p95 : 0);
+            if (target == targets.first()) local = l;
+            std::printf("%-22s %6d %8.0f %8.0f %8.0f %10.1fx %10.1fx\n", qPrintable(target), files,
+                        l.p50, l.p95, l.max, local.p50 > 0 ? l.p50 / local.p50 : 0,
+                        local.p95 > 0 ? l.p95 / local.p95 : 0);
             std::fflush(stdout);
         }
     }
@@ -227,9 +230,12 @@ int main(int argc, char** argv) {
     QProcess::execute(kLabbench, {QStringLiteral("--workspace"), ws, QStringLiteral("compute"), QStringLiteral("create"),
                                   QStringLiteral("slurm"), QStringLiteral("here"), QStringLiteral("--remote-dir"),
                                   tmp.filePath(QStringLiteral("remote/here"))});
-    QProcess::execute(kLabbench, QStringList{QStringLiteral("--workspace"), ws, QStringLiteral("compute"), QStringLiteral("create"),
-                                             QStringLiteral("slurm"), QStringLiteral("hpc"), QStringLiteral("--remote-dir"),
-                                             tmp.filePath(QStringLiteral("remote/hpc"))} + sshArgs);
+    QProcess::execute(kLabbench,
+                      QStringList{QStringLiteral("--workspace"), ws, QStringLiteral("compute"),
+                                  QStringLiteral("create"), QStringLiteral("slurm"),
+                                  QStringLiteral("hpc"), QStringLiteral("--remote-dir"),
+                                  tmp.filePath(QStringLiteral("remote/hpc"))} +
+                          sshArgs);
     if (runs > 0) {
         slurmBaseline(runs);
         submitToRunning(ws, src, QStringLiteral("here"), runs);

@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -239,6 +240,64 @@ private slots:
         p = pollOnce(remote_, mirror);
         QVERIFY(!p.mirror->checkpointsChanged);
         QVERIFY(p.files.empty()); // checkpoints are not streamed as files
+    }
+
+    // Issue 19: the poll stays cheap on the remote side. Every program the helper may start is
+    // wrapped by a script that logs its name: a poll that finds nothing new starts cat (the
+    // manifest), find, wc and awk, and one with 50 changed files adds one perl, not one per file.
+    void aPollStartsAFixedNumberOfProcesses() {
+        const QString shims = tmp_.filePath(QStringLiteral("shims"));
+        const QString log = tmp_.filePath(QStringLiteral("programs.log"));
+        QVERIFY(QDir().mkpath(shims));
+        for (const char* name : {"find", "wc", "awk", "dd", "perl", "cat", "head", "tail", "ps",
+                                 "od", "sed", "tr", "sort", "stat", "date", "mv", "touch", "ls"}) {
+            const QString real = QStandardPaths::findExecutable(QString::fromLatin1(name));
+            if (real.isEmpty()) continue;
+            writeFile(shims + QLatin1Char('/') + QString::fromLatin1(name),
+                      QStringLiteral("#!/bin/sh\necho %1 >> '%2'\nexec '%3' \"$@\"\n")
+                          .arg(QString::fromLatin1(name), log, real)
+                          .toUtf8());
+            QVERIFY(QFile::setPermissions(shims + QLatin1Char('/') + QString::fromLatin1(name),
+                                          QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        }
+        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("perl")).isEmpty(),
+                 "perl (Debian's perl-base) is missing");
+        RemoteMirror mirror(local_);
+        for (int f = 0; f < 50; ++f)
+            writeFile(r(QStringLiteral("snapshot/logs/f%1.log").arg(f)), "line\n");
+        QVERIFY(pollUntilDrained(remote_, mirror) > 0);
+        const auto programsOfOnePoll = [&] {
+            QFile::remove(log);
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("PATH"),
+                       shims + QStringLiteral(":") + env.value(QStringLiteral("PATH")));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral("/bin/sh"),
+                    {helperPath(), QStringLiteral("poll"), QStringLiteral("--mirror"), remote_,
+                     QStringLiteral("0"), QStringLiteral("0"), QStringLiteral("1048576")});
+            p.write(mirror.manifest());
+            p.closeWriteChannel();
+            p.waitForFinished(20000);
+            for (const MirroredChunk& c : RemotePoll::parse(p.readAllStandardOutput()).files)
+                mirror.apply(c);
+            QStringList names =
+                QString::fromLatin1(readFile(log)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            names.sort();
+            return names;
+        };
+        QThread::msleep(20); // past the helper's marker, so that nothing counts as touched
+        programsOfOnePoll(); // moves the marker past the files written above
+        QCOMPARE(programsOfOnePoll(), (QStringList{QStringLiteral("awk"), QStringLiteral("cat"),
+                                                   QStringLiteral("find"), QStringLiteral("wc")}));
+        for (int f = 0; f < 50; ++f)
+            writeFile(r(QStringLiteral("snapshot/logs/f%1.log").arg(f)), "more\n", true);
+        QCOMPARE(programsOfOnePoll(),
+                 (QStringList{QStringLiteral("awk"), QStringLiteral("cat"), QStringLiteral("find"),
+                              QStringLiteral("perl"), QStringLiteral("wc")}));
+        for (int f = 0; f < 50; ++f)
+            QCOMPARE(readFile(l(QStringLiteral("snapshot/logs/f%1.log").arg(f))),
+                     QByteArray("line\nmore\n"));
     }
 
     void aNewMirrorResumesFromTheLocalFiles() {

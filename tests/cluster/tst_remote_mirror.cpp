@@ -3,10 +3,13 @@
 // applied by RemoteMirror to a second folder, as the follower does over SSH. Covers appends
 // across polls, the per-poll byte bound, rewrites (shrunk and same size), hostile names (a link
 // to /etc/passwd, a newline in a name, a link planted on the local side), system/*.jsonl, the
-// checkpoints summary, and the parser's strictness on the new records.
+// checkpoints summary, the parser's strictness on the new records, the processes a poll starts,
+// and the TensorBoard tailer reading a shrunk event file again.
 #include "core/compute/ssh/RemoteMirror.h"
 #include "core/compute/ssh/RemotePoll.h"
+#include "core/tensorboard/TensorBoardTailer.h"
 #include "core/util/Error.h"
+#include "tests/tensorboard/EventFileWriter.h"
 
 #include <QDir>
 #include <QFile>
@@ -298,6 +301,31 @@ private slots:
         for (int f = 0; f < 50; ++f)
             QCOMPARE(readFile(l(QStringLiteral("snapshot/logs/f%1.log").arg(f))),
                      QByteArray("line\nmore\n"));
+    }
+
+    // A TensorBoard file rewritten shorter there is replaced here by a rename; the tailer that
+    // read the old copy notices the shrink and reads the new one from its start.
+    void aShrunkEventFileIsReadAgainByTheTailer() {
+        using namespace tbw;
+        RemoteMirror mirror(local_);
+        const QString rel = QStringLiteral("snapshot/logs/events.out.tfevents.1.node");
+        QByteArray three;
+        for (int step = 0; step < 3; ++step)
+            three += record(eventRecordData(1.0 + step, step, {simpleValue("loss", float(step))}));
+        writeFile(r(rel), three);
+        QVERIFY(pollUntilDrained(remote_, mirror) > 0);
+        TensorBoardTailer tailer(local_ + QStringLiteral("/snapshot"));
+        size_t points = 0;
+        for (const auto& b : tailer.poll())
+            points += b.points.size();
+        QCOMPARE(points, size_t(3));
+        writeFile(r(rel), record(eventRecordData(9.0, 7, {simpleValue("loss", 7.0f)})));
+        QVERIFY(pollUntilDrained(remote_, mirror) > 0);
+        const auto batches = tailer.poll();
+        QCOMPARE(batches.size(), size_t(1));
+        QCOMPARE(batches[0].points.size(), size_t(1));
+        QCOMPARE(batches[0].points[0].step, 7);
+        QVERIFY(batches[0].warnings.join(QLatin1Char(' ')).contains(QLatin1String("shrank")));
     }
 
     void aNewMirrorResumesFromTheLocalFiles() {

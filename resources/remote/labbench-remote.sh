@@ -25,12 +25,22 @@
 #       (supervise: just before the script starts).
 #   pending RUN -- PROGRAM ARGS...
 #       marks the run as preparing (RUN/env.pending), then execs PROGRAM (used around sbatch).
-#   poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [SLURM_JOB_ID]
+#   poll [--mirror] RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [SLURM_JOB_ID]  (< MANIFEST)
 #       prints "state S", with a job id "sched N" and N bytes of `scontrol show job -o ID`
 #       (asked first, so that a finished job's log is complete when measured), then for driver.log and metrics.jsonl "NAME N SIZE\n" followed by
-#       the N bytes after the offset, then "exit N\n" and exit.json when the run has ended.
+#       the N bytes after the offset, then the mirrored files (below), then "exit N\n" and exit.json when the run has ended.
 #       S is "running", "ended" (exit.json exists), "gone" (no supervisor and no exit.json) or
 #       "preparing" (RUN/env.pending: its environment is being prepared).
+#       Mirrored files (with --mirror): RUN/snapshot/logs/** and RUN/system/*.jsonl, listed by one `find`
+#       (regular files only: no symbolic link is followed; names with control characters are
+#       skipped). MANIFEST on stdin has a line "OFFSET PATH" per file the follower holds (PATH
+#       relative to RUN, OFFSET its size there). A file that grew, shrank, or was touched since the
+#       last poll gets "file START N SIZE PATH\n" and N bytes from START: START is 0 when it shrank
+#       below OFFSET, else up to 64 bytes before OFFSET, so that the follower compares those
+#       bytes with its copy and asks again from 0 (OFFSET 0) when they differ (a rewrite). Then
+#       "mirror MORE COUNT BYTES CHANGED\n": MORE files still have bytes to send (MAX_BYTES is the
+#       bound of one poll), and RUN/snapshot/checkpoints holds COUNT files of BYTES bytes, with
+#       CHANGED 1 when one was written since the last poll.
 #   cancel RUN            asks the run to stop.
 #   secrets RUN           stores stdin as RUN/secrets.env (mode 0600): `export NAME='value'` lines
 #       with the run's secret variables, which supervise (and a Slurm batch script) sources
@@ -269,23 +279,79 @@ start() {
 
 alive() { # alive PIDFILE: the process is running (a zombie is not)
     [ -s "$1" ] || return 1
+    # /proc read by the shell itself where there is one: the poll forks no ps while it runs.
+    read -r pid < "$1" 2>/dev/null
+    if [ -n "${pid:-}" ] && [ -r "/proc/$pid/stat" ] && read -r st < "/proc/$pid/stat" 2>/dev/null; then
+        st=${st##*) }
+        case "$st" in "" | Z* | X*) return 1 ;; esac
+        return 0
+    fi
     st=$(ps -o stat= -p "$(cat "$1")" 2>/dev/null) || return 1
     case "$st" in "" | Z*) return 1 ;; esac
     return 0
 }
 
-emit() { # emit NAME FILE OFFSET MAX
-    size=0
-    [ -f "$2" ] && size=$(wc -c < "$2" | tr -d ' ')
-    n=$((size - $3))
+# Exactly N bytes of FILE from byte START, in one process, never through a link or blocking on
+# a FIFO: a file cut short since it was measured is padded with zeros (conv=sync) so that the
+# record stays whole; the follower finds the difference on its next poll and asks again.
+bytes_of() { # bytes_of FILE START N
+    [ "$3" -gt 0 ] || return 0
+    dd if="$1" bs="$3" count=1 skip="$2" iflag=skip_bytes,fullblock,nofollow,nonblock conv=sync \
+        status=none 2>/dev/null || head -c "$3" /dev/zero
+}
+
+# The same for every chunk of a pass in one perl process where there is perl (Debian's perl-base
+# is essential): a pass over 50 busy files then costs one process, not 50 (issue 19: the
+# latency goal holds with 50 files written at once). Without perl, dd per chunk.
+chunk_writer='use Fcntl; binmode STDOUT;
+while (my $l = <STDIN>) {
+    chomp $l;
+    my ($start, $n, $size, $p) = split / /, $l, 4;
+    print "file $start $n $size $p\n";
+    my $buf = "";
+    if (sysopen(my $f, $p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)) {
+        if (-f $f && sysseek($f, $start, 0)) {
+            while (length($buf) < $n) {
+                my $r = sysread($f, $buf, $n - length($buf), length($buf));
+                last if !$r;
+            }
+        }
+        close $f;
+    }
+    print $buf, "\0" x ($n - length($buf));
+}'
+
+send_chunks() { # the records of $plan ("START N SIZE PATH" lines)
+    [ -n "$plan" ] || return 0
+    if command -v perl >/dev/null 2>&1; then
+        printf '%s' "$plan" | perl -e "$chunk_writer"
+        return 0
+    fi
+    set -f
+    IFS=$nl
+    for line in $plan; do
+        unset IFS
+        start=${line%% *} rest=${line#* }
+        n=${rest%% *} rest=${rest#* }
+        size=${rest%% *} p=${rest#* }
+        printf 'file %s %s %s %s\n' "$start" "$n" "$size" "$p"
+        bytes_of "$p" "$start" "$n"
+    done
+    unset IFS
+    set +f
+}
+
+emit() { # emit NAME FILE OFFSET MAX SIZE: "NAME N SIZE\n" and the N bytes after OFFSET
+    n=$(($5 - $3))
     [ "$n" -lt 0 ] && n=0
     [ "$n" -gt "$4" ] && n=$4
-    printf '%s %s %s\n' "$1" "$n" "$size"
-    [ "$n" -gt 0 ] && tail -c +$(($3 + 1)) "$2" | head -c "$n"
-    return 0
+    printf '%s %s %s\n' "$1" "$n" "$5"
+    bytes_of "$2" "$3" "$n"
 }
 
 poll() {
+    mirror=false
+    [ "$1" = --mirror ] && mirror=true && shift
     run=$1
     # Look for exit.json before measuring the logs: once it exists, they are complete.
     # env.pending is looked at first: a failed preparation writes exit.json before removing it.
@@ -304,11 +370,113 @@ poll() {
         sched=$(scontrol show job -o "$5" 2>&1)
         printf 'sched %s\n%s' "$(printf '%s' "$sched" | wc -c | tr -d ' ')" "$sched"
     fi
-    emit driver.log "$run/driver.log" "$2" "$4"
-    emit metrics.jsonl "$run/metrics.jsonl" "$3" "$4"
-    if [ "$state" = ended ]; then
-        emit exit "$run/exit.json" 0 65536
+    if ! cd "$run" 2>/dev/null; then
+        printf 'driver.log 0 0\nmetrics.jsonl 0 0\n'
+        [ "$mirror" = true ] && printf 'mirror 0 0 0 0\n'
+        return 0
     fi
+    list_files
+    emit driver.log driver.log "$2" "$4" "${driver_size:-0}"
+    budget=$(($4 - n))
+    emit metrics.jsonl metrics.jsonl "$3" "$4" "${metrics_size:-0}"
+    budget=$((budget - n))
+    [ "$budget" -lt 0 ] && budget=0
+    [ "$mirror" = true ] && mirror_files "$budget"
+    if [ "$state" = ended ]; then
+        emit exit exit.json 0 65536 "$(wc -c < exit.json | tr -d ' ')"
+    fi
+}
+
+nl='
+'
+
+# One `find` (and one wc) for everything the poll measures: the two logs, the mirrored trees,
+# the checkpoints; one awk joins it with the manifest on stdin (with --mirror), so that no file
+# costs a process or a search through a long string. Sets $listing ("SIZE OFFSET PATH" lines,
+# OFFSET -1 for a file the follower does not hold), $driver_size, $metrics_size, and with
+# --mirror rotates the two marker files: a file not older than $previous_mark changed since the
+# last pass that mirrored.
+list_files() {
+    if [ "$mirror" = true ]; then # only passes that mirror move the marks
+        if [ -e .mirror-mark-b ] && ! [ .mirror-mark-a -nt .mirror-mark-b ]; then
+            previous_mark=.mirror-mark-b
+            : > .mirror-mark-a
+        else
+            previous_mark=.mirror-mark-a
+            : > .mirror-mark-b
+        fi
+    fi
+    listing=$({
+        [ "$mirror" = true ] && cat
+        echo --
+        find driver.log metrics.jsonl snapshot/logs system snapshot/checkpoints \
+            \( -name '*[[:cntrl:]]*' -prune \) -o \( -path 'system/*/*' -prune \) -o \
+            -type f -exec wc -c {} + 2>/dev/null
+    } | LC_ALL=C awk '
+        !listed {
+            if ($0 == "--") { listed = 1; next }
+            off = $1
+            if (sub(/^[0-9]+ /, "")) held[$0] = off
+            next
+        }
+        {
+            sub(/^ +/, "")
+            size = $1
+            if (sub(/^[0-9]+ /, "")) print size, (($0 in held) ? held[$0] : -1), $0
+        }')
+    driver_size=0 metrics_size=0
+    set -f
+    IFS=$nl
+    for line in $listing; do
+        case ${line#* * } in
+            driver.log) driver_size=${line%% *} ;;
+            metrics.jsonl) metrics_size=${line%% *} ;;
+        esac
+    done
+    unset IFS
+    set +f
+}
+
+mirror_files() { # mirror_files BUDGET  (after list_files)
+    budget=$1 more=0 ck_count=0 ck_bytes=0 ck_changed=0 plan=""
+    set -f
+    IFS=$nl
+    for line in $listing; do
+        unset IFS
+        size=${line%% *} rest=${line#* }
+        off=${rest%% *} p=${rest#* }
+        case $p in
+            snapshot/checkpoints/*)
+                ck_count=$((ck_count + 1)) ck_bytes=$((ck_bytes + size))
+                [ "$previous_mark" -nt "$p" ] || ck_changed=1
+                continue
+                ;;
+            snapshot/logs/* | system/*.jsonl) ;;
+            *) continue ;; # the logs, wc's "total" lines
+        esac
+        if [ "$off" -lt 0 ]; then # not in the manifest
+            off=0 start=0
+        elif [ "$size" -lt "$off" ]; then
+            start=0 # shrank: a rewrite, sent from its start
+        elif [ "$size" -eq "$off" ] && { [ "$off" -eq 0 ] || [ "$previous_mark" -nt "$p" ]; }; then
+            continue # the follower has it all, and it was not touched since the last poll
+        else
+            start=$((off > 64 ? off - 64 : 0))
+        fi
+        n=$((size - start))
+        if [ "$n" -gt "$budget" ]; then
+            n=$budget
+            more=$((more + 1))
+            # Nothing past the bytes the follower compares: the next poll.
+            [ "$size" -ge "$off" ] && [ "$n" -le $((off - start)) ] && continue
+        fi
+        plan="$plan$start $n $size $p$nl"
+        budget=$((budget - n))
+    done
+    unset IFS
+    set +f
+    send_chunks
+    printf 'mirror %s %s %s %s\n' "$more" "$ck_count" "$ck_bytes" "$ck_changed"
 }
 
 rank_exec() {
@@ -388,7 +556,12 @@ case "$cmd" in
         shift 2
         exec "$@"
         ;;
-    poll) [ $# -eq 4 ] || [ $# -eq 5 ] || die "usage: poll RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [JOB_ID]"; poll "$@" ;;
+    poll)
+        m=0
+        [ "${1:-}" = --mirror ] && m=1
+        [ $# -eq $((4 + m)) ] || [ $# -eq $((5 + m)) ] || die "usage: poll [--mirror] RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [JOB_ID]"
+        poll "$@"
+        ;;
     cancel) [ $# -eq 1 ] || die "usage: cancel RUN"; echo "canceled by user" > "$1/cancel.request" ;;
     secrets)
         [ $# -eq 1 ] || die "usage: secrets RUN < FILE"

@@ -2,7 +2,9 @@
 // with backoff, bring outputs home, finalize.
 #include "core/compute/ssh/RemoteTarget.h"
 
+#include "core/compute/ssh/RemoteCheckpoints.h"
 #include "core/compute/ssh/RemoteDatastores.h"
+#include "core/compute/ssh/RemoteMirror.h"
 #include "core/compute/ssh/RemoteSecrets.h"
 #include "core/estimator/Estimator.h"
 #include "core/estimator/SecretVariables.h"
@@ -21,6 +23,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 
 #include <csignal>
 #include <cstdio>
@@ -31,6 +34,7 @@ namespace lb {
 namespace {
 
 constexpr qint64 kChunkBytes = 4 << 20;
+constexpr qint64 kMirrorMs = 250;
 
 constexpr const char* kWho = "labbench remote follow";
 
@@ -67,7 +71,8 @@ public:
         : ws_(ws), run_(std::move(run)), target_(target), folder_(run_.runDir),
           statePath_(run_.runDir + QStringLiteral("/remote.json")), layout_(target.layout()),
           shell_(target.openShell()), job_(target.makeJob()),
-          ingester_(ws.store(), run_.id, run_.runDir, [this](const QString& l) { appendToDriverLog(folder_, l); }) {
+          ingester_(ws.store(), run_.id, run_.runDir, [this](const QString& l) { appendToDriverLog(folder_, l); }),
+          mirror_(run_.runDir) {
         state_ = RemoteRunState::read(statePath_);
     }
 
@@ -159,11 +164,20 @@ private:
             passOnCancel();
             const qint64 logOffset = localSize(folder_.driverLog());
             const qint64 metricsOffset = localSize(folder_.metricsFile());
-            QStringList poll{QStringLiteral("sh"), layout_.helper(), QStringLiteral("poll"), state_.remoteDir,
-                             QString::number(logOffset), QString::number(metricsOffset), QString::number(kChunkBytes)};
+            // The mirrored files ride along at most every kMirrorMs while they are caught up, so
+            // that the quick polls that follow a busy one (log not drained) stay quick.
+            const bool mirrorNow = mirrorBehind_ || !sinceMirror_.isValid() ||
+                                   sinceMirror_.elapsed() >= kMirrorMs;
+            QStringList poll{QStringLiteral("sh"), layout_.helper(), QStringLiteral("poll")};
+            if (mirrorNow)
+                poll << QStringLiteral("--mirror");
+            poll << state_.remoteDir << QString::number(logOffset) << QString::number(metricsOffset)
+                 << QString::number(kChunkBytes);
             if (!state_.jobId.isEmpty())
                 poll << state_.jobId; // the scheduler's view in the same round trip
-            const CommandResult r = shell_->run(poll, {}, 30000);
+            // The manifest of the mirrored files rides on stdin: the same round trip.
+            const CommandResult r =
+                shell_->run(poll, mirrorNow ? mirror_.manifest() : QByteArray(), 30000);
             if (!r.ok()) {
                 if (!disconnected)
                     note(QStringLiteral("lost the connection, retrying with backoff: %1")
@@ -179,22 +193,58 @@ private:
             const RemotePoll remote = RemotePoll::parse(r.out);
             appendBytes(folder_.driverLog(), remote.log);
             appendBytes(folder_.metricsFile(), remote.metrics);
+            for (const MirroredChunk& chunk : remote.files)
+                mirror_.apply(chunk);
+            for (const QString& refused : mirror_.takeRefusals())
+                noteOnce(refused);
+            if (remote.mirror)
+                checkpoints().observe(*remote.mirror);
+            for (const QString& failed : checkpoints().takeNotes())
+                note(failed);
             ingestOrRetry(ingester_, kWho);
             const auto status = job_->status(*shell_, state_, remote);
-            const bool drained = remote.drained(logOffset, metricsOffset);
+            const bool logsDrained = remote.drained(logOffset, metricsOffset);
+            if (mirrorNow) {
+                sinceMirror_.start();
+                mirrorBehind_ = !logsDrained || !mirror_.settled();
+            }
+            // Whole only after a pass that mirrored, with nothing left behind by it.
+            const bool drained = logsDrained && remote.mirror && mirror_.settled();
             if (status && status->ended && drained) {
                 finish(status->exit);
                 return;
             }
+            if (status && status->ended)
+                mirrorBehind_ = true; // the last pass mirrors everything
             if (status)
                 applyStatus(status->status);
-            if (drained)
+            if (logsDrained && !mirrorBehind_)
                 sleepMs(pollMs);
         }
     }
 
+    RemoteCheckpoints& checkpoints() {
+        if (!checkpoints_)
+            checkpoints_ = std::make_unique<RemoteCheckpoints>(
+                *shell_, state_.remoteDir + QStringLiteral("/snapshot/checkpoints"),
+                folder_.snapshotDir() + QStringLiteral("/checkpoints"));
+        return *checkpoints_;
+    }
+
+    // A refused name is said once per follower, not on every poll.
+    void noteOnce(const QString& text) {
+        if (noted_.contains(text))
+            return;
+        noted_.insert(text);
+        appendToDriverLog(folder_, text);
+    }
+
     void finish(ExitRecord exit) {
+        if (checkpoints_)
+            checkpoints_->wait();
         // outputs/ and logs/ come home into the local snapshot, where the local target keeps them.
+        // The mirrored logs are whole by now (the poll drained them): rsync finds their bytes
+        // equal and adds nothing; it only brings what the mirror leaves out (links, odd names).
         Backoff backoff;
         for (int attempt = 1;; ++attempt) {
             try {
@@ -234,6 +284,11 @@ private:
     std::unique_ptr<RemoteShell> shell_;
     std::unique_ptr<RemoteJob> job_;
     RunIngester ingester_;
+    RemoteMirror mirror_;
+    QElapsedTimer sinceMirror_;
+    bool mirrorBehind_ = false;
+    std::unique_ptr<RemoteCheckpoints> checkpoints_;
+    QSet<QString> noted_;
     RemoteRunState state_;
     Estimator est_;
     RunStatus lastStatus_ = RunStatus::Queued;

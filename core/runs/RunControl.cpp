@@ -48,7 +48,8 @@ RunRecord reconcileRun(Workspace& ws, const RunRecord& run) {
 
 void reconcileRuns(Workspace& ws) {
     auto runs = ws.store().runs();
-    for (const RunRecord& run : runs.listByStatus({RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}))
+    for (const RunRecord& run : runs.listByStatus(
+             {RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing, RunStatus::Preempted}))
         reconcileRun(ws, run);
     QSet<QString> targets;
     for (const RunRecord& run : runs.listByStatus({RunStatus::Queued}))

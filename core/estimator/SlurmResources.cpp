@@ -53,7 +53,8 @@ QString slurmMemProblem(const QString& mem) {
 QString slurmGresProblem(const QString& gres) {
     if (gres.isEmpty())
         return {};
-    static const QRegularExpression one(QStringLiteral("^[A-Za-z][A-Za-z0-9_]*(?::[A-Za-z0-9_.-]+)?(?::[1-9]\\d*)?$"));
+    // A type starts with a letter, so that "gpu:0" is a count of 0 (refused), not a type "0".
+    static const QRegularExpression one(QStringLiteral("^[A-Za-z][A-Za-z0-9_]*(?::[A-Za-z][A-Za-z0-9_.-]*)?(?::[1-9]\\d*)?$"));
     for (const QString& part : gres.split(QLatin1Char(',')))
         if (!one.match(part).hasMatch())
             return QStringLiteral("The Slurm resources '%1' are not in Slurm's --gres form; write "

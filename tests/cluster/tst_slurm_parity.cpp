@@ -119,7 +119,7 @@ private slots:
                          }
                          return true;
                      },
-                     60000, 200),
+                     60000),
                  "the sweep's children were not all submitted as array tasks");
         QCOMPARE(tasks.size(), 4);
         for (int i = 0; i < 4; ++i)
@@ -144,7 +144,7 @@ private slots:
                               "status");
                 return isFinal(status);
             },
-            180000, 500));
+            180000));
         QCOMPARE(status, QStringLiteral("Completed"));
         const lb::Json s = cliJson(ws_, {QStringLiteral("sweep"), QStringLiteral("show"), sweep, QStringLiteral("--json")});
         const QByteArray all = scontrolJob(arrayId);
@@ -197,7 +197,7 @@ private slots:
                               "status");
                 return isFinal(status);
             },
-            90000, 300));
+            90000));
         const lb::Json run = cliJson(ws_, {QStringLiteral("runs"), QStringLiteral("show"), id, QStringLiteral("--json")});
         QCOMPARE(status, QStringLiteral("Completed"));
         // Stored with the run (and so shown in its details).

@@ -67,7 +67,8 @@ int show(Invocation& inv) {
     Json j = target->describe();
     int active = 0, queued = 0;
     for (const RunRecord& r : ws.store().runs().listByStatus(
-             {RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, target->name()))
+             {RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing, RunStatus::Preempted},
+             target->name()))
         active += r.computeTarget == target->name() ? 1 : 0;
     queued = static_cast<int>(ws.store().runs().listByStatus({RunStatus::Queued}, target->name()).size());
     j["active_runs"] = active;

@@ -151,6 +151,13 @@ Estimator estimatorFrom(Invocation& inv) {
             throw UsageError(QStringLiteral("--max-duration needs a number of seconds above 0."));
         e.maxRunDurationSeconds = static_cast<int>(*v);
     }
+    // Checked with the rest of the estimator (SlurmResources.h) when the run is submitted.
+    if (auto v = inv.value(opt("slurm-time")))
+        e.slurmTime = *v;
+    if (auto v = inv.value(opt("slurm-mem")))
+        e.slurmMem = *v;
+    if (auto v = inv.value(opt("slurm-gres")))
+        e.slurmGres = *v;
     if (!inv.scriptArgs().isEmpty() || !file)
         e.scriptParams = inv.scriptArgs();
     if (e.entryScript.isEmpty() && e.framework != QLatin1String("builtin-mnist"))
@@ -351,6 +358,11 @@ void registerRunCommands(CommandLine& cli) {
                           "an environment variable that is not secret, whatever its name", true),
               valueOption("python", "EXE", "the interpreter for .py scripts (default: python3)"),
               valueOption("max-duration", "S", "stop the run after S seconds"),
+              valueOption("slurm-time", "T",
+                          "Slurm targets: the job's --time (MINUTES, HOURS:MINUTES:SECONDS, "
+                          "DAYS-HOURS[:MINUTES[:SECONDS]], …); wins over --max-duration"),
+              valueOption("slurm-mem", "SIZE", "Slurm targets: the job's --mem per node, e.g. 4G"),
+              valueOption("slurm-gres", "GRES", "Slurm targets: the job's --gres, e.g. gpu:2"),
               valueOption("estimator", "FILE", "an estimator JSON file; options given here win"),
               flagOption("wait", "stream the driver log and exit with the script's exit code")},
              {},

@@ -233,8 +233,8 @@ void registerRunListCommand(CommandLine& cli) {
           value("filter", "QUERY",
                 "e.g. \"metrics.accuracy > 0.97 and params.lr <= 0.01 and status = 'Completed'\" "
                 "(keys: metrics.NAME, min()/max(metrics.NAME), params.NAME, tags.NAME, id, name, "
-                "status, "
-                "experiment, target, number, created, start, end, duration, exit_code; =, !=, <, "
+                "status (Queued, Preparing, Running, Finalizing, Preempted, Completed, Failed, "
+                "Canceled), experiment, target, number, created, start, end, duration, exit_code; =, !=, <, "
                 "<=, >, "
                 ">=, LIKE, ILIKE, IN (...), IS [NOT] NULL, AND, OR, NOT, parentheses)"),
           value("sort", "KEY", "order by this key (a metric, parameter, tag or attribute)"),

@@ -44,6 +44,14 @@ public:
     // The target's settings as `compute show --json` prints them.
     virtual Json describe() const;
 
+    // A sweep's children that all run alike (grid and random sweeps) may start as one scheduler
+    // job (a Slurm job array): such a target answers true and takes them in submitBatch.
+    virtual bool takesBatches() const { return false; }
+    // Starts `runs` (Queued, not dispatched, their locks held by the caller so that no follower
+    // starts them alone) as one job, at most `maxConcurrent` of them at once; afterwards each
+    // run's own follower follows it. Throws lb::Error, and then no run has started.
+    virtual void submitBatch(Workspace& workspace, const QList<RunRecord>& runs, int maxConcurrent);
+
 private:
     ComputeTargetRecord record_;
 };

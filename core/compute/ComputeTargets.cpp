@@ -20,6 +20,10 @@ Json ComputeTarget::describe() const {
     return j;
 }
 
+void ComputeTarget::submitBatch(Workspace&, const QList<RunRecord>&, int) {
+    throw Error(QStringLiteral("The compute target '%1' starts runs one at a time.").arg(name()));
+}
+
 std::unique_ptr<ComputeTarget> makeComputeTarget(const ComputeTargetRecord& record) {
     if (record.kind == QLatin1String("local"))
         return std::make_unique<LocalTarget>(record);

@@ -17,7 +17,8 @@ namespace {
 // The first run on `name` that has not ended, if any.
 std::optional<RunRecord> firstActiveRun(Workspace& workspace, const QString& name) {
     const auto active = workspace.store().runs().listByStatus(
-        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name);
+        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing, RunStatus::Preempted},
+        name);
     for (const RunRecord& r : active)
         if (r.computeTarget == name) return r;
     return std::nullopt;

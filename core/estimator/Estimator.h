@@ -48,6 +48,9 @@ struct Estimator {
     QMap<QString, QString> tags;        // "tags"
     QString python;                     // "python": interpreter for .py entry scripts
     QString experiment;                 // "experiment" (optional; CLI --experiment wins)
+    // A Slurm target's per-run requests (SlurmResources.h); empty: the target's defaults.
+    // slurm_time wins over max_run_duration_seconds for the job's --time.
+    QString slurmTime, slurmMem, slurmGres; // "slurm_time", "slurm_mem", "slurm_gres"
 
     // Where this estimator came from ("estimator.json", "command line"), used in messages only;
     // not serialised.

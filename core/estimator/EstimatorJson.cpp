@@ -166,7 +166,8 @@ const std::vector<std::string>& knownKeys() {
         "use_gpu",          "node_count",    "process_count_per_node", "distributed_backend",
         "worker_count",     "parameter_server_count", "environment_variables",
         "max_run_duration_seconds", "tags",  "python",              "experiment",
-        "secret_environment_variables", "public_environment_variables"};
+        "secret_environment_variables", "public_environment_variables",
+        "slurm_time",       "slurm_mem",     "slurm_gres"};
     return keys;
 }
 
@@ -237,6 +238,12 @@ Estimator parse(const Json& doc, const QString& origin, const QByteArray* text) 
         e.python = r.string("python", "\"python\": \"/usr/bin/python3\"");
     if (r.has("experiment"))
         e.experiment = r.string("experiment", "\"experiment\": \"mnist\"");
+    if (r.has("slurm_time"))
+        e.slurmTime = r.string("slurm_time", "\"slurm_time\": \"2:00:00\"");
+    if (r.has("slurm_mem"))
+        e.slurmMem = r.string("slurm_mem", "\"slurm_mem\": \"4G\"");
+    if (r.has("slurm_gres"))
+        e.slurmGres = r.string("slurm_gres", "\"slurm_gres\": \"gpu:2\"");
     return e;
 }
 
@@ -295,6 +302,13 @@ Json Estimator::toJson(SecretValues secrets) const {
     doc["tags"] = mapToJson(tags);
     doc["python"] = jsonString(python);
     doc["experiment"] = toStd(experiment);
+    // Written only when set, so that estimators without them read as before.
+    if (!slurmTime.isEmpty())
+        doc["slurm_time"] = toStd(slurmTime);
+    if (!slurmMem.isEmpty())
+        doc["slurm_mem"] = toStd(slurmMem);
+    if (!slurmGres.isEmpty())
+        doc["slurm_gres"] = toStd(slurmGres);
     return doc;
 }
 
@@ -310,7 +324,8 @@ bool Estimator::operator==(const Estimator& o) const {
            environmentVariables == o.environmentVariables &&
            secretVariables == o.secretVariables && publicVariables == o.publicVariables &&
            maxRunDurationSeconds == o.maxRunDurationSeconds && tags == o.tags &&
-           python == o.python && experiment == o.experiment;
+           python == o.python && experiment == o.experiment && slurmTime == o.slurmTime &&
+           slurmMem == o.slurmMem && slurmGres == o.slurmGres;
 }
 
 } // namespace lb

@@ -3,6 +3,7 @@
 #include "core/estimator/Estimator.h"
 
 #include "core/estimator/SecretVariables.h"
+#include "core/estimator/SlurmResources.h"
 #include "core/util/BytePaths.h"
 #include "core/util/ByteStrings.h"
 #include "core/util/Error.h"
@@ -40,6 +41,11 @@ struct Checker {
         if (value.contains(QChar(0)))
             fail(field, QStringLiteral("contains a NUL character, which no program can receive."),
                  QStringLiteral("Remove it."));
+    }
+
+    void slurm(const char* field, const QString& problem) const {
+        if (!problem.isEmpty())
+            fail(field, QStringLiteral("is not accepted."), problem);
     }
 
     void count(const char* field, int value, int minimum) const {
@@ -232,6 +238,9 @@ struct Checker {
                 fail("tags", QStringLiteral("has an empty tag name."),
                      QStringLiteral("Give every tag a name, e.g. {\"team\": \"vision\"}."));
         }
+        slurm("slurm_time", slurmTimeProblem(e.slurmTime));
+        slurm("slurm_mem", slurmMemProblem(e.slurmMem));
+        slurm("slurm_gres", slurmGresProblem(e.slurmGres));
         if (!e.experiment.isEmpty() && e.experiment.trimmed().isEmpty())
             fail("experiment", QStringLiteral("is blank."),
                  QStringLiteral("Name the experiment, e.g. \"mnist\", or leave it out."));

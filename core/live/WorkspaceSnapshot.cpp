@@ -37,7 +37,8 @@ WorkspaceSnapshot WorkspaceSnapshot::load(Workspace& workspace) {
     }
     for (RunRecord& run : store.runs().list()) {
         run.estimatorJson = argumentsOnly(run.estimatorJson);
-        if (run.status == RunStatus::Queued)
+        // A preempted run waits for its nodes again, as a queued one does.
+        if (run.status == RunStatus::Queued || run.status == RunStatus::Preempted)
             ++s.queued;
         else if (!isTerminal(run.status))
             ++s.running;

@@ -29,7 +29,7 @@ struct WorkspaceSnapshot {
     QStringList dataFolders;           // absolute paths
     QList<EndpointRecord> endpoints;   // by name, as the store has them (issue 18)
     int running = 0;                   // Preparing, Running or Finalizing
-    int queued = 0;
+    int queued = 0;                    // Queued or Preempted
 
     // Reads the snapshot from an open workspace (background thread). Estimator JSON is dropped
     // from the run summaries: the browser does not need it and 10,000 runs would carry it all.

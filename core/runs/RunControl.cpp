@@ -49,7 +49,8 @@ RunRecord reconcileRun(Workspace& ws, const RunRecord& run) {
 
 void reconcileRuns(Workspace& ws) {
     auto runs = ws.store().runs();
-    for (const RunRecord& run : runs.listByStatus({RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing})) {
+    for (const RunRecord& run : runs.listByStatus(
+             {RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing, RunStatus::Preempted})) {
         try {
             reconcileRun(ws, run);
         } catch (const Error&) {

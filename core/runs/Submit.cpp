@@ -101,7 +101,8 @@ RunRecord submitRun(Workspace& ws, Estimator e, const SubmitOptions& options) {
         throw;
     }
     writeRunJson(ws.store(), run.id);
-    target->dispatch(ws);
+    if (options.dispatch)
+        target->dispatch(ws);
     return ws.store().runs().find(run.id).value_or(run);
 }
 

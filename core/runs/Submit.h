@@ -17,6 +17,9 @@ struct SubmitOptions {
     QString name;     // the run's display name (issue 17); empty: none
     // Where notes that do not stop the submit go (a large snapshot, #23 item 4); may be null.
     QStringList* warnings = nullptr;
+    // false: the run is recorded Queued but no target is asked to start it (a sweep that starts
+    // its children as one batch, ComputeTarget::submitBatch).
+    bool dispatch = true;
 };
 
 // Everything that can be checked is checked before anything is written (estimator, compute

@@ -29,6 +29,9 @@ namespace {
 
 constexpr const char* kWho = "labbench-sweep-driver";
 
+// At most this many children in one batch (Slurm's MaxArraySize default allows 1001 tasks).
+constexpr int kMaxBatchRuns = 1000;
+
 void note(const QString& line) { helperNote(kWho, line); }
 
 SweepSpec specOf(const RunRecord& parent) {
@@ -86,7 +89,7 @@ std::vector<double> SweepDriver::primaryValues(const RunRecord& child) {
     return values;
 }
 
-bool SweepDriver::submitChild(const Json& params) {
+RunRecord SweepDriver::submitChild(const Json& params, bool dispatch) {
     Estimator e = spec_.estimator;
     for (const Parameter& p : spec_.parameters)
         e.scriptParams += p.scriptArguments(params[toStd(p.name)]);
@@ -94,10 +97,70 @@ bool SweepDriver::submitChild(const Json& params) {
     SubmitOptions options;
     options.experiment = spec_.experiment;
     options.parentId = id_;
+    options.dispatch = dispatch;
     const RunRecord child = submitRun(ws_, e, options);
     params_.insert(child.id, params);
-    log(QStringLiteral("child %1 submitted: %2").arg(child.id, paramsText(spec_, params)));
-    return true;
+    log(QStringLiteral("child %1 %2: %3")
+            .arg(child.id, dispatch ? QStringLiteral("submitted") : QStringLiteral("recorded"),
+                 paramsText(spec_, params)));
+    return child;
+}
+
+int SweepDriver::submitAsBatch(int total, std::vector<Trial>& trials) {
+    if (spec_.sampling == SamplingMethod::Bayesian) // each child waits for earlier results
+        return 0;
+    if (!targetTakesBatches_) {
+        try {
+            targetTakesBatches_ = openComputeTarget(ws_, spec_.estimator.computeTarget)->takesBatches();
+        } catch (const Error& e) {
+            note(e.message());
+            targetTakesBatches_ = false;
+        }
+    }
+    if (!*targetTakesBatches_)
+        return 0;
+    // Recorded without a follower, and locked at once: a dispatch elsewhere that took a child
+    // first (the moment between record and lock) starts that one alone, which is fine.
+    QList<RunRecord> batch;
+    std::vector<RunLock> locks;
+    int recorded = 0;
+    while (!exhausted_ && total + recorded < spec_.maxTotalRuns && int(batch.size()) < kMaxBatchRuns) {
+        const std::optional<Json> params = sampler_->next(total + recorded, trials);
+        if (!params) {
+            exhausted_ = true;
+            break;
+        }
+        const RunRecord child = submitChild(*params, /*dispatch=*/false);
+        ++recorded;
+        Trial t;
+        t.params = *params;
+        trials.push_back(t);
+        if (auto lock = RunLock::tryAcquire(RunFolder(child.runDir).lockFile())) {
+            batch.append(child);
+            locks.push_back(std::move(*lock));
+        }
+    }
+    int started = 0;
+    if (!batch.isEmpty()) {
+        try {
+            auto target = openComputeTarget(ws_, spec_.estimator.computeTarget);
+            target->submitBatch(ws_, batch, spec_.maxConcurrentRuns);
+            started = int(batch.size());
+            log(QStringLiteral("%1 children submitted as one batch").arg(started));
+        } catch (const Error& e) {
+            log(QStringLiteral("the children could not start as one batch, so they start one at a time: %1")
+                    .arg(e.message()));
+        }
+    }
+    for (RunLock& lock : locks)
+        lock.release();
+    // Their followers follow the batch's tasks (or, after a failed batch, submit them one by one).
+    try {
+        openComputeTarget(ws_, spec_.estimator.computeTarget)->dispatch(ws_);
+    } catch (const Error& e) {
+        note(e.message());
+    }
+    return recorded;
 }
 
 void SweepDriver::recordBest(const QList<RunRecord>& children) {
@@ -239,6 +302,22 @@ bool SweepDriver::submitMore(const QList<RunRecord>& children, int& active) {
             t.value = values.back();
         t.finished = isTerminal(c.status);
         trials.push_back(t);
+    }
+    if (active == 0 && !exhausted_ && total < spec_.maxTotalRuns) {
+        try {
+            const int recorded = submitAsBatch(total, trials);
+            active += recorded;
+            total += recorded;
+            if (recorded > 0)
+                return true;
+        } catch (const Error& e) {
+            for (const RunRecord& c : ws_.store().runs().children(id_))
+                if (!isTerminal(c.status))
+                    requestCancel(ws_, c);
+            finish(RunStatus::Failed, QStringLiteral("A child run could not be submitted: %1").arg(e.message()),
+                   children);
+            return false;
+        }
     }
     while (!exhausted_ && active < spec_.maxConcurrentRuns && total < spec_.maxTotalRuns) {
         const std::optional<Json> params = sampler_->next(total, trials);

@@ -16,6 +16,7 @@
 #include <QSet>
 
 #include <memory>
+#include <optional>
 
 namespace lb {
 class Workspace;
@@ -41,7 +42,8 @@ public:
 
 private:
     void log(const QString& line);
-    bool submitChild(const Json& params);
+    // Records a child; `dispatch` false leaves it for submitAsBatch to start.
+    RunRecord submitChild(const Json& params, bool dispatch = true);
     // Cancel or max_duration_minutes: stops every child, then ends the parent; true once final.
     bool stopEverything(bool canceled, const QList<RunRecord>& children, int active);
     // Early termination over every child's primary-metric reports so far.
@@ -49,6 +51,11 @@ private:
     void fixStopReasons(const QList<RunRecord>& children);
     // Submits while the limits allow; false when the sweep failed doing so (it is final then).
     bool submitMore(const QList<RunRecord>& children, int& active);
+    // Grid and random sweeps on a target that takes batches (Slurm: one job array): every
+    // child still to come is recorded, then started as one batch. Returns how many it started;
+    // 0 when the target takes no batches or the batch failed (then the children it recorded go
+    // out one at a time, as on any target). Throws as submitChild does.
+    int submitAsBatch(int total, std::vector<Trial>& trials);
     void finish(RunStatus status, const QString& reason, const QList<RunRecord>& children);
     void recordBest(const QList<RunRecord>& children);
     std::vector<double> primaryValues(const RunRecord& child);
@@ -66,6 +73,7 @@ private:
     QHash<QString, QString> stopReasons_;               // children stopped by the policy
     QString best_;
     bool exhausted_ = false;
+    std::optional<bool> targetTakesBatches_; // asked once
     QElapsedTimer sinceReconcile_;
 };
 

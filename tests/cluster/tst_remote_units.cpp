@@ -2,16 +2,20 @@
 // ssh failure sentences, poll parsing, sbatch generation, Slurm state mapping, completion-file
 // parsing, and the TF_CONFIG / torch variables labbench-remote.sh sets per rank.
 #include "core/compute/launch/DistributedLaunch.h"
+#include "core/compute/slurm/SbatchArray.h"
 #include "core/compute/slurm/SbatchScript.h"
 #include "core/compute/slurm/SlurmState.h"
 #include "core/compute/slurm/SlurmTarget.h"
 #include "core/compute/ssh/RemotePoll.h"
 #include "core/estimator/Estimator.h"
+#include "core/estimator/SlurmResources.h"
 #include "core/remote/ShellQuote.h"
 #include "core/remote/SshConnection.h"
 #include "core/store/Entities.h"
 #include "core/util/Error.h"
 
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -124,6 +128,11 @@ private slots:
         QVERIFY(!mapSlurmState(QStringLiteral("COMPLETING")).final);
         QVERIFY(mapSlurmState(QStringLiteral("COMPLETED")).status == RunStatus::Completed);
         QVERIFY(mapSlurmState(QStringLiteral("CANCELLED")).status == RunStatus::Canceled);
+        // Off its nodes, not final: Slurm may queue it again (#19 item 4).
+        for (const char* s : {"PREEMPTED", "REQUEUED", "REQUEUE_HOLD"}) {
+            QVERIFY(mapSlurmState(QString::fromLatin1(s)).status == RunStatus::Preempted);
+            QVERIFY(!mapSlurmState(QString::fromLatin1(s)).final);
+        }
         for (const char* s : {"FAILED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL"}) {
             QVERIFY(mapSlurmState(QString::fromLatin1(s)).status == RunStatus::Failed);
             QVERIFY(mapSlurmState(QString::fromLatin1(s)).final);
@@ -132,6 +141,65 @@ private slots:
             QVERIFY(slurmFailureReason(info, QStringLiteral("7")).startsWith(QString::fromLatin1(s) + QLatin1Char(':')));
         }
         QVERIFY(!mapSlurmState(QStringLiteral("SOME_NEW_STATE")).final);
+    }
+
+    // Real `scontrol show job -o` lines (Slurm 22.05, shortened): what each says for the run.
+    void preemptedAndNodeFailJobsAreShownAsWhatTheyAre() {
+        const QByteArray requeueable =
+            "JobId=31 JobName=lb-x UserId=root(0) GroupId=root(0) Priority=1 Nice=0 Account=(null) QOS=(null) "
+            "JobState=PREEMPTED Reason=None Dependency=(null) Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 "
+            "ExitCode=0:15 RunTime=00:00:07 TimeLimit=UNLIMITED NodeList=n1 BatchHost=n1 NumNodes=1\n";
+        auto info = parseScontrolJob(requeueable);
+        QVERIFY(info);
+        QVERIFY(info->requeue);
+        QCOMPARE(info->nodes, QStringLiteral("n1"));
+        SlurmStateMapping m = mapSlurmJob(*info, /*fromCompletionFile=*/false);
+        QVERIFY(m.status == RunStatus::Preempted);
+        QVERIFY(!m.final);
+        QVERIFY(slurmPreemptionNote(*info, QStringLiteral("31")).startsWith(QLatin1String("Preempted by Slurm (job 31 on n1")));
+        // The same job once only the completion file remembers it: it was not requeued.
+        m = mapSlurmJob(*info, /*fromCompletionFile=*/true);
+        QVERIFY(m.status == RunStatus::Failed && m.final);
+        QVERIFY(slurmFailureReason(*info, QStringLiteral("31")).startsWith(QLatin1String("Preempted by Slurm (job 31 on n1")));
+
+        // Requeue=0 (sbatch --no-requeue, or JobRequeue=0): preempted means ended.
+        QByteArray noRequeue = requeueable;
+        noRequeue.replace("Requeue=1", "Requeue=0");
+        info = parseScontrolJob(noRequeue);
+        m = mapSlurmJob(*info, false);
+        QVERIFY(m.status == RunStatus::Failed && m.final);
+        const QString why = slurmFailureReason(*info, QStringLiteral("31"));
+        QVERIFY2(why.contains(QLatin1String("Preempted by Slurm")) && why.contains(QLatin1String("not requeue")),
+                 qPrintable(why));
+
+        // Requeued (PreemptMode=REQUEUE, or a node failure of a requeueable job), then pending again.
+        info = parseScontrolJob("JobId=32 JobName=lb-y JobState=REQUEUED Reason=BeginTime Requeue=1 Restarts=1 "
+                                "ExitCode=0:0 NodeList=(null) NumNodes=1\n");
+        QVERIFY(info);
+        QVERIFY(info->nodes.isEmpty());
+        QCOMPARE(info->restarts, 1);
+        m = mapSlurmJob(*info, false);
+        QVERIFY(m.status == RunStatus::Preempted && !m.final);
+        info = parseScontrolJob("JobId=32 JobName=lb-y JobState=PENDING Reason=BeginTime Requeue=1 Restarts=1 "
+                                "ExitCode=0:0 NodeList=(null)\n");
+        m = mapSlurmJob(*info, false);
+        QVERIFY(m.status == RunStatus::Queued && !m.final);
+        // The life cycle takes that path: Running -> Preempted -> Queued -> Running, never
+        // Running -> Queued straight.
+        QVERIFY(canTransition(RunStatus::Running, RunStatus::Preempted));
+        QVERIFY(canTransition(RunStatus::Preempted, RunStatus::Queued));
+        QVERIFY(canTransition(RunStatus::Queued, RunStatus::Running));
+        QVERIFY(!canTransition(RunStatus::Running, RunStatus::Queued));
+
+        // NODE_FAIL: final, and the reason names the node(s) and says it was a node failure.
+        info = parseScontrolJob("JobId=33 JobName=lb-z JobState=NODE_FAIL Reason=NodeDown Requeue=0 Restarts=0 "
+                                "ExitCode=0:0 NodeList=n[1-2] BatchHost=n1 NumNodes=2\n");
+        QVERIFY(info);
+        m = mapSlurmJob(*info, false);
+        QVERIFY(m.status == RunStatus::Failed && m.final);
+        const QString node = slurmFailureReason(*info, QStringLiteral("33"));
+        QVERIFY2(node.startsWith(QLatin1String("NODE_FAIL: node failure on n[1-2] (job 33, reason NodeDown)")),
+                 qPrintable(node));
     }
 
     void scontrolAndCompletionRecordsParse() {
@@ -150,6 +218,14 @@ private slots:
         QCOMPARE(twelve->state, QStringLiteral("TIMEOUT"));
         QCOMPARE(twelve->signal, 15);
         QVERIFY(!parseJobCompletion(file, QStringLiteral("13")));
+        // An array task's record: its own job id, its array's id and its index.
+        const QByteArray arrays =
+            "JobId=46 UserId=root(0) Name=lb-array-s JobState=COMPLETED ArrayJobId=42 ArrayTaskId=2 ExitCode=0:0\n"
+            "JobId=47 UserId=root(0) Name=lb-array-s JobState=CANCELLED ArrayJobId=42 ArrayTaskId=3 ExitCode=0:15\n";
+        const auto task = parseJobCompletion(arrays, QStringLiteral("42_3"));
+        QVERIFY(task);
+        QCOMPARE(task->state, QStringLiteral("CANCELLED"));
+        QVERIFY(!parseJobCompletion(arrays, QStringLiteral("42_1")));
         QCOMPARE(parseScontrolJob("slurm_load_jobs error: Invalid job id specified\n"), std::nullopt);
     }
 
@@ -190,6 +266,120 @@ private slots:
         const SbatchJob plain = makeSbatchJob(e, config, run, {config.remoteDir});
         QVERIFY(plain.arguments.contains(QStringLiteral("--time=30")));
         QVERIFY(!plain.arguments.join(' ').contains(QLatin1String("gpus")));
+    }
+
+    // Per-run requests (#19 item 4): the run's own --time wins over max_run_duration_seconds and
+    // the target's limit; --mem and --gres are passed as given; gres gpu replaces --gpus-per-node.
+    void slurmRequestsOfTheRunReachSbatch() {
+        Estimator e;
+        e.entryScript = QStringLiteral("train.py");
+        e.useGpu = true;
+        e.maxRunDurationSeconds = 600;
+        e.slurmTime = QStringLiteral("1-02:03:04");
+        e.slurmMem = QStringLiteral("4G");
+        e.slurmGres = QStringLiteral("gpu:2");
+        SlurmTargetConfig config;
+        config.remoteDir = QStringLiteral("/scratch/lb");
+        config.timeLimitMinutes = 30;
+        RunRecord run;
+        run.id = QStringLiteral("exp_20260101T000000_abcdef02");
+        const SbatchJob job = makeSbatchJob(e, config, run, {config.remoteDir});
+        const QString all = job.arguments.join(QLatin1Char(' '));
+        QVERIFY2(job.arguments.contains(QStringLiteral("--time=1-02:03:04")), qPrintable(all));
+        QVERIFY2(!all.contains(QLatin1String("--time=10")) && !all.contains(QLatin1String("--time=30")), qPrintable(all));
+        QVERIFY(job.arguments.contains(QStringLiteral("--mem=4G")));
+        QVERIFY(job.arguments.contains(QStringLiteral("--gres=gpu:2")));
+        QVERIFY2(!all.contains(QLatin1String("--gpus-per-node")), qPrintable(all));
+    }
+
+    void slurmRequestsAreCheckedWithTheAcceptedForms() {
+        for (const char* good : {"90", "90:30", "1:30:00", "2-12", "2-12:30", "2-12:30:00", "0:30"})
+            QVERIFY2(slurmTimeProblem(QString::fromLatin1(good)).isEmpty(), good);
+        for (const char* bad : {"1h", "abc", "1:2:3:4", "2-25", "1:61:00", "0", "-5", "1.5", "1-"}) {
+            const QString why = slurmTimeProblem(QString::fromLatin1(bad));
+            QVERIFY2(!why.isEmpty(), bad);
+            QVERIFY2(why.contains(QLatin1String("HOURS:MINUTES:SECONDS")), qPrintable(why)); // the accepted forms
+        }
+        for (const char* good : {"4G", "500", "500M", "1T", "10000"})
+            QVERIFY2(slurmMemProblem(QString::fromLatin1(good)).isEmpty(), good);
+        for (const char* bad : {"4GB", "0", "-1", "lots", "4 G"})
+            QVERIFY2(!slurmMemProblem(QString::fromLatin1(bad)).isEmpty(), bad);
+        for (const char* good : {"gpu:2", "gpu", "gpu:a100:1", "gpu:2,shard:4"})
+            QVERIFY2(slurmGresProblem(QString::fromLatin1(good)).isEmpty(), good);
+        for (const char* bad : {"gpu:0", ":2", "gpu:2;rm", "gpu 2", "gpu:2,"})
+            QVERIFY2(!slurmGresProblem(QString::fromLatin1(bad)).isEmpty(), bad);
+        // The estimator refuses them with the field's name, from a file as from the form.
+        Estimator e;
+        e.slurmTime = QStringLiteral("2h");
+        Json j = e.toJson();
+        QCOMPARE(fromStd(j.value("slurm_time", std::string())), QStringLiteral("2h"));
+        const Estimator back = Estimator::fromJson(j, QStringLiteral("test"));
+        QCOMPARE(back.slurmTime, QStringLiteral("2h"));
+        QVERIFY(!Estimator().toJson().contains("slurm_time")); // absent when not set
+    }
+
+    // A sweep's children as one array: task i runs child i, in its own folder, with its own
+    // arguments; one --array with the concurrency cap; every argument a word of its own.
+    void sweepChildrenBecomeOneJobArray() {
+        SlurmTargetConfig config;
+        config.remoteDir = QStringLiteral("/scratch/lb");
+        config.partition = QStringLiteral("debug");
+        QList<ArrayChild> children;
+        for (int i = 0; i < 4; ++i) {
+            ArrayChild c;
+            c.run.id = QStringLiteral("exp_20260101T000000_0000000%1").arg(i);
+            c.run.parentId = QStringLiteral("exp_sweep_1");
+            c.estimator.entryScript = QStringLiteral("train.py");
+            c.estimator.scriptParams = {QStringLiteral("--lr"), QStringLiteral("0.%1").arg(i),
+                                        QStringLiteral("$(touch /tmp/x)")};
+            c.estimator.slurmMem = QStringLiteral("1G");
+            children.append(c);
+        }
+        const SbatchJob job = makeSbatchArray(children, config, {config.remoteDir},
+                                              QStringLiteral("/scratch/lb/runs/exp_sweep_1"), 2);
+        const QString all = job.arguments.join(QLatin1Char(' '));
+        QVERIFY2(job.arguments.contains(QStringLiteral("--array=0-3%2")), qPrintable(all));
+        QVERIFY(job.arguments.contains(QStringLiteral("--job-name=lb-array-exp_sweep_1")));
+        QVERIFY(job.arguments.contains(QStringLiteral("--output=/scratch/lb/runs/exp_sweep_1/array-%A_%a.log")));
+        QVERIFY(job.arguments.contains(QStringLiteral("--partition=debug")));
+        QVERIFY(job.arguments.contains(QStringLiteral("--mem=1G")));
+        QVERIFY(job.arguments.contains(QStringLiteral("--parsable")));
+        QCOMPARE(all.count(QLatin1String("--output=")), 1);
+        QCOMPARE(all.count(QLatin1String("--job-name=")), 1);
+        QVERIFY(job.script.startsWith("#!/bin/sh\n"));
+        QCOMPARE(job.script.count("#!/bin/sh"), 1);
+        for (int i = 0; i < 4; ++i) {
+            const QByteArray dir = "/scratch/lb/runs/" + children.at(i).run.id.toUtf8();
+            const qsizetype at = job.script.indexOf("\n" + QByteArray::number(i) + ")\n");
+            QVERIFY(at > 0);
+            const qsizetype end = job.script.indexOf(";;", at);
+            const QByteArray body = job.script.mid(at, end - at);
+            QVERIFY2(body.contains("exec >> '" + dir + "/driver.log' 2>&1"), body.constData());
+            QVERIFY(body.contains("cd '" + dir + "/snapshot'"));
+            QVERIFY(body.contains("'--lr' '0." + QByteArray::number(i) + "' '$(touch /tmp/x)'"));
+        }
+        // Through a real sh: task 2 runs child 2's line (the program replaced by echo).
+        QByteArray probe = job.script;
+        probe.replace("exec 'env'", "exec 'echo'");
+        QTemporaryDir scratch;
+        probe.replace("/scratch/lb", scratch.path().toUtf8());
+        for (const ArrayChild& c : children)
+            QVERIFY(QDir().mkpath(scratch.path() + QStringLiteral("/runs/") + c.run.id + QStringLiteral("/snapshot")));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SLURM_ARRAY_TASK_ID"), QStringLiteral("2"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral("sh"), {QStringLiteral("-s")});
+        p.write(probe);
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished());
+        QCOMPARE(p.exitCode(), 0);
+        QFile log(scratch.path() + QStringLiteral("/runs/") + children.at(2).run.id + QStringLiteral("/driver.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray line = log.readAll();
+        QVERIFY2(line.contains("--lr 0.2 $(touch /tmp/x)"), line.constData());
+        QVERIFY(!QFile::exists(scratch.path() + QStringLiteral("/runs/") + children.at(1).run.id + QStringLiteral("/driver.log")));
+        QCOMPARE(arrayTaskJobId(QStringLiteral("123"), 2), QStringLiteral("123_2"));
     }
 
     void rankExecSetsTfConfigAndTorchVariables() {

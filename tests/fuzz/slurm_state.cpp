@@ -8,7 +8,10 @@ void use(const std::optional<lb::SlurmJobInfo>& info) {
     if (!info)
         return;
     (void)lb::mapSlurmState(info->state);
+    (void)lb::mapSlurmJob(*info, false);
+    (void)lb::mapSlurmJob(*info, true);
     (void)lb::slurmFailureReason(*info, QStringLiteral("42"));
+    (void)lb::slurmPreemptionNote(*info, QStringLiteral("42_3"));
 }
 } // namespace
 

@@ -78,6 +78,8 @@ private slots:
         s.runs().transition("a", RunStatus::Completed);
         s.runs().transition("b", RunStatus::Running);
         s.runs().transition("b", RunStatus::Failed, "boom");
+        s.runs().transition("e", RunStatus::Running);
+        s.runs().transition("e", RunStatus::Preempted, "Preempted by Slurm (job 5 on n1, REQUEUED)");
     }
 
     void metricsCompareTheirLastValueUnlessAsked() {
@@ -103,6 +105,8 @@ private slots:
         QCOMPARE(find("tags.stage = tuned or status = 'Failed'"), QStringList({"a", "b", "c"}));
         QCOMPARE(find("not tags.stage = tuned"), QStringList({"b", "d", "e"}));
         QCOMPARE(find("status = 'completed'"), QStringList({"a"})); // status ignores case
+        QCOMPARE(find("status = 'Preempted'"), QStringList({"e"})); // #19 item 4
+        QCOMPARE(find("status in ('Preempted', 'Failed')"), QStringList({"b", "e"}));
         QCOMPARE(find("experiment = other"), QStringList({"d"}));
         QCOMPARE(find("tags.seed > 9"), QStringList({"c"})); // 10 > 9 as numbers, not as text
         QCOMPARE(find("exit_code is null and number >= 4"), QStringList({"e"}));

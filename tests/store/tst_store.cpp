@@ -99,6 +99,44 @@ private slots:
         QVERIFY(!runStatusFromString(QStringLiteral("Starting")));
     }
 
+    // #19 item 4: Preempted is not final and goes on to Queued; the table is the whole truth.
+    void preemptedRunsMayBeQueuedAgain() {
+        QVERIFY(!isTerminal(RunStatus::Preempted));
+        QCOMPARE(toString(RunStatus::Preempted), QStringLiteral("Preempted"));
+        QCOMPARE_STATUS(runStatusFromString(QStringLiteral("preempted")).value(), RunStatus::Preempted);
+        QCOMPARE(allRunStatuses().size(), 8);
+        QVERIFY(canTransition(RunStatus::Running, RunStatus::Preempted));
+        QVERIFY(canTransition(RunStatus::Preempted, RunStatus::Queued));
+        QVERIFY(canTransition(RunStatus::Preempted, RunStatus::Running));
+        QVERIFY(canTransition(RunStatus::Preempted, RunStatus::Failed));
+        QVERIFY(canTransition(RunStatus::Preempted, RunStatus::Canceled));
+        QVERIFY(!canTransition(RunStatus::Preempted, RunStatus::Completed));
+        QVERIFY(!canTransition(RunStatus::Queued, RunStatus::Preempted)); // it never ran
+        for (RunStatus from : allRunStatuses())
+            for (RunStatus to : allRunStatuses()) {
+                if (isTerminal(from) || from == to)
+                    QVERIFY(!canTransition(from, to));
+                else if (to == RunStatus::Failed || to == RunStatus::Canceled)
+                    QVERIFY(canTransition(from, to));
+            }
+
+        Store store(freshPath());
+        store.runs().create(newRun(QStringLiteral("p")));
+        QVERIFY(store.runs().transition(QStringLiteral("p"), RunStatus::Running));
+        QVERIFY(!store.runs().transition(QStringLiteral("p"), RunStatus::Queued));
+        QVERIFY(store.runs().transition(QStringLiteral("p"), RunStatus::Preempted, QStringLiteral("Preempted by Slurm (job 7 on n1, REQUEUED)")));
+        QCOMPARE_STATUS(store.runs().find(QStringLiteral("p"))->status, RunStatus::Preempted);
+        QVERIFY(!store.runs().find(QStringLiteral("p"))->ended.isValid()); // not final: no end time
+        QVERIFY(store.runs().transition(QStringLiteral("p"), RunStatus::Queued));
+        QVERIFY(store.runs().transition(QStringLiteral("p"), RunStatus::Running));
+        QVERIFY(store.runs().transition(QStringLiteral("p"), RunStatus::Completed));
+        QStringList path;
+        for (const auto& h : store.runs().history(QStringLiteral("p")))
+            path << toString(h.status);
+        QCOMPARE(path.join(QLatin1Char(' ')), QStringLiteral("Queued Running Preempted Queued Running Completed"));
+        QCOMPARE(store.runs().listByStatus({RunStatus::Preempted}).size(), 0);
+    }
+
     void runHistoryRecordsEveryTransitionWithTime() {
         Store store(freshPath());
         const RunRecord created = store.runs().create(newRun(QStringLiteral("a")));

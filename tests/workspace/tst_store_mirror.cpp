@@ -186,6 +186,24 @@ private slots:
         QVERIFY(r.run.parentId.isEmpty());
     }
 
+    // #19 item 4: a preempted, requeued run's run.json reads back (repair) as the store had it:
+    // Preempted is a state like the others there, and not an end.
+    void preemptedRunJsonReadsBack() {
+        const QString path = tmp.filePath(QStringLiteral("old/r10/run.json"));
+        writeFile(path, R"({"id": "r10", "experiment": "e", "number": 5, "compute_target": "hpc",
+            "status": "Preempted", "created": "2026-01-02T03:04:05.000Z", "exit_code": null,
+            "reason": "Preempted by Slurm (job 7 on n1, REQUEUED): it waits to be queued again.",
+            "estimator": {"entry_script": "t.py", "slurm_time": "1:00:00"},
+            "history": [{"status": "Queued", "time": "2026-01-02T03:04:05.000Z", "reason": ""},
+                        {"status": "Running", "time": "2026-01-02T03:04:07.000Z", "reason": ""},
+                        {"status": "Preempted", "time": "2026-01-02T03:04:09.000Z", "reason": "Preempted by Slurm"}]})");
+        const RunJsonRecord r = readRunJson(path);
+        QCOMPARE(toString(r.run.status), QStringLiteral("Preempted"));
+        QVERIFY(!r.run.ended.isValid());
+        QCOMPARE(r.history.size(), 3);
+        QCOMPARE(toString(r.history.last().status), QStringLiteral("Preempted"));
+    }
+
     // #25: an unreadable record names its file and field, in one sentence.
     void badRecordFilesNameFileAndField() {
         const QString path = tmp.filePath(QStringLiteral("bad/r1/run.json"));

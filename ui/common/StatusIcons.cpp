@@ -17,6 +17,8 @@ QColor statusColor(const QString& status) {
         {QStringLiteral("Completed"), QColor(0x1a, 0x7f, 0x37)},
         {QStringLiteral("Failed"), QColor(0xcf, 0x22, 0x2e)},
         {QStringLiteral("Canceled"), QColor(0x57, 0x60, 0x6a)},
+        // Lost its nodes to a higher-priority job; not final (the scheduler may queue it again).
+        {QStringLiteral("Preempted"), QColor(0xbc, 0x4c, 0x00)},
         // An endpoint's states (issue 18): Failed as a run's; Stopped as a canceled run's.
         {QStringLiteral("Transitioning"), QColor(0xb0, 0x7d, 0x12)},
         {QStringLiteral("Healthy"), QColor(0x1a, 0x7f, 0x37)},
@@ -70,6 +72,10 @@ QIcon statusIcon(const QString& status) {
             p.drawLine(QPointF(20.5, 11.5), QPointF(11.5, 20.5));
         } else if (status == QLatin1String("Canceled") || status == QLatin1String("Stopped")) {
             p.drawLine(QPointF(11, 16), QPointF(21, 16));
+        } else if (status == QLatin1String("Preempted")) {
+            // A pause sign: the run stopped but may run again.
+            p.drawLine(QPointF(13, 11), QPointF(13, 21));
+            p.drawLine(QPointF(19, 11), QPointF(19, 21));
         } else { // Queued: a clock hand
             p.drawLine(QPointF(16, 10), QPointF(16, 16));
             p.drawLine(QPointF(16, 16), QPointF(20, 18));

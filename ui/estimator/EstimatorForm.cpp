@@ -88,6 +88,7 @@ void EstimatorForm::build() {
     QWidget* environment = buildEnvironmentSection();
     page->addSections(environment, buildDistributionSection());
     page->addSection(buildRunSection());
+    page->addSection(buildSlurmSection());
     outer->addWidget(page, 1);
     outer->addWidget(buildFooter());
     watchFields();
@@ -223,9 +224,10 @@ FormFooter* EstimatorForm::buildFooter() {
 }
 
 void EstimatorForm::watchFields() {
-    for (QLineEdit* e : {source_, python_, pip_, conda_, image_, experiment_})
+    for (QLineEdit* e : {source_, python_, pip_, conda_, image_, experiment_, slurmTime_, slurmMem_, slurmGres_})
         connect(e, &QLineEdit::textChanged, this, &EstimatorForm::scheduleValidation);
     connect(target_, &QComboBox::editTextChanged, this, &EstimatorForm::scheduleValidation);
+    connect(target_, &QComboBox::editTextChanged, this, &EstimatorForm::showSlurmSection);
     for (QSpinBox* s : {nodes_, processes_, workers_, parameterServers_, maxDuration_})
         connect(s, &QSpinBox::valueChanged, this, &EstimatorForm::scheduleValidation);
     connect(backend_, &QComboBox::currentIndexChanged, this, &EstimatorForm::scheduleValidation);
@@ -345,6 +347,9 @@ void EstimatorForm::setEstimator(const Estimator& e, bool readArgs) {
     experiment_->setText(e.experiment);
     if (!e.computeTarget.isEmpty()) target_->setEditText(e.computeTarget);
     maxDuration_->setValue(e.maxRunDurationSeconds.value_or(0));
+    slurmTime_->setText(e.slurmTime);
+    slurmMem_->setText(e.slurmMem);
+    slurmGres_->setText(e.slurmGres);
     // What the estimator gave, the user brought (a drop, a file, a clone): its problems show.
     for (QWidget* field : fields())
         if (!TouchedFields::isBlank(field)) touched_->touch(field);
@@ -386,6 +391,12 @@ Estimator EstimatorForm::estimator() const {
     e.experiment = experiment_->text().trimmed();
     e.computeTarget = target_->currentText().trimmed();
     if (maxDuration_->value() > 0) e.maxRunDurationSeconds = maxDuration_->value();
+    // A run on another target keeps no Slurm requests: the section is hidden there.
+    if (slurmSection_->isVisibleTo(this)) {
+        e.slurmTime = slurmTime_->text().trimmed();
+        e.slurmMem = slurmMem_->text().trimmed();
+        e.slurmGres = slurmGres_->text().trimmed();
+    }
     return e;
 }
 

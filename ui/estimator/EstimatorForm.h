@@ -50,6 +50,9 @@ public:
     Estimator estimator() const;
     QStringList scriptParams() const { return estimator().scriptParams; }
     void setComputeTargets(const QStringList& names);
+    // Which of those are Slurm targets: the Slurm section (--time, --mem, --gres) shows while
+    // one of them is chosen (EstimatorFormSlurm.cpp).
+    void setSlurmTargets(const QStringList& names);
     // Where Submit goes (the window's current workspace); null disables Submit.
     void setActions(RunActions* actions);
 
@@ -93,6 +96,8 @@ private:
     QWidget* buildEnvironmentSection();
     QWidget* buildDistributionSection();
     QWidget* buildRunSection();
+    QWidget* buildSlurmSection();
+    void showSlurmSection();
     FormFooter* buildFooter();
     // Every edit of a field checks the form again after a short pause.
     void watchFields();
@@ -148,6 +153,11 @@ private:
     QLineEdit* experiment_ = nullptr;
     QComboBox* target_ = nullptr;
     QSpinBox* maxDuration_ = nullptr;
+    QStringList slurmTargets_;
+    QWidget* slurmSection_ = nullptr;
+    QLineEdit* slurmTime_ = nullptr;
+    QLineEdit* slurmMem_ = nullptr;
+    QLineEdit* slurmGres_ = nullptr;
     FormFooter* footer_ = nullptr;
 };
 

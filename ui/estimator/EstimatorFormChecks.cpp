@@ -20,7 +20,8 @@ namespace lb::ui {
 QList<QWidget*> EstimatorForm::fields() const {
     return {framework_, source_, entry_,       python_,     params_->table(), pip_,
             conda_,     image_,  nodes_,       processes_,  backend_,         workers_,
-            parameterServers_,   env_,         experiment_, target_,          maxDuration_};
+            parameterServers_,   env_,         experiment_, target_,          maxDuration_,
+            slurmTime_,          slurmMem_,    slurmGres_};
 }
 
 QList<FieldLabel> EstimatorForm::fieldLabels() const {
@@ -41,7 +42,10 @@ QList<FieldLabel> EstimatorForm::fieldLabels() const {
             {QStringLiteral("compute_target"), tr("Compute target")},
             {QStringLiteral("python"), tr("Interpreter")},
             {QStringLiteral("experiment"), tr("Experiment")},
-            {QStringLiteral("framework"), tr("Framework")}};
+            {QStringLiteral("framework"), tr("Framework")},
+            {QStringLiteral("slurm_time"), tr("Slurm time limit")},
+            {QStringLiteral("slurm_mem"), tr("Slurm memory")},
+            {QStringLiteral("slurm_gres"), tr("Slurm resources")}};
 }
 
 QWidget* EstimatorForm::fieldFor(const QString& key) const {
@@ -63,6 +67,9 @@ QWidget* EstimatorForm::fieldFor(const QString& key) const {
         {QStringLiteral("python"), python_},
         {QStringLiteral("experiment"), experiment_},
         {QStringLiteral("framework"), framework_},
+        {QStringLiteral("slurm_time"), slurmTime_},
+        {QStringLiteral("slurm_mem"), slurmMem_},
+        {QStringLiteral("slurm_gres"), slurmGres_},
     };
     return widgets.value(key);
 }

@@ -48,7 +48,10 @@ QString gettingStartedHtml() {
         "<li><b>Register</b> a completed run's output as a model (Register model on its "
         "dashboard); the Models page lists the versions.</li>"
         "<li><b>Tune</b> with a sweep: Sweep… on an estimator form, or File → New sweep.</li>"
-        "<li><b>Run elsewhere</b>: the Compute menu adds SSH machines and Slurm clusters.</li>"
+        "<li><b>Run elsewhere</b>: the Compute menu adds SSH machines and Slurm clusters. On a "
+        "Slurm target the form's Slurm section asks for the run's time limit, memory and GPUs "
+        "(--time, --mem, --gres); a sweep's children go out as one job array. A run whose nodes "
+        "Slurm gave to another job shows as Preempted until Slurm queues it again.</li>"
         "</ol>"
         "<p>Everything the window does, the command line does too: <code>labbench --help</code>."
         "</p>");

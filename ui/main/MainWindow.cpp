@@ -209,11 +209,15 @@ void MainWindow::onSnapshot(const WorkspaceSnapshotPtr& snapshot) {
         restoreTabs();
     }
     const QStringList targets = targetNames();
+    const QStringList slurm = slurmTargetNames();
     for (QWidget* page : tabs_->pages()) {
-        if (auto* form = qobject_cast<EstimatorForm*>(page))
+        if (auto* form = qobject_cast<EstimatorForm*>(page)) {
             form->setComputeTargets(targets);
-        else if (auto* sweepForm = qobject_cast<SweepForm*>(page))
+            form->setSlurmTargets(slurm);
+        } else if (auto* sweepForm = qobject_cast<SweepForm*>(page)) {
             sweepForm->setComputeTargets(targets);
+            sweepForm->estimatorForm()->setSlurmTargets(slurm);
+        }
     }
 }
 
@@ -225,6 +229,15 @@ QStringList MainWindow::targetNames() const {
     return names;
 }
 
+QStringList MainWindow::slurmTargetNames() const {
+    QStringList names;
+    if (snapshot_)
+        for (const ComputeTargetRecord& t : snapshot_->computeTargets)
+            if (t.kind == QLatin1String("slurm"))
+                names.append(t.name);
+    return names;
+}
+
 QString MainWindow::countsText() const {
     if (!snapshot_) return {};
     return tr("● %1 running   ○ %2 queued").arg(snapshot_->running).arg(snapshot_->queued);
@@ -233,6 +246,7 @@ QString MainWindow::countsText() const {
 EstimatorForm* MainWindow::openEstimatorForm(const Estimator& estimator, bool readArguments) {
     auto* form = new EstimatorForm(actions_);
     if (snapshot_) form->setComputeTargets(targetNames());
+    form->setSlurmTargets(slurmTargetNames());
     form->setEstimator(estimator, readArguments);
     tabs_->addPage(form, form->title(), nodeIcon(QStringLiteral("experiment")));
     tabs_->followTitle(form, &EstimatorForm::titleChanged);
@@ -333,6 +347,7 @@ SweepDashboard* MainWindow::openSweep(const QString& sweepId) {
 SweepForm* MainWindow::openSweepForm(const Estimator& estimator) {
     auto* form = new SweepForm(snapshot_ ? snapshot_->root : workspaceDir_);
     if (snapshot_) form->setComputeTargets(targetNames());
+    form->estimatorForm()->setSlurmTargets(slurmTargetNames());
     form->setEstimator(estimator);
     tabs_->addPage(form, form->title(), nodeIcon(QStringLiteral("experiment")));
     tabs_->followTitle(form, &SweepForm::titleChanged);

@@ -86,6 +86,7 @@ private:
     void buildMenus();
     void onSnapshot(const WorkspaceSnapshotPtr& snapshot);
     QStringList targetNames() const;
+    QStringList slurmTargetNames() const; // for the estimator form's Slurm section
     bool isSweepParent(const QString& runId) const;
     // Reopens the pages that were open when this workspace was last closed (#23 item 11).
     void restoreTabs();

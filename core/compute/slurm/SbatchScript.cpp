@@ -25,11 +25,20 @@ SbatchJob makeSbatchJob(const Estimator& e, const SlurmTargetConfig& config, con
         a << QStringLiteral("--ntasks=%1").arg(taskCount(e));
     else
         a << QStringLiteral("--ntasks-per-node=%1").arg(e.processCountPerNode);
-    if (e.useGpu)
+    // A run that names its GPUs with slurm_gres (gpu:2) asks for them there only: Slurm refuses
+    // the two forms together.
+    if (e.useGpu && !e.slurmGres.contains(QLatin1String("gpu")))
         a << QStringLiteral("--gpus-per-node=%1").arg(config.gpusPerNode > 0 ? config.gpusPerNode : 1);
     const int minutes = e.maxRunDurationSeconds ? slurmMinutes(*e.maxRunDurationSeconds) : config.timeLimitMinutes;
-    if (minutes > 0)
+    // The run's own requests (checked by Estimator::validate) win over the target's.
+    if (!e.slurmTime.isEmpty())
+        a << QStringLiteral("--time=") + e.slurmTime;
+    else if (minutes > 0)
         a << QStringLiteral("--time=%1").arg(minutes);
+    if (!e.slurmMem.isEmpty())
+        a << QStringLiteral("--mem=") + e.slurmMem;
+    if (!e.slurmGres.isEmpty())
+        a << QStringLiteral("--gres=") + e.slurmGres;
     if (!config.partition.isEmpty())
         a << QStringLiteral("--partition=") + config.partition;
     if (!config.account.isEmpty())

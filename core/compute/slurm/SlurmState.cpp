@@ -26,6 +26,11 @@ std::optional<SlurmJobInfo> parseLine(const QString& line) {
         info.exitCode = code.value(0).toInt();
     if (code.size() > 1)
         info.signal = code.value(1).toInt();
+    info.nodes = field(line, QStringLiteral("NodeList"));
+    if (info.nodes == QLatin1String("(null)"))
+        info.nodes.clear();
+    info.requeue = field(line, QStringLiteral("Requeue")) == QLatin1String("1");
+    info.restarts = field(line, QStringLiteral("Restarts")).toInt();
     return info;
 }
 
@@ -43,9 +48,14 @@ std::optional<SlurmJobInfo> parseScontrolJob(const QByteArray& text) {
 std::optional<SlurmJobInfo> parseJobCompletion(const QByteArray& fileText, const QString& jobId) {
     std::optional<SlurmJobInfo> found;
     const QString prefix = QStringLiteral("JobId=%1 ").arg(jobId);
+    // An array task (ID_TASK) has its own job id there, and names its array and index.
+    const QString arrayJob = jobId.section(QLatin1Char('_'), 0, 0);
+    const QString arrayTask = jobId.contains(QLatin1Char('_')) ? jobId.section(QLatin1Char('_'), 1) : QString();
     for (const QByteArray& raw : fileText.split('\n')) {
         const QString line = QString::fromUtf8(raw).trimmed();
-        if (line.startsWith(prefix))
+        const bool task = !arrayTask.isEmpty() && field(line, QStringLiteral("ArrayJobId")) == arrayJob &&
+                          field(line, QStringLiteral("ArrayTaskId")) == arrayTask;
+        if (line.startsWith(prefix) || task)
             if (auto info = parseLine(line))
                 found = info; // the last record wins (a requeued job has several)
     }
@@ -54,9 +64,12 @@ std::optional<SlurmJobInfo> parseJobCompletion(const QByteArray& fileText, const
 
 SlurmStateMapping mapSlurmState(const QString& state) {
     const QString s = state.section(QLatin1Char(' '), 0, 0).toUpper();
-    if (s == QLatin1String("PENDING") || s == QLatin1String("REQUEUED") || s == QLatin1String("REQUEUE_HOLD") ||
-        s == QLatin1String("REQUEUE_FED"))
+    if (s == QLatin1String("PENDING"))
         return {RunStatus::Queued, false};
+    // Off its nodes, and Slurm queues it again (or may).
+    if (s == QLatin1String("PREEMPTED") || s == QLatin1String("REQUEUED") || s == QLatin1String("REQUEUE_HOLD") ||
+        s == QLatin1String("REQUEUE_FED"))
+        return {RunStatus::Preempted, false};
     if (s == QLatin1String("CONFIGURING"))
         return {RunStatus::Preparing, false};
     if (s == QLatin1String("COMPLETING") || s == QLatin1String("STAGE_OUT"))
@@ -68,15 +81,30 @@ SlurmStateMapping mapSlurmState(const QString& state) {
     static const QStringList failed{QStringLiteral("FAILED"),    QStringLiteral("TIMEOUT"),
                                     QStringLiteral("OUT_OF_MEMORY"), QStringLiteral("NODE_FAIL"),
                                     QStringLiteral("BOOT_FAIL"), QStringLiteral("DEADLINE"),
-                                    QStringLiteral("PREEMPTED"), QStringLiteral("REVOKED"),
+                                    QStringLiteral("REVOKED"),
                                     QStringLiteral("SPECIAL_EXIT")};
     if (failed.contains(s))
         return {RunStatus::Failed, true};
     return {RunStatus::Running, false}; // RUNNING, SUSPENDED, RESIZING, SIGNALING, …
 }
 
+SlurmStateMapping mapSlurmJob(const SlurmJobInfo& info, bool fromCompletionFile) {
+    const QString s = info.state.section(QLatin1Char(' '), 0, 0).toUpper();
+    if (s == QLatin1String("PREEMPTED") && (fromCompletionFile || !info.requeue))
+        return {RunStatus::Failed, true};
+    return mapSlurmState(s);
+}
+
 QString slurmFailureReason(const SlurmJobInfo& info, const QString& jobId) {
     const QString s = info.state.toUpper();
+    const QString reason = info.reason.isEmpty() || info.reason == QLatin1String("None") ? QString()
+                                                                                       : QStringLiteral(", reason ") + info.reason;
+    const QString on = info.nodes.isEmpty() ? QString() : QStringLiteral(" on %1").arg(info.nodes);
+    if (s == QLatin1String("PREEMPTED"))
+        return QStringLiteral("Preempted by Slurm (job %1%2%3): a higher-priority job took its nodes and Slurm will "
+                              "not requeue it; submit the run again, or use a partition that is not preempted.")
+            .arg(jobId, on, reason);
+
     if (s == QLatin1String("TIMEOUT"))
         return QStringLiteral("TIMEOUT: Slurm stopped job %1 at its time limit; raise max_run_duration_seconds "
                               "(or the target's --time-limit).")
@@ -86,7 +114,11 @@ QString slurmFailureReason(const SlurmJobInfo& info, const QString& jobId) {
                               "batch.")
             .arg(jobId);
     if (s == QLatin1String("NODE_FAIL"))
-        return QStringLiteral("NODE_FAIL: a node of job %1 failed; submit the run again.").arg(jobId);
+        return info.nodes.isEmpty()
+                   ? QStringLiteral("NODE_FAIL: a node of job %1 failed; submit the run again.").arg(jobId)
+                   : QStringLiteral("NODE_FAIL: node failure on %1 (job %2%3); submit the run again "
+                                    "(Slurm keeps a failed node out until an admin resumes it).")
+                         .arg(info.nodes, jobId, reason);
     if (s == QLatin1String("FAILED"))
         return info.signal ? QStringLiteral("FAILED: job %1 was killed by signal %2.").arg(jobId).arg(info.signal)
                            : QStringLiteral("FAILED: job %1 exited with code %2.").arg(jobId).arg(info.exitCode);
@@ -94,6 +126,12 @@ QString slurmFailureReason(const SlurmJobInfo& info, const QString& jobId) {
         return QStringLiteral("%1: Slurm ended job %2 this way (reason %3).")
             .arg(s, jobId, info.reason.isEmpty() ? QStringLiteral("none given") : info.reason);
     return {};
+}
+
+QString slurmPreemptionNote(const SlurmJobInfo& info, const QString& jobId) {
+    const QString on = info.nodes.isEmpty() ? QString() : QStringLiteral(" on %1").arg(info.nodes);
+    return QStringLiteral("Preempted by Slurm (job %1%2, %3): it waits to be queued again.")
+        .arg(jobId, on, info.state.toUpper());
 }
 
 } // namespace lb

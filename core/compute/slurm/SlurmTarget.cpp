@@ -8,6 +8,7 @@
 #include "core/lifecycle/RunFinish.h"
 #include "core/util/Error.h"
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 
 namespace lb {
@@ -63,13 +64,25 @@ public:
             answer = r.out + r.err;
         }
         std::optional<SlurmJobInfo> info = parseScontrolJob(answer);
+        bool fromFile = false;
         if (!info) {
             // Slurm forgot the job (MinJobAge): its record is in the job-completion file.
             info = fromCompletionFile(shell, state.jobId);
             if (!info)
                 return answer.contains("Invalid job id") ? vanished(state.jobId) : std::nullopt;
+            fromFile = true;
         }
-        const SlurmStateMapping m = mapSlurmState(info->state);
+        SlurmStateMapping m = mapSlurmJob(*info, fromFile);
+        // A requeueable job that stays PREEMPTED was not requeued after all (PreemptMode=CANCEL
+        // keeps Requeue=1): it ends, as the same job without Requeue would at once.
+        if (info->state == QLatin1String("PREEMPTED") && !m.final) {
+            if (!preemptedFor_.isValid())
+                preemptedFor_.start();
+            if (preemptedFor_.hasExpired(kRequeueWaitMs))
+                m = {RunStatus::Failed, true};
+        } else {
+            preemptedFor_.invalidate();
+        }
         RemoteStatus s;
         s.status = m.status;
         // While the batch script builds the environment, and when that failed (Slurm then says
@@ -80,6 +93,8 @@ public:
         if ((m.status == RunStatus::Running || m.status == RunStatus::Finalizing) && beforeScript)
             s.status = RunStatus::Preparing;
         s.ended = m.final;
+        if (m.status == RunStatus::Preempted)
+            s.exit.reason = slurmPreemptionNote(*info, state.jobId);
         if (m.final) {
             s.exit.exitCode = info->signal ? 128 + info->signal : info->exitCode;
             if (info->signal)
@@ -123,7 +138,11 @@ private:
         }
         if (completionFile_.isEmpty())
             return std::nullopt;
-        const CommandResult g = shell.run({QStringLiteral("grep"), QStringLiteral("^JobId=%1 ").arg(jobId), completionFile_});
+        // An array task's record is under its own job id: look for its array's id.
+        const QString pattern = jobId.contains(QLatin1Char('_'))
+                                    ? QStringLiteral("ArrayJobId=%1").arg(jobId.section(QLatin1Char('_'), 0, 0))
+                                    : QStringLiteral("^JobId=%1 ").arg(jobId);
+        const CommandResult g = shell.run({QStringLiteral("grep"), pattern, completionFile_});
         return g.ok() ? parseJobCompletion(g.out, jobId) : std::nullopt;
     }
 
@@ -140,9 +159,12 @@ private:
         return s;
     }
 
+    static constexpr qint64 kRequeueWaitMs = 120000;
+
     SlurmTargetConfig config_;
     QString completionFile_;
     int misses_ = 0;
+    QElapsedTimer preemptedFor_;
 };
 
 } // namespace

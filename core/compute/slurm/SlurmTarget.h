@@ -42,6 +42,10 @@ public:
     std::unique_ptr<RemoteJob> makeJob() const override;
     Launcher launcher() const override { return Launcher::Srun; }
 
+    // A sweep's children as one job array (SbatchArray.h); in SlurmBatch.cpp.
+    bool takesBatches() const override { return true; }
+    void submitBatch(Workspace& workspace, const QList<RunRecord>& runs, int maxConcurrent) override;
+
     static ComputeTargetRecord makeRecord(const QString& name, const SlurmTargetConfig& config);
 
 private:

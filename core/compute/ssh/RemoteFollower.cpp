@@ -149,11 +149,17 @@ private:
         }
     }
 
-    void applyStatus(RunStatus s) {
+    void applyStatus(RunStatus s, const QString& reason) {
         if (isTerminal(s) || s == lastStatus_)
             return;
         lastStatus_ = s;
-        if (ws_.store().runs().transition(run_.id, s))
+        auto runs = ws_.store().runs();
+        // A requeued job waits again: a run that had started gets there through Preempted (the
+        // store refuses this step for a run that had not).
+        if (s == RunStatus::Queued)
+            runs.transition(run_.id, RunStatus::Preempted,
+                            reason.isEmpty() ? QStringLiteral("The scheduler queued the job again.") : reason);
+        if (runs.transition(run_.id, s, reason))
             writeRunJson(ws_.store(), run_.id);
     }
 
@@ -217,7 +223,7 @@ private:
             if (status && status->ended)
                 mirrorBehind_ = true; // the last pass mirrors everything
             if (status)
-                applyStatus(status->status);
+                applyStatus(status->status, status->ended ? QString() : status->exit.reason);
             if (logsDrained && !mirrorBehind_)
                 sleepMs(pollMs);
         }
@@ -291,7 +297,7 @@ private:
     QSet<QString> noted_;
     RemoteRunState state_;
     Estimator est_;
-    RunStatus lastStatus_ = RunStatus::Queued;
+    RunStatus lastStatus_ = run_.status; // a new follower goes on from the stored state
 };
 
 } // namespace

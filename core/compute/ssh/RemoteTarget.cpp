@@ -63,7 +63,8 @@ RemoteRunState RemoteRunState::read(const QString& path) {
 QList<RunRecord> RemoteTarget::dispatch(Workspace& ws) {
     QList<RunRecord> started;
     const auto runs = ws.store().runs().listByStatus(
-        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing}, name());
+        {RunStatus::Queued, RunStatus::Preparing, RunStatus::Running, RunStatus::Finalizing, RunStatus::Preempted},
+        name());
     for (const RunRecord& run : runs) {
         if (run.computeTarget != name())
             continue;

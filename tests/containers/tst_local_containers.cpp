@@ -128,6 +128,18 @@ private slots:
         QVERIFY(containersNamed(lb::containerName(id)).isEmpty()); // --rm
     }
 
+    void datastoreNamedInAnArgumentIsMountedIntoTheContainer() {
+        const QString shelf = tmp_.filePath(QStringLiteral("shelf"));
+        writeScript(shelf, QStringLiteral("data.txt"), "rows 42\n");
+        QCOMPARE(lbIn(ws_, {QStringLiteral("datastore"), QStringLiteral("add"), QStringLiteral("shelf"), shelf}).exitCode, 0);
+        writeScript(src_, QStringLiteral("reads.py"),
+                    "import sys\nprint('read', open(sys.argv[1]).read().strip(), 'in', open('/etc/labbench-test-image').read().strip())\n");
+        const CliResult r = lbIn(ws_, submit(QStringLiteral("reads.py"), {QStringLiteral("--wait"), QStringLiteral("--"),
+                                                                         QStringLiteral("datastore://shelf/data.txt")}));
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QVERIFY2(r.out.contains("read rows 42 in labbench-test-image"), r.out.constData());
+    }
+
     void cancelRemovesTheContainer() {
         const CliResult r = lbIn(ws_, submit(QStringLiteral("stubborn.py")));
         QVERIFY2(r.exitCode == 0, r.out.constData());

@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
+
 using namespace lbtest;
 using namespace containers;
 
@@ -118,6 +120,20 @@ private slots:
         QCOMPARE(status, QStringLiteral("Canceled"));
         const QStringList left = containersNamed(name);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(','))));
+    }
+
+    void vanishedRemoteSupervisorLeavesNoContainer() {
+        const QString id = submit(QStringLiteral("stubborn.py"));
+        QVERIFY(!id.isEmpty());
+        const QString name = lb::containerName(id);
+        QVERIFY2(waitForRunningContainer(name, 90000), qPrintable(name + QStringLiteral(" never ran")));
+        // The remote supervisor dies (kill -9); its `podman run` client and the container live on.
+        const QByteArray pid = readFile(remote_ + QStringLiteral("/runs/") + id + QStringLiteral("/supervisor.pid")).trimmed();
+        QVERIFY(pid.toInt() > 1);
+        QCOMPARE(::kill(pid.toInt(), SIGKILL), 0);
+        const QString status = waitFinal(id, 60000);
+        QCOMPARE(status, QStringLiteral("Failed"));
+        QVERIFY(waitFor([&] { return containersNamed(name).isEmpty(); }, 30000));
     }
 
     void imageWithPipOrSeveralProcessesIsRefusedAtSubmit() {

@@ -1,6 +1,7 @@
 #include "core/compute/LocalTarget.h"
 
 #include "core/compute/launch/DistributedLaunch.h"
+#include "core/environment/ContainerLaunch.h"
 #include "core/estimator/Estimator.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
@@ -8,6 +9,7 @@
 #include "core/lifecycle/Spawn.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/Json.h"
 #include "core/workspace/Workspace.h"
 
 #include <QFile>
@@ -204,6 +206,23 @@ QList<RunRecord> LocalTarget::dispatch(Workspace& ws) {
     return started;
 }
 
+namespace {
+
+// A run in a container whose supervisor was killed: killing the `podman run` client leaves the
+// container running under its monitor, so it is removed by its name. The engine is asked again
+// rather than read from the run folder, which the script can write.
+void removeAbandonedContainer(const RunRecord& run) {
+    const Json e = Json::parse(run.estimatorJson.toStdString(), nullptr, false);
+    if (!e.is_object() || e.value("custom_docker_image", std::string()).empty()) return;
+    try {
+        removeContainer(findContainerEngine(), containerName(run.id));
+    } catch (const Error&) {
+        // No engine answers now: nothing it could have left running is reachable either.
+    }
+}
+
+} // namespace
+
 void LocalTarget::requestCancel(Workspace& ws, const RunRecord& run) {
     const RunFolder folder(run.runDir);
     if (QFileInfo(folder.dir()).isDir())
@@ -224,6 +243,7 @@ bool LocalTarget::reconcile(Workspace& ws, const RunRecord& run) {
     if (!fresh || isTerminal(fresh->status))
         return false;
     finishAbandonedRun(ws.store(), *fresh);
+    removeAbandonedContainer(*fresh);
     return true;
 }
 

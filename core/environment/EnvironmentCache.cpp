@@ -118,32 +118,37 @@ ResolvedEnvironment EnvironmentCache::prepare(const EnvironmentSpec& spec, const
     } else if (spec.kind == EnvironmentSpec::Kind::Container) {
         r = prepareContainer(spec, log);
     } else {
-        const QString hash = spec.hash();
-        bool built = false;
-        if (!isReady(hash)) {
-            if (!QDir().mkpath(dir_))
-                throw Error(
-                    QStringLiteral("Cannot create the environment cache %1; check its permissions.")
-                        .arg(dir_));
-            FileLock lock(lockPath(hash));
-            if (!lock.tryLock()) {
-                say(log, QStringLiteral("waiting for another run that is building environment %1")
-                             .arg(hash));
-                lock.lock();
-            }
-            if (!isReady(hash)) { // the other run may have finished it while we waited
-                build(spec, hash, log);
-                built = true;
-            }
-        }
-        // The lock file's time records the last use, for `labbench env list`.
-        ::utimensat(AT_FDCWD, QFile::encodeName(lockPath(hash)).constData(), nullptr, 0);
-        r = describe(spec, hash);
-        r.built = built;
-        if (!built)
-            say(log, QStringLiteral("using the cached environment %1 (%2)").arg(hash, r.dir));
+        r = prepareCached(spec, log);
     }
     r.seconds = clock.nsecsElapsed() / 1e9;
+    return r;
+}
+
+ResolvedEnvironment EnvironmentCache::prepareCached(const EnvironmentSpec& spec,
+                                                    const LogSink& log) {
+    const QString hash = spec.hash();
+    bool built = false;
+    if (!isReady(hash)) {
+        if (!QDir().mkpath(dir_))
+            throw Error(
+                QStringLiteral("Cannot create the environment cache %1; check its permissions.")
+                    .arg(dir_));
+        FileLock lock(lockPath(hash));
+        if (!lock.tryLock()) {
+            say(log, QStringLiteral("waiting for another run that is building environment %1")
+                         .arg(hash));
+            lock.lock();
+        }
+        if (!isReady(hash)) { // the other run may have finished it while we waited
+            build(spec, hash, log);
+            built = true;
+        }
+    }
+    // The lock file's time records the last use, for `labbench env list`.
+    ::utimensat(AT_FDCWD, QFile::encodeName(lockPath(hash)).constData(), nullptr, 0);
+    ResolvedEnvironment r = describe(spec, hash);
+    r.built = built;
+    if (!built) say(log, QStringLiteral("using the cached environment %1 (%2)").arg(hash, r.dir));
     return r;
 }
 
@@ -183,6 +188,8 @@ void EnvironmentCache::build(const EnvironmentSpec& spec, const QString& hash, c
     try {
         if (spec.kind == EnvironmentSpec::Kind::Conda)
             buildConda(spec, target, log);
+        else if (spec.kind == EnvironmentSpec::Kind::Container)
+            buildContainerVenv(spec, target, log);
         else
             buildVenv(spec, target, log);
         Json info;
@@ -291,17 +298,15 @@ void EnvironmentCache::pipInstall(const QString& python, const QStringList& pack
 
 ResolvedEnvironment EnvironmentCache::prepareContainer(const EnvironmentSpec& spec,
                                                        const LogSink& log) {
-    ResolvedEnvironment r;
-    r.spec = spec;
     ContainerLaunch launch;
     launch.engine = findContainerEngine(searchPath_);
     launch.image = spec.image;
+    launch.cdi = cdiConfigured();
     const QString engine = QFileInfo(launch.engine).fileName();
-    const ProcessLogResult inspect =
-        runLogged(launch.engine,
-                  {QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("--format"),
-                   QStringLiteral("{{.Id}}"), spec.image},
-                  {}, childEnvironment(), 60000);
+    const QStringList inspectArgs{QStringLiteral("image"), QStringLiteral("inspect"),
+                                  QStringLiteral("--format"), QStringLiteral("{{.Id}}"),
+                                  spec.image};
+    ProcessLogResult inspect = runLogged(launch.engine, inspectArgs, {}, childEnvironment(), 60000);
     if (inspect.exitCode != 0) {
         say(log, QStringLiteral("pulling the image %1 with %2").arg(spec.image, engine));
         const ProcessLogResult pull = runLogged(launch.engine, {QStringLiteral("pull"), spec.image},
@@ -311,13 +316,73 @@ ResolvedEnvironment EnvironmentCache::prepareContainer(const EnvironmentSpec& sp
                 QStringLiteral("%1 could not pull the image %2 (%3: %4); check the image name, the "
                                "registry login and that the %1 service is running.")
                     .arg(engine, spec.image, describeExit(pull), failureLines(pull)));
+        inspect = runLogged(launch.engine, inspectArgs, {}, childEnvironment(), 60000);
     } else {
         say(log,
             QStringLiteral("using the image %1 (%2)").arg(spec.image, inspect.lastLines.value(0)));
     }
+    ResolvedEnvironment r;
+    if (!spec.pipPackages.isEmpty()) {
+        // pip on an image: a venv built inside the image, cached per (image id, packages), and
+        // mounted read-only into the runs that use it. A new image under the same tag has a new
+        // id, hence a new environment.
+        EnvironmentSpec withId = spec;
+        withId.imageId = inspect.lastLines.value(0).trimmed();
+        if (inspect.exitCode != 0 || withId.imageId.isEmpty())
+            throw Error(QStringLiteral("%1 cannot say the id of the image %2 ('%1 image inspect' "
+                                       "failed); check that the image exists.")
+                            .arg(engine, spec.image));
+        r = prepareCached(withId, log);
+        r.pathPrepend.clear(); // the host's PATH is not passed into the container
+        launch.readOnlyMounts = {r.dir};
+    } else {
+        r.spec = spec;
+        r.python = spec.python;
+    }
     r.container = launch;
-    r.python = spec.python;
     return r;
+}
+
+void EnvironmentCache::buildContainerVenv(const EnvironmentSpec& spec, const QString& target,
+                                          const LogSink& log) {
+    // The venv is made by the image's own interpreter, in the folder it is later mounted at, so
+    // its paths and its links to the image's python hold in every run of that image.
+    const QString engine = findContainerEngine(searchPath_);
+    const QString builds = QFileInfo(target).absolutePath();
+    const auto inImage = [&](const QStringList& command) {
+        QStringList argv{QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--user"),
+                         QStringLiteral("%1:%2").arg(::getuid()).arg(::getgid()),
+                         // pip needs the network; the host's is the one that is set up.
+                         QStringLiteral("--network"), QStringLiteral("host"), QStringLiteral("-v"),
+                         builds + QLatin1Char(':') + builds, QStringLiteral("-e"),
+                         QStringLiteral("HOME=/tmp"), QStringLiteral("-e"),
+                         QStringLiteral("PIP_NO_INPUT=1"), QStringLiteral("-e"),
+                         QStringLiteral("PIP_DISABLE_PIP_VERSION_CHECK=1"), QStringLiteral("-e"),
+                         QStringLiteral("PYTHONUNBUFFERED=1")};
+        // pip's own settings (PIP_INDEX_URL, PIP_CERT, …) apply in the image as on the host.
+        for (const QString& name : QProcessEnvironment::systemEnvironment().keys())
+            if (name.startsWith(QLatin1String("PIP_"))) argv << QStringLiteral("-e") << name;
+        argv << spec.image;
+        return runLogged(engine, argv + command, log, childEnvironment(), stepTimeoutMs_);
+    };
+    QStringList venvArgs{spec.python, QStringLiteral("-m"), QStringLiteral("venv")};
+    if (spec.systemSitePackages) venvArgs << QStringLiteral("--system-site-packages");
+    const ProcessLogResult venv = inImage(venvArgs << target);
+    if (venv.exitCode != 0)
+        throw Error(QStringLiteral("Creating a virtual environment with %1 in the image %2 failed "
+                                   "(%3: %4); install python3-venv in the image, or drop --pip.")
+                        .arg(spec.python, spec.image, describeExit(venv), failureLines(venv)));
+    const ProcessLogResult pip = inImage(
+        QStringList{target + QStringLiteral("/bin/python"), QStringLiteral("-m"),
+                    QStringLiteral("pip"), QStringLiteral("install"), QStringLiteral("--no-input"),
+                    QStringLiteral("--progress-bar"), QStringLiteral("off")} +
+        spec.pipPackages);
+    if (pip.exitCode != 0)
+        throw Error(
+            QStringLiteral("pip could not install %1 in the image %2 (%3): %4; check the package "
+                           "names and versions (pip's full output is in the run's log).")
+                .arg(spec.pipPackages.join(QStringLiteral(", ")), spec.image, describeExit(pip),
+                     failureLines(pip)));
 }
 
 void EnvironmentCache::removeUnpublishedBuilds(const QString& hash) const {

@@ -93,6 +93,9 @@ private:
     void removeUnpublishedBuilds(const QString& hash) const;
     ResolvedEnvironment describe(const EnvironmentSpec& spec, const QString& hash) const;
     ResolvedEnvironment prepareContainer(const EnvironmentSpec& spec, const LogSink& log);
+    // Venv and Conda specs, and a venv built in an image: built once under the lock, then reused.
+    ResolvedEnvironment prepareCached(const EnvironmentSpec& spec, const LogSink& log);
+    void buildContainerVenv(const EnvironmentSpec& spec, const QString& target, const LogSink& log);
     QStringList childEnvironment() const;
 
     QString dir_;

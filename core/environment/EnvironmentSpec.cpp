@@ -80,12 +80,12 @@ EnvironmentSpec EnvironmentSpec::fromEstimator(const Estimator& e, const QString
                 QStringLiteral("custom_docker_image '%1' is not an image name; use a name like "
                                "'python:3.11-slim' or 'registry/name:tag'.")
                     .arg(spec.image));
-        if (!spec.pipPackages.isEmpty() || !spec.condaPackages.isEmpty())
+        if (!spec.condaPackages.isEmpty())
             throw Error(
                 QStringLiteral(
-                    "pip_packages and conda_packages cannot be added to custom_docker_image "
-                    "'%1' yet; install them in the image (a Dockerfile RUN pip install …) "
-                    "and drop --pip/--conda.")
+                    "conda_packages cannot be added to custom_docker_image '%1'; install them "
+                    "in the image (a Dockerfile RUN conda install …) and drop --conda (pip "
+                    "packages work: they go to a virtual environment built in the image).")
                     .arg(spec.image));
         spec.kind = Kind::Container;
         spec.python = e.python.isEmpty() ? QStringLiteral("python3") : e.python; // inside the image
@@ -148,6 +148,8 @@ Json EnvironmentSpec::toJson() const {
     j["pip_packages"] = jsonStringList(pipPackages);
     j["conda_packages"] = jsonStringList(condaPackages);
     j["image"] = toStd(image);
+    if (!imageId.isEmpty()) // only for pip on an image, so other hashes stay as they were
+        j["image_id"] = toStd(imageId);
     j["system_site_packages"] = systemSitePackages;
     return j;
 }

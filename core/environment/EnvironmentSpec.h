@@ -19,13 +19,14 @@ struct EnvironmentSpec {
     QStringList pipPackages;        // sorted, without duplicates
     QStringList condaPackages;      // sorted, without duplicates
     QString image;                  // Container
+    QString imageId;                // Container with pip packages: the image's id, in the hash
     bool systemSitePackages = true; // the interpreter's own packages stay importable (Venv)
 
     // The spec an estimator asks for. `defaultPython` is used when the estimator names none
     // (a compute target's python, else "python3"); a bare name is looked up on `searchPath`
     // (a PATH-style list; empty = this process's PATH). Throws lb::Error naming the field and
     // the fix for an interpreter that is not found, a package that looks like an option
-    // ("-r", "--index-url=…"), or pip packages together with a container image.
+    // ("-r", "--index-url=…"), or conda packages together with a container image.
     static EnvironmentSpec fromEstimator(const Estimator& estimator, const QString& defaultPython,
                                          const QString& searchPath = {});
 

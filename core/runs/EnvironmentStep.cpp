@@ -36,8 +36,8 @@ PreparedEnvironment CachedEnvironmentStep::prepare(const Estimator& e, const Run
     prepared.pathPrepend = env.pathPrepend;
     prepared.variables = env.variables;
     prepared.container = env.container;
-    if (prepared.container) // a name to find (and stop) the container by
-        prepared.container->name = QStringLiteral("labbench-") + QFileInfo(folder.dir()).fileName();
+    if (prepared.container) // a name to find (and stop) the container by: the run folder is the id
+        prepared.container->name = containerName(QFileInfo(folder.dir()).fileName());
     return prepared;
 }
 

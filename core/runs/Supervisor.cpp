@@ -67,7 +67,32 @@ enum class Stop { None, Cancel, Timeout };
 struct Launched {
     pid_t pid = -1;
     QString failure; // why it could not start
+    std::optional<ContainerLaunch> container; // custom_docker_image: the container it runs in
 };
+
+// The folders of the datastores that `datastore://NAME/…` arguments name (a container sees only
+// what is mounted).
+QStringList datastoreFolders(const QStringList& params, Store& store) {
+    QStringList folders;
+    for (const QString& p : params) {
+        const int at = p.indexOf(kDatastoreScheme);
+        if (at < 0) continue;
+        const QString name = p.mid(at + kDatastoreScheme.size()).section(QLatin1Char('/'), 0, 0);
+        const QString dir = resolveDatastoreUri(kDatastoreScheme + name, store);
+        if (!folders.contains(dir)) folders.append(dir);
+    }
+    return folders;
+}
+
+// A stopped `podman run` client (SIGKILL after the grace period) leaves its container running
+// under the engine's monitor; removing it by name also covers a client that died on its own.
+void removeRunContainer(const std::optional<ContainerLaunch>& container, const RunFolder& folder) {
+    if (!container || container->name.isEmpty()) return;
+    if (removeContainer(container->engine, container->name))
+        appendToDriverLog(folder, QStringLiteral("labbench: removed the container %1 that outlived "
+                                                 "its client.")
+                                      .arg(container->name));
+}
 
 Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& folder, Estimator& est,
                           RunProcesses& processes, std::unique_ptr<OutputRelay>& relay) {
@@ -77,12 +102,17 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
                                   QStringLiteral("run %1").arg(run.id));
         restoreSecrets(folder.secretsFile(), est); // the stored estimator says "***"
         // datastore://NAME/path arguments become the data's path on this machine (issue 4).
+        const QStringList datastores = datastoreFolders(est.scriptParams, ws.store());
         est.scriptParams = resolveDatastoreArgs(est.scriptParams, ws.store());
         const auto target = openComputeTarget(ws, run.computeTarget);
         const auto* local = dynamic_cast<const LocalTarget*>(target.get());
         if (est.python.isEmpty()) // environments are built on the interpreter the run would use
             est.python = target->python();
-        const PreparedEnvironment prepared = makeEnvironmentStep(ws.root())->prepare(est, folder);
+        PreparedEnvironment prepared = makeEnvironmentStep(ws.root())->prepare(est, folder);
+        if (prepared.container) { // the data the arguments name is mounted where they say
+            prepared.container->mounts += datastores;
+            result.container = prepared.container;
+        }
         LaunchContext context;
         context.runId = run.id;
         context.experiment = run.experiment;
@@ -256,6 +286,7 @@ int superviseRun(const SupervisorOptions& options) {
         RunGpuMetrics gpuMetrics(ws->store(), run->id, run->devices, RunFolder(run->runDir).gpuMetricsFile());
         const int status = watch(launched.pid, folder, ingester, gpuMetrics, *relay, processes, est, options, stop);
         stopLeftovers(processes, folder, options);
+        removeRunContainer(launched.container, folder);
         relay->drain();
         if (WIFEXITED(status)) {
             exit.exitCode = WEXITSTATUS(status);

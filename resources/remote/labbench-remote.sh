@@ -8,6 +8,11 @@
 #       starts `supervise` detached (its own session, stdin/stdout closed) and returns at once;
 #       a second start of the same run does nothing (prints "already started"). With --venv,
 #       RUN/env.pending marks the run as preparing until its environment is ready.
+#   start/supervise RUN MAX GRACE --image IMAGE GPU [--venv ...] -- PROGRAM ARGS...
+#       runs PROGRAM in a container of IMAGE (custom_docker_image) with the engine that answers
+#       there (podman first, then docker), named labbench-<run id>, the run folder and the
+#       helpers mounted at their own paths, GPUs passed when GPU is 1; the container is removed
+#       when the run is stopped or ends (see "containers" below).
 #   supervise RUN MAX_SECONDS GRACE_SECONDS [--venv ...] -- PROGRAM ARGS...
 #       with --venv first prepares the environment (prepare-env, output into driver.log; a
 #       failure ends the run there with exit.json saying why), then runs PROGRAM with the
@@ -41,7 +46,7 @@
 #       "mirror MORE COUNT BYTES CHANGED\n": MORE files still have bytes to send (MAX_BYTES is the
 #       bound of one poll), and RUN/snapshot/checkpoints holds COUNT files of BYTES bytes, with
 #       CHANGED 1 when one was written since the last poll.
-#   cancel RUN            asks the run to stop.
+#   cancel RUN            asks the run to stop; when its supervisor is gone, removes its container.
 #   secrets RUN           stores stdin as RUN/secrets.env (mode 0600): `export NAME='value'` lines
 #       with the run's secret variables, which supervise (and a Slurm batch script) sources
 #       just before the script starts, so no secret is ever on a command line (#25).
@@ -84,6 +89,7 @@ watch() { # watch RUN PID MAX GRACE
                 i=$((i + 1))
             done
             kill -s KILL -- "-$2" 2>/dev/null
+            [ -n "${image:-}" ] && container_remove "$1" # the killed client leaves it running
             return 0
         fi
     done
@@ -199,9 +205,44 @@ build_env() { # build_env RUN PKG...   (root, hash, py, env_dir set by prepare_e
     echo "labbench: environment $hash is ready ($(( $(date +%s) - started )) s)"
 }
 
+# --- containers (custom_docker_image, issue 19) -------------------------------------------
+# Killing a `podman run` client does not stop its container (conmon keeps it), so every way a
+# run ends removes the container by its name.
+
+container_engine() { # prints the engine that answers, podman first (it needs no daemon)
+    for e in podman docker; do
+        command -v "$e" >/dev/null 2>&1 || continue
+        if timeout 15 "$e" info >/dev/null 2>&1; then command -v "$e"; return 0; fi
+    done
+    return 1
+}
+
+container_name() { # container_name RUN: labbench-<run id>, as the local target names it
+    printf 'labbench-%s' "$(basename "$1" | tr -c 'A-Za-z0-9_.\n-' '_')"
+}
+
+container_remove() { # container_remove RUN: the run's container, running or not, is gone
+    ce=${engine:-}
+    [ -n "$ce" ] || ce=$(container_engine) || return 0
+    case "$ce" in
+        *podman) "$ce" rm -f -t 0 "$(container_name "$1")" ;;
+        *) "$ce" rm -f "$(container_name "$1")" ;;
+    esac >/dev/null 2>&1
+    return 0
+}
+
+# The words that run PROGRAM in the run's container come before it: ENGINE run --rm --init
+# --name labbench-<id> --user U:G -v RUN:RUN -v SHARE:SHARE:ro -w RUN/snapshot [GPUs] [-e SECRET]
+# IMAGE. Secrets go by name (-e NAME takes the value from supervise's environment).
+
 supervise() {
     run=$1 max=$2 grace=$3
     shift 3
+    image="" gpu=0 engine=""
+    if [ "$1" = "--image" ]; then # custom_docker_image (containers, issue 19)
+        image=$2 gpu=$3
+        shift 3
+    fi
     echo $$ > "$run/supervisor.pid"
     : >> "$run/driver.log"
     : >> "$run/metrics.jsonl"
@@ -241,6 +282,40 @@ supervise() {
     if [ -f "$run/secrets.env" ]; then
         . "$run/secrets.env"
     fi
+    if [ -n "$image" ]; then # containers (issue 19): PROGRAM runs in the image
+        if ! engine=$(container_engine); then
+            write_exit "$run" null null false false "custom_docker_image needs a container engine on the remote machine, and neither podman nor docker answers there; install podman (apt-get install podman) or start dockerd."
+            return 0
+        fi
+        : > "$run/container" # marks the run as one with a container, for cancel
+        share=$(cd "$(dirname "$0")/.." && pwd)
+        n=$#
+        set -- "$@" "$engine" run --rm --init --name "$(container_name "$run")" \
+            --user "$(id -u):$(id -g)" -v "$run:$run" -v "$share:$share:ro" -w "$run/snapshot"
+        if [ "$gpu" = 1 ]; then
+            if [ -e /etc/cdi/nvidia.yaml ] || [ -e /var/run/cdi ]; then
+                set -- "$@" --device nvidia.com/gpu=all
+            elif [ "${engine##*/}" = docker ]; then
+                set -- "$@" --gpus all
+            else
+                write_exit "$run" null null false false "podman reaches GPUs through a CDI spec, and none is set up on the remote machine; generate it with 'nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml', or run without GPUs."
+                return 0
+            fi
+        fi
+        if [ -f "$run/secrets.env" ]; then # names only ([A-Za-z_][A-Za-z0-9_]*, one word each)
+            for v in $(sed -n 's/^export \([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$run/secrets.env"); do
+                set -- "$@" -e "$v"
+            done
+        fi
+        set -- "$@" "$image"
+        i=0 # move PROGRAM ARGS behind the image, each word as it is
+        while [ "$i" -lt "$n" ]; do
+            a=$1
+            shift
+            set -- "$@" "$a"
+            i=$((i + 1))
+        done
+    fi
     # A background job of a shell without job control is not a group leader, so setsid execs
     # in place: $! is the script's pid, and its process group id.
     setsid "$@" < /dev/null >> "$run/driver.log" 2>&1 &
@@ -252,6 +327,7 @@ supervise() {
     code=$?
     kill "$watcher" 2>/dev/null
     wait "$watcher" 2>/dev/null
+    [ -n "$image" ] && container_remove "$run" # a client that died leaves its container behind
     sig=null
     [ "$code" -gt 128 ] && sig=$((code - 128))
     canceled=false timed=false reason=""
@@ -273,6 +349,11 @@ start() {
         return 0
     fi
     [ "$4" = "--venv" ] && : > "$run/env.pending"
+    if [ -n "$image" ]; then # put back what the command line parser took out
+        a=$1 b=$2 c=$3
+        shift 3
+        set -- "$a" "$b" "$c" --image "$image" "$gpu" "$@"
+    fi
     setsid nohup sh "$0" supervise "$@" < /dev/null >> "$run/supervisor.log" 2>&1 &
     echo "started"
 }
@@ -533,6 +614,15 @@ cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
     start | supervise)
+        image="" gpu=0
+        if [ "${4:-}" = "--image" ]; then # --image IMAGE GPU: taken out here, put back by start
+            [ $# -ge 7 ] || die "usage: $cmd RUN MAX GRACE --image IMAGE GPU [--venv ...] -- PROGRAM ARGS..."
+            image=$5 gpu=$6
+            case "$image" in "" | -*) die "$cmd: --image needs an image name" ;; esac
+            a=$1 b=$2 c=$3
+            shift 6
+            set -- "$a" "$b" "$c" "$@"
+        fi
         [ $# -ge 4 ] || die "usage: $cmd RUN MAX GRACE [--venv ROOT HASH PYTHON N PKG...] -- PROGRAM ARGS..."
         if [ "$4" = "--venv" ]; then
             case "${8:-}" in "" | *[!0-9]*) die "start/supervise: --venv needs a package count" ;; esac
@@ -543,7 +633,15 @@ case "$cmd" in
             n=3 sep=$4
         fi
         [ "$sep" = "--" ] && [ $# -gt $((n + 1)) ] || die "usage: $cmd RUN MAX GRACE [--venv ROOT HASH PYTHON N PKG...] -- PROGRAM ARGS..."
-        if [ "$cmd" = start ]; then start "$@"; else supervise "$@"; fi
+        if [ "$cmd" = start ]; then
+            start "$@"
+        elif [ -n "$image" ]; then
+            a=$1 b=$2 c=$3
+            shift 3
+            supervise "$a" "$b" "$c" --image "$image" "$gpu" "$@"
+        else
+            supervise "$@"
+        fi
         ;;
     prepare-env)
         [ $# -ge 5 ] || die "usage: prepare-env RUN ROOT HASH PYTHON PKG..."
@@ -562,7 +660,12 @@ case "$cmd" in
         [ $# -eq $((4 + m)) ] || [ $# -eq $((5 + m)) ] || die "usage: poll [--mirror] RUN LOG_OFFSET METRICS_OFFSET MAX_BYTES [JOB_ID]"
         poll "$@"
         ;;
-    cancel) [ $# -eq 1 ] || die "usage: cancel RUN"; echo "canceled by user" > "$1/cancel.request" ;;
+    cancel)
+        [ $# -eq 1 ] || die "usage: cancel RUN"
+        echo "canceled by user" > "$1/cancel.request"
+        # No supervisor to see the request: its container (if it ran in one) goes now.
+        if [ -e "$1/container" ] && ! alive "$1/supervisor.pid"; then container_remove "$1"; fi
+        ;;
     secrets)
         [ $# -eq 1 ] || die "usage: secrets RUN < FILE"
         umask 077

@@ -148,6 +148,8 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 Subsystem sftp internal-sftp
+# The container tests' engine settings (runc, lower ulimits) for podman run over SSH.
+SetEnv CONTAINERS_CONF=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../containers/containers.conf")
 CONF
   alive "$C/ssh/sshd.pid" || /usr/sbin/sshd -f "$C/ssh/sshd_config" -E "$C/log/sshd.log"
   # Record the host key as known (the tests use strict checking against this file).

@@ -184,13 +184,24 @@ private slots:
         } catch (const lb::Error& e) {
             QVERIFY2(e.message().contains(QLatin1String("no container engine (docker or podman) found")), qPrintable(e.message()));
         }
-        image.pipPackages = {QStringLiteral("six")};
+        image.pipPackages = {QStringLiteral("six")}; // pip on an image needs the engine too
         QVERIFY_THROWS_EXCEPTION(lb::Error, cache.prepare(image, {}));
+        image.condaPackages = {QStringLiteral("numpy")}; // conda on an image: never
+        try {
+            cache.prepare(image, {});
+            QFAIL("conda packages were accepted on an image");
+        } catch (const lb::Error& e) {
+            QVERIFY2(e.message().contains(QLatin1String("conda_packages cannot be added")),
+                     qPrintable(e.message()));
+        }
     }
 
     void containerCommandMountsTheRunAndPassesVariablesByName() {
-        lb::ContainerLaunch launch{QStringLiteral("/usr/bin/docker"), QStringLiteral("python:3.11-slim"), true,
-                                   QStringLiteral("labbench-run1")};
+        lb::ContainerLaunch launch;
+        launch.engine = QStringLiteral("/usr/bin/docker");
+        launch.image = QStringLiteral("python:3.11-slim");
+        launch.useGpu = true;
+        launch.name = QStringLiteral("labbench-run1");
         const QStringList argv = lb::containerCommand(
             launch, QStringLiteral("/ws/runs/run1/snapshot"), {QStringLiteral("/ws/runs/run1")},
             {QStringLiteral("LABBENCH_RUN_ID"), QStringLiteral("PYTHONPATH")},
@@ -200,10 +211,35 @@ private slots:
                                     "--user", user, "-v", "/ws/runs/run1:/ws/runs/run1", "-w",
                                     "/ws/runs/run1/snapshot", "--gpus", "all", "-e", "LABBENCH_RUN_ID", "-e",
                                     "PYTHONPATH", "python:3.11-slim", "python3", "-u", "train.py", "$(id)"}));
+        // podman reaches GPUs only through a CDI spec (/etc/cdi/nvidia.yaml): without one, a
+        // clear error rather than a container without its GPUs.
         launch.engine = QStringLiteral("/usr/bin/podman");
+        QVERIFY_THROWS_EXCEPTION(lb::Error, lb::containerCommand(launch, QStringLiteral("/w"), {},
+                                                                 {}, {QStringLiteral("python3")}));
+        launch.cdi = true;
+        launch.readOnlyMounts = {QStringLiteral("/ws/environments/builds/h-1")};
         const QStringList podman = lb::containerCommand(launch, QStringLiteral("/w"), {}, {}, {QStringLiteral("python3")});
         QVERIFY(podman.contains(QStringLiteral("nvidia.com/gpu=all")));
         QVERIFY(!podman.contains(QStringLiteral("--gpus")));
+        QVERIFY(podman.contains(
+            QStringLiteral("/ws/environments/builds/h-1:/ws/environments/builds/h-1:ro")));
+        QVERIFY(!lb::cdiConfigured({QStringLiteral("/nonexistent/cdi/nvidia.yaml")}));
+        QVERIFY(lb::cdiConfigured(
+            {QStringLiteral("/nonexistent/cdi/nvidia.yaml"), QStringLiteral("/")}));
+    }
+
+    void containerNamesAreWhatEnginesAccept() {
+        QCOMPARE(lb::containerName(QStringLiteral("exp_1a2b-3.c")),
+                 QStringLiteral("labbench-exp_1a2b-3.c"));
+        QCOMPARE(lb::containerName(QStringLiteral("a b/$(id)")),
+                 QStringLiteral("labbench-a_b___id_"));
+        QCOMPARE(
+            lb::containerRemoveCommand(QStringLiteral("/usr/bin/podman"),
+                                       QStringLiteral("labbench-x")),
+            (QStringList{QStringLiteral("/usr/bin/podman"), "rm", "-f", "-t", "0", "labbench-x"}));
+        QCOMPARE(lb::containerRemoveCommand(QStringLiteral("/usr/bin/docker"),
+                                            QStringLiteral("labbench-x")),
+                 (QStringList{QStringLiteral("/usr/bin/docker"), "rm", "-f", "labbench-x"}));
     }
 };
 

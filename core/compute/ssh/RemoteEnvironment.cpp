@@ -24,12 +24,27 @@ std::optional<RemoteEnvironment> remoteEnvironment(const Estimator& e, const Rem
 }
 
 void checkRemoteEnvironment(const Estimator& e, const QString& targetName,
-                            const QString& targetPython, const QString& installHint) {
-    if (!e.condaPackages.isEmpty() || !e.customDockerImage.isEmpty())
+                            const QString& targetPython, const QString& installHint,
+                            bool containers) {
+    if (!e.condaPackages.isEmpty() || (!containers && !e.customDockerImage.isEmpty()))
         throw Error(
             QStringLiteral("Compute target '%1' cannot prepare conda packages or container images; "
                            "%2 and drop --conda/--image from the estimator (pip packages work).")
                 .arg(targetName, installHint));
+    if (!e.customDockerImage.isEmpty()) {
+        // The same name check as on the local target (EnvironmentSpec::fromEstimator).
+        const QString image = e.customDockerImage.trimmed();
+        if (image.startsWith(QLatin1Char('-')) || image.contains(QLatin1Char(' ')))
+            throw Error(QStringLiteral("custom_docker_image '%1' is not an image name; use a name "
+                                       "like 'python:3.11-slim' or 'registry/name:tag'.")
+                            .arg(image));
+        if (!e.pipPackages.isEmpty())
+            throw Error(
+                QStringLiteral("Compute target '%1' cannot add pip packages to the image %2 "
+                               "yet (local targets can); install them in the image (a "
+                               "Dockerfile RUN pip install …) and drop --pip.")
+                    .arg(targetName, image));
+    }
     EnvironmentSpec::forRemote(e, targetPython);
 }
 

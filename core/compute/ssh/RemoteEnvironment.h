@@ -32,10 +32,12 @@ std::optional<RemoteEnvironment> remoteEnvironment(const Estimator& estimator,
                                                    const RemoteLayout& layout,
                                                    const QString& targetPython);
 
-// What remote targets check at submit: conda packages and container images are refused (with
-// `installHint` saying where to install them instead), pip packages must pass forRemote().
-// Throws lb::Error.
+// What remote targets check at submit: conda packages, and container images unless the target
+// runs them (`containers`: SSH), are refused (with `installHint` saying where to install them
+// instead); an image is not combined with pip packages there; pip packages must pass
+// forRemote(). Throws lb::Error.
 void checkRemoteEnvironment(const Estimator& estimator, const QString& targetName,
-                            const QString& targetPython, const QString& installHint);
+                            const QString& targetPython, const QString& installHint,
+                            bool containers = false);
 
 } // namespace lb

@@ -20,16 +20,22 @@ public:
         // With pip packages the helper prepares the environment first (the run is Preparing
         // until then) and starts the script in it.
         const auto env = remoteEnvironment(e, layout, python_);
+        const QString image = e.customDockerImage.trimmed();
         QStringList argv{QStringLiteral("sh"),
                          layout.helper(),
                          QStringLiteral("start"),
                          layout.runDir(run.id),
                          QString::number(e.maxRunDurationSeconds.value_or(0)),
                          QStringLiteral("3")};
+        // custom_docker_image: the helper runs the program in a container there (issue 19).
+        if (!image.isEmpty())
+            argv << QStringLiteral("--image") << image
+                 << (e.useGpu ? QStringLiteral("1") : QStringLiteral("0"));
         if (env) argv << env->startWords();
+        // In an image, "python3" is the image's own, not the target's python setting.
         argv << QStringLiteral("--")
-             << remoteProgram(e, layout, run, python_, Launcher::Mpirun,
-                              env ? env->dir() : QString());
+             << remoteProgram(e, layout, run, image.isEmpty() ? python_ : QString(),
+                              Launcher::Mpirun, env ? env->dir() : QString());
         shell.check(argv, QStringLiteral("start the run"));
         preparing_ = env.has_value();
         return {};
@@ -38,7 +44,8 @@ public:
     // `start` refuses a second start of a run (RUN/.started), so starting again is harmless.
     std::optional<QString> findSubmitted(RemoteShell&, const RunRecord&) override { return std::nullopt; }
 
-    std::optional<RemoteStatus> status(RemoteShell&, const RemoteRunState&, const RemotePoll& poll) override {
+    std::optional<RemoteStatus> status(RemoteShell& shell, const RemoteRunState& state,
+                                       const RemotePoll& poll) override {
         RemoteStatus s;
         if (poll.state == QLatin1String("ended")) {
             s.ended = true;
@@ -59,6 +66,13 @@ public:
             s.status = RunStatus::Preparing;
         } else if (poll.state == QLatin1String("gone")) {
             s.ended = true;
+            // Its container (if it ran in one) would outlive it: `cancel` removes it now.
+            if (!state.remoteDir.isEmpty()) {
+                const RemoteLayout layout{
+                    QDir::cleanPath(state.remoteDir + QStringLiteral("/../.."))};
+                shell.run({QStringLiteral("sh"), layout.helper(), QStringLiteral("cancel"),
+                           state.remoteDir});
+            }
             s.exit.reason = QStringLiteral("The remote supervisor vanished (it was killed or the machine "
                                            "restarted) before the run ended.");
         }
@@ -152,8 +166,13 @@ void SshTarget::checkCanRun(const Estimator& e) const {
                                    "1 (several processes per node are fine) or a Slurm target.")
                         .arg(e.nodeCount)
                         .arg(name()));
+    if (!e.customDockerImage.isEmpty() && isDistributed(e))
+        throw Error(QStringLiteral("custom_docker_image cannot be combined with a %1 backend on "
+                                   "compute target '%2'; drop one of them or use one process.")
+                        .arg(e.distributedBackend, name()));
     checkRemoteEnvironment(e, name(), config_.python,
-                           QStringLiteral("install them on the remote machine"));
+                           QStringLiteral("install them on the remote machine"),
+                           /*containers=*/true);
 }
 
 std::unique_ptr<RemoteShell> SshTarget::openShell() const { return openRemoteShell(config_.endpoint); }

@@ -2,6 +2,7 @@
 #include "app/cli/RunCommands.h"
 
 #include "app/cli/JsonOutput.h"
+#include "app/cli/SystemMetricsCommand.h"
 
 #include "core/runs/RunControl.h"
 #include "core/lifecycle/RunFinish.h"
@@ -46,6 +47,7 @@ QString number(double v) { return shortestNumber(v); }
 int metrics(Invocation& inv) {
     Workspace& ws = inv.workspace();
     const RunRecord run = reconcileRun(ws, findRun(ws, inv.positional(0)));
+    if (inv.flag(opt("system"))) return printSystemMetrics(inv, run);
     auto store = ws.store().metrics();
     if (inv.flag(opt("json")) && inv.flag(opt("csv")))
         throw UsageError(QStringLiteral("Choose one of --json and --csv."));
@@ -203,7 +205,13 @@ void registerRunOutputCommands(CommandLine& cli) {
              logs});
     cli.add({{QStringLiteral("metrics")},
              QStringLiteral("Print a run's metrics (a summary, or every point with --json/--csv)."),
-             {jsonOption(), {QStringLiteral("csv"), {}, {}, QStringLiteral("print every point as CSV")}},
+             {jsonOption(),
+              {QStringLiteral("csv"), {}, {}, QStringLiteral("print every point as CSV")},
+              {QStringLiteral("system"),
+               {},
+               {},
+               QStringLiteral("the system metrics sampled on each node (CPU, memory, disk, "
+                              "network, GPUs) instead")}},
              {runArg()},
              false,
              metrics});

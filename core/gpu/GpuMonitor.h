@@ -2,7 +2,8 @@
 // GpuMonitor: utilisation and memory of every NVIDIA GPU on this machine, read through NVML.
 // NVML (libnvidia-ml.so.1) ships with the driver, not the toolkit, so it is loaded at run time:
 // on a machine without a driver the monitor is simply unavailable, with a reason to show, and
-// nothing links against CUDA. Used for the local target's system metrics of running runs.
+// nothing links against CUDA. The loading itself is core/sysmon/NvmlLibrary (Qt-free, shared
+// with the labbench-sysmon sampler); this is its Qt face for the GUI and the CLI.
 
 #include <QList>
 #include <QPair>
@@ -11,6 +12,10 @@
 #include <memory>
 
 namespace lb {
+
+namespace sysmon {
+class NvmlLibrary;
+}
 
 // One reading of one GPU. A field NVML cannot give for this device is -1.
 struct GpuSample {
@@ -48,8 +53,7 @@ public:
     static QList<QPair<QString, double>> metrics(const GpuSample& s);
 
 private:
-    struct Nvml;
-    std::unique_ptr<Nvml> nvml_;
+    std::unique_ptr<sysmon::NvmlLibrary> nvml_;
 };
 
 } // namespace lb

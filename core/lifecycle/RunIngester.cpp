@@ -2,6 +2,7 @@
 
 #include "core/lifecycle/MetricLine.h"
 #include "core/lifecycle/RunFolder.h"
+#include "core/lifecycle/SystemMetricsIngester.h"
 #include "core/store/Store.h"
 #include "core/tensorboard/TensorBoardTailer.h"
 #include "core/util/SafeFile.h"
@@ -29,6 +30,8 @@ RunIngester::RunIngester(Store& store, QString runId, QString runDir,
     metricLines_ = metrics.lines;
     tensorBoard_ = std::make_unique<TensorBoardTailer>(
         makeTensorBoardTailer(store_, runId_, folder.snapshotDir()));
+    system_ =
+        std::make_unique<SystemMetricsIngester>(store_, runId_, systemMetricsDir(runDir), warn_);
 }
 
 RunIngester::~RunIngester() = default;
@@ -37,7 +40,8 @@ bool RunIngester::ingest(bool final) {
     const bool log = ingestLog(final);
     const bool metrics = ingestMetrics(final);
     const bool tensorBoard = ingestTensorBoard(store_, runId_, *tensorBoard_, warn_, final) > 0;
-    return log || metrics || tensorBoard;
+    const bool system = system_->ingest(final);
+    return log || metrics || tensorBoard || system;
 }
 
 bool RunIngester::ingestLog(bool final) {

@@ -1,5 +1,6 @@
 #pragma once
-// Incremental ingest of one run's driver.log and metrics.jsonl into the store, by byte offset.
+// Incremental ingest of one run's driver.log, metrics.jsonl and system/*.jsonl into the store,
+// by byte offset.
 // The offset of a file and what it covers are stored in one transaction, so a crash at any
 // moment neither loses nor repeats a line; a partial last line waits for its newline (or for
 // the final ingest, after the process is gone). Both files are read only when they are regular
@@ -17,6 +18,7 @@ namespace lb {
 
 class SafeFile;
 class Store;
+class SystemMetricsIngester;
 class TensorBoardTailer;
 
 class RunIngester {
@@ -59,6 +61,8 @@ private:
     std::int64_t skipScanFrom_ = 0; // where the search for an overlong line's end resumes
     // TensorBoard event files under snapshot/logs, ingested as metrics (issue 4).
     std::unique_ptr<TensorBoardTailer> tensorBoard_;
+    // RUN/system/<node>.jsonl, the system metrics of every node (issue 19).
+    std::unique_ptr<SystemMetricsIngester> system_;
 };
 
 } // namespace lb

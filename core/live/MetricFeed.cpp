@@ -2,6 +2,7 @@
 
 #include "core/store/MetricStream.h"
 #include "core/store/Store.h"
+#include "core/store/SystemMetricRepository.h"
 
 namespace lb {
 
@@ -38,6 +39,42 @@ MetricFeed::MetricFeed(QString storePath, QStringList runIds, QObject* parent)
 
 MetricFeed::~MetricFeed() { thread_.stop(); }
 
+// One series a poll may read: a run's metric (key: the run) or a system metric (key: the node).
+struct MetricFeed::SeriesRef {
+    QString key;
+    QString name;
+    std::int64_t seriesId = 0;
+    std::int64_t points = 0;
+    bool system = false;
+};
+
+void MetricFeed::setSystemMetricsOf(const QString& runId) {
+    {
+        std::lock_guard lock(runIdsMutex_);
+        if (systemRun_ == runId)
+            return;
+        systemRun_ = runId;
+    }
+    runsChanged_ = true;
+    thread_.wake();
+}
+
+QList<MetricFeed::SeriesRef> MetricFeed::seriesToRead(Store& store, const QStringList& runIds,
+                                                      const QString& systemRun) const {
+    QList<SeriesRef> refs;
+    if (!systemRun.isEmpty()) {
+        SystemMetricRepository repository(store.database());
+        for (const SystemMetricSeries& s : repository.series(systemRun))
+            refs.append({s.node, s.name, s.id, s.points, true});
+        return refs;
+    }
+    MetricStreamReader reader(store.database());
+    for (const QString& runId : runIds)
+        for (const MetricSeriesInfo& info : reader.seriesOf(runId))
+            refs.append({runId, info.name, info.seriesId, info.points, false});
+    return refs;
+}
+
 QStringList MetricFeed::runIds() const {
     std::lock_guard lock(runIdsMutex_);
     return runIds_;
@@ -63,6 +100,11 @@ void MetricFeed::poll() {
     if (runsChanged_.exchange(false))
         st.pending = true; // new runs: read even though the store did not change
     const QStringList runIds = this->runIds();
+    QString systemRun;
+    {
+        std::lock_guard lock(runIdsMutex_);
+        systemRun = systemRun_;
+    }
     try {
         // A store deleted or rebuilt (`workspace repair`) under the feed: read the one at the
         // path now. Its series hold the same points in the same order, so the buffers stay.
@@ -83,44 +125,51 @@ void MetricFeed::poll() {
             bool changed = false;
             MetricStreamReader reader(st.store->database());
             std::vector<MetricPoint> points;
-            for (const QString& runId : runIds) {
-                for (const MetricSeriesInfo& info : reader.seriesOf(runId)) {
-                    if (!metricNames_.isEmpty() && !metricNames_.contains(info.name))
-                        continue;
-                    std::int64_t have = 0;
-                    {
-                        std::lock_guard lock(buffers_->mutex);
-                        auto it = buffers_->series.find({runId, info.name});
-                        have = it == buffers_->series.end()
-                                   ? 0
-                                   : static_cast<std::int64_t>(it->second.buffer.size());
-                    }
-                    if (info.points <= have)
-                        continue;
-                    points.clear();
-                    // Read outside the lock: the UI may decimate meanwhile.
-                    reader.readFrom(info.seriesId, have, batchLimit_, points);
-                    if (static_cast<std::int64_t>(points.size()) == batchLimit_)
-                        more = st.pending = true;
+            std::vector<SystemMetricPoint> systemPoints;
+            for (const SeriesRef& info : seriesToRead(*st.store, runIds, systemRun)) {
+                if (!metricNames_.isEmpty() && !metricNames_.contains(info.name))
+                    continue;
+                std::int64_t have = 0;
+                {
                     std::lock_guard lock(buffers_->mutex);
-                    auto& entry = buffers_->series[{runId, info.name}];
-                    if (entry.seriesId == 0) {
-                        entry.seriesId = info.seriesId;
-                        if (!buffers_->metricNames.contains(info.name))
-                            buffers_->metricNames.append(info.name);
-                        // A new series follows the view the others show.
-                        for (const auto& [k, e] : buffers_->series) {
-                            if (&e != &entry) {
-                                entry.buffer.setView(e.buffer.axis(), e.buffer.smoothing());
-                                break;
-                            }
+                    auto it = buffers_->series.find({info.key, info.name});
+                    have = it == buffers_->series.end()
+                               ? 0
+                               : static_cast<std::int64_t>(it->second.buffer.size());
+                }
+                if (info.points <= have)
+                    continue;
+                points.clear();
+                // Read outside the lock: the UI may decimate meanwhile.
+                if (info.system) {
+                    systemPoints.clear();
+                    SystemMetricRepository(st.store->database())
+                        .readFrom(info.seriesId, have, batchLimit_, systemPoints);
+                    for (const SystemMetricPoint& p : systemPoints)
+                        points.push_back({QString(), p.value, p.step, p.time});
+                } else {
+                    reader.readFrom(info.seriesId, have, batchLimit_, points);
+                }
+                if (static_cast<std::int64_t>(points.size()) == batchLimit_)
+                    more = st.pending = true;
+                std::lock_guard lock(buffers_->mutex);
+                auto& entry = buffers_->series[{info.key, info.name}];
+                if (entry.seriesId == 0) {
+                    entry.seriesId = info.seriesId;
+                    if (!buffers_->metricNames.contains(info.name))
+                        buffers_->metricNames.append(info.name);
+                    // A new series follows the view the others show.
+                    for (const auto& [k, e] : buffers_->series) {
+                        if (&e != &entry) {
+                            entry.buffer.setView(e.buffer.axis(), e.buffer.smoothing());
+                            break;
                         }
                     }
-                    for (const MetricPoint& p : points)
-                        entry.buffer.append(p.step, p.value, p.time);
-                    ++buffers_->version;
-                    changed = true;
                 }
+                for (const MetricPoint& p : points)
+                    entry.buffer.append(p.step, p.value, p.time);
+                ++buffers_->version;
+                changed = true;
             }
             if (changed)
                 emit dataArrived();

@@ -16,6 +16,8 @@
 
 namespace lb {
 
+class Store;
+
 // The buffers of every (run, metric) a feed follows. Lock `mutex` around every access.
 struct MetricBuffers {
     struct Key {
@@ -53,6 +55,10 @@ public:
     void setRunIds(const QStringList& runIds);
     // Reads only these metrics (empty: all); set before start().
     void setMetricNames(const QStringList& names) { metricNames_ = names; }
+    // Follows the system metrics of one run (issue 19) instead of the runs' own metrics: the
+    // buffers are keyed by node where they are by run otherwise, so a chart draws a line per
+    // node. Empty: the runs' metrics again.
+    void setSystemMetricsOf(const QString& runId);
     // Starts polling every `intervalMs` (the first read at once).
     void start(int intervalMs = 250);
     void stop() { thread_.stop(); }
@@ -66,9 +72,13 @@ signals:
 
 private:
     void poll();
+    struct SeriesRef;
+    QList<SeriesRef> seriesToRead(Store& store, const QStringList& runIds,
+                                  const QString& systemRun) const;
     QString storePath_;
     mutable std::mutex runIdsMutex_;
     QStringList runIds_;
+    QString systemRun_; // under runIdsMutex_
     QStringList metricNames_;
     std::shared_ptr<MetricBuffers> buffers_ = std::make_shared<MetricBuffers>();
     std::int64_t batchLimit_ = 500000;

@@ -1,7 +1,7 @@
 // The run reader: each runs/<id>/run.json gives the run's row, state history and tags; its
 // streams go through the same ingester as a live run's (metrics.jsonl, driver.log, TensorBoard
-// event files), so the points, line counts and offsets are what the supervisor had stored; its
-// GPU samples come from gpu_metrics.jsonl.
+// event files, system/*.jsonl), so the points, line counts and offsets are what the supervisor had
+// stored; GPU samples of older runs come from gpu_metrics.jsonl.
 #include "core/lifecycle/MetricLine.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
@@ -66,8 +66,8 @@ void numberRuns(QList<RunJsonRecord>& records) {
         if (r.run.number < 1) r.run.number = ++highest[r.run.experiment];
 }
 
-// GPU samples the supervisor stored directly: gpu_metrics.jsonl holds each one with its step and
-// time (core/runs/RunGpuMetrics).
+// GPU samples that supervisors before issue 19 stored as the run's metrics: gpu_metrics.jsonl holds
+// each one with its step and time. (Runs since keep them in RUN/system/, which the ingester reads.)
 std::int64_t restoreGpuSamples(RepairContext& c, const RunRecord& run) {
     const QString path = RunFolder(run.runDir).gpuMetricsFile();
     if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink()) return 0;

@@ -10,9 +10,9 @@
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
 #include "core/runs/OutputRelay.h"
-#include "core/runs/RunGpuMetrics.h"
 #include "core/lifecycle/RunIngester.h"
 #include "core/runs/RunLaunch.h"
+#include "core/runs/RunSystemSampler.h"
 #include "core/lifecycle/RunHelper.h"
 #include "core/lifecycle/RunLock.h"
 #include "core/lifecycle/RunProcesses.h"
@@ -158,8 +158,8 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
 }
 
 // Waits for the script while ingesting; returns its wait status and why it was stopped.
-int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetrics& gpuMetrics, OutputRelay& relay,
-          RunProcesses& processes, const Estimator& est, const SupervisorOptions& options, Stop& stop) {
+int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, OutputRelay& relay, RunProcesses& processes,
+          const Estimator& est, const SupervisorOptions& options, Stop& stop) {
     QElapsedTimer clock;
     clock.start();
     const qint64 deadlineMs = est.maxRunDurationSeconds ? qint64(*est.maxRunDurationSeconds) * 1000 : -1;
@@ -184,7 +184,6 @@ int watch(pid_t pid, const RunFolder& folder, RunIngester& ingester, RunGpuMetri
             killAtMs = -1;
         }
         ingestOrRetry(ingester, kWho);
-        gpuMetrics.poll();
         relay.pump(options.pollMs);
     }
     if (stop != Stop::None)
@@ -283,8 +282,10 @@ int superviseRun(const SupervisorOptions& options) {
     ExitRecord exit;
     if (launched.pid > 0) {
         Stop stop = Stop::None;
-        RunGpuMetrics gpuMetrics(ws->store(), run->id, run->devices, RunFolder(run->runDir).gpuMetricsFile());
-        const int status = watch(launched.pid, folder, ingester, gpuMetrics, *relay, processes, est, options, stop);
+        // CPU, memory, disk, network and the run's GPUs, sampled beside the script (issue 19).
+        RunSystemSampler sampler(folder, launched.pid, run->devices, processes.cgroupPath());
+        const int status = watch(launched.pid, folder, ingester, *relay, processes, est, options, stop);
+        sampler.stop(); // before the leftovers: the sampler is our child, not the script's
         stopLeftovers(processes, folder, options);
         removeRunContainer(launched.container, folder);
         relay->drain();

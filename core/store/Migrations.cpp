@@ -12,7 +12,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -183,6 +183,28 @@ constexpr std::array<const char*, 8> kMigrations = {
     R"sql(
     ALTER TABLE endpoints ADD COLUMN request_timeout_s INTEGER NOT NULL DEFAULT 10;
     ALTER TABLE endpoints ADD COLUMN run_timeout_s INTEGER NOT NULL DEFAULT 60;
+    )sql",
+    // 9: system metrics (issue 19): what labbench-sysmon sampled on each node of a run (CPU,
+    // memory, disk, network, GPUs), apart from the script's own metrics, with the node each
+    // point came from. Like metrics: a series row with its summaries, points by (series, seq).
+    R"sql(
+    CREATE TABLE system_metric_series (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        node TEXT NOT NULL,
+        name TEXT NOT NULL,
+        points INTEGER NOT NULL DEFAULT 0,
+        last_value REAL,
+        min_value REAL,
+        max_value REAL,
+        UNIQUE(run_id, node, name));
+    CREATE TABLE system_metrics (
+        series_id INTEGER NOT NULL REFERENCES system_metric_series(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        value REAL NOT NULL,
+        time REAL NOT NULL,
+        PRIMARY KEY(series_id, seq)) WITHOUT ROWID;
     )sql",
 };
 

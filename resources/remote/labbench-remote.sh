@@ -55,6 +55,12 @@
 #       MASTER_ADDR MASTER_PORT RANK WORLD_SIZE LOCAL_RANK NODE_RANK; parameter_server:
 #       TF_CONFIG), sends metrics of ranks other than 0 to RUN/metrics.rankN.jsonl (unless
 #       LABBENCH_METRICS_ALL_RANKS=1), and prefixes every output line with "[rank N] ".
+#   sysmon RUN PID
+#       becomes the system sampler of the processes of PID (a Slurm batch script's own pid,
+#       before it execs the program); supervise and rank-exec start one on their own.
+#   System metrics: supervise, and the rank with local rank 0 on each node in rank-exec, start
+#       labbench-sysmon (uploaded beside this script) for the run's processes on that node; it
+#       appends to RUN/system/NODE.jsonl. One that cannot run here is one line in driver.log.
 set -u
 
 die() { echo "labbench-remote.sh: $*" >&2; exit 2; }
@@ -93,6 +99,33 @@ watch() { # watch RUN PID MAX GRACE
             return 0
         fi
     done
+}
+
+# System metrics (issue 19): labbench-sysmon samples the run's processes on this node into
+# RUN/system/NODE.jsonl until they are gone; NODE is the Slurm node name (nodes may share a host).
+# A sampler that cannot run here costs the run one line in driver.log, never the run.
+sysmon_args() { # sysmon_args RUN PID: sets s_bin and s_node; false (with the line) when unusable
+    s_node=${SLURMD_NODENAME:-$(hostname)}
+    s_bin=${sysmon_home:-$(dirname "$0")}/labbench-sysmon
+    if ! s_why=$("$s_bin" --version 2>&1 < /dev/null); then
+        echo "labbench: system metrics unavailable on $s_node: $(printf '%s\n' "$s_why" | head -n 1)" >> "$1/driver.log"
+        return 1
+    fi
+    mkdir -p "$1/system"
+}
+sysmon_start() { # sysmon_start RUN PID: sets sysmon_pid (empty when none was started)
+    sysmon_pid=""
+    sysmon_args "$1" "$2" || return 0
+    "$s_bin" --pid "$2" --out-dir "$1/system" --node "$s_node" --cgroup auto \
+        ${LABBENCH_SYSMON_INTERVAL:+--interval "$LABBENCH_SYSMON_INTERVAL"} \
+        < /dev/null >> "$1/system/$s_node.log" 2>&1 &
+    sysmon_pid=$!
+}
+sysmon_stop() { # TERM: the sampler takes a last sample and exits
+    [ -n "${sysmon_pid:-}" ] || return 0
+    kill "$sysmon_pid" 2>/dev/null
+    wait "$sysmon_pid" 2>/dev/null
+    sysmon_pid=""
 }
 
 # Prints the JSON string body of $1 (backslashes and quotes escaped, control characters gone).
@@ -274,6 +307,7 @@ supervise() {
         export VIRTUAL_ENV PATH
     fi
     shift # --
+    sysmon_home=$(cd "$(dirname "$0")" && pwd) # the sampler's folder, before the cd below
     if ! cd "$run/snapshot" 2>/dev/null; then
         write_exit "$run" null null false false "The snapshot folder $run/snapshot is missing on the remote machine."
         return 0
@@ -321,10 +355,12 @@ supervise() {
     setsid "$@" < /dev/null >> "$run/driver.log" 2>&1 &
     pid=$!
     echo "$pid" > "$run/pid"
+    sysmon_start "$run" "$pid" # system metrics of the script's processes
     watch "$run" "$pid" "$max" "$grace" &
     watcher=$!
     wait "$pid"
     code=$?
+    sysmon_stop
     kill "$watcher" 2>/dev/null
     wait "$watcher" 2>/dev/null
     [ -n "$image" ] && container_remove "$run" # a client that died leaves its container behind
@@ -601,10 +637,15 @@ rank_exec() {
             export TF_CONFIG
             ;;
     esac
+    # System metrics: one sampler per node, for the ranks there (all children of $PPID, the
+    # launcher's process on this node: slurmstepd or prted).
+    sysmon_pid=""
+    [ "$local_rank" -eq 0 ] && sysmon_start "$run" "$PPID"
     status="$run/.rank$rank.status"
     { "$@" 2>&1; echo $? > "$status"; } | while IFS= read -r line || [ -n "$line" ]; do
         printf '[rank %s] %s\n' "$rank" "$line"
     done
+    sysmon_stop
     code=$(cat "$status" 2>/dev/null || echo 1)
     rm -f "$status"
     exit "$code"
@@ -673,5 +714,12 @@ case "$cmd" in
         cat > "$1/secrets.env.tmp" && mv -f "$1/secrets.env.tmp" "$1/secrets.env" || die "cannot write $1/secrets.env"
         ;;
     rank-exec) [ $# -ge 8 ] && [ "$7" = "--" ] || die "usage: rank-exec RUN BACKEND PPN WORKERS PS PORT -- PROGRAM ARGS..."; rank_exec "$@" ;;
-    *) die "unknown command '$cmd' (start, supervise, prepare-env, pending, poll, cancel, secrets, rank-exec)" ;;
+    sysmon) # the sampler in place of this shell, so that it is not a process of the run
+        [ $# -eq 2 ] || die "usage: sysmon RUN PID"
+        sysmon_args "$1" "$2" || exit 0
+        exec "$s_bin" --pid "$2" --out-dir "$1/system" --node "$s_node" --cgroup auto \
+            ${LABBENCH_SYSMON_INTERVAL:+--interval "$LABBENCH_SYSMON_INTERVAL"} \
+            < /dev/null >> "$1/system/$s_node.log" 2>&1
+        ;;
+    *) die "unknown command '$cmd' (start, supervise, prepare-env, pending, poll, cancel, secrets, rank-exec, sysmon)" ;;
 esac

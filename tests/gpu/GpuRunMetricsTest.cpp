@@ -63,20 +63,30 @@ private slots:
         const QByteArray visible = submit.out.contains("visible 0") ? "0" : "1";
         QVERIFY2(submit.out.contains("visible " + visible), submit.out.constData());
 
-        const CliResult metrics = runLabbench({QStringLiteral("--workspace"), ws, QStringLiteral("metrics"), runId, QStringLiteral("--json")});
+        // GPU samples are system metrics (issue 19), taken by labbench-sysmon with the same NVML.
+        const CliResult metrics = runLabbench({QStringLiteral("--workspace"), ws, QStringLiteral("metrics"), runId,
+                                               QStringLiteral("--system"), QStringLiteral("--json")});
         QCOMPARE(metrics.exitCode, 0);
         const lb::Json points = lb::Json::parse(metrics.out.toStdString());
         const std::string mine = "gpu" + visible.toStdString() + "_utilization";
         const std::string other = visible == "0" ? "gpu1_utilization" : "gpu0_utilization";
-        bool sawMine = false;
+        bool sawMine = false, sawMemory = false;
         for (const auto& p : points) {
             QVERIFY2(p["name"] != other, "a run must not report a GPU it was not given");
             if (p["name"] == mine) {
                 sawMine = true;
                 QCOMPARE(p["value"].get<double>(), visible == "0" ? 40.0 : 41.0);
             }
+            if (p["name"] == "gpu" + visible.toStdString() + "_memory_bytes") {
+                sawMemory = true;
+                QVERIFY(p["value"].get<double>() > 0);
+            }
         }
-        QVERIFY2(sawMine, metrics.out.constData());
+        QVERIFY2(sawMine && sawMemory, metrics.out.constData());
+        // Not among the script's own metrics any more.
+        const CliResult own = runLabbench({QStringLiteral("--workspace"), ws, QStringLiteral("metrics"), runId,
+                                           QStringLiteral("--json")});
+        QVERIFY2(!own.out.contains("gpu"), own.out.constData());
     }
 };
 

@@ -28,6 +28,8 @@ for path in ./usr/bin/labbench ./usr/bin/labbench-train ./usr/bin/labbench-super
             ./usr/share/bash-completion/completions/labbench \
             ./usr/share/labbench/python/labbench/__init__.py \
             ./usr/share/labbench/python/azureml/core/run.py \
+            ./usr/share/labbench/remote/labbench-remote.sh \
+            ./usr/share/labbench/remote/labbench-sysmon \
             ./usr/share/labbench/datasets/mnist/train-images-idx3-ubyte.gz \
             ./usr/share/labbench/datasets/mnist/README.md; do
   grep -q " $path\$" <<<"$contents" || fail "the package lacks $path"

@@ -103,6 +103,8 @@ class TestWorkspaceRepair : public QObject {
         for (const QString& id : runIds) {
             take({QStringLiteral("runs"), QStringLiteral("show"), id});
             take({QStringLiteral("metrics"), id});
+            // System metrics come back from RUN/system/*.jsonl (issue 19).
+            take({QStringLiteral("metrics"), id, QStringLiteral("--system")});
             take({QStringLiteral("files"), id});
         }
         return views;
@@ -163,7 +165,10 @@ private slots:
                                            QStringLiteral("--gpu"), QStringLiteral("--wait")});
         qunsetenv("LABBENCH_NVML_LIBRARY");
         QVERIFY(!gpu.isEmpty());
-        QVERIFY(QFileInfo(ws + "/runs/" + gpu + "/gpu_metrics.jsonl").size() > 0);
+        // Its GPU samples are system metrics in RUN/system/<node>.jsonl (issue 19).
+        QVERIFY(!QDir(ws + "/runs/" + gpu + "/system")
+                     .entryList({QStringLiteral("*.jsonl")}, QDir::Files)
+                     .isEmpty());
         runIds << gpu;
 #endif
 

@@ -120,8 +120,9 @@ void MetricChartsPanel::addMissingCharts() {
             bool hasChart = false;
             for (const MetricChart* c : charts_)
                 hasChart = hasChart || c->metric() == name;
-            // A chart, once there, stays (a run reset to one point must not make it jump).
-            (most >= 2 || hasChart ? charted : once).append(name);
+            // A chart, once there, stays (a run reset to one point must not make it jump). A
+            // system metric is a series from its first sample on.
+            (most >= 2 || hasChart || (system_ && most >= 1) ? charted : once).append(name);
         }
         onceLogged_->showFrom(buffers, once);
     }
@@ -167,11 +168,32 @@ void MetricChartsPanel::redrawIfChanged() {
     }
     if (version == drawnVersion_) return;
     drawnVersion_ = version;
+    if (system_) followNodes();
     addMissingCharts();
     for (MetricChart* c : charts_)
         c->redraw();
     ++frames_;
     stats_->setText(tr("%L1 points · %2 MB").arg(points).arg(bytes / 1048576.0, 0, 'f', 1));
+}
+
+void MetricChartsPanel::followSystemMetricsOf(const QString& runId) {
+    system_ = true;
+    empty_->setText(tr("No system metrics yet. CPU, memory, disk, network and GPUs are sampled "
+                       "every few seconds on each node while the run runs."));
+    feed_->setSystemMetricsOf(runId);
+}
+
+void MetricChartsPanel::followNodes() {
+    QStringList nodes;
+    {
+        std::lock_guard lock(feed_->buffers()->mutex);
+        for (const auto& [key, entry] : feed_->buffers()->series)
+            if (!nodes.contains(key.runId)) nodes.append(key.runId);
+    }
+    if (nodes == runIds_) return;
+    runIds_ = labels_ = nodes;
+    for (MetricChart* c : charts_)
+        c->setRuns(runIds_, labels_);
 }
 
 void MetricChartsPanel::applyView() {

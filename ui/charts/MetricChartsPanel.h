@@ -41,13 +41,18 @@ public:
     void setSmoothing(double weight);
     // Every chart draws these groups' mean ± std bands instead of the runs (none: the runs).
     void setGroups(const QList<RunGroup>& groups);
+    // Draws the system metrics of one run (issue 19) instead: a chart per name, a line per node.
+    // Construct with no runs, then call this once.
+    void followSystemMetricsOf(const QString& runId);
 
 private:
     void addMissingCharts();
+    void followNodes();
     void applyView();
     void exportChart(MetricChart* chart, bool csv);
     QStringList runIds_, labels_;
     QList<RunGroup> groups_;
+    bool system_ = false; // lines are nodes, found in the buffers as they come
     MetricFeed* feed_ = nullptr;
     QTimer frameTimer_;
     std::uint64_t drawnVersion_ = 0;

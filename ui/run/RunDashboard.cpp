@@ -74,6 +74,10 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     tabs_->setDocumentMode(true);
     charts_ = new MetricChartsPanel(storePath, {runId}, {runId});
     tabs_->addTab(charts_, tr("Metrics"));
+    system_ = new MetricChartsPanel(storePath, {}, {});
+    system_->setObjectName(QStringLiteral("systemCharts"));
+    system_->followSystemMetricsOf(runId);
+    tabs_->addTab(system_, tr("System"));
     log_ = new LogView(QString()); // replaced once the run's folder is known
     tabs_->addTab(log_, tr("Log"));
     timeline_ = new StateTimeline;

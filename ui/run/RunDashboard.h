@@ -46,6 +46,8 @@ public:
 
     const QString& runId() const { return runId_; }
     MetricChartsPanel* charts() const { return charts_; }
+    // The System tab: the run's system metrics, a line per node (issue 19).
+    MetricChartsPanel* systemCharts() const { return system_; }
     LogView* log() const { return log_; }
     RunFilesModel* files() const { return files_; }
     ImagesStrip* images() const { return images_; }
@@ -92,6 +94,7 @@ private:
     QPushButton* outputs_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     MetricChartsPanel* charts_ = nullptr;
+    MetricChartsPanel* system_ = nullptr;
     LogView* log_ = nullptr;
     StateTimeline* timeline_ = nullptr;
     QPlainTextEdit* estimator_ = nullptr;

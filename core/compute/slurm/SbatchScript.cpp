@@ -73,6 +73,12 @@ SbatchJob makeSbatchJob(const Estimator& e, const SlurmTargetConfig& config, con
     // keeps this script, so no value may be written into it. srun passes them on to every rank.
     const QByteArray secrets = shellQuote(remoteSecretsFile(layout, run.id)).toUtf8();
     s += "if [ -f " + secrets + " ]; then . " + secrets + "; fi\n";
+    // System metrics (issue 19) of what this script becomes on exec; srun's ranks start theirs.
+    if (!isDistributed(e))
+        s += shellCommand(QStringList{QStringLiteral("sh"), layout.helper(),
+                                      QStringLiteral("sysmon"), runDir})
+                 .toUtf8() +
+             " \"$$\" &\n";
     s += "exec " +
          shellCommand(remoteProgram(e, layout, run, config.python, Launcher::Srun,
                                     env ? env->dir() : QString()))

@@ -257,6 +257,9 @@ private:
                 for (const QString& kept : RunFolder::keptFolders())
                     shell_->download(state_.remoteDir + QStringLiteral("/snapshot/") + kept,
                                      folder_.snapshotDir() + QLatin1Char('/') + kept);
+                // The system metrics of every node, for the final ingest (issue 19).
+                shell_->download(state_.remoteDir + QStringLiteral("/system"),
+                                 folder_.dir() + QStringLiteral("/system"));
                 break;
             } catch (const Error& e) {
                 note(e.message());

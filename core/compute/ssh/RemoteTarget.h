@@ -2,8 +2,9 @@
 // What SSH and Slurm targets share: a machine reached through a RemoteShell, a folder there
 // (RemoteLayout), and one follower process per run (`labbench remote follow`) that uploads the
 // snapshot, starts the run there through a RemoteJob, tails driver.log and metrics.jsonl by
-// offset into the local run folder (so the runs engineer's RunIngester and `labbench logs`
-// work unchanged), survives dropped connections, and finalizes the run. The remote run does
+// offset into the local run folder and mirrors snapshot/logs/** and system/*.jsonl in the same
+// round trip (RemoteMirror; checkpoints by rsync, RemoteCheckpoints), so RunIngester and
+// `labbench logs` work unchanged, survives dropped connections, and finalizes the run. The remote run does
 // not depend on the follower: a follower that dies is simply started again (reconcile).
 
 #include "core/compute/ComputeTarget.h"

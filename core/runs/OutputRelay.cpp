@@ -80,27 +80,27 @@ bool OutputRelay::flush() {
 void OutputRelay::pump(int timeoutMs) {
     QElapsedTimer clock;
     clock.start();
-    bool open = true;
     for (;;) {
         const qint64 left = timeoutMs - clock.elapsed();
         if (left <= 0)
             return;
-        // With the bound reached (a full disk), the pipe is left alone: the script waits.
-        const bool room = held_.size() < maxHeld_ && open;
+        // With the bound reached (a full disk), the pipe is left alone: the script waits. After
+        // the end of the stream (the script closed its output and may run on) there is nothing
+        // to wait for but the time: poll() then just sleeps, never spins.
+        const bool listen = held_.size() < maxHeld_ && !endOfStream_;
         pollfd p{readFd_, POLLIN, 0};
-        const int ready = ::poll(room ? &p : nullptr, room ? 1 : 0, int(diskFull_ ? left : std::min<qint64>(left, 1000)));
-        if (ready > 0)
-            open = readAvailable();
+        const int waitMs = int(held_.isEmpty() || diskFull_ ? left : std::min<qint64>(left, 1000));
+        if (::poll(listen ? &p : nullptr, listen ? 1 : 0, waitMs) > 0)
+            endOfStream_ = !readAvailable();
         if (!held_.isEmpty())
             flush();
-        if (!open && held_.isEmpty())
-            return; // every writer is gone; the caller is about to reap the script
     }
 }
 
 bool OutputRelay::drain() {
     closeScriptEnd();
-    readAvailable();
+    if (!endOfStream_)
+        endOfStream_ = !readAvailable();
     return flush();
 }
 

@@ -23,8 +23,7 @@ public:
     int scriptEnd() const { return writeFd_; }
     void closeScriptEnd();
 
-    // Moves output to the log for `timeoutMs`, returning as soon as nothing more can be done
-    // only when the time is up; never throws.
+    // Moves output to the log for `timeoutMs` (returning when the time is up); never throws.
     void pump(int timeoutMs);
     // After the script ended: takes what is left in the pipe without waiting for a writer that
     // outlives it, then tries to write everything held. True when nothing is held any more.
@@ -43,6 +42,7 @@ private:
     std::int64_t maxHeld_;
     QByteArray held_;
     bool diskFull_ = false;
+    bool endOfStream_ = false; // every writer closed the pipe
 };
 
 } // namespace lb

@@ -222,8 +222,12 @@ private:
             }
             if (status && status->ended)
                 mirrorBehind_ = true; // the last pass mirrors everything
-            if (status)
-                applyStatus(status->status, status->ended ? QString() : status->exit.reason);
+            // An ended job's status is only its exit (the status field keeps its default,
+            // Running): applying it while the last bytes come home made a run that failed in
+            // Preparing pass through Running (tst_remote_pip, once the mirror's last pass
+            // held the finish back by a poll).
+            if (status && !status->ended)
+                applyStatus(status->status, status->exit.reason);
             if (logsDrained && !mirrorBehind_)
                 sleepMs(pollMs);
         }

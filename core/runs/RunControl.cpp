@@ -1,6 +1,7 @@
 #include "core/runs/RunControl.h"
 
 #include "core/compute/ComputeTarget.h"
+#include "core/store/StoreCorruptError.h"
 #include "core/util/DiskSpace.h"
 #include "core/util/Error.h"
 #include "core/workspace/Workspace.h"
@@ -40,6 +41,8 @@ RunRecord reconcileRun(Workspace& ws, const RunRecord& run) {
         // Its target was removed: nothing can be supervising it any more.
         ws.store().runs().transition(run.id, RunStatus::Failed,
                                      QStringLiteral("Its compute target '%1' was removed.").arg(run.computeTarget));
+    } catch (const StoreCorruptError&) {
+        throw; // no retry mends it: the reader says so (#20)
     } catch (const std::exception&) {
         // Best effort: reading runs must not fail because one run cannot be finished now (a
         // busy store, an unreadable folder); the next reader tries again.

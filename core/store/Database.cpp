@@ -1,5 +1,6 @@
 #include "core/store/Database.h"
 
+#include "core/store/StoreCorruptError.h"
 #include "core/util/ByteStrings.h"
 #include "core/util/DiskSpace.h"
 #include "core/util/Error.h"
@@ -141,7 +142,12 @@ void Database::fail(const char* operation, int code) const {
     else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || primary == SQLITE_CANTOPEN)
         hint = QStringLiteral(" Check the permissions of the workspace folder.");
     else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-        hint = QStringLiteral(" The file is not a valid Labbench store; restore it from a backup.");
+        throw StoreCorruptError(
+            QStringLiteral("Store %1 is damaged: %2 failed: %3. Close Labbench and run 'labbench "
+                           "workspace repair --force' to rebuild it from the run folders (the "
+                           "damaged file is kept beside it), or restore it from a backup.")
+                .arg(path_, QString::fromUtf8(operation),
+                     QString::fromUtf8(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code))));
     throw Error(QStringLiteral("Store %1: %2 failed: %3.%4")
                     .arg(path_, QString::fromUtf8(operation),
                          QString::fromUtf8(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code)), hint));

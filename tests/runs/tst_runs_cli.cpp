@@ -382,10 +382,13 @@ private slots:
         QVERIFY(!QFileInfo::exists(dest + QStringLiteral("/outputs/leak"))); // links are not followed
     }
 
+    // #20's fault table: 20 submits at once into one store, each from its own process. Every
+    // one gets its own run and number, runs to the end, and its script saw its own argument.
     void concurrentSubmitsAllRun() {
+        constexpr int kSubmits = 20;
         const QString src = source({{QStringLiteral("c.py"), "import sys\nprint('run', sys.argv[1])\n"}});
         QList<QProcess*> procs;
-        for (int i = 0; i < 6; ++i) {
+        for (int i = 0; i < kSubmits; ++i) {
             auto* p = new QProcess(this);
             p->start(labbenchBinary(), {QStringLiteral("--workspace"), ws, QStringLiteral("submit"), QStringLiteral("--source"), src,
                                         QStringLiteral("--entry"), QStringLiteral("c.py"), QStringLiteral("--experiment"),
@@ -394,20 +397,30 @@ private slots:
         }
         QSet<QString> ids;
         for (QProcess* p : procs) {
-            QVERIFY(p->waitForFinished(30000));
+            QVERIFY(p->waitForFinished(90000));
             QCOMPARE(p->exitCode(), 0);
             ids.insert(QString::fromUtf8(p->readAllStandardOutput()).trimmed());
         }
-        QCOMPARE(ids.size(), 6);
-        for (const QString& id : ids)
-            QCOMPARE(runCli(ws, {QStringLiteral("wait"), id}).code, 0);
+        QCOMPARE(ids.size(), kSubmits);
+        QSet<QString> printed;
+        for (const QString& id : ids) {
+            QCOMPARE(runCli(ws, {QStringLiteral("wait"), id}, 180000).code, 0);
+            QCOMPARE(status(id), QStringLiteral("Completed"));
+            const QString runDir = QString::fromStdString(show(id)["run_dir"]);
+            printed.insert(
+                QString::fromUtf8(readFile(runDir + QStringLiteral("/driver.log"))).trimmed());
+        }
+        QCOMPARE(printed.size(), kSubmits); // each script ran once, with its own argument
+        for (int i = 0; i < kSubmits; ++i)
+            QVERIFY2(printed.contains(QStringLiteral("run %1").arg(i)),
+                     qPrintable(QStringList(printed.values()).join(QLatin1Char(','))));
         const lb::Json list = runCli(ws, {QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--experiment"),
                                           QStringLiteral("burst"), QStringLiteral("--json")}).json();
-        QCOMPARE(int(list.size()), 6);
+        QCOMPARE(int(list.size()), kSubmits);
         QSet<int> numbers;
         for (const auto& run : list)
             numbers.insert(run["number"].get<int>());
-        QCOMPARE(numbers.size(), 6);
+        QCOMPARE(numbers.size(), kSubmits);
     }
 
     void aVanishedSupervisorNeverLeavesARunRunning() {

@@ -11,6 +11,8 @@
 //   PREEMPTED and cannot be requeued (Requeue=0, or only the completion file still knows it)
 //   ends Failed, "Preempted by Slurm (…)". Slurm shows a job it requeues as REQUEUED, never as
 //   bare NODE_FAIL: a NODE_FAIL job is final.
+//   The follower asks SlurmRequeue.h first: it requeues PREEMPTED and NODE_FAIL jobs itself and
+//   counts every requeue against the run's limit, so this mapping is what is left.
 //
 // State comes from `scontrol show job -o ID` while Slurm remembers the job, then from the
 // job-completion file (JobCompType=jobcomp/filetxt, key=value per line): no slurmdbd needed.

@@ -26,7 +26,9 @@ QByteArray restartPrologue(const QString& runDir) {
     const QByteArray checkpoints = shellQuote(runDir + QStringLiteral("/snapshot/checkpoints")).toUtf8();
     QByteArray s;
     s += "if [ \"${SLURM_RESTART_COUNT:-0}\" -gt 0 ] 2>/dev/null; then\n";
-    s += "    t=$(date +%s.%3N); case \"$t\" in *N*) t=$(date +%s) ;; esac\n";
+    // Milliseconds where date knows %N (GNU), else whole seconds. No `case` here: a sweep's
+    // array script puts this inside a case arm of its own.
+    s += "    t=$(date +%s.%3N); [ \"${t#*N}\" = \"$t\" ] || t=$(date +%s)\n";
     s += "    printf '{\"type\":\"attempt\",\"reason\":\"requeue\",\"time\":%s}\\n' \"$t\" >> " + metrics + "\n";
     s += "    LABBENCH_ATTEMPT=$(( $(grep -c '\"type\": *\"attempt\"' " + metrics + ") + 1 ))\n";
     s += "    export LABBENCH_ATTEMPT\n";

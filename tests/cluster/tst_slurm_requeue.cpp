@@ -129,7 +129,8 @@ class TestSlurmRequeue : public QObject {
 
     QStringList history(const QString& id) {
         QStringList out;
-        for (const auto& h : show(id)["history"])
+        const lb::Json run = show(id); // the loop below must not walk a temporary's member
+        for (const auto& h : run["history"])
             out << text(h, "status");
         return out;
     }
@@ -225,10 +226,11 @@ private slots:
         QCOMPARE(waitFinal(id), QStringLiteral("Completed"));
         checkResumedOnce(id, 2);
         bool saidSo = false;
-        for (const auto& h : show(id)["history"])
+        const lb::Json run = show(id);
+        for (const auto& h : run["history"])
             saidSo |= text(h, "status") == QLatin1String("Preempted") &&
                       text(h, "reason").contains(QLatin1String("Labbench queued it again"));
-        QVERIFY2(saidSo, show(id)["history"].dump().c_str());
+        QVERIFY2(saidSo, run["history"].dump().c_str());
     }
 
     // --slurm-max-requeues 1: the first preemption is survived, the second ends the run Failed

@@ -35,11 +35,11 @@ QString SlurmRequeuePolicy::limitReason(const SlurmJobInfo& info, const QString&
     const int losses = lostNow ? info.restarts + 1 : info.restarts;
     const QString how = lostNow ? lossWords(state) : QStringLiteral("was queued again by Slurm (preemption or node failure)");
     if (max_ == 0)
-        return QStringLiteral("Slurm job %1 %2, and this run is not requeued (--slurm-max-requeues 0, estimator "
+        return QStringLiteral("Slurm %1 %2, and this run is not requeued (--slurm-max-requeues 0, estimator "
                               "slurm_max_requeues 0); give it a limit above 0 to let it resume from its "
                               "checkpoint, or use a partition that is not preempted.")
             .arg(jobWords(info, jobId), how);
-    return QStringLiteral("Slurm job %1 %2: it lost its nodes %3 times, and the run's limit is %4 requeue%5 "
+    return QStringLiteral("Slurm %1 %2: it lost its nodes %3 times, and the run's limit is %4 requeue%5 "
                           "(--slurm-max-requeues %4, estimator slurm_max_requeues); raise it to let the job be "
                           "queued again, or use a partition that is not preempted.")
         .arg(jobWords(info, jobId), how)
@@ -72,12 +72,12 @@ std::optional<SlurmRequeueStep> SlurmRequeuePolicy::observe(const SlurmJobInfo& 
             const QString refused = commands_.requeue(jobId);
             // "Job is pending execution": Slurm queued it again itself meanwhile.
             if (!refused.isEmpty() && !refused.contains(QLatin1String("pending"), Qt::CaseInsensitive))
-                return failed(QStringLiteral("Slurm job %1 %2, and `scontrol requeue` would not queue it again (%3); "
+                return failed(QStringLiteral("Slurm %1 %2, and `scontrol requeue` would not queue it again (%3); "
                                              "submit the run again.")
                                   .arg(jobWords(info, jobId), lossWords(state), refused.trimmed()));
         }
         return SlurmRequeueStep{RunStatus::Preempted,
-                                QStringLiteral("Slurm job %1 %2; Labbench queued it again (%3).")
+                                QStringLiteral("Slurm %1 %2; Labbench queued it again (%3).")
                                     .arg(jobWords(info, jobId), lossWords(state), attemptWords(info.restarts + 1))};
     }
     // Our own cancel of a job beyond the limit, seen by a follower started after it.

@@ -253,6 +253,25 @@ private slots:
         QVERIFY(waitFor([&] { return scontrolField(job, QStringLiteral("JobState")) == QLatin1String("CANCELLED"); }, 20000));
         QCOMPARE(scontrolField(job, QStringLiteral("Restarts")), QStringLiteral("2"));
     }
+
+    // A limit out of range is refused before anything is submitted, with the flag or the field
+    // and the accepted range.
+    void badRequeueLimitIsRefused() {
+        CliResult r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--source"), src_, QStringLiteral("--entry"),
+                                   QStringLiteral("train.py"), QStringLiteral("--compute"), QStringLiteral("here"),
+                                   QStringLiteral("--slurm-max-requeues"), QStringLiteral("5000")});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("--slurm-max-requeues") && r.err.contains("0 (never requeue) to 1000"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+        const QString spec = tmp_.filePath(QStringLiteral("estimator.json"));
+        writeFile(spec, "{\"source_directory\": \"" + src_.toUtf8() +
+                            "\", \"entry_script\": \"train.py\", \"compute_target\": \"here\", "
+                            "\"slurm_max_requeues\": -1}");
+        r = runCli(ws_, {QStringLiteral("submit"), QStringLiteral("--estimator"), spec});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("slurm_max_requeues") && r.err.contains("0 (never requeue)"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSlurmRequeue)

@@ -193,7 +193,7 @@ down() {
 
 set_slurmd_timeout() { # set_slurmd_timeout SECONDS: in slurm.conf, then the daemons reread it
   sed -i "s/^SlurmdTimeout=.*/SlurmdTimeout=$1/" /etc/slurm/slurm.conf
-  scontrol reconfigure
+  scontrol reconfigure || log "scontrol reconfigure failed (SlurmdTimeout=$1 not applied)"
 }
 
 job_pids() { # job_pids NODE JOBID: the job's slurmstepd and every process with its job id there
@@ -215,8 +215,8 @@ fail_node() {
   local node="${1:?usage: cluster.sh fail-node DIR NODE JOBID}" job="${2:?usage: cluster.sh fail-node DIR NODE JOBID}"
   [[ "$node" =~ ^n[12]$ && "$job" =~ ^[0-9]+$ ]] || { log "fail-node: NODE is n1 or n2, JOBID a number"; exit 2; }
   set_slurmd_timeout 10
-  local pid; pid="$(cat "$C/slurmd-$node.pid")"
-  kill -9 "$pid"
+  # From here on nothing may stop the script before the timeout is restored and slurmd is back.
+  kill -9 "$(cat "$C/slurmd-$node.pid" 2>/dev/null)" 2>/dev/null || log "fail-node: $node's slurmd was not running"
   local pids; pids="$(job_pids "$node" "$job")"
   [[ -n "$pids" ]] || log "fail-node: no process of job $job on $node"
   # shellcheck disable=SC2086

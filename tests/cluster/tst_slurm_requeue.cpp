@@ -144,6 +144,8 @@ class TestSlurmRequeue : public QObject {
         QVERIFY2(seq.contains(QLatin1String("Running,Preempted,Queued,Running")), qPrintable(seq));
         QVERIFY2(h.last() == QLatin1String("Completed"), qPrintable(seq));
         QVERIFY2(!h.contains(QStringLiteral("Failed")), qPrintable(seq));
+        // Finalizing only once, at the end: a preempted job's COMPLETING is not the run's end.
+        QCOMPARE(h.count(QStringLiteral("Finalizing")), 1);
         const QString dir = text(show(id), "run_dir");
         const QByteArray log = readFile(dir + QStringLiteral("/driver.log"));
         // The first attempt's lines are still there: the log was appended to, not truncated.

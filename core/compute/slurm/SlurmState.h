@@ -2,7 +2,8 @@
 // What Slurm says about a job, and how its states map to the run life cycle:
 //
 //   PENDING -> Queued, CONFIGURING -> Preparing, RUNNING (SUSPENDED) -> Running,
-//   COMPLETING -> Finalizing, COMPLETED -> Completed, CANCELLED -> Canceled,
+//   COMPLETING -> Finalizing (the Slurm target shows no change for it: a preempted job is
+//   COMPLETING too), COMPLETED -> Completed, CANCELLED -> Canceled,
 //   FAILED / TIMEOUT / OUT_OF_MEMORY / NODE_FAIL (and BOOT_FAIL, DEADLINE) -> Failed, with the
 //   state named in the reason (NODE_FAIL names the nodes);
 //   PREEMPTED, REQUEUED, REQUEUE_HOLD -> Preempted (not final): the job lost its nodes and Slurm

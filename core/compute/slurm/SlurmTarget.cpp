@@ -82,6 +82,12 @@ public:
             s.exit.reason = step->reason;
             return s;
         }
+        // COMPLETING says the job's processes are gone, not why: a job preempted under
+        // PreemptMode=CANCEL is COMPLETING before it is PREEMPTED (the fixture showed Running,
+        // Finalizing, Preempted). The run keeps its state until Slurm says which; finalizeRun
+        // records Finalizing for a job that ended.
+        if (info->state == QLatin1String("COMPLETING"))
+            return std::nullopt;
         SlurmStateMapping m = mapSlurmJob(*info, fromFile);
         // A requeueable job that stays PREEMPTED was not requeued after all (PreemptMode=CANCEL
         // keeps Requeue=1): it ends, as the same job without Requeue would at once.

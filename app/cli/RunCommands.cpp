@@ -4,6 +4,7 @@
 #include "app/cli/JsonOutput.h"
 
 #include "core/estimator/Estimator.h"
+#include "core/estimator/SlurmResources.h"
 #include "core/runs/RunControl.h"
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
@@ -158,6 +159,11 @@ Estimator estimatorFrom(Invocation& inv) {
         e.slurmMem = *v;
     if (auto v = inv.value(opt("slurm-gres")))
         e.slurmGres = *v;
+    if (auto v = inv.intValue(opt("slurm-max-requeues"))) {
+        if (const QString problem = slurmMaxRequeuesProblem(*v); !problem.isEmpty())
+            throw UsageError(QStringLiteral("--slurm-max-requeues: ") + problem);
+        e.slurmMaxRequeues = static_cast<int>(*v);
+    }
     if (!inv.scriptArgs().isEmpty() || !file)
         e.scriptParams = inv.scriptArgs();
     if (e.entryScript.isEmpty() && e.framework != QLatin1String("builtin-mnist"))
@@ -363,6 +369,9 @@ void registerRunCommands(CommandLine& cli) {
                           "DAYS-HOURS[:MINUTES[:SECONDS]], …); wins over --max-duration"),
               valueOption("slurm-mem", "SIZE", "Slurm targets: the job's --mem per node, e.g. 4G"),
               valueOption("slurm-gres", "GRES", "Slurm targets: the job's --gres, e.g. gpu:2"),
+              valueOption("slurm-max-requeues", "N",
+                          "Slurm targets: how often a preempted or node-failed job is queued again "
+                          "before the run fails (default 3; 0: never)"),
               valueOption("estimator", "FILE", "an estimator JSON file; options given here win"),
               flagOption("wait", "stream the driver log and exit with the script's exit code")},
              {},

@@ -51,6 +51,9 @@ struct Estimator {
     // A Slurm target's per-run requests (SlurmResources.h); empty: the target's defaults.
     // slurm_time wins over max_run_duration_seconds for the job's --time.
     QString slurmTime, slurmMem, slurmGres; // "slurm_time", "slurm_mem", "slurm_gres"
+    // How often Labbench lets a preempted or node-failed job be queued again before the run
+    // ends Failed ("slurm_max_requeues"; unset: kDefaultSlurmMaxRequeues, 0: never).
+    std::optional<int> slurmMaxRequeues;
 
     // Where this estimator came from ("estimator.json", "command line"), used in messages only;
     // not serialised.

@@ -167,7 +167,7 @@ const std::vector<std::string>& knownKeys() {
         "worker_count",     "parameter_server_count", "environment_variables",
         "max_run_duration_seconds", "tags",  "python",              "experiment",
         "secret_environment_variables", "public_environment_variables",
-        "slurm_time",       "slurm_mem",     "slurm_gres"};
+        "slurm_time",       "slurm_mem",     "slurm_gres",          "slurm_max_requeues"};
     return keys;
 }
 
@@ -244,6 +244,8 @@ Estimator parse(const Json& doc, const QString& origin, const QByteArray* text) 
         e.slurmMem = r.string("slurm_mem", "\"slurm_mem\": \"4G\"");
     if (r.has("slurm_gres"))
         e.slurmGres = r.string("slurm_gres", "\"slurm_gres\": \"gpu:2\"");
+    if (r.has("slurm_max_requeues") && !doc["slurm_max_requeues"].is_null())
+        e.slurmMaxRequeues = r.integer("slurm_max_requeues", "\"slurm_max_requeues\": 3");
     return e;
 }
 
@@ -309,6 +311,8 @@ Json Estimator::toJson(SecretValues secrets) const {
         doc["slurm_mem"] = toStd(slurmMem);
     if (!slurmGres.isEmpty())
         doc["slurm_gres"] = toStd(slurmGres);
+    if (slurmMaxRequeues)
+        doc["slurm_max_requeues"] = *slurmMaxRequeues;
     return doc;
 }
 
@@ -325,7 +329,8 @@ bool Estimator::operator==(const Estimator& o) const {
            secretVariables == o.secretVariables && publicVariables == o.publicVariables &&
            maxRunDurationSeconds == o.maxRunDurationSeconds && tags == o.tags &&
            python == o.python && experiment == o.experiment && slurmTime == o.slurmTime &&
-           slurmMem == o.slurmMem && slurmGres == o.slurmGres;
+           slurmMem == o.slurmMem && slurmGres == o.slurmGres &&
+           slurmMaxRequeues == o.slurmMaxRequeues;
 }
 
 } // namespace lb

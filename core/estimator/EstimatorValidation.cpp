@@ -241,6 +241,8 @@ struct Checker {
         slurm("slurm_time", slurmTimeProblem(e.slurmTime));
         slurm("slurm_mem", slurmMemProblem(e.slurmMem));
         slurm("slurm_gres", slurmGresProblem(e.slurmGres));
+        if (e.slurmMaxRequeues)
+            slurm("slurm_max_requeues", slurmMaxRequeuesProblem(*e.slurmMaxRequeues));
         if (!e.experiment.isEmpty() && e.experiment.trimmed().isEmpty())
             fail("experiment", QStringLiteral("is blank."),
                  QStringLiteral("Name the experiment, e.g. \"mnist\", or leave it out."));

@@ -63,4 +63,14 @@ QString slurmGresProblem(const QString& gres) {
     return {};
 }
 
+QString slurmMaxRequeuesProblem(long long requeues) {
+    if (requeues >= 0 && requeues <= kMostSlurmMaxRequeues)
+        return {};
+    return QStringLiteral("The Slurm requeue limit %1 is out of range; give 0 (never requeue) to %2 "
+                          "(the default is %3).")
+        .arg(requeues)
+        .arg(kMostSlurmMaxRequeues)
+        .arg(kDefaultSlurmMaxRequeues);
+}
+
 } // namespace lb

@@ -16,4 +16,11 @@ QString slurmMemProblem(const QString& mem);
 // --gres: NAME[:TYPE][:COUNT] joined by commas, e.g. gpu:2 or gpu:a100:1,shard:4.
 QString slurmGresProblem(const QString& gres);
 
+// How often a preempted or node-failed job is queued again (by Slurm or by Labbench) before
+// the run ends Failed (#20 item 3). 0 submits the job not requeueable.
+constexpr int kDefaultSlurmMaxRequeues = 3;
+constexpr int kMostSlurmMaxRequeues = 1000;
+// 0 to kMostSlurmMaxRequeues.
+QString slurmMaxRequeuesProblem(long long requeues);
+
 } // namespace lb

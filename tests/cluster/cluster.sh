@@ -7,11 +7,22 @@
 #   tests/cluster/cluster.sh up DIR [SSH_PORT]   start everything, state and logs under DIR
 #   tests/cluster/cluster.sh down DIR            stop what `up` started, by PID
 #   tests/cluster/cluster.sh env DIR             print the variables tests use (sourceable)
+#   tests/cluster/cluster.sh fail-node DIR NODE JOBID
+#       a real node failure (#20 item 3): with SlurmdTimeout shortened for the while, kills NODE's
+#       slurmd and every process of job JOBID, waits until Slurm marks the node DOWN, then
+#       restores the timeout and starts the slurmd again (ReturnToService=2 brings it back).
+#
+# Preemption (#20 item 3): the partition `urgent` (same nodes, higher PriorityTier) preempts
+# jobs of `debug` with PreemptMode=REQUEUE, so a requeueable job is requeued by Slurm itself,
+# and jobs of `spot` with PreemptMode=CANCEL, so that Labbench has to requeue them.
 set -euo pipefail
 
-cmd="${1:?usage: cluster.sh up|down|env DIR [SSH_PORT]}"
+cmd="${1:?usage: cluster.sh up|down|env|fail-node DIR [SSH_PORT | NODE JOBID]}"
 C="$(realpath -m "${2:?usage: cluster.sh up|down|env DIR [SSH_PORT]}")"
 PORT="${3:-2222}"
+# The default: a short timeout makes a busy 2-core machine's slurmd look dead (fail-node
+# shortens it only while it needs it).
+SLURMD_TIMEOUT=300
 
 log() { echo "cluster.sh: $*" >&2; }
 
@@ -62,6 +73,8 @@ export LABBENCH_SSH_USER=$(id -un)
 export LABBENCH_SSH_KEY='$C/ssh/client_ed25519'
 export LABBENCH_SSH_KNOWN_HOSTS='$C/ssh/known_hosts'
 export LABBENCH_SLURM_PARTITION=debug
+export LABBENCH_SLURM_URGENT_PARTITION=urgent
+export LABBENCH_CLUSTER_SCRIPT='$(realpath "${BASH_SOURCE[0]}")'
 ENV
 }
 
@@ -116,10 +129,19 @@ ReturnToService=2
 MpiDefault=none
 MailProg=/bin/true
 GresTypes=gpu
-SchedulerParameters=kill_invalid_depend
+SchedulerParameters=kill_invalid_depend,sched_interval=5
+# A requeued job may start again after cred_expire (120 s by default), at the next pass of
+# the main scheduler (every 60 s by default): 20 s and 5 s keep the preemption tests short;
+# 20 s is still far longer than a step launch takes here.
+AuthInfo=cred_expire=20
+PreemptType=preempt/partition_prio
+PreemptMode=REQUEUE
+SlurmdTimeout=$SLURMD_TIMEOUT
 NodeName=n1 NodeHostname=localhost NodeAddr=127.0.0.1 Port=17001 CPUs=$cpus RealMemory=10000 Gres=gpu:2 State=UNKNOWN
 NodeName=n2 NodeHostname=localhost NodeAddr=127.0.0.1 Port=17002 CPUs=$cpus RealMemory=10000 Gres=gpu:2 State=UNKNOWN
-PartitionName=debug Nodes=n[1-2] Default=YES MaxTime=INFINITE State=UP
+PartitionName=debug Nodes=n[1-2] Default=YES MaxTime=INFINITE State=UP PriorityTier=1
+PartitionName=spot Nodes=n[1-2] MaxTime=INFINITE State=UP PriorityTier=1 PreemptMode=CANCEL
+PartitionName=urgent Nodes=n[1-2] MaxTime=INFINITE State=UP PriorityTier=10 PreemptMode=OFF
 CONF
   echo "NodeName=n[1-2] Name=gpu File=$C/fakegpu/nvidia[0-1]" > /etc/slurm/gres.conf
   alive "$S/slurmctld.pid" || slurmctld -i
@@ -169,9 +191,54 @@ down() {
   log "down ($C)"
 }
 
+set_slurmd_timeout() { # set_slurmd_timeout SECONDS: in slurm.conf, then the daemons reread it
+  sed -i "s/^SlurmdTimeout=.*/SlurmdTimeout=$1/" /etc/slurm/slurm.conf
+  scontrol reconfigure || log "scontrol reconfigure failed (SlurmdTimeout=$1 not applied)"
+}
+
+job_pids() { # job_pids NODE JOBID: the job's slurmstepd and every process with its job id there
+  local p cmdline environ
+  for p in /proc/[0-9]*; do
+    cmdline="$(tr '\0' ' ' 2>/dev/null < "$p/cmdline")" || continue
+    environ="$(tr '\0' '\n' 2>/dev/null < "$p/environ")" || continue
+    environ=$'\n'"$environ"$'\n'
+    if [[ "$cmdline" == "slurmstepd: [$2."* ]] ||
+       [[ "$environ" == *$'\n'"SLURM_JOB_ID=$2"$'\n'* && "$environ" == *$'\n'"SLURMD_NODENAME=$1"$'\n'* ]]; then
+      echo "${p#/proc/}"
+    fi
+  done
+}
+
+# Both logical nodes share this host, so "the node fails" is: its slurmd dies (SIGKILL, no
+# goodbye) and so does everything the job ran there, stepd first so that no exit is reported.
+fail_node() {
+  local node="${1:?usage: cluster.sh fail-node DIR NODE JOBID}" job="${2:?usage: cluster.sh fail-node DIR NODE JOBID}"
+  [[ "$node" =~ ^n[12]$ && "$job" =~ ^[0-9]+$ ]] || { log "fail-node: NODE is n1 or n2, JOBID a number"; exit 2; }
+  set_slurmd_timeout 10
+  # From here on nothing may stop the script before the timeout is restored and slurmd is back.
+  kill -9 "$(cat "$C/slurmd-$node.pid" 2>/dev/null)" 2>/dev/null || log "fail-node: $node's slurmd was not running"
+  local pids; pids="$(job_pids "$node" "$job")"
+  [[ -n "$pids" ]] || log "fail-node: no process of job $job on $node"
+  # shellcheck disable=SC2086
+  kill -9 $pids 2>/dev/null || true
+  sleep 0.5
+  pids="$(job_pids "$node" "$job")"
+  # shellcheck disable=SC2086
+  [[ -z "$pids" ]] || kill -9 $pids 2>/dev/null || true
+  local rc=0
+  wait_for 60 "$node to be marked down" bash -c "sinfo -h -N -n '$node' -o %T | grep -q '^down'" || rc=1
+  set_slurmd_timeout 300
+  rm -f "$C/slurmd-$node.pid"
+  slurmd -N "$node"
+  wait_for 30 "$node to come back" bash -c "sinfo -h -N -n '$node' -o %T | grep -Eqv '^down|^unk|^drain'" || rc=1
+  log "fail-node: $node failed (job $job) and is back"
+  return "$rc"
+}
+
 case "$cmd" in
   up) up ;;
+  fail-node) fail_node "${3:-}" "${4:-}" ;;
   down) down ;;
   env) write_env; cat "$C/env.sh" ;;
-  *) echo "usage: cluster.sh up|down|env DIR [SSH_PORT]" >&2; exit 2 ;;
+  *) echo "usage: cluster.sh up|down|env|fail-node DIR [SSH_PORT | NODE JOBID]" >&2; exit 2 ;;
 esac

@@ -4,6 +4,7 @@
 #include "core/compute/launch/DistributedLaunch.h"
 #include "core/compute/slurm/SbatchArray.h"
 #include "core/compute/slurm/SbatchScript.h"
+#include "core/compute/slurm/SlurmRequeue.h"
 #include "core/compute/slurm/SlurmState.h"
 #include "core/compute/slurm/SlurmTarget.h"
 #include "core/compute/ssh/RemotePoll.h"
@@ -35,6 +36,12 @@ QStringList wordsThroughSh(const QString& line) {
     QString out = QString::fromUtf8(p.readAllStandardOutput());
     out.chop(1);
     return out.split(QChar(0x1e));
+}
+
+void writeFileAt(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
 }
 
 } // namespace
@@ -290,6 +297,162 @@ private slots:
         QVERIFY(job.arguments.contains(QStringLiteral("--mem=4G")));
         QVERIFY(job.arguments.contains(QStringLiteral("--gres=gpu:2")));
         QVERIFY2(!all.contains(QLatin1String("--gpus-per-node")), qPrintable(all));
+    }
+
+    // #20 item 3: jobs are requeueable unless the run allows no requeue; a restarted batch
+    // script writes the attempt marker and the attempt's variables before the script starts.
+    void slurmJobsAreRequeueableAndMarkTheirRestarts() {
+        Estimator e;
+        e.entryScript = QStringLiteral("train.py");
+        SlurmTargetConfig config;
+        config.remoteDir = QStringLiteral("/scratch/lb");
+        RunRecord run;
+        run.id = QStringLiteral("exp_20260101T000000_abcdef03");
+        const SbatchJob job = makeSbatchJob(e, config, run, {config.remoteDir});
+        QVERIFY(job.arguments.contains(QStringLiteral("--requeue")));
+        QVERIFY(job.arguments.contains(QStringLiteral("--open-mode=append"))); // attempt 2 appends
+        const QByteArray dir = "/scratch/lb/runs/" + run.id.toUtf8();
+        QVERIFY(job.script.contains("if [ \"${SLURM_RESTART_COUNT:-0}\" -gt 0 ]"));
+        QVERIFY(job.script.contains("{\"type\":\"attempt\",\"reason\":\"requeue\",\"time\":%s}"));
+        QVERIFY(job.script.contains("'" + dir + "/snapshot/checkpoints'"));
+        // The marker comes before the program starts.
+        QVERIFY(job.script.indexOf("\"attempt\"") < job.script.indexOf("exec "));
+        e.slurmMaxRequeues = 0;
+        const SbatchJob never = makeSbatchJob(e, config, run, {config.remoteDir});
+        QVERIFY(never.arguments.contains(QStringLiteral("--no-requeue")));
+        QVERIFY(!never.arguments.contains(QStringLiteral("--requeue")));
+        // The estimator keeps the limit, and refuses one out of range with the field's name.
+        QCOMPARE(Estimator::fromJson(e.toJson(), QStringLiteral("test")).slurmMaxRequeues, std::optional<int>(0));
+        QVERIFY(!Estimator().toJson().contains("slurm_max_requeues"));
+        QVERIFY(slurmMaxRequeuesProblem(0).isEmpty() && slurmMaxRequeuesProblem(3).isEmpty());
+        QVERIFY(slurmMaxRequeuesProblem(-1).contains(QLatin1String("0 (never requeue)")));
+        QVERIFY(!slurmMaxRequeuesProblem(1LL << 40).isEmpty());
+    }
+
+    // The script itself, run by sh as Slurm would run it again (SLURM_RESTART_COUNT=2), with a
+    // stand-in program: the marker is appended once, the attempt counted from the markers, the
+    // checkpoints folder named only when it holds a checkpoint.
+    void restartedBatchScriptWritesTheAttemptMarker() {
+        QTemporaryDir tmp;
+        Estimator e;
+        e.entryScript = QStringLiteral("run.sh");
+        SlurmTargetConfig config;
+        config.remoteDir = tmp.path();
+        RunRecord run;
+        run.id = QStringLiteral("exp_20260101T000000_abcdef04");
+        const QString dir = tmp.path() + QStringLiteral("/runs/") + run.id;
+        QDir().mkpath(dir + QStringLiteral("/snapshot/checkpoints"));
+        QFile metrics(dir + QStringLiteral("/metrics.jsonl"));
+        QVERIFY(metrics.open(QIODevice::WriteOnly));
+        metrics.write("{\"name\":\"loss\",\"value\":1}\n{\"type\":\"attempt\",\"reason\":\"requeue\",\"time\":1}\n");
+        metrics.close();
+        QByteArray script = makeSbatchJob(e, config, run, {config.remoteDir}).script;
+        // Stop before the real program: print what it would get.
+        script = script.left(script.indexOf("if [ -f ")) + "echo \"A=$LABBENCH_ATTEMPT R=${LABBENCH_RESUME_CHECKPOINT:-none}\"\n";
+        auto runScript = [&](const QByteArray& restarts) {
+            QProcess sh;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("SLURM_RESTART_COUNT"), QString::fromLatin1(restarts));
+            env.insert(QStringLiteral("SLURM_JOB_ID"), QStringLiteral("7"));
+            sh.setProcessEnvironment(env);
+            sh.start(QStringLiteral("sh"), {QStringLiteral("-c"), QString::fromUtf8(script)});
+            sh.waitForFinished();
+            return sh.readAllStandardOutput();
+        };
+        QByteArray out = runScript("2");
+        QVERIFY2(out.contains("A=3 R=none"), out.constData());
+        QVERIFY2(out.contains("labbench: attempt 3 of this run: Slurm started job 7 again (restart 2)"), out.constData());
+        QFile written(metrics.fileName());
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = written.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines.last().startsWith("{\"type\":\"attempt\",\"reason\":\"requeue\",\"time\":"), lines.last().constData());
+        QVERIFY(!Json::parse(lines.last().toStdString(), nullptr, false).is_discarded());
+        writeFileAt(dir + QStringLiteral("/snapshot/checkpoints/ckpt-3.json"), "{}");
+        out = runScript("3");
+        QVERIFY2(out.contains("A=4 R=" + dir.toUtf8() + "/snapshot/checkpoints"), out.constData());
+        // The first attempt writes nothing and sets nothing.
+        out = runScript("0");
+        QVERIFY2(out.contains("A= R=none"), out.constData());
+        written.close();
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QCOMPARE(written.readAll().count("\"attempt\""), 3);
+    }
+
+    // SlurmRequeue.h with stand-in commands: Slurm's own requeues are counted, a PREEMPTED or
+    // NODE_FAIL job is requeued by Labbench once per restart count, and past the limit the run
+    // fails with the count and the flag (a job Slurm queued again is cancelled first).
+    void preemptedJobsAreRequeuedUpToTheLimit() {
+        QStringList calls;
+        QString requeueAnswer;
+        SlurmRequeueCommands commands{[&](const QString& id) { calls << QStringLiteral("requeue ") + id; return requeueAnswer; },
+                                      [&](const QString& id) { calls << QStringLiteral("cancel ") + id; return QString(); }};
+        auto job = [](const char* state, int restarts, const char* reason = "None") {
+            SlurmJobInfo i;
+            i.state = QString::fromLatin1(state);
+            i.restarts = restarts;
+            i.reason = QString::fromLatin1(reason);
+            i.nodes = QStringLiteral("n1");
+            i.requeue = true;
+            return i;
+        };
+        const QString id = QStringLiteral("7");
+        SlurmRequeuePolicy p(2, commands);
+        QVERIFY(!p.observe(job("RUNNING", 0), id, false));
+        // PreemptMode=REQUEUE: COMPLETING with Restarts raised, then PENDING: Preempted, Queued.
+        auto step = p.observe(job("COMPLETING", 1), id, false);
+        QVERIFY(step && step->status == RunStatus::Preempted && !step->final());
+        QVERIFY2(step->reason.contains(QLatin1String("requeue 1 of at most 2")), qPrintable(step->reason));
+        step = p.observe(job("PENDING", 1, "BeginTime"), id, false);
+        QVERIFY(step && step->status == RunStatus::Queued);
+        QVERIFY(!p.observe(job("RUNNING", 1), id, false));
+        QVERIFY(calls.isEmpty()); // Slurm did it: no second requeue
+        // PreemptMode=CANCEL: Labbench requeues it, once for this restart count.
+        step = p.observe(job("PREEMPTED", 1), id, false);
+        QVERIFY(step && step->status == RunStatus::Preempted);
+        QVERIFY2(step->reason.contains(QLatin1String("Labbench queued it again")), qPrintable(step->reason));
+        QVERIFY(p.observe(job("PREEMPTED", 1), id, false));
+        QCOMPARE(calls, QStringList{QStringLiteral("requeue 7")});
+        // The normal end of a later attempt is not a requeue.
+        QVERIFY(!p.observe(job("RUNNING", 2), id, false));
+        QVERIFY(!p.observe(job("COMPLETING", 2), id, false));
+        // The limit: lost again after 2 requeues.
+        step = p.observe(job("NODE_FAIL", 2), id, false);
+        QVERIFY(step && step->final() && step->status == RunStatus::Failed);
+        QVERIFY2(step->reason.contains(QLatin1String("lost its nodes 3 times")) &&
+                     step->reason.contains(QLatin1String("--slurm-max-requeues 2")),
+                 qPrintable(step->reason));
+        QCOMPARE(calls.size(), 1);
+        QVERIFY(p.observe(job("PENDING", 3), id, false)->final()); // it stays so
+
+        // Slurm requeued it beyond the limit: cancelled once pending, then Failed.
+        calls.clear();
+        SlurmRequeuePolicy one(1, commands);
+        QVERIFY(!one.observe(job("RUNNING", 1), id, false));
+        step = one.observe(job("COMPLETING", 2), id, false);
+        QVERIFY(step && !step->final() && calls.isEmpty());
+        step = one.observe(job("PENDING", 2, "BeginTime"), id, false);
+        QVERIFY(step && step->final());
+        QCOMPARE(calls, QStringList{QStringLiteral("cancel 7")});
+        QVERIFY2(step->reason.contains(QLatin1String("--slurm-max-requeues 1")), qPrintable(step->reason));
+        // ... and a follower started after that cancel says the same.
+        QVERIFY(SlurmRequeuePolicy(1, commands).observe(job("CANCELLED", 2), id, false)->final());
+        // The user's own cancel is theirs.
+        QVERIFY(!SlurmRequeuePolicy(1, commands).observe(job("CANCELLED", 2), id, true));
+
+        // 0: never requeued; a refused requeue fails the run with what scontrol said.
+        step = SlurmRequeuePolicy(0, commands).observe(job("PREEMPTED", 0), id, false);
+        QVERIFY(step && step->final() && step->reason.contains(QLatin1String("--slurm-max-requeues 0")));
+        requeueAnswer = QStringLiteral("Requested operation is presently disabled");
+        step = SlurmRequeuePolicy(3, commands).observe(job("NODE_FAIL", 0), id, false);
+        QVERIFY(step && step->final() && step->reason.contains(requeueAnswer));
+        // Slurm queued it again meanwhile ("pending"): not a failure.
+        requeueAnswer = QStringLiteral("Job is pending execution for job 7");
+        step = SlurmRequeuePolicy(3, commands).observe(job("PREEMPTED", 0), id, false);
+        QVERIFY(step && !step->final());
+        // Held after its requeue: Preempted, with how to release it.
+        step = SlurmRequeuePolicy(3, commands).observe(job("PENDING", 1, "JobHeldAdmin"), id, false);
+        QVERIFY(step && step->status == RunStatus::Preempted && step->reason.contains(QLatin1String("scontrol release 7")));
     }
 
     void slurmRequestsAreCheckedWithTheAcceptedForms() {

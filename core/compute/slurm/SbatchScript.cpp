@@ -6,11 +6,43 @@
 #include "core/compute/ssh/RemoteSecrets.h"
 #include "core/compute/ssh/RemoteTarget.h"
 #include "core/estimator/Estimator.h"
+#include "core/estimator/SlurmResources.h"
 #include "core/remote/ShellQuote.h"
 
 namespace lb {
 
 int slurmMinutes(int seconds) { return seconds <= 0 ? 0 : (seconds + 59) / 60; }
+
+namespace {
+
+// A requeued job runs this script again from the top (SLURM_RESTART_COUNT > 0): the next
+// attempt of the same run (the attempt contract of #20). Before the script starts, the attempt
+// marker goes into metrics.jsonl (the ingester numbers attempts by counting these lines, so
+// LABBENCH_ATTEMPT is counted the same way) and LABBENCH_RESUME_CHECKPOINT names the
+// checkpoints folder when it holds one. Slurm appends to driver.log (--open-mode=append), and
+// both files only grow, so the follower's offsets stay right across the restart.
+QByteArray restartPrologue(const QString& runDir) {
+    const QByteArray metrics = shellQuote(runDir + QStringLiteral("/metrics.jsonl")).toUtf8();
+    const QByteArray checkpoints = shellQuote(runDir + QStringLiteral("/snapshot/checkpoints")).toUtf8();
+    QByteArray s;
+    s += "if [ \"${SLURM_RESTART_COUNT:-0}\" -gt 0 ] 2>/dev/null; then\n";
+    // Milliseconds where date knows %N (GNU), else whole seconds. No `case` here: a sweep's
+    // array script puts this inside a case arm of its own.
+    s += "    t=$(date +%s.%3N); [ \"${t#*N}\" = \"$t\" ] || t=$(date +%s)\n";
+    s += "    printf '{\"type\":\"attempt\",\"reason\":\"requeue\",\"time\":%s}\\n' \"$t\" >> " + metrics + "\n";
+    s += "    LABBENCH_ATTEMPT=$(( $(grep -c '\"type\": *\"attempt\"' " + metrics + ") + 1 ))\n";
+    s += "    export LABBENCH_ATTEMPT\n";
+    s += "    if [ -n \"$(ls -A " + checkpoints + " 2>/dev/null)\" ]; then\n";
+    s += "        LABBENCH_RESUME_CHECKPOINT=" + checkpoints + "\n";
+    s += "        export LABBENCH_RESUME_CHECKPOINT\n";
+    s += "    fi\n";
+    s += "    echo \"labbench: attempt $LABBENCH_ATTEMPT of this run: Slurm started job $SLURM_JOB_ID again "
+         "(restart $SLURM_RESTART_COUNT)${LABBENCH_RESUME_CHECKPOINT:+, resuming from $LABBENCH_RESUME_CHECKPOINT}\"\n";
+    s += "fi\n";
+    return s;
+}
+
+} // namespace
 
 SbatchJob makeSbatchJob(const Estimator& e, const SlurmTargetConfig& config, const RunRecord& run,
                         const RemoteLayout& layout) {
@@ -43,11 +75,17 @@ SbatchJob makeSbatchJob(const Estimator& e, const SlurmTargetConfig& config, con
         a << QStringLiteral("--partition=") + config.partition;
     if (!config.account.isEmpty())
         a << QStringLiteral("--account=") + config.account;
+    // Requeueable, so that a preempted or node-failed job starts again as the run's next
+    // attempt (SlurmRequeue.h); a run that allows no requeue says so, whatever the cluster's
+    // JobRequeue default.
+    a << (e.slurmMaxRequeues.value_or(kDefaultSlurmMaxRequeues) > 0 ? QStringLiteral("--requeue")
+                                                                     : QStringLiteral("--no-requeue"));
 
     QByteArray& s = job.script;
     s += "#!/bin/sh\n";
     s += "# Labbench run " + run.id.toUtf8() + ", generated from its estimator.\n";
     s += ": >> " + shellQuote(runDir + QStringLiteral("/metrics.jsonl")).toUtf8() + "\n";
+    s += restartPrologue(runDir);
     if (isDistributed(e)) {
         // The nodes' addresses in allocation order, for MASTER_ADDR and TF_CONFIG.
         s += "LABBENCH_NODE_HOSTS=$(for n in $(scontrol show hostnames \"$SLURM_JOB_NODELIST\"); do\n"

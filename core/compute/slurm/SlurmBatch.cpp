@@ -63,6 +63,7 @@ void SlurmTarget::submitBatch(Workspace& ws, const QList<RunRecord>& runs, int m
         state.submitted = true;
         state.jobId = arrayTaskJobId(id, i);
         state.remoteDir = where.runDir(children.at(i).run.id);
+        state.maxRequeues = children.at(i).estimator.slurmMaxRequeues.value_or(kDefaultSlurmMaxRequeues);
         state.write(children.at(i).run.runDir + QStringLiteral("/remote.json"));
     }
 }

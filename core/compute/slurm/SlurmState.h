@@ -2,7 +2,8 @@
 // What Slurm says about a job, and how its states map to the run life cycle:
 //
 //   PENDING -> Queued, CONFIGURING -> Preparing, RUNNING (SUSPENDED) -> Running,
-//   COMPLETING -> Finalizing, COMPLETED -> Completed, CANCELLED -> Canceled,
+//   COMPLETING -> Finalizing (the Slurm target shows no change for it: a preempted job is
+//   COMPLETING too), COMPLETED -> Completed, CANCELLED -> Canceled,
 //   FAILED / TIMEOUT / OUT_OF_MEMORY / NODE_FAIL (and BOOT_FAIL, DEADLINE) -> Failed, with the
 //   state named in the reason (NODE_FAIL names the nodes);
 //   PREEMPTED, REQUEUED, REQUEUE_HOLD -> Preempted (not final): the job lost its nodes and Slurm
@@ -11,6 +12,8 @@
 //   PREEMPTED and cannot be requeued (Requeue=0, or only the completion file still knows it)
 //   ends Failed, "Preempted by Slurm (…)". Slurm shows a job it requeues as REQUEUED, never as
 //   bare NODE_FAIL: a NODE_FAIL job is final.
+//   The follower asks SlurmRequeue.h first: it requeues PREEMPTED and NODE_FAIL jobs itself and
+//   counts every requeue against the run's limit, so this mapping is what is left.
 //
 // State comes from `scontrol show job -o ID` while Slurm remembers the job, then from the
 // job-completion file (JobCompType=jobcomp/filetxt, key=value per line): no slurmdbd needed.

@@ -1,6 +1,7 @@
 #include "core/compute/slurm/SlurmTarget.h"
 
 #include "core/compute/slurm/SbatchScript.h"
+#include "core/compute/slurm/SlurmRequeue.h"
 #include "core/compute/slurm/SlurmState.h"
 #include "core/compute/ssh/RemoteEnvironment.h"
 #include "core/compute/ssh/SshTarget.h"
@@ -72,6 +73,21 @@ public:
                 return answer.contains("Invalid job id") ? vanished(state.jobId) : std::nullopt;
             fromFile = true;
         }
+        // Preempted, node-failed and requeued jobs (SlurmRequeue.h) first.
+        if (const auto step = requeuePolicy(shell, state).observe(*info, state.jobId, state.cancelSent)) {
+            preemptedFor_.invalidate();
+            RemoteStatus s;
+            s.status = step->status;
+            s.ended = step->final();
+            s.exit.reason = step->reason;
+            return s;
+        }
+        // COMPLETING says the job's processes are gone, not why: a job preempted under
+        // PreemptMode=CANCEL is COMPLETING before it is PREEMPTED (the fixture showed Running,
+        // Finalizing, Preempted). The run keeps its state until Slurm says which; finalizeRun
+        // records Finalizing for a job that ended.
+        if (info->state == QLatin1String("COMPLETING"))
+            return std::nullopt;
         SlurmStateMapping m = mapSlurmJob(*info, fromFile);
         // A requeueable job that stays PREEMPTED was not requeued after all (PreemptMode=CANCEL
         // keeps Requeue=1): it ends, as the same job without Requeue would at once.
@@ -120,6 +136,30 @@ public:
     RunStatus submittedStatus() const override { return RunStatus::Queued; }
 
 private:
+    // Made on first use: the limit is the run's own, from remote.json. Its commands go
+    // through the shell of the current status() call.
+    SlurmRequeuePolicy& requeuePolicy(RemoteShell& shell, const RemoteRunState& state) {
+        shell_ = &shell;
+        if (!requeue_)
+            requeue_.emplace(state.maxRequeues,
+                             SlurmRequeueCommands{
+                                 [this](const QString& id) {
+                                     return said({QStringLiteral("scontrol"), QStringLiteral("requeue"), id});
+                                 },
+                                 [this](const QString& id) { return said({QStringLiteral("scancel"), id}); }});
+        return *requeue_;
+    }
+
+    // "" when the command worked, else what it printed (or its exit code).
+    QString said(const QStringList& argv) {
+        const CommandResult r = shell_->run(argv);
+        if (r.ok())
+            return {};
+        const QString text = QString::fromUtf8(r.out + r.err).trimmed();
+        return text.isEmpty() ? QStringLiteral("%1 exited with code %2").arg(argv.join(QLatin1Char(' '))).arg(r.exitCode)
+                              : text;
+    }
+
     // A job whose environment could not be prepared ends with the helper's exit.json (exit_code
     // null, pip's message): the run failed in Preparing, not the script.
     static QString preparationFailureReason(const RemotePoll& poll) {
@@ -165,6 +205,8 @@ private:
     QString completionFile_;
     int misses_ = 0;
     QElapsedTimer preemptedFor_;
+    std::optional<SlurmRequeuePolicy> requeue_;
+    RemoteShell* shell_ = nullptr; // the shell of the current status() call
 };
 
 } // namespace

@@ -113,6 +113,7 @@ private:
                 if (state_.submitting)
                     already = job_->findSubmitted(*shell_, run_);
                 state_.submitting = true;
+                state_.maxRequeues = est_.slurmMaxRequeues.value_or(kDefaultSlurmMaxRequeues);
                 state_.write(statePath_);
                 state_.jobId = already ? *already : job_->submit(*shell_, run_, est_, layout_);
                 state_.submitted = true;

@@ -41,6 +41,7 @@ void RemoteRunState::write(const QString& path) const {
     j["job_id"] = toStd(jobId);
     j["remote_dir"] = toStd(remoteDir);
     j["cancel_sent"] = cancelSent;
+    j["max_requeues"] = maxRequeues;
     writeJsonFile(path, j);
 }
 
@@ -55,6 +56,7 @@ RemoteRunState RemoteRunState::read(const QString& path) {
         s.jobId = fromStd(j.value("job_id", std::string()));
         s.remoteDir = fromStd(j.value("remote_dir", std::string()));
         s.cancelSent = j.value("cancel_sent", false);
+        s.maxRequeues = j.value("max_requeues", s.maxRequeues);
     } catch (const std::exception&) {
     }
     return s;

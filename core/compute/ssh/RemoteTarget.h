@@ -11,6 +11,7 @@
 #include "core/compute/launch/DistributedLaunch.h"
 #include "core/compute/ssh/RemoteLayout.h"
 #include "core/compute/ssh/RemotePoll.h"
+#include "core/estimator/SlurmResources.h"
 #include "core/remote/RemoteShell.h"
 #include "core/lifecycle/ExitRecord.h"
 
@@ -28,6 +29,9 @@ struct RemoteRunState {
     QString jobId;      // Slurm job id; empty on SSH targets
     QString remoteDir;  // the run folder there
     bool cancelSent = false;
+    // How often the scheduler's job may be queued again after it lost its nodes before the run
+    // ends Failed (the run's slurm_max_requeues, kept here for every follower; Slurm only).
+    int maxRequeues = kDefaultSlurmMaxRequeues;
 
     void write(const QString& path) const;
     static RemoteRunState read(const QString& path); // default when missing

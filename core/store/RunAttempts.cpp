@@ -128,7 +128,12 @@ QList<RunAttempt> RunAttemptRepository::attempts(const QString& runId) {
         Statement last(db_, "SELECT time, reason FROM run_states WHERE run_id = ? "
                             "ORDER BY rowid DESC LIMIT 1");
         last.bind(1, runId);
-        if (last.step()) {
+        // A state from before the attempt began is the end of the one before (the marker is
+        // read before the run is reopened, or the run was never reopened).
+        const bool found = last.step();
+        const bool before = found && out.last().started.isValid() &&
+                            parseIsoTime(last.text(0)) < out.last().started;
+        if (found && !before) {
             out.last().ended = parseIsoTime(last.text(0));
             out.last().endStatus = status;
             out.last().endReason = last.text(1);

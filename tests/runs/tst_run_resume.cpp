@@ -262,10 +262,14 @@ if attempt == 1:
             straightLoss.push_back(p["value"].get<double>());
         QCOMPARE(loss, straightLoss);
         // What attempt 1 logged past its checkpoint is superseded, and only that.
+        int superseded = 0;
         for (const auto& p : pointsOf(metrics(id, true), "loss")) {
             const bool late = p["attempt"].get<int>() == 1 && p["step"].get<int>() > resumeEpoch;
             QVERIFY2(p["superseded"].get<bool>() == late, p.dump().c_str());
+            superseded += late ? 1 : 0;
         }
+        qInfo("canceled after epoch %d's checkpoint; %d loss point(s) of attempt 1 superseded", resumeEpoch,
+              superseded);
 
         // The weights, compared by numpy: array for array, bit for bit.
         QProcess py;

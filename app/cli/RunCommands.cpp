@@ -9,6 +9,7 @@
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
 #include "core/runs/Submit.h"
+#include "core/store/RunAttempts.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/SafeFile.h"
@@ -263,6 +264,19 @@ int show(Invocation& inv) {
     const auto tags = runs.tags(run.id);
     for (auto it = tags.begin(); it != tags.end(); ++it)
         j["tags"][toStd(it.key())] = toStd(it.value());
+    // Attempts: a run resumed or requeued ran more than once (issue 20 item 2).
+    const QList<RunAttempt> attempts = RunAttemptRepository(ws.store().database()).attempts(run.id);
+    j["attempts"] = Json::array();
+    for (const RunAttempt& a : attempts) {
+        Json one = {{"attempt", a.number}, {"reason", toStd(a.reason)},
+                    {"started", a.started.isValid() ? Json(toStd(isoTime(a.started))) : Json()},
+                    {"ended", a.ended.isValid() ? Json(toStd(isoTime(a.ended))) : Json()},
+                    {"status", a.endStatus ? Json(toStd(toString(*a.endStatus))) : Json()},
+                    {"end_reason", toStd(a.endReason)},
+                    {"resumed_from", a.resumedFrom.isEmpty() ? Json() : Json(toStd(a.resumedFrom))},
+                    {"resume_step", a.resumeStep ? Json(*a.resumeStep) : Json()}};
+        j["attempts"].push_back(one);
+    }
     j["log_lines"] = runs.ingestOffset(run.id, RunFolder::driverLogName()).lines;
     j["metric_points"] = ws.store().metrics().count(run.id);
     const Json estimator = Json::parse(run.estimatorJson.toStdString(), nullptr, false);
@@ -293,6 +307,20 @@ int show(Invocation& inv) {
     for (const StateChange& s : runs.history(run.id))
         inv.out << "  " << isoTime(s.time) << "  " << toString(s.status).leftJustified(10)
                 << (s.reason.isEmpty() ? QString() : QStringLiteral("  ") + s.reason) << '\n';
+    if (attempts.size() > 1) {
+        inv.out << "Attempts:\n";
+        for (const RunAttempt& a : attempts) {
+            inv.out << "  " << a.number << "  " << (a.started.isValid() ? isoTime(a.started) : QStringLiteral("-"))
+                    << " .. " << (a.ended.isValid() ? isoTime(a.ended) : QStringLiteral("now")) << "  "
+                    << (a.endStatus ? toString(*a.endStatus) : QStringLiteral("Running")).leftJustified(10);
+            if (!a.resumedFrom.isEmpty())
+                inv.out << "  from " << a.resumedFrom
+                        << (a.resumeStep ? QStringLiteral(" (step %1)").arg(*a.resumeStep) : QString());
+            else if (a.number > 1)
+                inv.out << "  from the start";
+            inv.out << '\n';
+        }
+    }
     return 0;
 }
 
@@ -398,6 +426,7 @@ void registerRunCommands(CommandLine& cli) {
              {runArg()},
              false,
              cancel});
+    registerRunResumeCommand(cli);
     registerRunOutputCommands(cli);
 }
 

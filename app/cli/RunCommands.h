@@ -16,6 +16,7 @@ void registerRunOutputCommands(CommandLine& cli);
 void registerRunListCommand(CommandLine& cli);
 void registerRunEditCommands(CommandLine& cli);
 void registerRunCompareCommand(CommandLine& cli);
+void registerRunResumeCommand(CommandLine& cli);
 
 // A run as `runs list --json` / `runs show --json` print it (stable field names).
 Json runSummaryJson(const RunRecord& run);

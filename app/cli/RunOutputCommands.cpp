@@ -51,22 +51,34 @@ int metrics(Invocation& inv) {
     auto store = ws.store().metrics();
     if (inv.flag(opt("json")) && inv.flag(opt("csv")))
         throw UsageError(QStringLiteral("Choose one of --json and --csv."));
-    const auto points = store.all(run.id);
+    // Points a resumed attempt superseded stay out unless asked for (issue 20 item 2); with
+    // them, each point says its attempt and whether it is superseded.
+    const bool allAttempts = inv.flag(opt("all-attempts"));
+    const auto points = store.all(run.id, allAttempts);
     if (inv.flag(opt("json"))) {
         Json j = Json::array();
-        for (const MetricPoint& p : points)
-            j.push_back({{"name", toStd(p.name)}, {"step", p.step}, {"value", jsonNumber(p.value)},
-                         {"time", jsonNumber(p.time)}}); // NaN -> "NaN", not null (#25)
+        for (const MetricPoint& p : points) {
+            Json point = {{"name", toStd(p.name)}, {"step", p.step}, {"value", jsonNumber(p.value)},
+                          {"time", jsonNumber(p.time)}}; // NaN -> "NaN", not null (#25)
+            if (allAttempts) {
+                point["attempt"] = p.attempt;
+                point["superseded"] = p.superseded;
+            }
+            j.push_back(point);
+        }
         printJson(inv.out, j);
         return 0;
     }
     if (inv.flag(opt("csv"))) {
-        inv.out << "name,step,value,time\n";
+        inv.out << (allAttempts ? "name,step,value,time,attempt,superseded\n" : "name,step,value,time\n");
         for (const MetricPoint& p : points) {
             QString name = p.name;
             if (name.contains(QLatin1Char(',')) || name.contains(QLatin1Char('"')))
                 name = QLatin1Char('"') + name.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-            inv.out << name << ',' << p.step << ',' << number(p.value) << ',' << QString::number(p.time, 'f', 3) << '\n';
+            inv.out << name << ',' << p.step << ',' << number(p.value) << ',' << QString::number(p.time, 'f', 3);
+            if (allAttempts)
+                inv.out << ',' << p.attempt << ',' << (p.superseded ? 1 : 0);
+            inv.out << '\n';
         }
         return 0;
     }
@@ -76,17 +88,28 @@ int metrics(Invocation& inv) {
         return 0;
     }
     inv.out << QStringLiteral("NAME").leftJustified(32) << QStringLiteral("POINTS").rightJustified(9)
-            << QStringLiteral("LAST STEP").rightJustified(11) << "  LAST VALUE\n";
+            << QStringLiteral("LAST STEP").rightJustified(11) << "  LAST VALUE"
+            << (allAttempts ? "  SUPERSEDED\n" : "\n");
     for (const QString& name : names) {
-        qint64 count = 0;
+        qint64 count = 0, superseded = 0;
         MetricPoint last;
-        for (const MetricPoint& p : points)
-            if (p.name == name) {
-                ++count;
-                last = p;
+        for (const MetricPoint& p : points) {
+            if (p.name != name)
+                continue;
+            if (p.superseded) {
+                ++superseded;
+                continue;
             }
-        inv.out << name.leftJustified(31) << ' ' << QString::number(count).rightJustified(9)
-                << QString::number(last.step).rightJustified(11) << "  " << number(last.value) << '\n';
+            ++count;
+            last = p;
+        }
+        if (count == 0 && superseded == 0)
+            continue;
+        QString line = name.leftJustified(31) + QLatin1Char(' ') + QString::number(count).rightJustified(9) +
+                       QString::number(last.step).rightJustified(11) + QStringLiteral("  ") + number(last.value);
+        if (allAttempts)
+            line = line.leftJustified(66) + QStringLiteral("  ") + QString::number(superseded);
+        inv.out << line << '\n';
     }
     return 0;
 }
@@ -211,7 +234,12 @@ void registerRunOutputCommands(CommandLine& cli) {
                {},
                {},
                QStringLiteral("the system metrics sampled on each node (CPU, memory, disk, "
-                              "network, GPUs) instead")}},
+                              "network, GPUs) instead")},
+              {QStringLiteral("all-attempts"),
+               {},
+               {},
+               QStringLiteral("also the points a resumed run superseded (logged after the "
+                              "checkpoint it resumed from), each with its attempt")}},
              {runArg()},
              false,
              metrics});

@@ -106,10 +106,28 @@ fs::path checkpointDir(const Options& o) {
     return "checkpoints";
 }
 
-// --resume: the checkpoint, read and checked before anything is trained or written.
+// The checkpoint a later attempt of a Labbench run starts from (the attempt contract): the
+// run's last checkpoint marker, or its checkpoints folder. Empty when none is named or it is
+// gone (then the attempt trains from the start, and says so).
+std::string attemptCheckpoint(bool lead) {
+    const char* env = std::getenv("LABBENCH_RESUME_CHECKPOINT");
+    if (!env || !*env) return {};
+    std::error_code ec;
+    if (!fs::exists(env, ec)) {
+        if (lead)
+            std::fprintf(stderr, "labbench-train: LABBENCH_RESUME_CHECKPOINT=%s does not exist; "
+                                 "training from the start\n", env);
+        return {};
+    }
+    return env;
+}
+
+// --resume, else the run's checkpoint when this is a later attempt of it: read and checked
+// before anything is trained or written.
 std::optional<FoundCheckpoint> findResume(const Options& o, bool lead) {
-    if (o.resumePath.empty()) return std::nullopt;
-    return findCheckpoint(o.resumePath, [&](const std::string& line) {
+    const std::string path = o.resumePath.empty() ? attemptCheckpoint(lead) : o.resumePath;
+    if (path.empty()) return std::nullopt;
+    return findCheckpoint(path, [&](const std::string& line) {
         if (lead) std::fprintf(stderr, "labbench-train: %s\n", line.c_str());
     });
 }
@@ -152,10 +170,13 @@ private:
 // Writes the trainer's state; a checkpoint that cannot be written (a full disk) is reported and
 // training goes on, since stopping would lose more than the checkpoint.
 void writeCheckpoint(CheckpointWriter& writer, CheckpointSchedule& schedule, const Trainer& trainer,
-                     Progress& progress) {
+                     MetricsSink& metrics, Progress& progress) {
     try {
         const auto start = std::chrono::steady_clock::now();
         const fs::path file = writer.write(trainer.saveState());
+        // Once the file is in place: a later attempt resumes from it, and keeps the points
+        // logged before this line.
+        metrics.checkpointSaved(file.string(), trainer.globalStep());
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
         progress.line(format("checkpoint %s (epoch %d, step %ld, %.3f s)", file.string().c_str(),
                              trainer.epochsDone() + (trainer.stepInEpoch() > 0 ? 1 : 0),
@@ -182,7 +203,7 @@ void trainEpochs(Trainer& trainer, const Options& o, MetricsSink& metrics, Progr
                 progress.step(epoch, o.epochs, step, steps);
                 // The last step's checkpoint is the epoch's, taken below with its metrics.
                 if (midEpoch && step < steps && schedule.clockDue())
-                    writeCheckpoint(*checkpoints, schedule, trainer, progress);
+                    writeCheckpoint(*checkpoints, schedule, trainer, metrics, progress);
             },
             [&](long step, double loss) { metrics.log("batch_loss", loss, step); }, o.logInterval);
         const Evaluation test = trainer.evaluateTest();
@@ -198,7 +219,7 @@ void trainEpochs(Trainer& trainer, const Options& o, MetricsSink& metrics, Progr
                              epoch, o.epochs, e.loss, e.trainAccuracy, test.accuracy, e.seconds,
                              e.imagesPerSecond));
         if (checkpoints && (schedule.epochDue(epoch) || schedule.clockDue()))
-            writeCheckpoint(*checkpoints, schedule, trainer, progress);
+            writeCheckpoint(*checkpoints, schedule, trainer, metrics, progress);
     }
 }
 
@@ -243,9 +264,12 @@ int runTraining(const Options& o) {
     }
     std::fflush(stdout);
 
-    metrics.log("Batch size", o.batchSize, 0);
-    metrics.log("Epochs", o.epochs, 0);
-    metrics.flush();
+    // A later attempt of the same run (resumed from its own checkpoint) logged these already.
+    if (!(resume && o.resumePath.empty())) {
+        metrics.log("Batch size", o.batchSize, 0);
+        metrics.log("Epochs", o.epochs, 0);
+        metrics.flush();
+    }
     // mpirun hands its ranks a pseudo-terminal even when its own output goes to a file: no bar
     // for data-parallel jobs (the epoch lines still print).
     Progress progress(!metrics.enabled() && stdoutIsTerminal() && backend->worldSize() == 1);

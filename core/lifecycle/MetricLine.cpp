@@ -271,6 +271,29 @@ void parseFull(std::string_view line, MetricLine& out) {
         out.kind = MetricLine::Kind::Tag;
         return;
     }
+    if (type == "checkpoint") {
+        out.name = nameOf("path");
+        if (out.name.empty()) {
+            invalid(out, QStringLiteral("a checkpoint marker without a \"path\""));
+            return;
+        }
+        out.step = -1;
+        if (j.contains("step") && !j["step"].is_null() && !readStep(j["step"], out.step)) {
+            invalid(out, QStringLiteral("the step of checkpoint \"%1\" is %2; a step must be a whole "
+                                        "number from 0 to 9007199254740992 (or left out)")
+                             .arg(fromStd(out.name), stepText(j["step"])));
+            return;
+        }
+        out.time = j.contains("time") && j["time"].is_number() ? j["time"].get<double>() : 0.0;
+        out.kind = MetricLine::Kind::Checkpoint;
+        return;
+    }
+    if (type == "attempt") {
+        out.name = nameOf("reason");
+        out.time = j.contains("time") && j["time"].is_number() ? j["time"].get<double>() : 0.0;
+        out.kind = MetricLine::Kind::Attempt;
+        return;
+    }
     if (type != "metric") {
         out.kind = MetricLine::Kind::Ignored; // images, tables, …: not stored yet
         return;

@@ -13,9 +13,10 @@
 namespace lb {
 
 struct MetricLine {
-    enum class Kind { Metric, Tag, Ignored, Invalid };
+    // Checkpoint and Attempt: the markers of the attempt contract (core/store/RunAttempts.h).
+    enum class Kind { Metric, Tag, Ignored, Invalid, Checkpoint, Attempt };
     Kind kind = Kind::Invalid;
-    std::string name;     // metric name, or tag key
+    std::string name;     // metric name, tag key, checkpoint path, or attempt reason
     double value = 0;     // metric value
     std::int64_t step = -1; // -1: not given (the store assigns the next step); else 0..2^53
     double time = 0;      // 0: not given

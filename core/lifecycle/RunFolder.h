@@ -7,6 +7,7 @@
 //   runs/<id>/driver.log        stdout + stderr of the script (supervisor warnings too)
 //   runs/<id>/metrics.jsonl     one JSON object a line: {"name","value","step","time"}
 //   runs/<id>/exit.json         exit code, signal, end time (written by the supervisor)
+//   runs/<id>/exit-attempt-N.json  attempt N's exit.json, set aside when the run is resumed
 //   runs/<id>/supervisor.lock   flock-held by the live supervisor (absent holder = it is gone)
 //   runs/<id>/cancel.request    created by whoever asks the run to stop, from any process
 //   runs/<id>/process.json      pid, process group and start time of the script

@@ -108,6 +108,7 @@ bool RunIngester::ingestMetricChunk(bool final, bool* more) {
     points.reserve(static_cast<size_t>(chunk.size() / 48));
     QHash<QByteArray, QString> names; // names repeat: one QString per distinct name
     std::vector<std::pair<QString, QString>> tags;
+    std::vector<StreamMarker> markers; // checkpoints and attempts, where they came among the points
     MetricLine parsed;
     std::int64_t consumed = 0, lines = metricLines_;
     const double now = nowUnixSeconds();
@@ -135,6 +136,13 @@ bool RunIngester::ingestMetricChunk(bool final, bool* more) {
             }
             case MetricLine::Kind::Tag:
                 tags.emplace_back(QString::fromStdString(parsed.name), parsed.tagValue);
+                break;
+            case MetricLine::Kind::Checkpoint:
+            case MetricLine::Kind::Attempt:
+                markers.push_back({parsed.kind == MetricLine::Kind::Checkpoint ? StreamMarker::Kind::Checkpoint
+                                                                               : StreamMarker::Kind::Attempt,
+                                   points.size(), QString::fromStdString(parsed.name), parsed.step,
+                                   parsed.time > 0 ? parsed.time : now});
                 break;
             case MetricLine::Kind::Ignored:
                 break;
@@ -166,7 +174,8 @@ bool RunIngester::ingestMetricChunk(bool final, bool* more) {
     }
     for (const auto& [key, value] : tags)
         store_.runs().setTag(runId_, key, value);
-    store_.metrics().append(runId_, points, RunFolder::metricsName(), metricBytes_ + consumed, lines);
+    store_.metrics().append(runId_, points, RunFolder::metricsName(), metricBytes_ + consumed, lines,
+                            markers);
     metricBytes_ += consumed;
     metricLines_ = lines;
     pointsStored_ += static_cast<std::int64_t>(points.size());

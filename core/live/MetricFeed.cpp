@@ -46,6 +46,7 @@ struct MetricFeed::SeriesRef {
     std::int64_t seriesId = 0;
     std::int64_t points = 0;
     bool system = false;
+    std::int64_t superseded = 0;
 };
 
 void MetricFeed::setSystemMetricsOf(const QString& runId) {
@@ -71,7 +72,7 @@ QList<MetricFeed::SeriesRef> MetricFeed::seriesToRead(Store& store, const QStrin
     MetricStreamReader reader(store.database());
     for (const QString& runId : runIds)
         for (const MetricSeriesInfo& info : reader.seriesOf(runId))
-            refs.append({runId, info.name, info.seriesId, info.points, false});
+            refs.append({runId, info.name, info.seriesId, info.points, false, info.superseded});
     return refs;
 }
 
@@ -130,16 +131,22 @@ void MetricFeed::poll() {
                 if (!metricNames_.isEmpty() && !metricNames_.contains(info.name))
                     continue;
                 std::int64_t have = 0;
+                bool reread = false;
                 {
                     std::lock_guard lock(buffers_->mutex);
                     auto it = buffers_->series.find({info.key, info.name});
-                    have = it == buffers_->series.end()
-                               ? 0
-                               : static_cast<std::int64_t>(it->second.buffer.size());
+                    if (it != buffers_->series.end()) {
+                        have = it->second.nextSeq;
+                        // A resumed run superseded points this buffer holds (issue 20 item 2).
+                        reread = it->second.superseded != info.superseded;
+                    }
                 }
-                if (info.points <= have)
+                if (reread)
+                    have = 0;
+                else if (info.points <= have)
                     continue;
                 points.clear();
+                std::int64_t next = have;
                 // Read outside the lock: the UI may decimate meanwhile.
                 if (info.system) {
                     systemPoints.clear();
@@ -147,8 +154,9 @@ void MetricFeed::poll() {
                         .readFrom(info.seriesId, have, batchLimit_, systemPoints);
                     for (const SystemMetricPoint& p : systemPoints)
                         points.push_back({QString(), p.value, p.step, p.time});
+                    next = have + static_cast<std::int64_t>(systemPoints.size());
                 } else {
-                    reader.readFrom(info.seriesId, have, batchLimit_, points);
+                    next = reader.readFrom(info.seriesId, have, batchLimit_, points, info.points);
                 }
                 if (static_cast<std::int64_t>(points.size()) == batchLimit_)
                     more = st.pending = true;
@@ -166,6 +174,14 @@ void MetricFeed::poll() {
                         }
                     }
                 }
+                if (reread) {
+                    const auto axis = entry.buffer.axis();
+                    const double smoothing = entry.buffer.smoothing();
+                    entry.buffer = MetricSeriesBuffer();
+                    entry.buffer.setView(axis, smoothing);
+                }
+                entry.nextSeq = next;
+                entry.superseded = info.superseded;
                 for (const MetricPoint& p : points)
                     entry.buffer.append(p.step, p.value, p.time);
                 ++buffers_->version;

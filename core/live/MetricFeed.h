@@ -30,6 +30,8 @@ struct MetricBuffers {
     struct Entry {
         MetricSeriesBuffer buffer;
         std::int64_t seriesId = 0;
+        std::int64_t nextSeq = 0;    // where the next read starts (superseded points are skipped)
+        std::int64_t superseded = 0; // the store's count when read: a change means read afresh
     };
     mutable std::mutex mutex;
     std::map<Key, Entry> series;

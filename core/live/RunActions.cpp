@@ -1,7 +1,9 @@
 #include "core/live/RunActions.h"
 
 #include "core/runs/RunControl.h"
+#include "core/runs/RunResume.h"
 #include "core/runs/Submit.h"
+#include "core/store/RunAttempts.h"
 #include "core/workspace/Workspace.h"
 
 namespace lb {
@@ -46,6 +48,18 @@ void RunActions::cancel(const QString& runId) {
             emit cancelRequested(runId);
         } catch (const std::exception& e) {
             emit cancelFailed(runId, QString::fromStdString(e.what()));
+        }
+    });
+}
+
+void RunActions::resume(const QString& runId) {
+    threads_.launch([this, runId] {
+        try {
+            Workspace workspace = Workspace::open(root_);
+            const RunRecord run = resumeRun(workspace, findRun(workspace, runId));
+            emit resumed(runId, RunAttemptRepository(workspace.store().database()).currentAttempt(run.id));
+        } catch (const std::exception& e) {
+            emit resumeFailed(runId, QString::fromStdString(e.what()));
         }
     });
 }

@@ -27,6 +27,8 @@ public:
     quint64 submit(const Estimator& estimator, const QString& experiment,
                    bool largeSnapshotAccepted = false);
     void cancel(const QString& runId);
+    // The next attempt of a Failed, Canceled or Preempted run (core/runs/RunResume.h).
+    void resume(const QString& runId);
     // Finishes runs whose supervisor is gone and starts queued runs that now fit (re-attach
     // after the workbench or a machine restarted). Skipped while the previous one still runs.
     void reconcile();
@@ -37,6 +39,8 @@ signals:
     void largeSnapshot(quint64 request, const QString& warning);
     void cancelRequested(const QString& runId);
     void cancelFailed(const QString& runId, const QString& message);
+    void resumed(const QString& runId, int attempt);
+    void resumeFailed(const QString& runId, const QString& message);
 
 private:
     QString root_;

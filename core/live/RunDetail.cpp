@@ -1,6 +1,7 @@
 #include "core/live/RunDetail.h"
 
 #include "core/runs/RunControl.h"
+#include "core/runs/RunResume.h"
 
 #include "core/lifecycle/RunFinish.h"
 #include "core/lifecycle/RunFolder.h"
@@ -28,6 +29,8 @@ RunDetail RunDetail::load(Workspace& workspace, const QString& runId) {
     d.tags = store.runs().tags(runId);
     d.note = store.runs().note(runId);
     d.snapshotDir = d.run.runDir + QStringLiteral("/snapshot");
+    d.attempts = RunAttemptRepository(store.database()).attempts(runId);
+    d.resumeRefusal = lb::resumeRefusal(workspace, d.run);
     return d;
 }
 

@@ -72,6 +72,17 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_METRICS_FILE"), folder.metricsFile());
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_CHECKPOINT_DIR"), folder.checkpointDir());
     setEnvironmentVariable(env, QStringLiteral("LABBENCH_EXPERIMENT"), context.experiment);
+    // A later attempt of the run (the attempt contract, RunAttempts.h); a first attempt never
+    // inherits these from whoever started the supervisor.
+    env.removeIf([](const QString& entry) {
+        return entry.startsWith(QLatin1String("LABBENCH_ATTEMPT=")) ||
+               entry.startsWith(QLatin1String("LABBENCH_RESUME_CHECKPOINT="));
+    });
+    if (context.attempt > 1) {
+        setEnvironmentVariable(env, QStringLiteral("LABBENCH_ATTEMPT"), QString::number(context.attempt));
+        if (!context.resumeCheckpoint.isEmpty())
+            setEnvironmentVariable(env, QStringLiteral("LABBENCH_RESUME_CHECKPOINT"), context.resumeCheckpoint);
+    }
     spec.environment = env;
     if (isDistributed(e)) {
         // Several processes on this machine: mpirun starts them, each through the same
@@ -94,6 +105,10 @@ SpawnSpec buildLaunch(const Estimator& e, const RunFolder& folder, const LaunchC
                           QStringLiteral("LABBENCH_METRICS_FILE"),
                           QStringLiteral("LABBENCH_CHECKPOINT_DIR"),
                           QStringLiteral("LABBENCH_EXPERIMENT")};
+        if (context.attempt > 1)
+            names << QStringLiteral("LABBENCH_ATTEMPT");
+        if (context.attempt > 1 && !context.resumeCheckpoint.isEmpty())
+            names << QStringLiteral("LABBENCH_RESUME_CHECKPOINT");
         names += prepared.variables.keys();
         names += e.environmentVariables.keys();
         const QStringList argv = containerCommand(*prepared.container, spec.workingDirectory,

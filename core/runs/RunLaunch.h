@@ -20,6 +20,10 @@ struct LaunchContext {
     bool targetHasGpus = false;
     QString binDir;          // where labbench-train lives
     QStringList baseEnvironment; // the environment to start from
+    // A later attempt of the run (issue 20 item 2): LABBENCH_ATTEMPT, and the checkpoint it goes
+    // on from as LABBENCH_RESUME_CHECKPOINT (empty: none reported).
+    int attempt = 1;
+    QString resumeCheckpoint;
 };
 
 // Throws lb::Error when the entry script cannot be run (not .py and not executable).

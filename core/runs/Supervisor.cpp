@@ -13,6 +13,7 @@
 #include "core/lifecycle/RunIngester.h"
 #include "core/runs/RunLaunch.h"
 #include "core/runs/RunSystemSampler.h"
+#include "core/store/RunAttempts.h"
 #include "core/lifecycle/RunHelper.h"
 #include "core/lifecycle/RunLock.h"
 #include "core/lifecycle/RunProcesses.h"
@@ -121,6 +122,10 @@ Launched prepareAndLaunch(Workspace& ws, const RunRecord& run, const RunFolder& 
         context.targetHasGpus = local && !local->config().gpus.isEmpty();
         context.binDir = executableDir();
         context.baseEnvironment = currentEnvironment();
+        RunAttemptRepository attempts(ws.store().database());
+        context.attempt = attempts.currentAttempt(run.id);
+        if (const auto checkpoint = attempts.lastCheckpoint(run.id); checkpoint && context.attempt > 1)
+            context.resumeCheckpoint = checkpoint->path;
         SpawnSpec spec = buildLaunch(est, folder, context, prepared);
 
         relay = std::make_unique<OutputRelay>(folder.driverLog());

@@ -65,12 +65,16 @@ struct MetricSummary {
     std::int64_t points = 0;
 };
 
-// A metric point: (name, value, step, time in Unix seconds).
+// A metric point: (name, value, step, time in Unix seconds), and the attempt of the run that
+// logged it; a superseded point was logged after the last checkpoint of an attempt that a later
+// one resumed from that checkpoint (issue 20 item 2): kept, hidden unless asked for.
 struct MetricPoint {
     QString name;
     double value = 0;
     std::int64_t step = 0;
     double time = 0;
+    int attempt = 1;
+    bool superseded = false;
 };
 
 // A file a run left in outputs/ or logs/, with its size.

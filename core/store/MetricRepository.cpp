@@ -38,40 +38,82 @@ std::int64_t MetricRepository::seriesId(const QString& runId, const QString& nam
     return s.step() ? s.int64(0) : 0;
 }
 
-void MetricRepository::append(const QString& runId, const std::vector<MetricPoint>& points,
-                              const QString& offsetFile, std::int64_t offsetBytes, std::int64_t offsetLines) {
-    Transaction tx(db_);
-    Statement findSeries(db_, "SELECT id, points, last_step, last_value, min_value, max_value FROM metric_series "
-                              "WHERE run_id = ? AND name = ?");
-    Statement newSeries(db_, "INSERT INTO metric_series(run_id, name) VALUES(?, ?)");
-    Statement insert(db_, "INSERT INTO metrics(series_id, seq, step, value, time) VALUES(?, ?, ?, ?, ?)");
-    QHash<QString, SeriesState> cache;
-    for (const MetricPoint& p : points) {
-        auto it = cache.find(p.name);
-        if (it == cache.end()) {
+namespace {
+// Writes points of one run, a series-id cache with the summaries it keeps, written by flush().
+class SeriesWriter {
+public:
+    SeriesWriter(Database& db, const QString& runId)
+        : db_(db), runId_(runId),
+          findSeries_(db, "SELECT id, points, last_step, last_value, min_value, max_value FROM metric_series "
+                          "WHERE run_id = ? AND name = ?"),
+          newSeries_(db, "INSERT INTO metric_series(run_id, name) VALUES(?, ?)"),
+          insert_(db, "INSERT INTO metrics(series_id, seq, step, value, time, attempt) VALUES(?, ?, ?, ?, ?, ?)"),
+          update_(db, "UPDATE metric_series SET points = ?, last_step = ?, last_value = ?, min_value = ?, "
+                      "max_value = ? WHERE id = ?") {}
+
+    void add(const MetricPoint& p, int attempt) {
+        auto it = cache_.find(p.name);
+        if (it == cache_.end()) {
             SeriesState state;
-            findSeries.bind(1, runId).bind(2, p.name);
-            if (findSeries.step()) {
-                state = {findSeries.int64(0), findSeries.int64(1), findSeries.int64(2),
-                         optionalReal(findSeries, 3), optionalReal(findSeries, 4), optionalReal(findSeries, 5)};
+            findSeries_.bind(1, runId_).bind(2, p.name);
+            if (findSeries_.step()) {
+                state = {findSeries_.int64(0), findSeries_.int64(1), findSeries_.int64(2),
+                         optionalReal(findSeries_, 3), optionalReal(findSeries_, 4), optionalReal(findSeries_, 5)};
             } else {
-                newSeries.bind(1, runId).bind(2, p.name).exec();
+                newSeries_.bind(1, runId_).bind(2, p.name).exec();
                 state.id = db_.lastInsertId();
             }
-            findSeries.reset();
-            it = cache.insert(p.name, state);
+            findSeries_.reset();
+            it = cache_.insert(p.name, state);
         }
         // A point logged without a step takes the next one, as Azure ML's run.log does.
         const std::int64_t step = p.step >= 0 ? p.step : it->lastStep + 1;
-        insert.bind(1, it->id).bind(2, it->points).bind(3, step).bind(4, p.value).bind(5, p.time).exec();
+        insert_.bind(1, it->id).bind(2, it->points).bind(3, step).bind(4, p.value).bind(5, p.time);
+        insert_.bind(6, attempt).exec();
         ++it->points;
         it->lastStep = std::max(it->lastStep, step);
         it->add(p.value);
     }
-    Statement update(db_, "UPDATE metric_series SET points = ?, last_step = ?, last_value = ?, min_value = ?, "
-                          "max_value = ? WHERE id = ?");
-    for (const SeriesState& s : cache)
-        update.bind(1, s.points).bind(2, s.lastStep).bind(3, s.last).bind(4, s.min).bind(5, s.max).bind(6, s.id).exec();
+
+    // Writes the summaries; a marker may change them, so the cache starts afresh after it.
+    void flush() {
+        for (const SeriesState& s : cache_)
+            update_.bind(1, s.points).bind(2, s.lastStep).bind(3, s.last).bind(4, s.min).bind(5, s.max).bind(6, s.id).exec();
+        cache_.clear();
+    }
+
+private:
+    Database& db_;
+    const QString& runId_;
+    Statement findSeries_, newSeries_, insert_, update_;
+    QHash<QString, SeriesState> cache_;
+};
+} // namespace
+
+void MetricRepository::append(const QString& runId, const std::vector<MetricPoint>& points,
+                              const QString& offsetFile, std::int64_t offsetBytes, std::int64_t offsetLines,
+                              const std::vector<StreamMarker>& markers) {
+    Transaction tx(db_);
+    RunAttemptRepository attempts(db_);
+    int attempt = attempts.currentAttempt(runId);
+    SeriesWriter writer(db_, runId);
+    std::size_t nextMarker = 0;
+    auto applyMarkersBefore = [&](std::size_t point) {
+        for (; nextMarker < markers.size() && markers[nextMarker].beforePoint <= point; ++nextMarker) {
+            writer.flush();
+            const StreamMarker& m = markers[nextMarker];
+            if (m.kind == StreamMarker::Kind::Checkpoint)
+                attempts.recordCheckpoint(runId, m);
+            else
+                attempt = attempts.beginAttempt(runId, m);
+        }
+    };
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        applyMarkersBefore(i);
+        writer.add(points[i], attempt);
+    }
+    applyMarkersBefore(points.size());
+    writer.flush();
     if (!offsetFile.isEmpty() && offsetBytes >= 0)
         RunRepository(db_).setIngestOffset(runId, offsetFile, {offsetBytes, offsetLines});
     tx.commit();
@@ -86,22 +128,25 @@ QStringList MetricRepository::names(const QString& runId) {
     return result;
 }
 
-std::vector<MetricPoint> MetricRepository::series(const QString& runId, const QString& name) {
+std::vector<MetricPoint> MetricRepository::series(const QString& runId, const QString& name, bool allAttempts) {
     std::vector<MetricPoint> result;
     const std::int64_t id = seriesId(runId, name);
     if (!id)
         return result;
-    Statement s(db_, "SELECT step, value, time FROM metrics WHERE series_id = ? ORDER BY seq");
+    Statement s(db_, allAttempts ? "SELECT step, value, time, attempt, superseded FROM metrics WHERE series_id = ? "
+                                   "ORDER BY seq"
+                                 : "SELECT step, value, time, attempt, superseded FROM metrics WHERE series_id = ? "
+                                   "AND superseded = 0 ORDER BY seq");
     s.bind(1, id);
     while (s.step())
-        result.push_back({name, s.real(1), s.int64(0), s.real(2)});
+        result.push_back({name, s.real(1), s.int64(0), s.real(2), static_cast<int>(s.int64(3)), s.int64(4) != 0});
     return result;
 }
 
-std::vector<MetricPoint> MetricRepository::all(const QString& runId) {
+std::vector<MetricPoint> MetricRepository::all(const QString& runId, bool allAttempts) {
     std::vector<MetricPoint> result;
     for (const QString& name : names(runId)) {
-        auto points = series(runId, name);
+        auto points = series(runId, name, allAttempts);
         result.insert(result.end(), points.begin(), points.end());
     }
     return result;
@@ -109,7 +154,8 @@ std::vector<MetricPoint> MetricRepository::all(const QString& runId) {
 
 std::optional<MetricPoint> MetricRepository::last(const QString& runId, const QString& name) {
     Statement s(db_, "SELECT m.step, m.value, m.time FROM metrics m JOIN metric_series ms ON "
-                     "ms.id = m.series_id WHERE ms.run_id = ? AND ms.name = ? ORDER BY m.seq DESC LIMIT 1");
+                     "ms.id = m.series_id WHERE ms.run_id = ? AND ms.name = ? AND m.superseded = 0 "
+                     "ORDER BY m.seq DESC LIMIT 1");
     s.bind(1, runId).bind(2, name);
     if (!s.step())
         return std::nullopt;
@@ -117,7 +163,7 @@ std::optional<MetricPoint> MetricRepository::last(const QString& runId, const QS
 }
 
 std::int64_t MetricRepository::count(const QString& runId) {
-    Statement s(db_, "SELECT coalesce(sum(points), 0) FROM metric_series WHERE run_id = ?");
+    Statement s(db_, "SELECT coalesce(sum(points - superseded_points), 0) FROM metric_series WHERE run_id = ?");
     s.bind(1, runId);
     s.step();
     return s.int64(0);

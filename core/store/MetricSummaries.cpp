@@ -6,9 +6,10 @@
 namespace lb {
 
 QList<MetricSummary> MetricRepository::summaries(const QString& runId) {
-    Statement series(db_, "SELECT id, name, points, last_step, last_value, min_value, max_value FROM metric_series "
+    Statement series(db_, "SELECT id, name, points - superseded_points, last_step, last_value, min_value, max_value FROM metric_series "
                           "WHERE run_id = ? ORDER BY name");
-    Statement stepOf(db_, "SELECT step FROM metrics WHERE series_id = ? AND value = ? ORDER BY seq LIMIT 1");
+    Statement stepOf(db_, "SELECT step FROM metrics WHERE series_id = ? AND value = ? AND superseded = 0 "
+                          "ORDER BY seq LIMIT 1");
     series.bind(1, runId);
     QList<MetricSummary> out;
     while (series.step()) {

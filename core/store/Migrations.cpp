@@ -12,7 +12,7 @@ namespace lb {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 9> kMigrations = {
+constexpr std::array<const char*, 10> kMigrations = {
     // 1: experiments, compute targets, runs and their state history.
     R"sql(
     CREATE TABLE experiments (
@@ -205,6 +205,38 @@ constexpr std::array<const char*, 9> kMigrations = {
         value REAL NOT NULL,
         time REAL NOT NULL,
         PRIMARY KEY(series_id, seq)) WITHOUT ROWID;
+    )sql",
+    // 10: attempts (issue 20 item 2): a run resumed or requeued runs again under its own id. The
+    // metric stream's markers (RunAttempts.h) number the attempts and say where each resumed
+    // from; a point keeps the attempt that logged it, and the points an attempt logged after its
+    // last checkpoint are superseded by the next one (kept, hidden unless asked for).
+    // metric_series.checkpoint_points is the series' length at the run's last checkpoint marker,
+    // superseded_points how many of its points are superseded (it only grows: views that hold a
+    // series reread it when it changes).
+    R"sql(
+    CREATE TABLE run_attempts (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        started TEXT,
+        ended TEXT,
+        end_status TEXT,
+        end_reason TEXT NOT NULL DEFAULT '',
+        resumed_from TEXT,
+        resume_step INTEGER,
+        PRIMARY KEY(run_id, attempt)) WITHOUT ROWID;
+    CREATE TABLE run_checkpoints (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        step INTEGER,
+        time REAL NOT NULL,
+        PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
+    ALTER TABLE metric_series ADD COLUMN checkpoint_points INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE metric_series ADD COLUMN superseded_points INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE metrics ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE metrics ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
     )sql",
 };
 

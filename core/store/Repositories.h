@@ -3,6 +3,7 @@
 // works on; Store bundles them for one workspace.
 
 #include "core/store/Entities.h"
+#include "core/store/RunAttempts.h"
 #include "core/store/RunSearch.h"
 
 #include <QHash>
@@ -131,14 +132,19 @@ public:
     explicit MetricRepository(Database& db) : db_(db) {}
     // Appends points in one transaction (fast path for ingest: prepared statements, a
     // series-id cache). Optionally records an ingest offset in the same transaction, so the
-    // offset and the points it covers are stored together or not at all.
+    // offset and the points it covers are stored together or not at all. The stream's
+    // checkpoint and attempt markers (RunAttempts.h) are applied among the points, in order;
+    // each point is stored with the attempt it belongs to.
     void append(const QString& runId, const std::vector<MetricPoint>& points,
-                const QString& offsetFile = {}, std::int64_t offsetBytes = -1, std::int64_t offsetLines = 0);
+                const QString& offsetFile = {}, std::int64_t offsetBytes = -1, std::int64_t offsetLines = 0,
+                const std::vector<StreamMarker>& markers = {});
     QStringList names(const QString& runId);
-    std::vector<MetricPoint> series(const QString& runId, const QString& name);
-    std::vector<MetricPoint> all(const QString& runId); // by name, then in logged order
+    // The reads leave superseded points out unless `allAttempts` (issue 20 item 2).
+    std::vector<MetricPoint> series(const QString& runId, const QString& name, bool allAttempts = false);
+    // By name, then in logged order.
+    std::vector<MetricPoint> all(const QString& runId, bool allAttempts = false);
     std::optional<MetricPoint> last(const QString& runId, const QString& name);
-    std::int64_t count(const QString& runId);
+    std::int64_t count(const QString& runId); // points not superseded
     // Every metric of the run summarised (MetricSummaries.cpp), by name.
     QList<MetricSummary> summaries(const QString& runId);
 

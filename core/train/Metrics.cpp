@@ -29,13 +29,21 @@ MetricsSink::~MetricsSink() {
     }
 }
 
-std::string MetricsSink::formatLine(const std::string& name, double value, long step, double time) {
+namespace {
+// A JSON string's contents; control characters are dropped (no name or path needs them).
+std::string jsonEscaped(const std::string& text) {
     std::string escaped;
-    for (char c : name) {
+    for (char c : text) {
         if (c == '"' || c == '\\') escaped += '\\';
         if (static_cast<unsigned char>(c) < 0x20) continue;
         escaped += c;
     }
+    return escaped;
+}
+} // namespace
+
+std::string MetricsSink::formatLine(const std::string& name, double value, long step, double time) {
+    const std::string escaped = jsonEscaped(name);
     // NaN and the infinities (a diverged loss) as Labbench's JSON writes them everywhere:
     // "NaN", "Infinity", "-Infinity"; null would read back as "no value" (#25).
     char number[64];
@@ -51,6 +59,18 @@ std::string MetricsSink::formatLine(const std::string& name, double value, long 
 
 void MetricsSink::log(const std::string& name, double value, long step) {
     if (file_) pending_ += formatLine(name, value, step, unixTime());
+}
+
+std::string MetricsSink::formatCheckpointLine(const std::string& path, long step, double time) {
+    char tail[96];
+    std::snprintf(tail, sizeof tail, ", \"step\": %ld, \"time\": %.6f}\n", step, time);
+    return "{\"type\": \"checkpoint\", \"path\": \"" + jsonEscaped(path) + "\"" + tail;
+}
+
+void MetricsSink::checkpointSaved(const std::string& path, long step) {
+    if (!file_) return;
+    pending_ += formatCheckpointLine(path, step, unixTime());
+    flush();
 }
 
 void MetricsSink::flush() {

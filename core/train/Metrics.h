@@ -20,9 +20,14 @@ public:
     bool enabled() const { return file_ != nullptr; }
     void log(const std::string& name, double value, long step);
     void flush();
+    // The attempt contract's checkpoint marker, after the points logged so far (flushed first):
+    // {"type":"checkpoint","path":...,"step":...,"time":...}. Call it once the file is complete;
+    // a later attempt of the run keeps what came before it and supersedes what came after.
+    void checkpointSaved(const std::string& path, long step);
 
     // One line of the stream; value NaN/inf becomes null (JSON has no such numbers).
     static std::string formatLine(const std::string& name, double value, long step, double time);
+    static std::string formatCheckpointLine(const std::string& path, long step, double time);
 
 private:
     std::FILE* file_ = nullptr;

@@ -69,8 +69,11 @@ Checkpoints:
   --checkpoint-dir DIR    where (else $LABBENCH_CHECKPOINT_DIR, else ./checkpoints)
   --checkpoint-keep N     how many of this run's newest stay (2)
   --resume PATH           go on from a checkpoint file, or the newest one in a folder;
-                          --epochs counts from the start, so -e 10 trains to epoch 10
-Metrics go to $LABBENCH_METRICS_FILE as JSON lines when it is set.
+                          --epochs counts from the start, so -e 10 trains to epoch 10;
+                          without it, $LABBENCH_RESUME_CHECKPOINT when it exists (a
+                          resumed or requeued Labbench run sets it)
+Metrics go to $LABBENCH_METRICS_FILE as JSON lines when it is set, with a checkpoint marker
+after each checkpoint written.
 Under mpirun or srun --mpi=pmix the processes train data-parallel (--batchsize per process);
 rank 0 alone prints, logs and writes the model.
 )";

@@ -62,8 +62,8 @@ private slots:
                     "'/x')");
         }
         Store store(path);
-        QCOMPARE(store.database().userVersion(), 9);
-        QCOMPARE(latestSchemaVersion(), 9);
+        QCOMPARE(store.database().userVersion(), latestSchemaVersion());
+        QVERIFY(latestSchemaVersion() >= 9); // 10 (#20 item 2) came after
         SystemMetricRepository repo(store.database());
         repo.append(QStringLiteral("r1"),
                     {{QStringLiteral("n1"), QStringLiteral("cpu_percent"), 50, 0, 1.0}});

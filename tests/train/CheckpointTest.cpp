@@ -7,6 +7,8 @@
 #include "core/train/Error.h"
 #include "core/train/Idx.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 #include <csignal>
 #include <fstream>
@@ -30,6 +32,8 @@ Result run(const QStringList& args, const QMap<QString, QString>& env = {},
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
     e.remove("LABBENCH_METRICS_FILE");
     e.remove("LABBENCH_CHECKPOINT_DIR");
+    e.remove("LABBENCH_RESUME_CHECKPOINT");
+    e.remove("LABBENCH_ATTEMPT");
     for (auto it = env.begin(); it != env.end(); ++it)
         e.insert(it.key(), it.value());
     p.setProcessEnvironment(e);
@@ -283,6 +287,58 @@ private slots:
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
         QVERIFY2(bytesOf(path("killed/model.npz")) == bytesOf(path("long/model.npz")),
                  "the killed and resumed run ended with another model");
+    }
+
+    // The attempt contract (#20 item 2): under Labbench each checkpoint is followed, in the
+    // metric stream, by a marker naming it, after the metrics logged before it; a later attempt
+    // finds its checkpoint in LABBENCH_RESUME_CHECKPOINT without --resume and ends where a run
+    // straight through does; a named checkpoint that is gone is said, and training starts over.
+    void markersFollowCheckpointsAndTheEnvironmentResumes() {
+        QDir().mkpath(path("markers"));
+        const QString metrics = path("markers/first.jsonl"), ck = path("markers/ck");
+        const Result first = run(args({"-e", "2", "-o", path("markers/a"), "--checkpoint-every", "1",
+                                       "--checkpoint-dir", ck}),
+                                 {{"LABBENCH_METRICS_FILE", metrics}});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        QList<QJsonObject> lines;
+        for (const QByteArray& line : bytesOf(metrics).split('\n'))
+            if (!line.isEmpty())
+                lines.append(QJsonDocument::fromJson(line).object());
+        QStringList markers;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            if (lines[i]["type"].toString() != "checkpoint")
+                continue;
+            const QString file = lines[i]["path"].toString();
+            const qint64 step = lines[i]["step"].toInteger(-1);
+            QVERIFY2(file == ck + "/" + QString::fromStdString(checkpointFileName(long(step))), qPrintable(file));
+            QVERIFY(QFileInfo::exists(file));
+            QVERIFY(lines[i]["time"].toDouble() > 1e9);
+            QVERIFY2(i > 0 && lines[i - 1]["name"].toString() == "images_per_sec", "after its epoch's metrics");
+            markers << file;
+        }
+        QCOMPARE(markers.size(), 2);
+
+        const QString second = path("markers/second.jsonl");
+        const Result resumed = run(args({"-e", "3", "-o", path("markers/b")}),
+                                   {{"LABBENCH_METRICS_FILE", second}, {"LABBENCH_RESUME_CHECKPOINT", markers.last()},
+                                    {"LABBENCH_ATTEMPT", "2"}});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.out.contains("resuming from " + markers.last() + ": 2 epochs"), qPrintable(resumed.out));
+        const QByteArray resumedMetrics = bytesOf(second);
+        QVERIFY2(resumedMetrics.contains("\"name\": \"loss\", \"value\"") &&
+                     !resumedMetrics.contains("\"step\": 1, ") && !resumedMetrics.contains("Batch size"),
+                 resumedMetrics.constData()); // epoch 3 alone, and not the run's settings again
+        const Result straight = run(args({"-e", "3", "-o", path("markers/c")}));
+        QCOMPARE(straight.exitCode, 0);
+        QVERIFY2(bytesOf(path("markers/b/model.npz")) == bytesOf(path("markers/c/model.npz")),
+                 "resumed through the environment, it ended with another model");
+
+        const Result gone = run(args({"-e", "1", "-o", path("markers/d")}),
+                                {{"LABBENCH_RESUME_CHECKPOINT", path("markers/nothing-here")}});
+        QCOMPARE(gone.exitCode, 0);
+        QVERIFY2(gone.err.contains("LABBENCH_RESUME_CHECKPOINT=" + path("markers/nothing-here") +
+                                   " does not exist; training from the start"),
+                 qPrintable(gone.err));
     }
 
     // --- where checkpoints go, and which stay ------------------------------------------------

@@ -56,6 +56,10 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     cancel_ = new QPushButton(tr("Cancel"));
     cancel_->setObjectName(QStringLiteral("cancelRun"));
     clone_ = new QPushButton(tr("Clone"));
+    // A new attempt of a Failed or Canceled run from its last checkpoint (issue 20 item 2).
+    resume_ = new QPushButton(tr("Resume"));
+    resume_->setObjectName(QStringLiteral("resumeRun"));
+    resume_->setEnabled(false);
     register_ = new QPushButton(tr("Register model"));
     outputs_ = new QPushButton(tr("Open outputs folder"));
     // Enabled once the run has Completed: the registry takes only a completed run's outputs.
@@ -66,7 +70,7 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
     clone_->setObjectName(QStringLiteral("cloneRun"));
     register_->setObjectName(QStringLiteral("registerModel"));
     outputs_->setObjectName(QStringLiteral("openOutputs"));
-    for (QPushButton* b : {cancel_, clone_, register_, outputs_})
+    for (QPushButton* b : {cancel_, resume_, clone_, register_, outputs_})
         header.addButton(b);
 
     tabs_ = new QTabWidget;
@@ -111,6 +115,28 @@ RunDashboard::RunDashboard(const QString& workspaceRoot, const QString& storePat
                     cancel_->setEnabled(true);
                     showError(m);
                 });
+    }
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        if (!actions_)
+            return;
+        resume_->setEnabled(false);
+        resume_->setText(tr("Resuming…"));
+        actions_->resume(runId_);
+    });
+    if (actions_) {
+        connect(actions_, &RunActions::resumed, this, [this](const QString& id, int attempt) {
+            if (id != runId_)
+                return;
+            resume_->setText(tr("Resume"));
+            emit message(tr("Run %1: attempt %2 started.").arg(id).arg(attempt));
+        });
+        connect(actions_, &RunActions::resumeFailed, this, [this](const QString& id, const QString& m) {
+            if (id != runId_)
+                return;
+            resume_->setText(tr("Resume"));
+            resume_->setEnabled(true);
+            showError(m);
+        });
     }
     connect(clone_, &QPushButton::clicked, this, [this] {
         if (!detail_)
@@ -224,10 +250,22 @@ void RunDashboard::onDetail(const RunDetailPtr& detail) {
         cancel_->setText(tr("Cancel"));
     cancel_->setToolTip(final ? tr("The run has ended.") : tr("Stop the run (SIGTERM, then SIGKILL)"));
     register_->setEnabled(run.status == RunStatus::Completed);
+    // Shown where it can be used (a Failed, Canceled or Preempted run); the tooltip says why not
+    // when a run that ended that way cannot go on (another target kind, its folder gone).
+    const bool resumable = run.status == RunStatus::Failed || run.status == RunStatus::Canceled ||
+                           run.status == RunStatus::Preempted;
+    resume_->setVisible(resumable);
+    if (resume_->text() == tr("Resume"))
+        resume_->setEnabled(resumable && actions_ && detail->resumeRefusal.isEmpty());
+    resume_->setToolTip(!detail->resumeRefusal.isEmpty()
+                            ? detail->resumeRefusal
+                            : tr("Start attempt %1 of this run from its last checkpoint")
+                                  .arg(detail->attempts.isEmpty() ? 2 : detail->attempts.last().number + 1));
     // Red for a failure; a cancel's or a policy's reason is news, not an alarm.
     reason_->setStyleSheet(run.status == RunStatus::Failed ? QStringLiteral("color: #cf222e;")
                                                            : QStringLiteral("color: #57606a;"));
     timeline_->setHistory(detail->history, final);
+    timeline_->setAttempts(detail->attempts);
     files_->setFiles(detail->files);
     outputsPanel_->setRunEnded(final);
     note_->showNote(detail->note);

@@ -1,5 +1,5 @@
 #pragma once
-// One run, live: a header (status, duration, target, exit code; Cancel, Clone, Register model,
+// One run, live: a header (status, duration, target, exit code; Cancel, Resume, Clone, Register model,
 // Open outputs folder) over tabs for metrics, the driver log, the state timeline, the estimator,
 // the outputs and the run's note (Markdown, editable). Every piece is fed by a core producer on
 // its own thread; an unreadable run (deleted folder, broken store) shows the reason in the panel.
@@ -90,6 +90,7 @@ private:
     QLabel* error_ = nullptr;
     QPushButton* cancel_ = nullptr;
     QPushButton* clone_ = nullptr;
+    QPushButton* resume_ = nullptr;
     QPushButton* register_ = nullptr;
     QPushButton* outputs_ = nullptr;
     QTabWidget* tabs_ = nullptr;

@@ -71,6 +71,34 @@ StateTimeline::StateTimeline(QWidget* parent) : QWidget(parent) {
     list_->setRootIsDecorated(false);
     list_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     layout->addWidget(list_, 1);
+    attempts_ = new QTreeWidget;
+    attempts_->setObjectName(QStringLiteral("attemptsList"));
+    attempts_->setHeaderLabels({tr("Attempt"), tr("Started"), tr("Ended"), tr("Status"), tr("Resumed from")});
+    attempts_->setRootIsDecorated(false);
+    attempts_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    attempts_->setVisible(false);
+    layout->addWidget(attempts_);
+}
+
+void StateTimeline::setAttempts(const QList<RunAttempt>& attempts) {
+    attempts_->clear();
+    attempts_->setVisible(attempts.size() > 1);
+    const auto when = [](const QDateTime& t) {
+        return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
+    };
+    for (const RunAttempt& a : attempts) {
+        QString from = a.resumedFrom;
+        if (!from.isEmpty() && a.resumeStep)
+            from += tr(" (step %1)").arg(*a.resumeStep);
+        if (from.isEmpty() && a.number > 1)
+            from = tr("the start (no checkpoint)");
+        const QString status = a.endStatus ? toString(*a.endStatus) : tr("running");
+        auto* item = new QTreeWidgetItem({QString::number(a.number), when(a.started), when(a.ended), status, from});
+        item->setToolTip(3, a.endReason);
+        if (a.endStatus)
+            item->setIcon(3, statusIcon(status));
+        attempts_->addTopLevelItem(item);
+    }
 }
 
 void StateTimeline::setHistory(const QList<StateChange>& history, bool final) {

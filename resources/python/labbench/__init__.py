@@ -11,6 +11,8 @@
     labbench.get_metrics()                  # what this run has logged so far
     labbench.sample_dataset("mnist")        # the folder of the MNIST files Labbench ships
     labbench.checkpoint_dir()               # the run's ./checkpoints, kept like ./outputs
+    labbench.checkpoint_saved(path, step=7) # a complete checkpoint (a resume starts from it)
+    labbench.resume_checkpoint()            # the checkpoint a resumed attempt goes on from, or None
 
 Labbench sets LABBENCH_METRICS_FILE for every run; each call appends one JSON line there at once
 (see _stream.py for the exact records). Outside Labbench the calls print what they would log.
@@ -23,16 +25,18 @@ import operator
 import os
 import threading
 
-from . import _files, _stream
+from . import _attempts, _files, _stream
 
 __all__ = ["log", "log_list", "log_row", "log_table", "log_image", "tag", "set_tags",
            "get_metrics", "get_tags", "upload_file", "metrics_file", "sample_dataset",
-           "checkpoint_dir"]
+           "checkpoint_dir", "checkpoint_saved", "resume_checkpoint"]
 
 metrics_file = _stream.metrics_file
 checkpoint_dir = _files.checkpoint_dir
+checkpoint_saved = _attempts.checkpoint_saved
+resume_checkpoint = _attempts.resume_checkpoint
 
-_steps = {}
+_steps = None  # {name: next step}; a resumed attempt starts where the kept points end
 _steps_lock = threading.Lock()
 
 
@@ -59,7 +63,10 @@ def _number(value):
 
 
 def _step(name, step):
+    global _steps
     with _steps_lock:
+        if _steps is None:
+            _steps = _attempts.kept_steps()
         if step is None:
             step = _steps.get(name, 0)
         else:

@@ -3,7 +3,8 @@
 Each record is one JSON object on one line. A numeric metric is exactly
     {"name": str, "value": number, "step": int, "time": float}
 (NaN and infinities are written as Python's json writes them: NaN, Infinity, -Infinity).
-Every other kind carries a "type" key: "tag", "text", "image", "row", "table", "status".
+Every other kind carries a "type" key: "tag", "text", "image", "row", "table", "status", and the
+attempt contract's "checkpoint" (see _attempts.py).
 
 A line is written with a single os.write() on a descriptor opened with O_APPEND, so records of
 concurrent writers (ranks, threads, forked workers) never interleave, and nothing is buffered:
@@ -47,6 +48,10 @@ def _print(record):
     kind = record.get("type", "metric")
     step = record.get("step")
     where = "" if step is None else " (step %d)" % step
+    if kind == "checkpoint":
+        sys.stdout.write("[labbench checkpoint] %s%s\n" % (record.get("path"), where))
+        sys.stdout.flush()
+        return
     sys.stdout.write("[labbench %s] %s = %r%s\n" % (kind, record.get("name"), record.get("value"), where))
     sys.stdout.flush()
 

@@ -197,16 +197,13 @@ set_slurmd_timeout() { # set_slurmd_timeout SECONDS: in slurm.conf, then the dae
 }
 
 job_pids() { # job_pids NODE JOBID: the job's slurmstepd and every process with its job id there
-  local p cmdline environ
-  for p in /proc/[0-9]*; do
-    cmdline="$(tr '\0' ' ' 2>/dev/null < "$p/cmdline")" || continue
-    environ="$(tr '\0' '\n' 2>/dev/null < "$p/environ")" || continue
-    environ=$'\n'"$environ"$'\n'
-    if [[ "$cmdline" == "slurmstepd: [$2."* ]] ||
-       [[ "$environ" == *$'\n'"SLURM_JOB_ID=$2"$'\n'* && "$environ" == *$'\n'"SLURMD_NODENAME=$1"$'\n'* ]]; then
-      echo "${p#/proc/}"
-    fi
+  # One grep over every environment: a fork per process took seconds on a loaded machine, time
+  # in which the job ran on and could even finish (the node failure test then saw no failure).
+  local f
+  for f in $(grep -lzx "SLURM_JOB_ID=$2" /proc/[0-9]*/environ 2>/dev/null); do
+    grep -qzx "SLURMD_NODENAME=$1" "$f" 2>/dev/null && { f="${f#/proc/}"; echo "${f%/environ}"; }
   done
+  pgrep -f "^slurmstepd: \[$2\." || true
 }
 
 # Both logical nodes share this host, so "the node fails" is: its slurmd dies (SIGKILL, no
@@ -216,8 +213,9 @@ fail_node() {
   [[ "$node" =~ ^n[12]$ && "$job" =~ ^[0-9]+$ ]] || { log "fail-node: NODE is n1 or n2, JOBID a number"; exit 2; }
   set_slurmd_timeout 10
   # From here on nothing may stop the script before the timeout is restored and slurmd is back.
-  kill -9 "$(cat "$C/slurmd-$node.pid" 2>/dev/null)" 2>/dev/null || log "fail-node: $node's slurmd was not running"
+  # The job's processes are listed first, so that they die right after their slurmd.
   local pids; pids="$(job_pids "$node" "$job")"
+  kill -9 "$(cat "$C/slurmd-$node.pid" 2>/dev/null)" 2>/dev/null || log "fail-node: $node's slurmd was not running"
   [[ -n "$pids" ]] || log "fail-node: no process of job $job on $node"
   # shellcheck disable=SC2086
   kill -9 $pids 2>/dev/null || true

@@ -35,6 +35,7 @@ const QByteArray kTrainScript =
     "    with open(tmp, 'w') as f:\n"
     "        json.dump({'epoch': epoch}, f)\n"
     "    os.replace(tmp, os.path.join(ckdir, 'state.json'))\n"
+    "    labbench.checkpoint_saved(os.path.join(ckdir, 'state.json'), step=epoch)\n"
     "print('done', flush=True)\n";
 
 QString text(const lb::Json& j, const char* key) {
@@ -138,7 +139,7 @@ class TestSlurmRequeue : public QObject {
     // Preempted -> Queued -> Running -> … -> Completed after a first Running, never Failed; the
     // second attempt resumed from its checkpoint (epoch `from` or later), knew it was attempt 2,
     // and the attempt marker is in metrics.jsonl, once.
-    void checkResumedOnce(const QString& id, int from) {
+    void checkResumedOnce(const QString& id, int from, int epochs = 8) {
         const QStringList h = history(id);
         const QString seq = h.join(QLatin1Char(','));
         QVERIFY2(seq.contains(QLatin1String("Running,Preempted,Queued,Running")), qPrintable(seq));
@@ -162,6 +163,42 @@ class TestSlurmRequeue : public QObject {
         // The local copy is byte for byte the remote file: the follower kept its offsets.
         QCOMPARE(metrics, readFile(remote_ + QStringLiteral("/runs/") + id + QStringLiteral("/metrics.jsonl")));
         QCOMPARE(log, readFile(remote_ + QStringLiteral("/runs/") + id + QStringLiteral("/driver.log")));
+
+        // The store, through the resume side of the contract: one point per epoch (what the
+        // first attempt logged after its last checkpoint is superseded, not mixed in), every
+        // line of the stream kept, and two attempts, the second a requeue from the checkpoint.
+        QList<int> kept;
+        for (const auto& p : metricsJson(id, false))
+            if (p["name"] == "epoch")
+                kept << p["step"].get<int>();
+        std::sort(kept.begin(), kept.end());
+        QList<int> everyEpoch;
+        for (int e = 0; e < epochs; ++e)
+            everyEpoch << e;
+        QCOMPARE(kept, everyEpoch);
+        int all = 0, superseded = 0;
+        for (const auto& p : metricsJson(id, true)) {
+            if (p["name"] != "epoch")
+                continue;
+            ++all;
+            superseded += p["superseded"].get<bool>() ? 1 : 0;
+        }
+        QCOMPARE(all, int(metrics.count("\"name\": \"epoch\"")));
+        QCOMPARE(all - superseded, epochs);
+        const lb::Json attempts = show(id)["attempts"];
+        QCOMPARE(attempts.size(), size_t(2));
+        QCOMPARE(text(attempts[0], "status"), QStringLiteral("Preempted"));
+        QCOMPARE(text(attempts[1], "reason"), QStringLiteral("requeue"));
+        QVERIFY2(text(attempts[1], "resumed_from").endsWith(QLatin1String("/checkpoints/state.json")),
+                 attempts.dump().c_str());
+    }
+
+    lb::Json metricsJson(const QString& id, bool allAttempts) {
+        QStringList args{QStringLiteral("metrics"), id, QStringLiteral("--json")};
+        if (allAttempts)
+            args << QStringLiteral("--all-attempts");
+        const CliResult r = runCli(ws_, args);
+        return r.code == 0 ? r.json() : lb::Json::array();
     }
 
 private slots:
@@ -196,7 +233,9 @@ private slots:
     // NODE_FAIL: the node's slurmd and the job's processes die; Slurm marks the node down and
     // requeues the job, which runs again (on the other node, or this one once it is back).
     void runSurvivesANodeFailure() {
-        const QString id = submit(QStringLiteral("here"), 8);
+        // 20 epochs: the run must still be going when its processes are killed, however slowly
+        // a loaded machine lists them.
+        const QString id = submit(QStringLiteral("here"), 20);
         QVERIFY(!id.isEmpty());
         QVERIFY2(waitRunningAt(id, 0, 2), qPrintable(history(id).join(',')));
         const QString job = jobOf(id);
@@ -207,7 +246,7 @@ private slots:
                                       120000);
         QVERIFY2(failed.exitCode == 0, failed.out.constData());
         QCOMPARE(waitFinal(id), QStringLiteral("Completed"));
-        checkResumedOnce(id, 2);
+        checkResumedOnce(id, 2, 20);
         // Both nodes serve the later tests.
         QVERIFY(waitFor(
             [] {

@@ -64,6 +64,7 @@ class CrashConsistency : public QObject {
     QString ws, src;
     QRandomGenerator random;
     int roundsPassed = 0, killedMidway = 0;
+    QStringList allRunDirs;
     qint64 linesChecked = 0;
 
     QProcess* startWorkbench() {
@@ -153,6 +154,7 @@ private slots:
                 lb::Workspace w = lb::Workspace::open(ws);
                 for (const QString& id : ids)
                     runDirs.append(w.store().runs().find(id)->runDir);
+                allRunDirs += runDirs;
             }
             // Let every script get going, then kill each supervisor at its own random moment.
             for (const QString& dir : runDirs)
@@ -222,6 +224,19 @@ private slots:
                   round, roundLines, storedByFirst, endedBeforeKill);
             ++roundsPassed;
             killedMidway += endedBeforeKill < 3 ? 1 : 0;
+        }
+    }
+
+    // A round that fails leaves scripts whose supervisors this test killed and whose runs no
+    // workbench finished: they would write for ever (three of them once burned 1.5 cores for
+    // half an hour after a failed run). Stop every writer this test started.
+    void cleanup() {
+        for (const QString& dir : std::as_const(allRunDirs)) {
+            const lb::Json p = lb::Json::parse(readFile(dir + QStringLiteral("/process.json")).toStdString(),
+                                               nullptr, false);
+            const int pid = p.is_object() ? p.value("pid", 0) : 0;
+            if (pid > 0 && readFile(QStringLiteral("/proc/%1/cmdline").arg(pid)).contains("writer.py"))
+                ::kill(-pid, SIGKILL); // the script's whole group
         }
     }
 

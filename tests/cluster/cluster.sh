@@ -224,7 +224,7 @@ fail_node() {
   # shellcheck disable=SC2086
   [[ -z "$pids" ]] || kill -9 $pids 2>/dev/null || true
   local rc=0
-  wait_for 60 "$node to be marked down" bash -c "sinfo -h -N -n '$node' -o %T | grep -q '^down'" || rc=1
+  wait_for 120 "$node to be marked down" bash -c "sinfo -h -N -n '$node' -o %T | grep -q '^down'" || rc=1
   set_slurmd_timeout 300
   rm -f "$C/slurmd-$node.pid"
   slurmd -N "$node"

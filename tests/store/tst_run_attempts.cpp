@@ -9,6 +9,7 @@
 #include "core/store/Migrations.h"
 #include "core/store/RunAttempts.h"
 #include "core/store/Store.h"
+#include "tests/store/IngestTestSupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,24 +18,10 @@
 #include <QTimeZone>
 
 using namespace lb;
+using lbtest::append;
+using lbtest::newRun;
 
 namespace {
-
-RunRecord newRun(const QString& id, const QString& runDir) {
-    RunRecord r;
-    r.id = id;
-    r.experiment = QStringLiteral("exp");
-    r.computeTarget = QStringLiteral("local");
-    r.runDir = runDir;
-    return r;
-}
-
-void append(const QString& path, const QByteArray& bytes) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::Append));
-    f.write(bytes);
-}
 
 std::vector<std::pair<std::int64_t, double>> stepsAndValues(const std::vector<MetricPoint>& points) {
     std::vector<std::pair<std::int64_t, double>> out;

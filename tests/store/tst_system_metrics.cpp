@@ -6,6 +6,7 @@
 #include "core/lifecycle/SystemMetricsIngester.h"
 #include "core/store/Migrations.h"
 #include "core/store/Store.h"
+#include "tests/store/IngestTestSupport.h"
 #include "core/store/SystemMetricRepository.h"
 
 #include <QDir>
@@ -14,24 +15,10 @@
 #include <QTest>
 
 using namespace lb;
+using lbtest::append;
+using lbtest::newRun;
 
 namespace {
-
-RunRecord newRun(const QString& id, const QString& runDir) {
-    RunRecord r;
-    r.id = id;
-    r.experiment = QStringLiteral("exp");
-    r.computeTarget = QStringLiteral("local");
-    r.runDir = runDir;
-    return r;
-}
-
-void append(const QString& path, const QByteArray& bytes) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::Append));
-    f.write(bytes);
-}
 
 QByteArray line(const char* node, const char* name, double value, int step) {
     return QStringLiteral("{\"name\":\"%1\",\"value\":%2,\"time\":\"2026-01-02T03:04:05.500Z\","

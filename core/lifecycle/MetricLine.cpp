@@ -257,6 +257,19 @@ void parseFull(std::string_view line, MetricLine& out) {
     auto nameOf = [&](const char* key) -> std::string {
         return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
     };
+    auto timeOf = [&] { return j.contains("time") && j["time"].is_number() ? j["time"].get<double>() : 0.0; };
+    // A metric's or a checkpoint's optional step and time; false (the line Invalid) for a bad step.
+    auto readStepAndTime = [&](const char* what) {
+        out.step = -1;
+        if (j.contains("step") && !j["step"].is_null() && !readStep(j["step"], out.step)) {
+            invalid(out, QStringLiteral("the step of %1 \"%2\" is %3; a step must be a whole number "
+                                        "from 0 to 9007199254740992 (or left out)")
+                             .arg(QLatin1String(what), fromStd(out.name), stepText(j["step"])));
+            return false;
+        }
+        out.time = timeOf();
+        return true;
+    };
     if (type == "tag" || type == "property") {
         out.name = nameOf("name");
         if (out.name.empty())
@@ -277,20 +290,14 @@ void parseFull(std::string_view line, MetricLine& out) {
             invalid(out, QStringLiteral("a checkpoint marker without a \"path\""));
             return;
         }
-        out.step = -1;
-        if (j.contains("step") && !j["step"].is_null() && !readStep(j["step"], out.step)) {
-            invalid(out, QStringLiteral("the step of checkpoint \"%1\" is %2; a step must be a whole "
-                                        "number from 0 to 9007199254740992 (or left out)")
-                             .arg(fromStd(out.name), stepText(j["step"])));
+        if (!readStepAndTime("checkpoint"))
             return;
-        }
-        out.time = j.contains("time") && j["time"].is_number() ? j["time"].get<double>() : 0.0;
         out.kind = MetricLine::Kind::Checkpoint;
         return;
     }
     if (type == "attempt") {
         out.name = nameOf("reason");
-        out.time = j.contains("time") && j["time"].is_number() ? j["time"].get<double>() : 0.0;
+        out.time = timeOf();
         out.kind = MetricLine::Kind::Attempt;
         return;
     }
@@ -312,14 +319,8 @@ void parseFull(std::string_view line, MetricLine& out) {
         invalid(out, QStringLiteral("the value of metric \"%1\" is not a number").arg(fromStd(out.name)));
         return;
     }
-    out.step = -1;
-    if (j.contains("step") && !j["step"].is_null() && !readStep(j["step"], out.step)) {
-        invalid(out, QStringLiteral("the step of metric \"%1\" is %2; a step must be a whole number "
-                                    "from 0 to 9007199254740992 (or left out)")
-                         .arg(fromStd(out.name), stepText(j["step"])));
+    if (!readStepAndTime("metric"))
         return;
-    }
-    out.time = j.contains("time") && j["time"].is_number() ? j["time"].get<double>() : 0.0;
     out.kind = MetricLine::Kind::Metric;
 }
 

@@ -245,6 +245,7 @@ private slots:
                                        env_.get("LABBENCH_CLUSTER_DIR"), node, job},
                                       240000); // down within 120 s, back within 30
         QVERIFY2(failed.exitCode == 0, failed.out.constData());
+        qInfo("%s", failed.out.constData()); // says whether Slurm noticed by itself
         QCOMPARE(waitFinal(id), QStringLiteral("Completed"));
         checkResumedOnce(id, 2, 20);
         // Both nodes serve the later tests.

@@ -9,6 +9,6 @@ data=${LABBENCH_TEST_MNIST_DIR:-$root/data/mnist}
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build "$build" --target labbench-train labbench-train-sgemm-bound -j2 >/dev/null
+cmake --build "$build" --target labbench-train labbench-train-sgemm-bound labbench-train-fma-peak -j2 >/dev/null
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "PyTorch missing: run scripts/setup --bench" >&2; exit 1; }
 exec /usr/bin/python3 "$root/bench/train/run_bench.py" "$build/bin" "$data" "$@"

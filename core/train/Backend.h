@@ -45,6 +45,23 @@ public:
     virtual void gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a, int lda,
                       const float* b, int ldb, float beta, float* c, int ldc) = 0;
 
+    // --- a layer's product with its element-wise neighbours ---
+    // A backend that can fuse them into the product (one pass over y instead of two) overrides
+    // these; the defaults are the two separate operations, so both give the same numbers.
+    // y(rows, cols) = act(x(rows, k) * W(k, cols) + bias): a dense layer's forward pass.
+    virtual void linearForward(const float* x, const float* w, const float* bias, int rows,
+                               int cols, int k, Activation act, float* y) {
+        gemm(Trans::No, Trans::No, rows, cols, k, 1.0f, x, k, w, cols, 0.0f, y, cols);
+        biasActivation(y, bias, rows, cols, act);
+    }
+    // dx(rows, k) = (delta(rows, cols) * W(k, cols)^T) * (y > 0): the gradient that flows into a
+    // layer's input x = y, the output of the ReLU before it.
+    virtual void linearInputGradientRelu(const float* delta, const float* w, const float* y,
+                                         int rows, int cols, int k, float* dx) {
+        gemm(Trans::No, Trans::Yes, rows, k, cols, 1.0f, delta, cols, w, cols, 0.0f, dx, k);
+        reluBackward(dx, y, std::size_t(rows) * k);
+    }
+
     // --- element-wise / per-row ---
     // y(rows, cols) = act(y + bias(cols)) in place: the linear layer's epilogue.
     virtual void biasActivation(float* y, const float* bias, int rows, int cols,

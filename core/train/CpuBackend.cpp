@@ -1,7 +1,6 @@
 #include "core/train/CpuBackend.h"
 
 #include "core/train/Error.h"
-#include "core/train/GemmAvx512.h"
 #include "core/train/World.h"
 
 #include <algorithm>
@@ -85,14 +84,19 @@ CpuBackend::CpuBackend(int threads, std::shared_ptr<Communicator> comm)
     , comm_(std::move(comm)) {
     // Our pool splits the work; OpenBLAS threads inside each call would only fight it.
     openblas_set_num_threads(1);
-    // LABBENCH_TRAIN_GEMM=openblas turns our AVX-512 kernel off (benchmarks compare both).
+    // LABBENCH_TRAIN_GEMM=openblas turns our kernel off, =avx2 keeps it off AVX-512 (benchmarks
+    // and tests compare them).
     const char* choice = std::getenv("LABBENCH_TRAIN_GEMM");
-    const bool forceBlas = choice && std::string(choice) == "openblas";
-    useAvx512_ = !forceBlas && avx512Available();
+    const std::string wanted = choice ? choice : "";
+    isa_ = bestGemmIsa();
+    if (wanted == "openblas") isa_ = GemmIsa::None;
+    if (wanted == "avx2" && isa_ == GemmIsa::Avx512) isa_ = GemmIsa::Avx2;
 }
 
 std::string CpuBackend::describe() const {
-    return std::string("cpu (") + (useAvx512_ ? "AVX-512 gemm" : "OpenBLAS sgemm") + ", " +
+    const std::string gemm =
+        isa_ == GemmIsa::None ? "OpenBLAS sgemm" : std::string(gemmIsaName(isa_)) + " gemm";
+    return "cpu (" + gemm + ", " +
            std::to_string(pool_.threads()) + " thread" + (pool_.threads() == 1 ? "" : "s") +
            (comm_ ? ", " + comm_->describe() : std::string()) + ")";
 }
@@ -139,11 +143,56 @@ void CpuBackend::parallelRange(std::size_t n, std::size_t minChunk, std::size_t 
     });
 }
 
+template <typename Fn>
+void CpuBackend::splitProduct(Trans ta, Trans tb, int m, int n, int k, const float* a, int lda,
+                              const float* b, int ldb, float* c, int ldc, GemmTile tile, Fn&& fn) {
+    const double flops = double(m) * n * k;
+    const int threads = pool_.threads();
+    if (threads == 1 || flops < kGemmSplitFlops || (m < 16 && n < 64)) {
+        fn(0, m, 0, n, a, b, c);
+        return;
+    }
+    // Each thread reads all of the operand it does not split, so split the bigger one: B is
+    // (k, n) and A is (m, k), so columns when n > m. For 784-1000-1000-10 that halves the weight
+    // traffic of the forward and input-gradient products, which are memory bound on the
+    // weights (7 MB, far over L2), not on arithmetic.
+    if (n > m && n >= 64) {
+        // Columns [j0, j1) of C need columns [j0, j1) of op(B): B + j0, or row j0 of the stored
+        // B when it is transposed. Chunks are whole column panels of the kernel.
+        const std::size_t cols = std::size_t(tile.cols);
+        const std::size_t per = ((std::size_t(n) + threads - 1) / threads + cols - 1) / cols * cols;
+        const int chunks = static_cast<int>((std::size_t(n) + per - 1) / per);
+        pool_.run(chunks, [&](int t) {
+            const int j0 = static_cast<int>(t * per);
+            const int width = std::min<int>(n - j0, static_cast<int>(per));
+            fn(0, m, j0, width, a, tb == Trans::Yes ? b + std::size_t(j0) * ldb : b + j0, c + j0);
+        });
+        return;
+    }
+    // Rows [r0, r1) of C need rows [r0, r1) of op(A): A + r0 * lda when A is not transposed,
+    // column r0 of the stored A (A + r0) when it is. Chunks are whole register tiles so no
+    // thread computes a partial tile it could have shared.
+    const std::size_t tileRows = std::size_t(tile.rows);
+    const std::size_t per =
+        ((std::size_t(m) + threads - 1) / threads + tileRows - 1) / tileRows * tileRows;
+    const int chunks = static_cast<int>((std::size_t(m) + per - 1) / per);
+    pool_.run(chunks, [&](int t) {
+        const int r0 = static_cast<int>(t * per);
+        const int rows = std::min<int>(m - r0, static_cast<int>(per));
+        fn(r0, rows, 0, n, ta == Trans::Yes ? a + r0 : a + std::size_t(r0) * lda, b,
+           c + std::size_t(r0) * ldc);
+    });
+}
+
 void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,
                       int lda, const float* b, int ldb, float beta, float* c, int ldc) {
-    // Our AVX-512 kernel where the CPU has it, OpenBLAS otherwise.
-    auto product = [&](int rows, int cols, const float* aPart, const float* bPart, float* cPart) {
-        if (rows == 1 && !useAvx512_) {
+    if (isa_ != GemmIsa::None && alpha == 1.0f) {
+        product(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc, {});
+        return;
+    }
+    // OpenBLAS (and alpha != 1, which the trainer never asks for): the same split, no epilogue.
+    auto blas = [&](int rows, int cols, const float* aPart, const float* bPart, float* cPart) {
+        if (rows == 1) {
             // One row (a served request of one image): a matrix-vector product. sgemm would pack
             // the whole weight matrix first, which costs more than the product itself.
             const int incx = ta == Trans::Yes ? lda : 1;
@@ -153,48 +202,57 @@ void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, cons
             else
                 cblas_sgemv(CblasRowMajor, CblasTrans, k, cols, alpha, bPart, ldb, aPart, incx,
                             beta, cPart, 1);
-        } else if (useAvx512_) {
-            sgemmAvx512(ta == Trans::Yes, tb == Trans::Yes, rows, cols, k, alpha, aPart, lda, bPart,
-                        ldb, beta, cPart, ldc);
         } else {
             cblas_sgemm(CblasRowMajor, ta == Trans::Yes ? CblasTrans : CblasNoTrans,
                         tb == Trans::Yes ? CblasTrans : CblasNoTrans, rows, cols, k, alpha, aPart,
                         lda, bPart, ldb, beta, cPart, ldc);
         }
     };
-    const double flops = double(m) * n * k;
-    const int threads = pool_.threads();
-    if (threads == 1 || flops < kGemmSplitFlops || (m < 16 && n < 64)) {
-        product(m, n, a, b, c);
+    splitProduct(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, gemmTile(GemmIsa::None),
+                 [&](int r0, int rows, int j0, int cols, const float* aPart, const float* bPart,
+                     float* cPart) {
+                     (void)r0;
+                     (void)j0;
+                     blas(rows, cols, aPart, bPart, cPart);
+                 });
+}
+
+void CpuBackend::product(Trans ta, Trans tb, int m, int n, int k, const float* a, int lda,
+                         const float* b, int ldb, float beta, float* c, int ldc,
+                         const GemmEpilogue& epilogue) {
+    splitProduct(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, gemmTile(isa_),
+                 [&](int r0, int rows, int j0, int cols, const float* aPart, const float* bPart,
+                     float* cPart) {
+                     GemmEpilogue part = epilogue;
+                     if (part.bias) part.bias += j0;
+                     if (part.reluMask) part.reluMask += long(r0) * part.ldMask + j0;
+                     sgemmSimd(isa_, ta == Trans::Yes, tb == Trans::Yes, rows, cols, k, 1.0f, aPart,
+                               lda, bPart, ldb, beta, cPart, ldc, part);
+                 });
+}
+
+void CpuBackend::linearForward(const float* x, const float* w, const float* bias, int rows,
+                               int cols, int k, Activation act, float* y) {
+    if (isa_ == GemmIsa::None) {
+        Backend::linearForward(x, w, bias, rows, cols, k, act, y);
         return;
     }
-    // Each thread reads all of the operand it does not split, so split the bigger one: B is
-    // (k, n) and A is (m, k), so columns when n > m. For 784-1000-1000-10 that halves the weight
-    // traffic of the forward and input-gradient products, which are memory bound on the
-    // weights (7 MB, far over L2), not on arithmetic.
-    if (n > m && n >= 64) {
-        // Columns [j0, j1) of C need columns [j0, j1) of op(B): B + j0, or row j0 of the stored
-        // B when it is transposed. Chunks are whole 32-column panels of the AVX-512 kernel.
-        const std::size_t per = ((std::size_t(n) + threads - 1) / threads + 31) / 32 * 32;
-        const int chunks = static_cast<int>((std::size_t(n) + per - 1) / per);
-        pool_.run(chunks, [&](int t) {
-            const int j0 = static_cast<int>(t * per);
-            const int cols = std::min<int>(n - j0, static_cast<int>(per));
-            product(m, cols, a, tb == Trans::Yes ? b + std::size_t(j0) * ldb : b + j0, c + j0);
-        });
+    GemmEpilogue epilogue;
+    epilogue.bias = bias;
+    epilogue.relu = act == Activation::Relu;
+    product(Trans::No, Trans::No, rows, cols, k, x, k, w, cols, 0.0f, y, cols, epilogue);
+}
+
+void CpuBackend::linearInputGradientRelu(const float* delta, const float* w, const float* y,
+                                         int rows, int cols, int k, float* dx) {
+    if (isa_ == GemmIsa::None) {
+        Backend::linearInputGradientRelu(delta, w, y, rows, cols, k, dx);
         return;
     }
-    // Rows [r0, r1) of C need rows [r0, r1) of op(A): A + r0 * lda when A is not transposed,
-    // column r0 of the stored A (A + r0) when it is. Chunks are whole 8-row register tiles so no
-    // thread computes a partial tile it could have shared.
-    const std::size_t per = ((std::size_t(m) + threads - 1) / threads + 7) / 8 * 8;
-    const int chunks = static_cast<int>((std::size_t(m) + per - 1) / per);
-    pool_.run(chunks, [&](int t) {
-        const int r0 = static_cast<int>(t * per);
-        const int rows = std::min<int>(m - r0, static_cast<int>(per));
-        product(rows, n, ta == Trans::Yes ? a + r0 : a + std::size_t(r0) * lda, b,
-                c + std::size_t(r0) * ldc);
-    });
+    GemmEpilogue epilogue;
+    epilogue.reluMask = y;
+    epilogue.ldMask = k;
+    product(Trans::No, Trans::Yes, rows, k, cols, delta, cols, w, cols, 0.0f, dx, k, epilogue);
 }
 
 void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols, Activation act) {

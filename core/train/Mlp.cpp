@@ -110,9 +110,9 @@ const float* Mlp::forward(const float* x, int B) {
         const float* W = params_.data() + arch_.weightOffset(l); // (nIn, nOut)
         const float* b = params_.data() + arch_.biasOffset(l);   // (nOut)
         float* out = activations_[l].data();                     // (B, nOut)
-        backend_.gemm(Trans::No, Trans::No, B, nOut, nIn, 1.0f, in, nIn, W, nOut, 0.0f, out, nOut);
         const bool last = l == arch_.layers() - 1;
-        backend_.biasActivation(out, b, B, nOut, last ? Activation::None : Activation::Relu);
+        backend_.linearForward(in, W, b, B, nOut, nIn, last ? Activation::None : Activation::Relu,
+                               out);
         in = out;
     }
     return in;
@@ -133,9 +133,7 @@ void Mlp::backward(const float* x, float* dlogits, int B) {
         if (l == 0) break; // the input needs no gradient
         // dIn (B, nIn) = delta (B, nOut) * W^T (nOut, nIn), then through the ReLU of layer l-1.
         float* dIn = scratch_[l % 2].data();
-        backend_.gemm(Trans::No, Trans::Yes, B, nIn, nOut, 1.0f, delta, nOut, W, nOut, 0.0f, dIn,
-                      nIn);
-        backend_.reluBackward(dIn, activations_[l - 1].data(), std::size_t(B) * nIn);
+        backend_.linearInputGradientRelu(delta, W, activations_[l - 1].data(), B, nOut, nIn, dIn);
         delta = dIn;
     }
 }

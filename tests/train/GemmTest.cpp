@@ -1,10 +1,12 @@
-// The AVX-512 GEMM and the CPU backend's gemm (row or column split over threads) against a naive double
-// product: every transpose combination, tails in every dimension (m not a multiple of 8, n not
-// of 16 or 32, k across the 256-row chunks), alpha/beta, leading dimensions wider than the
-// matrix, and beta = 0 ignoring NaN already in C.
+// Our GEMM (each instruction set this CPU has) and the CPU backend's gemm (row or column split
+// over threads) against a naive double product: every transpose combination, tails in every
+// dimension (m not a multiple of 6 or 8 and across the 240-row blocks, n not of 8, 16 or 32, k
+// across the 256-row chunks), alpha/beta, leading dimensions wider than the matrix, and beta = 0
+// ignoring NaN already in C. Then the fused layer operations against the separate ones, bit for
+// bit.
 
 #include "core/train/CpuBackend.h"
-#include "core/train/GemmAvx512.h"
+#include "core/train/Gemm.h"
 #include "core/train/Rng.h"
 
 #include <QtTest>
@@ -74,7 +76,8 @@ void addCases() {
     const int shapes[][3] = {{1, 1, 1},     {8, 32, 16},   {7, 5, 3},     {100, 100, 784},
                              {61, 10, 100}, {33, 47, 300}, {17, 16, 513}, {9, 33, 256},
                              {20, 150, 90}, {24, 333, 70}, {1, 100, 784}, {1, 10, 100},
-                             {1, 1000, 784}}; // one row: the backend's matrix-vector path
+                             {1, 1000, 784}, // one row: the backend's matrix-vector path
+                             {250, 40, 300}, {13, 24, 20},  {6, 12, 5}};
     for (const auto& s : shapes)
         for (int ta = 0; ta < 2; ++ta)
             for (int tb = 0; tb < 2; ++tb)
@@ -98,23 +101,10 @@ class GemmTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void avx2Kernel_data() { addCases(); }
+    void avx2Kernel() { checkKernel(GemmIsa::Avx2); }
     void avx512Kernel_data() { addCases(); }
-    void avx512Kernel() {
-        if (!avx512Available()) QSKIP("this CPU has no AVX-512; the backend uses OpenBLAS");
-        QFETCH(bool, ta);
-        QFETCH(bool, tb);
-        QFETCH(int, m);
-        QFETCH(int, n);
-        QFETCH(int, k);
-        QFETCH(float, alpha);
-        QFETCH(float, beta);
-        const double err = maxError(
-            {ta, tb, m, n, k, alpha, beta},
-            [](const Case& t, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
-                sgemmAvx512(t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
-            });
-        QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
-    }
+    void avx512Kernel() { checkKernel(GemmIsa::Avx512); }
 
     // Through the backend: two threads, so products big enough are split by rows.
     void cpuBackendGemm_data() { addCases(); }
@@ -132,6 +122,80 @@ private slots:
                                                 const float* b, int ldb, float* c, int ldc) {
                 backend.gemm(t.ta ? Trans::Yes : Trans::No, t.tb ? Trans::Yes : Trans::No, t.m, t.n,
                              t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
+            });
+        QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+    }
+
+    // The fused layer operations give exactly the bits of the separate ones (gemm, then the
+    // element-wise pass), so fusing changes no training result. Shapes of the three models'
+    // layers, with the batch split over two threads by rows or columns.
+    void fusedLayerOpsMatchSeparateOnes_data() {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("k");
+        QTest::newRow("128x1000x1000") << 128 << 1000 << 1000;
+        QTest::newRow("128x1000x784") << 128 << 1000 << 784;
+        QTest::newRow("100x100x784") << 100 << 100 << 784;
+        QTest::newRow("50x300x784") << 50 << 300 << 784;
+        QTest::newRow("100x10x100") << 100 << 10 << 100;
+        QTest::newRow("7x13x5") << 7 << 13 << 5;
+    }
+    void fusedLayerOpsMatchSeparateOnes() {
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, k);
+        CpuBackend backend(2);
+        Rng rng(std::uint64_t(rows * 7 + cols * 3 + k));
+        auto randoms = [&](std::size_t n) {
+            std::vector<float> v(n);
+            for (auto& x : v)
+                x = float(rng.normal());
+            return v;
+        };
+        const auto x = randoms(std::size_t(rows) * k), w = randoms(std::size_t(k) * cols),
+                   bias = randoms(cols), delta = randoms(std::size_t(rows) * cols);
+        for (Activation act : {Activation::Relu, Activation::None}) {
+            std::vector<float> fused(std::size_t(rows) * cols), separate(fused.size());
+            backend.linearForward(x.data(), w.data(), bias.data(), rows, cols, k, act,
+                                  fused.data());
+            backend.gemm(Trans::No, Trans::No, rows, cols, k, 1.0f, x.data(), k, w.data(), cols,
+                         0.0f, separate.data(), cols);
+            backend.biasActivation(separate.data(), bias.data(), rows, cols, act);
+            QVERIFY(fused == separate);
+        }
+        // The mask: a ReLU output with zeros where the pre-activation was negative.
+        std::vector<float> y = x;
+        for (auto& v : y)
+            v = v > 0 ? v : 0.0f;
+        std::vector<float> fused(std::size_t(rows) * k), separate(fused.size());
+        backend.linearInputGradientRelu(delta.data(), w.data(), y.data(), rows, cols, k,
+                                        fused.data());
+        backend.gemm(Trans::No, Trans::Yes, rows, k, cols, 1.0f, delta.data(), cols, w.data(), cols,
+                     0.0f, separate.data(), k);
+        backend.reluBackward(separate.data(), y.data(), separate.size());
+        QVERIFY(fused == separate);
+        std::size_t zeros = 0;
+        for (float v : fused)
+            zeros += v == 0.0f;
+        QVERIFY2(zeros > fused.size() / 4, "the mask zeroed about half the gradient");
+    }
+
+private:
+    static void checkKernel(GemmIsa isa) {
+        if (int(bestGemmIsa()) < int(isa))
+            QSKIP(qPrintable(QStringLiteral("this CPU has no %1").arg(gemmIsaName(isa))));
+        QFETCH(bool, ta);
+        QFETCH(bool, tb);
+        QFETCH(int, m);
+        QFETCH(int, n);
+        QFETCH(int, k);
+        QFETCH(float, alpha);
+        QFETCH(float, beta);
+        const double err = maxError(
+            {ta, tb, m, n, k, alpha, beta},
+            [isa](const Case& t, const float* a, int lda, const float* b, int ldb, float* c,
+                  int ldc) {
+                sgemmSimd(isa, t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
             });
         QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
     }

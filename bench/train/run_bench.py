@@ -69,6 +69,12 @@ def numpy_run(data, sizes, batch, epochs):
     return r
 
 
+def fma_peak(bin_dir):
+    """This machine's FP32 FMA peak on 2 threads (GFLOP/s), measured now (fma_peak.cpp)."""
+    out, _, _ = peak_mb([os.path.join(bin_dir, "labbench-train-fma-peak"), "2", "1"])
+    return json.loads(out)
+
+
 def sgemm(bin_dir, sizes, batch):
     out, _, _ = peak_mb([os.path.join(bin_dir, "labbench-train-sgemm-bound"), sizes, str(batch), "2", "3"])
     return json.loads(out)
@@ -86,7 +92,9 @@ def main():
     PYTHON = args.python
     models = MODELS[:1] if args.quick else MODELS
     results = {}
+    peaks = []
     for rnd in range(args.rounds):
+        peaks.append(fma_peak(args.bin_dir))
         for hidden, batch, epochs in models:
             sizes = "784,%s,10" % hidden
             row = {
@@ -120,6 +128,20 @@ def main():
             o / r["torch"]["epoch_s"], o / r["numpy"]["epoch_s"], o / r["sgemm"]["sgemm_openblas_s"],
             o / r["sgemm"]["backend_gemm_s"]))
     print()
+    # Efficiency: the step's matrix-product FLOPs per epoch (forward, weight and input
+    # gradients; the first layer needs no input gradient) over our epoch time, against the FMA
+    # peak measured in the same run (the best of its rounds, like every other column).
+    peak = max(p["gflops"] for p in peaks)
+    print("FMA peak (%s, 2 threads): %.1f GFLOP/s, rounds %s" % (
+        peaks[0]["isa"], peak, " ".join("%.1f" % p["gflops"] for p in peaks)))
+    print("%-18s %12s %10s %10s %11s" % ("model (batch)", "GFLOP/epoch", "ours GF/s", "of peak", "75% needs"))
+    for (hidden, batch), r in results.items():
+        gf = r["sgemm"]["gflop_per_epoch"]
+        o = r["ours"]["epoch_s"]
+        print("%-18s %12.1f %10.1f %9.0f%% %10.2fs" % (
+            "784-%s-10 (%d)" % (hidden.replace(",", "-"), batch), gf, gf / o, 100 * gf / o / peak,
+            gf / (0.75 * peak)))
+    print()
     print("PyTorch setting used: " + ", ".join("%s: %s" % (h, r["torch"]["setting"]) for (h, _), r in results.items()))
     print("Inference on the 10,000 test images (images/s) and peak memory (MB)")
     print("%-18s %10s %10s %10s | %8s %8s %8s" % ("model", "ours", "pytorch", "numpy", "ours MB", "torch MB", "numpy MB"))
@@ -131,7 +153,7 @@ def main():
     print("Test accuracy after the bench epochs: " + ", ".join(
         "%s ours %.4f torch %.4f numpy %.4f" % (h, r["ours"]["accuracy"], r["torch"]["accuracy"], r["numpy"]["accuracy"])
         for (h, _), r in results.items()))
-    print("ours = AVX-512 GEMM (where the CPU has it); ours/OB = the same trainer on OpenBLAS sgemm;")
+    print("ours = our GEMM (AVX-512 or AVX2, whichever the CPU has); ours/OB = the same trainer on OpenBLAS sgemm;")
     print("sgemmOB = the step's sgemm calls alone on OpenBLAS (2 threads); ourgemm = the same calls on our GEMM.")
 
 

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace lb::train;
@@ -250,9 +251,11 @@ int main(int argc, char** argv) {
     int epochs = 5;
     std::string only; // "100,100" or "1000,1000": one model (for profiling)
     bool breakdownOnly = false;
+    bool json = false; // the three models of issue 22, default settings, one JSON line each
     for (int i = 1; i < argc; ++i) {
         const bool hasValue = i + 1 < argc;
         if (!std::strcmp(argv[i], "--breakdown")) breakdownOnly = true;
+        else if (!std::strcmp(argv[i], "--json")) json = true;
         else if (!std::strcmp(argv[i], "--data") && hasValue) dataDir = argv[++i];
         else if (!std::strcmp(argv[i], "--only") && hasValue) only = argv[++i];
         else if (!std::strcmp(argv[i], "--epochs") && hasValue)
@@ -269,6 +272,28 @@ int main(int argc, char** argv) {
             return 0;
         }
         const Dataset data = loadDataset(findDatasetFiles(dataDir), dataDir);
+        if (json) {
+            // For compare.py, which runs PyTorch on the same models in the same run.
+            const std::pair<const char*, int> models[] = {
+                {"100,100", 100}, {"300,100", 50}, {"1000,1000", 128}};
+            for (const auto& [hidden, batch] : models) {
+                TrainConfig c;
+                c.arch = parseArchitecture(hidden, 784, 10);
+                c.batchSize = batch;
+                c.seed = 1;
+                auto backend = cuda(true, false);
+                Trainer trainer(*backend, data, c);
+                trainer.trainEpoch(); // warm-up: graph capture, cuBLAS heuristics, clocks
+                std::vector<double> times;
+                for (int e = 0; e < epochs; ++e) times.push_back(trainer.trainEpoch().seconds);
+                std::printf("{\"hidden\": \"%s\", \"batch\": %d, \"epoch_s\": %.6f, "
+                            "\"accuracy\": %.4f, \"device\": \"%s\"}\n",
+                            hidden, batch, median(times), trainer.evaluateTest().accuracy,
+                            backend->describe().c_str());
+                std::fflush(stdout);
+            }
+            return 0;
+        }
         {
             auto probe = cuda(true, false);
             std::printf("device: %s\n", probe->describe().c_str());

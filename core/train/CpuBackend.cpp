@@ -23,6 +23,10 @@ int resolveThreads(int threads) {
 // Below this many multiply-adds a gemm runs on one thread: splitting a tiny product costs more
 // in dispatch than it saves (the 100x10 output layer is ~0.1 us of arithmetic per thread).
 constexpr double kGemmSplitFlops = 200'000;
+// A split product gives each thread this many parts (claimed as they come, so a thread slowed
+// by a neighbour takes fewer): 1 packs each operand once; more parts balance better but pack
+// the unsplit operand once per part.
+constexpr std::size_t kGemmPartsPerThread = 1;
 // Element-wise loops below this size stay on the caller for the same reason.
 constexpr std::size_t kElementwiseSplit = 32'768;
 
@@ -160,7 +164,8 @@ void CpuBackend::splitProduct(Trans ta, Trans tb, int m, int n, int k, const flo
         // Columns [j0, j1) of C need columns [j0, j1) of op(B): B + j0, or row j0 of the stored
         // B when it is transposed. Chunks are whole column panels of the kernel.
         const std::size_t cols = std::size_t(tile.cols);
-        const std::size_t per = ((std::size_t(n) + threads - 1) / threads + cols - 1) / cols * cols;
+        const std::size_t parts = std::size_t(threads) * kGemmPartsPerThread;
+        const std::size_t per = ((std::size_t(n) + parts - 1) / parts + cols - 1) / cols * cols;
         const int chunks = static_cast<int>((std::size_t(n) + per - 1) / per);
         pool_.run(chunks, [&](int t) {
             const int j0 = static_cast<int>(t * per);
@@ -173,8 +178,9 @@ void CpuBackend::splitProduct(Trans ta, Trans tb, int m, int n, int k, const flo
     // column r0 of the stored A (A + r0) when it is. Chunks are whole register tiles so no
     // thread computes a partial tile it could have shared.
     const std::size_t tileRows = std::size_t(tile.rows);
+    const std::size_t parts = std::size_t(threads) * kGemmPartsPerThread;
     const std::size_t per =
-        ((std::size_t(m) + threads - 1) / threads + tileRows - 1) / tileRows * tileRows;
+        ((std::size_t(m) + parts - 1) / parts + tileRows - 1) / tileRows * tileRows;
     const int chunks = static_cast<int>((std::size_t(m) + per - 1) / per);
     pool_.run(chunks, [&](int t) {
         const int r0 = static_cast<int>(t * per);
@@ -226,6 +232,13 @@ void CpuBackend::product(Trans ta, Trans tb, int m, int n, int k, const float* a
                      GemmEpilogue part = epilogue;
                      if (part.bias) part.bias += j0;
                      if (part.reluMask) part.reluMask += long(r0) * part.ldMask + j0;
+                     if (part.update) {
+                         // params and states are laid out like C
+                         const long at = long(r0) * ldc + j0;
+                         part.params += at;
+                         part.state1 += at;
+                         if (part.state2) part.state2 += at;
+                     }
                      sgemmSimd(isa_, ta == Trans::Yes, tb == Trans::Yes, rows, cols, k, 1.0f, aPart,
                                lda, bPart, ldb, beta, cPart, ldc, part);
                  });
@@ -253,6 +266,21 @@ void CpuBackend::linearInputGradientRelu(const float* delta, const float* w, con
     epilogue.reluMask = y;
     epilogue.ldMask = k;
     product(Trans::No, Trans::Yes, rows, k, cols, delta, cols, w, cols, 0.0f, dx, k, epilogue);
+}
+
+void CpuBackend::linearWeightStep(const float* x, const float* delta, int rows, int k, int cols,
+                                  const OptimizerStep& step, float* w, float* state1,
+                                  float* state2, float* dW) {
+    if (!fusesWeightStep()) {
+        Backend::linearWeightStep(x, delta, rows, k, cols, step, w, state1, state2, dW);
+        return;
+    }
+    GemmEpilogue epilogue;
+    epilogue.update = &step;
+    epilogue.params = w;
+    epilogue.state1 = state1;
+    epilogue.state2 = step.kind == OptimizerKind::Adam ? state2 : nullptr;
+    product(Trans::Yes, Trans::No, k, cols, rows, x, k, delta, cols, 0.0f, dW, cols, epilogue);
 }
 
 void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols, Activation act) {

@@ -144,7 +144,9 @@ PartitionName=spot Nodes=n[1-2] MaxTime=INFINITE State=UP PriorityTier=1 Preempt
 PartitionName=urgent Nodes=n[1-2] MaxTime=INFINITE State=UP PriorityTier=10 PreemptMode=OFF
 CONF
   echo "NodeName=n[1-2] Name=gpu File=$C/fakegpu/nvidia[0-1]" > /etc/slurm/gres.conf
-  alive "$S/slurmctld.pid" || slurmctld -i
+  # A fresh controller starts from an empty queue (-c): jobs saved by an earlier `up` whose
+  # nodes were killed mid-job come back ALLOCATED and keep both nodes busy for good.
+  alive "$S/slurmctld.pid" || slurmctld -i -c
   alive "$C/slurmd-n1.pid" || slurmd -N n1
   alive "$C/slurmd-n2.pid" || slurmd -N n2
   wait_for 20 "both nodes idle" bash -c '[[ "$(sinfo -h -o %T | sort -u)" == idle ]]' || {
@@ -228,11 +230,15 @@ fail_node() {
   # it started with (SlurmdTimeout/3 of the default: 100 s), so detection alone once took over
   # 120 s in CI. After 45 s the node is reported down the way a health check (or an admin)
   # does; both go through the same code in slurmctld, which kills and requeues the node's jobs.
-  if ! wait_for 45 "Slurm to notice that $node is gone" bash -c "sinfo -h -N -n '$node' -o %T | grep -q '^down'"; then
+  # scontrol, not sinfo: sinfo names a down node that still has a job to clean up "completing"
+  # (so a CI run never saw "down" although slurmctld had logged it); scontrol shows every flag.
+  local isDown="scontrol show node '$node' | grep -q 'State=DOWN'"
+  if ! wait_for 45 "Slurm to notice that $node is gone" bash -c "$isDown"; then
     log "fail-node: reporting $node down (scontrol update State=DOWN)"
     scontrol update NodeName="$node" State=DOWN Reason="cluster.sh fail-node: slurmd killed" || true
-    wait_for 60 "$node to be marked down" bash -c "sinfo -h -N -n '$node' -o %T | grep -q '^down'" || rc=1
+    wait_for 60 "$node to be marked down" bash -c "$isDown" || rc=1
   fi
+  log "fail-node: $node $(scontrol show node "$node" | grep -o 'State=[^ ]*') (sinfo: $(sinfo -h -N -n "$node" -o %T | sort -u | tr '\n' ' '))"
   set_slurmd_timeout 300
   rm -f "$C/slurmd-$node.pid"
   slurmd -N "$node"

@@ -61,9 +61,10 @@ GemmTile gemmTile(GemmIsa isa) {
 }
 
 namespace detail {
-std::size_t gemmPackFloats(GemmIsa isa, int n) {
+std::size_t gemmPackFloats(GemmIsa isa, int m, int n) {
     const std::size_t cols = std::size_t(gemmTile(isa).cols);
-    const std::size_t blockCols = std::min<std::size_t>(kBlockCols, std::size_t(n));
+    const std::size_t blockCols =
+        std::size_t(m) <= kBlockRows ? std::size_t(n) : std::min<std::size_t>(kBlockCols, n);
     return kBlockRows * kChunkRows + (blockCols + cols - 1) / cols * cols * kChunkRows;
 }
 } // namespace detail
@@ -100,7 +101,7 @@ void sgemmSimd(GemmIsa isa, bool transA, bool transB, int m, int n, int k, float
             }
         return;
     }
-    float* packed = packBuffer(detail::gemmPackFloats(isa, n));
+    float* packed = packBuffer(detail::gemmPackFloats(isa, m, n));
     if (isa == GemmIsa::Avx512)
         detail::sgemmAvx512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue,
                             packed);

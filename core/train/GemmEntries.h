@@ -9,7 +9,7 @@
 namespace lb::train::detail {
 
 // Gemm.h's product with our kernel, built for AVX2+FMA or AVX-512F; the caller checked the CPU.
-// packed: room for gemmPackFloats(isa, n) floats, 64-byte aligned.
+// packed: room for gemmPackFloats(isa, m, n) floats, 64-byte aligned.
 void sgemmAvx2(bool transA, bool transB, int m, int n, int k, float alpha, const float* a,
                long lda, const float* b, long ldb, float beta, float* c, long ldc,
                const GemmEpilogue& epilogue, float* packed);
@@ -17,7 +17,8 @@ void sgemmAvx512(bool transA, bool transB, int m, int n, int k, float alpha, con
                  long lda, const float* b, long ldb, float beta, float* c, long ldc,
                  const GemmEpilogue& epilogue, float* packed);
 
-// Floats of packed op(A) (one block) and op(B) (one chunk of k over n columns).
-std::size_t gemmPackFloats(GemmIsa isa, int n);
+// Floats of packed op(A) (one block of rows) and op(B) (one block of columns over a chunk of k)
+// for an m x n product.
+std::size_t gemmPackFloats(GemmIsa isa, int m, int n);
 
 } // namespace lb::train::detail

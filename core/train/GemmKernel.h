@@ -238,9 +238,17 @@ inline void tile(int rows, const float* ap, const float* bp, int kc, const TileO
 #pragma GCC unroll 2
         for (int v = 0; v < NV; ++v)
             acc[r][v] = V::zero();
+    // The tile's rows of C (and what the epilogue reads beside them) are on their way while
+    // the sums are made: a store that misses would otherwise stall at the end.
+    for (int r = 0; r < rows; ++r) {
+        __builtin_prefetch(out.c + r * out.ldc, 1);
+        __builtin_prefetch(out.c + r * out.ldc + NR - 1, 1);
+    }
+#pragma GCC unroll 4
     for (int p = 0; p < kc; ++p) {
         const float* b = bp + p * NR;
         const float* a = ap + p * MR;
+        __builtin_prefetch(a + 32 * MR);
         typename V::Vec bv[NV];
 #pragma GCC unroll 2
         for (int v = 0; v < NV; ++v)
@@ -284,8 +292,11 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
         out.relu = epi.relu;
         out.ldMask = epi.ldMask;
         out.update = epi.update;
-        for (int jb = 0; jb < n; jb += kBlockCols) {
-            const int blockCols = smaller(kBlockCols, n - jb);
+        // Columns in blocks only when several blocks of A rows reuse them: with one block of A,
+        // each packed panel is read once anyway, and blocking would only pack A again per block.
+        const int colsPerBlock = m <= kBlockRows ? n : kBlockCols;
+        for (int jb = 0; jb < n; jb += colsPerBlock) {
+            const int blockCols = smaller(colsPerBlock, n - jb);
             packB<V>(transB, transB ? b + long(jb) * ldb + k0 : b + long(k0) * ldb + jb, ldb, kc,
                      blockCols, packedB);
             for (int i0 = 0; i0 < m; i0 += kBlockRows) {

@@ -1,8 +1,9 @@
 // The sgemm-only bound of one training epoch: the matrix products of every step (forward,
 // weight gradients, input gradients) for an MLP and batch size, and nothing else, timed two
 // ways: plain cblas_sgemm calls with OpenBLAS's own threads (what a framework does), and
-// through CpuBackend::gemm (our row split over our pool; our AVX-512 kernel where the CPU has
-// it, unless LABBENCH_TRAIN_GEMM=openblas). Prints seconds per epoch as one JSON line.
+// through CpuBackend::gemm (its row or column split over our pool; our kernel by default on
+// AVX-512, OpenBLAS elsewhere; LABBENCH_TRAIN_GEMM=own or =openblas picks). Prints seconds per
+// epoch as one JSON line.
 //   labbench-train-sgemm-bound 784,100,100,10 100 [threads] [epochs]
 
 #include "core/train/CpuBackend.h"

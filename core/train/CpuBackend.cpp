@@ -23,10 +23,6 @@ int resolveThreads(int threads) {
 // Below this many multiply-adds a gemm runs on one thread: splitting a tiny product costs more
 // in dispatch than it saves (the 100x10 output layer is ~0.1 us of arithmetic per thread).
 constexpr double kGemmSplitFlops = 200'000;
-// A split product gives each thread this many parts (claimed as they come, so a thread slowed
-// by a neighbour takes fewer): 1 packs each operand once; more parts balance better but pack
-// the unsplit operand once per part.
-constexpr std::size_t kGemmPartsPerThread = 1;
 // Element-wise loops below this size stay on the caller for the same reason.
 constexpr std::size_t kElementwiseSplit = 32'768;
 
@@ -88,13 +84,16 @@ CpuBackend::CpuBackend(int threads, std::shared_ptr<Communicator> comm)
     , comm_(std::move(comm)) {
     // Our pool splits the work; OpenBLAS threads inside each call would only fight it.
     openblas_set_num_threads(1);
-    // LABBENCH_TRAIN_GEMM=openblas turns our kernel off, =avx2 keeps it off AVX-512 (benchmarks
-    // and tests compare them).
+    // Our kernel by default only where it beats OpenBLAS: on AVX-512 (about 2x its Haswell
+    // kernels on Zen 4). On AVX2 (Zen 3) OpenBLAS's hand-written Haswell kernel is ~10% faster
+    // per thread than ours (issue 22, bench/train/README.md), so it does the products there.
+    // LABBENCH_TRAIN_GEMM=own forces ours (AVX2 or AVX-512), =openblas OpenBLAS: benchmarks and
+    // tests compare them.
     const char* choice = std::getenv("LABBENCH_TRAIN_GEMM");
     const std::string wanted = choice ? choice : "";
-    isa_ = bestGemmIsa();
+    isa_ = bestGemmIsa() == GemmIsa::Avx512 ? GemmIsa::Avx512 : GemmIsa::None;
     if (wanted == "openblas") isa_ = GemmIsa::None;
-    if (wanted == "avx2" && isa_ == GemmIsa::Avx512) isa_ = GemmIsa::Avx2;
+    if (wanted == "own") isa_ = bestGemmIsa();
 }
 
 std::string CpuBackend::describe() const {
@@ -164,8 +163,7 @@ void CpuBackend::splitProduct(Trans ta, Trans tb, int m, int n, int k, const flo
         // Columns [j0, j1) of C need columns [j0, j1) of op(B): B + j0, or row j0 of the stored
         // B when it is transposed. Chunks are whole column panels of the kernel.
         const std::size_t cols = std::size_t(tile.cols);
-        const std::size_t parts = std::size_t(threads) * kGemmPartsPerThread;
-        const std::size_t per = ((std::size_t(n) + parts - 1) / parts + cols - 1) / cols * cols;
+        const std::size_t per = ((std::size_t(n) + threads - 1) / threads + cols - 1) / cols * cols;
         const int chunks = static_cast<int>((std::size_t(n) + per - 1) / per);
         pool_.run(chunks, [&](int t) {
             const int j0 = static_cast<int>(t * per);
@@ -178,9 +176,8 @@ void CpuBackend::splitProduct(Trans ta, Trans tb, int m, int n, int k, const flo
     // column r0 of the stored A (A + r0) when it is. Chunks are whole register tiles so no
     // thread computes a partial tile it could have shared.
     const std::size_t tileRows = std::size_t(tile.rows);
-    const std::size_t parts = std::size_t(threads) * kGemmPartsPerThread;
     const std::size_t per =
-        ((std::size_t(m) + parts - 1) / parts + tileRows - 1) / tileRows * tileRows;
+        ((std::size_t(m) + threads - 1) / threads + tileRows - 1) / tileRows * tileRows;
     const int chunks = static_cast<int>((std::size_t(m) + per - 1) / per);
     pool_.run(chunks, [&](int t) {
         const int r0 = static_cast<int>(t * per);
@@ -192,11 +189,11 @@ void CpuBackend::splitProduct(Trans ta, Trans tb, int m, int n, int k, const flo
 
 void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,
                       int lda, const float* b, int ldb, float beta, float* c, int ldc) {
-    if (isa_ != GemmIsa::None && alpha == 1.0f) {
-        product(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc, {});
+    if (isa_ != GemmIsa::None) {
+        product(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, {});
         return;
     }
-    // OpenBLAS (and alpha != 1, which the trainer never asks for): the same split, no epilogue.
+    // OpenBLAS: the same split, no epilogue.
     auto blas = [&](int rows, int cols, const float* aPart, const float* bPart, float* cPart) {
         if (rows == 1) {
             // One row (a served request of one image): a matrix-vector product. sgemm would pack
@@ -223,8 +220,8 @@ void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, cons
                  });
 }
 
-void CpuBackend::product(Trans ta, Trans tb, int m, int n, int k, const float* a, int lda,
-                         const float* b, int ldb, float beta, float* c, int ldc,
+void CpuBackend::product(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,
+                         int lda, const float* b, int ldb, float beta, float* c, int ldc,
                          const GemmEpilogue& epilogue) {
     splitProduct(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, gemmTile(isa_),
                  [&](int r0, int rows, int j0, int cols, const float* aPart, const float* bPart,
@@ -232,14 +229,7 @@ void CpuBackend::product(Trans ta, Trans tb, int m, int n, int k, const float* a
                      GemmEpilogue part = epilogue;
                      if (part.bias) part.bias += j0;
                      if (part.reluMask) part.reluMask += long(r0) * part.ldMask + j0;
-                     if (part.update) {
-                         // params and states are laid out like C
-                         const long at = long(r0) * ldc + j0;
-                         part.params += at;
-                         part.state1 += at;
-                         if (part.state2) part.state2 += at;
-                     }
-                     sgemmSimd(isa_, ta == Trans::Yes, tb == Trans::Yes, rows, cols, k, 1.0f, aPart,
+                     sgemmSimd(isa_, ta == Trans::Yes, tb == Trans::Yes, rows, cols, k, alpha, aPart,
                                lda, bPart, ldb, beta, cPart, ldc, part);
                  });
 }
@@ -253,7 +243,7 @@ void CpuBackend::linearForward(const float* x, const float* w, const float* bias
     GemmEpilogue epilogue;
     epilogue.bias = bias;
     epilogue.relu = act == Activation::Relu;
-    product(Trans::No, Trans::No, rows, cols, k, x, k, w, cols, 0.0f, y, cols, epilogue);
+    product(Trans::No, Trans::No, rows, cols, k, 1.0f, x, k, w, cols, 0.0f, y, cols, epilogue);
 }
 
 void CpuBackend::linearInputGradientRelu(const float* delta, const float* w, const float* y,
@@ -265,22 +255,7 @@ void CpuBackend::linearInputGradientRelu(const float* delta, const float* w, con
     GemmEpilogue epilogue;
     epilogue.reluMask = y;
     epilogue.ldMask = k;
-    product(Trans::No, Trans::Yes, rows, k, cols, delta, cols, w, cols, 0.0f, dx, k, epilogue);
-}
-
-void CpuBackend::linearWeightStep(const float* x, const float* delta, int rows, int k, int cols,
-                                  const OptimizerStep& step, float* w, float* state1,
-                                  float* state2, float* dW) {
-    if (!fusesWeightStep()) {
-        Backend::linearWeightStep(x, delta, rows, k, cols, step, w, state1, state2, dW);
-        return;
-    }
-    GemmEpilogue epilogue;
-    epilogue.update = &step;
-    epilogue.params = w;
-    epilogue.state1 = state1;
-    epilogue.state2 = step.kind == OptimizerKind::Adam ? state2 : nullptr;
-    product(Trans::Yes, Trans::No, k, cols, rows, x, k, delta, cols, 0.0f, dW, cols, epilogue);
+    product(Trans::No, Trans::Yes, rows, k, cols, 1.0f, delta, cols, w, cols, 0.0f, dx, k, epilogue);
 }
 
 void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols, Activation act) {

@@ -36,11 +36,6 @@ public:
                        int k, Activation act, float* y) override;
     void linearInputGradientRelu(const float* delta, const float* w, const float* y, int rows,
                                  int cols, int k, float* dx) override;
-    void linearWeightStep(const float* x, const float* delta, int rows, int k, int cols,
-                          const OptimizerStep& step, float* w, float* state1, float* state2,
-                          float* dW) override;
-    // Our kernel fuses the step; with several ranks the gradient must be summed first.
-    bool fusesWeightStep() const override { return isa_ != GemmIsa::None && !comm_; }
     void biasActivation(float* y, const float* bias, int rows, int cols, Activation act) override;
     void reluBackward(float* dy, const float* y, std::size_t n) override;
     void softmaxCrossEntropy(const float* logits, const std::int32_t* labels, int rows, int classes,
@@ -57,8 +52,9 @@ public:
 
 private:
     // gemm with Gemm.h's epilogue (only where isa_ is not None), split over the pool.
-    void product(Trans ta, Trans tb, int m, int n, int k, const float* a, int lda, const float* b,
-                 int ldb, float beta, float* c, int ldc, const GemmEpilogue& epilogue);
+    void product(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a, int lda,
+                 const float* b, int ldb, float beta, float* c, int ldc,
+                 const GemmEpilogue& epilogue);
     // Splits [0, n) into at most threads() chunks of at least minChunk, aligned to `align`,
     // and runs fn(begin, end) on each; small n runs inline on the caller.
     template <typename Fn>

@@ -73,21 +73,6 @@ void sgemmSimd(GemmIsa isa, bool transA, bool transB, int m, int n, int k, float
                const float* a, long lda, const float* b, long ldb, float beta, float* c, long ldc,
                const GemmEpilogue& epilogue) {
     if (m <= 0 || n <= 0) return;
-    if (k <= 0 && epilogue.update) {
-        // No sums: every gradient is beta * C.
-        for (int i = 0; i < m; ++i)
-            for (int j = 0; j < n; ++j) {
-                const long e = long(i) * ldc + j;
-                const float g = beta == 0.0f ? 0.0f : beta * c[e];
-                if (epilogue.update->kind == OptimizerKind::Sgd)
-                    kernels::sgdMomentumUpdate(epilogue.params[e], g, epilogue.state1[e],
-                                               epilogue.update->sgd);
-                else
-                    kernels::adamUpdate(epilogue.params[e], g, epilogue.state1[e],
-                                        epilogue.state2[e], epilogue.update->adam);
-            }
-        return;
-    }
     if (k <= 0) {
         // No sums: C = beta * C, then the epilogue (bias, ReLU, mask) on that.
         for (int i = 0; i < m; ++i)

@@ -10,8 +10,6 @@
 // The summation order of every element is fixed (k ascending, in chunks of 256), whatever the
 // thread split, so a product is bit-identical however its rows or columns are divided.
 
-#include "core/train/Backend.h"
-
 namespace lb::train {
 
 enum class GemmIsa { None, Avx2, Avx512 };
@@ -34,19 +32,11 @@ GemmTile gemmTile(GemmIsa isa);
 //   c = max(c, 0)                       (relu)
 //   c = mask(i, j) > 0 ? c : 0          (reluMask not null: ReLU backward, mask = the ReLU's
 //                                        output, (m, n) with leading dimension ldMask)
-// or, with update (and nothing else) set, the optimizer step: c is the gradient of params(i, j)
-// (params, state1, state2 laid out like C, ldc apart), stepped exactly as
-// Backend::optimizerStep would; C then holds no result (only partial sums when k > 256), so a
-// weight gradient never makes the round trip through memory.
 struct GemmEpilogue {
     const float* bias = nullptr;
     bool relu = false;
     const float* reluMask = nullptr;
     long ldMask = 0;
-    const OptimizerStep* update = nullptr;
-    float* params = nullptr;
-    float* state1 = nullptr;
-    float* state2 = nullptr;
 };
 
 // C(m,n) = alpha * op(A)(m,k) * op(B)(k,n) + beta * C, row-major like cblas_sgemm, then the

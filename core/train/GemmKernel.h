@@ -158,10 +158,6 @@ template <class V> struct TileOut {
     const float* reluMask;   // at the tile's element (0, 0), or null
     long ldMask;
     int cols;                // valid columns of the tile (1 .. 2W)
-    const OptimizerStep* update; // the optimizer step instead of a store (Gemm.h), or null
-    float* params;           // at the tile's element (0, 0), ldc apart, when update is set
-    float* state1;
-    float* state2;
 };
 
 template <class V>
@@ -186,45 +182,6 @@ inline void storeVector(typename V::Vec acc, int r, int v, const TileOut<V>& o, 
         V::storeu(cp, x);
     else
         V::maskStore(cp, m, x);
-}
-
-// The optimizer step on one tile: its gradients (alpha * sums + beta * C, as storeVector would
-// have stored them) go through the shared Kernels.h update, element by element, so the numbers
-// are exactly Backend::optimizerStep's.
-template <class V, int NV>
-inline void stepTile(const typename V::Vec (&acc)[V::MR][NV], int rows, const TileOut<V>& o,
-                     bool full0, bool full1, typename V::Mask m0, typename V::Mask m1) {
-    constexpr int NR = 2 * V::W;
-    alignas(64) float g[V::MR][NR];
-#pragma GCC unroll 16
-    for (int r = 0; r < V::MR; ++r) {
-        if (r >= rows) break;
-        const float* cp = o.c + r * o.ldc;
-        typename V::Vec x = V::mul(acc[r][0], V::broadcast(&o.alpha));
-        if (o.beta != 0.0f) x = V::fma(V::broadcast(&o.beta), loadPart<V>(cp, full0, m0), x);
-        V::store(g[r], x);
-        if constexpr (NV == 2) {
-            typename V::Vec y = V::mul(acc[r][1], V::broadcast(&o.alpha));
-            if (o.beta != 0.0f)
-                y = V::fma(V::broadcast(&o.beta), loadPart<V>(cp + V::W, full1, m1), y);
-            V::store(g[r] + V::W, y);
-        }
-    }
-    const OptimizerStep& step = *o.update;
-    for (int r = 0; r < rows; ++r) {
-        float* w = o.params + r * o.ldc;
-        float* s1 = o.state1 + r * o.ldc;
-        if (step.kind == OptimizerKind::Sgd) {
-            const kernels::SgdParams p = step.sgd;
-            for (int j = 0; j < o.cols; ++j)
-                kernels::sgdMomentumUpdate(w[j], g[r][j], s1[j], p);
-        } else {
-            const kernels::AdamParams p = step.adam;
-            float* s2 = o.state2 + r * o.ldc;
-            for (int j = 0; j < o.cols; ++j)
-                kernels::adamUpdate(w[j], g[r][j], s1[j], s2[j], p);
-        }
-    }
 }
 
 // One register tile: `rows` (<= MR) rows by NV vectors of columns, over kc values of k, from a
@@ -264,10 +221,6 @@ inline void tile(int rows, const float* ap, const float* bp, int kc, const TileO
     const bool full0 = out.cols >= V::W, full1 = out.cols >= 2 * V::W;
     const auto m0 = V::mask(smaller(out.cols, V::W));
     const auto m1 = V::mask(out.cols > V::W ? out.cols - V::W : 0);
-    if (out.update && out.last) {
-        stepTile<V, NV>(acc, rows, out, full0, full1, m0, m1);
-        return;
-    }
     // Fully unrolled so every acc index is a constant and the tile stays in registers.
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
@@ -291,7 +244,6 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
         out.last = k0 + kc >= k;
         out.relu = epi.relu;
         out.ldMask = epi.ldMask;
-        out.update = epi.update;
         // Columns in blocks only when several blocks of A rows reuse them: with one block of A,
         // each packed panel is read once anyway, and blocking would only pack A again per block.
         const int colsPerBlock = m <= kBlockRows ? n : kBlockCols;
@@ -314,12 +266,6 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
                         out.reluMask = epi.reluMask
                                            ? epi.reluMask + long(i0 + ir) * epi.ldMask + j0
                                            : nullptr;
-                        if (epi.update) {
-                            const long at = long(i0 + ir) * ldc + j0;
-                            out.params = epi.params + at;
-                            out.state1 = epi.state1 + at;
-                            out.state2 = epi.state2 ? epi.state2 + at : nullptr;
-                        }
                         if (out.cols > V::W)
                             tile<V, 2>(rows, ap, bp, kc, out);
                         else

@@ -106,24 +106,25 @@ private slots:
     void avx512Kernel_data() { addCases(); }
     void avx512Kernel() { checkKernel(GemmIsa::Avx512); }
 
-    // Through the backend: two threads, so products big enough are split by rows.
+    // Through the backend: two threads, so products big enough are split by rows or columns;
+    // with OpenBLAS and with our kernel (LABBENCH_TRAIN_GEMM picks, as in the benchmarks).
     void cpuBackendGemm_data() { addCases(); }
     void cpuBackendGemm() {
-        QFETCH(bool, ta);
-        QFETCH(bool, tb);
-        QFETCH(int, m);
-        QFETCH(int, n);
-        QFETCH(int, k);
-        QFETCH(float, alpha);
-        QFETCH(float, beta);
-        CpuBackend backend(2);
-        const double err = maxError(
-            {ta, tb, m, n, k, alpha, beta}, [&](const Case& t, const float* a, int lda,
-                                                const float* b, int ldb, float* c, int ldc) {
-                backend.gemm(t.ta ? Trans::Yes : Trans::No, t.tb ? Trans::Yes : Trans::No, t.m, t.n,
-                             t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
-            });
-        QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+        checkBackend("openblas");
+        if (bestGemmIsa() != GemmIsa::None) checkBackend("own");
+    }
+    void cpuBackendGemmDefaultChoice() {
+        qunsetenv("LABBENCH_TRAIN_GEMM");
+        const std::string described = CpuBackend(2).describe();
+        // Ours only on AVX-512, where it beats OpenBLAS's Haswell kernels; OpenBLAS otherwise.
+        const char* expected =
+            bestGemmIsa() == GemmIsa::Avx512 ? "AVX-512 gemm" : "OpenBLAS sgemm";
+        QVERIFY2(described.find(expected) != std::string::npos, described.c_str());
+        qputenv("LABBENCH_TRAIN_GEMM", "own");
+        const std::string own = CpuBackend(2).describe();
+        qunsetenv("LABBENCH_TRAIN_GEMM");
+        if (bestGemmIsa() != GemmIsa::None)
+            QVERIFY2(own.find(gemmIsaName(bestGemmIsa())) != std::string::npos, own.c_str());
     }
 
     // The fused layer operations give exactly the bits of the separate ones (gemm, then the
@@ -144,7 +145,12 @@ private slots:
         QFETCH(int, rows);
         QFETCH(int, cols);
         QFETCH(int, k);
+        if (bestGemmIsa() == GemmIsa::None)
+            QSKIP("this CPU has neither AVX2 nor AVX-512: OpenBLAS does every product, unfused");
+        qputenv("LABBENCH_TRAIN_GEMM", "own");
         CpuBackend backend(2);
+        qunsetenv("LABBENCH_TRAIN_GEMM");
+        QVERIFY(backend.describe().find("OpenBLAS") == std::string::npos);
         Rng rng(std::uint64_t(rows * 7 + cols * 3 + k));
         auto randoms = [&](std::size_t n) {
             std::vector<float> v(n);
@@ -181,6 +187,26 @@ private slots:
     }
 
 private:
+    static void checkBackend(const char* gemm) {
+        qputenv("LABBENCH_TRAIN_GEMM", gemm);
+        CpuBackend backend(2);
+        qunsetenv("LABBENCH_TRAIN_GEMM");
+        QFETCH(bool, ta);
+        QFETCH(bool, tb);
+        QFETCH(int, m);
+        QFETCH(int, n);
+        QFETCH(int, k);
+        QFETCH(float, alpha);
+        QFETCH(float, beta);
+        const double err = maxError(
+            {ta, tb, m, n, k, alpha, beta}, [&](const Case& t, const float* a, int lda,
+                                                const float* b, int ldb, float* c, int ldc) {
+                backend.gemm(t.ta ? Trans::Yes : Trans::No, t.tb ? Trans::Yes : Trans::No, t.m, t.n,
+                             t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
+            });
+        QVERIFY2(err < 1e-6, qPrintable(QString("%1: %2").arg(gemm).arg(err)));
+    }
+
     static void checkKernel(GemmIsa isa) {
         if (int(bestGemmIsa()) < int(isa))
             QSKIP(qPrintable(QStringLiteral("this CPU has no %1").arg(gemmIsaName(isa))));

@@ -12,13 +12,14 @@
 // (v where m > 0, else 0), mask(count) (the first count lanes), maskLoad(p, mask) (zero
 // elsewhere, never touches masked lanes), maskStore(p, mask, v).
 //
-// The loops (BLIS order): for each chunk of 256 values of k, the calling thread packs its columns
-// of op(B) into panels of 2W columns (kc x 2W, zero past n, contiguous); for each block of up to
-// 240 rows it packs op(A) into strips of MR rows (kc x MR, zero past m), which stay in L2; then
-// for each panel (in L1), for each strip: the tile's sums over the chunk in 2 * MR vector
-// registers. Packing A matters: broadcasting from MR rows 4 KB apart ran at ~55% of the FMA
-// peak on Zen 3, from one contiguous strip at ~94%. The epilogue of Gemm.h is applied when the
-// last chunk is stored.
+// The loops (BLIS order): for each chunk of 256 values of k, for each block of 256 columns (one
+// block when A is a single block), the calling thread packs op(B) into panels of 2W columns
+// (kc x 2W, zero past n, contiguous); for each block of up to 144 rows it packs op(A) into
+// strips of MR rows (kc x MR, zero past m); then for each panel (in L1), for each strip (from
+// L2): the tile's sums over the chunk in 2 * MR vector registers. Packing A matters:
+// broadcasting from MR rows 4 KB apart ran at ~55% of the FMA peak on Zen 3, from packed strips
+// at ~80% (and ~94% with everything in L1). The epilogue of Gemm.h is applied when the last
+// chunk is stored.
 
 namespace lb::train {
 namespace {

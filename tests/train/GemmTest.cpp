@@ -1,6 +1,6 @@
 // Our GEMM (each instruction set this CPU has) and the CPU backend's gemm (row or column split
 // over threads) against a naive double product: every transpose combination, tails in every
-// dimension (m not a multiple of 6 or 8 and across the 240-row blocks, n not of 8, 16 or 32, k
+// dimension (m not a multiple of 6 or 8 and across the 144-row blocks, n not of 8, 16 or 32, k
 // across the 256-row chunks), alpha/beta, leading dimensions wider than the matrix, and beta = 0
 // ignoring NaN already in C. Then the fused layer operations against the separate ones, bit for
 // bit.
@@ -77,7 +77,8 @@ void addCases() {
                              {61, 10, 100}, {33, 47, 300}, {17, 16, 513}, {9, 33, 256},
                              {20, 150, 90}, {24, 333, 70}, {1, 100, 784}, {1, 10, 100},
                              {1, 1000, 784}, // one row: the backend's matrix-vector path
-                             {250, 40, 300}, {13, 24, 20},  {6, 12, 5}};
+                             {250, 40, 300}, {13, 24, 20},  {6, 12, 5},
+                             {150, 300, 40}}; // two row blocks, two column blocks
     for (const auto& s : shapes)
         for (int ta = 0; ta < 2; ++ta)
             for (int tb = 0; tb < 2; ++tb)

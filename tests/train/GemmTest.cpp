@@ -8,9 +8,12 @@
 #include "core/train/CpuBackend.h"
 #include "core/train/Gemm.h"
 #include "core/train/Rng.h"
+#include "tests/train/GemmWideTiles.h"
 
 #include <QtTest>
 #include <cmath>
+#include <cstdlib>
+#include <memory>
 #include <limits>
 #include <vector>
 
@@ -106,6 +109,33 @@ private slots:
     void avx2Kernel() { checkKernel(GemmIsa::Avx2); }
     void avx512Kernel_data() { addCases(); }
     void avx512Kernel() { checkKernel(GemmIsa::Avx512); }
+    // The AVX-512 tile shape (8 x 32) in AVX2 pairs: its tiling, tails and masks, checked on
+    // CPUs that have no AVX-512 too.
+    void avx512TileShape_data() { addCases(); }
+    void avx512TileShape() {
+        if (bestGemmIsa() == GemmIsa::None) QSKIP("this CPU has no AVX2");
+        QFETCH(bool, ta);
+        QFETCH(bool, tb);
+        QFETCH(int, m);
+        QFETCH(int, n);
+        QFETCH(int, k);
+        QFETCH(float, alpha);
+        QFETCH(float, beta);
+        struct Free {
+            void operator()(float* p) const { std::free(p); }
+        };
+        const std::size_t floats = std::size_t(wideTilesPackFloats(m, n));
+        std::unique_ptr<float, Free> packed(
+            static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
+        const double err = maxError(
+            {ta, tb, m, n, k, alpha, beta},
+            [&](const Case& t, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+                if (t.k > 0)
+                    sgemmWideTiles(t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b, ldb, t.beta, c,
+                                   ldc, GemmEpilogue{}, packed.get());
+            });
+        QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+    }
 
     // Through the backend: two threads, so products big enough are split by rows or columns;
     // with OpenBLAS and with our kernel (LABBENCH_TRAIN_GEMM picks, as in the benchmarks).

@@ -212,12 +212,8 @@ void CpuBackend::gemm(Trans ta, Trans tb, int m, int n, int k, float alpha, cons
         }
     };
     splitProduct(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, gemmTile(GemmIsa::None),
-                 [&](int r0, int rows, int j0, int cols, const float* aPart, const float* bPart,
-                     float* cPart) {
-                     (void)r0;
-                     (void)j0;
-                     blas(rows, cols, aPart, bPart, cPart);
-                 });
+                 [&](int /*r0*/, int rows, int /*j0*/, int cols, const float* aPart,
+                     const float* bPart, float* cPart) { blas(rows, cols, aPart, bPart, cPart); });
 }
 
 void CpuBackend::product(Trans ta, Trans tb, int m, int n, int k, float alpha, const float* a,

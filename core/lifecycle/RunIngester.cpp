@@ -129,8 +129,12 @@ bool RunIngester::ingestMetricChunk(bool final, bool* more) {
                 const QByteArray key = QByteArray::fromRawData(parsed.name.data(),
                                                                static_cast<qsizetype>(parsed.name.size()));
                 auto it = names.find(key);
+                // The stored key must own its bytes: a copy of a fromRawData array still points
+                // into parsed.name, which the next longer line (a checkpoint path) reallocates.
+                // ASan saw the hash compare against freed memory in `workspace repair`.
                 if (it == names.end())
-                    it = names.insert(QByteArray(key), QString::fromStdString(parsed.name));
+                    it = names.insert(QByteArray(key.constData(), key.size()),
+                                      QString::fromStdString(parsed.name));
                 points.push_back({*it, parsed.value, parsed.step, parsed.time > 0 ? parsed.time : now});
                 break;
             }

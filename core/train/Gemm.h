@@ -5,7 +5,8 @@
 // vector width of an AVX-512 core, and a library call cannot fuse the layer's epilogue (bias,
 // ReLU, the ReLU's backward mask) into the product, which costs one more pass over the output
 // per layer. The logic lives once, in GemmKernel.h; GemmAvx2.cpp and GemmAvx512.cpp compile it
-// for their instruction set.
+// for their instruction set. CpuBackend uses it by default only on AVX-512: on AVX2, OpenBLAS's
+// hand-written Haswell kernel measured faster than our AVX2 build (bench/train/README.md).
 //
 // The summation order of every element is fixed (k ascending, in chunks of 256), whatever the
 // thread split, so a product is bit-identical however its rows or columns are divided.

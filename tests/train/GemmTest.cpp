@@ -114,25 +114,18 @@ private slots:
     void avx512TileShape_data() { addCases(); }
     void avx512TileShape() {
         if (bestGemmIsa() == GemmIsa::None) QSKIP("this CPU has no AVX2");
-        QFETCH(bool, ta);
-        QFETCH(bool, tb);
-        QFETCH(int, m);
-        QFETCH(int, n);
-        QFETCH(int, k);
-        QFETCH(float, alpha);
-        QFETCH(float, beta);
+        const Case c = fetchCase();
         struct Free {
             void operator()(float* p) const { std::free(p); }
         };
-        const std::size_t floats = std::size_t(wideTilesPackFloats(m, n));
+        const std::size_t floats = std::size_t(wideTilesPackFloats(c.m, c.n));
         std::unique_ptr<float, Free> packed(
             static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
         const double err = maxError(
-            {ta, tb, m, n, k, alpha, beta},
-            [&](const Case& t, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
-                if (t.k > 0)
-                    sgemmWideTiles(t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b, ldb, t.beta, c,
-                                   ldc, GemmEpilogue{}, packed.get());
+            c, [&](const Case& t, const float* a, int lda, const float* b, int ldb, float* out,
+                   int ldc) {
+                sgemmWideTiles(t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b, ldb, t.beta, out, ldc,
+                               GemmEpilogue{}, packed.get());
             });
         QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
     }
@@ -218,10 +211,8 @@ private slots:
     }
 
 private:
-    static void checkBackend(const char* gemm) {
-        qputenv("LABBENCH_TRAIN_GEMM", gemm);
-        CpuBackend backend(2);
-        qunsetenv("LABBENCH_TRAIN_GEMM");
+    // The current data row of addCases().
+    static Case fetchCase() {
         QFETCH(bool, ta);
         QFETCH(bool, tb);
         QFETCH(int, m);
@@ -229,8 +220,15 @@ private:
         QFETCH(int, k);
         QFETCH(float, alpha);
         QFETCH(float, beta);
+        return {ta, tb, m, n, k, alpha, beta};
+    }
+
+    static void checkBackend(const char* gemm) {
+        qputenv("LABBENCH_TRAIN_GEMM", gemm);
+        CpuBackend backend(2);
+        qunsetenv("LABBENCH_TRAIN_GEMM");
         const double err = maxError(
-            {ta, tb, m, n, k, alpha, beta}, [&](const Case& t, const float* a, int lda,
+            fetchCase(), [&](const Case& t, const float* a, int lda,
                                                 const float* b, int ldb, float* c, int ldc) {
                 backend.gemm(t.ta ? Trans::Yes : Trans::No, t.tb ? Trans::Yes : Trans::No, t.m, t.n,
                              t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);
@@ -241,15 +239,8 @@ private:
     static void checkKernel(GemmIsa isa) {
         if (int(bestGemmIsa()) < int(isa))
             QSKIP(qPrintable(QStringLiteral("this CPU has no %1").arg(gemmIsaName(isa))));
-        QFETCH(bool, ta);
-        QFETCH(bool, tb);
-        QFETCH(int, m);
-        QFETCH(int, n);
-        QFETCH(int, k);
-        QFETCH(float, alpha);
-        QFETCH(float, beta);
         const double err = maxError(
-            {ta, tb, m, n, k, alpha, beta},
+            fetchCase(),
             [isa](const Case& t, const float* a, int lda, const float* b, int ldb, float* c,
                   int ldc) {
                 sgemmSimd(isa, t.ta, t.tb, t.m, t.n, t.k, t.alpha, a, lda, b, ldb, t.beta, c, ldc);

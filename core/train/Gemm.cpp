@@ -1,8 +1,8 @@
 #include "core/train/Gemm.h"
 
+#include "core/train/GemmBlocking.h"
 #include "core/train/GemmEntries.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -10,10 +10,6 @@
 namespace lb::train {
 
 namespace {
-
-constexpr std::size_t kChunkRows = 256; // GemmKernel.h's kChunk
-constexpr std::size_t kBlockRows = 144; // GemmKernel.h's kBlockRows
-constexpr std::size_t kBlockCols = 256; // GemmKernel.h's kBlockCols
 
 // The packed panels of the calling thread, grown on first use for a shape and then reused:
 // no allocation once the first training step has run.
@@ -60,14 +56,6 @@ GemmTile gemmTile(GemmIsa isa) {
     return {8, 32}; // OpenBLAS: any split works; these keep the old one
 }
 
-namespace detail {
-std::size_t gemmPackFloats(GemmIsa isa, int m, int n) {
-    const std::size_t cols = std::size_t(gemmTile(isa).cols);
-    const std::size_t blockCols =
-        std::size_t(m) <= kBlockRows ? std::size_t(n) : std::min<std::size_t>(kBlockCols, n);
-    return kBlockRows * kChunkRows + (blockCols + cols - 1) / cols * cols * kChunkRows;
-}
-} // namespace detail
 
 void sgemmSimd(GemmIsa isa, bool transA, bool transB, int m, int n, int k, float alpha,
                const float* a, long lda, const float* b, long ldb, float beta, float* c, long ldc,
@@ -86,7 +74,7 @@ void sgemmSimd(GemmIsa isa, bool transA, bool transB, int m, int n, int k, float
             }
         return;
     }
-    float* packed = packBuffer(detail::gemmPackFloats(isa, m, n));
+    float* packed = packBuffer(gemmPackFloats(gemmTile(isa).cols, m, n));
     if (isa == GemmIsa::Avx512)
         detail::sgemmAvx512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue,
                             packed);

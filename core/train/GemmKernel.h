@@ -24,12 +24,9 @@
 namespace lb::train {
 namespace {
 
-constexpr int kChunk = 256;     // KC: rows of op(B) per packed chunk
-constexpr int kBlockRows = 144; // MC: rows of A per block (a multiple of 6 and 8), 144 KB packed
-constexpr int kBlockCols = 256; // NC: columns of B per block (a multiple of 16 and 32), 256 KB
-// packed: an A block and a B block fit a 512 KB L2 together.
-
-constexpr long kPackedAFloats = long(kBlockRows) * kChunk;
+// GemmBlocking.h's sizes (its includer has included it).
+constexpr int kChunk = kGemmChunk;
+constexpr int kBlockRows = kGemmBlockRows;
 
 inline int smaller(int a, int b) {
     return a < b ? a : b;
@@ -245,9 +242,7 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
         out.last = k0 + kc >= k;
         out.relu = epi.relu;
         out.ldMask = epi.ldMask;
-        // Columns in blocks only when several blocks of A rows reuse them: with one block of A,
-        // each packed panel is read once anyway, and blocking would only pack A again per block.
-        const int colsPerBlock = m <= kBlockRows ? n : kBlockCols;
+        const int colsPerBlock = gemmColsPerBlock(m, n);
         for (int jb = 0; jb < n; jb += colsPerBlock) {
             const int blockCols = smaller(colsPerBlock, n - jb);
             packB<V>(transB, transB ? b + long(jb) * ldb + k0 : b + long(k0) * ldb + jb, ldb, kc,
@@ -278,14 +273,14 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
     }
 }
 
-// The entry each instruction set's file exports. packed: kPackedAFloats floats for A, then
-// B's panels.
+// The entry each instruction set's file exports. packed: gemmPackFloats(2 * V::W, m, n) floats,
+// A's block first, then B's panels.
 template <class V>
 void sgemmWith(bool transA, bool transB, int m, int n, int k, float alpha, const float* a,
                long lda, const float* b, long ldb, float beta, float* c, long ldc,
                const GemmEpilogue& epi, float* packed) {
     gemm<V>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi,
-            packed + kPackedAFloats, packed);
+            packed + gemmPackedAFloats, packed);
 }
 
 } // namespace

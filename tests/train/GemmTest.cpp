@@ -7,6 +7,7 @@
 
 #include "core/train/CpuBackend.h"
 #include "core/train/Gemm.h"
+#include "core/train/GemmBlocking.h"
 #include "core/train/Rng.h"
 #include "tests/train/GemmWideTiles.h"
 
@@ -118,7 +119,7 @@ private slots:
         struct Free {
             void operator()(float* p) const { std::free(p); }
         };
-        const std::size_t floats = std::size_t(wideTilesPackFloats(c.m, c.n));
+        const std::size_t floats = gemmPackFloats(32, c.m, c.n);
         std::unique_ptr<float, Free> packed(
             static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
         const double err = maxError(

@@ -4,6 +4,7 @@
 #include "tests/train/GemmWideTiles.h"
 
 #include "core/train/Gemm.h"
+#include "core/train/GemmBlocking.h"
 
 #include <immintrin.h>
 
@@ -71,10 +72,6 @@ void sgemmWideTiles(bool transA, bool transB, int m, int n, int k, float alpha, 
                          packed);
 }
 
-long wideTilesPackFloats(int m, int n) {
-    const long cols = m <= kBlockRows ? n : smaller(kBlockCols, n);
-    return kPackedAFloats + (cols + 31) / 32 * 32 * kChunk;
-}
 
 } // namespace lb::train
 

@@ -6,10 +6,10 @@ namespace lb::train {
 
 struct GemmEpilogue;
 
-// Gemm.h's product with 8 x 32 tiles; packed: wideTilesPackFloats(m, n) floats, 64-byte aligned.
+// Gemm.h's product with 8 x 32 tiles; packed: gemmPackFloats(32, m, n) floats (GemmBlocking.h),
+// 64-byte aligned.
 void sgemmWideTiles(bool transA, bool transB, int m, int n, int k, float alpha, const float* a,
                     long lda, const float* b, long ldb, float beta, float* c, long ldc,
                     const GemmEpilogue& epilogue, float* packed);
-long wideTilesPackFloats(int m, int n);
 
 } // namespace lb::train

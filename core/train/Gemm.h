@@ -8,8 +8,9 @@
 // for their instruction set. CpuBackend uses it by default only on AVX-512: on AVX2, OpenBLAS's
 // hand-written Haswell kernel measured faster than our AVX2 build (bench/train/README.md).
 //
-// The summation order of every element is fixed (k ascending, in chunks of 256), whatever the
-// thread split, so a product is bit-identical however its rows or columns are divided.
+// The summation order of every element is fixed (k ascending, in ceil(k / 256) equal chunks),
+// whatever the thread split, so a product is bit-identical however its rows or columns are
+// divided.
 
 namespace lb::train {
 

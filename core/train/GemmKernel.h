@@ -12,9 +12,10 @@
 // (v where m > 0, else 0), mask(count) (the first count lanes), maskLoad(p, mask) (zero
 // elsewhere, never touches masked lanes), maskStore(p, mask, v).
 //
-// The loops (BLIS order): for each chunk of 256 values of k, for each block of 256 columns (one
-// block when A is a single block), the calling thread packs op(B) into panels of 2W columns
-// (kc x 2W, zero past n, contiguous); for each block of up to 144 rows it packs op(A) into
+// The loops (BLIS order): for each chunk of k (equal chunks of at most 256), for each block of
+// 256 columns (one block when A is a single block), the calling thread packs op(B) into panels
+// of 2W columns (kc x 2W, zero past n, contiguous; or reads a row-major B in place when A is a
+// single block: see gemm()); for each block of up to 144 rows it packs op(A) into
 // strips of MR rows (kc x MR, zero past m); then for each panel (in L1), for each strip (from
 // L2): the tile's sums over the chunk in 2 * MR vector registers. Packing A matters:
 // broadcasting from MR rows 4 KB apart ran at ~55% of the FMA peak on Zen 3, from packed strips
@@ -124,12 +125,30 @@ template <class V> void packA(bool transA, const float* a, long lda, int rows, i
     for (int r0 = 0, strip = 0; r0 < rows; r0 += MR, ++strip) {
         const int valid = smaller(MR, rows - r0);
         float* dst = out + long(strip) * kc * MR;
-        if (transA) {
+        if (transA && valid == MR) {
+            // A strip's MR values for one p are adjacent in A^T: one vector copy each.
+            for (int p = 0; p < kc; ++p) {
+                const float* src = a + p * lda + r0;
+#pragma GCC unroll 16
+                for (int r = 0; r < MR; ++r)
+                    dst[p * MR + r] = src[r];
+            }
+        } else if (transA) {
             for (int p = 0; p < kc; ++p) {
                 const float* src = a + p * lda + r0;
                 for (int r = 0; r < MR; ++r)
                     dst[p * MR + r] = r < valid ? src[r] : 0.0f;
             }
+        } else if (MR == 8 && valid == MR) {
+            // Eight rows of A, eight values of k at a time: one 8 x 8 transpose writes them in
+            // strip order (p * 8 + r), instead of 64 scattered scalar stores.
+            const float* src = a + long(r0) * lda;
+            const int fullK = kc / 8 * 8;
+            for (int p = 0; p < fullK; p += 8)
+                transpose8x8(src + p, lda, dst + long(p) * MR, MR);
+            for (int r = 0; r < MR; ++r)
+                for (int p = fullK; p < kc; ++p)
+                    dst[p * MR + r] = src[long(r) * lda + p];
         } else {
             for (int r = 0; r < MR; ++r) {
                 if (r < valid) {
@@ -184,8 +203,11 @@ inline void storeVector(typename V::Vec acc, int r, int v, const TileOut<V>& o, 
 
 // One register tile: `rows` (<= MR) rows by NV vectors of columns, over kc values of k, from a
 // packed strip of A and a packed panel of B.
+// bp's rows are ldbp apart: NR in a packed panel, B's own leading dimension when it is read in
+// place. prefetchB, when not null, is the next panel in place: its rows go to L2 meanwhile.
 template <class V, int NV>
-inline void tile(int rows, const float* ap, const float* bp, int kc, const TileOut<V>& out) {
+inline void tile(int rows, const float* ap, const float* bp, long ldbp, const float* prefetchB,
+                 int kc, const TileOut<V>& out) {
     constexpr int MR = V::MR, NR = 2 * V::W;
     typename V::Vec acc[MR][NV];
 #pragma GCC unroll 16
@@ -201,13 +223,17 @@ inline void tile(int rows, const float* ap, const float* bp, int kc, const TileO
     }
 #pragma GCC unroll 4
     for (int p = 0; p < kc; ++p) {
-        const float* b = bp + p * NR;
+        const float* b = bp + p * ldbp;
         const float* a = ap + p * MR;
         __builtin_prefetch(a + 32 * MR);
+        if (prefetchB) {
+            __builtin_prefetch(prefetchB + p * ldbp, 0, 2);
+            __builtin_prefetch(prefetchB + p * ldbp + NR - 1, 0, 2);
+        }
         typename V::Vec bv[NV];
 #pragma GCC unroll 2
         for (int v = 0; v < NV; ++v)
-            bv[v] = V::load(b + v * V::W);
+            bv[v] = V::loadu(b + v * V::W);
 #pragma GCC unroll 16
         for (int r = 0; r < MR; ++r) {
             const typename V::Vec av = V::broadcast(a + r);
@@ -233,8 +259,19 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
           const float* b, long ldb, float beta, float* c, long ldc, const GemmEpilogue& epi,
           float* packedB, float* packedA) {
     constexpr int MR = V::MR, NR = 2 * V::W;
-    for (int k0 = 0; k0 < k; k0 += kChunk) {
-        const int kc = smaller(kChunk, k - k0);
+    // Equal chunks of at most kChunk: 784 = 4 x 196, not 3 x 256 + 16, whose last chunk would
+    // pay a whole pass of loads and stores of C for 16 values of k.
+    const int chunks = (k + kChunk - 1) / kChunk;
+    const int chunkK = (k + chunks - 1) / chunks;
+    // B read in place, unpacked: with one block of A's rows, each panel of B is used by one
+    // pass of strips only, so packing it costs a read and a write of all of B (the weights, in
+    // a forward product) for nothing. The panel's rows are 4 KB apart, which the hardware
+    // prefetcher does not follow, so the first strip of each panel prefetches the next panel
+    // into L2. A last panel narrower than NR is still packed: reading it in place would run
+    // past the end of B's last row.
+    const bool inPlaceB = !transB && m <= kBlockRows;
+    for (int k0 = 0; k0 < k; k0 += chunkK) {
+        const int kc = smaller(chunkK, k - k0);
         TileOut<V> out{};
         out.ldc = ldc;
         out.alpha = alpha;
@@ -245,14 +282,24 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
         const int colsPerBlock = gemmColsPerBlock(m, n);
         for (int jb = 0; jb < n; jb += colsPerBlock) {
             const int blockCols = smaller(colsPerBlock, n - jb);
-            packB<V>(transB, transB ? b + long(jb) * ldb + k0 : b + long(k0) * ldb + jb, ldb, kc,
-                     blockCols, packedB);
+            const int fullPanelCols = blockCols / NR * NR;
+            if (!inPlaceB)
+                packB<V>(transB, transB ? b + long(jb) * ldb + k0 : b + long(k0) * ldb + jb, ldb,
+                         kc, blockCols, packedB);
+            else if (fullPanelCols < blockCols) // the narrow last panel, into panel 0's place
+                packB<V>(false, b + long(k0) * ldb + jb + fullPanelCols, ldb, kc,
+                         blockCols - fullPanelCols, packedB);
             for (int i0 = 0; i0 < m; i0 += kBlockRows) {
                 const int blockRows = smaller(kBlockRows, m - i0);
                 packA<V>(transA, transA ? a + long(k0) * lda + i0 : a + long(i0) * lda + k0, lda,
                          blockRows, kc, packedA);
                 for (int j0 = jb, panel = 0; j0 < jb + blockCols; j0 += NR, ++panel) {
-                    const float* bp = packedB + long(panel) * kChunk * NR;
+                    const bool inPlace = inPlaceB && j0 - jb < fullPanelCols;
+                    const float* bp = inPlace   ? b + long(k0) * ldb + j0
+                                      : inPlaceB ? packedB
+                                                 : packedB + long(panel) * kChunk * NR;
+                    const long ldbp = inPlace ? ldb : NR;
+                    const bool nextInPlace = inPlace && j0 + NR - jb < fullPanelCols;
                     out.cols = smaller(NR, jb + blockCols - j0);
                     out.bias = epi.bias ? epi.bias + j0 : nullptr;
                     for (int ir = 0, strip = 0; ir < blockRows; ir += MR, ++strip) {
@@ -262,10 +309,11 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
                         out.reluMask = epi.reluMask
                                            ? epi.reluMask + long(i0 + ir) * epi.ldMask + j0
                                            : nullptr;
+                        const float* prefetchB = nextInPlace && strip == 0 ? bp + NR : nullptr;
                         if (out.cols > V::W)
-                            tile<V, 2>(rows, ap, bp, kc, out);
+                            tile<V, 2>(rows, ap, bp, ldbp, prefetchB, kc, out);
                         else
-                            tile<V, 1>(rows, ap, bp, kc, out);
+                            tile<V, 1>(rows, ap, bp, ldbp, prefetchB, kc, out);
                     }
                 }
             }

@@ -62,6 +62,20 @@ public:
         reluBackward(dx, y, std::size_t(rows) * k);
     }
 
+    // dW(k, cols) = x(rows, k)^T * delta(rows, cols), then the optimizer step on w(k, cols) with
+    // it: a dense layer's weight gradient and update. A backend that fuses them
+    // (fusesWeightStep()) never writes the gradient out and leaves dW unspecified; the numbers
+    // are the same either way.
+    virtual void linearWeightStep(const float* x, const float* delta, int rows, int k, int cols,
+                                  const OptimizerStep& step, float* w, float* state1,
+                                  float* state2, float* dW) {
+        gemm(Trans::Yes, Trans::No, k, cols, rows, 1.0f, x, k, delta, cols, 0.0f, dW, cols);
+        optimizerStep(step, w, dW, state1, state2, std::size_t(k) * cols);
+    }
+    // True when linearWeightStep is one pass (the Trainer then steps layer by layer as the
+    // backward pass goes, instead of once over all parameters at the end).
+    virtual bool fusesWeightStep() const { return false; }
+
     // --- element-wise / per-row ---
     // y(rows, cols) = act(y + bias(cols)) in place: the linear layer's epilogue.
     virtual void biasActivation(float* y, const float* bias, int rows, int cols,

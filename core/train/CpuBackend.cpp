@@ -1,6 +1,7 @@
 #include "core/train/CpuBackend.h"
 
 #include "core/train/Error.h"
+#include "core/train/GemmBlocking.h"
 #include "core/train/World.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <thread>
 
 // OpenBLAS's own thread control (declared in its cblas.h on Debian, repeated for other builds).
@@ -252,6 +254,74 @@ void CpuBackend::linearInputGradientRelu(const float* delta, const float* w, con
     epilogue.reluMask = y;
     epilogue.ldMask = k;
     product(Trans::No, Trans::Yes, rows, k, cols, 1.0f, delta, cols, w, cols, 0.0f, dx, k, epilogue);
+}
+
+namespace {
+// Floats of weight gradient one thread makes at a time in linearWeightStep: 512 KB (128 rows of
+// a 1000-wide layer). Measured on Zen 5 (1 MB L2) for 1000 x 1000 at batch 128, dW and the SGD
+// step together, median of 31 alternating bursts: 0.79 ms as two passes, fused 0.73 ms with
+// 256 KB blocks, 0.71 ms with 512 KB, 0.70-0.73 ms with 576 KB (one kernel block of rows).
+constexpr std::size_t kWeightStepBlockFloats = 131'072;
+
+// The calling thread's block of weight gradient, grown on first use and then reused.
+float* weightStepScratch(std::size_t floats) {
+    struct Free {
+        void operator()(float* p) const { std::free(p); }
+    };
+    thread_local std::unique_ptr<float, Free> buffer;
+    thread_local std::size_t capacity = 0;
+    if (floats > capacity) {
+        buffer.reset(static_cast<float*>(std::aligned_alloc(64, ((floats * 4 + 63) / 64) * 64)));
+        if (!buffer) throw TrainError("out of memory allocating the weight-step scratch");
+        capacity = floats;
+    }
+    return buffer.get();
+}
+} // namespace
+
+void CpuBackend::linearWeightStep(const float* x, const float* delta, int rows, int k, int cols,
+                                  const OptimizerStep& step, float* w, float* state1,
+                                  float* state2, float* dW) {
+    if (!fusesWeightStep()) {
+        Backend::linearWeightStep(x, delta, rows, k, cols, step, w, state1, state2, dW);
+        return;
+    }
+    // dW's rows are W's rows. Each thread takes a share of them and, block by block, makes that
+    // block of gradient into an L2-sized scratch and steps W's rows with it at once: W and its
+    // states stream front to back as in optimizerStep, and the gradient never goes to memory
+    // and back (7 MB per step for 784-1000-1000-10). A block is at most one block of the
+    // kernel's rows, so the GEMM reads delta in place (GemmKernel.h), from L2 after the first
+    // block. The numbers are those of gemm() then optimizerStep(): the kernel's sums do not
+    // depend on how the rows are split, and the update is the same element-wise function.
+    const int tileRows = gemmTile(isa_).rows;
+    const auto roundUp = [&](int v) { return (v + tileRows - 1) / tileRows * tileRows; };
+    const int threads = std::min(pool_.threads(), std::max(1, k / tileRows));
+    const int share = roundUp((k + threads - 1) / threads);
+    const int maxBlock = std::clamp(int(kWeightStepBlockFloats / std::size_t(cols)) / tileRows *
+                                        tileRows,
+                                    tileRows, kGemmBlockRows);
+    pool_.run((k + share - 1) / share, [&](int t) {
+        const int begin = t * share, end = std::min(k, begin + share);
+        const int blocks = (end - begin + maxBlock - 1) / maxBlock;
+        const int blockRows = roundUp((end - begin + blocks - 1) / blocks);
+        float* g = weightStepScratch(std::size_t(blockRows) * cols);
+        for (int i0 = begin; i0 < end; i0 += blockRows) {
+            const int n = std::min(blockRows, end - i0);
+            const std::size_t at = std::size_t(i0) * cols, count = std::size_t(n) * cols;
+            // The block's weights and states come into L2 while its gradient is computed.
+            GemmEpilogue overlap;
+            overlap.prefetch[0] = w + at;
+            overlap.prefetch[1] = state1 + at;
+            overlap.prefetch[2] = step.kind == OptimizerKind::Adam ? state2 + at : nullptr;
+            overlap.prefetchBytes = count * sizeof(float);
+            sgemmSimd(isa_, true, false, n, cols, rows, 1.0f, x + i0, k, delta, cols, 0.0f, g,
+                      cols, overlap);
+            if (step.kind == OptimizerKind::Sgd)
+                sgdRange(w + at, g, state1 + at, count, step.sgd);
+            else
+                adamRange(w + at, g, state1 + at, state2 + at, count, step.adam);
+        }
+    });
 }
 
 void CpuBackend::biasActivation(float* y, const float* bias, int rows, int cols, Activation act) {

@@ -36,6 +36,12 @@ public:
                        int k, Activation act, float* y) override;
     void linearInputGradientRelu(const float* delta, const float* w, const float* y, int rows,
                                  int cols, int k, float* dx) override;
+    void linearWeightStep(const float* x, const float* delta, int rows, int k, int cols,
+                          const OptimizerStep& step, float* w, float* state1, float* state2,
+                          float* dW) override;
+    // With our kernel, in row blocks (see linearWeightStep); with several ranks the gradient
+    // must be summed over them before any step.
+    bool fusesWeightStep() const override { return isa_ != GemmIsa::None && !comm_; }
     void biasActivation(float* y, const float* bias, int rows, int cols, Activation act) override;
     void reluBackward(float* dy, const float* y, std::size_t n) override;
     void softmaxCrossEntropy(const float* logits, const std::int32_t* labels, int rows, int classes,

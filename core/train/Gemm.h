@@ -12,6 +12,8 @@
 // whatever the thread split, so a product is bit-identical however its rows or columns are
 // divided.
 
+#include <cstddef>
+
 namespace lb::train {
 
 enum class GemmIsa { None, Avx2, Avx512 };
@@ -39,6 +41,11 @@ struct GemmEpilogue {
     bool relu = false;
     const float* reluMask = nullptr;
     long ldMask = 0;
+    // Not part of the result: up to three ranges of prefetchBytes each that the caller reads
+    // right after the product. The kernel spreads prefetches of them into L2 over its tiles, so
+    // that memory-bound work that follows (an optimizer step) overlaps the arithmetic.
+    const void* prefetch[3] = {nullptr, nullptr, nullptr};
+    std::size_t prefetchBytes = 0;
 };
 
 // C(m,n) = alpha * op(A)(m,k) * op(B)(k,n) + beta * C, row-major like cblas_sgemm, then the

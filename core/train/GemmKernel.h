@@ -175,6 +175,8 @@ template <class V> struct TileOut {
     const float* reluMask;   // at the tile's element (0, 0), or null
     long ldMask;
     int cols;                // valid columns of the tile (1 .. 2W)
+    const char* prefetch[3]; // the epilogue's prefetch ranges, at this tile's first line
+    int prefetchLines;       // lines of each to prefetch during this tile
 };
 
 template <class V>
@@ -221,8 +223,15 @@ inline void tile(int rows, const float* ap, const float* bp, long ldbp, const fl
         __builtin_prefetch(out.c + r * out.ldc, 1);
         __builtin_prefetch(out.c + r * out.ldc + NR - 1, 1);
     }
+    // Lines beyond one per k step go at once; the rest one per step, below.
+    for (int q = kc; q < out.prefetchLines; ++q)
+        for (const char* range : out.prefetch)
+            if (range) __builtin_prefetch(range + q * 64, 0, 2);
 #pragma GCC unroll 4
     for (int p = 0; p < kc; ++p) {
+        if (p < out.prefetchLines)
+            for (const char* range : out.prefetch)
+                if (range) __builtin_prefetch(range + p * 64, 0, 2);
         const float* b = bp + p * ldbp;
         const float* a = ap + p * MR;
         __builtin_prefetch(a + 32 * MR);
@@ -270,6 +279,11 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
     // into L2. A last panel narrower than NR is still packed: reading it in place would run
     // past the end of B's last row.
     const bool inPlaceB = !transB && m <= kBlockRows;
+    // The epilogue's prefetch ranges, spread evenly over every tile of the product.
+    const long prefetchLines = long((epi.prefetchBytes + 63) / 64);
+    const long tiles = long(chunks) * ((n + NR - 1) / NR) * ((m + MR - 1) / MR);
+    const int linesPerTile = int((prefetchLines + tiles - 1) / tiles);
+    long prefetchedLines = 0;
     for (int k0 = 0; k0 < k; k0 += chunkK) {
         const int kc = smaller(chunkK, k - k0);
         TileOut<V> out{};
@@ -310,6 +324,14 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
                                            ? epi.reluMask + long(i0 + ir) * epi.ldMask + j0
                                            : nullptr;
                         const float* prefetchB = nextInPlace && strip == 0 ? bp + NR : nullptr;
+                        const long linesLeft = prefetchLines - prefetchedLines;
+                        out.prefetchLines = linesLeft < linesPerTile ? int(linesLeft) : linesPerTile;
+                        for (int r = 0; r < 3; ++r)
+                            out.prefetch[r] = epi.prefetch[r]
+                                                  ? static_cast<const char*>(epi.prefetch[r]) +
+                                                        prefetchedLines * 64
+                                                  : nullptr;
+                        prefetchedLines += out.prefetchLines;
                         if (out.cols > V::W)
                             tile<V, 2>(rows, ap, bp, ldbp, prefetchB, kc, out);
                         else

@@ -138,4 +138,31 @@ void Mlp::backward(const float* x, float* dlogits, int B) {
     }
 }
 
+void Mlp::backwardAndStep(const float* x, float* dlogits, int B, const OptimizerStep& step,
+                          float* state1, float* state2) {
+    float* delta = dlogits; // (B, sizes[l+1]): dLoss/d(pre-activation) of layer l
+    for (int l = arch_.layers() - 1; l >= 0; --l) {
+        const int nIn = arch_.sizes[l], nOut = arch_.sizes[l + 1];
+        const float* in = l == 0 ? x : activations_[l - 1].data(); // (B, nIn)
+        const std::size_t wOff = arch_.weightOffset(l), bOff = arch_.biasOffset(l);
+        float* W = params_.data() + wOff;
+        float* db = grads_.data() + bOff;
+        backend_.columnSum(delta, B, nOut, db);
+        // The input gradient first: it needs W as it was in the forward pass.
+        float* dIn = nullptr;
+        if (l > 0) {
+            dIn = scratch_[l % 2].data();
+            backend_.linearInputGradientRelu(delta, W, activations_[l - 1].data(), B, nOut, nIn,
+                                             dIn);
+        }
+        // SGD has no second state (its buffer may be a placeholder of one float).
+        const bool adam = step.kind == OptimizerKind::Adam;
+        backend_.linearWeightStep(in, delta, B, nIn, nOut, step, W, state1 + wOff,
+                                  adam ? state2 + wOff : nullptr, grads_.data() + wOff);
+        backend_.optimizerStep(step, params_.data() + bOff, db, state1 + bOff,
+                               adam ? state2 + bOff : nullptr, std::size_t(nOut));
+        delta = dIn;
+    }
+}
+
 } // namespace lb::train

@@ -50,6 +50,13 @@ public:
     // After forward(x, B): dlogits is (B, classes), the gradient of the loss w.r.t. the logits.
     // Fills gradients() (overwriting, not accumulating). dlogits may be overwritten.
     void backward(const float* x, float* dlogits, int B);
+    // backward() and then the optimizer step over every parameter, layer by layer as the
+    // gradients appear (state1/state2: the optimizer's buffers, laid out like parameters()).
+    // The numbers are exactly those of backward() followed by one Backend::optimizerStep; a
+    // backend that fusesWeightStep() never writes the weight gradients out. Single process
+    // only: with several ranks the gradients must be summed before any step.
+    void backwardAndStep(const float* x, float* dlogits, int B, const OptimizerStep& step,
+                         float* state1, float* state2);
 
 private:
     Backend& backend_;

@@ -218,6 +218,13 @@ void Trainer::issueStep(const std::int32_t* idx, int rows, const OptimizerStep& 
     const float gradScale = 1.0f / float(rows * backend_.worldSize());
     backend_.softmaxCrossEntropy(logits, batchLabels_.data(), rows, classes, gradScale,
                                  dlogits_.data(), stats_.data());
+    if (backend_.fusesWeightStep() && backend_.worldSize() == 1) {
+        // Each layer steps as soon as its gradient is known: the weight gradients never go
+        // through memory (same numbers as the two calls below).
+        model_.backwardAndStep(batchImages_.data(), dlogits_.data(), rows, opt, state1_.data(),
+                               state2_.data());
+        return;
+    }
     model_.backward(batchImages_.data(), dlogits_.data(), rows);
     backend_.allReduceSum(model_.gradients(), model_.parameterCount());
     backend_.optimizerStep(opt, model_.parameters(), model_.gradients(), state1_.data(),

@@ -281,6 +281,83 @@ private slots:
         QVERIFY(w == wRef && s1 == s1Ref && s2 == s2Ref);
     }
 
+    // The fused path (each layer steps as its weight gradient is made, block of rows by block
+    // of rows) gives the bits of backward() followed by one optimizer step over all parameters:
+    // SGD with momentum and weight decay and Adam, over three steps (so the states matter), with
+    // a batch over 256 rows (the GEMM's k chunks) and one that splits over the threads; with
+    // layers whose rows fit one block per thread and one (600 wide) that needs several.
+    void fusedStepMatchesBackwardThenStep_data() {
+        QTest::addColumn<bool>("adam");
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<QString>("hidden");
+        for (const char* hidden : {"70,33", "600,33"}) {
+            for (const bool adam : {false, true})
+                for (const int batch : {50, 300})
+                    QTest::newRow(qPrintable(QStringLiteral("%1, batch %2, hidden %3")
+                                                 .arg(adam ? "adam" : "sgd")
+                                                 .arg(batch)
+                                                 .arg(hidden)))
+                        << adam << batch << QString(hidden);
+        }
+    }
+    void fusedStepMatchesBackwardThenStep() {
+        QFETCH(bool, adam);
+        QFETCH(int, batch);
+        QFETCH(QString, hidden);
+        if (bestGemmIsa() == GemmIsa::None)
+            QSKIP("this CPU has neither AVX2+FMA nor AVX-512: our GEMM, which the fused step "
+                  "needs, cannot run");
+        // Our kernel on any CPU that has it (by default it does the products on AVX-512 only).
+        qputenv("LABBENCH_TRAIN_GEMM", "own");
+        CpuBackend backend(2);
+        qunsetenv("LABBENCH_TRAIN_GEMM");
+        QVERIFY(backend.fusesWeightStep());
+        const Architecture arch = parseArchitecture(hidden.toStdString(), 784, 10);
+        Mlp fused(backend, arch, batch), separate(backend, arch, batch);
+        const auto init = heInitialParameters(arch, 5);
+        fused.uploadParameters(init);
+        separate.uploadParameters(init);
+        const std::size_t n = arch.parameterCount();
+        std::vector<float> s1f(n, 0.0f), s2f(n, 0.0f), s1s(n, 0.0f), s2s(n, 0.0f);
+        Rng rng(9);
+        std::vector<float> x(std::size_t(batch) * 784);
+        std::vector<std::int32_t> y(batch);
+        for (auto& v : x)
+            v = float(rng.uniform());
+        for (auto& v : y)
+            v = std::int32_t(rng.below(10));
+        std::vector<float> dlogits(std::size_t(batch) * 10);
+        for (int t = 1; t <= 3; ++t) {
+            OptimizerStep step;
+            if (adam) {
+                step.kind = OptimizerKind::Adam;
+                step.adam = {0.001f, 0.9f, 0.999f, 1e-8f, 1e-4f, float(1 - std::pow(0.9, t)),
+                             float(1 - std::pow(0.999, t))};
+            } else {
+                step.sgd = {0.05f, 0.9f, 1e-4f};
+            }
+            for (Mlp* model : {&fused, &separate}) {
+                double stats[2] = {0, 0};
+                const float* logits = model->forward(x.data(), batch);
+                backend.softmaxCrossEntropy(logits, y.data(), batch, 10, 1.0f / float(batch),
+                                            dlogits.data(), stats);
+                if (model == &fused) {
+                    fused.backwardAndStep(x.data(), dlogits.data(), batch, step, s1f.data(),
+                                          adam ? s2f.data() : nullptr);
+                } else {
+                    separate.backward(x.data(), dlogits.data(), batch);
+                    backend.optimizerStep(step, separate.parameters(), separate.gradients(),
+                                          s1s.data(), s2s.data(), n);
+                }
+            }
+            QVERIFY2(fused.downloadParameters() == separate.downloadParameters(),
+                     qPrintable(QStringLiteral("step %1").arg(t)));
+            QVERIFY(s1f == s1s);
+            if (adam) QVERIFY(s2f == s2s);
+        }
+        QVERIFY(fused.downloadParameters() != init); // it did train
+    }
+
     void gatherRows() {
         CpuBackend backend(1);
         const std::vector<float> src{0, 1, 10, 11, 20, 21}; // (3, 2)

@@ -95,6 +95,7 @@ def main():
     models = MODELS[:1] if args.quick else MODELS
     results = {}
     peaks = []
+    rounds = {}  # (hidden, batch) -> [(ours s, PyTorch s, this round's peak GFLOP/s, GFLOP/epoch)]
     for rnd in range(args.rounds):
         peaks.append(fma_peak(args.bin_dir))
         for hidden, batch, epochs in models:
@@ -108,6 +109,8 @@ def main():
                 "sgemm": sgemm(args.bin_dir, sizes, batch),
             }
             key = (hidden, batch)
+            rounds.setdefault(key, []).append((row["ours"]["epoch_s"], row["torch"]["epoch_s"],
+                                               peaks[-1]["gflops"], row["sgemm"]["gflop_per_epoch"]))
             prev = results.get(key)
             if prev is None:
                 results[key] = row
@@ -145,6 +148,17 @@ def main():
         print("%-18s %12.1f %10.1f %9.0f%% %10.2fs" % (
             "784-%s-10 (%d)" % (hidden.replace(",", "-"), batch), gf, gf / o, 100 * gf / o / peak,
             gf / (0.75 * peak)))
+    # The same two figures round by round, each against its own round's PyTorch and peak, and
+    # their median: the goals are stated as medians of interleaved rounds (issue 22).
+    print("Round by round (ours/PyTorch and share of that round's peak), median last:")
+    median = lambda v: sorted(v)[len(v) // 2]
+    for (hidden, batch), per in rounds.items():
+        ratios = [o / t for o, t, _, _ in per]
+        shares = [100 * gf / o / pk for o, _, pk, gf in per]
+        print("%-18s /torch %s  median %.2f | of peak %s  median %.0f%%" % (
+            "784-%s-10 (%d)" % (hidden.replace(",", "-"), batch),
+            " ".join("%.2f" % r for r in ratios), median(ratios),
+            " ".join("%.0f%%" % x for x in shares), median(shares)))
     print()
     print("PyTorch setting used: " + ", ".join("%s: %s" % (h, r["torch"]["setting"]) for (h, _), r in results.items()))
     print("Inference on the 10,000 test images (images/s) and peak memory (MB)")

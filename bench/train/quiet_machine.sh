@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds labbench-train, the sgemm bound and the FMA peak probe with g++ alone (no CMake, no Qt) and runs the trainer
+# Builds labbench-train, the sgemm bound, the FMA peak probe and the per-shape GEMM timer with g++ alone (no CMake, no Qt) and runs the trainer
 # benchmark pinned to two cores: for a quiet machine where the full build is not installed.
 #   bench/train/quiet_machine.sh DATA_DIR OUT_DIR [PYTHON]
 set -euo pipefail
@@ -23,4 +23,5 @@ wait
 g++ "${flags[@]}" -I"$root/app/labbench-train" "$root"/app/labbench-train/*.cpp "${objs[@]}" "${libs[@]}" -o "$out/bin/labbench-train"
 g++ "${flags[@]}" "$root/bench/train/sgemm_bound.cpp" "${objs[@]}" "${libs[@]}" -o "$out/bin/labbench-train-sgemm-bound"
 g++ "${flags[@]}" "$root/bench/train/fma_peak.cpp" -lpthread -o "$out/bin/labbench-train-fma-peak"
+g++ "${flags[@]}" "$root/bench/train/gemm_shapes.cpp" "${objs[@]}" "${libs[@]}" -o "$out/bin/labbench-train-gemm-shapes"
 exec taskset -c 0,1 "$py" "$root/bench/train/run_bench.py" "$out/bin" "$data" --python "$py" "${@:4}"

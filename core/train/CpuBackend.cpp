@@ -2,6 +2,7 @@
 
 #include "core/train/Error.h"
 #include "core/train/GemmBlocking.h"
+#include "core/train/ScratchBuffer.h"
 #include "core/train/World.h"
 
 #include <algorithm>
@@ -9,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <memory>
 #include <thread>
 
 // OpenBLAS's own thread control (declared in its cblas.h on Debian, repeated for other builds).
@@ -263,19 +263,11 @@ namespace {
 // 256 KB blocks, 0.71 ms with 512 KB, 0.70-0.73 ms with 576 KB (one kernel block of rows).
 constexpr std::size_t kWeightStepBlockFloats = 131'072;
 
-// The calling thread's block of weight gradient, grown on first use and then reused.
+// The calling thread's block of weight gradient (the GEMM's packed panels are another buffer,
+// alive at the same time).
 float* weightStepScratch(std::size_t floats) {
-    struct Free {
-        void operator()(float* p) const { std::free(p); }
-    };
-    thread_local std::unique_ptr<float, Free> buffer;
-    thread_local std::size_t capacity = 0;
-    if (floats > capacity) {
-        buffer.reset(static_cast<float*>(std::aligned_alloc(64, ((floats * 4 + 63) / 64) * 64)));
-        if (!buffer) throw TrainError("out of memory allocating the weight-step scratch");
-        capacity = floats;
-    }
-    return buffer.get();
+    thread_local ScratchBuffer buffer;
+    return buffer.floats(floats);
 }
 } // namespace
 

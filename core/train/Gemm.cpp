@@ -2,10 +2,7 @@
 
 #include "core/train/GemmBlocking.h"
 #include "core/train/GemmEntries.h"
-
-#include <cstdlib>
-#include <memory>
-#include <new>
+#include "core/train/ScratchBuffer.h"
 
 namespace lb::train {
 
@@ -14,17 +11,8 @@ namespace {
 // The packed panels of the calling thread, grown on first use for a shape and then reused:
 // no allocation once the first training step has run.
 float* packBuffer(std::size_t floats) {
-    struct Free {
-        void operator()(float* p) const { std::free(p); }
-    };
-    thread_local std::unique_ptr<float, Free> buffer;
-    thread_local std::size_t capacity = 0;
-    if (floats > capacity) {
-        buffer.reset(static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
-        if (!buffer) throw std::bad_alloc();
-        capacity = floats;
-    }
-    return buffer.get();
+    thread_local ScratchBuffer buffer;
+    return buffer.floats(floats);
 }
 
 } // namespace

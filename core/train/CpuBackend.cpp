@@ -87,7 +87,7 @@ CpuBackend::CpuBackend(int threads, std::shared_ptr<Communicator> comm)
     // Our pool splits the work; OpenBLAS threads inside each call would only fight it.
     openblas_set_num_threads(1);
     // Our kernel by default only where it beats OpenBLAS: on AVX-512 (about 2x its Haswell
-    // kernels on Zen 4). On AVX2 (Zen 3) OpenBLAS's hand-written Haswell kernel is ~10% faster
+    // kernels per thread on Zen 4, 1.8x on Zen 5). On AVX2 (Zen 3) OpenBLAS's hand-written Haswell kernel is ~10% faster
     // per thread than ours (issue 22, bench/train/README.md), so it does the products there.
     // LABBENCH_TRAIN_GEMM=own forces ours (AVX2 or AVX-512), =openblas OpenBLAS: benchmarks and
     // tests compare them.

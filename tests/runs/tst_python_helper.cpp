@@ -257,6 +257,54 @@ private slots:
         QCOMPARE(dumped(Json::parse(out[1].toStdString())), dumped(Json::parse(R"({"loss": [0.5, 0.25]})")));
     }
 
+    // A resumed run's earlier attempts are in the stream: get_metrics leaves out what the store
+    // marks superseded. Attempt 1 logged loss at steps 0-2, reported a checkpoint, logged 3-4
+    // and died; attempt 2 (resumed from the checkpoint) logged 3 and died with no checkpoint of
+    // its own; attempt 3 logs 3 again. "acc" had no point before the checkpoint, "note" is text.
+    void getMetricsLeavesOutSupersededPoints() {
+        writeFile(metricsFile,
+                  "{\"name\": \"loss\", \"value\": 1.0, \"step\": 0}\n"
+                  "{\"name\": \"loss\", \"value\": 0.9, \"step\": 1}\n"
+                  "{\"name\": \"loss\", \"value\": 0.8, \"step\": 2}\n"
+                  "{\"type\": \"checkpoint\", \"path\": \"checkpoints/c2\", \"step\": 2}\n"
+                  "{\"name\": \"loss\", \"value\": 0.7, \"step\": 3}\n"
+                  "{\"name\": \"loss\", \"value\": 0.6, \"step\": 4}\n"
+                  "{\"name\": \"acc\", \"value\": 0.5, \"step\": 3}\n"
+                  "{\"type\": \"text\", \"name\": \"note\", \"value\": \"lost\"}\n"
+                  "{\"type\": \"row\", \"name\": \"eval\", \"value\": {\"epoch\": 1}}\n"
+                  "{\"type\": \"attempt\", \"reason\": \"resume\"}\n"
+                  "{\"name\": \"loss\", \"value\": 0.65, \"step\": 3}\n"
+                  "{\"type\": \"attempt\", \"reason\": \"requeue\"}\n");
+        const Result r = run("import json, labbench\n"
+                             "from azureml.core import Run\n"
+                             "labbench.log('loss', 0.55, step=3)\n"
+                             "print(json.dumps(labbench.get_metrics(), sort_keys=True))\n"
+                             "print(json.dumps(Run.get_context().get_metrics('loss')))\n");
+        QCOMPARE(r.exitCode, 0);
+        const QStringList out = r.out.trimmed().split(u'\n');
+        QCOMPARE(out.size(), 2);
+        const Json all = Json::parse(out[0].toStdString());
+        QCOMPARE(dumped(all["loss"]), dumped(Json::parse("[1.0, 0.9, 0.8, 0.55]")));
+        QVERIFY2(!all.contains("acc"), qPrintable(out[0]));  // logged after the checkpoint only
+        QVERIFY2(!all.contains("note"), qPrintable(out[0])); // a text point, superseded too
+        QCOMPARE(dumped(all["eval"]), dumped(Json::parse(R"({"epoch": [1]})"))); // rows stay
+        QCOMPARE(dumped(Json::parse(out[1].toStdString())),
+                 dumped(Json::parse(R"({"loss": [1.0, 0.9, 0.8, 0.55]})")));
+    }
+
+    // With no checkpoint at all, a resumed run starts over: every earlier point is superseded.
+    void getMetricsWithoutACheckpointStartsOver() {
+        writeFile(metricsFile, "{\"name\": \"loss\", \"value\": 1.0, \"step\": 0}\n"
+                               "{\"name\": \"loss\", \"value\": 0.9, \"step\": 1}\n"
+                               "{\"type\": \"attempt\", \"reason\": \"resume\"}\n");
+        const Result r = run("import json, labbench\n"
+                             "labbench.log('loss', 0.95, step=0)\n"
+                             "print(json.dumps(labbench.get_metrics()))\n");
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(dumped(Json::parse(r.out.trimmed().toStdString())),
+                 dumped(Json::parse(R"({"loss": 0.95})")));
+    }
+
     void uploadFileStaysInOutputs() {
         const Result r = run("from azureml.core import Run\n"
                              "run = Run.get_context()\n"

@@ -171,9 +171,11 @@ def _is_metric(record):
 def get_metrics(name=None, path=None):
     """What the run has logged, as Azure ML's Run.get_metrics() returns it: {name: value} for a
     metric logged once, {name: [values in step order]} for one logged more often, {table:
-    {column: [values]}} for rows and tables, {image: path} for images. `name` picks one."""
+    {column: [values]}} for rows and tables, {image: path} for images. `name` picks one. Points
+    a resumed attempt superseded (logged after the checkpoint it resumed from) are left out, as
+    `labbench metrics` leaves them out."""
     points, tables, images = {}, {}, {}
-    for record in _stream.read(path):
+    for record in _attempts.kept_records(_stream.read(path)):
         key = record.get("name")
         if not isinstance(key, str):
             continue

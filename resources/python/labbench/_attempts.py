@@ -8,6 +8,7 @@ again under the same run (attempt N >= 2).
   the last checkpoint the run reported (or its checkpoints folder), or None.
 - kept_steps() is how many points of each metric the run keeps from its earlier attempts, so
   that labbench.log() without a step goes on where the kept points end.
+- kept_records() is the stream without the points a later attempt superseded, for get_metrics().
 """
 
 import os
@@ -63,4 +64,24 @@ def kept_steps(path=None):
             if isinstance(step, int) and not isinstance(step, bool):
                 name = record["name"]
                 kept[name] = max(kept.get(name, 0), step + 1)
+    return kept
+
+
+def _is_point(record):
+    return record.get("type", "metric") in ("metric", "text")
+
+
+def kept_records(records):
+    """The stream's records, in order, without the points a later attempt superseded: at each
+    attempt marker the points logged after the last checkpoint marker (all earlier points when
+    there is none) are dropped, as the store marks them superseded and kept_steps() counts them.
+    Every other record (markers, rows, tables, images, tags) is kept."""
+    kept, at_checkpoint = [], 0
+    for record in records:
+        kind = record.get("type", "metric")
+        if kind == "checkpoint":
+            at_checkpoint = len(kept)
+        elif kind == "attempt":
+            kept[at_checkpoint:] = [r for r in kept[at_checkpoint:] if not _is_point(r)]
+        kept.append(record)
     return kept

@@ -3,8 +3,9 @@
 // alternating bursts inside one process, so a noisy neighbour slows both sides alike. Prints one
 // JSON line per shape: GFLOP/s of each (median of the bursts) and their ratio. This is the tool
 // the kernel is tuned with (issue 22); run_bench.py measures whole epochs.
-// With a thread count, each product is cut as CpuBackend cuts it for that many threads (by
-// columns when n > m, else by rows) and one thread's part is timed.
+// With a thread count, each product is cut as CpuBackend::gemm cuts it for that many threads (by
+// columns when n > m, else by rows) and one thread's part is timed. (The trainer's fused weight
+// step cuts dW by rows into blocks instead: CpuBackend::linearWeightStep.)
 //   labbench-train-gemm-shapes 784,1000,1000,10 128 [bursts] [threads]
 
 #include "core/train/Gemm.h"

@@ -1,12 +1,13 @@
-// The estimator form's Slurm section (#19 item 4): it shows only while a Slurm target is chosen,
-// a bad time is refused with the forms Slurm accepts (Submit waits), and good values travel in
-// the estimator the form submits; on another target they are left out.
+// The estimator form's Slurm section (#19 item 4, #20's requeue limit): it shows only while a
+// Slurm target is chosen, a bad time is refused with the forms Slurm accepts (Submit waits), and
+// good values travel in the estimator the form submits; on another target they are left out.
 #include "core/estimator/Estimator.h"
 #include "tests/ui/UiTestSupport.h"
 #include "ui/estimator/EstimatorForm.h"
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -33,7 +34,8 @@ private slots:
         auto* time = form.findChild<QLineEdit*>(QStringLiteral("slurmTime"));
         auto* mem = form.findChild<QLineEdit*>(QStringLiteral("slurmMem"));
         auto* gres = form.findChild<QLineEdit*>(QStringLiteral("slurmGres"));
-        QVERIFY(section && time && mem && gres);
+        auto* requeues = form.findChild<QSpinBox*>(QStringLiteral("slurmRequeues"));
+        QVERIFY(section && time && mem && gres && requeues);
         QVERIFY2(!section->isVisible(), "no Slurm section for the local target");
 
         // Choosing the Slurm target shows the section.
@@ -64,6 +66,16 @@ private slots:
         QCOMPARE(out.slurmTime, QStringLiteral("1:30:00"));
         QCOMPARE(out.slurmMem, QStringLiteral("4G"));
         QCOMPARE(out.slurmGres, QStringLiteral("gpu:2"));
+        // The requeue limit: unset shows the default and leaves the field empty; 0 (never) and
+        // any other value up to the most travel as they are.
+        QCOMPARE(requeues->text(), QStringLiteral("the default (3)"));
+        QVERIFY(!out.slurmMaxRequeues.has_value());
+        requeues->setValue(0);
+        QCOMPARE(form.estimator().slurmMaxRequeues, std::optional<int>(0));
+        requeues->setValue(5);
+        form.validateNow();
+        QVERIFY2(form.validationError().isEmpty(), qPrintable(form.validationError()));
+        QCOMPARE(form.estimator().slurmMaxRequeues, std::optional<int>(5));
         // A bad --gres names its form too.
         gres->setText(QStringLiteral("gpu:0"));
         form.validateNow();
@@ -77,15 +89,24 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return !section->isVisible(); }, 2000));
         out = form.estimator();
         QVERIFY(out.slurmTime.isEmpty() && out.slurmMem.isEmpty() && out.slurmGres.isEmpty());
+        QVERIFY(!out.slurmMaxRequeues.has_value());
 
         // An estimator that has them (a cloned run) shows them again on its Slurm target.
         Estimator cloned = e;
         cloned.computeTarget = QStringLiteral("hpc");
         cloned.slurmTime = QStringLiteral("45");
+        cloned.slurmMaxRequeues = 2;
         form.setEstimator(cloned);
         QVERIFY(QTest::qWaitFor([&] { return section->isVisible(); }, 2000));
         QCOMPARE(time->text(), QStringLiteral("45"));
         QCOMPARE(form.estimator().slurmTime, QStringLiteral("45"));
+        QCOMPARE(requeues->value(), 2);
+        QCOMPARE(form.estimator().slurmMaxRequeues, std::optional<int>(2));
+        // One cloned without a limit goes back to the default.
+        cloned.slurmMaxRequeues.reset();
+        form.setEstimator(cloned);
+        QCOMPARE(requeues->value(), -1);
+        QVERIFY(!form.estimator().slurmMaxRequeues.has_value());
     }
 };
 

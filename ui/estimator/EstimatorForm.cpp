@@ -228,7 +228,7 @@ void EstimatorForm::watchFields() {
         connect(e, &QLineEdit::textChanged, this, &EstimatorForm::scheduleValidation);
     connect(target_, &QComboBox::editTextChanged, this, &EstimatorForm::scheduleValidation);
     connect(target_, &QComboBox::editTextChanged, this, &EstimatorForm::showSlurmSection);
-    for (QSpinBox* s : {nodes_, processes_, workers_, parameterServers_, maxDuration_})
+    for (QSpinBox* s : {nodes_, processes_, workers_, parameterServers_, maxDuration_, slurmRequeues_})
         connect(s, &QSpinBox::valueChanged, this, &EstimatorForm::scheduleValidation);
     connect(backend_, &QComboBox::currentIndexChanged, this, &EstimatorForm::scheduleValidation);
     connect(gpu_, &QCheckBox::toggled, this, &EstimatorForm::scheduleValidation);
@@ -350,6 +350,7 @@ void EstimatorForm::setEstimator(const Estimator& e, bool readArgs) {
     slurmTime_->setText(e.slurmTime);
     slurmMem_->setText(e.slurmMem);
     slurmGres_->setText(e.slurmGres);
+    slurmRequeues_->setValue(e.slurmMaxRequeues.value_or(-1));
     // What the estimator gave, the user brought (a drop, a file, a clone): its problems show.
     for (QWidget* field : fields())
         if (!TouchedFields::isBlank(field)) touched_->touch(field);
@@ -396,6 +397,7 @@ Estimator EstimatorForm::estimator() const {
         e.slurmTime = slurmTime_->text().trimmed();
         e.slurmMem = slurmMem_->text().trimmed();
         e.slurmGres = slurmGres_->text().trimmed();
+        if (slurmRequeues_->value() >= 0) e.slurmMaxRequeues = slurmRequeues_->value();
     }
     return e;
 }

@@ -158,6 +158,7 @@ private:
     QLineEdit* slurmTime_ = nullptr;
     QLineEdit* slurmMem_ = nullptr;
     QLineEdit* slurmGres_ = nullptr;
+    QSpinBox* slurmRequeues_ = nullptr; // -1: the default limit
     FormFooter* footer_ = nullptr;
 };
 

@@ -21,7 +21,7 @@ QList<QWidget*> EstimatorForm::fields() const {
     return {framework_, source_, entry_,       python_,     params_->table(), pip_,
             conda_,     image_,  nodes_,       processes_,  backend_,         workers_,
             parameterServers_,   env_,         experiment_, target_,          maxDuration_,
-            slurmTime_,          slurmMem_,    slurmGres_};
+            slurmTime_,          slurmMem_,    slurmGres_,  slurmRequeues_};
 }
 
 QList<FieldLabel> EstimatorForm::fieldLabels() const {
@@ -45,7 +45,8 @@ QList<FieldLabel> EstimatorForm::fieldLabels() const {
             {QStringLiteral("framework"), tr("Framework")},
             {QStringLiteral("slurm_time"), tr("Slurm time limit")},
             {QStringLiteral("slurm_mem"), tr("Slurm memory")},
-            {QStringLiteral("slurm_gres"), tr("Slurm resources")}};
+            {QStringLiteral("slurm_gres"), tr("Slurm resources")},
+            {QStringLiteral("slurm_max_requeues"), tr("Slurm requeues")}};
 }
 
 QWidget* EstimatorForm::fieldFor(const QString& key) const {
@@ -70,6 +71,7 @@ QWidget* EstimatorForm::fieldFor(const QString& key) const {
         {QStringLiteral("slurm_time"), slurmTime_},
         {QStringLiteral("slurm_mem"), slurmMem_},
         {QStringLiteral("slurm_gres"), slurmGres_},
+        {QStringLiteral("slurm_max_requeues"), slurmRequeues_},
     };
     return widgets.value(key);
 }

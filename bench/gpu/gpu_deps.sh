@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run on the Debian 12 machine before a GPU session: unpacks Debian's OpenBLAS (with cblas.h),
-# libgfortran and the zlib headers into build/gpu-deps (~40 MB), the folder that
+# libgfortran, Nettle (SHA-256) and the zlib headers into build/gpu-deps (~40 MB), the folder that
 # bench/gpu/gpu_run.sh needs on a GPU machine that has the CUDA toolkit but none of these
 # (../shared/notes/gpu-machine.md). Static libraries, docs and the reference BLAS/LAPACK are
 # dropped to stay well under the 64 MiB a device call carries.
@@ -10,7 +10,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 deps=${1:-$root/build/gpu-deps}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-packages=(libopenblas0-pthread libopenblas-pthread-dev libopenblas-dev libgfortran5 zlib1g-dev)
+packages=(libopenblas0-pthread libopenblas-pthread-dev libopenblas-dev libgfortran5 zlib1g-dev
+          libnettle8 nettle-dev)
 if ! (cd "$tmp" && apt-get download "${packages[@]}" >/dev/null 2>"$tmp/err"); then
   cat "$tmp/err" >&2
   echo "gpu_deps.sh: apt-get download failed; run 'apt-get update' (or scripts/setup) first" >&2

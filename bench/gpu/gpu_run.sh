@@ -19,12 +19,14 @@ if [[ ! -d $deps/usr/include/x86_64-linux-gnu/openblas-pthread ]]; then
        "build/gpu-deps" >&2
   exit 2
 fi
-# OpenBLAS's own pkg-config file, pointed at the carried copy.
+# OpenBLAS's and Nettle's own pkg-config files, pointed at the carried copies.
 pcdir=$(mktemp -d)
 blas=$deps/usr/lib/x86_64-linux-gnu/openblas-pthread
 sed -e "s|^libdir=.*|libdir=$blas/|" \
     -e "s|^includedir=.*|includedir=$deps/usr/include/x86_64-linux-gnu/openblas-pthread/|" \
     "$blas/pkgconfig/openblas.pc" > "$pcdir/openblas.pc"
+sed -e "s|^prefix=.*|prefix=$deps/usr|" "$deps/usr/lib/x86_64-linux-gnu/pkgconfig/nettle.pc" \
+    > "$pcdir/nettle.pc"
 export PKG_CONFIG_PATH=$pcdir
 export LD_LIBRARY_PATH=$blas:$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 : > "$out/summary.txt"

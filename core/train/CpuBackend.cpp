@@ -69,6 +69,15 @@ LB_VECTOR_LOOP void adamRange(float* __restrict w, const float* __restrict g, fl
         kernels::adamUpdate(w[i], g[i], m[i], v[i], p);
 }
 
+// Elements [i0, i1) of one optimizer step (state2 is only read for Adam: SGD's may be null).
+void stepRange(const OptimizerStep& step, float* w, const float* g, float* state1, float* state2,
+               std::size_t i0, std::size_t i1) {
+    if (step.kind == OptimizerKind::Sgd)
+        sgdRange(w + i0, g + i0, state1 + i0, i1 - i0, step.sgd);
+    else
+        adamRange(w + i0, g + i0, state1 + i0, state2 + i0, i1 - i0, step.adam);
+}
+
 LB_VECTOR_LOOP void columnSumRange(const float* __restrict x, int rows, int cols, std::size_t c0,
                                    std::size_t c1, float* __restrict out) {
     for (std::size_t c = c0; c < c1; ++c)
@@ -308,10 +317,8 @@ void CpuBackend::linearWeightStep(const float* x, const float* delta, int rows, 
             overlap.prefetchBytes = count * sizeof(float);
             sgemmSimd(isa_, true, false, n, cols, rows, 1.0f, x + i0, k, delta, cols, 0.0f, g,
                       cols, overlap);
-            if (step.kind == OptimizerKind::Sgd)
-                sgdRange(w + at, g, state1 + at, count, step.sgd);
-            else
-                adamRange(w + at, g, state1 + at, state2 + at, count, step.adam);
+            // g holds this block only, so it is offset back by the block's start.
+            stepRange(step, w + at, g, state1 + at, state2 ? state2 + at : nullptr, 0, count);
         }
     });
 }
@@ -387,17 +394,9 @@ void CpuBackend::columnSum(const float* x, int rows, int cols, float* out) {
 
 void CpuBackend::optimizerStep(const OptimizerStep& step, float* params, const float* grads,
                                float* state1, float* state2, std::size_t n) {
-    if (step.kind == OptimizerKind::Sgd) {
-        const kernels::SgdParams p = step.sgd;
-        parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
-            sgdRange(params + i0, grads + i0, state1 + i0, i1 - i0, p);
-        });
-    } else {
-        const kernels::AdamParams p = step.adam;
-        parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
-            adamRange(params + i0, grads + i0, state1 + i0, state2 + i0, i1 - i0, p);
-        });
-    }
+    parallelRange(n, kElementwiseSplit, 16, [&](std::size_t i0, std::size_t i1) {
+        stepRange(step, params, grads, state1, state2, i0, i1);
+    });
 }
 
 void CpuBackend::allReduceSum(float* x, std::size_t n) {

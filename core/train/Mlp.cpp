@@ -119,48 +119,45 @@ const float* Mlp::forward(const float* x, int B) {
 }
 
 void Mlp::backward(const float* x, float* dlogits, int B) {
-    float* delta = dlogits; // (B, sizes[l+1]): dLoss/d(pre-activation) of layer l
-    for (int l = arch_.layers() - 1; l >= 0; --l) {
-        const int nIn = arch_.sizes[l], nOut = arch_.sizes[l + 1];
-        const float* in = l == 0 ? x : activations_[l - 1].data(); // (B, nIn)
-        const float* W = params_.data() + arch_.weightOffset(l);   // (nIn, nOut)
-        float* dW = grads_.data() + arch_.weightOffset(l);         // (nIn, nOut)
-        float* db = grads_.data() + arch_.biasOffset(l);           // (nOut)
-        // dW = in^T (nIn, B) * delta (B, nOut)
-        backend_.gemm(Trans::Yes, Trans::No, nIn, nOut, B, 1.0f, in, nIn, delta, nOut, 0.0f, dW,
-                      nOut);
-        backend_.columnSum(delta, B, nOut, db);
-        if (l == 0) break; // the input needs no gradient
-        // dIn (B, nIn) = delta (B, nOut) * W^T (nOut, nIn), then through the ReLU of layer l-1.
-        float* dIn = scratch_[l % 2].data();
-        backend_.linearInputGradientRelu(delta, W, activations_[l - 1].data(), B, nOut, nIn, dIn);
-        delta = dIn;
-    }
+    backwardLayers(x, dlogits, B, nullptr, nullptr, nullptr);
 }
 
 void Mlp::backwardAndStep(const float* x, float* dlogits, int B, const OptimizerStep& step,
                           float* state1, float* state2) {
+    backwardLayers(x, dlogits, B, &step, state1, state2);
+}
+
+void Mlp::backwardLayers(const float* x, float* dlogits, int B, const OptimizerStep* step,
+                         float* state1, float* state2) {
     float* delta = dlogits; // (B, sizes[l+1]): dLoss/d(pre-activation) of layer l
     for (int l = arch_.layers() - 1; l >= 0; --l) {
         const int nIn = arch_.sizes[l], nOut = arch_.sizes[l + 1];
         const float* in = l == 0 ? x : activations_[l - 1].data(); // (B, nIn)
         const std::size_t wOff = arch_.weightOffset(l), bOff = arch_.biasOffset(l);
-        float* W = params_.data() + wOff;
-        float* db = grads_.data() + bOff;
+        float* W = params_.data() + wOff;   // (nIn, nOut)
+        float* dW = grads_.data() + wOff;   // (nIn, nOut)
+        float* db = grads_.data() + bOff;   // (nOut)
         backend_.columnSum(delta, B, nOut, db);
-        // The input gradient first: it needs W as it was in the forward pass.
+        // dIn (B, nIn) = delta (B, nOut) * W^T (nOut, nIn), then through the ReLU of layer l-1;
+        // before the weight step below, which changes W (the input layer needs no gradient).
         float* dIn = nullptr;
         if (l > 0) {
             dIn = scratch_[l % 2].data();
             backend_.linearInputGradientRelu(delta, W, activations_[l - 1].data(), B, nOut, nIn,
                                              dIn);
         }
-        // SGD has no second state (its buffer may be a placeholder of one float).
-        const bool adam = step.kind == OptimizerKind::Adam;
-        backend_.linearWeightStep(in, delta, B, nIn, nOut, step, W, state1 + wOff,
-                                  adam ? state2 + wOff : nullptr, grads_.data() + wOff);
-        backend_.optimizerStep(step, params_.data() + bOff, db, state1 + bOff,
-                               adam ? state2 + bOff : nullptr, std::size_t(nOut));
+        if (!step) {
+            // dW = in^T (nIn, B) * delta (B, nOut)
+            backend_.gemm(Trans::Yes, Trans::No, nIn, nOut, B, 1.0f, in, nIn, delta, nOut, 0.0f,
+                          dW, nOut);
+        } else {
+            // SGD has no second state (its buffer may be a placeholder of one float).
+            const bool adam = step->kind == OptimizerKind::Adam;
+            backend_.linearWeightStep(in, delta, B, nIn, nOut, *step, W, state1 + wOff,
+                                      adam ? state2 + wOff : nullptr, dW);
+            backend_.optimizerStep(*step, params_.data() + bOff, db, state1 + bOff,
+                                   adam ? state2 + bOff : nullptr, std::size_t(nOut));
+        }
         delta = dIn;
     }
 }

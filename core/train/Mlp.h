@@ -59,6 +59,10 @@ public:
                          float* state1, float* state2);
 
 private:
+    // The one backward loop of both: with step null it only fills gradients().
+    void backwardLayers(const float* x, float* dlogits, int B, const OptimizerStep* step,
+                        float* state1, float* state2);
+
     Backend& backend_;
     Architecture arch_;
     int maxBatch_;

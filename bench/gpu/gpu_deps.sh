@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Run on the Debian 12 machine before a GPU session: unpacks Debian's OpenBLAS (with cblas.h),
 # libgfortran, Nettle (SHA-256) and the zlib headers into build/gpu-deps (~40 MB), the folder that
-# bench/gpu/gpu_run.sh needs on a GPU machine that has the CUDA toolkit but none of these
-# (../shared/notes/gpu-machine.md). Static libraries, docs and the reference BLAS/LAPACK are
-# dropped to stay well under the 64 MiB a device call carries.
+# bench/gpu/gpu_run.sh needs on a GPU machine that has the CUDA toolkit but none of these (the
+# team notes' gpu-machine.md recipe, outside the repository). Static libraries, docs and the
+# reference BLAS/LAPACK are dropped to stay well under the 64 MiB a device call carries.
 #   bench/gpu/gpu_deps.sh [DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

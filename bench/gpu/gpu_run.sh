@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one prepared script for a lent GPU machine (issue 22; recipe in ../shared/notes/
+# The one prepared script for a lent GPU machine (issue 22; it follows the team notes'
 # gpu-machine.md). From the repository root, with build/gpu-deps made by gpu_deps.sh carried:
 #   run(command="bench/gpu/gpu_run.sh", carry=["build/gpu-deps"], timeout_s=600)
 # Builds the Qt-free trainer with the CUDA plugin against the carried Debian libraries, then runs

@@ -8,11 +8,11 @@
 // step cuts dW by rows into blocks instead: CpuBackend::linearWeightStep.)
 //   labbench-train-gemm-shapes 784,1000,1000,10 128 [bursts] [threads]
 
+#include "bench/train/BenchSupport.h"
 #include "core/train/Gemm.h"
 
 #include <algorithm>
 #include <cblas.h>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -22,10 +22,7 @@ extern "C" void openblas_set_num_threads(int);
 
 namespace {
 
-double now() {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
+using lb::bench::now;
 
 struct Product {
     const char* role; // fwd, dW, dX: which of the step's products
@@ -69,12 +66,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: %s SIZES(784,1000,1000,10) BATCH [bursts] [threads]\n", argv[0]);
         return 2;
     }
-    std::vector<int> sizes;
-    for (std::string all = argv[1]; !all.empty();) {
-        const auto comma = all.find(',');
-        sizes.push_back(std::atoi(all.substr(0, comma).c_str()));
-        all = comma == std::string::npos ? "" : all.substr(comma + 1);
-    }
+    const std::vector<int> sizes = lb::bench::layerSizes(argv[1]);
     const int batch = std::atoi(argv[2]);
     const int bursts = argc > 3 ? std::atoi(argv[3]) : 21;
     const int threads = argc > 4 ? std::atoi(argv[4]) : 1;

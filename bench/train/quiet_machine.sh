@@ -6,8 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 data=$1 out=$2 py=${3:-/usr/bin/python3}
 mkdir -p "$out/bin"
-flags=(-std=c++20 -O2 -DNDEBUG -I"$root" -I"$root/core" $(pkg-config --cflags openblas))
-libs=($(pkg-config --libs openblas) -lz -lpthread -ldl)
+flags=(-std=c++20 -O2 -DNDEBUG -I"$root" -I"$root/core" $(pkg-config --cflags openblas nettle))
+libs=($(pkg-config --libs openblas nettle) -lz -lpthread -ldl)
 objs=()
 for f in "$root"/core/train/*.cpp; do
   o="$out/$(basename "$f" .cpp).o"

@@ -69,6 +69,11 @@ def numpy_run(data, sizes, batch, epochs):
     return r
 
 
+def label(hidden, batch):
+    """784-100-100-10 (100): a model and its batch as the tables name them."""
+    return "784-%s-10 (%d)" % (hidden.replace(",", "-"), batch)
+
+
 def fma_peak(bin_dir):
     """This machine's FP32 FMA peak on 2 threads (GFLOP/s), measured now (fma_peak.cpp)."""
     out, _, _ = peak_mb([os.path.join(bin_dir, "labbench-train-fma-peak"), "2", "1"])
@@ -129,7 +134,7 @@ def main():
     for (hidden, batch), r in results.items():
         o = r["ours"]["epoch_s"]
         print("%-18s %8.3f %9.3f %8.3f %8.3f %8.3f %8.3f %8.3f | %7.2f %7.2f %7.2f %8.2f" % (
-            "784-%s-10 (%d)" % (hidden.replace(",", "-"), batch), o, r["ours_openblas"]["epoch_s"],
+            label(hidden, batch), o, r["ours_openblas"]["epoch_s"],
             r["ours_own"]["epoch_s"],
             r["torch"]["epoch_s"], r["numpy"]["epoch_s"], r["sgemm"]["sgemm_openblas_s"], r["sgemm"]["backend_gemm_s"],
             o / r["torch"]["epoch_s"], o / r["numpy"]["epoch_s"], o / r["sgemm"]["sgemm_openblas_s"],
@@ -146,7 +151,7 @@ def main():
         gf = r["sgemm"]["gflop_per_epoch"]
         o = r["ours"]["epoch_s"]
         print("%-18s %12.1f %10.1f %9.0f%% %10.2fs" % (
-            "784-%s-10 (%d)" % (hidden.replace(",", "-"), batch), gf, gf / o, 100 * gf / o / peak,
+            label(hidden, batch), gf, gf / o, 100 * gf / o / peak,
             gf / (0.75 * peak)))
     # The same two figures round by round, each against its own round's PyTorch and peak, and
     # their median: the goals are stated as medians of interleaved rounds (issue 22).
@@ -156,7 +161,7 @@ def main():
         ratios = [o / t for o, t, _, _ in per]
         shares = [100 * gf / o / pk for o, _, pk, gf in per]
         print("%-18s /torch %s  median %.2f | of peak %s  median %.0f%%" % (
-            "784-%s-10 (%d)" % (hidden.replace(",", "-"), batch),
+            label(hidden, batch),
             " ".join("%.2f" % r for r in ratios), median(ratios),
             " ".join("%.0f%%" % x for x in shares), median(shares)))
     print()

@@ -6,11 +6,11 @@
 // epoch as one JSON line.
 //   labbench-train-sgemm-bound 784,100,100,10 100 [threads] [epochs]
 
+#include "bench/train/BenchSupport.h"
 #include "core/train/CpuBackend.h"
 
 #include <algorithm>
 #include <cblas.h>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,10 +20,7 @@ extern "C" void openblas_set_num_threads(int);
 
 namespace {
 
-double now() {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
+using lb::bench::now;
 
 struct Shapes {
     std::vector<int> sizes;
@@ -59,11 +56,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     Shapes s;
-    for (std::string item, all = argv[1]; !all.empty();) {
-        const auto comma = all.find(',');
-        s.sizes.push_back(std::atoi(all.substr(0, comma).c_str()));
-        all = comma == std::string::npos ? "" : all.substr(comma + 1);
-    }
+    s.sizes = lb::bench::layerSizes(argv[1]);
     s.batch = std::atoi(argv[2]);
     const int threads = argc > 3 ? std::atoi(argv[3]) : 2;
     const int epochs = argc > 4 ? std::atoi(argv[4]) : 3;

@@ -44,7 +44,6 @@ GemmTile gemmTile(GemmIsa isa) {
     return {8, 32}; // OpenBLAS: any split works; these keep the old one
 }
 
-
 void sgemmSimd(GemmIsa isa, bool transA, bool transB, int m, int n, int k, float alpha,
                const float* a, long lda, const float* b, long ldb, float beta, float* c, long ldc,
                const GemmEpilogue& epilogue) {
